@@ -1,0 +1,97 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { requestId } from 'hono/request-id';
+import { secureHeaders } from 'hono/secure-headers';
+import { sql } from 'kysely';
+import { z } from 'zod';
+import { createIdentityProvider } from './auth/identity-provider.ts';
+import { SigningKeys } from './auth/keys.ts';
+import type { AuthDeps } from './auth/middleware.ts';
+import { authOperations, authRoutes } from './auth/routes.ts';
+import { clientOperations, clientRoutes } from './clients/routes.ts';
+import type { Clock } from './clock.ts';
+import type { Config } from './config.ts';
+import type { Db } from './db/connect.ts';
+import { AppError } from './errors.ts';
+import type { AppEnv } from './http/env.ts';
+import { handleError } from './http/errors.ts';
+import { openApiDocument, operation, type Operation } from './http/openapi.ts';
+import { userOperations, userRoutes } from './users/routes.ts';
+
+export interface AppDeps {
+  db: Db;
+  config: Config;
+  clock: Clock;
+  /** Defaults to keys kept in `db` (or JWT_PRIVATE_KEY). */
+  keys?: SigningKeys;
+}
+
+const serviceOperations = {
+  health: operation({
+    method: 'get',
+    path: '/health',
+    summary: 'Liveness and database reachability',
+    auth: false,
+    responses: { 200: { description: 'Up', schema: z.object({ status: z.literal('ok'), database: z.literal('ok') }) } },
+  }),
+  openapi: operation({
+    method: 'get',
+    path: '/openapi.json',
+    summary: 'This document',
+    auth: false,
+    responses: { 200: { description: 'OpenAPI 3.0 document' } },
+  }),
+};
+
+/** Every operation of the BFF, in the order of the OpenAPI document. */
+export const OPERATIONS: readonly Operation[] = [
+  ...Object.values(serviceOperations),
+  ...Object.values(authOperations),
+  ...Object.values(clientOperations),
+  ...Object.values(userOperations),
+];
+
+/** Largest request body accepted; no request of this API needs more. */
+const MAX_BODY_BYTES = 64 * 1024;
+
+export function createApp(deps: AppDeps) {
+  const keys =
+    deps.keys ?? new SigningKeys(deps.db, deps.clock, deps.config.jwt.accessTtlSeconds, deps.config.jwt.privateKey);
+  const authDeps: AuthDeps & { config: Config } = {
+    db: deps.db,
+    clock: deps.clock,
+    config: deps.config,
+    keys,
+    identityProvider: deps.config.identityProvider
+      ? createIdentityProvider(deps.config.identityProvider, deps.clock)
+      : undefined,
+  };
+  const openapi = openApiDocument(OPERATIONS, { title: 'User management BFF', version: '0.1.0' });
+
+  const app = new Hono<AppEnv>();
+  app.use(requestId());
+  app.use(secureHeaders({ crossOriginResourcePolicy: false }));
+  app.use(
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new AppError('payload_too_large', `Request body larger than ${MAX_BODY_BYTES} bytes.`);
+      },
+    }),
+  );
+  app.onError(handleError);
+  app.notFound((c) => c.json({ message: 'Not found.', code: 'not_found' }, 404));
+
+  app.get(serviceOperations.health.path, async (c) => {
+    await sql`select 1`.execute(deps.db); // a database that is down becomes a 503 in handleError
+    return c.json({ status: 'ok', database: 'ok' } as const);
+  });
+  app.get(serviceOperations.openapi.path, (c) => c.json(openapi));
+
+  app.route('/', authRoutes(authDeps));
+  app.route('/', clientRoutes(authDeps));
+  app.route('/', userRoutes(authDeps));
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

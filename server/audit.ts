@@ -1,0 +1,27 @@
+import type { Db } from './db/connect.ts';
+
+/** One row of the audit log: who did what to what, when, in which request. Never a secret. */
+export interface AuditEntry {
+  accountId: number | null;
+  actorUserId: number | null;
+  action: string;
+  targetType?: string;
+  targetId?: string | number;
+  requestId?: string;
+  details?: Record<string, unknown>;
+}
+
+export async function recordAudit(db: Db, entry: AuditEntry): Promise<void> {
+  await db
+    .insertInto('audit_log')
+    .values({
+      account_id: entry.accountId,
+      actor_user_id: entry.actorUserId,
+      action: entry.action,
+      target_type: entry.targetType ?? null,
+      target_id: entry.targetId === undefined ? null : String(entry.targetId),
+      request_id: entry.requestId ?? null,
+      details: JSON.stringify(entry.details ?? {}),
+    })
+    .execute();
+}

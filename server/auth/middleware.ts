@@ -1,0 +1,100 @@
+import type { Context, MiddlewareHandler } from 'hono';
+import { decodeJwt } from 'jose';
+import { can, type Action, type Target } from '../../shared/permissions.ts';
+import type { IamRoleId } from '../../shared/roles.ts';
+import { recordAudit } from '../audit.ts';
+import type { Db } from '../db/connect.ts';
+import { forbidden, invalidToken, notAuthenticated } from '../errors.ts';
+import type { AppEnv, Caller } from '../http/env.ts';
+import type { IdentityProvider } from './identity-provider.ts';
+import { verifyAccessToken, type TokenDeps } from './tokens.ts';
+
+export interface AuthDeps extends TokenDeps {
+  identityProvider?: IdentityProvider;
+}
+
+/**
+ * Step one and two of every protected route: who is calling (a valid credential), and what is
+ * their role in the account in scope, read from the database now, never from the token. A user
+ * who was deleted, removed from the account or never accepted the invitation is refused (401).
+ */
+export function authenticate(deps: AuthDeps): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const header = c.req.header('Authorization');
+    if (!header) throw notAuthenticated();
+    const [scheme, credential] = header.trim().split(/\s+/, 2);
+    if (!credential || scheme.toLowerCase() !== 'bearer') throw invalidToken();
+
+    const caller = await callerFromJwt(deps, credential);
+    if (!caller) throw invalidToken();
+    c.set('caller', caller);
+    await next();
+  };
+}
+
+async function callerFromJwt(deps: AuthDeps, token: string): Promise<Caller | undefined> {
+  let issuer: string | undefined;
+  try {
+    issuer = decodeJwt(token).iss; // only to choose the verifier; the verifier checks it again
+  } catch {
+    throw invalidToken();
+  }
+  if (issuer === deps.config.jwt.issuer) {
+    const claims = await verifyAccessToken(deps, token);
+    return findCaller(deps.db, { userId: claims.userId, accountId: claims.accountId }, 'jwt');
+  }
+  if (deps.identityProvider && issuer === deps.identityProvider.issuer) {
+    const claims = await deps.identityProvider.verify(token);
+    return findCaller(deps.db, claims, 'identity_provider');
+  }
+  throw invalidToken();
+}
+
+type CallerKey = { userId: number; accountId: number } | { email: string; accountId: number };
+
+/** An active member of the account, by id or email, with their current role. */
+export async function findCaller(db: Db, key: CallerKey, via: Caller['via']): Promise<Caller | undefined> {
+  const row = await db
+    .selectFrom('memberships as m')
+    .innerJoin('users as u', 'u.id', 'm.user_id')
+    .select(['u.id', 'u.email', 'm.role_id', 'm.account_id'])
+    .where('m.account_id', '=', key.accountId)
+    .where('m.accepted_at', 'is not', null)
+    .where('u.deleted_at', 'is', null)
+    .$call((query) =>
+      'userId' in key ? query.where('u.id', '=', key.userId) : query.where('u.email', '=', key.email),
+    )
+    .executeTakeFirst();
+  if (!row) return undefined;
+  return {
+    userId: row.id,
+    accountId: row.account_id,
+    roleId: row.role_id as IamRoleId,
+    email: row.email,
+    via,
+  };
+}
+
+/**
+ * Step three: may the caller do this? A refusal is a 403 and an audit row; the permission rule
+ * itself lives in shared/permissions.ts.
+ */
+export async function authorize(
+  c: Context<AppEnv>,
+  db: Db,
+  action: Action,
+  target: Target = {},
+): Promise<Caller> {
+  const caller = c.get('caller');
+  if (can(caller, action, target)) return caller;
+  await recordAudit(db, {
+    accountId: caller.accountId,
+    actorUserId: caller.userId,
+    action: 'permission.denied',
+    targetType: 'action',
+    targetId: action,
+    requestId: c.get('requestId'),
+    details: target.userId === undefined ? {} : { target_user_id: target.userId },
+  });
+  throw forbidden();
+}

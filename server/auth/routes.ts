@@ -1,0 +1,136 @@
+import { Hono } from 'hono';
+import { loginBody, refreshBody, tokenPair } from '../../shared/auth.ts';
+import { clientIdParams } from '../../shared/clients.ts';
+import { INVALID_CREDENTIALS_MESSAGE } from '../../shared/errors.ts';
+import { recordAudit } from '../audit.ts';
+import type { Config } from '../config.ts';
+import { AppError, notFound } from '../errors.ts';
+import { clientIp } from '../http/client-ip.ts';
+import type { AppEnv } from '../http/env.ts';
+import { operation } from '../http/openapi.ts';
+import { validate } from '../http/validate.ts';
+import { authenticate, findCaller, type AuthDeps } from './middleware.ts';
+import { verifyPassword } from './passwords.ts';
+import { issueTokens, spendRefreshToken } from './tokens.ts';
+
+export const authOperations = {
+  login: operation({
+    method: 'post',
+    path: '/iam/auth/jwt/login',
+    summary: 'Sign in with email and password',
+    auth: false,
+    body: loginBody,
+    responses: { 200: { description: 'Access and refresh tokens', schema: tokenPair } },
+  }),
+  refresh: operation({
+    method: 'post',
+    path: '/iam/auth/jwt/refresh',
+    summary: 'Exchange a refresh token (single use) for new tokens',
+    auth: false,
+    body: refreshBody,
+    responses: { 200: { description: 'Access and refresh tokens', schema: tokenPair } },
+  }),
+  switchAccount: operation({
+    method: 'get',
+    path: '/iam/auth/jwt/clients/:clientId/login',
+    summary: 'Tokens for another account of the same user',
+    auth: true,
+    params: clientIdParams,
+    responses: { 200: { description: 'Access and refresh tokens', schema: tokenPair } },
+  }),
+  jwks: operation({
+    method: 'get',
+    path: '/.well-known/jwks.json',
+    summary: 'Public keys that verify access tokens',
+    auth: false,
+    responses: { 200: { description: 'JSON Web Key Set' } },
+  }),
+};
+
+export function authRoutes(deps: AuthDeps & { config: Config }) {
+  const { db } = deps;
+  const ops = authOperations;
+  const invalidCredentials = () =>
+    new AppError('invalid_credentials', INVALID_CREDENTIALS_MESSAGE, {
+      errors: [INVALID_CREDENTIALS_MESSAGE],
+    });
+
+  return new Hono<AppEnv>()
+    .post(ops.login.path, validate('json', ops.login.body), async (c) => {
+      const { username, password } = c.req.valid('json');
+      const user = await db
+        .selectFrom('users')
+        .select(['id', 'password_hash'])
+        .where('email', '=', username.toLowerCase())
+        .where('deleted_at', 'is', null)
+        .executeTakeFirst();
+      // Always verify (a dummy hash for an unknown email), so both failures take the same time.
+      const passwordMatches = await verifyPassword(user?.password_hash ?? null, password);
+      const accountId = user && passwordMatches ? await defaultAccountId(deps, user.id) : undefined;
+      const event = {
+        user_id: user?.id ?? null,
+        ip: clientIp(c, deps.config.trustProxy),
+        user_agent: c.req.header('User-Agent')?.slice(0, 512) ?? null,
+        method: 'password' as const,
+      };
+      if (!user || accountId === undefined) {
+        await db
+          .insertInto('login_events')
+          .values({
+            ...event,
+            success: false,
+            failure_reason: !user ? 'unknown_email' : passwordMatches ? 'no_active_account' : 'wrong_password',
+          })
+          .execute();
+        throw invalidCredentials();
+      }
+      const tokens = await issueTokens(deps, { userId: user.id, accountId });
+      await db.insertInto('login_events').values({ ...event, account_id: accountId, success: true }).execute();
+      return c.json(tokens);
+    })
+
+    .post(ops.refresh.path, validate('json', ops.refresh.body), async (c) => {
+      const claims = await spendRefreshToken(deps, c.req.valid('json').refresh);
+      // The person may have been removed or deleted since the token was issued.
+      const caller = await findCaller(db, claims, 'jwt');
+      if (!caller) throw new AppError('refresh_token_invalid', 'Token is invalid or expired');
+      return c.json(await issueTokens(deps, claims));
+    })
+
+    .get(ops.switchAccount.path, authenticate(deps), validate('param', ops.switchAccount.params), async (c) => {
+      const { clientId } = c.req.valid('param');
+      const caller = c.get('caller');
+      const target = await findCaller(db, { userId: caller.userId, accountId: clientId }, 'jwt');
+      // Not a member there: exactly as if the account did not exist.
+      if (!target) throw notFound();
+      await recordAudit(db, {
+        accountId: clientId,
+        actorUserId: caller.userId,
+        action: 'auth.account_switched',
+        targetType: 'account',
+        targetId: clientId,
+        requestId: c.get('requestId'),
+        details: { from_account_id: caller.accountId },
+      });
+      return c.json(await issueTokens(deps, { userId: caller.userId, accountId: clientId }));
+    })
+
+    .get(ops.jwks.path, async (c) => {
+      c.header('Cache-Control', 'public, max-age=300');
+      return c.json(await deps.keys.jwks());
+    });
+}
+
+/** The account a sign-in lands in: the user's earliest accepted membership. */
+async function defaultAccountId(deps: AuthDeps, userId: number): Promise<number | undefined> {
+  const row = await deps.db
+    .selectFrom('memberships')
+    .select('account_id')
+    .where('user_id', '=', userId)
+    .where('accepted_at', 'is not', null)
+    .orderBy('accepted_at')
+    .orderBy('account_id')
+    .limit(1)
+    .executeTakeFirst();
+  return row?.account_id;
+}

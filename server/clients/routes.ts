@@ -1,0 +1,86 @@
+import { Hono } from 'hono';
+import { clientMe, createClientBody, createdClient } from '../../shared/clients.ts';
+import { iamRole, ROLE, type IamRoleId } from '../../shared/roles.ts';
+import { recordAudit } from '../audit.ts';
+import { authenticate, authorize, type AuthDeps } from '../auth/middleware.ts';
+import type { AppEnv } from '../http/env.ts';
+import { operation } from '../http/openapi.ts';
+import { validate } from '../http/validate.ts';
+import { accountsOf, listAdministrators } from '../users/repository.ts';
+
+export const clientOperations = {
+  me: operation({
+    method: 'get',
+    path: '/iam/clients/me',
+    summary: 'The account in scope',
+    auth: true,
+    responses: { 200: { description: 'The account', schema: clientMe } },
+  }),
+  create: operation({
+    method: 'post',
+    path: '/iam/clients/create',
+    summary: 'Create an account whose Administrator is the caller',
+    auth: true,
+    body: createClientBody,
+    responses: { 201: { description: 'The new account', schema: createdClient } },
+  }),
+};
+
+export function clientRoutes(deps: AuthDeps) {
+  const { db } = deps;
+  const ops = clientOperations;
+
+  return new Hono<AppEnv>()
+    .get(ops.me.path, authenticate(deps), async (c) => {
+      const caller = await authorize(c, db, 'account.read');
+      const [accounts, administrators] = await Promise.all([
+        accountsOf(db, caller.userId),
+        listAdministrators(db, caller.accountId),
+      ]);
+      const account = accounts.find((one) => one.id === caller.accountId)!;
+      const role = iamRole(caller.roleId);
+      return c.json({
+        id: account.id,
+        client_id: account.id,
+        companyName: account.company_name,
+        name: account.company_name,
+        currentUser: caller.userId,
+        currentUserRole: { id: role.id, name: role.name },
+        users: administrators,
+        clients: accounts.map((one) => ({ id: one.id, companyName: one.company_name })),
+      });
+    })
+
+    .post(ops.create.path, authenticate(deps), validate('json', ops.create.body), async (c) => {
+      const caller = await authorize(c, db, 'account.create');
+      const { company } = c.req.valid('json');
+      const now = deps.clock.now();
+      const account = await db.transaction().execute(async (trx) => {
+        const created = await trx
+          .insertInto('accounts')
+          .values({ company_name: company, created_at: now })
+          .returning(['id', 'company_name'])
+          .executeTakeFirstOrThrow();
+        await trx
+          .insertInto('memberships')
+          .values({
+            account_id: created.id,
+            user_id: caller.userId,
+            role_id: ROLE.administrators satisfies IamRoleId,
+            invited_at: now,
+            accepted_at: now,
+          })
+          .execute();
+        await recordAudit(trx, {
+          accountId: created.id,
+          actorUserId: caller.userId,
+          action: 'account.created',
+          targetType: 'account',
+          targetId: created.id,
+          requestId: c.get('requestId'),
+        });
+        return created;
+      });
+      return c.json({ id: account.id, company: account.company_name }, 201);
+    });
+}

@@ -1,0 +1,94 @@
+import { z } from 'zod';
+
+/** Settings, read once from the environment (API.md "Running"). */
+
+const booleanSetting = z.enum(['true', 'false', '1', '0', '']).transform((v) => v === 'true' || v === '1');
+
+const environment = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  DATABASE_URL: z.string().min(1).optional(),
+  DATA_DIR: z.string().min(1).default('./.data'),
+  PUBLIC_URL: z.url().optional(),
+  SMTP_URL: z.string().min(1).optional(),
+  DEMO_SEED: booleanSetting.default(false),
+  DEMO_ADMIN_EMAIL: z.email().default('admin@demo.test'),
+  DEMO_ADMIN_PASSWORD: z.string().min(8).default('demo-admin-password'),
+  /** Issuer and audience of the access tokens this BFF signs. */
+  JWT_ISSUER: z.string().min(1).default('urn:user-management:bff'),
+  JWT_AUDIENCE: z.string().min(1).default('urn:user-management:api'),
+  /** An ES256 private key as a JWK (JSON); when unset, keys are generated and kept in the database. */
+  JWT_PRIVATE_KEY: z.string().min(1).optional(),
+  /** The host portal's identity provider, whose JWTs the BFF also accepts. */
+  AUTH_JWKS_URL: z.url().optional(),
+  AUTH_ISSUER: z.string().min(1).optional(),
+  AUTH_AUDIENCE: z.string().min(1).optional(),
+  /** The claim of the provider's JWT that names the account (an account id). */
+  AUTH_ACCOUNT_CLAIM: z.string().min(1).default('client_id'),
+  /** Take the client's IP from X-Forwarded-For (only behind a proxy that sets it). */
+  TRUST_PROXY: booleanSetting.default(false),
+});
+
+export interface IdentityProviderConfig {
+  jwksUrl: string;
+  issuer: string;
+  audience: string;
+  accountClaim: string;
+}
+
+export interface Config {
+  port: number;
+  databaseUrl?: string;
+  dataDir: string;
+  publicUrl: string;
+  smtpUrl?: string;
+  demoSeed: boolean;
+  demoAdmin: { email: string; password: string };
+  jwt: {
+    issuer: string;
+    audience: string;
+    privateKey?: string;
+    accessTtlSeconds: number;
+    refreshTtlSeconds: number;
+  };
+  identityProvider?: IdentityProviderConfig;
+  trustProxy: boolean;
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = environment.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new Error(`invalid settings: ${problems.join('; ')}`);
+  }
+  const e = parsed.data;
+  const idpSettings = [e.AUTH_JWKS_URL, e.AUTH_ISSUER, e.AUTH_AUDIENCE];
+  if (idpSettings.some(Boolean) && !idpSettings.every(Boolean)) {
+    throw new Error('invalid settings: AUTH_JWKS_URL, AUTH_ISSUER and AUTH_AUDIENCE go together');
+  }
+  return {
+    port: e.PORT,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: e.DATA_DIR,
+    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    smtpUrl: e.SMTP_URL,
+    demoSeed: e.DEMO_SEED,
+    demoAdmin: { email: e.DEMO_ADMIN_EMAIL.toLowerCase(), password: e.DEMO_ADMIN_PASSWORD },
+    jwt: {
+      issuer: e.JWT_ISSUER,
+      audience: e.JWT_AUDIENCE,
+      privateKey: e.JWT_PRIVATE_KEY,
+      accessTtlSeconds: 60 * 60,
+      refreshTtlSeconds: 24 * 60 * 60,
+    },
+    identityProvider:
+      e.AUTH_JWKS_URL && e.AUTH_ISSUER && e.AUTH_AUDIENCE
+        ? {
+            jwksUrl: e.AUTH_JWKS_URL,
+            issuer: e.AUTH_ISSUER,
+            audience: e.AUTH_AUDIENCE,
+            accountClaim: e.AUTH_ACCOUNT_CLAIM,
+          }
+        : undefined,
+    trustProxy: e.TRUST_PROXY,
+  };
+}

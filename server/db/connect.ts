@@ -1,0 +1,66 @@
+import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { Kysely, Migrator, PostgresDialect, type Migration } from 'kysely';
+import { PGliteDialect } from 'kysely-pglite-dialect';
+import pg from 'pg';
+import * as initial from './migrations/0001_initial.ts';
+import type { Database } from './schema.ts';
+
+export type Db = Kysely<Database>;
+export type DialectName = 'pglite' | 'postgres';
+
+export interface DatabaseOptions {
+  /** A PostgreSQL URL; when absent the embedded PGlite database is used. */
+  databaseUrl?: string;
+  /** PGlite's folder, or `memory://`. */
+  dataDir?: string;
+  /** An already opened PGlite instance (tests clone one migrated instance per file). */
+  pglite?: PGlite;
+  /** Milliseconds a query may run before PostgreSQL cancels it (and the BFF answers 503). */
+  statementTimeoutMs?: number;
+}
+
+export interface OpenDatabase {
+  db: Db;
+  dialect: DialectName;
+  close(): Promise<void>;
+}
+
+/** Migrations in order; Kysely's Migrator records which ran and locks against concurrent starts. */
+const MIGRATIONS: Record<string, Migration> = { '0001_initial': initial };
+
+export async function openDatabase(options: DatabaseOptions): Promise<OpenDatabase> {
+  if (options.databaseUrl) {
+    const pool = new pg.Pool({
+      connectionString: options.databaseUrl,
+      max: 10,
+      connectionTimeoutMillis: 5_000,
+      statement_timeout: options.statementTimeoutMs ?? 10_000,
+    });
+    // An idle client losing its connection must not crash the process; the next query reports it.
+    pool.on('error', () => {});
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    return { db, dialect: 'postgres', close: () => db.destroy() };
+  }
+  const pglite =
+    options.pglite ??
+    (await PGlite.create(options.dataDir ?? './.data', { extensions: { pg_trgm } }));
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+  return { db, dialect: 'pglite', close: () => db.destroy() };
+}
+
+export async function migrate(db: Kysely<Database>): Promise<void> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS } });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((result) => result.status === 'Error');
+    throw new Error(`migration ${failed?.migrationName ?? '?'} failed: ${String(error)}`, {
+      cause: error,
+    });
+  }
+}
+
+/** pg answers `count(*)` as a string (bigint), PGlite as a number. */
+export function toCount(value: string | number | bigint): number {
+  return Number(value);
+}

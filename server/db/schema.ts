@@ -1,0 +1,179 @@
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+
+/** Row types of the tables created by migrations/0001_initial.ts. */
+
+type CreatedAt = ColumnType<Date, Date | undefined, never>;
+type UpdatedAt = ColumnType<Date, Date | undefined, Date>;
+type Timestamp = ColumnType<Date, Date, Date>;
+type Json = ColumnType<unknown, string, string>;
+
+export interface AccountsTable {
+  id: Generated<number>;
+  company_name: string;
+  created_at: CreatedAt;
+}
+
+export interface UsersTable {
+  id: Generated<number>;
+  email: string;
+  name: string | null;
+  phone: string | null;
+  lang: Generated<string>;
+  password_hash: string | null;
+  two_fa_secret: string | null;
+  two_fa_enabled_at: Timestamp | null;
+  two_fa_last_step: ColumnType<string | null, number | null, number | null>;
+  deleted_at: Timestamp | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface MembershipsTable {
+  id: Generated<number>;
+  account_id: number;
+  user_id: number;
+  role_id: number;
+  invited_by: number | null;
+  invited_at: Generated<Date>;
+  invitation_expires_at: Timestamp | null;
+  accepted_at: Timestamp | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface ProjectsTable {
+  id: Generated<number>;
+  account_id: number;
+  name: string;
+  created_at: CreatedAt;
+}
+
+export interface CloudRoleAssignmentsTable {
+  id: Generated<number>;
+  account_id: number;
+  user_id: number;
+  project_id: number | null;
+  role: string;
+  assigned_by: number | null;
+  created_at: CreatedAt;
+}
+
+export interface InvitationsTable {
+  id: Generated<number>;
+  account_id: number;
+  user_id: number;
+  token_hash: Uint8Array;
+  invited_by: number | null;
+  new_user: boolean;
+  created_at: CreatedAt;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+}
+
+export interface ApiTokensTable {
+  id: Generated<number>;
+  account_id: number;
+  user_id: number;
+  name: string;
+  description: string | null;
+  role_id: number;
+  secret_hash: Uint8Array;
+  expires_at: Timestamp | null;
+  created_at: CreatedAt;
+  deleted_at: Timestamp | null;
+  last_used_at: Timestamp | null;
+}
+
+export interface RefreshTokensTable {
+  id: Generated<number>;
+  token_hash: Uint8Array;
+  user_id: number;
+  account_id: number;
+  created_at: CreatedAt;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+}
+
+export interface SigningKeysTable {
+  kid: string;
+  private_jwk: Json;
+  public_jwk: Json;
+  created_at: CreatedAt;
+  retired_at: Timestamp | null;
+}
+
+export interface LoginEventsTable {
+  id: Generated<string>;
+  user_id: number | null;
+  account_id: number | null;
+  occurred_at: CreatedAt;
+  ip: string | null;
+  user_agent: string | null;
+  success: boolean;
+  method: 'password' | 'totp' | 'backup_code' | 'identity_provider';
+  failure_reason: string | null;
+}
+
+export interface TwoFaBackupCodesTable {
+  id: Generated<number>;
+  user_id: number;
+  code_hash: Uint8Array;
+  created_at: CreatedAt;
+  used_at: Timestamp | null;
+}
+
+export interface TwoFaDisableRequestsTable {
+  id: Generated<number>;
+  user_id: number;
+  token_hash: Uint8Array;
+  created_at: CreatedAt;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+}
+
+export interface EmailOutboxTable {
+  id: Generated<string>;
+  recipient: string;
+  template: string;
+  lang: string;
+  payload: Json;
+  created_at: CreatedAt;
+  attempts: Generated<number>;
+  next_attempt_at: Generated<Date>;
+  sent_at: Timestamp | null;
+  last_error: string | null;
+}
+
+export interface AuditLogTable {
+  id: Generated<string>;
+  occurred_at: CreatedAt;
+  account_id: number | null;
+  actor_user_id: number | null;
+  actor_token_id: number | null;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  request_id: string | null;
+  details: ColumnType<unknown, string | undefined, string>;
+}
+
+export interface Database {
+  accounts: AccountsTable;
+  users: UsersTable;
+  memberships: MembershipsTable;
+  projects: ProjectsTable;
+  cloud_role_assignments: CloudRoleAssignmentsTable;
+  invitations: InvitationsTable;
+  api_tokens: ApiTokensTable;
+  refresh_tokens: RefreshTokensTable;
+  signing_keys: SigningKeysTable;
+  login_events: LoginEventsTable;
+  two_fa_backup_codes: TwoFaBackupCodesTable;
+  two_fa_disable_requests: TwoFaDisableRequestsTable;
+  email_outbox: EmailOutboxTable;
+  audit_log: AuditLogTable;
+}
+
+export type UserRow = Selectable<UsersTable>;
+export type NewUser = Insertable<UsersTable>;

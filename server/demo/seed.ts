@@ -1,0 +1,176 @@
+import { randomBytes } from 'node:crypto';
+import { IAM_ROLES, ROLE, type IamRoleId, type Language } from '../../shared/roles.ts';
+import { hashPassword } from '../auth/passwords.ts';
+import { hashSecret, newSecret } from '../auth/secrets.ts';
+import type { Clock } from '../clock.ts';
+import type { Db } from '../db/connect.ts';
+
+/**
+ * The demo: two accounts with projects, about 30 users in every role, language and status (some
+ * with 2FA on), and one person who belongs to both accounts. Runs only on an empty database.
+ */
+
+export const DEMO_ACCOUNTS = { acme: 'Acme Cloud', globex: 'Globex' } as const;
+/** Password of every seeded member but the administrator (whose password is a setting). */
+export const DEMO_MEMBER_PASSWORD = 'demo-member-password';
+/** The person in both accounts: Engineer at Acme, Administrator at Globex. */
+export const DEMO_SHARED_USER_EMAIL = 'sam.shared@example.test';
+
+const HOUR = 60 * 60 * 1000;
+
+type Status = 'active' | 'not_activated' | 'invitation_expired';
+
+interface DemoMember {
+  name: string;
+  email: string;
+  role: IamRoleId;
+  lang: Language;
+  status: Status;
+  twoFa?: boolean;
+}
+
+const FIRST_NAMES = [
+  'Alice', 'Bruno', 'Chen', 'Dana', 'Erik', 'Fatima', 'Greta', 'Hiro', 'Ines', 'Jonas',
+  'Katya', 'Liam', 'Mei', 'Nikolai', 'Olga', 'Pedro', 'Qing', 'Rosa', 'Stefan', 'Tanya',
+  'Umar', 'Vera', 'Wen', 'Xavier', 'Yulia', 'Zoe', 'Anton', 'Birgit',
+];
+const LANGS: Language[] = ['en', 'de', 'zh', 'ru'];
+const STATUSES: Status[] = ['active', 'active', 'active', 'not_activated', 'invitation_expired'];
+
+function acmeMembers(): DemoMember[] {
+  return FIRST_NAMES.map((first, index) => {
+    const status = STATUSES[index % STATUSES.length];
+    return {
+      name: `${first} ${['Keller', 'Novak', 'Li', 'Ivanova', 'Schmidt', 'Garcia', 'Wang'][index % 7]}`,
+      email: `${first.toLowerCase()}@acme.test`,
+      role: IAM_ROLES[(index + 1) % IAM_ROLES.length].id,
+      lang: LANGS[index % LANGS.length],
+      status,
+      twoFa: status === 'active' && index % 3 === 0,
+    };
+  });
+}
+
+export async function seedDemo(
+  db: Db,
+  clock: Clock,
+  admin: { email: string; password: string },
+): Promise<boolean> {
+  const existing = await db.selectFrom('accounts').select('id').limit(1).executeTakeFirst();
+  if (existing) return false;
+
+  const now = clock.now();
+  const [adminHash, memberHash] = await Promise.all([
+    hashPassword(admin.password),
+    hashPassword(DEMO_MEMBER_PASSWORD),
+  ]);
+
+  await db.transaction().execute(async (trx) => {
+    const createAccount = async (name: string, projects: string[]) => {
+      const account = await trx
+        .insertInto('accounts')
+        .values({ company_name: name })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      const projectRows = await trx
+        .insertInto('projects')
+        .values(projects.map((project) => ({ account_id: account.id, name: project })))
+        .returning(['id', 'name'])
+        .execute();
+      return { id: account.id, projects: projectRows };
+    };
+    const acme = await createAccount(DEMO_ACCOUNTS.acme, ['Production', 'Staging', 'Analytics']);
+    const globex = await createAccount(DEMO_ACCOUNTS.globex, ['Web shop', 'Data lake']);
+
+    const createUser = async (member: Omit<DemoMember, 'role' | 'status'> & { active: boolean }, hash: string) =>
+      (
+        await trx
+          .insertInto('users')
+          .values({
+            email: member.email,
+            name: member.name,
+            lang: member.lang,
+            // a pending invitee has no password until they accept
+            password_hash: member.active ? hash : null,
+            two_fa_secret: member.twoFa ? randomBytes(20).toString('hex') : null,
+            two_fa_enabled_at: member.twoFa ? now : null,
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow()
+      ).id;
+
+    const join = async (accountId: number, userId: number, role: IamRoleId, status: Status, invitedBy: number | null) => {
+      const invitedAt = new Date(now.getTime() - (status === 'invitation_expired' ? 72 : 2) * HOUR);
+      const expiresAt = new Date(invitedAt.getTime() + 24 * HOUR);
+      await trx
+        .insertInto('memberships')
+        .values({
+          account_id: accountId,
+          user_id: userId,
+          role_id: role,
+          invited_by: invitedBy,
+          invited_at: invitedAt,
+          invitation_expires_at: status === 'active' ? null : expiresAt,
+          accepted_at: status === 'active' ? invitedAt : null,
+        })
+        .execute();
+      if (status !== 'active') {
+        await trx
+          .insertInto('invitations')
+          .values({
+            account_id: accountId,
+            user_id: userId,
+            token_hash: hashSecret(newSecret()), // the demo's links were "sent" before it started
+            invited_by: invitedBy,
+            new_user: true,
+            created_at: invitedAt,
+            expires_at: expiresAt,
+          })
+          .execute();
+      }
+    };
+
+    const assignCloud = async (accountId: number, userId: number, projectId: number | null, role: string) => {
+      await trx
+        .insertInto('cloud_role_assignments')
+        .values({ account_id: accountId, user_id: userId, project_id: projectId, role })
+        .execute();
+    };
+
+    const adminId = await createUser(
+      { name: 'Ada Admin', email: admin.email, lang: 'en', active: true },
+      adminHash,
+    );
+    await join(acme.id, adminId, ROLE.administrators, 'active', null);
+    await assignCloud(acme.id, adminId, null, 'ClientAdministrator');
+
+    const projectRoles = ['ProjectAdministrator', 'User', 'InternalNetworkOnlyUser', 'Observer'];
+    for (const [index, member] of acmeMembers().entries()) {
+      const userId = await createUser({ ...member, active: member.status === 'active' }, memberHash);
+      await join(acme.id, userId, member.role, member.status, adminId);
+      if (member.role === ROLE.administrators) {
+        await assignCloud(acme.id, userId, null, 'ClientAdministrator');
+      } else if (index % 2 === 0) {
+        const project = acme.projects[index % acme.projects.length];
+        await assignCloud(acme.id, userId, project.id, projectRoles[index % projectRoles.length]);
+      }
+    }
+
+    const sharedId = await createUser(
+      { name: 'Sam Shared', email: DEMO_SHARED_USER_EMAIL, lang: 'de', active: true },
+      memberHash,
+    );
+    await join(acme.id, sharedId, ROLE.engineers, 'active', adminId);
+    await join(globex.id, sharedId, ROLE.administrators, 'active', null);
+    await assignCloud(globex.id, sharedId, null, 'ClientAdministrator');
+
+    for (const [index, first] of ['Gus', 'Hana', 'Ivo', 'Jia'].entries()) {
+      const userId = await createUser(
+        { name: `${first} Globex`, email: `${first.toLowerCase()}@globex.test`, lang: LANGS[index], active: index < 3 },
+        memberHash,
+      );
+      await join(globex.id, userId, IAM_ROLES[index + 1].id, index < 3 ? 'active' : 'not_activated', sharedId);
+    }
+  });
+  return true;
+}

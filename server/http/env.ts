@@ -1,0 +1,18 @@
+import type { IamRoleId } from '../../shared/roles.ts';
+
+/** Who is calling: established by `authenticate`, with the role read from the database. */
+export interface Caller {
+  userId: number;
+  accountId: number;
+  roleId: IamRoleId;
+  email: string;
+  via: 'jwt' | 'identity_provider';
+}
+
+/** Hono's context variables for every route of the BFF. */
+export interface AppEnv {
+  Variables: {
+    requestId: string;
+    caller: Caller;
+  };
+}

@@ -1,0 +1,98 @@
+import { z } from 'zod';
+
+/**
+ * Each route is declared once as an `Operation` holding the zod schemas that validate it; the
+ * route passes those very schemas to `validate`, and `/openapi.json` is generated from the same
+ * objects, so the document cannot drift from what the BFF accepts.
+ */
+
+export interface Operation {
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
+  /** Hono's path syntax (`/iam/users/:userId`). */
+  path: string;
+  summary: string;
+  /** false for the few endpoints that need no credentials. */
+  auth: boolean;
+  params?: z.ZodObject;
+  query?: z.ZodObject;
+  body?: z.ZodType;
+  /** Success answers; the shared error answers are added to every operation. */
+  responses: Record<number, { description: string; schema?: z.ZodType }>;
+}
+
+export function operation<const O extends Operation>(op: O): O {
+  return op;
+}
+
+const errorSchema = z.object({
+  message: z.string(),
+  code: z.string(),
+  errors: z.record(z.string(), z.array(z.string())).optional(),
+  request_id: z.string().optional(),
+});
+
+const errorResponses = (op: Operation) => ({
+  ...(op.params || op.query || op.body ? { 400: 'Invalid input; `errors` names each field' } : {}),
+  ...(op.auth ? { 401: 'Missing or invalid credentials', 403: 'Not allowed for this role' } : {}),
+  ...(op.params ? { 404: 'Not found in the account in scope' } : {}),
+  503: 'Database unavailable; retry after `Retry-After` seconds',
+});
+
+const toSchema = (schema: z.ZodType, io: 'input' | 'output') =>
+  z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'openapi-3.0' });
+
+export function openApiDocument(operations: readonly Operation[], info: { title: string; version: string }) {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const op of operations) {
+    const path = op.path.replace(/:(\w+)/g, '{$1}');
+    const parameters = [
+      ...Object.entries(op.params?.shape ?? {}).map(([name, schema]) => ({
+        name,
+        in: 'path',
+        required: true,
+        schema: toSchema(schema as z.ZodType, 'input'),
+      })),
+      ...Object.entries(op.query?.shape ?? {}).map(([name, schema]) => ({
+        name,
+        in: 'query',
+        required: !(schema as z.ZodType).safeParse(undefined).success,
+        schema: toSchema(schema as z.ZodType, 'input'),
+      })),
+    ];
+    const responses: Record<string, unknown> = {};
+    for (const [status, response] of Object.entries(op.responses)) {
+      responses[status] = {
+        description: response.description,
+        ...(response.schema
+          ? { content: { 'application/json': { schema: toSchema(response.schema, 'output') } } }
+          : {}),
+      };
+    }
+    for (const [status, description] of Object.entries(errorResponses(op))) {
+      responses[status] = {
+        description,
+        content: { 'application/json': { schema: toSchema(errorSchema, 'output') } },
+      };
+    }
+    (paths[path] ??= {})[op.method] = {
+      summary: op.summary,
+      security: op.auth ? [{ bearer: [] }, { apiKey: [] }] : [],
+      ...(parameters.length ? { parameters } : {}),
+      ...(op.body
+        ? { requestBody: { required: true, content: { 'application/json': { schema: toSchema(op.body, 'input') } } } }
+        : {}),
+      responses,
+    };
+  }
+  return {
+    openapi: '3.0.3',
+    info,
+    paths,
+    components: {
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+        apiKey: { type: 'apiKey', in: 'header', name: 'Authorization', description: 'APIKey <id>_<secret>' },
+      },
+    },
+  };
+}

@@ -1,0 +1,49 @@
+import { zValidator } from '@hono/zod-validator';
+import type { ValidationTargets } from 'hono';
+import type { z } from 'zod';
+import type { FieldErrors } from '../../shared/errors.ts';
+import { AppError } from '../errors.ts';
+
+/**
+ * Validate one part of the request with a shared zod schema. A failure becomes one 400 answer
+ * naming each field at fault, in Gcore's shape: `{"errors": {"limit": ["…"]}}`.
+ */
+export function validate<Target extends keyof ValidationTargets, Schema extends z.ZodType>(
+  target: Target,
+  schema: Schema,
+) {
+  return zValidator(target, schema, (result) => {
+    if (!result.success) {
+      throw new AppError('validation_failed', 'Invalid input.', fieldErrors(result.error.issues, result.data));
+    }
+  });
+}
+
+export function fieldErrors(issues: readonly z.core.$ZodIssue[], input: unknown): FieldErrors {
+  const errors: FieldErrors = {};
+  for (const issue of issues) {
+    // `role.0` (an item of a repeated query parameter) is reported as the parameter, `role`.
+    const path = issue.path.map(String);
+    while (path.length > 1 && /^\d+$/.test(path[path.length - 1])) path.pop();
+    const field = path.length > 0 ? path.join('.') : 'non_field_errors';
+    const missing = issue.path.length > 0 && valueAt(input, issue.path) === undefined;
+    const message =
+      issue.code === 'unrecognized_keys'
+        ? `Unknown field(s): ${issue.keys.join(', ')}.`
+        : missing
+          ? 'This field is required.'
+          : issue.message;
+    (errors[field] ??= []).push(message);
+  }
+  return errors;
+}
+
+/** The value at `path`, or undefined when a key on the way is absent (a scalar ends the walk). */
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let value = input;
+  for (const key of path) {
+    if (value === null || typeof value !== 'object') return value;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
+}

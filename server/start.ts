@@ -1,0 +1,54 @@
+import { serve, type ServerType } from '@hono/node-server';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { existsSync } from 'node:fs';
+import { Hono } from 'hono';
+import { createApp } from './app.ts';
+import { systemClock, type Clock } from './clock.ts';
+import { loadConfig, type Config } from './config.ts';
+import { migrate, openDatabase, type OpenDatabase } from './db/connect.ts';
+import { seedDemo } from './demo/seed.ts';
+
+/** Where `vite build` puts the widget bundle and the demo page. */
+const DIST = 'dist';
+
+export interface RunningBff {
+  url: string;
+  config: Config;
+  database: OpenDatabase;
+  close(): Promise<void>;
+}
+
+/**
+ * Open the database, migrate, seed the demo when asked, and listen: the BFF at the root, the built
+ * widget at /um/user-management.js and the demo host page at / (when `dist/` exists).
+ */
+export async function startBff(
+  env: Record<string, string | undefined> = process.env,
+  clock: Clock = systemClock,
+): Promise<RunningBff> {
+  const config = loadConfig(env);
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  await migrate(database.db);
+  if (config.demoSeed) await seedDemo(database.db, clock, config.demoAdmin);
+
+  const host = new Hono();
+  host.route('/', createApp({ db: database.db, config, clock }));
+  if (existsSync(DIST)) host.use('/*', serveStatic({ root: DIST }));
+
+  const server = await new Promise<ServerType>((resolve) => {
+    const listening: ServerType = serve({ fetch: host.fetch, port: config.port, hostname: '127.0.0.1' }, () =>
+      resolve(listening),
+    );
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  return {
+    url: `http://localhost:${port}`,
+    config,
+    database,
+    close: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await database.close();
+    },
+  };
+}

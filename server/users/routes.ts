@@ -1,0 +1,95 @@
+import { Hono } from 'hono';
+import { user, userIdParams, usersPage, usersQuery, type UsersQuery } from '../../shared/users.ts';
+import { z } from 'zod';
+import { authenticate, authorize, type AuthDeps } from '../auth/middleware.ts';
+import type { Config } from '../config.ts';
+import type { Db } from '../db/connect.ts';
+import { notFound } from '../errors.ts';
+import type { AppEnv, Caller } from '../http/env.ts';
+import { operation } from '../http/openapi.ts';
+import { validate } from '../http/validate.ts';
+import { toUser } from './mapper.ts';
+import { accountsOf, cloudRolesOf, findMember, listMembers, type MemberRow } from './repository.ts';
+
+export const userOperations = {
+  list: operation({
+    method: 'get',
+    path: '/iam/users',
+    summary: 'Users of the account in scope; paged when `limit` is given',
+    auth: true,
+    query: usersQuery,
+    responses: {
+      200: { description: 'With `limit`: a page; without: an array', schema: z.union([usersPage, z.array(user)]) },
+    },
+  }),
+  get: operation({
+    method: 'get',
+    path: '/iam/users/:userId',
+    summary: 'One user of the account in scope',
+    auth: true,
+    params: userIdParams,
+    responses: { 200: { description: 'The user', schema: user } },
+  }),
+};
+
+export function userRoutes(deps: AuthDeps & { config: Config }) {
+  const { db, clock } = deps;
+  const ops = userOperations;
+
+  return new Hono<AppEnv>()
+    .get(ops.list.path, authenticate(deps), validate('query', ops.list.query), async (c) => {
+      const caller = await authorize(c, db, 'users.list');
+      const query = c.req.valid('query');
+      const now = clock.now();
+      const { count, rows } = await listMembers(db, caller.accountId, query, now);
+      const results = await toUsers(db, caller, rows, now);
+      if (query.limit === undefined) return c.json(results);
+      return c.json({
+        count,
+        ...pageLinks(deps.config.publicUrl + ops.list.path, c.req.url, query, count),
+        results,
+      });
+    })
+
+    .get(ops.get.path, authenticate(deps), validate('param', ops.get.params), async (c) => {
+      const { userId } = c.req.valid('param');
+      const caller = await authorize(c, db, 'users.read', { userId });
+      const row = await findMember(db, caller.accountId, userId);
+      if (!row) throw notFound();
+      const [result] = await toUsers(db, caller, [row], clock.now());
+      return c.json(result);
+    });
+}
+
+/** Users with their Cloud roles (one query per page) and the accounts the caller may see. */
+export async function toUsers(db: Db, caller: Caller, rows: MemberRow[], now: Date) {
+  const cloudRoles = await cloudRolesOf(db, caller.accountId, rows.map((row) => row.id));
+  // Another user's other accounts are none of this account's business: only the caller sees theirs.
+  const callerAccounts = rows.some((row) => row.id === caller.userId) ? await accountsOf(db, caller.userId) : [];
+  return rows.map((row) =>
+    toUser(
+      row,
+      cloudRoles.filter((role) => role.user_id === row.id),
+      row.id === caller.userId
+        ? callerAccounts
+        : [{ id: row.account_id, company_name: row.company_name, role_id: row.role_id }],
+      now,
+    ),
+  );
+}
+
+/** DRF-style `next` and `previous` links, built on PUBLIC_URL (never on the request's Host). */
+function pageLinks(base: string, requestUrl: string, query: UsersQuery, count: number) {
+  const limit = query.limit ?? count;
+  const offset = query.offset ?? 0;
+  const link = (newOffset: number) => {
+    const params = new URL(requestUrl).searchParams;
+    params.set('offset', String(newOffset));
+    params.set('limit', String(limit));
+    return `${base}?${params.toString()}`;
+  };
+  return {
+    next: offset + limit < count ? link(offset + limit) : null,
+    previous: offset > 0 ? link(Math.max(0, offset - limit)) : null,
+  };
+}

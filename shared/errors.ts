@@ -1,0 +1,36 @@
+/**
+ * Stable error codes of the BFF. The HTTP status travels with the code so that the server and the
+ * widget agree on both; the widget translates codes, never message texts.
+ */
+export const ERRORS = {
+  validation_failed: 400,
+  malformed_json: 400,
+  invalid_credentials: 400,
+  not_authenticated: 401,
+  invalid_token: 401,
+  refresh_token_invalid: 401,
+  forbidden: 403,
+  not_found: 404,
+  method_not_allowed: 405,
+  conflict: 409,
+  payload_too_large: 413,
+  rate_limited: 429,
+  internal_error: 500,
+  service_unavailable: 503,
+} as const;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+/** Field errors in Gcore's shape: `{ field: ["message", …] }`; nested fields use dotted paths. */
+export type FieldErrors = Record<string, string[]>;
+
+/** The JSON body of every error answer. */
+export interface ErrorBody {
+  message: string;
+  code: ErrorCode;
+  errors?: FieldErrors;
+  request_id?: string;
+}
+
+/** Gcore's text for a failed sign-in; the same for an unknown email and a wrong password. */
+export const INVALID_CREDENTIALS_MESSAGE = 'No active account found with the given credentials.';

@@ -1,0 +1,56 @@
+import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import pg from 'pg';
+import { migrate, openDatabase, type DialectName, type OpenDatabase } from '../../server/db/connect.ts';
+
+/**
+ * The databases every database test runs on: PGlite always, PostgreSQL too when DATABASE_URL is
+ * set (CI sets it). Each test file gets a fresh, migrated database of its own; on PostgreSQL that
+ * is a new database on the server, dropped when the file ends, so runs never see each other's rows.
+ */
+export interface TestDialect {
+  name: DialectName;
+  open(): Promise<OpenDatabase>;
+}
+
+const pglite: TestDialect = {
+  name: 'pglite',
+  async open() {
+    const instance = await PGlite.create('memory://', { extensions: { pg_trgm } });
+    const database = await openDatabase({ pglite: instance });
+    await migrate(database.db);
+    return database;
+  },
+};
+
+function postgres(serverUrl: string): TestDialect {
+  return {
+    name: 'postgres',
+    async open() {
+      const name = `um_test_${process.pid}_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
+      const admin = new pg.Client({ connectionString: serverUrl });
+      await admin.connect();
+      await admin.query(`create database ${name}`);
+      await admin.end();
+      const url = new URL(serverUrl);
+      url.pathname = `/${name}`;
+      const database = await openDatabase({ databaseUrl: url.toString() });
+      await migrate(database.db);
+      return {
+        ...database,
+        async close() {
+          await database.close();
+          const dropper = new pg.Client({ connectionString: serverUrl });
+          await dropper.connect();
+          await dropper.query(`drop database if exists ${name} with (force)`);
+          await dropper.end();
+        },
+      };
+    },
+  };
+}
+
+export const DIALECTS: TestDialect[] = [
+  pglite,
+  ...(process.env.DATABASE_URL ? [postgres(process.env.DATABASE_URL)] : []),
+];
