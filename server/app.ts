@@ -32,7 +32,12 @@ const serviceOperations = {
     path: '/health',
     summary: 'Liveness and database reachability',
     auth: false,
-    responses: { 200: { description: 'Up', schema: z.object({ status: z.literal('ok'), database: z.literal('ok') }) } },
+    responses: {
+      200: {
+        description: 'Up',
+        schema: z.object({ status: z.literal('ok'), database: z.literal('ok') }),
+      },
+    },
   }),
   openapi: operation({
     method: 'get',
@@ -56,7 +61,13 @@ const MAX_BODY_BYTES = 64 * 1024;
 
 export function createApp(deps: AppDeps) {
   const keys =
-    deps.keys ?? new SigningKeys(deps.db, deps.clock, deps.config.jwt.accessTtlSeconds, deps.config.jwt.privateKey);
+    deps.keys ??
+    new SigningKeys(
+      deps.db,
+      deps.clock,
+      deps.config.jwt.accessTtlSeconds,
+      deps.config.jwt.privateKey,
+    );
   const authDeps: AuthDeps & { config: Config } = {
     db: deps.db,
     clock: deps.clock,
@@ -75,7 +86,10 @@ export function createApp(deps: AppDeps) {
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
       onError: () => {
-        throw new AppError('payload_too_large', `Request body larger than ${MAX_BODY_BYTES} bytes.`);
+        throw new AppError(
+          'payload_too_large',
+          `Request body larger than ${MAX_BODY_BYTES} bytes.`,
+        );
       },
     }),
   );

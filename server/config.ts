@@ -2,7 +2,9 @@ import { z } from 'zod';
 
 /** Settings, read once from the environment (API.md "Running"). */
 
-const booleanSetting = z.enum(['true', 'false', '1', '0', '']).transform((v) => v === 'true' || v === '1');
+const booleanSetting = z
+  .enum(['true', 'false', '1', '0', ''])
+  .transform((v) => v === 'true' || v === '1');
 
 const environment = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -57,7 +59,9 @@ export interface Config {
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const parsed = environment.safeParse(env);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    const problems = parsed.error.issues.map(
+      (issue) => `${issue.path.join('.')}: ${issue.message}`,
+    );
     throw new Error(`invalid settings: ${problems.join('; ')}`);
   }
   const e = parsed.data;

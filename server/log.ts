@@ -1,11 +1,19 @@
-/** One JSON line per event on stderr; quiet under tests unless LOG_LEVEL asks for more. */
+/** One JSON line per event on stderr, at LOG_LEVEL (debug, info, warn, error or silent) and above. */
 type Level = 'debug' | 'info' | 'warn' | 'error';
-const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+const ORDER: Record<Level | 'silent', number> = {
+  debug: 10,
+  info: 20,
+  warn: 30,
+  error: 40,
+  silent: 99,
+};
 const threshold = ORDER[(process.env.LOG_LEVEL as Level | undefined) ?? 'info'] ?? ORDER.info;
 
 function write(level: Level, message: string, fields: Record<string, unknown> = {}): void {
   if (ORDER[level] < threshold) return;
-  process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level, message, ...fields })}\n`);
+  process.stderr.write(
+    `${JSON.stringify({ time: new Date().toISOString(), level, message, ...fields })}\n`,
+  );
 }
 
 export const log = {

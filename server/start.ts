@@ -36,8 +36,9 @@ export async function startBff(
   if (existsSync(DIST)) host.use('/*', serveStatic({ root: DIST }));
 
   const server = await new Promise<ServerType>((resolve) => {
-    const listening: ServerType = serve({ fetch: host.fetch, port: config.port, hostname: '127.0.0.1' }, () =>
-      resolve(listening),
+    const listening: ServerType = serve(
+      { fetch: host.fetch, port: config.port, hostname: '127.0.0.1' },
+      () => resolve(listening),
     );
   });
   const address = server.address();

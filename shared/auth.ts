@@ -4,14 +4,24 @@ import { z } from 'zod';
 
 export const loginBody = z.object({
   // Gcore calls the email `username`; it is compared case-insensitively.
-  username: z.string({ error: 'This field is required.' }).trim().min(1, 'This field may not be blank.').max(254),
-  password: z.string({ error: 'This field is required.' }).min(1, 'This field may not be blank.').max(1024),
+  username: z
+    .string({ error: 'This field is required.' })
+    .trim()
+    .min(1, 'This field may not be blank.')
+    .max(254),
+  password: z
+    .string({ error: 'This field is required.' })
+    .min(1, 'This field may not be blank.')
+    .max(1024),
   one_time_password: z.string().trim().max(32).optional(),
 });
 export type LoginBody = z.infer<typeof loginBody>;
 
 export const refreshBody = z.object({
-  refresh: z.string({ error: 'This field is required.' }).min(1, 'This field may not be blank.').max(512),
+  refresh: z
+    .string({ error: 'This field is required.' })
+    .min(1, 'This field may not be blank.')
+    .max(512),
 });
 export type RefreshBody = z.infer<typeof refreshBody>;
 

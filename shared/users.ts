@@ -10,7 +10,11 @@ export const cloudAccess = z.object({
   /** Client scope: applies to every project of the account; null means no access at that scope. */
   client_role: z.enum(CLOUD_CLIENT_ROLES).nullable(),
   projects: z.array(
-    z.object({ project_id: z.number().int(), project_name: z.string(), role: z.enum(CLOUD_PROJECT_ROLES) }),
+    z.object({
+      project_id: z.number().int(),
+      project_name: z.string(),
+      role: z.enum(CLOUD_PROJECT_ROLES),
+    }),
   ),
 });
 
@@ -59,8 +63,13 @@ export const usersQuery = z.object({
   name: z.string().trim().max(254).optional().describe('case-insensitive substring'),
   role: listParam(iamRoleIdField).optional().describe('IAM role ids; repeat or comma-separate'),
   lang: listParam(languageField).optional(),
-  status: listParam(z.enum(USER_STATUSES, { error: `Must be one of: ${USER_STATUSES.join(', ')}.` })).optional(),
-  two_fa: z.enum(['true', 'false'], { error: 'Must be true or false.' }).transform((v) => v === 'true').optional(),
+  status: listParam(
+    z.enum(USER_STATUSES, { error: `Must be one of: ${USER_STATUSES.join(', ')}.` }),
+  ).optional(),
+  two_fa: z
+    .enum(['true', 'false'], { error: 'Must be true or false.' })
+    .transform((v) => v === 'true')
+    .optional(),
   ordering: z.enum(orderings, { error: `Must be one of: ${orderings.join(', ')}.` }).optional(),
   limit: z.coerce
     .number({ error: 'A valid integer is required.' })

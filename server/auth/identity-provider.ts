@@ -20,7 +20,10 @@ export interface IdentityProvider {
   verify(token: string): Promise<IdentityProviderClaims>;
 }
 
-export function createIdentityProvider(config: IdentityProviderConfig, clock: Clock): IdentityProvider {
+export function createIdentityProvider(
+  config: IdentityProviderConfig,
+  clock: Clock,
+): IdentityProvider {
   const keySet = createRemoteJWKSet(new URL(config.jwksUrl), {
     cacheMaxAge: 10 * 60_000,
     cooldownDuration: 30_000,
@@ -44,7 +47,8 @@ export function createIdentityProvider(config: IdentityProviderConfig, clock: Cl
         throw error;
       }
       // An email the provider has not verified must not map to a user of ours.
-      if (typeof payload.email !== 'string' || payload.email_verified === false) throw invalidToken();
+      if (typeof payload.email !== 'string' || payload.email_verified === false)
+        throw invalidToken();
       const accountId = Number(payload[config.accountClaim]);
       if (!Number.isSafeInteger(accountId) || accountId <= 0) throw invalidToken();
       return { email: payload.email.trim().toLowerCase(), accountId };

@@ -57,15 +57,22 @@ export class SigningKeys {
 
   async jwks(): Promise<{ keys: JWK[] }> {
     const keys = await this.verificationKeys();
-    return { keys: keys.map(({ kid, jwk }) => ({ ...jwk, kid, alg: SIGNING_ALGORITHM, use: 'sig' })) };
+    return {
+      keys: keys.map(({ kid, jwk }) => ({ ...jwk, kid, alg: SIGNING_ALGORITHM, use: 'sig' })),
+    };
   }
 
   /** Retire the current key and start signing with a new one. */
   async rotate(): Promise<string> {
-    if (this.fixed) throw new Error('keys given in JWT_PRIVATE_KEY are rotated by changing that setting');
+    if (this.fixed)
+      throw new Error('keys given in JWT_PRIVATE_KEY are rotated by changing that setting');
     const now = this.clock.now();
     const kid = await this.db.transaction().execute(async (trx) => {
-      await trx.updateTable('signing_keys').set({ retired_at: now }).where('retired_at', 'is', null).execute();
+      await trx
+        .updateTable('signing_keys')
+        .set({ retired_at: now })
+        .where('retired_at', 'is', null)
+        .execute();
       return insertNewKey(trx);
     });
     this.cached = undefined;
@@ -138,7 +145,9 @@ async function importFixedKey(privateJwkText: string) {
   const key = (await importJWK(publicJwk, SIGNING_ALGORITHM)) as CryptoKey;
   return {
     signing: { kid, privateKey },
-    verifying: [{ kid, jwk: { kty: publicJwk.kty, crv: publicJwk.crv, x: publicJwk.x, y: publicJwk.y }, key }],
+    verifying: [
+      { kid, jwk: { kty: publicJwk.kty, crv: publicJwk.crv, x: publicJwk.x, y: publicJwk.y }, key },
+    ],
   };
 }
 

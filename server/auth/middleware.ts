@@ -53,7 +53,11 @@ async function callerFromJwt(deps: AuthDeps, token: string): Promise<Caller | un
 type CallerKey = { userId: number; accountId: number } | { email: string; accountId: number };
 
 /** An active member of the account, by id or email, with their current role. */
-export async function findCaller(db: Db, key: CallerKey, via: Caller['via']): Promise<Caller | undefined> {
+export async function findCaller(
+  db: Db,
+  key: CallerKey,
+  via: Caller['via'],
+): Promise<Caller | undefined> {
   const row = await db
     .selectFrom('memberships as m')
     .innerJoin('users as u', 'u.id', 'm.user_id')
@@ -62,7 +66,9 @@ export async function findCaller(db: Db, key: CallerKey, via: Caller['via']): Pr
     .where('m.accepted_at', 'is not', null)
     .where('u.deleted_at', 'is', null)
     .$call((query) =>
-      'userId' in key ? query.where('u.id', '=', key.userId) : query.where('u.email', '=', key.email),
+      'userId' in key
+        ? query.where('u.id', '=', key.userId)
+        : query.where('u.email', '=', key.email),
     )
     .executeTakeFirst();
   if (!row) return undefined;

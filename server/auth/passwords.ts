@@ -12,7 +12,10 @@ export function hashPassword(password: string): Promise<string> {
 // time and an attacker cannot tell which emails have accounts.
 const unknownUserHash = hash('this password belongs to no one');
 
-export async function verifyPassword(passwordHash: string | null, password: string): Promise<boolean> {
+export async function verifyPassword(
+  passwordHash: string | null,
+  password: string,
+): Promise<boolean> {
   if (passwordHash === null) {
     await verify(await unknownUserHash, password);
     return false;

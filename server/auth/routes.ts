@@ -79,13 +79,20 @@ export function authRoutes(deps: AuthDeps & { config: Config }) {
           .values({
             ...event,
             success: false,
-            failure_reason: !user ? 'unknown_email' : passwordMatches ? 'no_active_account' : 'wrong_password',
+            failure_reason: !user
+              ? 'unknown_email'
+              : passwordMatches
+                ? 'no_active_account'
+                : 'wrong_password',
           })
           .execute();
         throw invalidCredentials();
       }
       const tokens = await issueTokens(deps, { userId: user.id, accountId });
-      await db.insertInto('login_events').values({ ...event, account_id: accountId, success: true }).execute();
+      await db
+        .insertInto('login_events')
+        .values({ ...event, account_id: accountId, success: true })
+        .execute();
       return c.json(tokens);
     })
 
@@ -97,23 +104,28 @@ export function authRoutes(deps: AuthDeps & { config: Config }) {
       return c.json(await issueTokens(deps, claims));
     })
 
-    .get(ops.switchAccount.path, authenticate(deps), validate('param', ops.switchAccount.params), async (c) => {
-      const { clientId } = c.req.valid('param');
-      const caller = c.get('caller');
-      const target = await findCaller(db, { userId: caller.userId, accountId: clientId }, 'jwt');
-      // Not a member there: exactly as if the account did not exist.
-      if (!target) throw notFound();
-      await recordAudit(db, {
-        accountId: clientId,
-        actorUserId: caller.userId,
-        action: 'auth.account_switched',
-        targetType: 'account',
-        targetId: clientId,
-        requestId: c.get('requestId'),
-        details: { from_account_id: caller.accountId },
-      });
-      return c.json(await issueTokens(deps, { userId: caller.userId, accountId: clientId }));
-    })
+    .get(
+      ops.switchAccount.path,
+      authenticate(deps),
+      validate('param', ops.switchAccount.params),
+      async (c) => {
+        const { clientId } = c.req.valid('param');
+        const caller = c.get('caller');
+        const target = await findCaller(db, { userId: caller.userId, accountId: clientId }, 'jwt');
+        // Not a member there: exactly as if the account did not exist.
+        if (!target) throw notFound();
+        await recordAudit(db, {
+          accountId: clientId,
+          actorUserId: caller.userId,
+          action: 'auth.account_switched',
+          targetType: 'account',
+          targetId: clientId,
+          requestId: c.get('requestId'),
+          details: { from_account_id: caller.accountId },
+        });
+        return c.json(await issueTokens(deps, { userId: caller.userId, accountId: clientId }));
+      },
+    )
 
     .get(ops.jwks.path, async (c) => {
       c.header('Cache-Control', 'public, max-age=300');

@@ -30,9 +30,34 @@ interface DemoMember {
 }
 
 const FIRST_NAMES = [
-  'Alice', 'Bruno', 'Chen', 'Dana', 'Erik', 'Fatima', 'Greta', 'Hiro', 'Ines', 'Jonas',
-  'Katya', 'Liam', 'Mei', 'Nikolai', 'Olga', 'Pedro', 'Qing', 'Rosa', 'Stefan', 'Tanya',
-  'Umar', 'Vera', 'Wen', 'Xavier', 'Yulia', 'Zoe', 'Anton', 'Birgit',
+  'Alice',
+  'Bruno',
+  'Chen',
+  'Dana',
+  'Erik',
+  'Fatima',
+  'Greta',
+  'Hiro',
+  'Ines',
+  'Jonas',
+  'Katya',
+  'Liam',
+  'Mei',
+  'Nikolai',
+  'Olga',
+  'Pedro',
+  'Qing',
+  'Rosa',
+  'Stefan',
+  'Tanya',
+  'Umar',
+  'Vera',
+  'Wen',
+  'Xavier',
+  'Yulia',
+  'Zoe',
+  'Anton',
+  'Birgit',
 ];
 const LANGS: Language[] = ['en', 'de', 'zh', 'ru'];
 const STATUSES: Status[] = ['active', 'active', 'active', 'not_activated', 'invitation_expired'];
@@ -82,7 +107,10 @@ export async function seedDemo(
     const acme = await createAccount(DEMO_ACCOUNTS.acme, ['Production', 'Staging', 'Analytics']);
     const globex = await createAccount(DEMO_ACCOUNTS.globex, ['Web shop', 'Data lake']);
 
-    const createUser = async (member: Omit<DemoMember, 'role' | 'status'> & { active: boolean }, hash: string) =>
+    const createUser = async (
+      member: Omit<DemoMember, 'role' | 'status'> & { active: boolean },
+      hash: string,
+    ) =>
       (
         await trx
           .insertInto('users')
@@ -99,7 +127,13 @@ export async function seedDemo(
           .executeTakeFirstOrThrow()
       ).id;
 
-    const join = async (accountId: number, userId: number, role: IamRoleId, status: Status, invitedBy: number | null) => {
+    const join = async (
+      accountId: number,
+      userId: number,
+      role: IamRoleId,
+      status: Status,
+      invitedBy: number | null,
+    ) => {
       const invitedAt = new Date(now.getTime() - (status === 'invitation_expired' ? 72 : 2) * HOUR);
       const expiresAt = new Date(invitedAt.getTime() + 24 * HOUR);
       await trx
@@ -130,7 +164,12 @@ export async function seedDemo(
       }
     };
 
-    const assignCloud = async (accountId: number, userId: number, projectId: number | null, role: string) => {
+    const assignCloud = async (
+      accountId: number,
+      userId: number,
+      projectId: number | null,
+      role: string,
+    ) => {
       await trx
         .insertInto('cloud_role_assignments')
         .values({ account_id: accountId, user_id: userId, project_id: projectId, role })
@@ -146,7 +185,10 @@ export async function seedDemo(
 
     const projectRoles = ['ProjectAdministrator', 'User', 'InternalNetworkOnlyUser', 'Observer'];
     for (const [index, member] of acmeMembers().entries()) {
-      const userId = await createUser({ ...member, active: member.status === 'active' }, memberHash);
+      const userId = await createUser(
+        { ...member, active: member.status === 'active' },
+        memberHash,
+      );
       await join(acme.id, userId, member.role, member.status, adminId);
       if (member.role === ROLE.administrators) {
         await assignCloud(acme.id, userId, null, 'ClientAdministrator');
@@ -166,10 +208,21 @@ export async function seedDemo(
 
     for (const [index, first] of ['Gus', 'Hana', 'Ivo', 'Jia'].entries()) {
       const userId = await createUser(
-        { name: `${first} Globex`, email: `${first.toLowerCase()}@globex.test`, lang: LANGS[index], active: index < 3 },
+        {
+          name: `${first} Globex`,
+          email: `${first.toLowerCase()}@globex.test`,
+          lang: LANGS[index],
+          active: index < 3,
+        },
         memberHash,
       );
-      await join(globex.id, userId, IAM_ROLES[index + 1].id, index < 3 ? 'active' : 'not_activated', sharedId);
+      await join(
+        globex.id,
+        userId,
+        IAM_ROLES[index + 1].id,
+        index < 3 ? 'active' : 'not_activated',
+        sharedId,
+      );
     }
   });
   return true;

@@ -22,7 +22,11 @@ export function handleError(error: Error, c: Context): Response {
   if (error instanceof HTTPException) {
     // Hono's own refusals: malformed JSON (400), a body over the size limit (413), …
     const code =
-      error.status === 400 ? 'malformed_json' : error.status === 413 ? 'payload_too_large' : 'validation_failed';
+      error.status === 400
+        ? 'malformed_json'
+        : error.status === 413
+          ? 'payload_too_large'
+          : 'validation_failed';
     const body: ErrorBody = { message: error.message || 'Bad request.', code };
     return c.json(body, error.status as ContentfulStatusCode);
   }
@@ -35,7 +39,11 @@ export function handleError(error: Error, c: Context): Response {
     };
     return c.json(body, 503, { 'Retry-After': String(RETRY_AFTER_SECONDS) });
   }
-  log.error('unhandled error', { request_id: requestId, error: describe(error), stack: error.stack });
+  log.error('unhandled error', {
+    request_id: requestId,
+    error: describe(error),
+    stack: error.stack,
+  });
   const body: ErrorBody = {
     message: 'Internal server error.',
     code: 'internal_error',
@@ -75,7 +83,10 @@ export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
   if (UNAVAILABLE_MESSAGES.some((text) => error.message.includes(text))) return true;
-  if (error instanceof AggregateError && error.errors.some((e) => isDatabaseUnavailable(e, depth + 1))) {
+  if (
+    error instanceof AggregateError &&
+    error.errors.some((e) => isDatabaseUnavailable(e, depth + 1))
+  ) {
     return true;
   }
   return isDatabaseUnavailable(error.cause, depth + 1);

@@ -41,7 +41,10 @@ const errorResponses = (op: Operation) => ({
 const toSchema = (schema: z.ZodType, io: 'input' | 'output') =>
   z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'openapi-3.0' });
 
-export function openApiDocument(operations: readonly Operation[], info: { title: string; version: string }) {
+export function openApiDocument(
+  operations: readonly Operation[],
+  info: { title: string; version: string },
+) {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const op of operations) {
     const path = op.path.replace(/:(\w+)/g, '{$1}');
@@ -79,7 +82,12 @@ export function openApiDocument(operations: readonly Operation[], info: { title:
       security: op.auth ? [{ bearer: [] }, { apiKey: [] }] : [],
       ...(parameters.length ? { parameters } : {}),
       ...(op.body
-        ? { requestBody: { required: true, content: { 'application/json': { schema: toSchema(op.body, 'input') } } } }
+        ? {
+            requestBody: {
+              required: true,
+              content: { 'application/json': { schema: toSchema(op.body, 'input') } },
+            },
+          }
         : {}),
       responses,
     };
@@ -91,7 +99,12 @@ export function openApiDocument(operations: readonly Operation[], info: { title:
     components: {
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
-        apiKey: { type: 'apiKey', in: 'header', name: 'Authorization', description: 'APIKey <id>_<secret>' },
+        apiKey: {
+          type: 'apiKey',
+          in: 'header',
+          name: 'Authorization',
+          description: 'APIKey <id>_<secret>',
+        },
       },
     },
   };

@@ -14,7 +14,11 @@ export function validate<Target extends keyof ValidationTargets, Schema extends 
 ) {
   return zValidator(target, schema, (result) => {
     if (!result.success) {
-      throw new AppError('validation_failed', 'Invalid input.', fieldErrors(result.error.issues, result.data));
+      throw new AppError(
+        'validation_failed',
+        'Invalid input.',
+        fieldErrors(result.error.issues, result.data),
+      );
     }
   });
 }

@@ -1,10 +1,19 @@
-import { iamRole, isIamRoleId, type IamRoleId, type Language, type UserStatus } from '../../shared/roles.ts';
+import {
+  iamRole,
+  isIamRoleId,
+  type IamRoleId,
+  type Language,
+  type UserStatus,
+} from '../../shared/roles.ts';
 import type { User } from '../../shared/users.ts';
 import type { CloudRoleRow, MemberRow } from './repository.ts';
 
 /** Database rows → the user object of API.md (Gcore's field names plus this product's). */
 
-export function membershipStatus(row: Pick<MemberRow, 'accepted_at' | 'invitation_expires_at'>, now: Date): UserStatus {
+export function membershipStatus(
+  row: Pick<MemberRow, 'accepted_at' | 'invitation_expires_at'>,
+  now: Date,
+): UserStatus {
   if (row.accepted_at) return 'active';
   if (row.invitation_expires_at && row.invitation_expires_at <= now) return 'invitation_expired';
   return 'not_activated';
@@ -54,7 +63,9 @@ export function toUser(
     })),
     status,
     invitation_expires_at:
-      status === 'active' || !row.invitation_expires_at ? null : row.invitation_expires_at.toISOString(),
+      status === 'active' || !row.invitation_expires_at
+        ? null
+        : row.invitation_expires_at.toISOString(),
     cloud: {
       client_role: cloudRoles.some((r) => r.project_id === null) ? 'ClientAdministrator' : null,
       projects: cloudRoles

@@ -72,11 +72,17 @@ function applyFilters(query: MembersQuery, filters: UsersQuery, now: Date): Memb
         statuses.map((status) => {
           if (status === 'active') return eb('m.accepted_at', 'is not', null);
           if (status === 'invitation_expired') {
-            return eb.and([eb('m.accepted_at', 'is', null), eb('m.invitation_expires_at', '<=', now)]);
+            return eb.and([
+              eb('m.accepted_at', 'is', null),
+              eb('m.invitation_expires_at', '<=', now),
+            ]);
           }
           return eb.and([
             eb('m.accepted_at', 'is', null),
-            eb.or([eb('m.invitation_expires_at', 'is', null), eb('m.invitation_expires_at', '>', now)]),
+            eb.or([
+              eb('m.invitation_expires_at', 'is', null),
+              eb('m.invitation_expires_at', '>', now),
+            ]),
           ]);
         }),
       ),
@@ -136,13 +142,19 @@ export async function listMembers(
 
   const [rows, total] = await Promise.all([
     page.execute(),
-    filtered.select((eb) => eb.fn.countAll<string | number>().as('count')).executeTakeFirstOrThrow(),
+    filtered
+      .select((eb) => eb.fn.countAll<string | number>().as('count'))
+      .executeTakeFirstOrThrow(),
   ]);
   return { count: toCount(total.count), rows };
 }
 
 /** One member of the account (pending or active), or undefined: another account's user is unknown here. */
-export async function findMember(db: Db, accountId: number, userId: number): Promise<MemberRow | undefined> {
+export async function findMember(
+  db: Db,
+  accountId: number,
+  userId: number,
+): Promise<MemberRow | undefined> {
   return memberColumns(membersOf(db, accountId)).where('u.id', '=', userId).executeTakeFirst();
 }
 
@@ -164,7 +176,11 @@ export interface CloudRoleRow {
 }
 
 /** Cloud role assignments of several members at once (one query for a whole page). */
-export async function cloudRolesOf(db: Db, accountId: number, userIds: number[]): Promise<CloudRoleRow[]> {
+export async function cloudRolesOf(
+  db: Db,
+  accountId: number,
+  userIds: number[],
+): Promise<CloudRoleRow[]> {
   if (userIds.length === 0) return [];
   return db
     .selectFrom('cloud_role_assignments as c')

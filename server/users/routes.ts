@@ -19,7 +19,10 @@ export const userOperations = {
     auth: true,
     query: usersQuery,
     responses: {
-      200: { description: 'With `limit`: a page; without: an array', schema: z.union([usersPage, z.array(user)]) },
+      200: {
+        description: 'With `limit`: a page; without: an array',
+        schema: z.union([usersPage, z.array(user)]),
+      },
     },
   }),
   get: operation({
@@ -63,9 +66,15 @@ export function userRoutes(deps: AuthDeps & { config: Config }) {
 
 /** Users with their Cloud roles (one query per page) and the accounts the caller may see. */
 export async function toUsers(db: Db, caller: Caller, rows: MemberRow[], now: Date) {
-  const cloudRoles = await cloudRolesOf(db, caller.accountId, rows.map((row) => row.id));
+  const cloudRoles = await cloudRolesOf(
+    db,
+    caller.accountId,
+    rows.map((row) => row.id),
+  );
   // Another user's other accounts are none of this account's business: only the caller sees theirs.
-  const callerAccounts = rows.some((row) => row.id === caller.userId) ? await accountsOf(db, caller.userId) : [];
+  const callerAccounts = rows.some((row) => row.id === caller.userId)
+    ? await accountsOf(db, caller.userId)
+    : [];
   return rows.map((row) =>
     toUser(
       row,

@@ -15,14 +15,37 @@ eachDatabase('GET /iam/users', (ctx) => {
   before(async () => {
     const { fixtures } = ctx();
     accountId = await fixtures.account('Users Inc');
-    const admin = await fixtures.member(accountId, { role: ROLE.administrators, name: 'Zed Admin', email: `zed-admin-${ctx().dialect}@users.test` });
+    const admin = await fixtures.member(accountId, {
+      role: ROLE.administrators,
+      name: 'Zed Admin',
+      email: `zed-admin-${ctx().dialect}@users.test`,
+    });
     adminId = admin.id;
     adminToken = await ctx().tokenFor(admin.id, accountId);
     const people = [
-      { key: 'anna', name: 'Anna Berg', role: ROLE.engineers, lang: 'de', status: 'active', twoFa: true },
+      {
+        key: 'anna',
+        name: 'Anna Berg',
+        role: ROLE.engineers,
+        lang: 'de',
+        status: 'active',
+        twoFa: true,
+      },
       { key: 'boris', name: 'Boris Petrov', role: ROLE.users, lang: 'ru', status: 'not_activated' },
-      { key: 'chen', name: 'Chen Wei', role: ROLE.purgeApi, lang: 'zh', status: 'invitation_expired' },
-      { key: 'dora', name: 'Dora 100% Percent_Under', role: ROLE.users, lang: 'en', status: 'active' },
+      {
+        key: 'chen',
+        name: 'Chen Wei',
+        role: ROLE.purgeApi,
+        lang: 'zh',
+        status: 'invitation_expired',
+      },
+      {
+        key: 'dora',
+        name: 'Dora 100% Percent_Under',
+        role: ROLE.users,
+        lang: 'en',
+        status: 'active',
+      },
     ] as const;
     for (const person of people) {
       const user = await fixtures.member(accountId, {
@@ -37,7 +60,9 @@ eachDatabase('GET /iam/users', (ctx) => {
     }
     // Someone in another account, who must never appear here.
     const otherAccount = await fixtures.account('Elsewhere');
-    emails.outsider = (await fixtures.member(otherAccount, { email: `anna-outsider-${ctx().dialect}@users.test` })).email;
+    emails.outsider = (
+      await fixtures.member(otherAccount, { email: `anna-outsider-${ctx().dialect}@users.test` })
+    ).email;
   });
 
   const list = async (query: string) => {
@@ -45,7 +70,8 @@ eachDatabase('GET /iam/users', (ctx) => {
     assert.equal(response.status, 200, await response.clone().text());
     return (await response.json()) as UsersPage;
   };
-  const emailsOf = (page: UsersPage | User[]) => (Array.isArray(page) ? page : page.results).map((u) => u.email);
+  const emailsOf = (page: UsersPage | User[]) =>
+    (Array.isArray(page) ? page : page.results).map((u) => u.email);
 
   it('answers an array without limit and a page with it, members of this account only', async () => {
     const all = (await (await ctx().request('/iam/users', { token: adminToken })).json()) as User[];
@@ -86,7 +112,14 @@ eachDatabase('GET /iam/users', (ctx) => {
         two_fa: true,
         auth_types: ['password'],
         user_type: 'common',
-        client_and_roles: [{ client_id: accountId, client_company_name: 'Users Inc', user_id: anna.id, user_roles: ['Engineers'] }],
+        client_and_roles: [
+          {
+            client_id: accountId,
+            client_company_name: 'Users Inc',
+            user_id: anna.id,
+            user_roles: ['Engineers'],
+          },
+        ],
         status: 'active',
         invitation_expires_at: null,
         cloud: { client_role: null, projects: [] },
@@ -109,14 +142,26 @@ eachDatabase('GET /iam/users', (ctx) => {
   });
 
   it('filters by roles, repeated or comma-separated', async () => {
-    assert.deepEqual(emailsOf(await list('limit=10&role=2&ordering=email')), [emails.boris, emails.dora]);
-    assert.deepEqual(emailsOf(await list('limit=10&role=5&role=3022&ordering=email')), [emails.anna, emails.chen]);
-    assert.deepEqual(emailsOf(await list('limit=10&role=5,3022&ordering=email')), [emails.anna, emails.chen]);
+    assert.deepEqual(emailsOf(await list('limit=10&role=2&ordering=email')), [
+      emails.boris,
+      emails.dora,
+    ]);
+    assert.deepEqual(emailsOf(await list('limit=10&role=5&role=3022&ordering=email')), [
+      emails.anna,
+      emails.chen,
+    ]);
+    assert.deepEqual(emailsOf(await list('limit=10&role=5,3022&ordering=email')), [
+      emails.anna,
+      emails.chen,
+    ]);
   });
 
   it('filters by language, status and 2FA', async () => {
     assert.deepEqual(emailsOf(await list('limit=10&lang=ru')), [emails.boris]);
-    assert.deepEqual(emailsOf(await list('limit=10&lang=zh&lang=de&ordering=email')), [emails.anna, emails.chen]);
+    assert.deepEqual(emailsOf(await list('limit=10&lang=zh&lang=de&ordering=email')), [
+      emails.anna,
+      emails.chen,
+    ]);
     assert.deepEqual(emailsOf(await list('limit=10&status=not_activated')), [emails.boris]);
     assert.deepEqual(emailsOf(await list('limit=10&status=invitation_expired')), [emails.chen]);
     assert.equal((await list('limit=10&status=active')).count, 3);
@@ -135,7 +180,10 @@ eachDatabase('GET /iam/users', (ctx) => {
     try {
       const [later] = (await list(`limit=10&email=${encodeURIComponent(emails.boris)}`)).results;
       assert.equal(later.status, 'invitation_expired');
-      assert.deepEqual(emailsOf(await list('limit=10&status=invitation_expired&ordering=email')), [emails.boris, emails.chen]);
+      assert.deepEqual(emailsOf(await list('limit=10&status=invitation_expired&ordering=email')), [
+        emails.boris,
+        emails.chen,
+      ]);
     } finally {
       ctx().clock.advance(-24 * HOUR);
       adminToken = earlierToken;
@@ -147,23 +195,42 @@ eachDatabase('GET /iam/users', (ctx) => {
     assert.deepEqual(byEmail, [...byEmail].sort());
     assert.deepEqual(emailsOf(await list('limit=10&ordering=-email')), [...byEmail].reverse());
     const byName = (await list('limit=10&ordering=name')).results.map((u) => u.name);
-    assert.deepEqual(byName, ['Anna Berg', 'Boris Petrov', 'Chen Wei', 'Dora 100% Percent_Under', 'Zed Admin']);
+    assert.deepEqual(byName, [
+      'Anna Berg',
+      'Boris Petrov',
+      'Chen Wei',
+      'Dora 100% Percent_Under',
+      'Zed Admin',
+    ]);
     const byRole = (await list('limit=10&ordering=role')).results.map((u) => u.groups[0].name);
     assert.deepEqual(byRole, [...byRole].sort());
     const byStatus = (await list('limit=10&ordering=-status')).results.map((u) => u.status);
     assert.deepEqual(byStatus, [...byStatus].sort().reverse());
     const ids = (await list('limit=10&ordering=-id')).results.map((u) => u.id);
-    assert.deepEqual(ids, [...ids].sort((a, b) => b - a));
+    assert.deepEqual(
+      ids,
+      [...ids].sort((a, b) => b - a),
+    );
   });
 
   it('refuses bad query values with 400 naming each field', async () => {
-    const response = await ctx().request('/iam/users?limit=-1&ordering=DROP&role=abc&status=gone&two_fa=maybe&offset=x', {
-      token: adminToken,
-    });
+    const response = await ctx().request(
+      '/iam/users?limit=-1&ordering=DROP&role=abc&status=gone&two_fa=maybe&offset=x',
+      {
+        token: adminToken,
+      },
+    );
     assert.equal(response.status, 400);
     const body = await response.json();
     assert.equal(body.code, 'validation_failed');
-    assert.deepEqual(Object.keys(body.errors).sort(), ['limit', 'offset', 'ordering', 'role', 'status', 'two_fa']);
+    assert.deepEqual(Object.keys(body.errors).sort(), [
+      'limit',
+      'offset',
+      'ordering',
+      'role',
+      'status',
+      'two_fa',
+    ]);
     assert.match(body.errors.limit[0], /greater than or equal to 1/);
     assert.match(body.errors.ordering[0], /Must be one of/);
     assert.match(body.errors.role[0], /valid integer|role ids/);
@@ -193,7 +260,10 @@ eachDatabase('GET /iam/users/{userId}', (ctx) => {
   });
 
   it('answers one member of the account, pending ones included', async () => {
-    const pending = await ctx().fixtures.member(accountId, { status: 'not_activated', name: 'Pending Pat' });
+    const pending = await ctx().fixtures.member(accountId, {
+      status: 'not_activated',
+      name: 'Pending Pat',
+    });
     const response = await ctx().request(`/iam/users/${pending.id}`, { token });
     assert.equal(response.status, 200);
     const body = (await response.json()) as User;
@@ -226,9 +296,17 @@ eachDatabase('GET /iam/users/{userId}', (ctx) => {
     await ctx().fixtures.join(second, colleague.id);
 
     const self = (await (await ctx().request(`/iam/users/${callerId}`, { token })).json()) as User;
-    assert.deepEqual(self.client_and_roles.map((r) => r.client_company_name).sort(), ['Home', 'Second Home']);
-    const other = (await (await ctx().request(`/iam/users/${colleague.id}`, { token })).json()) as User;
-    assert.deepEqual(other.client_and_roles.map((r) => r.client_company_name), ['Home']);
+    assert.deepEqual(self.client_and_roles.map((r) => r.client_company_name).sort(), [
+      'Home',
+      'Second Home',
+    ]);
+    const other = (await (
+      await ctx().request(`/iam/users/${colleague.id}`, { token })
+    ).json()) as User;
+    assert.deepEqual(
+      other.client_and_roles.map((r) => r.client_company_name),
+      ['Home'],
+    );
   });
 
   it('shows Cloud access at client and project scope', async () => {

@@ -39,7 +39,12 @@ export async function createTestContext(
   const database = await dialect.open();
   const config = loadConfig({ ...TEST_ENV, ...env });
   const clock = new ManualClock(new Date('2026-11-27T10:00:00Z'));
-  const keys = new SigningKeys(database.db, clock, config.jwt.accessTtlSeconds, config.jwt.privateKey);
+  const keys = new SigningKeys(
+    database.db,
+    clock,
+    config.jwt.accessTtlSeconds,
+    config.jwt.privateKey,
+  );
   const app = createApp({ db: database.db, config, clock, keys });
   return {
     dialect: dialect.name,
@@ -60,7 +65,8 @@ export async function createTestContext(
       });
     },
     async tokenFor(userId, accountId) {
-      return (await issueTokens({ db: database.db, keys, clock, config }, { userId, accountId })).access;
+      return (await issueTokens({ db: database.db, keys, clock, config }, { userId, accountId }))
+        .access;
     },
     close: () => database.close(),
   };

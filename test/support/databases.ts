@@ -1,7 +1,12 @@
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import pg from 'pg';
-import { migrate, openDatabase, type DialectName, type OpenDatabase } from '../../server/db/connect.ts';
+import {
+  migrate,
+  openDatabase,
+  type DialectName,
+  type OpenDatabase,
+} from '../../server/db/connect.ts';
 
 /**
  * The databases every database test runs on: PGlite always, PostgreSQL too when DATABASE_URL is

@@ -37,7 +37,11 @@ export class Fixtures {
   ) {}
 
   async account(name = `Account ${unique()}`): Promise<number> {
-    const row = await this.db.insertInto('accounts').values({ company_name: name }).returning('id').executeTakeFirstOrThrow();
+    const row = await this.db
+      .insertInto('accounts')
+      .values({ company_name: name })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     return row.id;
   }
 
@@ -45,7 +49,8 @@ export class Fixtures {
     const email = options.email ?? `user-${unique()}@example.test`;
     const password = options.password === undefined ? Fixtures.PASSWORD : options.password;
     let passwordHash: string | null = null;
-    if (password === Fixtures.PASSWORD) passwordHash = await (this.passwordHash ??= hashPassword(Fixtures.PASSWORD));
+    if (password === Fixtures.PASSWORD)
+      passwordHash = await (this.passwordHash ??= hashPassword(Fixtures.PASSWORD));
     else if (password !== null) passwordHash = await hashPassword(password);
     const row = await this.db
       .insertInto('users')
@@ -64,7 +69,12 @@ export class Fixtures {
   }
 
   /** Add an existing user to an account with a role and a status. */
-  async join(accountId: number, userId: number, role: IamRoleId = ROLE.users, status: MemberStatus = 'active') {
+  async join(
+    accountId: number,
+    userId: number,
+    role: IamRoleId = ROLE.users,
+    status: MemberStatus = 'active',
+  ) {
     const now = this.clock.now();
     const invitedAt = new Date(now.getTime() - (status === 'invitation_expired' ? 48 : 1) * HOUR);
     const expiresAt = new Date(invitedAt.getTime() + 24 * HOUR);
@@ -95,10 +105,16 @@ export class Fixtures {
   }
 
   /** A new user who is a member of the account. */
-  async member(accountId: number, options: MemberOptions = {}): Promise<{ id: number; email: string }> {
+  async member(
+    accountId: number,
+    options: MemberOptions = {},
+  ): Promise<{ id: number; email: string }> {
     const user = await this.user({
       ...options,
-      password: options.password === undefined && options.status && options.status !== 'active' ? null : options.password,
+      password:
+        options.password === undefined && options.status && options.status !== 'active'
+          ? null
+          : options.password,
     });
     await this.join(accountId, user.id, options.role ?? ROLE.users, options.status ?? 'active');
     return user;
@@ -113,7 +129,12 @@ export class Fixtures {
     return row.id;
   }
 
-  async cloudRole(accountId: number, userId: number, projectId: number | null, role: string): Promise<void> {
+  async cloudRole(
+    accountId: number,
+    userId: number,
+    projectId: number | null,
+    role: string,
+  ): Promise<void> {
     await this.db
       .insertInto('cloud_role_assignments')
       .values({ account_id: accountId, user_id: userId, project_id: projectId, role })

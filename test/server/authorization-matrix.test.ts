@@ -1,0 +1,172 @@
+import assert from 'node:assert/strict';
+import { before, it } from 'node:test';
+import { sql } from 'kysely';
+import { IAM_ROLES, ROLE } from '../../shared/roles.ts';
+import { eachDatabase, type TestContext } from '../support/context.ts';
+
+/**
+ * Every endpoint against every kind of caller, from one table. Each cell asserts the status, and a
+ * refused call must leave the account's data exactly as it was.
+ *
+ * Callers: each IAM role of account A; an administrator of account B; anonymous; the unexpired
+ * tokens of a user deleted since, of a member removed since, and of an invitee who never accepted.
+ */
+
+type CallerName =
+  | (typeof IAM_ROLES)[number]['name']
+  | 'other account admin'
+  | 'anonymous'
+  | 'deleted user'
+  | 'removed member'
+  | 'pending invitee';
+
+interface World {
+  accountA: number;
+  userInA: number;
+  tokens: Record<CallerName, string | undefined>;
+}
+
+interface Endpoint {
+  name: string;
+  request: (world: World) => { method: string; path: string; json?: unknown };
+  /** Expected status per caller; callers not listed expect `otherwise`. */
+  expect: Partial<Record<CallerName, number>>;
+  otherwise: number;
+}
+
+const REVOKED = {
+  anonymous: 401,
+  'deleted user': 401,
+  'removed member': 401,
+  'pending invitee': 401,
+} as const;
+
+const ENDPOINTS: Endpoint[] = [
+  {
+    name: 'GET /iam/users',
+    request: () => ({ method: 'GET', path: '/iam/users?limit=5' }),
+    expect: REVOKED,
+    otherwise: 200,
+  },
+  {
+    name: 'GET /iam/users/{id} of account A',
+    request: (w) => ({ method: 'GET', path: `/iam/users/${w.userInA}` }),
+    expect: { ...REVOKED, 'other account admin': 404 },
+    otherwise: 200,
+  },
+  {
+    name: 'GET /iam/clients/me',
+    request: () => ({ method: 'GET', path: '/iam/clients/me' }),
+    expect: REVOKED,
+    otherwise: 200,
+  },
+  {
+    name: 'POST /iam/clients/create',
+    request: () => ({
+      method: 'POST',
+      path: '/iam/clients/create',
+      json: { company: 'Matrix Co' },
+    }),
+    expect: REVOKED,
+    otherwise: 201,
+  },
+  {
+    name: 'GET /iam/auth/jwt/clients/{A}/login',
+    request: (w) => ({ method: 'GET', path: `/iam/auth/jwt/clients/${w.accountA}/login` }),
+    expect: { ...REVOKED, 'other account admin': 404 },
+    otherwise: 200,
+  },
+];
+
+/** Rows that any refused call must leave untouched (the audit log may gain a refusal row). */
+async function snapshot(ctx: TestContext) {
+  const { rows } = await sql<{ snapshot: string }>`
+    select (select count(*) from accounts) || '/' || (select count(*) from memberships) || '/' ||
+           (select count(*) from users) || '/' || (select count(*) from projects) || '/' ||
+           (select count(*) from cloud_role_assignments) || '/' || (select count(*) from invitations) ||
+           '/' || (select coalesce(max(updated_at)::text, '') from users) as snapshot`.execute(
+    ctx.db,
+  );
+  return rows[0].snapshot;
+}
+
+eachDatabase('authorization matrix', (ctx) => {
+  const world = {} as World;
+
+  before(async () => {
+    const { fixtures } = ctx();
+    world.accountA = await fixtures.account('Matrix A');
+    const accountB = await fixtures.account('Matrix B');
+    world.userInA = (await fixtures.member(world.accountA, { role: ROLE.users })).id;
+    const tokens = {} as World['tokens'];
+    for (const role of IAM_ROLES) {
+      const member = await fixtures.member(world.accountA, { role: role.id });
+      tokens[role.name] = await ctx().tokenFor(member.id, world.accountA);
+    }
+    const otherAdmin = await fixtures.member(accountB, { role: ROLE.administrators });
+    tokens['other account admin'] = await ctx().tokenFor(otherAdmin.id, accountB);
+    tokens.anonymous = undefined;
+
+    const deleted = await fixtures.member(world.accountA, { role: ROLE.administrators });
+    tokens['deleted user'] = await ctx().tokenFor(deleted.id, world.accountA);
+    await ctx()
+      .db.updateTable('users')
+      .set({ deleted_at: ctx().clock.now() })
+      .where('id', '=', deleted.id)
+      .execute();
+
+    const removed = await fixtures.member(world.accountA, { role: ROLE.administrators });
+    tokens['removed member'] = await ctx().tokenFor(removed.id, world.accountA);
+    await ctx().db.deleteFrom('memberships').where('user_id', '=', removed.id).execute();
+
+    const pending = await fixtures.member(world.accountA, {
+      role: ROLE.administrators,
+      status: 'not_activated',
+    });
+    tokens['pending invitee'] = await ctx().tokenFor(pending.id, world.accountA);
+    world.tokens = tokens;
+  });
+
+  for (const endpoint of ENDPOINTS) {
+    it(endpoint.name, async () => {
+      const failures: string[] = [];
+      for (const caller of Object.keys(world.tokens) as CallerName[]) {
+        const expected = endpoint.expect[caller] ?? endpoint.otherwise;
+        const { method, path, json } = endpoint.request(world);
+        const before = await snapshot(ctx());
+        const response = await ctx().request(path, { method, json, token: world.tokens[caller] });
+        if (response.status !== expected)
+          failures.push(`${caller}: ${response.status}, expected ${expected}`);
+        if (expected >= 400 && (await snapshot(ctx())) !== before)
+          failures.push(`${caller}: refused, yet data changed`);
+      }
+      assert.deepEqual(failures, []);
+    });
+  }
+
+  it('covers every authenticated operation of the BFF', async () => {
+    const document = await (await ctx().request('/openapi.json')).json();
+    const authenticated = Object.entries(
+      document.paths as Record<string, Record<string, { security: unknown[] }>>,
+    )
+      .flatMap(([path, methods]) =>
+        Object.entries(methods)
+          .filter(([, op]) => op.security.length > 0)
+          .map(([method]) => `${method.toUpperCase()} ${path}`),
+      )
+      .sort();
+    const covered = ENDPOINTS.map((e) => {
+      const { method, path } = e.request({
+        accountA: 1,
+        userInA: 2,
+        tokens: {} as World['tokens'],
+      });
+      const template = path
+        .split('?')[0]
+        .replace(/\/clients\/\d+/, '/clients/{clientId}')
+        .replace(/\/users\/\d+/, '/users/{userId}');
+      return `${method} ${template}`;
+    }).sort();
+    assert.deepEqual([...new Set(covered)], authenticated);
+  });
+});

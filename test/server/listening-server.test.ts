@@ -1,0 +1,89 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { TokenPair } from '../../shared/auth.ts';
+import type { UsersPage } from '../../shared/users.ts';
+import { startBff, type RunningBff } from '../../server/start.ts';
+
+/**
+ * The BFF as `npm start` runs it: a real socket, the demo seeded on an empty database. Runs on
+ * PostgreSQL when DATABASE_URL is set (in a database of its own), else on an in-memory PGlite.
+ */
+describe('the BFF over a real socket, with the demo seeded', () => {
+  let bff: RunningBff;
+  let database: { url: string; drop(): Promise<void> } | undefined;
+
+  before(async () => {
+    if (process.env.DATABASE_URL) database = await freshPostgresDatabase(process.env.DATABASE_URL);
+    bff = await startBff({
+      PORT: '0',
+      DATA_DIR: 'memory://',
+      DEMO_SEED: 'true',
+      ...(database ? { DATABASE_URL: database.url } : {}),
+    });
+  });
+  after(async () => {
+    await bff.close();
+    await database?.drop();
+  });
+
+  it('signs the demo administrator in and lists the seeded users, filtered and paged', async () => {
+    const login = await fetch(`${bff.url}/iam/auth/jwt/login`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        username: bff.config.demoAdmin.email,
+        password: bff.config.demoAdmin.password,
+      }),
+    });
+    assert.equal(login.status, 200);
+    const { access } = (await login.json()) as TokenPair;
+    const headers = { Authorization: `Bearer ${access}` };
+
+    const page = (await (
+      await fetch(`${bff.url}/iam/users?limit=10`, { headers })
+    ).json()) as UsersPage;
+    assert.ok(page.count >= 25, `about 30 users, got ${page.count}`);
+    assert.equal(page.results.length, 10);
+    const statuses = new Set(
+      (await (await fetch(`${bff.url}/iam/users`, { headers })).json()).map(
+        (u: { status: string }) => u.status,
+      ),
+    );
+    assert.deepEqual([...statuses].sort(), ['active', 'invitation_expired', 'not_activated']);
+
+    const filtered = (await (
+      await fetch(`${bff.url}/iam/users?limit=10&email=alice`, { headers })
+    ).json()) as UsersPage;
+    assert.deepEqual(
+      filtered.results.map((u) => u.email),
+      ['alice@acme.test'],
+    );
+  });
+
+  it('serves health and the OpenAPI document', async () => {
+    assert.equal((await fetch(`${bff.url}/health`)).status, 200);
+    const doc = await (await fetch(`${bff.url}/openapi.json`)).json();
+    assert.equal(doc.openapi, '3.0.3');
+  });
+});
+
+/** A database of this test's own on the PostgreSQL server. */
+async function freshPostgresDatabase(serverUrl: string) {
+  const pg = (await import('pg')).default;
+  const name = `um_test_listen_${process.pid}_${Date.now()}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const dropper = new pg.Client({ connectionString: serverUrl });
+      await dropper.connect();
+      await dropper.query(`drop database if exists ${name} with (force)`);
+      await dropper.end();
+    },
+  };
+}
