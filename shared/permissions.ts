@@ -1,4 +1,4 @@
-import { ROLE, type IamRoleId } from './roles.ts';
+import type { IamRoleId } from './roles.ts';
 
 /**
  * "May this caller do this?" — answered here once. The BFF calls `can` on every route and refuses
@@ -25,7 +25,6 @@ export type Action =
   /** Create a new account and become its Administrator. */
   | 'account.create';
 
-const isAdministrator = (actor: Actor) => actor.roleId === ROLE.administrators;
 const anyMember = () => true;
 
 const RULES: Record<Action, (actor: Actor, target: Target) => boolean> = {
@@ -39,4 +38,3 @@ export function can(actor: Actor, action: Action, target: Target = {}): boolean 
   return RULES[action](actor, target);
 }
 
-export { isAdministrator };
