@@ -8,6 +8,8 @@ const booleanSetting = z
 
 const environment = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** Address to listen on; 0.0.0.0 in a container. */
+  HOST: z.string().min(1).default('127.0.0.1'),
   DATABASE_URL: z.string().min(1).optional(),
   DATA_DIR: z.string().min(1).default('./.data'),
   PUBLIC_URL: z.url().optional(),
@@ -39,6 +41,7 @@ export interface IdentityProviderConfig {
 
 export interface Config {
   port: number;
+  host: string;
   databaseUrl?: string;
   dataDir: string;
   publicUrl: string;
@@ -71,6 +74,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   return {
     port: e.PORT,
+    host: e.HOST,
     databaseUrl: e.DATABASE_URL,
     dataDir: e.DATA_DIR,
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),

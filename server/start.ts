@@ -37,7 +37,7 @@ export async function startBff(
 
   const server = await new Promise<ServerType>((resolve) => {
     const listening: ServerType = serve(
-      { fetch: host.fetch, port: config.port, hostname: '127.0.0.1' },
+      { fetch: host.fetch, port: config.port, hostname: config.host },
       () => resolve(listening),
     );
   });
