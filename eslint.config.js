@@ -1,5 +1,6 @@
 // @ts-check
 import js from '@eslint/js';
+import globals from 'globals';
 import litA11y from 'eslint-plugin-lit-a11y';
 import lit from 'eslint-plugin-lit';
 import wc from 'eslint-plugin-wc';
@@ -46,6 +47,6 @@ export default tseslint.config(
   },
   {
     files: ['**/*.mjs', '**/*.js'],
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
+    languageOptions: { globals: globals.node },
   },
 );

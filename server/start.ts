@@ -43,8 +43,11 @@ export async function startBff(
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = `http://localhost:${port}`;
+  // PORT=0 picks a free port: links built on the default PUBLIC_URL must carry the real one.
+  if (!env.PUBLIC_URL) config.publicUrl = url;
   return {
-    url: `http://localhost:${port}`,
+    url,
     config,
     database,
     close: async () => {

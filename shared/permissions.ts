@@ -37,4 +37,3 @@ const RULES: Record<Action, (actor: Actor, target: Target) => boolean> = {
 export function can(actor: Actor, action: Action, target: Target = {}): boolean {
   return RULES[action](actor, target);
 }
-

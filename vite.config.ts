@@ -1,0 +1,32 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+
+/**
+ * One build, two outputs in dist/ (served by the BFF):
+ * - dist/um/user-management.js: the widget as one ES module with Lit inside, at a stable name a
+ *   host can put in a <script> tag;
+ * - dist/index.html (+ assets/): the demo host portal, which loads the widget from that URL the
+ *   way a real host would (`vite-ignore` keeps Vite from bundling it into the page).
+ * Decorators: tsconfig's experimentalDecorators, which Vite's TypeScript transform compiles away.
+ */
+const widgetEntry = fileURLToPath(new URL('./widget/user-management.ts', import.meta.url));
+
+export default defineConfig({
+  root: 'demo',
+  publicDir: false,
+  build: {
+    outDir: '../dist',
+    emptyOutDir: true,
+    target: 'es2022',
+    rolldownOptions: {
+      input: {
+        index: fileURLToPath(new URL('./demo/index.html', import.meta.url)),
+        widget: widgetEntry,
+      },
+      output: {
+        entryFileNames: (chunk) =>
+          chunk.name === 'widget' ? 'um/user-management.js' : 'assets/[name]-[hash].js',
+      },
+    },
+  },
+});

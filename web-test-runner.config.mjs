@@ -1,0 +1,154 @@
+import { Buffer } from 'node:buffer';
+import { spawn } from 'node:child_process';
+import { clearTimeout, setTimeout } from 'node:timers';
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { playwrightLauncher } from '@web/test-runner-playwright';
+
+/**
+ * Widget tests run in Debian's Chromium against the real BFF: the config starts server/main.ts
+ * (in-memory PGlite with the demo seed) and the test page reaches it through same-origin proxy
+ * prefixes, so tests render `<user-management api="/bff">`:
+ * - /bff/…      forwarded to the BFF unchanged;
+ * - /bff-slow/… forwarded after a delay, so a test can see the loading state;
+ * - /bff-outage/… forwarded too, except during a simulated database outage: then it answers 503
+ *   with Retry-After, as the BFF does when its database is down. `POST /__outage/on` (or `/off`)
+ *   starts or ends the outage, so a test can see the error state and then a successful Retry.
+ */
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SLOW_MS = 1500;
+const BFF_START_TIMEOUT_MS = 60_000;
+
+/** @type {import('node:child_process').ChildProcess | undefined} */
+let bff;
+/** @type {string | undefined} */
+let bffUrl;
+
+function startBff() {
+  return new Promise((resolve, reject) => {
+    bff = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+      env: { ...process.env, PORT: '0', DATA_DIR: 'memory://', DEMO_SEED: 'true' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const timer = setTimeout(
+      () => reject(new Error('the BFF did not start in time')),
+      BFF_START_TIMEOUT_MS,
+    );
+    let output = '';
+    bff.stdout.on('data', (chunk) => {
+      output += chunk;
+      const match = /BFF listening on (http:\/\/\S+)/.exec(output);
+      if (match && !bffUrl) {
+        bffUrl = match[1];
+        clearTimeout(timer);
+        resolve(bffUrl);
+      }
+    });
+    bff.on('exit', (code) => {
+      clearTimeout(timer);
+      if (!bffUrl) reject(new Error(`the BFF exited with ${code} before listening:\n${output}`));
+    });
+  });
+}
+
+function stopBff() {
+  if (bff && bff.exitCode === null) bff.kill('SIGTERM');
+}
+process.on('exit', stopBff);
+
+async function readBody(req) {
+  const chunks = [];
+  for await (const chunk of req) chunks.push(chunk);
+  return chunks.length ? Buffer.concat(chunks) : undefined;
+}
+
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'content-encoding',
+  'content-length',
+  'host',
+]);
+
+let outage = false;
+
+/** @type {import('@web/dev-server-core').Middleware} */
+async function bffProxy(ctx, next) {
+  const control = /^\/__outage\/(on|off)$/.exec(ctx.path);
+  if (control && ctx.method === 'POST') {
+    outage = control[1] === 'on';
+    ctx.status = 204;
+    return;
+  }
+  const match = /^\/(bff|bff-slow|bff-outage)(\/.*)$/.exec(ctx.url);
+  if (!match) return next();
+  const [, prefix, rest] = match;
+  if (prefix === 'bff-outage' && outage) {
+    ctx.status = 503;
+    ctx.set('Retry-After', '30');
+    ctx.type = 'application/json';
+    ctx.body = JSON.stringify({
+      message: 'The database is unavailable.',
+      code: 'service_unavailable',
+    });
+    return;
+  }
+  if (prefix === 'bff-slow') await new Promise((resolve) => setTimeout(resolve, SLOW_MS));
+  const headers = {};
+  for (const [name, value] of Object.entries(ctx.req.headers)) {
+    if (!HOP_BY_HOP.has(name) && typeof value === 'string') headers[name] = value;
+  }
+  const response = await globalThis.fetch(bffUrl + rest, {
+    method: ctx.method,
+    headers,
+    body: ['GET', 'HEAD'].includes(ctx.method) ? undefined : await readBody(ctx.req),
+  });
+  ctx.status = response.status;
+  response.headers.forEach((value, name) => {
+    if (!HOP_BY_HOP.has(name)) ctx.set(name, value);
+  });
+  ctx.body = Buffer.from(await response.arrayBuffer());
+}
+
+export default {
+  files: ['widget/**/*.test.ts'],
+  nodeResolve: true,
+  concurrency: 1,
+  testFramework: { config: { timeout: 10_000 } },
+  browsers: [
+    playwrightLauncher({
+      product: 'chromium',
+      launchOptions: {
+        executablePath: CHROMIUM,
+        headless: true,
+        args: [
+          '--headless',
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-dev-shm-usage',
+          '--disable-quic',
+          '--no-first-run',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+        ],
+      },
+    }),
+  ],
+  middleware: [bffProxy],
+  plugins: [
+    // Target es2022 and the project's tsconfig (experimentalDecorators): esbuild's default
+    // target leaves decorators in place and Chromium cannot parse them.
+    esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' }),
+    {
+      name: 'bff',
+      async serverStart() {
+        await startBff();
+      },
+      serverStop() {
+        stopBff();
+      },
+    },
+  ],
+};

@@ -1,0 +1,228 @@
+import type { LoginBody, TokenPair } from '../../shared/auth.ts';
+import type { ClientMe } from '../../shared/clients.ts';
+import type { ErrorBody, ErrorCode, FieldErrors } from '../../shared/errors.ts';
+import type { UsersPage, UsersQueryInput } from '../../shared/users.ts';
+
+/**
+ * The widget's typed client of the BFF (API.md). Only types come from shared/, so the bundle does
+ * not carry zod; the BFF validates every request anyway.
+ */
+
+/** Codes the client adds for failures that never reached (or never came back from) the BFF. */
+export type ClientErrorCode = 'network_error' | 'unexpected_response';
+
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+  constructor(
+    /** HTTP status; 0 when the server could not be reached. */
+    readonly status: number,
+    readonly code: ErrorCode | ClientErrorCode,
+    message: string,
+    readonly fieldErrors: FieldErrors = {},
+    /** Seconds to wait before retrying, from `Retry-After` (503, 429). */
+    readonly retryAfter: number | undefined = undefined,
+    /** The server's `request_id` of a 500, to quote to support. */
+    readonly requestId: string | undefined = undefined,
+  ) {
+    super(message);
+  }
+}
+
+export function isAbortError(error: unknown): boolean {
+  return error instanceof DOMException && error.name === 'AbortError';
+}
+
+export interface Session {
+  access: string;
+  /** Absent when the host handed the widget its own access token: then there is nothing to renew. */
+  refresh?: string;
+}
+
+export interface ApiClientOptions {
+  /** The BFF's base URL; '' or '/' means the page's own origin. */
+  baseUrl: string;
+  session?: Session;
+  /** Called with the renewed session after a refresh, and with null when it cannot be renewed. */
+  onSessionChange?: (session: Session | null) => void;
+}
+
+/** Status → code for answers whose body is not the BFF's JSON (a proxy's 502 page, say). */
+const CODE_BY_STATUS: Record<number, ErrorCode> = {
+  400: 'validation_failed',
+  401: 'not_authenticated',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  409: 'conflict',
+  413: 'payload_too_large',
+  429: 'rate_limited',
+  503: 'service_unavailable',
+};
+
+export function normalizeBaseUrl(api: string | null | undefined): string {
+  return (api ?? '').trim().replace(/\/+$/, '');
+}
+
+function parseRetryAfter(value: string | null): number | undefined {
+  if (!value) return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - Date.now()) / 1000));
+}
+
+function isErrorBody(body: unknown): body is ErrorBody {
+  return (
+    typeof body === 'object' &&
+    body !== null &&
+    typeof (body as ErrorBody).code === 'string' &&
+    typeof (body as ErrorBody).message === 'string'
+  );
+}
+
+async function toApiError(response: Response): Promise<ApiError> {
+  const retryAfter = parseRetryAfter(response.headers.get('Retry-After'));
+  let body: unknown;
+  try {
+    body = await response.json();
+  } catch {
+    body = undefined;
+  }
+  if (isErrorBody(body)) {
+    // Gcore puts non-field messages of a failed sign-in under `errors.errors`; they are not fields.
+    const { errors: _nonField, ...fieldErrors } = body.errors ?? {};
+    return new ApiError(
+      response.status,
+      body.code,
+      body.message,
+      fieldErrors,
+      retryAfter,
+      body.request_id,
+    );
+  }
+  const code = CODE_BY_STATUS[response.status] ?? 'internal_error';
+  return new ApiError(response.status, code, response.statusText, {}, retryAfter);
+}
+
+type Query = Record<string, string | number | boolean | readonly (string | number)[] | undefined>;
+
+function queryString(query: Query): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value === undefined || value === '') continue;
+    for (const item of Array.isArray(value) ? value : [value]) params.append(key, String(item));
+  }
+  const text = params.toString();
+  return text ? `?${text}` : '';
+}
+
+export class ApiClient {
+  readonly baseUrl: string;
+  private session: Session | undefined;
+  private readonly onSessionChange: ((session: Session | null) => void) | undefined;
+  /** One refresh at a time: refresh tokens are single use, so parallel 401s must share it. */
+  private refreshing: Promise<boolean> | undefined;
+
+  constructor(options: ApiClientOptions) {
+    this.baseUrl = normalizeBaseUrl(options.baseUrl);
+    this.session = options.session;
+    this.onSessionChange = options.onSessionChange;
+  }
+
+  /** `POST /iam/auth/jwt/login`: exchanges credentials for a token pair (no Authorization). */
+  login(body: LoginBody, signal?: AbortSignal): Promise<TokenPair> {
+    return this.send<TokenPair>('POST', '/iam/auth/jwt/login', { body, signal, auth: false });
+  }
+
+  /** `GET /iam/clients/me`: the account in scope and the caller's role in it. */
+  me(signal?: AbortSignal): Promise<ClientMe> {
+    return this.send<ClientMe>('GET', '/iam/clients/me', { signal });
+  }
+
+  /** `GET /iam/users` with `limit`: one page of the account's users, filtered and ordered. */
+  listUsers(
+    query: UsersQueryInput & { limit: number; offset: number },
+    signal?: AbortSignal,
+  ): Promise<UsersPage> {
+    return this.send<UsersPage>('GET', `/iam/users${queryString(query)}`, { signal });
+  }
+
+  private async send<T>(
+    method: string,
+    path: string,
+    options: { body?: unknown; signal?: AbortSignal; auth?: boolean },
+  ): Promise<T> {
+    const auth = options.auth ?? true;
+    const usedAccess = this.session?.access;
+    let response = await this.fetch(method, path, options.body, options.signal, auth);
+    if (response.status === 401 && auth && (await this.renewSession(usedAccess))) {
+      response = await this.fetch(method, path, options.body, options.signal, auth);
+    }
+    if (!response.ok) {
+      const error = await toApiError(response);
+      if (error.status === 401 && auth) this.endSession();
+      throw error;
+    }
+    if (response.status === 204) return undefined as T;
+    try {
+      return (await response.json()) as T;
+    } catch (cause) {
+      if (isAbortError(cause)) throw cause;
+      throw new ApiError(response.status, 'unexpected_response', 'Response is not JSON');
+    }
+  }
+
+  private async fetch(
+    method: string,
+    path: string,
+    body: unknown,
+    signal: AbortSignal | undefined,
+    auth: boolean,
+  ): Promise<Response> {
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    if (auth && this.session) headers.Authorization = `Bearer ${this.session.access}`;
+    try {
+      return await fetch(`${this.baseUrl}${path}`, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal,
+        credentials: 'omit',
+      });
+    } catch (cause) {
+      if (isAbortError(cause) || signal?.aborted) throw cause;
+      throw new ApiError(0, 'network_error', String(cause));
+    }
+  }
+
+  /** Tries the refresh token once; true when a new access token is in place. */
+  private renewSession(usedAccess: string | undefined): Promise<boolean> {
+    // Another request renewed the session while this one was under way: just retry with it.
+    if (this.session && this.session.access !== usedAccess) return Promise.resolve(true);
+    const refresh = this.session?.refresh;
+    if (!refresh) return Promise.resolve(false);
+    this.refreshing ??= (async () => {
+      try {
+        const pair = await this.send<TokenPair>('POST', '/iam/auth/jwt/refresh', {
+          body: { refresh },
+          auth: false,
+        });
+        this.session = { access: pair.access, refresh: pair.refresh };
+        this.onSessionChange?.(this.session);
+        return true;
+      } catch {
+        return false;
+      } finally {
+        this.refreshing = undefined;
+      }
+    })();
+    return this.refreshing;
+  }
+
+  /** A host-given token (no refresh) stays: the host owns it and may hand over a new one. */
+  private endSession(): void {
+    if (!this.session?.refresh) return;
+    this.session = undefined;
+    this.onSessionChange?.(null);
+  }
+}

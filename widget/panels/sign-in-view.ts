@@ -1,0 +1,136 @@
+import { LitElement, css, html, nothing } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import type { TokenPair } from '../../shared/auth.ts';
+import { ApiError, type ApiClient } from '../api/client.ts';
+import { UmErrorEvent } from '../events.ts';
+import { errorText } from '../locales/errors.ts';
+import { t, type MessageKey } from '../locales/index.ts';
+import { controls } from '../styles/controls.ts';
+import { define } from '../define.ts';
+
+/**
+ * The sign-in form. On success it fires `um-session` (internal, not composed) with the token pair;
+ * the root element stores it and shows the panel.
+ */
+export class UmSignInView extends LitElement {
+  static override styles = [
+    controls,
+    css`
+      :host {
+        display: block;
+      }
+      form {
+        display: grid;
+        gap: calc(var(--_space) * 2);
+        max-width: 24rem;
+        margin: 0 auto;
+        padding: calc(var(--_space) * 3);
+        border: 1px solid var(--_border);
+        border-radius: var(--_radius);
+      }
+      h2 {
+        margin: 0;
+        font-size: 1.5em;
+      }
+      label {
+        display: grid;
+        gap: 4px;
+      }
+      .field-error {
+        color: var(--_danger);
+        font-size: 0.9em;
+      }
+    `,
+  ];
+
+  @property({ attribute: false }) client!: ApiClient;
+  @property() override lang = 'en';
+  @state() private busy = false;
+  @state() private error: ApiError | undefined;
+  @state() private errorSuppressed = false;
+
+  private t(key: MessageKey): string {
+    return t(key, undefined, this.lang);
+  }
+
+  override render() {
+    const fieldErrors = this.error?.fieldErrors ?? {};
+    const fieldError = (name: string) =>
+      fieldErrors[name]?.length
+        ? html`<span class="field-error" id="${name}-error">${fieldErrors[name].join(' ')}</span>`
+        : nothing;
+    return html`
+      <form part="sign-in-form" @submit=${this.onSubmit} aria-labelledby="sign-in-heading">
+        <h2 id="sign-in-heading">${this.t('signIn.heading')}</h2>
+        ${
+          this.error && !this.errorSuppressed
+            ? html`<p class="alert" part="error" role="alert">
+                ${errorText(this.error, this.lang)}
+              </p>`
+            : nothing
+        }
+        <label>
+          ${this.t('signIn.email')}
+          <input
+            part="input"
+            name="username"
+            type="email"
+            autocomplete="username"
+            required
+            aria-invalid=${fieldErrors.username ? 'true' : 'false'}
+            aria-describedby=${fieldErrors.username ? 'username-error' : nothing}
+          />
+          ${fieldError('username')}
+        </label>
+        <label>
+          ${this.t('signIn.password')}
+          <input
+            part="input"
+            name="password"
+            type="password"
+            autocomplete="current-password"
+            required
+            aria-invalid=${fieldErrors.password ? 'true' : 'false'}
+            aria-describedby=${fieldErrors.password ? 'password-error' : nothing}
+          />
+          ${fieldError('password')}
+        </label>
+        <button class="primary" part="button submit" type="submit" ?disabled=${this.busy}>
+          ${this.t(this.busy ? 'signIn.submitting' : 'signIn.submit')}
+        </button>
+      </form>
+    `;
+  }
+
+  private async onSubmit(event: SubmitEvent) {
+    event.preventDefault();
+    const form = event.currentTarget as HTMLFormElement;
+    const data = new FormData(form);
+    this.busy = true;
+    this.error = undefined;
+    try {
+      const pair = await this.client.login({
+        username: String(data.get('username') ?? ''),
+        password: String(data.get('password') ?? ''),
+      });
+      this.dispatchEvent(new CustomEvent<TokenPair>('um-session', { detail: pair }));
+    } catch (error) {
+      const apiError =
+        error instanceof ApiError ? error : new ApiError(0, 'unexpected_response', String(error));
+      const notice = new UmErrorEvent({ error: apiError });
+      this.dispatchEvent(notice);
+      this.errorSuppressed = notice.defaultPrevented;
+      this.error = apiError;
+    } finally {
+      this.busy = false;
+    }
+  }
+}
+
+define('um-sign-in-view', UmSignInView);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'um-sign-in-view': UmSignInView;
+  }
+}

@@ -1,0 +1,319 @@
+/// <reference types="mocha" />
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
+import '../user-management.ts';
+import type { UserManagement } from '../user-management.ts';
+import {
+  column,
+  countUsers,
+  deepActiveElement,
+  login,
+  panel,
+  rows,
+  select,
+  settled,
+  summary,
+  summaryIs,
+  table,
+  typeInto,
+} from '../test-helpers.ts';
+
+const COLUMNS = ['ID', 'Email', 'Name', 'Role', 'Language', 'Status', 'Two-Factor authentication'];
+const [ID, EMAIL, NAME, ROLE, LANGUAGE, STATUS, TWO_FA] = COLUMNS.map((_, i) => i);
+
+let access: string;
+let total: number;
+
+async function render(api = '/bff'): Promise<UserManagement> {
+  const el = await fixture<UserManagement>(
+    html`<user-management api=${api} .token=${access}></user-management>`,
+  );
+  await settled(el);
+  return el;
+}
+
+function input(el: UserManagement, name: string): HTMLInputElement {
+  return panel(el).querySelector<HTMLInputElement>(`input[name="${name}"]`)!;
+}
+
+function selectEl(el: UserManagement, name: string): HTMLSelectElement {
+  return panel(el).querySelector<HTMLSelectElement>(`select[name="${name}"]`)!;
+}
+
+function multiSelect(el: UserManagement, filter: 'role' | 'lang') {
+  const host = panel(el).querySelector(`um-multi-select[data-filter="${filter}"]`)!;
+  const shadow = host.shadowRoot!;
+  return {
+    trigger: shadow.querySelector<HTMLButtonElement>('button')!,
+    popup: shadow.querySelector<HTMLElement>('fieldset')!,
+    box: (label: string) =>
+      [...shadow.querySelectorAll('label')]
+        .find((l) => l.textContent!.trim() === label)!
+        .querySelector('input')!,
+    update: () => (host as HTMLElement & { updateComplete: Promise<unknown> }).updateComplete,
+  };
+}
+
+function pageButton(el: UserManagement, page: string): HTMLButtonElement {
+  return panel(el).querySelector<HTMLButtonElement>(`[part="pagination"] [data-page="${page}"]`)!;
+}
+
+function currentPage(el: UserManagement): string | undefined {
+  return panel(el).querySelector('[aria-current="page"]')?.textContent?.trim();
+}
+
+describe('Users panel', () => {
+  before(async () => {
+    access = (await login()).access;
+    total = await countUsers(access);
+    // The demo seed has about 30 users: enough for three pages of ten.
+    expect(total).to.be.greaterThan(20);
+  });
+
+  it("shows 'Showing 1 - 10 of N entries' for the seeded account", async () => {
+    const el = await render();
+    expect(summary(el)).to.equal(`Showing 1 - 10 of ${total} entries`);
+    expect(rows(el)).to.have.length(10);
+    expect(panel(el).querySelector('h2')!.textContent!.trim()).to.equal('Users');
+  });
+
+  it('has the columns of the Users list, with localized role, language, status and 2FA', async () => {
+    const el = await render();
+    const headers = [...table(el).querySelectorAll('thead th')].map((th) =>
+      th.textContent!.replace(/[↑↓↕]/g, '').trim(),
+    );
+    expect(headers).to.deep.equal(COLUMNS);
+    const admin = rows(el).find((cells) => cells[EMAIL] === 'admin@demo.test');
+    expect(admin, 'the demo administrator is on the first page').to.not.equal(undefined);
+    expect(admin![ROLE]).to.equal('Administrators');
+    expect(admin![STATUS]).to.equal('Active');
+    expect(['English', 'German', 'Chinese', 'Russian']).to.include(admin![LANGUAGE]);
+    expect(['Activated', 'Not activated']).to.include(admin![TWO_FA]);
+    expect(Number(admin![ID])).to.be.greaterThan(0);
+  });
+
+  it('narrows rows to emails containing the typed text, on the server', async () => {
+    const el = await render();
+    const expected = await countUsers(access, 'email=an');
+    expect(expected).to.be.within(1, total - 1);
+    typeInto(input(el, 'email'), 'an');
+    await summaryIs(el, `Showing 1 - ${Math.min(10, expected)} of ${expected} entries`);
+    expect(column(el, EMAIL).every((email) => email.includes('an'))).to.equal(true);
+  });
+
+  it('narrows rows by name, case-insensitively', async () => {
+    const el = await render();
+    const expected = await countUsers(access, 'name=keller');
+    expect(expected).to.be.within(1, 10);
+    typeInto(input(el, 'name'), 'KELLER');
+    await summaryIs(el, `Showing 1 - ${expected} of ${expected} entries`);
+    expect(column(el, NAME).every((name) => /keller/i.test(name))).to.equal(true);
+  });
+
+  it('narrows rows by ID', async () => {
+    const el = await render();
+    const someId = column(el, ID)[3];
+    typeInto(input(el, 'id'), someId);
+    await waitUntil(
+      () => rows(el).length >= 1 && column(el, ID).every((id) => id.includes(someId)),
+    );
+    expect(column(el, ID)).to.include(someId);
+  });
+
+  it('asks for digits when the ID filter holds anything else, and keeps the table', async () => {
+    const el = await render();
+    typeInto(input(el, 'id'), '12a');
+    await waitUntil(() => input(el, 'id').getAttribute('aria-invalid') === 'true');
+    const describedBy = input(el, 'id').getAttribute('aria-describedby')!;
+    expect(panel(el).getElementById(describedBy)!.textContent!.trim()).to.equal(
+      'Enter up to 10 digits of a user ID.',
+    );
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(summary(el)).to.equal(`Showing 1 - 10 of ${total} entries`);
+    expect(panel(el).querySelector('tr.error')).to.equal(null);
+  });
+
+  it('narrows rows to the roles picked in the Roles multi-select and counts them "n/5"', async () => {
+    const el = await render();
+    const roles = multiSelect(el, 'role');
+    expect(roles.trigger.textContent).to.contain('0/5');
+    const expected = await countUsers(access, 'role=5&role=2');
+    roles.trigger.click();
+    await roles.update();
+    roles.box('Engineers').click();
+    roles.box('Users').click();
+    await summaryIs(el, `Showing 1 - ${Math.min(10, expected)} of ${expected} entries`);
+    expect(roles.trigger.textContent).to.contain('2/5');
+    expect(new Set(column(el, ROLE))).to.deep.equal(new Set(['Engineers', 'Users']));
+  });
+
+  it('narrows rows to the languages picked, out of four', async () => {
+    const el = await render();
+    const langs = multiSelect(el, 'lang');
+    expect(langs.trigger.textContent).to.contain('0/4');
+    expect(langs.popup.querySelectorAll('input[type="checkbox"]')).to.have.length(4);
+    const expected = await countUsers(access, 'lang=de');
+    langs.trigger.click();
+    await langs.update();
+    langs.box('German').click();
+    await summaryIs(el, `Showing 1 - ${Math.min(10, expected)} of ${expected} entries`);
+    expect(new Set(column(el, LANGUAGE))).to.deep.equal(new Set(['German']));
+  });
+
+  it('narrows rows by status', async () => {
+    const el = await render();
+    const status = selectEl(el, 'status');
+    expect([...status.options].map((o) => o.textContent!.trim())).to.deep.equal([
+      'All',
+      'Active',
+      'Not activated',
+      'Invitation expired',
+    ]);
+    const expected = await countUsers(access, 'status=not_activated');
+    expect(expected).to.be.within(1, 10);
+    select(status, 'not_activated');
+    await summaryIs(el, `Showing 1 - ${expected} of ${expected} entries`);
+    expect(new Set(column(el, STATUS))).to.deep.equal(new Set(['Not activated']));
+  });
+
+  it('narrows rows by two-factor authentication', async () => {
+    const el = await render();
+    const expected = await countUsers(access, 'two_fa=true');
+    expect(expected).to.be.within(1, 10);
+    select(selectEl(el, 'two_fa'), 'true');
+    await summaryIs(el, `Showing 1 - ${expected} of ${expected} entries`);
+    expect(new Set(column(el, TWO_FA))).to.deep.equal(new Set(['Activated']));
+  });
+
+  it('pages through the account with page numbers, previous and next', async () => {
+    const el = await render();
+    expect(currentPage(el)).to.equal('1');
+    expect(pageButton(el, 'previous').disabled).to.equal(true);
+    const firstPage = column(el, ID);
+    pageButton(el, '2').click();
+    await summaryIs(el, `Showing 11 - 20 of ${total} entries`);
+    expect(currentPage(el)).to.equal('2');
+    expect(column(el, ID)).to.not.include.members(firstPage);
+    pageButton(el, 'next').click();
+    await summaryIs(el, `Showing 21 - ${Math.min(30, total)} of ${total} entries`);
+    pageButton(el, 'previous').click();
+    await summaryIs(el, `Showing 11 - 20 of ${total} entries`);
+  });
+
+  it('shows as many rows as "Entries per page" asks, from the first page', async () => {
+    const el = await render();
+    pageButton(el, '2').click();
+    await summaryIs(el, `Showing 11 - 20 of ${total} entries`);
+    const perPage = panel(el).querySelector<HTMLSelectElement>('#per-page')!;
+    expect([...perPage.options].map((o) => o.value)).to.deep.equal(['10', '25', '50', '100']);
+    select(perPage, '25');
+    await summaryIs(el, `Showing 1 - ${Math.min(25, total)} of ${total} entries`);
+    expect(rows(el)).to.have.length(Math.min(25, total));
+    expect(currentPage(el)).to.equal('1');
+  });
+
+  it('goes back to page 1 when a filter changes', async () => {
+    const el = await render();
+    pageButton(el, '2').click();
+    await summaryIs(el, `Showing 11 - 20 of ${total} entries`);
+    const expected = await countUsers(access, 'status=active');
+    select(selectEl(el, 'status'), 'active');
+    await summaryIs(el, `Showing 1 - 10 of ${expected} entries`);
+    expect(currentPage(el)).to.equal('1');
+  });
+
+  it('orders by a column when its header is pressed, ascending then descending', async () => {
+    const el = await render();
+    const header = panel(el).querySelector<HTMLButtonElement>('th button[data-sort="email"]')!;
+    const th = header.closest('th')!;
+    expect(th.hasAttribute('aria-sort')).to.equal(false);
+    header.click();
+    await waitUntil(() => th.getAttribute('aria-sort') === 'ascending');
+    await settled(el);
+    const ascending = column(el, EMAIL);
+    expect(ascending).to.deep.equal([...ascending].sort());
+    header.click();
+    await waitUntil(() => th.getAttribute('aria-sort') === 'descending');
+    await settled(el);
+    const descending = column(el, EMAIL);
+    expect(descending).to.deep.equal([...descending].sort().reverse());
+    // Descending starts from the other end of the whole list, not of the page.
+    expect(descending[0] > ascending[ascending.length - 1]).to.equal(true);
+  });
+
+  it('shows a busy table with a loading row while a request is pending', async () => {
+    const el = await fixture<UserManagement>(
+      html`<user-management api="/bff-slow" .token=${access}></user-management>`,
+    );
+    expect(table(el).getAttribute('aria-busy')).to.equal('true');
+    const loading = panel(el).querySelector('tr.loading');
+    expect(loading, 'loading row').to.not.equal(null);
+    expect(loading!.querySelector('[role="status"]')!.textContent!.trim()).to.equal(
+      'Loading users…',
+    );
+    await settled(el);
+    expect(rows(el)).to.have.length(10);
+    expect(table(el).getAttribute('aria-busy')).to.equal('false');
+  });
+
+  it('shows only the answer to the latest filter when answers arrive late', async () => {
+    const el = await fixture<UserManagement>(
+      html`<user-management api="/bff-slow" .token=${access}></user-management>`,
+    );
+    const statusSelect = selectEl(el, 'status');
+    select(statusSelect, 'not_activated');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    select(statusSelect, 'invitation_expired');
+    await settled(el);
+    const expected = await countUsers(access, 'status=invitation_expired');
+    expect(summary(el)).to.equal(`Showing 1 - ${expected} of ${expected} entries`);
+    expect(new Set(column(el, STATUS))).to.deep.equal(new Set(['Invitation expired']));
+  });
+
+  it('says no user matches, and Clear filters brings every user back', async () => {
+    const el = await render();
+    typeInto(input(el, 'email'), 'no-such-user-anywhere');
+    await waitUntil(() => panel(el).querySelector('tr.empty'), 'no empty state');
+    expect(panel(el).querySelector('tr.empty')!.textContent).to.contain(
+      'No users match these filters',
+    );
+    expect(summary(el)).to.equal('Showing 0 of 0 entries');
+    const clear = [...panel(el).querySelectorAll<HTMLButtonElement>('tr.empty button')].find(
+      (b) => b.textContent!.trim() === 'Clear filters',
+    )!;
+    clear.click();
+    await summaryIs(el, `Showing 1 - 10 of ${total} entries`);
+    expect(input(el, 'email').value).to.equal('');
+  });
+
+  it('opens a multi-select with Enter or Space, and Escape closes it and returns focus', async () => {
+    const el = await render();
+    const roles = multiSelect(el, 'role');
+    expect(roles.trigger.getAttribute('aria-expanded')).to.equal('false');
+    expect(roles.popup.hidden).to.equal(true);
+
+    roles.trigger.focus();
+    await sendKeys({ press: 'Enter' });
+    await roles.update();
+    expect(roles.trigger.getAttribute('aria-expanded')).to.equal('true');
+    expect(roles.popup.hidden).to.equal(false);
+    expect(deepActiveElement()).to.equal(roles.box('Administrators'));
+
+    await sendKeys({ press: 'Space' });
+    await summaryIs(
+      el,
+      `Showing 1 - ${await countUsers(access, 'role=1')} of ${await countUsers(access, 'role=1')} entries`,
+    );
+    expect(new Set(column(el, ROLE))).to.deep.equal(new Set(['Administrators']));
+
+    await sendKeys({ press: 'Escape' });
+    await roles.update();
+    expect(roles.trigger.getAttribute('aria-expanded')).to.equal('false');
+    expect(roles.popup.hidden).to.equal(true);
+    expect(deepActiveElement()).to.equal(roles.trigger);
+
+    await sendKeys({ press: 'Space' });
+    await roles.update();
+    expect(roles.trigger.getAttribute('aria-expanded')).to.equal('true');
+  });
+});

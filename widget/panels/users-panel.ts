@@ -1,0 +1,628 @@
+import { LitElement, css, html, nothing } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { Task, TaskStatus } from '@lit/task';
+import {
+  IAM_ROLES,
+  OFFERED_LANGUAGES,
+  USER_STATUSES,
+  type IamRoleId,
+  type UserStatus,
+} from '../../shared/roles.ts';
+import type { User, UsersPage } from '../../shared/users.ts';
+import { ApiError, isAbortError, type ApiClient } from '../api/client.ts';
+import '../components/multi-select.ts';
+import type { MultiSelectOption, UmMultiSelect } from '../components/multi-select.ts';
+import { UmErrorEvent } from '../events.ts';
+import { errorText } from '../locales/errors.ts';
+import { t, type MessageKey, type Params } from '../locales/index.ts';
+import { controls } from '../styles/controls.ts';
+import { define } from '../define.ts';
+
+export const PAGE_SIZES = [10, 25, 50, 100] as const;
+const TEXT_DEBOUNCE_MS = 300;
+type SortField = 'id' | 'email' | 'name';
+type Ordering = SortField | `-${SortField}`;
+
+/** What the table currently asks the BFF; replaced (never mutated) so the task sees a change. */
+interface UsersQueryState {
+  id: string;
+  email: string;
+  name: string;
+  role: IamRoleId[];
+  lang: string[];
+  status: UserStatus | '';
+  twoFa: '' | 'true' | 'false';
+  ordering: Ordering | '';
+  limit: number;
+  offset: number;
+}
+
+const EMPTY_FILTERS = {
+  id: '',
+  email: '',
+  name: '',
+  role: [],
+  lang: [],
+  status: '',
+  twoFa: '',
+} satisfies Partial<UsersQueryState>;
+
+type TextFilter = 'id' | 'email' | 'name';
+
+/**
+ * The Users panel: filters, the table and paging of the account's users. Every filter, the order
+ * and the page are query parameters of `GET /iam/users`; the server does the work.
+ */
+export class UmUsersPanel extends LitElement {
+  static override styles = [
+    controls,
+    css`
+      :host {
+        display: block;
+      }
+      h2 {
+        font-size: 1.7em;
+        margin: 0 0 calc(var(--_space) * 2);
+      }
+      .filters {
+        display: grid;
+        grid-template-columns: repeat(auto-fill, minmax(14rem, 1fr));
+        align-items: end;
+        gap: calc(var(--_space) * 1.5);
+        margin-bottom: calc(var(--_space) * 3);
+      }
+      .field {
+        display: grid;
+        gap: 2px;
+      }
+      .field > span {
+        font-size: 0.85em;
+        color: var(--_text-muted);
+      }
+      .field > .field-error {
+        color: var(--_danger);
+      }
+      .table-wrap {
+        overflow-x: auto;
+      }
+      table {
+        width: 100%;
+        border-collapse: collapse;
+      }
+      th,
+      td {
+        text-align: start;
+        padding: calc(var(--_space) * 1.5) var(--_space);
+        border-bottom: 1px solid var(--_border);
+        vertical-align: middle;
+      }
+      th {
+        color: var(--_text-muted);
+        font-weight: normal;
+      }
+      td {
+        max-width: 16rem;
+        overflow: hidden;
+        text-overflow: ellipsis;
+        white-space: nowrap;
+      }
+      th button {
+        border: none;
+        background: none;
+        padding: 0;
+        color: inherit;
+        display: inline-flex;
+        gap: 4px;
+      }
+      th[aria-sort] button {
+        color: var(--_text);
+        font-weight: 600;
+      }
+      .skeleton {
+        display: block;
+        height: 1em;
+        border-radius: var(--_radius);
+        background: linear-gradient(
+          90deg,
+          var(--_surface-alt),
+          var(--_border),
+          var(--_surface-alt)
+        );
+        background-size: 200% 100%;
+        animation: shimmer 1.2s linear infinite;
+      }
+      @keyframes shimmer {
+        to {
+          background-position: -200% 0;
+        }
+      }
+      @media (prefers-reduced-motion: reduce) {
+        .skeleton {
+          animation: none;
+        }
+      }
+      .state td {
+        text-align: center;
+        white-space: normal;
+        max-width: none;
+        padding: calc(var(--_space) * 4) var(--_space);
+      }
+      .footer {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: center;
+        justify-content: space-between;
+        gap: calc(var(--_space) * 2);
+        margin-top: calc(var(--_space) * 2);
+      }
+      .pages {
+        display: flex;
+        gap: 4px;
+        list-style: none;
+        margin: 0;
+        padding: 0;
+        align-items: center;
+      }
+      .pages button {
+        min-width: 2.25rem;
+        border-color: transparent;
+        background: none;
+      }
+      .pages button[aria-current='page'] {
+        background: var(--_surface-alt);
+        border-color: var(--_border);
+        font-weight: 600;
+      }
+      .per-page {
+        display: flex;
+        align-items: center;
+        gap: var(--_space);
+      }
+      .per-page label {
+        font-weight: 600;
+      }
+      .summary {
+        color: var(--_text-muted);
+      }
+    `,
+  ];
+
+  @property({ attribute: false }) client!: ApiClient;
+  @property() override lang = 'en';
+
+  /** The query the table shows. */
+  @state() private query: UsersQueryState = {
+    ...EMPTY_FILTERS,
+    ordering: '',
+    limit: 10,
+    offset: 0,
+  };
+  /** What is typed in the text filters, ahead of the debounced query. */
+  @state() private typed: Record<TextFilter, string> = { id: '', email: '', name: '' };
+  /** The host cancelled `um-error` for the last failure: show no message of our own. */
+  @state() private errorSuppressed = false;
+
+  private debounce: ReturnType<typeof setTimeout> | undefined;
+
+  /**
+   * Reruns whenever `client` or `query` changes; the previous run's request is aborted, so an
+   * answer to a question the user no longer asks never lands in the table.
+   */
+  private readonly users = new Task(this, {
+    task: async ([client, query], { signal }) => {
+      try {
+        return await client.listUsers(
+          {
+            id: query.id || undefined,
+            email: query.email || undefined,
+            name: query.name || undefined,
+            role: query.role.map(String),
+            lang: query.lang,
+            status: query.status || undefined,
+            two_fa: query.twoFa || undefined,
+            ordering: query.ordering || undefined,
+            limit: query.limit,
+            offset: query.offset,
+          },
+          signal,
+        );
+      } catch (error) {
+        if (!isAbortError(error)) this.report(error);
+        throw error;
+      }
+    },
+    args: () => [this.client, this.query] as const,
+  });
+
+  override disconnectedCallback(): void {
+    clearTimeout(this.debounce);
+    super.disconnectedCallback();
+  }
+
+  private t(key: MessageKey, params?: Params): string {
+    return t(key, params, this.lang);
+  }
+
+  override render() {
+    return html`
+      <section part="panel" aria-labelledby="users-heading">
+        <h2 id="users-heading" part="heading">${this.t('users.heading')}</h2>
+        ${this.renderFilters()}
+        <div class="table-wrap">${this.renderTable()}</div>
+        ${this.renderFooter()}
+      </section>
+    `;
+  }
+
+  private renderFilters() {
+    const q = this.query;
+    const idInvalid = !this.idValid;
+    const textField = (name: TextFilter, key: MessageKey, inputmode?: string) => html`
+      <label class="field">
+        <span>${this.t(key)}</span>
+        <input
+          part="input"
+          type="search"
+          name=${name}
+          inputmode=${inputmode ?? nothing}
+          autocomplete="off"
+          aria-invalid=${name === 'id' && idInvalid ? 'true' : 'false'}
+          aria-describedby=${name === 'id' && idInvalid ? 'id-error' : nothing}
+          .value=${this.typed[name]}
+          @input=${(event: InputEvent) => this.onType(name, (event.target as HTMLInputElement).value)}
+        />
+        ${
+          name === 'id' && idInvalid
+            ? html`<span class="field-error" id="id-error"
+                >${this.t('users.filter.idInvalid')}</span
+              >`
+            : nothing
+        }
+      </label>
+    `;
+    const roles: MultiSelectOption[] = IAM_ROLES.map((role) => ({
+      value: String(role.id),
+      label: this.t(`role.${role.id}`),
+    }));
+    const langs: MultiSelectOption[] = OFFERED_LANGUAGES.map((lang) => ({
+      value: lang,
+      label: this.t(`lang.${lang}`),
+    }));
+    return html`
+      <div class="filters" part="filters" role="search" aria-label=${this.t('users.filters')}>
+        ${textField('id', 'users.filter.id', 'numeric')} ${textField('email', 'users.filter.email')}
+        ${textField('name', 'users.filter.name')}
+        <um-multi-select
+          data-filter="role"
+          exportparts="button, popup"
+          .label=${this.t('users.filter.roles')}
+          .summary=${this.t('users.filter.selected', {
+            selected: q.role.length,
+            total: roles.length,
+          })}
+          .options=${roles}
+          .value=${q.role.map(String)}
+          @change=${(event: Event) =>
+            this.setFilters({
+              role: (event.target as UmMultiSelect).value.map(Number) as IamRoleId[],
+            })}
+        ></um-multi-select>
+        <um-multi-select
+          data-filter="lang"
+          exportparts="button, popup"
+          .label=${this.t('users.filter.language')}
+          .summary=${this.t('users.filter.selected', {
+            selected: q.lang.length,
+            total: langs.length,
+          })}
+          .options=${langs}
+          .value=${q.lang}
+          @change=${(event: Event) =>
+            this.setFilters({ lang: (event.target as UmMultiSelect).value })}
+        ></um-multi-select>
+        <label class="field">
+          <span>${this.t('users.filter.status')}</span>
+          <select
+            part="input"
+            name="status"
+            @change=${(event: Event) =>
+              this.setFilters({
+                status: (event.target as HTMLSelectElement).value as UserStatus | '',
+              })}
+          >
+            <option value="" ?selected=${q.status === ''}>${this.t('users.filter.all')}</option>
+            ${USER_STATUSES.map(
+              (status) =>
+                html`<option value=${status} ?selected=${q.status === status}>
+                  ${this.t(`status.${status}`)}
+                </option>`,
+            )}
+          </select>
+        </label>
+        <label class="field">
+          <span>${this.t('users.filter.twoFa')}</span>
+          <select
+            part="input"
+            name="two_fa"
+            @change=${(event: Event) =>
+              this.setFilters({
+                twoFa: (event.target as HTMLSelectElement).value as UsersQueryState['twoFa'],
+              })}
+          >
+            <option value="" ?selected=${q.twoFa === ''}>${this.t('users.filter.all')}</option>
+            <option value="true" ?selected=${q.twoFa === 'true'}>${this.t('twoFa.true')}</option>
+            <option value="false" ?selected=${q.twoFa === 'false'}>${this.t('twoFa.false')}</option>
+          </select>
+        </label>
+      </div>
+    `;
+  }
+
+  private renderTable() {
+    const pending = this.users.status === TaskStatus.PENDING;
+    const columns: [MessageKey, SortField | undefined][] = [
+      ['users.column.id', 'id'],
+      ['users.column.email', 'email'],
+      ['users.column.name', 'name'],
+      ['users.column.role', undefined],
+      ['users.column.language', undefined],
+      ['users.column.status', undefined],
+      ['users.column.twoFa', undefined],
+    ];
+    return html`
+      <table part="table" aria-labelledby="users-heading" aria-busy=${pending ? 'true' : 'false'}>
+        <thead>
+          <tr>
+            ${columns.map(([key, field]) => this.renderHeader(key, field))}
+          </tr>
+        </thead>
+        <tbody>
+          ${this.users.render({
+            initial: () => this.renderLoading(),
+            pending: () => this.renderLoading(),
+            complete: (page) => this.renderRows(page),
+            error: (error) => this.renderError(error),
+          })}
+        </tbody>
+      </table>
+    `;
+  }
+
+  private renderHeader(key: MessageKey, field: SortField | undefined) {
+    if (!field) return html`<th scope="col" part="header-cell">${this.t(key)}</th>`;
+    const ordering = this.query.ordering;
+    const sort =
+      ordering === field ? 'ascending' : ordering === `-${field}` ? 'descending' : undefined;
+    const arrow = sort === 'ascending' ? '↑' : sort === 'descending' ? '↓' : '↕';
+    return html`
+      <th scope="col" part="header-cell" aria-sort=${sort ?? nothing}>
+        <button type="button" data-sort=${field} @click=${() => this.sortBy(field)}>
+          ${this.t(key)}<span aria-hidden="true">${arrow}</span>
+        </button>
+      </th>
+    `;
+  }
+
+  private renderLoading() {
+    return html`
+      <tr class="state loading" part="loading">
+        <td colspan="7">
+          <span class="visually-hidden" role="status">${this.t('users.loading')}</span>
+          <span class="skeleton" aria-hidden="true"></span>
+        </td>
+      </tr>
+    `;
+  }
+
+  private renderRows(page: UsersPage) {
+    if (page.results.length === 0) {
+      const filtered = this.hasFilters();
+      return html`
+        <tr class="state empty" part="empty">
+          <td colspan="7">
+            <p>${this.t(filtered ? 'users.empty' : 'users.emptyAccount')}</p>
+            ${
+              filtered
+                ? html`<button type="button" part="button" @click=${this.clearFilters}>
+                    ${this.t('users.clearFilters')}
+                  </button>`
+                : nothing
+            }
+          </td>
+        </tr>
+      `;
+    }
+    return page.results.map((user) => this.renderRow(user));
+  }
+
+  private renderRow(user: User) {
+    const role = user.groups[0];
+    const roleLabel =
+      role && IAM_ROLES.some((r) => r.id === role.id)
+        ? this.t(`role.${role.id as IamRoleId}`)
+        : (role?.name ?? '');
+    return html`
+      <tr part="row" data-user-id=${user.id}>
+        <td part="cell">${user.id}</td>
+        <td part="cell" title=${user.email}>${user.email}</td>
+        <td part="cell" title=${user.name ?? ''}>${user.name ?? this.t('users.noName')}</td>
+        <td part="cell" title=${roleLabel}>${roleLabel}</td>
+        <td part="cell">${this.t(`lang.${user.lang}`)}</td>
+        <td part="cell">${this.t(`status.${user.status}`)}</td>
+        <td part="cell">${this.t(user.two_fa ? 'twoFa.true' : 'twoFa.false')}</td>
+      </tr>
+    `;
+  }
+
+  private renderError(error: unknown) {
+    const message =
+      error instanceof ApiError ? errorText(error, this.lang) : this.t('error.unexpected_response');
+    return html`
+      <tr class="state error" part="error">
+        <td colspan="7">
+          ${this.errorSuppressed ? nothing : html`<p class="alert" role="alert">${message}</p>`}
+          <button type="button" part="button" @click=${() => this.users.run()}>
+            ${this.t('users.retry')}
+          </button>
+        </td>
+      </tr>
+    `;
+  }
+
+  private renderFooter() {
+    // While a page loads the previous count stays, so the pager does not jump; after a failure
+    // there is nothing to count.
+    const page = this.users.status === TaskStatus.ERROR ? undefined : this.users.value;
+    const { limit, offset } = this.query;
+    const count = page?.count ?? 0;
+    const pages = Math.max(1, Math.ceil(count / limit));
+    const current = Math.floor(offset / limit) + 1;
+    const shown = page?.results.length ?? 0;
+    const summary =
+      count === 0 || shown === 0
+        ? this.t('users.showingNone')
+        : this.t('users.showing', { from: offset + 1, to: offset + shown, count });
+    return html`
+      <div class="footer">
+        <nav part="pagination" aria-label=${this.t('users.pagination')}>
+          <ul class="pages">
+            <li>
+              <button
+                type="button"
+                part="page-button"
+                data-page="previous"
+                aria-label=${this.t('users.previousPage')}
+                ?disabled=${current <= 1}
+                @click=${() => this.goTo(current - 1)}
+              >
+                ‹
+              </button>
+            </li>
+            ${pageWindow(current, pages).map((n) =>
+              n === undefined
+                ? html`<li aria-hidden="true">…</li>`
+                : html`<li>
+                    <button
+                      type="button"
+                      part="page-button"
+                      data-page=${n}
+                      aria-label=${this.t('users.page', { page: n })}
+                      aria-current=${n === current ? 'page' : nothing}
+                      @click=${() => this.goTo(n)}
+                    >
+                      ${n}
+                    </button>
+                  </li>`,
+            )}
+            <li>
+              <button
+                type="button"
+                part="page-button"
+                data-page="next"
+                aria-label=${this.t('users.nextPage')}
+                ?disabled=${current >= pages}
+                @click=${() => this.goTo(current + 1)}
+              >
+                ›
+              </button>
+            </li>
+          </ul>
+        </nav>
+        <div class="per-page">
+          <label for="per-page">${this.t('users.entriesPerPage')}</label>
+          <select id="per-page" part="input" @change=${this.onPageSize}>
+            ${PAGE_SIZES.map(
+              (size) => html`<option value=${size} ?selected=${size === limit}>${size}</option>`,
+            )}
+          </select>
+          <span class="summary" part="summary" aria-live="polite">${summary}</span>
+        </div>
+      </div>
+    `;
+  }
+
+  private report(error: unknown) {
+    const apiError =
+      error instanceof ApiError ? error : new ApiError(0, 'unexpected_response', String(error));
+    const event = new UmErrorEvent({ error: apiError });
+    this.dispatchEvent(event);
+    this.errorSuppressed = event.defaultPrevented;
+  }
+
+  private hasFilters(): boolean {
+    const q = this.query;
+    return Boolean(
+      q.id || q.email || q.name || q.role.length || q.lang.length || q.status || q.twoFa,
+    );
+  }
+
+  /** Any filter change starts again from page 1. */
+  private setFilters(change: Partial<UsersQueryState>) {
+    this.query = { ...this.query, ...change, offset: 0 };
+  }
+
+  private onType(name: TextFilter, value: string) {
+    this.typed = { ...this.typed, [name]: value };
+    clearTimeout(this.debounce);
+    this.debounce = setTimeout(() => {
+      const id = this.typed.id.trim();
+      const email = this.typed.email.trim();
+      const name = this.typed.name.trim();
+      // The BFF refuses an ID that is not digits; say so at the field instead of failing the table.
+      if (!this.idValid) return;
+      const q = this.query;
+      if (id !== q.id || email !== q.email || name !== q.name) this.setFilters({ id, email, name });
+    }, TEXT_DEBOUNCE_MS);
+  }
+
+  private get idValid(): boolean {
+    return /^\d{0,10}$/.test(this.typed.id.trim());
+  }
+
+  private clearFilters() {
+    clearTimeout(this.debounce);
+    this.typed = { id: '', email: '', name: '' };
+    this.setFilters(EMPTY_FILTERS);
+  }
+
+  /** Ascending first, then descending, then back to the server's default order. */
+  private sortBy(field: SortField) {
+    const ordering = this.query.ordering;
+    const next: Ordering | '' =
+      ordering === field ? `-${field}` : ordering === `-${field}` ? '' : field;
+    this.query = { ...this.query, ordering: next, offset: 0 };
+  }
+
+  private goTo(page: number) {
+    this.query = { ...this.query, offset: (page - 1) * this.query.limit };
+  }
+
+  private onPageSize(event: Event) {
+    const limit = Number((event.target as HTMLSelectElement).value);
+    this.query = { ...this.query, limit, offset: 0 };
+  }
+}
+
+/**
+ * The page numbers to offer: the first, the last, and two either side of the current one, with
+ * `undefined` where a run is left out ("1 … 4 5 6 7 8 … 20").
+ */
+export function pageWindow(current: number, pages: number): (number | undefined)[] {
+  const shown = new Set([1, pages]);
+  for (let n = current - 2; n <= current + 2; n++) if (n >= 1 && n <= pages) shown.add(n);
+  const sorted = [...shown].sort((a, b) => a - b);
+  const result: (number | undefined)[] = [];
+  sorted.forEach((n, i) => {
+    if (i > 0 && n - sorted[i - 1] > 1) result.push(undefined);
+    result.push(n);
+  });
+  return result;
+}
+
+define('um-users-panel', UmUsersPanel);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'um-users-panel': UmUsersPanel;
+  }
+}

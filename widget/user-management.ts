@@ -1,0 +1,235 @@
+import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { Task } from '@lit/task';
+import type { TokenPair } from '../shared/auth.ts';
+import { ApiClient, normalizeBaseUrl, type Session } from './api/client.ts';
+import { UmSignedInEvent, UmSignedOutEvent } from './events.ts';
+import { t, type MessageKey, type Params } from './locales/index.ts';
+import './panels/sign-in-view.ts';
+import './panels/users-panel.ts';
+import { controls } from './styles/controls.ts';
+import { tokens } from './styles/tokens.ts';
+import { define } from './define.ts';
+
+export { ApiError } from './api/client.ts';
+export { UmErrorEvent, UmSignedInEvent, UmSignedOutEvent } from './events.ts';
+
+/** Panels this version offers. `account` and `api-tokens` come later. */
+export type PanelName = 'users';
+
+const SESSION_KEY_PREFIX = 'um-session:';
+
+/**
+ * Complete user management for an account, in one tag:
+ * `<user-management api="/um" panel="users"></user-management>`.
+ *
+ * Without a `token` it shows a sign-in view, and keeps the session (access and refresh token) in
+ * `sessionStorage`, keyed by `api`, so a reload stays signed in. A request answered 401 renews the
+ * session once with the refresh token; when that fails the sign-in view comes back.
+ *
+ * @attr {string} api - Base URL of the BFF. `''` or `'/'` is the page's own origin; a trailing
+ *   slash is ignored.
+ * @attr {string} panel - The panel to show. This version has only `users` (the default); any other
+ *   value shows the users panel too.
+ * @attr {string} lang - Interface language (`en`, the default; other languages fall back to it).
+ *
+ * @prop {string | undefined} token - An access JWT the host already has. With it the widget shows
+ *   no sign-in view and never stores or renews the token: the host replaces it when it expires
+ *   (listen for `um-error` with `status` 401).
+ *
+ * @event {UmSignedInEvent} um-signed-in - A user signed in through the sign-in view. `detail`:
+ *   `{clientId, userId}`.
+ * @event {UmSignedOutEvent} um-signed-out - The session ended. `detail.reason`: `user` (Sign out)
+ *   or `expired` (it could not be renewed).
+ * @event {UmErrorEvent} um-error - A request to the BFF failed. `detail.error` is an `ApiError`
+ *   (`status`, `code`, `message`, `fieldErrors`, `retryAfter`). Cancelable: `preventDefault()`
+ *   suppresses the widget's own message (its Retry button stays).
+ *
+ * @csspart toolbar - The bar above a panel with the account's name and Sign out.
+ * @csspart sign-out - The Sign out button.
+ * @csspart sign-in-form - The sign-in form.
+ * @csspart error - An error message (sign-in failure, failed load of the table).
+ * @csspart submit - The sign-in button.
+ * @csspart panel - The panel's section.
+ * @csspart heading - The panel's heading ("Users").
+ * @csspart filters - The row of filters.
+ * @csspart popup - The open list of a multi-choice filter (Roles, Language).
+ * @csspart input - Every text field and select.
+ * @csspart button - Every button.
+ * @csspart table - The users table.
+ * @csspart header-cell - A column header.
+ * @csspart row - A row of the table showing a user.
+ * @csspart cell - A cell of such a row.
+ * @csspart loading - The row shown while a page is loading.
+ * @csspart empty - The row shown when no user matches.
+ * @csspart pagination - The page navigation.
+ * @csspart page-button - Previous, next and page-number buttons.
+ * @csspart summary - "Showing 1 - 10 of N entries".
+ *
+ * @cssproperty [--um-color-accent=#c2410c] - Primary buttons, links, focus ring.
+ * @cssproperty [--um-color-accent-text=#ffffff] - Text on the accent colour.
+ * @cssproperty [--um-color-text=#1f2328] - Text.
+ * @cssproperty [--um-color-text-muted=#5c636b] - Labels, column headers, the summary.
+ * @cssproperty [--um-color-surface=#ffffff] - Background.
+ * @cssproperty [--um-color-surface-alt=#f3f4f5] - Fields, the current page, skeletons.
+ * @cssproperty [--um-color-border=#d9dcdf] - Borders and table rules.
+ * @cssproperty [--um-color-danger=#b42318] - Error messages.
+ * @cssproperty [--um-color-focus=var(--um-color-accent)] - The focus ring.
+ * @cssproperty [--um-font-family=system-ui] - Font.
+ * @cssproperty [--um-font-size=14px] - Base font size; everything else scales with it.
+ * @cssproperty [--um-radius=4px] - Corner radius of fields, buttons and popups.
+ * @cssproperty [--um-space=8px] - Base spacing unit.
+ */
+export class UserManagement extends LitElement {
+  static override styles = [
+    tokens,
+    controls,
+    css`
+      .toolbar {
+        display: flex;
+        justify-content: flex-end;
+        align-items: center;
+        gap: calc(var(--_space) * 2);
+        margin-bottom: calc(var(--_space) * 2);
+        color: var(--_text-muted);
+      }
+    `,
+  ];
+
+  @property() api = '';
+  @property() panel: PanelName = 'users';
+  @property({ reflect: true }) override lang = 'en';
+  @property({ attribute: false }) token: string | undefined;
+
+  /** The client of the signed-in session (or of the host's token); undefined: show sign-in. */
+  @state() private client: ApiClient | undefined;
+  private justSignedIn = false;
+
+  private readonly account = new Task(this, {
+    task: async ([client], { signal }) => {
+      if (!client) return undefined;
+      const me = await client.me(signal);
+      if (this.justSignedIn) {
+        this.justSignedIn = false;
+        this.dispatchEvent(new UmSignedInEvent({ clientId: me.id, userId: me.currentUser }));
+      }
+      return me;
+    },
+    args: () => [this.client] as const,
+  });
+
+  private get baseUrl(): string {
+    return normalizeBaseUrl(this.api);
+  }
+
+  private get storageKey(): string {
+    return SESSION_KEY_PREFIX + this.baseUrl;
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('api') || changed.has('token')) {
+      this.client = this.token
+        ? new ApiClient({ baseUrl: this.baseUrl, session: { access: this.token } })
+        : this.sessionClient(this.readSession());
+    }
+  }
+
+  private t(key: MessageKey, params?: Params): string {
+    return t(key, params, this.lang);
+  }
+
+  override render() {
+    if (!this.client) {
+      return html`<um-sign-in-view
+        exportparts="sign-in-form, input, button, submit, error"
+        .client=${new ApiClient({ baseUrl: this.baseUrl })}
+        .lang=${this.lang}
+        @um-session=${this.onSignedIn}
+      ></um-sign-in-view>`;
+    }
+    const company = this.account.value?.companyName;
+    return html`
+      ${
+        this.token && !company
+          ? nothing
+          : html`<div class="toolbar" part="toolbar">
+              ${company ? html`<span>${this.t('app.account', { company })}</span>` : nothing}
+              ${
+                this.token
+                  ? nothing
+                  : html`<button type="button" part="button sign-out" @click=${this.signOut}>
+                      ${this.t('app.signOut')}
+                    </button>`
+              }
+            </div>`
+      }
+      <um-users-panel
+        exportparts="panel, heading, filters, popup, input, button, table, header-cell, row, cell, loading, empty, error, pagination, page-button, summary"
+        .client=${this.client}
+        .lang=${this.lang}
+      ></um-users-panel>
+    `;
+  }
+
+  /** Signs out of the widget's own session (a host-given `token` is the host's to drop). */
+  signOut(): void {
+    this.endSession('user');
+  }
+
+  private sessionClient(session: Session | undefined): ApiClient | undefined {
+    if (!session) return undefined;
+    return new ApiClient({
+      baseUrl: this.baseUrl,
+      session,
+      onSessionChange: (renewed) => {
+        if (renewed) this.writeSession(renewed);
+        else this.endSession('expired');
+      },
+    });
+  }
+
+  private onSignedIn(event: CustomEvent<TokenPair>) {
+    const session = { access: event.detail.access, refresh: event.detail.refresh };
+    this.writeSession(session);
+    this.justSignedIn = true;
+    this.client = this.sessionClient(session);
+  }
+
+  private endSession(reason: 'user' | 'expired') {
+    if (this.token || !this.client) return;
+    this.writeSession(undefined);
+    this.client = undefined;
+    this.dispatchEvent(new UmSignedOutEvent({ reason }));
+  }
+
+  // sessionStorage can be unavailable (privacy modes, sandboxed frames): then the session lasts
+  // as long as the page.
+  private readSession(): Session | undefined {
+    try {
+      const stored = JSON.parse(sessionStorage.getItem(this.storageKey) ?? 'null') as unknown;
+      if (stored && typeof stored === 'object' && typeof (stored as Session).access === 'string') {
+        return stored as Session;
+      }
+    } catch {
+      // fall through: no stored session
+    }
+    return undefined;
+  }
+
+  private writeSession(session: Session | undefined) {
+    try {
+      if (session) sessionStorage.setItem(this.storageKey, JSON.stringify(session));
+      else sessionStorage.removeItem(this.storageKey);
+    } catch {
+      // see readSession
+    }
+  }
+}
+
+define('user-management', UserManagement);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'user-management': UserManagement;
+  }
+}
