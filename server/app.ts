@@ -1,6 +1,5 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { sql } from 'kysely';
 import { z } from 'zod';
@@ -16,6 +15,9 @@ import { AppError } from './errors.ts';
 import type { AppEnv } from './http/env.ts';
 import { handleError } from './http/errors.ts';
 import { openApiDocument, operation, type Operation } from './http/openapi.ts';
+import { invitationOperations, invitationRoutes } from './invitations/routes.ts';
+import { mailboxOperations, mailboxRoutes } from './mail/mailbox-routes.ts';
+import { projectOperations, projectRoutes } from './projects/routes.ts';
 import { userOperations, userRoutes } from './users/routes.ts';
 
 export interface AppDeps {
@@ -24,6 +26,8 @@ export interface AppDeps {
   clock: Clock;
   /** Defaults to keys kept in `db` (or JWT_PRIVATE_KEY). */
   keys?: SigningKeys;
+  /** Told when a request has committed email to the outbox, so the sender need not wait. */
+  onEmailQueued?: () => void;
 }
 
 const serviceOperations = {
@@ -48,12 +52,14 @@ const serviceOperations = {
   }),
 };
 
-/** Every operation of the BFF, in the order of the OpenAPI document. */
+/** Every operation of the BFF but the demo's mailbox, in the order of the OpenAPI document. */
 export const OPERATIONS: readonly Operation[] = [
   ...Object.values(serviceOperations),
   ...Object.values(authOperations),
   ...Object.values(clientOperations),
   ...Object.values(userOperations),
+  ...Object.values(invitationOperations),
+  ...Object.values(projectOperations),
 ];
 
 /** Largest request body accepted; no request of this API needs more. */
@@ -77,10 +83,21 @@ export function createApp(deps: AppDeps) {
       ? createIdentityProvider(deps.config.identityProvider, deps.clock)
       : undefined,
   };
-  const openapi = openApiDocument(OPERATIONS, { title: 'User management BFF', version: '0.1.0' });
+  // The built-in mailbox shows invitation links: only for the demo, never with a real mail server.
+  const withMailbox = deps.config.demoSeed && !deps.config.smtpUrl;
+  const openapi = openApiDocument(
+    withMailbox ? [...OPERATIONS, ...Object.values(mailboxOperations)] : OPERATIONS,
+    { title: 'User management BFF', version: '0.1.0' },
+  );
 
   const app = new Hono<AppEnv>();
-  app.use(requestId());
+  // Our own id for every request, never the caller's: it ties audit rows and logs together.
+  app.use(async (c, next) => {
+    const id = crypto.randomUUID();
+    c.set('requestId', id);
+    c.header('X-Request-Id', id);
+    await next();
+  });
   app.use(secureHeaders({ crossOriginResourcePolicy: false }));
   app.use(
     bodyLimit({
@@ -105,6 +122,9 @@ export function createApp(deps: AppDeps) {
   app.route('/', authRoutes(authDeps));
   app.route('/', clientRoutes(authDeps));
   app.route('/', userRoutes(authDeps));
+  app.route('/', invitationRoutes({ ...authDeps, onEmailQueued: deps.onEmailQueued }));
+  app.route('/', projectRoutes(authDeps));
+  if (withMailbox) app.route('/', mailboxRoutes(deps.db));
   return app;
 }
 

@@ -14,6 +14,8 @@ const environment = z.object({
   DATA_DIR: z.string().min(1).default('./.data'),
   PUBLIC_URL: z.url().optional(),
   SMTP_URL: z.string().min(1).optional(),
+  /** The sender of every email. */
+  MAIL_FROM: z.string().min(3).default('User management <no-reply@localhost>'),
   DEMO_SEED: booleanSetting.default(false),
   DEMO_ADMIN_EMAIL: z.email().default('admin@demo.test'),
   DEMO_ADMIN_PASSWORD: z.string().min(8).default('demo-admin-password'),
@@ -28,6 +30,8 @@ const environment = z.object({
   AUTH_AUDIENCE: z.string().min(1).optional(),
   /** The claim of the provider's JWT that names the account (an account id). */
   AUTH_ACCOUNT_CLAIM: z.string().min(1).default('client_id'),
+  /** Invitations one administrator may send in 24 hours (PRODUCT.md: 5). */
+  INVITES_PER_DAY: z.coerce.number().int().min(1).default(5),
   /** Take the client's IP from X-Forwarded-For (only behind a proxy that sets it). */
   TRUST_PROXY: booleanSetting.default(false),
 });
@@ -46,6 +50,7 @@ export interface Config {
   dataDir: string;
   publicUrl: string;
   smtpUrl?: string;
+  mailFrom: string;
   demoSeed: boolean;
   demoAdmin: { email: string; password: string };
   jwt: {
@@ -57,6 +62,7 @@ export interface Config {
   };
   identityProvider?: IdentityProviderConfig;
   trustProxy: boolean;
+  invitesPerDay: number;
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -79,6 +85,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dataDir: e.DATA_DIR,
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
     smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM,
     demoSeed: e.DEMO_SEED,
     demoAdmin: { email: e.DEMO_ADMIN_EMAIL.toLowerCase(), password: e.DEMO_ADMIN_PASSWORD },
     jwt: {
@@ -98,5 +105,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           }
         : undefined,
     trustProxy: e.TRUST_PROXY,
+    invitesPerDay: e.INVITES_PER_DAY,
   };
 }

@@ -7,6 +7,8 @@ import { systemClock, type Clock } from './clock.ts';
 import { loadConfig, type Config } from './config.ts';
 import { migrate, openDatabase, type OpenDatabase } from './db/connect.ts';
 import { seedDemo } from './demo/seed.ts';
+import { OutboxSender } from './mail/outbox.ts';
+import { mailboxTransport, smtpTransport } from './mail/transports.ts';
 
 /** Where `vite build` puts the widget bundle and the demo page. */
 const DIST = 'dist';
@@ -31,9 +33,19 @@ export async function startBff(
   await migrate(database.db);
   if (config.demoSeed) await seedDemo(database.db, clock, config.demoAdmin);
 
+  const transport = config.smtpUrl
+    ? smtpTransport(config.smtpUrl, config.mailFrom)
+    : mailboxTransport(database.db);
+  const sender = new OutboxSender(database.db, transport, clock);
+  sender.start();
+
   const host = new Hono();
-  host.route('/', createApp({ db: database.db, config, clock }));
+  host.route(
+    '/',
+    createApp({ db: database.db, config, clock, onEmailQueued: () => sender.poke() }),
+  );
   if (existsSync(DIST)) host.use('/*', serveStatic({ root: DIST }));
+  host.notFound((c) => c.json({ message: 'Not found.', code: 'not_found' }, 404));
 
   const server = await new Promise<ServerType>((resolve) => {
     const listening: ServerType = serve(
@@ -52,6 +64,7 @@ export async function startBff(
     database,
     close: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await sender.stop();
       await database.close();
     },
   };

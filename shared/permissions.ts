@@ -1,4 +1,4 @@
-import type { IamRoleId } from './roles.ts';
+import { ROLE, type IamRoleId } from './roles.ts';
 
 /**
  * "May this caller do this?" — answered here once. The BFF calls `can` on every route and refuses
@@ -23,15 +23,25 @@ export type Action =
   /** See the account in scope. */
   | 'account.read'
   /** Create a new account and become its Administrator. */
-  | 'account.create';
+  | 'account.create'
+  /** Invite a person into the account (PRODUCT.md: only Administrators add users). */
+  | 'users.invite'
+  /** Send a pending invitation again with a new link. */
+  | 'users.resend_invite'
+  /** See the account's projects (for Cloud access). */
+  | 'projects.list';
 
 const anyMember = () => true;
+const administrators = (actor: Actor) => actor.roleId === ROLE.administrators;
 
 const RULES: Record<Action, (actor: Actor, target: Target) => boolean> = {
   'users.list': anyMember,
   'users.read': anyMember,
   'account.read': anyMember,
   'account.create': anyMember,
+  'users.invite': administrators,
+  'users.resend_invite': administrators,
+  'projects.list': anyMember,
 };
 
 export function can(actor: Actor, action: Action, target: Target = {}): boolean {

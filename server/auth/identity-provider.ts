@@ -46,8 +46,9 @@ export function createIdentityProvider(
         if (error instanceof joseErrors.JOSEError) throw invalidToken();
         throw error;
       }
-      // An email the provider has not verified must not map to a user of ours.
-      if (typeof payload.email !== 'string' || payload.email_verified === false)
+      // Only an email the provider says it verified may map to a user of ours: otherwise whoever
+      // can type an address into the provider's sign-up form could become that user here.
+      if (typeof payload.email !== 'string' || payload.email_verified !== true)
         throw invalidToken();
       const accountId = Number(payload[config.accountClaim]);
       if (!Number.isSafeInteger(accountId) || accountId <= 0) throw invalidToken();

@@ -1,7 +1,6 @@
 import { Hono } from 'hono';
 import { loginBody, refreshBody, tokenPair } from '../../shared/auth.ts';
 import { clientIdParams } from '../../shared/clients.ts';
-import { INVALID_CREDENTIALS_MESSAGE } from '../../shared/errors.ts';
 import { recordAudit } from '../audit.ts';
 import type { Config } from '../config.ts';
 import { AppError, notFound } from '../errors.ts';
@@ -10,7 +9,7 @@ import type { AppEnv } from '../http/env.ts';
 import { operation } from '../http/openapi.ts';
 import { validate } from '../http/validate.ts';
 import { authenticate, findCaller, type AuthDeps } from './middleware.ts';
-import { verifyPassword } from './passwords.ts';
+import { signIn } from './sign-in.ts';
 import { issueTokens, spendRefreshToken } from './tokens.ts';
 
 export const authOperations = {
@@ -50,49 +49,13 @@ export const authOperations = {
 export function authRoutes(deps: AuthDeps & { config: Config }) {
   const { db } = deps;
   const ops = authOperations;
-  const invalidCredentials = () =>
-    new AppError('invalid_credentials', INVALID_CREDENTIALS_MESSAGE, {
-      errors: [INVALID_CREDENTIALS_MESSAGE],
-    });
 
   return new Hono<AppEnv>()
     .post(ops.login.path, validate('json', ops.login.body), async (c) => {
-      const { username, password } = c.req.valid('json');
-      const user = await db
-        .selectFrom('users')
-        .select(['id', 'password_hash'])
-        .where('email', '=', username.toLowerCase())
-        .where('deleted_at', 'is', null)
-        .executeTakeFirst();
-      // Always verify (a dummy hash for an unknown email), so both failures take the same time.
-      const passwordMatches = await verifyPassword(user?.password_hash ?? null, password);
-      const accountId = user && passwordMatches ? await defaultAccountId(deps, user.id) : undefined;
-      const event = {
-        user_id: user?.id ?? null,
+      const tokens = await signIn(deps, c.req.valid('json'), {
         ip: clientIp(c, deps.config.trustProxy),
-        user_agent: c.req.header('User-Agent')?.slice(0, 512) ?? null,
-        method: 'password' as const,
-      };
-      if (!user || accountId === undefined) {
-        await db
-          .insertInto('login_events')
-          .values({
-            ...event,
-            success: false,
-            failure_reason: !user
-              ? 'unknown_email'
-              : passwordMatches
-                ? 'no_active_account'
-                : 'wrong_password',
-          })
-          .execute();
-        throw invalidCredentials();
-      }
-      const tokens = await issueTokens(deps, { userId: user.id, accountId });
-      await db
-        .insertInto('login_events')
-        .values({ ...event, account_id: accountId, success: true })
-        .execute();
+        userAgent: c.req.header('User-Agent')?.slice(0, 512) ?? null,
+      });
       return c.json(tokens);
     })
 
@@ -131,18 +94,4 @@ export function authRoutes(deps: AuthDeps & { config: Config }) {
       c.header('Cache-Control', 'public, max-age=300');
       return c.json(await deps.keys.jwks());
     });
-}
-
-/** The account a sign-in lands in: the user's earliest accepted membership. */
-async function defaultAccountId(deps: AuthDeps, userId: number): Promise<number | undefined> {
-  const row = await deps.db
-    .selectFrom('memberships')
-    .select('account_id')
-    .where('user_id', '=', userId)
-    .where('accepted_at', 'is not', null)
-    .orderBy('accepted_at')
-    .orderBy('account_id')
-    .limit(1)
-    .executeTakeFirst();
-  return row?.account_id;
 }

@@ -3,6 +3,7 @@ import { clientMe, createClientBody, createdClient } from '../../shared/clients.
 import { iamRole, ROLE, type IamRoleId } from '../../shared/roles.ts';
 import { recordAudit } from '../audit.ts';
 import { authenticate, authorize, type AuthDeps } from '../auth/middleware.ts';
+import { invalidToken } from '../errors.ts';
 import type { AppEnv } from '../http/env.ts';
 import { operation } from '../http/openapi.ts';
 import { validate } from '../http/validate.ts';
@@ -37,7 +38,8 @@ export function clientRoutes(deps: AuthDeps) {
         accountsOf(db, caller.userId),
         listAdministrators(db, caller.accountId),
       ]);
-      const account = accounts.find((one) => one.id === caller.accountId)!;
+      const account = accounts.find((one) => one.id === caller.accountId);
+      if (!account) throw invalidToken(); // removed from the account while this request ran
       const role = iamRole(caller.roleId);
       return c.json({
         id: account.id,

@@ -107,6 +107,7 @@ export interface LoginEventsTable {
   id: Generated<string>;
   user_id: number | null;
   account_id: number | null;
+  email: string | null;
   occurred_at: CreatedAt;
   ip: string | null;
   user_agent: string | null;
@@ -145,6 +146,16 @@ export interface EmailOutboxTable {
   last_error: string | null;
 }
 
+export interface MailboxMessagesTable {
+  id: Generated<string>;
+  outbox_id: string | null;
+  recipient: string;
+  subject: string;
+  text_body: string;
+  html_body: string;
+  created_at: CreatedAt;
+}
+
 export interface AuditLogTable {
   id: Generated<string>;
   occurred_at: CreatedAt;
@@ -172,6 +183,7 @@ export interface Database {
   two_fa_backup_codes: TwoFaBackupCodesTable;
   two_fa_disable_requests: TwoFaDisableRequestsTable;
   email_outbox: EmailOutboxTable;
+  mailbox_messages: MailboxMessagesTable;
   audit_log: AuditLogTable;
 }
 

@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { IAM_ROLES, ROLE, type IamRoleId, type Language } from '../../shared/roles.ts';
 import { hashPassword } from '../auth/passwords.ts';
 import { hashSecret, newSecret } from '../auth/secrets.ts';
+import { newTotpSecret } from '../auth/totp.ts';
 import type { Clock } from '../clock.ts';
 import type { Db } from '../db/connect.ts';
 
@@ -71,7 +71,7 @@ function acmeMembers(): DemoMember[] {
       role: IAM_ROLES[(index + 1) % IAM_ROLES.length].id,
       lang: LANGS[index % LANGS.length],
       status,
-      twoFa: status === 'active' && index % 3 === 0,
+      twoFa: status === 'active' && index % 3 === 2,
     };
   });
 }
@@ -120,7 +120,7 @@ export async function seedDemo(
             lang: member.lang,
             // a pending invitee has no password until they accept
             password_hash: member.active ? hash : null,
-            two_fa_secret: member.twoFa ? randomBytes(20).toString('hex') : null,
+            two_fa_secret: member.twoFa ? newTotpSecret() : null,
             two_fa_enabled_at: member.twoFa ? now : null,
           })
           .returning('id')
@@ -134,7 +134,8 @@ export async function seedDemo(
       status: Status,
       invitedBy: number | null,
     ) => {
-      const invitedAt = new Date(now.getTime() - (status === 'invitation_expired' ? 72 : 2) * HOUR);
+      const hoursAgo = status === 'active' ? 720 : status === 'invitation_expired' ? 72 : 2;
+      const invitedAt = new Date(now.getTime() - hoursAgo * HOUR);
       const expiresAt = new Date(invitedAt.getTime() + 24 * HOUR);
       await trx
         .insertInto('memberships')
@@ -189,7 +190,9 @@ export async function seedDemo(
         { ...member, active: member.status === 'active' },
         memberHash,
       );
-      await join(acme.id, userId, member.role, member.status, adminId);
+      // Seeded history was sent before the demo began (no inviter): it does not use up the
+      // administrator's daily invitation limit.
+      await join(acme.id, userId, member.role, member.status, null);
       if (member.role === ROLE.administrators) {
         await assignCloud(acme.id, userId, null, 'ClientAdministrator');
       } else if (index % 2 === 0) {
@@ -202,7 +205,7 @@ export async function seedDemo(
       { name: 'Sam Shared', email: DEMO_SHARED_USER_EMAIL, lang: 'de', active: true },
       memberHash,
     );
-    await join(acme.id, sharedId, ROLE.engineers, 'active', adminId);
+    await join(acme.id, sharedId, ROLE.engineers, 'active', null);
     await join(globex.id, sharedId, ROLE.administrators, 'active', null);
     await assignCloud(globex.id, sharedId, null, 'ClientAdministrator');
 

@@ -1,10 +1,14 @@
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context } from 'hono';
 
-/** The caller's IP for the login history; X-Forwarded-For only when a trusted proxy sets it. */
+/**
+ * The caller's IP for the login history and sign-in limits. Behind a trusted proxy, the proxy
+ * appends the address it saw to X-Forwarded-For: the rightmost entry. Entries to its left come
+ * from the client and prove nothing.
+ */
 export function clientIp(c: Context, trustProxy: boolean): string | null {
   if (trustProxy) {
-    const forwarded = c.req.header('X-Forwarded-For')?.split(',')[0]?.trim();
+    const forwarded = c.req.header('X-Forwarded-For')?.split(',').at(-1)?.trim();
     if (forwarded) return forwarded;
   }
   try {

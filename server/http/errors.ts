@@ -30,6 +30,17 @@ export function handleError(error: Error, c: Context): Response {
     const body: ErrorBody = { message: error.message || 'Bad request.', code };
     return c.json(body, error.status as ContentfulStatusCode);
   }
+  if (isDataException(error)) {
+    // Input the database cannot hold (class 22: bad encoding, out of range, …) that validation
+    // let through: the request, not the server, is at fault.
+    log.warn('data exception', { request_id: requestId, error: describe(error) });
+    const body: ErrorBody = {
+      message: 'Invalid input.',
+      code: 'validation_failed',
+      request_id: requestId,
+    };
+    return c.json(body, 400);
+  }
   if (isDatabaseUnavailable(error)) {
     log.warn('database unavailable', { request_id: requestId, error: describe(error) });
     const body: ErrorBody = {
@@ -90,6 +101,11 @@ export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
     return true;
   }
   return isDatabaseUnavailable(error.cause, depth + 1);
+}
+
+function isDataException(error: Error): boolean {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && /^22[0-9A-Z]{3}$/.test(code);
 }
 
 function describe(error: Error): string {

@@ -20,7 +20,26 @@ export function validate<Target extends keyof ValidationTargets, Schema extends 
         fieldErrors(result.error.issues, result.data),
       );
     }
+    const nulls = fieldsWithNul(result.data);
+    if (nulls.length > 0) {
+      const errors = Object.fromEntries(
+        nulls.map((field) => [field, ['Null characters are not allowed.']]),
+      );
+      throw new AppError('validation_failed', 'Invalid input.', errors);
+    }
   });
+}
+
+/**
+ * Fields holding a NUL character. PostgreSQL cannot store one in text, so without this check it
+ * would surface as a database error instead of a 400 naming the field.
+ */
+function fieldsWithNul(value: unknown, path = ''): string[] {
+  if (typeof value === 'string') return value.includes('\0') ? [path || 'non_field_errors'] : [];
+  if (value === null || typeof value !== 'object') return [];
+  return Object.entries(value).flatMap(([key, item]) =>
+    fieldsWithNul(item, Array.isArray(value) ? path : path ? `${path}.${key}` : key),
+  );
 }
 
 export function fieldErrors(issues: readonly z.core.$ZodIssue[], input: unknown): FieldErrors {

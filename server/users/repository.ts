@@ -182,14 +182,17 @@ export async function cloudRolesOf(
   userIds: number[],
 ): Promise<CloudRoleRow[]> {
   if (userIds.length === 0) return [];
-  return db
-    .selectFrom('cloud_role_assignments as c')
-    .leftJoin('projects as p', 'p.id', 'c.project_id')
-    .select(['c.user_id', 'c.project_id', 'p.name as project_name', 'c.role'])
-    .where('c.account_id', '=', accountId)
-    .where('c.user_id', 'in', userIds)
-    .orderBy('c.project_id')
-    .execute();
+  return (
+    db
+      .selectFrom('cloud_role_assignments as c')
+      .leftJoin('projects as p', 'p.id', 'c.project_id')
+      .select(['c.user_id', 'c.project_id', 'p.name as project_name', 'c.role'])
+      .where('c.account_id', '=', accountId)
+      // one array parameter, not one parameter per user: a page may be the whole account
+      .where(sql<boolean>`c.user_id = any(${userIds}::int[])`)
+      .orderBy('c.project_id')
+      .execute()
+  );
 }
 
 /** Every account where the user is an active member: for switching accounts. */

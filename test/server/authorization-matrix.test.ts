@@ -23,6 +23,8 @@ type CallerName =
 interface World {
   accountA: number;
   userInA: number;
+  /** A member of A whose invitation is pending: what resend acts on. */
+  pendingInA: number;
   tokens: Record<CallerName, string | undefined>;
 }
 
@@ -40,6 +42,15 @@ const REVOKED = {
   'removed member': 401,
   'pending invitee': 401,
 } as const;
+/** Only Administrators of the account; everyone else of it is refused. */
+const ADMINS_ONLY = {
+  ...REVOKED,
+  Engineers: 403,
+  'Purge and Prefetch only (API+Web)': 403,
+  'Purge and Prefetch only (API)': 403,
+  Users: 403,
+} as const;
+let invitee = 0;
 
 const ENDPOINTS: Endpoint[] = [
   {
@@ -76,6 +87,35 @@ const ENDPOINTS: Endpoint[] = [
     expect: { ...REVOKED, 'other account admin': 404 },
     otherwise: 200,
   },
+  {
+    name: 'POST /iam/clients/invite_user into account A',
+    request: (w) => ({
+      method: 'POST',
+      path: '/iam/clients/invite_user',
+      json: {
+        client_id: w.accountA,
+        email: `matrix-${invitee++}-${Date.now()}@x.test`,
+        user_role: { id: 2 },
+      },
+    }),
+    expect: { ...ADMINS_ONLY, 'other account admin': 404 },
+    otherwise: 200,
+  },
+  {
+    name: 'POST /iam/clients/{A}/client-users/{pending}/resend_invite',
+    request: (w) => ({
+      method: 'POST',
+      path: `/iam/clients/${w.accountA}/client-users/${w.pendingInA}/resend_invite`,
+    }),
+    expect: { ...ADMINS_ONLY, 'other account admin': 404 },
+    otherwise: 200,
+  },
+  {
+    name: 'GET /cloud/v1/projects',
+    request: () => ({ method: 'GET', path: '/cloud/v1/projects' }),
+    expect: REVOKED,
+    otherwise: 200,
+  },
 ];
 
 /** Rows that any refused call must leave untouched (the audit log may gain a refusal row). */
@@ -84,9 +124,10 @@ async function snapshot(ctx: TestContext) {
     select (select count(*) from accounts) || '/' || (select count(*) from memberships) || '/' ||
            (select count(*) from users) || '/' || (select count(*) from projects) || '/' ||
            (select count(*) from cloud_role_assignments) || '/' || (select count(*) from invitations) ||
-           '/' || (select coalesce(max(updated_at)::text, '') from users) as snapshot`.execute(
-    ctx.db,
-  );
+           '/' || (select coalesce(max(updated_at)::text, '') from users) ||
+           '/' || (select coalesce(max(updated_at)::text, '') from memberships) ||
+           '/' || (select count(*) from invitations where revoked_at is not null) ||
+           '/' || (select count(*) from email_outbox) as snapshot`.execute(ctx.db);
   return rows[0].snapshot;
 }
 
@@ -98,6 +139,7 @@ eachDatabase('authorization matrix', (ctx) => {
     world.accountA = await fixtures.account('Matrix A');
     const accountB = await fixtures.account('Matrix B');
     world.userInA = (await fixtures.member(world.accountA, { role: ROLE.users })).id;
+    world.pendingInA = (await fixtures.member(world.accountA, { status: 'not_activated' })).id;
     const tokens = {} as World['tokens'];
     for (const role of IAM_ROLES) {
       const member = await fixtures.member(world.accountA, { role: role.id });
@@ -159,12 +201,13 @@ eachDatabase('authorization matrix', (ctx) => {
       const { method, path } = e.request({
         accountA: 1,
         userInA: 2,
+        pendingInA: 3,
         tokens: {} as World['tokens'],
       });
       const template = path
         .split('?')[0]
         .replace(/\/clients\/\d+/, '/clients/{clientId}')
-        .replace(/\/users\/\d+/, '/users/{userId}');
+        .replace(/\/(users|client-users)\/\d+/, '/$1/{userId}');
       return `${method} ${template}`;
     }).sort();
     assert.deepEqual([...new Set(covered)], authenticated);

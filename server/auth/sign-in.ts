@@ -1,0 +1,164 @@
+import type { LoginBody, TokenPair } from '../../shared/auth.ts';
+import { INVALID_CREDENTIALS_MESSAGE } from '../../shared/errors.ts';
+import { toCount } from '../db/connect.ts';
+import { AppError } from '../errors.ts';
+import { verifyPassword } from './passwords.ts';
+import { issueTokens, type TokenDeps } from './tokens.ts';
+import { matchTotp } from './totp.ts';
+
+/**
+ * Sign-in with email, password and, when two-factor authentication is on, a TOTP code. Every
+ * attempt is recorded in `login_events`; failed attempts are limited per typed address and per IP.
+ */
+
+/** Failed attempts allowed in the window, per address and per IP, before 429. */
+export const MAX_FAILURES_PER_EMAIL = 10;
+export const MAX_FAILURES_PER_IP = 100;
+const FAILURE_WINDOW_MS = 15 * 60_000;
+
+export interface AttemptContext {
+  ip: string | null;
+  userAgent: string | null;
+}
+
+type Method = 'password' | 'totp';
+
+const invalidCredentials = () =>
+  new AppError('invalid_credentials', INVALID_CREDENTIALS_MESSAGE, {
+    errors: [INVALID_CREDENTIALS_MESSAGE],
+  });
+
+export async function signIn(
+  deps: TokenDeps,
+  body: LoginBody,
+  attempt: AttemptContext,
+): Promise<TokenPair> {
+  const { db, clock } = deps;
+  const email = body.username.toLowerCase();
+  const now = clock.now();
+  await checkFailureLimits(deps, email, attempt.ip, now);
+
+  const record = (
+    success: boolean,
+    method: Method,
+    extra: { userId?: number; accountId?: number; reason?: string },
+  ) =>
+    db
+      .insertInto('login_events')
+      .values({
+        user_id: extra.userId ?? null,
+        account_id: extra.accountId ?? null,
+        email: email.slice(0, 254),
+        occurred_at: now,
+        ip: attempt.ip,
+        user_agent: attempt.userAgent,
+        success,
+        method,
+        failure_reason: extra.reason ?? null,
+      })
+      .execute();
+
+  const user = await db
+    .selectFrom('users')
+    .select(['id', 'password_hash', 'two_fa_secret', 'two_fa_enabled_at'])
+    .where('email', '=', email)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst();
+  // Always verify (a dummy hash for an unknown email), so both failures take the same time.
+  const passwordMatches = await verifyPassword(user?.password_hash ?? null, body.password);
+  const accountId = user && passwordMatches ? await defaultAccountId(deps, user.id) : undefined;
+  if (!user || accountId === undefined) {
+    const reason = !user
+      ? 'unknown_email'
+      : passwordMatches
+        ? 'no_active_account'
+        : 'wrong_password';
+    await record(false, 'password', { userId: user?.id, reason });
+    throw invalidCredentials();
+  }
+
+  // Only someone who knows the password learns that a code is needed.
+  if (user.two_fa_enabled_at && user.two_fa_secret) {
+    if (!body.one_time_password) {
+      throw new AppError('two_fa_required', 'Enter the code from your authenticator app.', {
+        one_time_password: ['A one-time code is required.'],
+      });
+    }
+    const step = matchTotp(user.two_fa_secret, body.one_time_password, now);
+    // Spending the step in the same statement that checks it: a code works once, even concurrently.
+    const spent =
+      step !== undefined &&
+      (await db
+        .updateTable('users')
+        .set({ two_fa_last_step: step })
+        .where('id', '=', user.id)
+        .where((eb) =>
+          eb.or([eb('two_fa_last_step', 'is', null), eb('two_fa_last_step', '<', String(step))]),
+        )
+        .returning('id')
+        .executeTakeFirst());
+    if (!spent) {
+      await record(false, 'totp', {
+        userId: user.id,
+        reason: step === undefined ? 'wrong_code' : 'code_reused',
+      });
+      throw new AppError('invalid_one_time_password', 'The code is not valid.', {
+        one_time_password: ['The code is not valid. Enter the current code from your app.'],
+      });
+    }
+  }
+
+  const tokens = await issueTokens(deps, { userId: user.id, accountId });
+  await record(true, user.two_fa_enabled_at ? 'totp' : 'password', { userId: user.id, accountId });
+  return tokens;
+}
+
+async function checkFailureLimits(deps: TokenDeps, email: string, ip: string | null, now: Date) {
+  const since = new Date(now.getTime() - FAILURE_WINDOW_MS);
+  const failures = (column: 'email' | 'ip', value: string) =>
+    deps.db
+      .selectFrom('login_events')
+      .select((eb) => [
+        eb.fn.countAll<string | number>().as('count'),
+        eb.fn.min('occurred_at').as('oldest'),
+      ])
+      .where(column, '=', value)
+      .where('success', '=', false)
+      .where('occurred_at', '>', since)
+      .executeTakeFirstOrThrow();
+  const checks: Array<[Promise<{ count: string | number; oldest: Date | null }>, number]> = [
+    [failures('email', email), MAX_FAILURES_PER_EMAIL],
+  ];
+  if (ip) checks.push([failures('ip', ip), MAX_FAILURES_PER_IP]);
+  for (const [query, limit] of checks) {
+    const { count, oldest } = await query;
+    if (toCount(count) >= limit && oldest) {
+      const retryAfter = Math.max(
+        1,
+        Math.ceil((oldest.getTime() + FAILURE_WINDOW_MS - now.getTime()) / 1000),
+      );
+      throw new AppError(
+        'rate_limited',
+        'Too many failed sign-in attempts. Try again later.',
+        undefined,
+        {
+          'Retry-After': String(retryAfter),
+        },
+      );
+    }
+  }
+}
+
+/** The account a sign-in lands in: the user's earliest accepted membership. */
+async function defaultAccountId(deps: TokenDeps, userId: number): Promise<number | undefined> {
+  const row = await deps.db
+    .selectFrom('memberships')
+    .select('account_id')
+    .where('user_id', '=', userId)
+    .where('accepted_at', 'is not', null)
+    .orderBy('accepted_at')
+    .orderBy('account_id')
+    .limit(1)
+    .executeTakeFirst();
+  return row?.account_id;
+}

@@ -1,0 +1,86 @@
+import { Hono } from 'hono';
+import {
+  acceptInvitationBody,
+  acceptInvitationResult,
+  invitationState as invitationStateSchema,
+  invitationTokenParams,
+  inviteUserBody,
+  inviteUserResult,
+  resendInviteParams,
+  resendInviteResult,
+} from '../../shared/invitations.ts';
+import { authenticate, authorize, type AuthDeps } from '../auth/middleware.ts';
+import type { AppEnv } from '../http/env.ts';
+import { operation } from '../http/openapi.ts';
+import { validate } from '../http/validate.ts';
+import {
+  acceptInvitation,
+  invitationState,
+  inviteUser,
+  resendInvitation,
+  type InvitationDeps,
+} from './service.ts';
+
+export const invitationOperations = {
+  invite: operation({
+    method: 'post',
+    path: '/iam/clients/invite_user',
+    summary: 'Invite a person into the account (Administrators); emails a link valid 24 hours',
+    auth: true,
+    body: inviteUserBody,
+    responses: { 200: { description: 'The invitation was sent', schema: inviteUserResult } },
+  }),
+  resend: operation({
+    method: 'post',
+    path: '/iam/clients/:clientId/client-users/:userId/resend_invite',
+    summary:
+      'Send a pending invitation again: a new link, valid 24 hours; earlier links stop working',
+    auth: true,
+    params: resendInviteParams,
+    responses: { 200: { description: 'A new link was sent', schema: resendInviteResult } },
+  }),
+  state: operation({
+    method: 'get',
+    path: '/iam/auth/invitations/:token',
+    summary: 'What an invitation link is: valid, expired, used or invalid',
+    auth: false,
+    params: invitationTokenParams,
+    responses: { 200: { description: 'The state of the link', schema: invitationStateSchema } },
+  }),
+  accept: operation({
+    method: 'post',
+    path: '/iam/auth/invitations/:token/accept',
+    summary: 'Accept an invitation: a new person sets a password, an existing one accepts',
+    auth: false,
+    params: invitationTokenParams,
+    body: acceptInvitationBody,
+    responses: { 200: { description: 'The membership is active', schema: acceptInvitationResult } },
+  }),
+};
+
+export function invitationRoutes(deps: AuthDeps & InvitationDeps) {
+  const ops = invitationOperations;
+  const { db } = deps;
+  return new Hono<AppEnv>()
+    .post(ops.invite.path, authenticate(deps), validate('json', ops.invite.body), async (c) => {
+      const caller = await authorize(c, db, 'users.invite');
+      return c.json(await inviteUser(deps, caller, c.req.valid('json'), c.get('requestId')));
+    })
+    .post(ops.resend.path, authenticate(deps), validate('param', ops.resend.params), async (c) => {
+      const target = c.req.valid('param');
+      const caller = await authorize(c, db, 'users.resend_invite', { userId: target.userId });
+      return c.json(await resendInvitation(deps, caller, target, c.get('requestId')));
+    })
+    .get(ops.state.path, validate('param', ops.state.params), async (c) => {
+      return c.json(await invitationState(deps, c.req.valid('param').token));
+    })
+    .post(
+      ops.accept.path,
+      validate('param', ops.accept.params),
+      validate('json', ops.accept.body),
+      async (c) => {
+        const { token } = c.req.valid('param');
+        return c.json(await acceptInvitation(deps, token, c.req.valid('json'), c.get('requestId')));
+      },
+    );
+}

@@ -1,0 +1,506 @@
+import { sql } from 'kysely';
+import type { z } from 'zod';
+import type {
+  AcceptInvitationBody,
+  InvitationState,
+  inviteUserBody,
+} from '../../shared/invitations.ts';
+import { recordAudit } from '../audit.ts';
+import { COMMON_PASSWORD_MESSAGE, isCommonPassword } from '../auth/password-policy.ts';
+import { hashPassword } from '../auth/passwords.ts';
+import { hashSecret, newSecret } from '../auth/secrets.ts';
+import type { Clock } from '../clock.ts';
+import type { Config } from '../config.ts';
+import type { Db } from '../db/connect.ts';
+import { AppError, notFound } from '../errors.ts';
+import type { Caller } from '../http/env.ts';
+import { enqueueEmail } from '../mail/outbox.ts';
+import type { EmailTemplate } from '../mail/templates.ts';
+
+/**
+ * Invitations: an administrator invites a person by email; the person follows a link that is
+ * valid once, for 24 hours. The link's token is 32 random bytes; the database keeps its SHA-256.
+ */
+
+export const INVITATION_LIFETIME_MS = 24 * 60 * 60 * 1000;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export interface InvitationDeps {
+  db: Db;
+  clock: Clock;
+  config: Pick<Config, 'publicUrl' | 'invitesPerDay'>;
+  /** Called after a transaction that enqueued email has committed. */
+  onEmailQueued?: () => void;
+}
+
+type InviteInput = z.output<typeof inviteUserBody>;
+
+/** Where a link leads: the acceptance view of the host page at PUBLIC_URL (never a request's Host). */
+function invitationLink(publicUrl: string, token: string): string {
+  return `${publicUrl}/?token=${token}`;
+}
+
+export async function inviteUser(
+  deps: InvitationDeps,
+  caller: Caller,
+  input: InviteInput,
+  requestId: string,
+) {
+  // The account in scope is the credential's; another account's id is as good as unknown.
+  if (input.client_id !== caller.accountId) throw notFound();
+  const now = deps.clock.now();
+  await checkProjects(deps.db, caller.accountId, input.cloud?.projects ?? []);
+
+  const result = await deps.db.transaction().execute(async (trx) => {
+    // One administrator's invitations are serialized, so the daily limit holds under concurrency.
+    const inviter = await trx
+      .selectFrom('users')
+      .select(['id', 'name', 'email'])
+      .where('id', '=', caller.userId)
+      .forUpdate()
+      .executeTakeFirstOrThrow();
+    await checkDailyLimit(trx, deps, caller.userId, now);
+
+    const user = await findOrCreateInvitee(trx, input, now);
+    const membership = await trx
+      .insertInto('memberships')
+      .values({
+        account_id: caller.accountId,
+        user_id: user.id,
+        role_id: input.user_role.id,
+        invited_by: caller.userId,
+        invited_at: now,
+        invitation_expires_at: new Date(now.getTime() + INVITATION_LIFETIME_MS),
+        created_at: now,
+        updated_at: now,
+      })
+      .onConflict((conflict) => conflict.columns(['account_id', 'user_id']).doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    if (!membership) {
+      const message = `User ${user.id} has already been invited to client ${caller.accountId}`;
+      throw new AppError('already_invited', message, { email: [message] });
+    }
+
+    const cloud = input.cloud ?? { client_role: null, projects: [] };
+    const assignments = [
+      ...(cloud.client_role ? [{ project_id: null, role: cloud.client_role as string }] : []),
+      ...cloud.projects.map((row) => ({ project_id: row.project_id, role: row.role as string })),
+    ];
+    if (assignments.length > 0) {
+      await trx
+        .insertInto('cloud_role_assignments')
+        .values(
+          assignments.map((a) => ({
+            account_id: caller.accountId,
+            user_id: user.id,
+            project_id: a.project_id,
+            role: a.role,
+            assigned_by: caller.userId,
+            created_at: now,
+          })),
+        )
+        .execute();
+    }
+
+    const company = await companyName(trx, caller.accountId);
+    await issueLink(trx, deps, {
+      accountId: caller.accountId,
+      user,
+      invitedBy: caller.userId,
+      now,
+      template: user.newUser ? 'invitation_new_user' : 'invitation_existing_user',
+      company,
+      inviter: inviter.name ?? inviter.email,
+    });
+    await recordAudit(trx, {
+      accountId: caller.accountId,
+      actorUserId: caller.userId,
+      action: 'user.invited',
+      targetType: 'user',
+      targetId: user.id,
+      requestId,
+      details: {
+        role_id: input.user_role.id,
+        new_user: user.newUser,
+        cloud_roles: assignments.length,
+      },
+    });
+    return { status: 'sent' as const, user_id: user.id };
+  });
+  deps.onEmailQueued?.();
+  return result;
+}
+
+async function checkProjects(db: Db, accountId: number, rows: { project_id: number }[]) {
+  if (rows.length === 0) return;
+  const found = await db
+    .selectFrom('projects')
+    .select('id')
+    .where('account_id', '=', accountId)
+    .where(
+      'id',
+      'in',
+      rows.map((row) => row.project_id),
+    )
+    .execute();
+  const known = new Set(found.map((row) => row.id));
+  const errors: Record<string, string[]> = {};
+  rows.forEach((row, index) => {
+    if (!known.has(row.project_id))
+      errors[`cloud.projects.${index}.project_id`] = ['Project not found.'];
+  });
+  if (Object.keys(errors).length > 0)
+    throw new AppError('validation_failed', 'Invalid input.', errors);
+}
+
+async function checkDailyLimit(db: Db, deps: InvitationDeps, inviterId: number, now: Date) {
+  const since = new Date(now.getTime() - DAY_MS);
+  const recent = await db
+    .selectFrom('memberships')
+    .select('invited_at')
+    .where('invited_by', '=', inviterId)
+    .where('invited_at', '>', since)
+    .orderBy('invited_at', 'desc')
+    .limit(deps.config.invitesPerDay)
+    .execute();
+  if (recent.length < deps.config.invitesPerDay) return;
+  // The oldest of the counted invitations leaves the 24-hour window first.
+  const oldest = recent[recent.length - 1].invited_at;
+  const retryAfter = Math.max(1, Math.ceil((oldest.getTime() + DAY_MS - now.getTime()) / 1000));
+  throw new AppError(
+    'rate_limited',
+    `You can invite at most ${deps.config.invitesPerDay} users a day. Try again in ${Math.ceil(retryAfter / 3600)} hours.`,
+    undefined,
+    { 'Retry-After': String(retryAfter) },
+  );
+}
+
+interface Invitee {
+  id: number;
+  email: string;
+  lang: string;
+  /** No password yet: the link leads to creating one. */
+  newUser: boolean;
+}
+
+async function findOrCreateInvitee(db: Db, input: InviteInput, now: Date): Promise<Invitee> {
+  await db
+    .insertInto('users')
+    .values({
+      email: input.email,
+      name: input.name || null,
+      lang: input.lang,
+      created_at: now,
+      updated_at: now,
+    })
+    .onConflict((conflict) => conflict.column('email').doNothing())
+    .execute();
+  const user = await db
+    .selectFrom('users')
+    .select([
+      'id',
+      'email',
+      'lang',
+      'deleted_at',
+      sql<boolean>`password_hash is null`.as('new_user'),
+    ])
+    .where('email', '=', input.email)
+    .forUpdate()
+    .executeTakeFirstOrThrow();
+  if (user.deleted_at) {
+    // A deleted person invited again starts over: no password, the details the inviter gave.
+    await db
+      .updateTable('users')
+      .set({
+        deleted_at: null,
+        password_hash: null,
+        name: input.name || null,
+        lang: input.lang,
+        updated_at: now,
+      })
+      .where('id', '=', user.id)
+      .execute();
+    return { id: user.id, email: user.email, lang: input.lang, newUser: true };
+  }
+  return { id: user.id, email: user.email, lang: user.lang, newUser: user.new_user };
+}
+
+async function companyName(db: Db, accountId: number): Promise<string> {
+  const account = await db
+    .selectFrom('accounts')
+    .select('company_name')
+    .where('id', '=', accountId)
+    .executeTakeFirstOrThrow();
+  return account.company_name;
+}
+
+/** A new link for a membership: the invitation row, the membership's expiry, and the email. */
+async function issueLink(
+  db: Db,
+  deps: InvitationDeps,
+  args: {
+    accountId: number;
+    user: Invitee;
+    invitedBy: number;
+    now: Date;
+    template: EmailTemplate;
+    company: string;
+    inviter: string;
+  },
+) {
+  const token = newSecret();
+  const expiresAt = new Date(args.now.getTime() + INVITATION_LIFETIME_MS);
+  await db
+    .insertInto('invitations')
+    .values({
+      account_id: args.accountId,
+      user_id: args.user.id,
+      token_hash: hashSecret(token),
+      invited_by: args.invitedBy,
+      new_user: args.user.newUser,
+      created_at: args.now,
+      expires_at: expiresAt,
+    })
+    .execute();
+  await db
+    .updateTable('memberships')
+    .set({ invitation_expires_at: expiresAt, updated_at: args.now })
+    .where('account_id', '=', args.accountId)
+    .where('user_id', '=', args.user.id)
+    .execute();
+  await enqueueEmail(
+    db,
+    {
+      to: args.user.email,
+      template: args.template,
+      lang: args.user.lang,
+      payload: {
+        company: args.company,
+        inviter: args.inviter,
+        link: invitationLink(deps.config.publicUrl, token),
+        new_user: args.user.newUser,
+      },
+    },
+    args.now,
+  );
+}
+
+export async function resendInvitation(
+  deps: InvitationDeps,
+  caller: Caller,
+  target: { clientId: number; userId: number },
+  requestId: string,
+) {
+  if (target.clientId !== caller.accountId) throw notFound();
+  const now = deps.clock.now();
+  await deps.db.transaction().execute(async (trx) => {
+    const member = await trx
+      .selectFrom('memberships as m')
+      .innerJoin('users as u', 'u.id', 'm.user_id')
+      .select([
+        'u.id',
+        'u.email',
+        'u.lang',
+        'm.accepted_at',
+        sql<boolean>`u.password_hash is null`.as('new_user'),
+      ])
+      .where('m.account_id', '=', caller.accountId)
+      .where('m.user_id', '=', target.userId)
+      .where('u.deleted_at', 'is', null)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!member) throw notFound();
+    if (member.accepted_at) {
+      throw new AppError(
+        'invitation_already_accepted',
+        'The user has already accepted the invitation.',
+      );
+    }
+    // Every earlier link dies with the new one.
+    await trx
+      .updateTable('invitations')
+      .set({ revoked_at: now })
+      .where('account_id', '=', caller.accountId)
+      .where('user_id', '=', target.userId)
+      .where('used_at', 'is', null)
+      .where('revoked_at', 'is', null)
+      .execute();
+    const inviter = await trx
+      .selectFrom('users')
+      .select(['name', 'email'])
+      .where('id', '=', caller.userId)
+      .executeTakeFirstOrThrow();
+    await issueLink(trx, deps, {
+      accountId: caller.accountId,
+      user: { id: member.id, email: member.email, lang: member.lang, newUser: member.new_user },
+      invitedBy: caller.userId,
+      now,
+      template: 'invitation_resend',
+      company: await companyName(trx, caller.accountId),
+      inviter: inviter.name ?? inviter.email,
+    });
+    await recordAudit(trx, {
+      accountId: caller.accountId,
+      actorUserId: caller.userId,
+      action: 'user.invitation_resent',
+      targetType: 'user',
+      targetId: member.id,
+      requestId,
+    });
+  });
+  deps.onEmailQueued?.();
+  return { status: 'sent' as const };
+}
+
+const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
+
+interface LinkRow {
+  account_id: number;
+  user_id: number;
+  email: string;
+  company_name: string;
+  new_user: boolean;
+  expires_at: Date;
+  used_at: Date | null;
+  revoked_at: Date | null;
+}
+
+async function findLink(db: Db, token: string): Promise<LinkRow | undefined> {
+  if (!TOKEN_SHAPE.test(token)) return undefined;
+  return db
+    .selectFrom('invitations as i')
+    .innerJoin('users as u', 'u.id', 'i.user_id')
+    .innerJoin('accounts as a', 'a.id', 'i.account_id')
+    .select([
+      'i.account_id',
+      'i.user_id',
+      'u.email',
+      'a.company_name',
+      sql<boolean>`u.password_hash is null`.as('new_user'),
+      'i.expires_at',
+      'i.used_at',
+      'i.revoked_at',
+    ])
+    .where('i.token_hash', '=', hashSecret(token))
+    .where('u.deleted_at', 'is', null)
+    .executeTakeFirst();
+}
+
+function stateOf(link: LinkRow | undefined, now: Date): InvitationState['state'] {
+  if (!link) return 'invalid';
+  if (link.used_at) return 'used';
+  // A link replaced by a resend is expired: the newer email holds the working one.
+  if (link.revoked_at || link.expires_at <= now) return 'expired';
+  return 'valid';
+}
+
+/** What the acceptance view shows. Only a valid link reveals the email it was sent to. */
+export async function invitationState(
+  deps: InvitationDeps,
+  token: string,
+): Promise<InvitationState> {
+  const link = await findLink(deps.db, token);
+  const state = stateOf(link, deps.clock.now());
+  if (!link || state !== 'valid') {
+    return {
+      state,
+      email: null,
+      company_name: link ? link.company_name : null,
+      new_user: null,
+      expires_at: null,
+    };
+  }
+  return {
+    state,
+    email: link.email,
+    company_name: link.company_name,
+    new_user: link.new_user,
+    expires_at: link.expires_at.toISOString(),
+  };
+}
+
+const refusal = (state: InvitationState['state']) =>
+  state === 'used'
+    ? new AppError('invitation_used', 'This invitation has already been used. Sign in instead.')
+    : state === 'expired'
+      ? new AppError(
+          'invitation_expired',
+          'This invitation has expired. Ask the account administrator to resend it.',
+        )
+      : new AppError('invitation_invalid', 'This invitation link is not valid.');
+
+export async function acceptInvitation(
+  deps: InvitationDeps,
+  token: string,
+  body: AcceptInvitationBody,
+  requestId: string,
+) {
+  const link = await findLink(deps.db, token);
+  const state = stateOf(link, deps.clock.now());
+  if (!link || state !== 'valid') throw refusal(state);
+
+  let passwordHash: string | undefined;
+  if (link.new_user) {
+    if (body.password === undefined) {
+      throw new AppError('validation_failed', 'Invalid input.', {
+        password: ['This field is required.'],
+      });
+    }
+    if (isCommonPassword(body.password)) {
+      throw new AppError('validation_failed', 'Invalid input.', {
+        password: [COMMON_PASSWORD_MESSAGE],
+      });
+    }
+    passwordHash = await hashPassword(body.password); // slow on purpose: before the transaction
+  } else if (body.password !== undefined) {
+    throw new AppError('validation_failed', 'Invalid input.', {
+      password: ['You already have a password: accept without one, and sign in with it.'],
+    });
+  }
+
+  const now = deps.clock.now();
+  const accepted = await deps.db.transaction().execute(async (trx) => {
+    // The one conditional update that makes a link single-use: of concurrent accepts, one wins.
+    const spent = await trx
+      .updateTable('invitations')
+      .set({ used_at: now })
+      .where('token_hash', '=', hashSecret(token))
+      .where('used_at', 'is', null)
+      .where('revoked_at', 'is', null)
+      .where('expires_at', '>', now)
+      .returning(['account_id', 'user_id'])
+      .executeTakeFirst();
+    if (!spent) return undefined;
+    await trx
+      .updateTable('memberships')
+      .set({ accepted_at: now, invitation_expires_at: null, updated_at: now })
+      .where('account_id', '=', spent.account_id)
+      .where('user_id', '=', spent.user_id)
+      .execute();
+    if (passwordHash) {
+      // Only if still without one: another account's invitation may have set it meanwhile.
+      await trx
+        .updateTable('users')
+        .set({
+          password_hash: passwordHash,
+          updated_at: now,
+          ...(body.name ? { name: body.name } : {}),
+        })
+        .where('id', '=', spent.user_id)
+        .where('password_hash', 'is', null)
+        .execute();
+    }
+    await recordAudit(trx, {
+      accountId: spent.account_id,
+      actorUserId: spent.user_id,
+      action: 'invitation.accepted',
+      targetType: 'user',
+      targetId: spent.user_id,
+      requestId,
+    });
+    return spent;
+  });
+  if (!accepted) throw refusal(stateOf(await findLink(deps.db, token), deps.clock.now()));
+  return { status: 'accepted' as const, email: link.email, client_id: accepted.account_id };
+}

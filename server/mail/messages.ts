@@ -1,0 +1,115 @@
+import type { Language } from '../../shared/roles.ts';
+
+/**
+ * The words of every email, per language. English is complete; a missing language falls back to
+ * English as a whole, so a translation is one more dictionary of the same type.
+ * Placeholders: {company}, {inviter}.
+ */
+export interface MailMessages {
+  invitationNewUser: { subject: string; intro: string; action: string };
+  invitationExistingUser: { subject: string; intro: string; action: string };
+  invitationResend: { subject: string; intro: string };
+  /** The button of a resent invitation, for a new person and for one who has a login. */
+  createPassword: string;
+  acceptAccess: string;
+  linkValidity: string;
+  ignore: string;
+  signature: string;
+}
+
+const en: MailMessages = {
+  invitationNewUser: {
+    subject: 'You are invited to {company}',
+    intro: '{inviter} invited you to join the account {company}.',
+    action: 'Create your password',
+  },
+  invitationExistingUser: {
+    subject: 'You have been given access to {company}',
+    intro:
+      '{inviter} gave you access to the account {company}. You sign in with your usual password.',
+    action: 'Accept the invitation',
+  },
+  invitationResend: {
+    subject: 'Your new invitation link for {company}',
+    intro: 'Here is a new link to join the account {company}. Earlier links no longer work.',
+  },
+  createPassword: 'Create your password',
+  acceptAccess: 'Accept the invitation',
+  linkValidity: 'The link works once, for 24 hours.',
+  ignore: 'If you did not expect this email, you can ignore it.',
+  signature: 'User management',
+};
+
+const de: MailMessages = {
+  invitationNewUser: {
+    subject: 'Einladung zu {company}',
+    intro: '{inviter} hat Sie zum Konto {company} eingeladen.',
+    action: 'Passwort festlegen',
+  },
+  invitationExistingUser: {
+    subject: 'Sie haben Zugriff auf {company} erhalten',
+    intro:
+      '{inviter} hat Ihnen Zugriff auf das Konto {company} gegeben. Sie melden sich mit Ihrem bisherigen Passwort an.',
+    action: 'Einladung annehmen',
+  },
+  invitationResend: {
+    subject: 'Ihr neuer Einladungslink für {company}',
+    intro:
+      'Hier ist ein neuer Link für das Konto {company}. Frühere Links funktionieren nicht mehr.',
+  },
+  createPassword: 'Passwort festlegen',
+  acceptAccess: 'Einladung annehmen',
+  linkValidity: 'Der Link ist 24 Stunden lang einmal gültig.',
+  ignore: 'Falls Sie diese E-Mail nicht erwartet haben, können Sie sie ignorieren.',
+  signature: 'Benutzerverwaltung',
+};
+
+const ru: MailMessages = {
+  invitationNewUser: {
+    subject: 'Приглашение в {company}',
+    intro: '{inviter} приглашает вас в аккаунт {company}.',
+    action: 'Создать пароль',
+  },
+  invitationExistingUser: {
+    subject: 'Вам открыт доступ к {company}',
+    intro: '{inviter} открыл(а) вам доступ к аккаунту {company}. Входите со своим обычным паролем.',
+    action: 'Принять приглашение',
+  },
+  invitationResend: {
+    subject: 'Новая ссылка-приглашение в {company}',
+    intro: 'Вот новая ссылка для входа в аккаунт {company}. Прежние ссылки больше не действуют.',
+  },
+  createPassword: 'Создать пароль',
+  acceptAccess: 'Принять приглашение',
+  linkValidity: 'Ссылка действует 24 часа и только один раз.',
+  ignore: 'Если вы не ждали этого письма, просто проигнорируйте его.',
+  signature: 'Управление пользователями',
+};
+
+const zh: MailMessages = {
+  invitationNewUser: {
+    subject: '邀请您加入 {company}',
+    intro: '{inviter} 邀请您加入账户 {company}。',
+    action: '设置密码',
+  },
+  invitationExistingUser: {
+    subject: '您已获得 {company} 的访问权限',
+    intro: '{inviter} 已授予您访问账户 {company} 的权限。请使用您现有的密码登录。',
+    action: '接受邀请',
+  },
+  invitationResend: {
+    subject: '您加入 {company} 的新邀请链接',
+    intro: '这是加入账户 {company} 的新链接。之前的链接已失效。',
+  },
+  createPassword: '设置密码',
+  acceptAccess: '接受邀请',
+  linkValidity: '该链接在 24 小时内有效，且只能使用一次。',
+  ignore: '如果您没有预期收到此邮件，请忽略。',
+  signature: '用户管理',
+};
+
+const DICTIONARIES: Partial<Record<Language, MailMessages>> = { en, de, ru, zh };
+
+export function mailMessages(lang: string): MailMessages {
+  return DICTIONARIES[lang as Language] ?? en;
+}

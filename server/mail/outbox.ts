@@ -1,0 +1,145 @@
+import { sql } from 'kysely';
+import type { Clock } from '../clock.ts';
+import type { Db } from '../db/connect.ts';
+import { log } from '../log.ts';
+import {
+  renderEmail,
+  type EmailTemplate,
+  type InvitationPayload,
+  type RenderedEmail,
+} from './templates.ts';
+
+/**
+ * The email outbox. An email is a row written in the same transaction as what it announces, so
+ * it exists exactly when that change committed. A sender in the BFF process delivers due rows:
+ * it claims a batch with `FOR UPDATE SKIP LOCKED` (two senders never take the same row) and a
+ * lease (a sender that dies mid-send leaves the row due again when the lease ends), then marks
+ * each row sent, or schedules a retry with exponential backoff. Nothing is lost to a crash or an
+ * SMTP outage; an email is sent twice only if a sender dies between sending and marking it sent.
+ *
+ * The link inside an invitation must be in the row until it is sent; once sent, it is removed
+ * from the row, so the database keeps invitation tokens only as hashes.
+ */
+
+export interface OutgoingEmail {
+  to: string;
+  template: EmailTemplate;
+  lang: string;
+  payload: InvitationPayload;
+}
+
+export async function enqueueEmail(db: Db, email: OutgoingEmail, now: Date): Promise<void> {
+  await db
+    .insertInto('email_outbox')
+    .values({
+      recipient: email.to,
+      template: email.template,
+      lang: email.lang,
+      payload: JSON.stringify(email.payload),
+      created_at: now,
+      next_attempt_at: now,
+    })
+    .execute();
+}
+
+/** Where rendered emails go: an SMTP server, or the built-in mailbox. */
+export interface MailTransport {
+  send(message: RenderedEmail & { to: string; outboxId: string }): Promise<void>;
+}
+
+interface ClaimedRow {
+  id: string;
+  recipient: string;
+  template: string;
+  lang: string;
+  payload: unknown;
+  attempts: number;
+}
+
+const LEASE_MILLISECONDS = 60_000;
+const FIRST_RETRY_MILLISECONDS = 5_000;
+const LONGEST_RETRY_MILLISECONDS = 60 * 60_000;
+
+export function retryDelay(attempts: number): number {
+  return Math.min(
+    FIRST_RETRY_MILLISECONDS * 2 ** Math.max(0, attempts - 1),
+    LONGEST_RETRY_MILLISECONDS,
+  );
+}
+
+export class OutboxSender {
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<unknown>;
+
+  constructor(
+    private readonly db: Db,
+    private readonly transport: MailTransport,
+    private readonly clock: Clock,
+    private readonly batchSize = 10,
+  ) {}
+
+  /** Deliver what is due now; answers how many emails were sent. */
+  async runOnce(): Promise<number> {
+    const now = this.clock.now();
+    const { rows } = await sql<ClaimedRow>`
+      update email_outbox
+      set attempts = attempts + 1, next_attempt_at = ${new Date(now.getTime() + LEASE_MILLISECONDS)}
+      where id in (
+        select id from email_outbox
+        where sent_at is null and next_attempt_at <= ${now}
+        order by id
+        limit ${this.batchSize}
+        for update skip locked)
+      returning id, recipient, template, lang, payload, attempts`.execute(this.db);
+
+    let sent = 0;
+    for (const row of rows) {
+      const payload = (
+        typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload
+      ) as InvitationPayload;
+      try {
+        const rendered = renderEmail(row.template as EmailTemplate, row.lang, payload);
+        await this.transport.send({ ...rendered, to: row.recipient, outboxId: String(row.id) });
+        await sql`update email_outbox
+          set sent_at = ${this.clock.now()}, last_error = null, payload = payload - 'link'
+          where id = ${row.id}`.execute(this.db);
+        sent++;
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        const retryAt = new Date(this.clock.now().getTime() + retryDelay(row.attempts));
+        log.warn('email not sent; will retry', {
+          outbox_id: row.id,
+          attempts: row.attempts,
+          error: message,
+        });
+        await this.db
+          .updateTable('email_outbox')
+          .set({ next_attempt_at: retryAt, last_error: message.slice(0, 1000) })
+          .where('id', '=', row.id)
+          .execute();
+      }
+    }
+    return sent;
+  }
+
+  /** Deliver every `intervalMs`, and soon after `poke()`. */
+  start(intervalMs = 2_000): void {
+    this.timer = setInterval(() => this.poke(), intervalMs);
+    this.timer.unref();
+  }
+
+  /** Something was just enqueued: deliver without waiting for the next tick (one run at a time). */
+  poke(): void {
+    if (this.running) return;
+    this.running = this.runOnce()
+      .catch((error: unknown) => log.warn('outbox run failed', { error: String(error) }))
+      .finally(() => {
+        this.running = undefined;
+      });
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+}
