@@ -91,6 +91,11 @@ eachDatabase(
       assert.equal(await status(await providerToken({}, { audience: 'another-app' })), 401);
       assert.equal(await status(await providerToken({}, { expiresIn: -60 })), 401);
       assert.equal(await status(await providerToken({ email_verified: false })), 401);
+      assert.equal(
+        await status(await providerToken({ email_verified: undefined })),
+        401,
+        'unverified unless said',
+      );
     });
 
     it('refuses a key the provider does not publish, and HMAC tokens', async () => {
@@ -115,6 +120,13 @@ eachDatabase(
       assert.equal(await status(await providerToken({ portal_account: otherAccount })), 401);
       assert.equal(await status(await providerToken({ portal_account: undefined })), 401);
       assert.equal(await status(await providerToken({ portal_account: 'not-a-number' })), 401);
+    });
+
+    it('fetches the JWKS once and keeps it', async () => {
+      const before = jwksRequests;
+      for (let i = 0; i < 5; i++) assert.equal(await status(await providerToken()), 200);
+      assert.equal(jwksRequests, before, 'no fetch per request once the keys are known');
+      assert.ok(before >= 1);
     });
 
     it("still accepts the BFF's own tokens", async () => {

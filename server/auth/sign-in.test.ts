@@ -6,6 +6,8 @@ import { INVALID_CREDENTIALS_MESSAGE } from '../../shared/errors.ts';
 import { ROLE } from '../../shared/roles.ts';
 import { eachDatabase } from '../../test/support/context.ts';
 import { Fixtures } from '../../test/support/fixtures.ts';
+import { MAX_FAILURES_PER_EMAIL, MAX_FAILURES_PER_IP } from './sign-in.ts';
+import { totpCode } from './totp.ts';
 
 const HOUR = 60 * 60 * 1000;
 
@@ -192,5 +194,153 @@ eachDatabase('sign-in and refresh', (ctx) => {
     assert.equal(key.crv, 'P-256');
     assert.equal(key.alg, 'ES256');
     assert.equal(key.d, undefined, 'never the private part');
+  });
+});
+
+eachDatabase('sign-in with two-factor authentication', (ctx) => {
+  const SECRET = 'JBSWY3DPEHPK3PXP'; // the fixtures' TOTP secret
+
+  it('asks for a code, refuses a wrong or reused one, and accepts the current one once', async () => {
+    const accountId = await ctx().fixtures.account();
+    const user = await ctx().fixtures.member(accountId, { twoFa: true });
+    const login = (one_time_password?: string) =>
+      ctx().request('/iam/auth/jwt/login', {
+        method: 'POST',
+        json: { username: user.email, password: Fixtures.PASSWORD, one_time_password },
+      });
+
+    const withoutCode = await login();
+    assert.equal(withoutCode.status, 400);
+    const body = await withoutCode.json();
+    assert.equal(body.code, 'two_fa_required');
+    assert.ok(body.errors.one_time_password);
+
+    const wrongPassword = await ctx().request('/iam/auth/jwt/login', {
+      method: 'POST',
+      json: { username: user.email, password: 'wrong', one_time_password: '123456' },
+    });
+    assert.equal(
+      (await wrongPassword.json()).code,
+      'invalid_credentials',
+      'no hint of 2FA without the password',
+    );
+
+    const code = totpCode(SECRET, ctx().clock.now());
+    const wrong = String((Number(code) + 1) % 1_000_000).padStart(6, '0');
+    const refused = await login(wrong);
+    assert.equal(refused.status, 400);
+    assert.equal((await refused.json()).code, 'invalid_one_time_password');
+
+    assert.equal((await login(code)).status, 200);
+    const reused = await login(code);
+    assert.equal(reused.status, 400, 'a code works once');
+    ctx().clock.advance(30_000);
+    assert.equal((await login(totpCode(SECRET, ctx().clock.now()))).status, 200);
+    const previousStep = await login(code);
+    assert.equal(previousStep.status, 400, 'an older step never works again');
+  });
+});
+
+eachDatabase(
+  'limits on failed sign-ins',
+  (ctx) => {
+    const login = (username: string, password: string, ip = '203.0.113.7') =>
+      ctx().request('/iam/auth/jwt/login', {
+        method: 'POST',
+        json: { username, password },
+        headers: { 'X-Forwarded-For': `198.51.100.1, ${ip}` },
+      });
+
+    it('refuses an address after 10 failures in 15 minutes, whether or not it has an account', async () => {
+      const accountId = await ctx().fixtures.account();
+      const user = await ctx().fixtures.member(accountId);
+      const unknown = `nobody-${Date.now()}@limits.test`;
+      for (let i = 0; i < MAX_FAILURES_PER_EMAIL; i++) {
+        assert.equal((await login(user.email, `wrong ${i}`, `192.0.2.${i}`)).status, 400);
+        assert.equal((await login(unknown, `wrong ${i}`, `192.0.2.${i}`)).status, 400);
+      }
+      for (const email of [user.email, unknown]) {
+        const limited = await login(email, Fixtures.PASSWORD, '192.0.2.200');
+        assert.equal(limited.status, 429, email);
+        assert.equal((await limited.json()).code, 'rate_limited');
+        assert.ok(Number(limited.headers.get('Retry-After')) > 0);
+      }
+      ctx().clock.advance(15 * 60_000);
+      assert.equal(
+        (await login(user.email, Fixtures.PASSWORD)).status,
+        200,
+        'the window has passed',
+      );
+    });
+
+    it('refuses an IP after 100 failures, and records the address the trusted proxy saw', async () => {
+      const ip = '203.0.113.99';
+      const now = ctx().clock.now();
+      // Arrange 100 earlier failures from that IP, as the login history would hold them.
+      await ctx()
+        .db.insertInto('login_events')
+        .values(
+          Array.from({ length: MAX_FAILURES_PER_IP }, (_, i) => ({
+            email: `spray-${i}@limits.test`,
+            ip,
+            occurred_at: now,
+            success: false,
+            method: 'password' as const,
+          })),
+        )
+        .execute();
+      const accountId = await ctx().fixtures.account();
+      const user = await ctx().fixtures.member(accountId);
+      assert.equal((await login(user.email, Fixtures.PASSWORD, ip)).status, 429);
+      assert.equal((await login(user.email, Fixtures.PASSWORD, '203.0.113.100')).status, 200);
+      const event = await ctx()
+        .db.selectFrom('login_events')
+        .select('ip')
+        .where('user_id', '=', user.id)
+        .where('success', '=', true)
+        .executeTakeFirstOrThrow();
+      assert.equal(
+        event.ip,
+        '203.0.113.100',
+        'the rightmost X-Forwarded-For entry, not the one the client wrote',
+      );
+    });
+  },
+  { TRUST_PROXY: 'true' },
+);
+
+eachDatabase('input a database cannot hold, and request ids', (ctx) => {
+  it('refuses NUL characters with 400 naming the field', async () => {
+    const login = await ctx().request('/iam/auth/jwt/login', {
+      method: 'POST',
+      json: { username: 'a\u0000@b.test', password: 'x' },
+    });
+    assert.equal(login.status, 400);
+    assert.deepEqual((await login.json()).errors, {
+      username: ['Null characters are not allowed.'],
+    });
+
+    const accountId = await ctx().fixtures.account();
+    const member = await ctx().fixtures.member(accountId);
+    const token = await ctx().tokenFor(member.id, accountId);
+    const search = await ctx().request('/iam/users?email=%00&name=a%00b', { token });
+    assert.equal(search.status, 400);
+    assert.deepEqual(Object.keys((await search.json()).errors).sort(), ['email', 'name']);
+    const company = await ctx().request('/iam/clients/create', {
+      method: 'POST',
+      token,
+      json: { company: 'A\u0000B' },
+    });
+    assert.equal(company.status, 400);
+  });
+
+  it('gives every request its own id, ignoring one the caller sends', async () => {
+    const response = await ctx().request('/health', {
+      headers: { 'X-Request-Id': 'attacker-chosen' },
+    });
+    const id = response.headers.get('X-Request-Id');
+    assert.ok(id);
+    assert.notEqual(id, 'attacker-chosen');
+    assert.match(id, /^[0-9a-f-]{36}$/);
   });
 });

@@ -60,6 +60,12 @@ describe('the BFF over a real socket, with the demo seeded', () => {
     );
   });
 
+  it('answers unknown paths with the JSON error model', async () => {
+    const missing = await fetch(`${bff.url}/iam/no-such-thing`);
+    assert.equal(missing.status, 404);
+    assert.deepEqual(await missing.json(), { message: 'Not found.', code: 'not_found' });
+  });
+
   it('serves health and the OpenAPI document', async () => {
     assert.equal((await fetch(`${bff.url}/health`)).status, 200);
     const doc = await (await fetch(`${bff.url}/openapi.json`)).json();
