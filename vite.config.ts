@@ -6,7 +6,8 @@ import { defineConfig } from 'vite';
  * - dist/um/user-management.js: the widget as one ES module with Lit inside, at a stable name a
  *   host can put in a <script> tag;
  * - dist/index.html (+ assets/): the demo host portal, which loads the widget from that URL the
- *   way a real host would (`vite-ignore` keeps Vite from bundling it into the page).
+ *   way a real host would (`vite-ignore` keeps Vite from bundling it into the page);
+ * - dist/mailbox.html: the demo's mailbox page, listing the emails of the built-in mailbox.
  * Decorators: tsconfig's experimentalDecorators, which Vite's TypeScript transform compiles away.
  */
 const widgetEntry = fileURLToPath(new URL('./widget/user-management.ts', import.meta.url));
@@ -21,6 +22,7 @@ export default defineConfig({
     rolldownOptions: {
       input: {
         index: fileURLToPath(new URL('./demo/index.html', import.meta.url)),
+        mailbox: fileURLToPath(new URL('./demo/mailbox.html', import.meta.url)),
         widget: widgetEntry,
       },
       output: {

@@ -24,10 +24,27 @@ let bff;
 /** @type {string | undefined} */
 let bffUrl;
 
+/**
+ * The widget tests' BFF runs on its own in-memory PGlite, never on CI's PostgreSQL: the server
+ * tests cover PostgreSQL, each in a database of their own.
+ */
+function environmentWithoutDatabase() {
+  const env = { ...process.env };
+  delete env.DATABASE_URL;
+  return env;
+}
+
 function startBff() {
   return new Promise((resolve, reject) => {
     bff = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-      env: { ...process.env, PORT: '0', DATA_DIR: 'memory://', DEMO_SEED: 'true' },
+      env: {
+        ...environmentWithoutDatabase(),
+        PORT: '0',
+        DATA_DIR: 'memory://',
+        DEMO_SEED: 'true',
+        // Many tests invite people as the one demo administrator; the default is 5 a day.
+        INVITES_PER_DAY: '1000',
+      },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     const timer = setTimeout(

@@ -39,10 +39,42 @@ export class UmErrorEvent extends Event {
   }
 }
 
+export interface UserInvitedDetail {
+  /** The invited user's id (new or existing person). */
+  userId: number;
+  /** The email the invitation went to, normalised (trimmed, lower case). */
+  email: string;
+}
+
+/** An administrator invited someone through the Invite user dialog; the email is on its way. */
+export class UmUserInvitedEvent extends Event {
+  static readonly type = 'um-user-invited';
+  constructor(readonly detail: UserInvitedDetail) {
+    super(UmUserInvitedEvent.type, { bubbles: true, composed: true });
+  }
+}
+
+export interface InvitationAcceptedDetail {
+  /** The invitee's email: they sign in with it. */
+  email: string;
+  /** The account they joined. */
+  clientId: number;
+}
+
+/** An invitee accepted an invitation in the acceptance view; the sign-in view follows. */
+export class UmInvitationAcceptedEvent extends Event {
+  static readonly type = 'um-invitation-accepted';
+  constructor(readonly detail: InvitationAcceptedDetail) {
+    super(UmInvitationAcceptedEvent.type, { bubbles: true, composed: true });
+  }
+}
+
 declare global {
   interface GlobalEventHandlersEventMap {
     'um-signed-in': UmSignedInEvent;
     'um-signed-out': UmSignedOutEvent;
     'um-error': UmErrorEvent;
+    'um-user-invited': UmUserInvitedEvent;
+    'um-invitation-accepted': UmInvitationAcceptedEvent;
   }
 }

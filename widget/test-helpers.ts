@@ -109,3 +109,148 @@ export function deepActiveElement(): Element | null {
 export function sessionKey(api: string) {
   return `um-session:${api}`;
 }
+
+/** An email no other test (or earlier run against the same server) uses. */
+export function uniqueEmail(prefix = 'invitee'): string {
+  return `${prefix}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}@invite.test`;
+}
+
+async function bff<T>(
+  method: string,
+  path: string,
+  options: { access?: string; body?: unknown } = {},
+): Promise<T> {
+  const headers: Record<string, string> = {};
+  if (options.access) headers.Authorization = `Bearer ${options.access}`;
+  if (options.body !== undefined) headers['Content-Type'] = 'application/json';
+  const response = await fetch(`/bff${path}`, {
+    method,
+    headers,
+    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+  });
+  if (!response.ok) {
+    throw new Error(`${method} ${path} failed: ${response.status} ${await response.text()}`);
+  }
+  return (await response.json()) as T;
+}
+
+export function me(access: string) {
+  return bff<{ id: number; currentUser: number; companyName: string }>('GET', '/iam/clients/me', {
+    access,
+  });
+}
+
+/** Invites `email` into the caller's account through the API (Users role unless told). */
+export async function invite(
+  access: string,
+  email: string,
+  extra: Record<string, unknown> = {},
+): Promise<number> {
+  const { id } = await me(access);
+  const result = await bff<{ user_id: number }>('POST', '/iam/clients/invite_user', {
+    access,
+    body: { client_id: id, email, user_role: { id: 2, name: 'Users' }, ...extra },
+  });
+  return result.user_id;
+}
+
+export interface MailboxMessage {
+  id: number;
+  to: string;
+  subject: string;
+  text: string;
+  links: string[];
+}
+
+export async function mailbox(): Promise<MailboxMessage[]> {
+  return (await bff<{ messages: MailboxMessage[] }>('GET', '/dev/mailbox')).messages;
+}
+
+/** The messages sent to `email`, newest first; waits for at least `count` (the outbox is async). */
+export async function messagesTo(email: string, count = 1): Promise<MailboxMessage[]> {
+  let found: MailboxMessage[] = [];
+  await waitUntil(
+    async () => {
+      found = (await mailbox()).filter((message) => message.to === email);
+      return found.length >= count;
+    },
+    `fewer than ${count} emails to ${email} in the mailbox`,
+    { timeout: 8000, interval: 100 },
+  );
+  return found;
+}
+
+/** The token of the invitation link in the newest email to `email`. */
+export async function invitationToken(email: string, count = 1): Promise<string> {
+  const [newest] = await messagesTo(email, count);
+  const link = newest.links.find((href) => href.includes('token='));
+  if (!link) throw new Error(`no invitation link in "${newest.text}"`);
+  return new URL(link).searchParams.get('token')!;
+}
+
+export function invitationState(token: string) {
+  return bff<{ state: string; email: string | null; new_user: boolean | null }>(
+    'GET',
+    `/iam/auth/invitations/${encodeURIComponent(token)}`,
+  );
+}
+
+export function acceptInvitation(token: string, body: Record<string, unknown>) {
+  return bff<{ status: string }>('POST', `/iam/auth/invitations/${token}/accept`, { body });
+}
+
+export function resendInvite(access: string, clientId: number, userId: number) {
+  return bff<{ status: string }>(
+    'POST',
+    `/iam/clients/${clientId}/client-users/${userId}/resend_invite`,
+    { access },
+  );
+}
+
+/**
+ * The requests the page made to a URL containing `path`, from the browser's resource timing: it
+ * observes what went over the wire without stubbing anything. Call `performance.clearResourceTimings()`
+ * first (the buffer is small and would fill up over a whole suite).
+ */
+export function requestsTo(path: string): PerformanceResourceTiming[] {
+  return (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).filter((entry) =>
+    entry.name.includes(path),
+  );
+}
+
+/** The invite dialog's shadow root (the dialog lives inside the users panel). */
+export function inviteDialog(el: UserManagement): ShadowRoot {
+  const host = panel(el).querySelector('um-invite-user-dialog');
+  if (!host?.shadowRoot) throw new Error('the invite dialog is not rendered');
+  return host.shadowRoot;
+}
+
+export function acceptView(el: UserManagement): ShadowRoot {
+  const host = root(el).querySelector('um-accept-invitation-view');
+  if (!host?.shadowRoot) throw new Error('the acceptance view is not shown');
+  return host.shadowRoot;
+}
+
+/** Sets a field the way typing does (an input event). */
+export function fill(input: HTMLInputElement, value: string) {
+  input.value = value;
+  input.dispatchEvent(new InputEvent('input', { bubbles: true, composed: true }));
+}
+
+/**
+ * A short, readable name of an element for focus assertions: chai prints (and the runner must
+ * serialize) whole elements otherwise, which makes a failed focus check hard to read.
+ */
+export function describeElement(node: Element | null): string {
+  if (!node) return 'nothing';
+  const attrs = ['id', 'name', 'data-action', 'role', 'aria-label']
+    .filter((name) => node.hasAttribute(name))
+    .map((name) => `[${name}="${node.getAttribute(name)}"]`)
+    .join('');
+  return `${node.localName}${attrs} "${node.textContent?.trim().slice(0, 30) ?? ''}"`;
+}
+
+/** The element that has focus (through shadow roots), described. */
+export function focused(): string {
+  return describeElement(deepActiveElement());
+}

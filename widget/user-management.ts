@@ -5,6 +5,8 @@ import type { TokenPair } from '../shared/auth.ts';
 import { ApiClient, normalizeBaseUrl, type Session } from './api/client.ts';
 import { UmSignedInEvent, UmSignedOutEvent } from './events.ts';
 import { t, type MessageKey, type Params } from './locales/index.ts';
+import './panels/accept-invitation-view.ts';
+import type { AcceptDoneDetail } from './panels/accept-invitation-view.ts';
 import './panels/sign-in-view.ts';
 import './panels/users-panel.ts';
 import { controls } from './styles/controls.ts';
@@ -12,12 +14,32 @@ import { tokens } from './styles/tokens.ts';
 import { define } from './define.ts';
 
 export { ApiError } from './api/client.ts';
-export { UmErrorEvent, UmSignedInEvent, UmSignedOutEvent } from './events.ts';
+export {
+  UmErrorEvent,
+  UmInvitationAcceptedEvent,
+  UmSignedInEvent,
+  UmSignedOutEvent,
+  UmUserInvitedEvent,
+} from './events.ts';
 
 /** Panels this version offers. `account` and `api-tokens` come later. */
 export type PanelName = 'users';
 
 const SESSION_KEY_PREFIX = 'um-session:';
+/** The query parameter of invitation links (API.md "Email"). */
+const TOKEN_PARAM = 'token';
+
+function tokenFromUrl(): string | undefined {
+  return new URLSearchParams(window.location.search).get(TOKEN_PARAM) || undefined;
+}
+
+/** Takes the used token out of the address bar (and history entry), keeping everything else. */
+function removeTokenFromUrl() {
+  const url = new URL(window.location.href);
+  if (!url.searchParams.has(TOKEN_PARAM)) return;
+  url.searchParams.delete(TOKEN_PARAM);
+  window.history.replaceState(window.history.state, '', url);
+}
 
 /**
  * Complete user management for an account, in one tag:
@@ -27,11 +49,17 @@ const SESSION_KEY_PREFIX = 'um-session:';
  * `sessionStorage`, keyed by `api`, so a reload stays signed in. A request answered 401 renews the
  * session once with the refresh token; when that fails the sign-in view comes back.
  *
+ * An invitation link (`?token=…` in the page's URL, or the `invitation-token` attribute) shows the
+ * acceptance view instead: the invitee creates a password or accepts, then signs in.
+ *
  * @attr {string} api - Base URL of the BFF. `''` or `'/'` is the page's own origin; a trailing
  *   slash is ignored.
  * @attr {string} panel - The panel to show. This version has only `users` (the default); any other
  *   value shows the users panel too.
  * @attr {string} lang - Interface language (`en`, the default; other languages fall back to it).
+ * @attr {string} invitation-token - The token of an invitation link. Without it the widget reads
+ *   `?token=` from the page's URL; the attribute wins when both are present. After an acceptance
+ *   the widget removes `token` from the URL (`history.replaceState`, other parameters kept).
  *
  * @prop {string | undefined} token - An access JWT the host already has. With it the widget shows
  *   no sign-in view and never stores or renews the token: the host replaces it when it expires
@@ -41,6 +69,10 @@ const SESSION_KEY_PREFIX = 'um-session:';
  *   `{clientId, userId}`.
  * @event {UmSignedOutEvent} um-signed-out - The session ended. `detail.reason`: `user` (Sign out)
  *   or `expired` (it could not be renewed).
+ * @event {UmUserInvitedEvent} um-user-invited - An administrator invited someone. `detail`:
+ *   `{userId, email}`.
+ * @event {UmInvitationAcceptedEvent} um-invitation-accepted - An invitee accepted in the
+ *   acceptance view. `detail`: `{email, clientId}`.
  * @event {UmErrorEvent} um-error - A request to the BFF failed. `detail.error` is an `ApiError`
  *   (`status`, `code`, `message`, `fieldErrors`, `retryAfter`). Cancelable: `preventDefault()`
  *   suppresses the widget's own message (its Retry button stays).
@@ -48,10 +80,19 @@ const SESSION_KEY_PREFIX = 'um-session:';
  * @csspart toolbar - The bar above a panel with the account's name and Sign out.
  * @csspart sign-out - The Sign out button.
  * @csspart sign-in-form - The sign-in form.
- * @csspart error - An error message (sign-in failure, failed load of the table).
- * @csspart submit - The sign-in button.
+ * @csspart error - An error message (sign-in failure, failed load of the table, a refused invite).
+ * @csspart submit - The sign-in button; the acceptance view's Accept button.
+ * @csspart notice - The sign-in view's notice after an accepted invitation.
+ * @csspart accept-view - The invitation acceptance view's card.
+ * @csspart field-error - The error message next to a form field.
  * @csspart panel - The panel's section.
  * @csspart heading - The panel's heading ("Users").
+ * @csspart status - The panel's status line ("Invitation sent to …").
+ * @csspart invite-button - The "Invite user" button.
+ * @csspart dialog - The Invite user dialog (a native `<dialog>`; style its `::backdrop` too).
+ * @csspart menu-button - The "⋯" button of a row.
+ * @csspart menu - The open row menu.
+ * @csspart menu-item - An item of the row menu (Resend invite).
  * @csspart filters - The row of filters.
  * @csspart popup - The open list of a multi-choice filter (Roles, Language).
  * @csspart input - Every text field and select.
@@ -100,9 +141,16 @@ export class UserManagement extends LitElement {
   @property() panel: PanelName = 'users';
   @property({ reflect: true }) override lang = 'en';
   @property({ attribute: false }) token: string | undefined;
+  @property({ attribute: 'invitation-token' }) invitationToken: string | undefined;
 
+  /** The invitation link being shown; undefined once it is accepted or left. */
+  @state() private acceptingToken: string | undefined;
+  /** What the sign-in view shows after an acceptance. */
+  @state() private signInPrefill: { email: string; notice: string } | undefined;
   /** The client of the signed-in session (or of the host's token); undefined: show sign-in. */
   @state() private client: ApiClient | undefined;
+  /** For what needs no session (sign-in, invitation links); one per `api`, so views keep it. */
+  private anonymousClient = new ApiClient({ baseUrl: '' });
   private justSignedIn = false;
 
   private readonly account = new Task(this, {
@@ -127,6 +175,10 @@ export class UserManagement extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
+    if (!this.hasUpdated || changed.has('invitationToken')) {
+      this.acceptingToken = this.invitationToken || tokenFromUrl();
+    }
+    if (changed.has('api')) this.anonymousClient = new ApiClient({ baseUrl: this.baseUrl });
     if (changed.has('api') || changed.has('token')) {
       this.client = this.token
         ? new ApiClient({ baseUrl: this.baseUrl, session: { access: this.token } })
@@ -139,11 +191,23 @@ export class UserManagement extends LitElement {
   }
 
   override render() {
+    if (this.acceptingToken) {
+      return html`<um-accept-invitation-view
+        exportparts="accept-view, input, button, submit, error, field-error"
+        .client=${this.anonymousClient}
+        .token=${this.acceptingToken}
+        .lang=${this.lang}
+        @um-accept-done=${this.onAccepted}
+        @um-accept-sign-in=${this.leaveInvitation}
+      ></um-accept-invitation-view>`;
+    }
     if (!this.client) {
       return html`<um-sign-in-view
-        exportparts="sign-in-form, input, button, submit, error"
-        .client=${new ApiClient({ baseUrl: this.baseUrl })}
+        exportparts="sign-in-form, input, button, submit, error, notice"
+        .client=${this.anonymousClient}
         .lang=${this.lang}
+        .email=${this.signInPrefill?.email ?? ''}
+        .notice=${this.signInPrefill?.notice ?? ''}
         @um-session=${this.onSignedIn}
       ></um-sign-in-view>`;
     }
@@ -164,8 +228,9 @@ export class UserManagement extends LitElement {
             </div>`
       }
       <um-users-panel
-        exportparts="panel, heading, filters, popup, input, button, table, header-cell, row, cell, loading, empty, error, pagination, page-button, summary"
+        exportparts="panel, heading, filters, popup, input, button, table, header-cell, row, cell, loading, empty, error, pagination, page-button, summary, status, invite-button, dialog, field-error, menu-button, menu, menu-item"
         .client=${this.client}
+        .me=${this.account.value}
         .lang=${this.lang}
       ></um-users-panel>
     `;
@@ -188,7 +253,19 @@ export class UserManagement extends LitElement {
     });
   }
 
+  private onAccepted(event: CustomEvent<AcceptDoneDetail>) {
+    const { email, company } = event.detail;
+    this.signInPrefill = { email, notice: this.t('signIn.invitationAccepted', { company }) };
+    this.leaveInvitation();
+  }
+
+  private leaveInvitation() {
+    removeTokenFromUrl();
+    this.acceptingToken = undefined;
+  }
+
   private onSignedIn(event: CustomEvent<TokenPair>) {
+    this.signInPrefill = undefined;
     const session = { access: event.detail.access, refresh: event.detail.refresh };
     this.writeSession(session);
     this.justSignedIn = true;

@@ -46,10 +46,7 @@ describe('the demo in a real browser', () => {
     await page.getByRole('button', { name: 'Next page' }).click();
     await page.getByText(`Showing 11 - 20 of ${total} entries`).waitFor();
 
-    await page
-      .getByRole('searchbox', { name: 'Email' })
-      .or(page.getByRole('textbox', { name: 'Email' }))
-      .fill('alice');
+    await page.getByRole('searchbox', { name: 'Email' }).fill('alice');
     await page.getByText('Showing 1 - 1 of 1 entries').waitFor();
     assert.deepEqual(
       await table

@@ -1,11 +1,18 @@
 import type { LoginBody, TokenPair } from '../../shared/auth.ts';
 import type { ClientMe } from '../../shared/clients.ts';
 import type { ErrorBody, ErrorCode, FieldErrors } from '../../shared/errors.ts';
+import type {
+  AcceptInvitationBody,
+  InvitationState,
+  InviteUserBody,
+  Project,
+} from '../../shared/invitations.ts';
 import type { UsersPage, UsersQueryInput } from '../../shared/users.ts';
 
 /**
- * The widget's typed client of the BFF (API.md). Only types come from shared/, so the bundle does
- * not carry zod; the BFF validates every request anyway.
+ * The widget's typed client of the BFF (API.md). Only types come from shared/ here; forms that
+ * validate before sending import the shared zod schemas themselves, and the BFF validates every
+ * request anyway.
  */
 
 /** Codes the client adds for failures that never reached (or never came back from) the BFF. */
@@ -144,6 +151,51 @@ export class ApiClient {
     signal?: AbortSignal,
   ): Promise<UsersPage> {
     return this.send<UsersPage>('GET', `/iam/users${queryString(query)}`, { signal });
+  }
+
+  /** `POST /iam/clients/invite_user`: invites a person into the account; the BFF sends the email. */
+  inviteUser(
+    body: InviteUserBody,
+    signal?: AbortSignal,
+  ): Promise<{ status: 'sent'; user_id: number }> {
+    return this.send('POST', '/iam/clients/invite_user', { body, signal });
+  }
+
+  /** `POST …/resend_invite`: a new link for a pending invitation; earlier links stop working. */
+  resendInvite(
+    clientId: number,
+    userId: number,
+    signal?: AbortSignal,
+  ): Promise<{ status: 'sent' }> {
+    return this.send('POST', `/iam/clients/${clientId}/client-users/${userId}/resend_invite`, {
+      signal,
+    });
+  }
+
+  /** `GET /cloud/v1/projects`: the account's projects, for Cloud access at project scope. */
+  projects(signal?: AbortSignal): Promise<Project[]> {
+    return this.send<Project[]>('GET', '/cloud/v1/projects', { signal });
+  }
+
+  /** `GET /iam/auth/invitations/{token}`: what an invitation link is (no Authorization). */
+  invitation(token: string, signal?: AbortSignal): Promise<InvitationState> {
+    return this.send<InvitationState>('GET', `/iam/auth/invitations/${encodeURIComponent(token)}`, {
+      signal,
+      auth: false,
+    });
+  }
+
+  /** `POST /iam/auth/invitations/{token}/accept`: joins the account (no Authorization). */
+  acceptInvitation(
+    token: string,
+    body: AcceptInvitationBody,
+    signal?: AbortSignal,
+  ): Promise<{ status: 'accepted'; email: string; client_id: number }> {
+    return this.send('POST', `/iam/auth/invitations/${encodeURIComponent(token)}/accept`, {
+      body,
+      signal,
+      auth: false,
+    });
   }
 
   private async send<T>(

@@ -36,6 +36,12 @@ export class UmSignInView extends LitElement {
         display: grid;
         gap: 4px;
       }
+      .notice {
+        margin: 0;
+        padding: var(--_space) calc(var(--_space) * 1.5);
+        border-inline-start: 3px solid var(--_accent);
+        background: var(--_surface-alt);
+      }
       .field-error {
         color: var(--_danger);
         font-size: 0.9em;
@@ -45,6 +51,10 @@ export class UmSignInView extends LitElement {
 
   @property({ attribute: false }) client!: ApiClient;
   @property() override lang = 'en';
+  /** Prefills the email (after an accepted invitation). */
+  @property() email = '';
+  /** A success notice above the form (after an accepted invitation). */
+  @property() notice = '';
   @state() private busy = false;
   @state() private error: ApiError | undefined;
   @state() private errorSuppressed = false;
@@ -62,6 +72,7 @@ export class UmSignInView extends LitElement {
     return html`
       <form part="sign-in-form" @submit=${this.onSubmit} aria-labelledby="sign-in-heading">
         <h2 id="sign-in-heading">${this.t('signIn.heading')}</h2>
+        ${this.notice ? html`<p class="notice" part="notice" role="status">${this.notice}</p>` : nothing}
         ${
           this.error && !this.errorSuppressed
             ? html`<p class="alert" part="error" role="alert">
@@ -77,6 +88,7 @@ export class UmSignInView extends LitElement {
             type="email"
             autocomplete="username"
             required
+            .value=${this.email}
             aria-invalid=${fieldErrors.username ? 'true' : 'false'}
             aria-describedby=${fieldErrors.username ? 'username-error' : nothing}
           />
@@ -100,6 +112,12 @@ export class UmSignInView extends LitElement {
         </button>
       </form>
     `;
+  }
+
+  protected override firstUpdated(): void {
+    // The email is known: the password is what is left to type.
+    if (this.email)
+      this.renderRoot.querySelector<HTMLInputElement>('input[name="password"]')?.focus();
   }
 
   private async onSubmit(event: SubmitEvent) {

@@ -4,11 +4,18 @@ import { sendKeys } from '@web/test-runner-commands';
 import '../user-management.ts';
 import type { UserManagement } from '../user-management.ts';
 import {
+  acceptInvitation,
   column,
   countUsers,
   deepActiveElement,
+  describeElement,
+  focused,
+  invitationState,
+  invitationToken,
+  invite,
   login,
   panel,
+  uniqueEmail,
   rows,
   select,
   settled,
@@ -82,7 +89,8 @@ describe('Users panel', () => {
     const headers = [...table(el).querySelectorAll('thead th')].map((th) =>
       th.textContent!.replace(/[↑↓↕]/g, '').trim(),
     );
-    expect(headers).to.deep.equal(COLUMNS);
+    // The last column holds the row menu "⋯"; its header is for screen readers only.
+    expect(headers).to.deep.equal([...COLUMNS, 'Actions']);
     const admin = rows(el).find((cells) => cells[EMAIL] === 'admin@demo.test');
     expect(admin, 'the demo administrator is on the first page').to.not.equal(undefined);
     expect(admin![ROLE]).to.equal('Administrators');
@@ -169,10 +177,11 @@ describe('Users panel', () => {
       'Not activated',
       'Invitation expired',
     ]);
+    // Other test files invite people into the same server: the count is the server's, not the seed's.
     const expected = await countUsers(access, 'status=not_activated');
-    expect(expected).to.be.within(1, 10);
+    expect(expected).to.be.within(1, total - 1);
     select(status, 'not_activated');
-    await summaryIs(el, `Showing 1 - ${expected} of ${expected} entries`);
+    await summaryIs(el, `Showing 1 - ${Math.min(10, expected)} of ${expected} entries`);
     expect(new Set(column(el, STATUS))).to.deep.equal(new Set(['Not activated']));
   });
 
@@ -297,7 +306,7 @@ describe('Users panel', () => {
     await roles.update();
     expect(roles.trigger.getAttribute('aria-expanded')).to.equal('true');
     expect(roles.popup.hidden).to.equal(false);
-    expect(deepActiveElement()).to.equal(roles.box('Administrators'));
+    expect(focused()).to.equal(describeElement(roles.box('Administrators')));
 
     await sendKeys({ press: 'Space' });
     await summaryIs(
@@ -310,10 +319,156 @@ describe('Users panel', () => {
     await roles.update();
     expect(roles.trigger.getAttribute('aria-expanded')).to.equal('false');
     expect(roles.popup.hidden).to.equal(true);
-    expect(deepActiveElement()).to.equal(roles.trigger);
+    expect(focused()).to.equal(describeElement(roles.trigger));
 
     await sendKeys({ press: 'Space' });
     await roles.update();
     expect(roles.trigger.getAttribute('aria-expanded')).to.equal('true');
+  });
+});
+
+describe('Users panel row menu', () => {
+  before(async () => {
+    access = (await login()).access;
+  });
+
+  /** The panel narrowed to one email, so the row under test is the only one. */
+  async function renderRow(email: string): Promise<UserManagement> {
+    const el = await render();
+    await waitUntil(() => panel(el).querySelector('[data-action="invite"]'), 'me did not load');
+    typeInto(input(el, 'email'), email);
+    await waitUntil(() => rows(el).length === 1 && rows(el)[0][EMAIL] === email, `no row ${email}`);
+    return el;
+  }
+
+  function menuOf(el: UserManagement, index = 0) {
+    const row = panel(el).querySelectorAll('tbody tr[part="row"]')[index];
+    const host = row.querySelector('um-row-menu');
+    const shadow = host?.shadowRoot;
+    return {
+      host,
+      trigger: shadow?.querySelector<HTMLButtonElement>('button[aria-haspopup="menu"]') ?? null,
+      menu: shadow?.querySelector<HTMLElement>('[role="menu"]') ?? null,
+      items: () => [...(shadow?.querySelectorAll<HTMLButtonElement>('[role="menuitem"]') ?? [])],
+    };
+  }
+
+  it('offers Resend invite on rows not yet active, and no menu on active rows', async () => {
+    const el = await render();
+    select(selectEl(el, 'status'), 'active');
+    await waitUntil(() => rows(el).length > 0 && column(el, STATUS).every((s) => s === 'Active'));
+    await waitUntil(() => panel(el).querySelector('[data-action="invite"]'), 'me did not load');
+    expect(panel(el).querySelectorAll('um-row-menu')).to.have.length(0);
+
+    for (const status of ['not_activated', 'invitation_expired']) {
+      select(selectEl(el, 'status'), status);
+      await waitUntil(() => rows(el).length > 0 && column(el, STATUS)[0] !== 'Active');
+      await settled(el);
+      const menus = panel(el).querySelectorAll('um-row-menu');
+      expect(menus.length).to.equal(rows(el).length);
+      const { trigger, items } = menuOf(el);
+      expect(trigger!.getAttribute('aria-label')).to.equal(`Actions for ${rows(el)[0][EMAIL]}`);
+      expect(items().map((item) => item.textContent!.trim())).to.deep.equal(['Resend invite']);
+    }
+  });
+
+  it('shows no row menu to a member who is not an Administrator', async () => {
+    const engineer = (
+      await login({ username: 'alice@acme.test', password: 'demo-member-password' })
+    ).access;
+    const el = await fixture<UserManagement>(
+      html`<user-management api="/bff" .token=${engineer}></user-management>`,
+    );
+    await settled(el);
+    await waitUntil(() => el.shadowRoot!.querySelector('[part="toolbar"]')?.textContent);
+    select(selectEl(el, 'status'), 'not_activated');
+    await waitUntil(() => rows(el).length > 0 && column(el, STATUS)[0] === 'Not activated');
+    expect(panel(el).querySelectorAll('um-row-menu')).to.have.length(0);
+    expect(table(el).querySelectorAll('thead th')).to.have.length(COLUMNS.length);
+  });
+
+  it('opens from the keyboard, moves with the arrow keys, and Escape closes it and returns focus', async () => {
+    const email = uniqueEmail('menu');
+    await invite(access, email);
+    const el = await renderRow(email);
+    const { trigger, menu, items } = menuOf(el);
+    expect(trigger!.getAttribute('aria-expanded')).to.equal('false');
+    expect(menu!.matches(':popover-open')).to.equal(false);
+
+    trigger!.focus();
+    await sendKeys({ press: 'Enter' });
+    await waitUntil(() => trigger!.getAttribute('aria-expanded') === 'true');
+    expect(menu!.matches(':popover-open')).to.equal(true);
+    expect(focused()).to.equal(describeElement(items()[0]));
+    // One item for now: the arrows wrap around onto it, and focus never leaves the menu.
+    await sendKeys({ press: 'ArrowDown' });
+    expect(focused()).to.equal(describeElement(items()[0]));
+    await sendKeys({ press: 'ArrowUp' });
+    expect(focused()).to.equal(describeElement(items()[items().length - 1]));
+    await sendKeys({ press: 'End' });
+    expect(focused()).to.equal(describeElement(items()[items().length - 1]));
+
+    await sendKeys({ press: 'Escape' });
+    await waitUntil(() => trigger!.getAttribute('aria-expanded') === 'false');
+    expect(menu!.matches(':popover-open')).to.equal(false);
+    expect(focused()).to.equal(describeElement(trigger));
+
+    await sendKeys({ press: 'ArrowDown' });
+    await waitUntil(() => trigger!.getAttribute('aria-expanded') === 'true');
+    expect(focused()).to.equal(describeElement(items()[0]));
+    // A click elsewhere closes it.
+    document.body.click();
+    await waitUntil(() => trigger!.getAttribute('aria-expanded') === 'false');
+  });
+
+  it('Resend invite sends a new link, kills the old one and says so', async () => {
+    const email = uniqueEmail('resend');
+    await invite(access, email);
+    const oldToken = await invitationToken(email);
+    const el = await renderRow(email);
+    const { trigger, items } = menuOf(el);
+    trigger!.focus();
+    await sendKeys({ press: 'Enter' });
+    await waitUntil(() => deepActiveElement() === items()[0]);
+    await sendKeys({ press: 'Enter' });
+    const status = panel(el).querySelector('[part="status"]')!;
+    await waitUntil(
+      () => status.textContent!.trim() === `A new invitation was sent to ${email}`,
+      'no status message after the resend',
+    );
+    expect(focused(), 'focus stays on the row').to.equal(describeElement(menuOf(el).trigger));
+    const newToken = await invitationToken(email, 2);
+    expect(newToken).to.not.equal(oldToken);
+    expect((await invitationState(oldToken)).state).to.equal('expired');
+    expect((await invitationState(newToken)).state).to.equal('valid');
+    expect(column(el, STATUS)).to.deep.equal(['Not activated']);
+  });
+
+  it("shows the BFF's refusal when the invitation was accepted meanwhile, and the row turns Active", async () => {
+    const email = uniqueEmail('accepted');
+    await invite(access, email);
+    const token = await invitationToken(email);
+    const el = await renderRow(email);
+    await acceptInvitation(token, { password: 'a-long-enough-passphrase' });
+    const { trigger, items } = menuOf(el);
+    trigger!.click();
+    await waitUntil(() => items()[0] === deepActiveElement());
+    items()[0].click();
+    await waitUntil(() => panel(el).querySelector('[part="error"][role="alert"]'), 'no alert');
+    expect(panel(el).querySelector('[role="alert"]')!.textContent!.trim()).to.equal(
+      'This invitation has already been accepted.',
+    );
+    await waitUntil(() => column(el, STATUS)[0] === 'Active', 'the row did not refresh');
+    expect(panel(el).querySelectorAll('um-row-menu')).to.have.length(0);
+  });
+
+  it('passes axe with a row menu open', async () => {
+    const email = uniqueEmail('axe-menu');
+    await invite(access, email);
+    const el = await renderRow(email);
+    const { trigger } = menuOf(el);
+    trigger!.click();
+    await waitUntil(() => trigger!.getAttribute('aria-expanded') === 'true');
+    await expect(el).to.be.accessible();
   });
 });

@@ -8,11 +8,17 @@ import {
   type IamRoleId,
   type UserStatus,
 } from '../../shared/roles.ts';
+import type { ClientMe } from '../../shared/clients.ts';
+import { can, type Actor } from '../../shared/permissions.ts';
 import type { User, UsersPage } from '../../shared/users.ts';
 import { ApiError, isAbortError, type ApiClient } from '../api/client.ts';
 import '../components/multi-select.ts';
 import type { MultiSelectOption, UmMultiSelect } from '../components/multi-select.ts';
-import { UmErrorEvent } from '../events.ts';
+import '../components/row-menu.ts';
+import type { RowMenuItem } from '../components/row-menu.ts';
+import '../dialogs/invite-user-dialog.ts';
+import type { UmInviteUserDialog } from '../dialogs/invite-user-dialog.ts';
+import { UmErrorEvent, type UmUserInvitedEvent } from '../events.ts';
 import { errorText } from '../locales/errors.ts';
 import { t, type MessageKey, type Params } from '../locales/index.ts';
 import { controls } from '../styles/controls.ts';
@@ -49,9 +55,14 @@ const EMPTY_FILTERS = {
 
 type TextFilter = 'id' | 'email' | 'name';
 
+/** What the row menu offers; Edit and Delete join this list. */
+type RowAction = 'resend-invite';
+
 /**
  * The Users panel: filters, the table and paging of the account's users. Every filter, the order
- * and the page are query parameters of `GET /iam/users`; the server does the work.
+ * and the page are query parameters of `GET /iam/users`; the server does the work. For an
+ * Administrator it adds "Invite user" (the dialog) and a row menu with "Resend invite"; what is
+ * offered follows `can()` of shared/permissions.ts, the BFF enforces it.
  */
 export class UmUsersPanel extends LitElement {
   static override styles = [
@@ -60,9 +71,31 @@ export class UmUsersPanel extends LitElement {
       :host {
         display: block;
       }
+      .header {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: center;
+        justify-content: space-between;
+        gap: var(--_space);
+        margin: 0 0 calc(var(--_space) * 2);
+      }
       h2 {
         font-size: 1.7em;
+        margin: 0;
+      }
+      .status {
         margin: 0 0 calc(var(--_space) * 2);
+        padding: var(--_space) calc(var(--_space) * 1.5);
+        border-inline-start: 3px solid var(--_accent);
+        background: var(--_surface-alt);
+      }
+      .status:empty {
+        display: none;
+      }
+      td.actions {
+        overflow: visible;
+        text-align: end;
+        width: 1%;
       }
       .filters {
         display: grid;
@@ -188,6 +221,8 @@ export class UmUsersPanel extends LitElement {
   ];
 
   @property({ attribute: false }) client!: ApiClient;
+  /** The account in scope and the caller's role in it (`GET /iam/clients/me`); decides what is offered. */
+  @property({ attribute: false }) me: ClientMe | undefined;
   @property() override lang = 'en';
 
   /** The query the table shows. */
@@ -201,6 +236,13 @@ export class UmUsersPanel extends LitElement {
   @state() private typed: Record<TextFilter, string> = { id: '', email: '', name: '' };
   /** The host cancelled `um-error` for the last failure: show no message of our own. */
   @state() private errorSuppressed = false;
+  /** The polite status line ("Invitation sent to …"). */
+  @state() private status = '';
+  /** A row action that failed (the table itself is fine). */
+  @state() private actionError: ApiError | undefined;
+  @state() private actionErrorSuppressed = false;
+  /** The table reloads after an action: keep the rows on screen (and focus in them) meanwhile. */
+  private softRefresh = false;
 
   private debounce: ReturnType<typeof setTimeout> | undefined;
 
@@ -229,6 +271,8 @@ export class UmUsersPanel extends LitElement {
       } catch (error) {
         if (!isAbortError(error)) this.report(error);
         throw error;
+      } finally {
+        if (!signal.aborted) this.softRefresh = false;
       }
     },
     args: () => [this.client, this.query] as const,
@@ -239,6 +283,41 @@ export class UmUsersPanel extends LitElement {
     super.disconnectedCallback();
   }
 
+  protected override willUpdate(changed: Map<PropertyKey, unknown>): void {
+    // A new question (filter, page, account) shows the loading row again.
+    if (changed.has('query') || changed.has('client')) this.softRefresh = false;
+  }
+
+  private get actor(): Actor | undefined {
+    const me = this.me;
+    return me
+      ? { userId: me.currentUser, roleId: me.currentUserRole.id as Actor['roleId'] }
+      : undefined;
+  }
+
+  private may(action: Parameters<typeof can>[1]): boolean {
+    const actor = this.actor;
+    return actor ? can(actor, action) : false;
+  }
+
+  /** The row menu's items for one user; empty means no menu on that row. */
+  private rowActions(user: User): (RowMenuItem & { id: RowAction })[] {
+    const items: (RowMenuItem & { id: RowAction })[] = [];
+    if (user.status !== 'active' && this.may('users.resend_invite')) {
+      items.push({ id: 'resend-invite', label: this.t('users.action.resendInvite') });
+    }
+    return items;
+  }
+
+  /** Whether any row can have a menu: then the table has its "⋯" column. */
+  private get hasActions(): boolean {
+    return this.may('users.resend_invite');
+  }
+
+  private get columnCount(): number {
+    return this.hasActions ? 8 : 7;
+  }
+
   private t(key: MessageKey, params?: Params): string {
     return t(key, params, this.lang);
   }
@@ -246,11 +325,46 @@ export class UmUsersPanel extends LitElement {
   override render() {
     return html`
       <section part="panel" aria-labelledby="users-heading">
-        <h2 id="users-heading" part="heading">${this.t('users.heading')}</h2>
+        <div class="header">
+          <h2 id="users-heading" part="heading">${this.t('users.heading')}</h2>
+          ${
+            this.may('users.invite')
+              ? html`<button
+                  type="button"
+                  class="primary"
+                  part="button invite-button"
+                  data-action="invite"
+                  aria-haspopup="dialog"
+                  @click=${this.openInvite}
+                >
+                  ${this.t('invite.open')}
+                </button>`
+              : nothing
+          }
+        </div>
+        <p class="status" part="status" role="status">${this.status}</p>
+        ${
+          this.actionError && !this.actionErrorSuppressed
+            ? html`<p class="alert" part="error" role="alert">
+                ${errorText(this.actionError, this.lang)}
+              </p>`
+            : nothing
+        }
         ${this.renderFilters()}
         <div class="table-wrap">${this.renderTable()}</div>
         ${this.renderFooter()}
       </section>
+      ${
+        this.may('users.invite') && this.me
+          ? html`<um-invite-user-dialog
+              exportparts="dialog, input, button, error, field-error"
+              .client=${this.client}
+              .clientId=${this.me.id}
+              .lang=${this.lang}
+              @um-user-invited=${this.onInvited}
+            ></um-invite-user-dialog>`
+          : nothing
+      }
     `;
   }
 
@@ -369,17 +483,28 @@ export class UmUsersPanel extends LitElement {
       ['users.column.status', undefined],
       ['users.column.twoFa', undefined],
     ];
+    const pendingRows = () =>
+      this.softRefresh && this.users.value
+        ? this.renderRows(this.users.value)
+        : this.renderLoading();
     return html`
       <table part="table" aria-labelledby="users-heading" aria-busy=${pending ? 'true' : 'false'}>
         <thead>
           <tr>
             ${columns.map(([key, field]) => this.renderHeader(key, field))}
+            ${
+              this.hasActions
+                ? html`<th scope="col" part="header-cell">
+                    <span class="visually-hidden">${this.t('users.column.actions')}</span>
+                  </th>`
+                : nothing
+            }
           </tr>
         </thead>
         <tbody>
           ${this.users.render({
             initial: () => this.renderLoading(),
-            pending: () => this.renderLoading(),
+            pending: pendingRows,
             complete: (page) => this.renderRows(page),
             error: (error) => this.renderError(error),
           })}
@@ -406,7 +531,7 @@ export class UmUsersPanel extends LitElement {
   private renderLoading() {
     return html`
       <tr class="state loading" part="loading">
-        <td colspan="7">
+        <td colspan=${this.columnCount}>
           <span class="visually-hidden" role="status">${this.t('users.loading')}</span>
           <span class="skeleton" aria-hidden="true"></span>
         </td>
@@ -419,7 +544,7 @@ export class UmUsersPanel extends LitElement {
       const filtered = this.hasFilters();
       return html`
         <tr class="state empty" part="empty">
-          <td colspan="7">
+          <td colspan=${this.columnCount}>
             <p>${this.t(filtered ? 'users.empty' : 'users.emptyAccount')}</p>
             ${
               filtered
@@ -450,8 +575,63 @@ export class UmUsersPanel extends LitElement {
         <td part="cell">${this.t(`lang.${user.lang}`)}</td>
         <td part="cell">${this.t(`status.${user.status}`)}</td>
         <td part="cell">${this.t(user.two_fa ? 'twoFa.true' : 'twoFa.false')}</td>
+        ${this.hasActions ? html`<td part="cell" class="actions">${this.renderRowMenu(user)}</td>` : nothing}
       </tr>
     `;
+  }
+
+  private renderRowMenu(user: User) {
+    const items = this.rowActions(user);
+    if (items.length === 0) return nothing;
+    return html`<um-row-menu
+      exportparts="button, menu-button, menu, menu-item"
+      .label=${this.t('users.actionsFor', { email: user.email })}
+      .items=${items}
+      @menu-select=${(event: CustomEvent<{ id: RowAction }>) => this.runAction(event.detail.id, user)}
+    ></um-row-menu>`;
+  }
+
+  private async runAction(action: RowAction, user: User) {
+    this.actionError = undefined;
+    this.status = '';
+    try {
+      switch (action) {
+        case 'resend-invite':
+          await this.client.resendInvite(this.me!.id, user.id);
+          this.status = this.t('users.invitationResent', { email: user.email });
+          break;
+      }
+      this.refresh();
+    } catch (error) {
+      const apiError =
+        error instanceof ApiError ? error : new ApiError(0, 'unexpected_response', String(error));
+      const event = new UmErrorEvent({ error: apiError });
+      this.dispatchEvent(event);
+      this.actionErrorSuppressed = event.defaultPrevented;
+      this.actionError = apiError;
+      // The row may have changed meanwhile (accepted, deleted): show what is true now.
+      this.refresh();
+    }
+  }
+
+  /** Reloads the current page without blanking it. */
+  private refresh() {
+    this.softRefresh = true;
+    void this.users.run();
+  }
+
+  private openInvite() {
+    this.status = '';
+    this.actionError = undefined;
+    const opener = this.renderRoot.querySelector<HTMLButtonElement>('[data-action="invite"]');
+    void this.renderRoot
+      .querySelector<UmInviteUserDialog>('um-invite-user-dialog')
+      ?.show(opener ?? undefined);
+  }
+
+  private onInvited(event: UmUserInvitedEvent) {
+    this.status = this.t('users.invitationSent', { email: event.detail.email });
+    this.refresh();
   }
 
   private renderError(error: unknown) {
@@ -459,7 +639,7 @@ export class UmUsersPanel extends LitElement {
       error instanceof ApiError ? errorText(error, this.lang) : this.t('error.unexpected_response');
     return html`
       <tr class="state error" part="error">
-        <td colspan="7">
+        <td colspan=${this.columnCount}>
           ${this.errorSuppressed ? nothing : html`<p class="alert" role="alert">${message}</p>`}
           <button type="button" part="button" @click=${() => this.users.run()}>
             ${this.t('users.retry')}

@@ -1,0 +1,81 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { startBff, type RunningBff } from '../../server/start.ts';
+import { CHROMIUM_ARGS, chromiumPath } from '../support/chromium.ts';
+
+/**
+ * The whole invitation loop in the built demo, as people would do it: the administrator invites a
+ * new person, the email appears in the demo mailbox, its link opens the acceptance view, the person
+ * sets a password and signs in, and the administrator sees them turn Active.
+ */
+describe('inviting a new person in the demo', () => {
+  let bff: RunningBff;
+  let browser: Browser;
+
+  before(async () => {
+    bff = await startBff({ PORT: '0', DATA_DIR: 'memory://', DEMO_SEED: 'true' });
+    browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
+  });
+  after(async () => {
+    await browser?.close();
+    await bff?.close();
+  });
+
+  const signIn = async (page: Page, email: string, password: string) => {
+    const form = page.locator('form[part~="sign-in-form"]');
+    const emailField = form.getByLabel('Email');
+    if ((await emailField.inputValue()) !== email) await emailField.fill(email);
+    await form.getByLabel('Password').fill(password);
+    await form.getByRole('button', { name: 'Sign in' }).click();
+  };
+
+  it('invites, delivers, accepts, signs in and shows Active', async () => {
+    const email = `e2e-${Date.now()}@newcomer.test`;
+    const admin = await (await browser.newContext()).newPage();
+    await admin.goto(`${bff.url}/`);
+    await signIn(admin, bff.config.demoAdmin.email, bff.config.demoAdmin.password);
+    await admin.getByText(/Showing 1 - 10 of \d+ entries/).waitFor();
+
+    await admin.getByRole('button', { name: 'Invite user' }).click();
+    const dialog = admin.getByRole('dialog');
+    await dialog.getByLabel('Name').fill('Erin Newcomer');
+    await dialog.getByLabel('Email').fill(email);
+    await dialog.getByRole('radio', { name: /^Engineers/ }).check();
+    await dialog.getByRole('button', { name: 'Invite user' }).click();
+    await admin.getByText(`Invitation sent to ${email}`).waitFor();
+    await dialog.waitFor({ state: 'hidden' });
+
+    const newcomer = await (await browser.newContext()).newPage();
+    await newcomer.goto(`${bff.url}/mailbox.html`);
+    const message = newcomer.locator('article', { hasText: email });
+    await message.waitFor();
+    const link = message.getByRole('link', { name: /token=/ }).first();
+    const href = await link.getAttribute('href');
+    assert.ok(href?.startsWith(`${bff.url}/?token=`), href ?? 'no link');
+    await link.click();
+
+    await newcomer.getByRole('heading', { name: 'Join Acme Cloud' }).waitFor();
+    await newcomer.getByLabel('Password', { exact: true }).fill('a long and unusual passphrase');
+    await newcomer.getByLabel('Repeat password').fill('a long and unusual passphrase');
+    await newcomer.getByRole('button', { name: 'Accept' }).click();
+    await newcomer.getByText('Your access to Acme Cloud is ready. Sign in.').waitFor();
+    assert.equal(
+      new URL(newcomer.url()).searchParams.get('token'),
+      null,
+      'the token leaves the address bar',
+    );
+
+    await signIn(newcomer, email, 'a long and unusual passphrase');
+    await newcomer.getByRole('table').waitFor();
+    await newcomer.getByRole('searchbox', { name: 'Email' }).fill(email);
+    await newcomer.getByRole('cell', { name: email }).waitFor();
+
+    await admin.reload();
+    await admin.getByRole('table').waitFor();
+    await admin.getByRole('searchbox', { name: 'Email' }).fill(email);
+    await admin.getByText('Showing 1 - 1 of 1 entries').waitFor();
+    const row = admin.getByRole('row', { name: new RegExp(email) });
+    await row.getByRole('cell', { name: 'Active', exact: true }).waitFor();
+  });
+});

@@ -1,0 +1,233 @@
+import { LitElement, css, html } from 'lit';
+import { property, query, state } from 'lit/decorators.js';
+import { controls } from '../styles/controls.ts';
+import { define } from '../define.ts';
+
+export interface RowMenuItem {
+  /** Sent back in `menu-select`; also the item's `data-action`. */
+  id: string;
+  label: string;
+  /** Destructive actions (Delete) are drawn in the danger colour. */
+  danger?: boolean;
+}
+
+let nextId = 0;
+
+/**
+ * The "⋯" menu of a table row: a button (`aria-haspopup="menu"`, `aria-expanded`) opening a
+ * `role="menu"` of `role="menuitem"` buttons. Enter, Space or ArrowDown opens it on the first item
+ * (ArrowUp on the last); ArrowUp/ArrowDown move and wrap, Home/End jump; Escape closes it and
+ * returns focus to the button; Tab, a click elsewhere or scrolling closes it.
+ *
+ * The menu is a manual popover: the top layer keeps it clear of the table's overflow clipping, and
+ * its position is set from the button's on opening. Choosing an item closes the menu, puts focus
+ * back on the button and fires `menu-select` (not composed: internal) with `detail.id`.
+ */
+export class UmRowMenu extends LitElement {
+  static override styles = [
+    controls,
+    css`
+      :host {
+        display: inline-block;
+      }
+      .trigger {
+        padding: 0 var(--_space);
+        line-height: 1.6;
+        font-weight: 700;
+        letter-spacing: 1px;
+      }
+      [role='menu'] {
+        position: fixed;
+        inset: auto;
+        margin: 0;
+        min-width: 10rem;
+        padding: calc(var(--_space) * 0.5) 0;
+        color: var(--_text);
+        background: var(--_surface);
+        border: 1px solid var(--_border);
+        border-radius: var(--_radius);
+        box-shadow: 0 4px 16px rgb(0 0 0 / 0.15);
+        font: inherit;
+      }
+      [role='menuitem'] {
+        display: block;
+        width: 100%;
+        text-align: start;
+        border: none;
+        border-radius: 0;
+        background: none;
+        padding: var(--_space) calc(var(--_space) * 2);
+      }
+      [role='menuitem']:hover,
+      [role='menuitem']:focus-visible {
+        background: var(--_surface-alt);
+      }
+      [role='menuitem']:focus-visible {
+        outline-offset: -2px;
+      }
+      [role='menuitem'].danger {
+        color: var(--_danger);
+      }
+    `,
+  ];
+
+  /** Accessible name of the button, e.g. "Actions for jane@example.com". */
+  @property() label = '';
+  @property({ attribute: false }) items: RowMenuItem[] = [];
+  @state() private open = false;
+  @query('.trigger') private trigger!: HTMLButtonElement;
+  @query('[role="menu"]') private menu!: HTMLElement;
+
+  private readonly menuId = `um-row-menu-${++nextId}`;
+
+  private readonly onDocumentClick = (event: MouseEvent) => {
+    if (this.open && !event.composedPath().includes(this)) this.close(false);
+  };
+  private readonly onViewportChange = () => {
+    if (this.open) this.close(false);
+  };
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    document.addEventListener('click', this.onDocumentClick);
+    window.addEventListener('resize', this.onViewportChange);
+    // Any scroll (the page's, the table's) would leave the fixed menu behind.
+    document.addEventListener('scroll', this.onViewportChange, true);
+  }
+
+  override disconnectedCallback(): void {
+    document.removeEventListener('click', this.onDocumentClick);
+    window.removeEventListener('resize', this.onViewportChange);
+    document.removeEventListener('scroll', this.onViewportChange, true);
+    super.disconnectedCallback();
+  }
+
+  override render() {
+    return html`
+      <button
+        class="trigger"
+        part="button menu-button"
+        type="button"
+        aria-label=${this.label}
+        aria-haspopup="menu"
+        aria-expanded=${this.open ? 'true' : 'false'}
+        aria-controls=${this.menuId}
+        @click=${() => (this.open ? this.close(true) : this.show('first'))}
+        @keydown=${this.onTriggerKeydown}
+      >
+        ⋯
+      </button>
+      <div
+        id=${this.menuId}
+        role="menu"
+        part="menu"
+        popover="manual"
+        aria-label=${this.label}
+        @keydown=${this.onMenuKeydown}
+        @focusout=${this.onFocusOut}
+      >
+        ${this.items.map(
+          (item) => html`
+            <button
+              type="button"
+              role="menuitem"
+              part="menu-item"
+              tabindex="-1"
+              class=${item.danger ? 'danger' : ''}
+              data-action=${item.id}
+              @click=${() => this.choose(item)}
+            >
+              ${item.label}
+            </button>
+          `,
+        )}
+      </div>
+    `;
+  }
+
+  private get menuItems(): HTMLButtonElement[] {
+    return [...this.renderRoot.querySelectorAll<HTMLButtonElement>('[role="menuitem"]')];
+  }
+
+  /** Opens the menu below the button (above when there is no room) and focuses an item. */
+  async show(focus: 'first' | 'last' = 'first') {
+    this.open = true;
+    await this.updateComplete;
+    this.menu.showPopover();
+    const anchor = this.trigger.getBoundingClientRect();
+    const viewportWidth = document.documentElement.clientWidth;
+    const menuHeight = this.menu.offsetHeight;
+    const below = anchor.bottom + 4 + menuHeight <= window.innerHeight;
+    this.menu.style.top = `${below ? anchor.bottom + 4 : Math.max(0, anchor.top - 4 - menuHeight)}px`;
+    this.menu.style.right = `${Math.max(0, viewportWidth - anchor.right)}px`;
+    const items = this.menuItems;
+    items[focus === 'first' ? 0 : items.length - 1]?.focus();
+  }
+
+  private close(returnFocus: boolean) {
+    if (this.menu?.matches(':popover-open')) this.menu.hidePopover();
+    this.open = false;
+    if (returnFocus) this.trigger.focus();
+  }
+
+  private choose(item: RowMenuItem) {
+    this.close(true);
+    this.dispatchEvent(new CustomEvent('menu-select', { detail: { id: item.id } }));
+  }
+
+  private onTriggerKeydown(event: KeyboardEvent) {
+    if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+      event.preventDefault();
+      void this.show(event.key === 'ArrowDown' ? 'first' : 'last');
+    }
+  }
+
+  private onMenuKeydown(event: KeyboardEvent) {
+    const items = this.menuItems;
+    const current = items.indexOf(
+      (this.renderRoot as ShadowRoot).activeElement as HTMLButtonElement,
+    );
+    let next: number | undefined;
+    switch (event.key) {
+      case 'ArrowDown':
+        next = (current + 1) % items.length;
+        break;
+      case 'ArrowUp':
+        next = (current - 1 + items.length) % items.length;
+        break;
+      case 'Home':
+        next = 0;
+        break;
+      case 'End':
+        next = items.length - 1;
+        break;
+      case 'Escape':
+        event.preventDefault();
+        event.stopPropagation();
+        this.close(true);
+        return;
+      case 'Tab':
+        // Tab leaves the menu: close it and let focus move on from the button.
+        this.close(false);
+        this.trigger.focus();
+        return;
+      default:
+        return;
+    }
+    event.preventDefault();
+    items[next]?.focus();
+  }
+
+  private onFocusOut(event: FocusEvent) {
+    const next = event.relatedTarget as Node | null;
+    if (next && !this.renderRoot.contains(next)) this.close(false);
+  }
+}
+
+define('um-row-menu', UmRowMenu);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'um-row-menu': UmRowMenu;
+  }
+}

@@ -1,0 +1,370 @@
+import { LitElement, css, html, nothing } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { Task } from '@lit/task';
+import type { FieldErrors } from '../../shared/errors.ts';
+import {
+  PASSWORD_MIN_LENGTH,
+  acceptInvitationBody,
+  type AcceptInvitationBody,
+  type InvitationState,
+  type InvitationStateName,
+} from '../../shared/invitations.ts';
+import { ApiError, isAbortError, type ApiClient } from '../api/client.ts';
+import { UmErrorEvent, UmInvitationAcceptedEvent } from '../events.ts';
+import { errorText } from '../locales/errors.ts';
+import { t, type MessageKey, type Params } from '../locales/index.ts';
+import { controls } from '../styles/controls.ts';
+import { define } from '../define.ts';
+
+/** Internal: what the root needs after an acceptance (the public event carries no company name). */
+export interface AcceptDoneDetail {
+  email: string;
+  company: string;
+}
+
+/** An answer of the accept request that says the link itself is no longer good. */
+const STATE_BY_CODE: Partial<Record<string, InvitationStateName>> = {
+  invitation_invalid: 'invalid',
+  invitation_expired: 'expired',
+  invitation_used: 'used',
+};
+
+/**
+ * The page an invitation link opens (PRODUCT.md "Accepting an invitation"). It asks the BFF what
+ * the link is, then shows one of: the password form (a new person), a one-click accept (a person
+ * who already has a login), or a page saying the link has expired, was used or is not valid.
+ *
+ * After an acceptance it fires `um-invitation-accepted` (public) and `um-accept-done` (internal,
+ * with the account's name) so the root can show the sign-in view; "Sign in" on the used-link page
+ * fires `um-accept-sign-in` (internal).
+ */
+export class UmAcceptInvitationView extends LitElement {
+  static override styles = [
+    controls,
+    css`
+      :host {
+        display: block;
+      }
+      .card {
+        display: grid;
+        gap: calc(var(--_space) * 2);
+        max-width: 26rem;
+        margin: 0 auto;
+        padding: calc(var(--_space) * 3);
+        border: 1px solid var(--_border);
+        border-radius: var(--_radius);
+      }
+      h2 {
+        margin: 0;
+        font-size: 1.5em;
+      }
+      p {
+        margin: 0;
+      }
+      .field {
+        display: grid;
+        gap: 4px;
+      }
+      input[readonly] {
+        background: var(--_surface);
+        color: var(--_text-muted);
+      }
+      .hint {
+        font-size: 0.9em;
+        color: var(--_text-muted);
+      }
+      .field-error {
+        color: var(--_danger);
+        font-size: 0.9em;
+      }
+      .fields {
+        display: grid;
+        gap: calc(var(--_space) * 2);
+      }
+      .alert:empty {
+        display: none;
+      }
+    `,
+  ];
+
+  @property({ attribute: false }) client!: ApiClient;
+  /** The token of the link (`?token=…`). */
+  @property({ attribute: false }) token = '';
+  @property() override lang = 'en';
+
+  @state() private busy = false;
+  @state() private fieldErrors: FieldErrors = {};
+  @state() private failure: ApiError | undefined;
+  @state() private failureSuppressed = false;
+  /** The accept request found the link dead: show that page instead of the form. */
+  @state() private lateState: InvitationStateName | undefined;
+
+  private readonly invitation = new Task(this, {
+    task: async ([client, token], { signal }) => {
+      this.lateState = undefined;
+      try {
+        return await client.invitation(token, signal);
+      } catch (error) {
+        if (error instanceof ApiError) {
+          // A BFF that answers the lookup itself with the state's error code.
+          const state = STATE_BY_CODE[error.code];
+          if (state)
+            return { state, email: null, company_name: null, new_user: null, expires_at: null };
+        }
+        if (!isAbortError(error)) {
+          this.report(
+            error instanceof ApiError
+              ? error
+              : new ApiError(0, 'unexpected_response', String(error)),
+          );
+        }
+        throw error;
+      }
+    },
+    args: () => [this.client, this.token] as const,
+  });
+
+  private t(key: MessageKey, params?: Params): string {
+    return t(key, params, this.lang);
+  }
+
+  override render() {
+    return html`<section class="card" part="accept-view" aria-labelledby="accept-heading">
+      ${this.invitation.render({
+        initial: () => this.renderLoading(),
+        pending: () => this.renderLoading(),
+        complete: (invitation) => this.renderInvitation(invitation),
+        error: (error) => this.renderLookupError(error),
+      })}
+    </section>`;
+  }
+
+  private renderLoading() {
+    return html`
+      <h2 id="accept-heading" class="visually-hidden">${this.t('accept.loading')}</h2>
+      <p role="status">${this.t('accept.loading')}</p>
+    `;
+  }
+
+  private renderLookupError(error: unknown) {
+    const message =
+      error instanceof ApiError ? errorText(error, this.lang) : this.t('error.unexpected_response');
+    return html`
+      <h2 id="accept-heading">${this.t('accept.failed.heading')}</h2>
+      ${this.failureSuppressed ? nothing : html`<p class="alert" part="error" role="alert">${message}</p>`}
+      <div>
+        <button type="button" part="button" @click=${() => this.invitation.run()}>
+          ${this.t('accept.retry')}
+        </button>
+      </div>
+    `;
+  }
+
+  private renderInvitation(invitation: InvitationState) {
+    const state = this.lateState ?? invitation.state;
+    switch (state) {
+      case 'expired':
+        return this.renderDeadLink('accept.expired.heading', 'accept.expired.text');
+      case 'used':
+        return html`
+          ${this.renderDeadLink('accept.used.heading', 'accept.used.text')}
+          <div>
+            <button
+              type="button"
+              class="primary"
+              part="button"
+              @click=${() => this.dispatchEvent(new Event('um-accept-sign-in'))}
+            >
+              ${this.t('accept.signIn')}
+            </button>
+          </div>
+        `;
+      case 'valid':
+        return this.renderForm(invitation);
+      default:
+        return this.renderDeadLink('accept.invalid.heading', 'accept.invalid.text');
+    }
+  }
+
+  private renderDeadLink(heading: MessageKey, text: MessageKey) {
+    return html`
+      <h2 id="accept-heading">${this.t(heading)}</h2>
+      <p>${this.t(text)}</p>
+    `;
+  }
+
+  private renderForm(invitation: InvitationState) {
+    const company = invitation.company_name ?? '';
+    const newUser = invitation.new_user !== false;
+    const error = (field: string) => {
+      const messages = this.fieldErrors[field];
+      return messages?.length ? messages.join(' ') : undefined;
+    };
+    const passwordError = error('password');
+    const repeatError = error('repeat');
+    const nameError = error('name');
+    const failure =
+      this.failure && !this.failureSuppressed ? errorText(this.failure, this.lang) : '';
+    return html`
+      <h2 id="accept-heading">${this.t('accept.heading', { company })}</h2>
+      <p>${this.t('accept.intro', { company })}</p>
+      <p class="hint">${this.t(newUser ? 'accept.introNew' : 'accept.introExisting')}</p>
+      <form novalidate @submit=${(event: SubmitEvent) => this.onSubmit(event, invitation)}>
+        <div class="fields">
+          <p class="alert" part="error" role="alert">${failure}</p>
+          <div class="field">
+            <label for="accept-email">${this.t('accept.email')}</label>
+            <input
+              id="accept-email"
+              part="input"
+              name="email"
+              type="email"
+              autocomplete="username"
+              readonly
+              .value=${invitation.email ?? ''}
+            />
+          </div>
+          ${
+            newUser
+              ? html`
+                  <div class="field">
+                    <label for="accept-name">${this.t('accept.name')}</label>
+                    <input
+                      id="accept-name"
+                      part="input"
+                      name="name"
+                      type="text"
+                      autocomplete="name"
+                      aria-invalid=${nameError ? 'true' : 'false'}
+                      aria-describedby=${nameError ? 'name-error' : nothing}
+                    />
+                    ${this.fieldError('name', nameError)}
+                  </div>
+                  <div class="field">
+                    <label for="accept-password">${this.t('accept.password')}</label>
+                    <input
+                      id="accept-password"
+                      part="input"
+                      name="password"
+                      type="password"
+                      autocomplete="new-password"
+                      aria-invalid=${passwordError ? 'true' : 'false'}
+                      aria-describedby="password-hint${passwordError ? ' password-error' : ''}"
+                    />
+                    <span class="hint" id="password-hint"
+                      >${this.t('accept.passwordHint', { min: PASSWORD_MIN_LENGTH })}</span
+                    >
+                    ${this.fieldError('password', passwordError)}
+                  </div>
+                  <div class="field">
+                    <label for="accept-repeat">${this.t('accept.repeatPassword')}</label>
+                    <input
+                      id="accept-repeat"
+                      part="input"
+                      name="repeat"
+                      type="password"
+                      autocomplete="new-password"
+                      aria-invalid=${repeatError ? 'true' : 'false'}
+                      aria-describedby=${repeatError ? 'repeat-error' : nothing}
+                    />
+                    ${this.fieldError('repeat', repeatError)}
+                  </div>
+                `
+              : nothing
+          }
+          <button
+            type="submit"
+            class="primary"
+            part="button submit"
+            ?disabled=${this.busy}
+            aria-busy=${this.busy ? 'true' : 'false'}
+          >
+            ${this.t(
+              this.busy ? 'accept.submitting' : newUser ? 'accept.submit' : 'accept.submitExisting',
+            )}
+          </button>
+        </div>
+      </form>
+    `;
+  }
+
+  private fieldError(field: string, message: string | undefined) {
+    return message
+      ? html`<span class="field-error" part="field-error" id="${field}-error">${message}</span>`
+      : nothing;
+  }
+
+  private async onSubmit(event: SubmitEvent, invitation: InvitationState) {
+    event.preventDefault();
+    if (this.busy) return;
+    const data = new FormData(event.currentTarget as HTMLFormElement);
+    this.failure = undefined;
+    let body: AcceptInvitationBody = {};
+    if (invitation.new_user !== false) {
+      const password = String(data.get('password') ?? '');
+      const name = String(data.get('name') ?? '').trim();
+      const parsed = acceptInvitationBody.safeParse({ password, ...(name ? { name } : {}) });
+      const errors: FieldErrors = {};
+      if (!parsed.success) {
+        for (const issue of parsed.error.issues) {
+          (errors[issue.path.join('.') || 'password'] ??= []).push(issue.message);
+        }
+      }
+      if (password !== String(data.get('repeat') ?? '')) {
+        errors.repeat = [this.t('accept.passwordMismatch')];
+      }
+      if (!parsed.success || errors.repeat) {
+        this.fieldErrors = errors;
+        await this.focusFirstInvalid();
+        return;
+      }
+      body = parsed.data;
+    }
+    this.fieldErrors = {};
+    this.busy = true;
+    try {
+      const result = await this.client.acceptInvitation(this.token, body);
+      this.dispatchEvent(
+        new UmInvitationAcceptedEvent({ email: result.email, clientId: result.client_id }),
+      );
+      this.dispatchEvent(
+        new CustomEvent<AcceptDoneDetail>('um-accept-done', {
+          detail: { email: result.email, company: invitation.company_name ?? '' },
+        }),
+      );
+    } catch (error) {
+      const apiError =
+        error instanceof ApiError ? error : new ApiError(0, 'unexpected_response', String(error));
+      const state = STATE_BY_CODE[apiError.code];
+      if (state) {
+        this.lateState = state;
+      } else {
+        this.report(apiError);
+        this.failure = apiError;
+        this.fieldErrors = apiError.fieldErrors;
+        await this.focusFirstInvalid();
+      }
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private report(error: ApiError) {
+    const notice = new UmErrorEvent({ error });
+    this.dispatchEvent(notice);
+    this.failureSuppressed = notice.defaultPrevented;
+  }
+
+  private async focusFirstInvalid() {
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+  }
+}
+
+define('um-accept-invitation-view', UmAcceptInvitationView);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'um-accept-invitation-view': UmAcceptInvitationView;
+  }
+}
