@@ -17,7 +17,8 @@ import { handleError } from './http/errors.ts';
 import { openApiDocument, operation, type Operation } from './http/openapi.ts';
 import { invitationOperations, invitationRoutes } from './invitations/routes.ts';
 import { mailboxOperations, mailboxRoutes } from './mail/mailbox-routes.ts';
-import { projectOperations, projectRoutes } from './projects/routes.ts';
+import { cloudOperations, cloudRoutes } from './cloud/routes.ts';
+import { membershipOperations, membershipRoutes } from './memberships/routes.ts';
 import { userOperations, userRoutes } from './users/routes.ts';
 
 export interface AppDeps {
@@ -59,7 +60,8 @@ export const OPERATIONS: readonly Operation[] = [
   ...Object.values(clientOperations),
   ...Object.values(userOperations),
   ...Object.values(invitationOperations),
-  ...Object.values(projectOperations),
+  ...Object.values(membershipOperations),
+  ...Object.values(cloudOperations),
 ];
 
 /** Largest request body accepted; no request of this API needs more. */
@@ -121,9 +123,10 @@ export function createApp(deps: AppDeps) {
 
   app.route('/', authRoutes(authDeps));
   app.route('/', clientRoutes(authDeps));
-  app.route('/', userRoutes(authDeps));
+  app.route('/', userRoutes({ ...authDeps, onEmailQueued: deps.onEmailQueued }));
   app.route('/', invitationRoutes({ ...authDeps, onEmailQueued: deps.onEmailQueued }));
-  app.route('/', projectRoutes(authDeps));
+  app.route('/', membershipRoutes(authDeps));
+  app.route('/', cloudRoutes(authDeps));
   if (withMailbox) app.route('/', mailboxRoutes(deps.db));
   return app;
 }

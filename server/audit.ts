@@ -9,6 +9,8 @@ export interface AuditEntry {
   targetId?: string | number;
   requestId?: string;
   details?: Record<string, unknown>;
+  /** When it happened; the injected clock's time, so limits counted from the log follow it. */
+  at?: Date;
 }
 
 export async function recordAudit(db: Db, entry: AuditEntry): Promise<void> {
@@ -22,6 +24,7 @@ export async function recordAudit(db: Db, entry: AuditEntry): Promise<void> {
       target_id: entry.targetId === undefined ? null : String(entry.targetId),
       request_id: entry.requestId ?? null,
       details: JSON.stringify(entry.details ?? {}),
+      ...(entry.at ? { occurred_at: entry.at } : {}),
     })
     .execute();
 }

@@ -29,10 +29,28 @@ export type Action =
   /** Send a pending invitation again with a new link. */
   | 'users.resend_invite'
   /** See the account's projects (for Cloud access). */
-  | 'projects.list';
+  | 'projects.list'
+  /** Create a project in the account. */
+  | 'projects.create'
+  /** Change a user's name, language and phone: the user themself, or an Administrator. */
+  | 'users.update_profile'
+  /** Change a user's email or password: only the user themself, with their password. */
+  | 'users.change_email'
+  | 'users.change_password'
+  /** See a member's IAM role in the account. */
+  | 'users.read_role'
+  /** Change a member's IAM role. */
+  | 'users.change_role'
+  /** See the account's Cloud role assignments. */
+  | 'cloud.read'
+  /** Give, change and take Cloud roles. */
+  | 'cloud.manage';
 
 const anyMember = () => true;
 const administrators = (actor: Actor) => actor.roleId === ROLE.administrators;
+const self = (actor: Actor, target: Target) => target.userId === actor.userId;
+const selfOrAdministrators = (actor: Actor, target: Target) =>
+  self(actor, target) || administrators(actor);
 
 const RULES: Record<Action, (actor: Actor, target: Target) => boolean> = {
   'users.list': anyMember,
@@ -42,6 +60,14 @@ const RULES: Record<Action, (actor: Actor, target: Target) => boolean> = {
   'users.invite': administrators,
   'users.resend_invite': administrators,
   'projects.list': anyMember,
+  'projects.create': administrators,
+  'users.update_profile': selfOrAdministrators,
+  'users.change_email': self,
+  'users.change_password': self,
+  'users.read_role': anyMember,
+  'users.change_role': administrators,
+  'cloud.read': anyMember,
+  'cloud.manage': administrators,
 };
 
 export function can(actor: Actor, action: Action, target: Target = {}): boolean {

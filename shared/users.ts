@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { idParam, iamRoleIdField, languageField, listParam } from './fields.ts';
+import { emailField, idParam, iamRoleIdField, languageField, listParam } from './fields.ts';
+import { passwordField } from './invitations.ts';
 import { CLOUD_CLIENT_ROLES, CLOUD_PROJECT_ROLES, LANGUAGES, USER_STATUSES } from './roles.ts';
 
 /** The user object (Gcore's field names plus this product's `status`, `invitation_expires_at`, `cloud`). */
@@ -95,3 +96,66 @@ export const usersPage = z.object({
 export type UsersPage = z.infer<typeof usersPage>;
 
 export const userIdParams = z.object({ userId: idParam });
+
+/** A phone number as people type it: digits, spaces and + - ( ) . */
+const phoneField = z
+  .string()
+  .trim()
+  .max(32, 'Ensure this field has no more than 32 characters.')
+  .regex(/^[+\d][\d ()\-.]*$/, 'Enter a valid phone number.')
+  .nullable();
+
+/**
+ * `PATCH /iam/users/{userId}`. Strict: a field this request may not set (role, account, 2FA flags,
+ * ids) is refused with 400, never silently ignored. `email` is accepted only to answer it clearly:
+ * an email changes through `PUT /iam/users/{userId}/email`, by its owner, with their password.
+ */
+export const updateUserBody = z.strictObject({
+  name: z
+    .string()
+    .trim()
+    .max(255, 'Ensure this field has no more than 255 characters.')
+    .nullable()
+    .optional(),
+  lang: languageField.optional(),
+  phone: z.union([z.literal('').transform(() => null), phoneField]).optional(),
+  email: z.string().optional(),
+});
+export type UpdateUserBody = z.input<typeof updateUserBody>;
+
+export const changeEmailBody = z.strictObject({
+  new_email: emailField,
+  password: z
+    .string({ error: 'This field is required.' })
+    .min(1, 'This field may not be blank.')
+    .max(1024),
+});
+export type ChangeEmailBody = z.input<typeof changeEmailBody>;
+
+export const changePasswordBody = z
+  .strictObject({
+    old: z
+      .string({ error: 'This field is required.' })
+      .min(1, 'This field may not be blank.')
+      .max(1024),
+    new: passwordField,
+    double: z.string({ error: 'This field is required.' }),
+  })
+  .refine((body) => body.new === body.double, {
+    path: ['double'],
+    error: 'The two passwords do not match.',
+  });
+export type ChangePasswordBody = z.input<typeof changePasswordBody>;
+
+export const clientUserParams = z.object({ clientId: idParam, userId: idParam });
+
+export const clientUserRole = z.strictObject({
+  user_role: z.object(
+    { id: iamRoleIdField, name: z.string().max(255).optional() },
+    { error: 'This field is required.' },
+  ),
+});
+export type ClientUserRole = z.input<typeof clientUserRole>;
+export const clientUserRoleAnswer = z.object({
+  user_role: z.object({ id: z.number().int(), name: z.string() }),
+});

@@ -55,6 +55,7 @@ export function authRoutes(deps: AuthDeps & { config: Config }) {
       const tokens = await signIn(deps, c.req.valid('json'), {
         ip: clientIp(c, deps.config.trustProxy),
         userAgent: c.req.header('User-Agent')?.slice(0, 512) ?? null,
+        requestId: c.get('requestId'),
       });
       return c.json(tokens);
     })

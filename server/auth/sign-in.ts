@@ -1,6 +1,7 @@
 import type { LoginBody, TokenPair } from '../../shared/auth.ts';
 import { INVALID_CREDENTIALS_MESSAGE } from '../../shared/errors.ts';
-import { toCount } from '../db/connect.ts';
+import { toCount, type Db } from '../db/connect.ts';
+import { recordAudit } from '../audit.ts';
 import { AppError } from '../errors.ts';
 import { verifyPassword } from './passwords.ts';
 import { issueTokens, type TokenDeps } from './tokens.ts';
@@ -19,6 +20,7 @@ const FAILURE_WINDOW_MS = 15 * 60_000;
 export interface AttemptContext {
   ip: string | null;
   userAgent: string | null;
+  requestId: string;
 }
 
 type Method = 'password' | 'totp';
@@ -36,14 +38,15 @@ export async function signIn(
   const { db, clock } = deps;
   const email = body.username.toLowerCase();
   const now = clock.now();
-  await checkFailureLimits(deps, email, attempt.ip, now);
+  await checkFailureLimits(db, email, attempt.ip, now);
 
-  const record = (
+  /** Every attempt goes to the login history and the audit log (never the password or code). */
+  const record = async (
     success: boolean,
     method: Method,
     extra: { userId?: number; accountId?: number; reason?: string },
-  ) =>
-    db
+  ) => {
+    await db
       .insertInto('login_events')
       .values({
         user_id: extra.userId ?? null,
@@ -57,6 +60,17 @@ export async function signIn(
         failure_reason: extra.reason ?? null,
       })
       .execute();
+    await recordAudit(db, {
+      accountId: extra.accountId ?? null,
+      actorUserId: extra.userId ?? null,
+      action: success ? 'auth.signed_in' : 'auth.sign_in_failed',
+      targetType: 'user',
+      targetId: extra.userId,
+      requestId: attempt.requestId,
+      details: { method, ...(extra.reason ? { reason: extra.reason } : {}) },
+      at: now,
+    });
+  };
 
   const user = await db
     .selectFrom('users')
@@ -113,10 +127,10 @@ export async function signIn(
   return tokens;
 }
 
-async function checkFailureLimits(deps: TokenDeps, email: string, ip: string | null, now: Date) {
+export async function checkFailureLimits(db: Db, email: string, ip: string | null, now: Date) {
   const since = new Date(now.getTime() - FAILURE_WINDOW_MS);
   const failures = (column: 'email' | 'ip', value: string) =>
-    deps.db
+    db
       .selectFrom('login_events')
       .select((eb) => [
         eb.fn.countAll<string | number>().as('count'),

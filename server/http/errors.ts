@@ -41,6 +41,16 @@ export function handleError(error: Error, c: Context): Response {
     };
     return c.json(body, 400);
   }
+  if (isIntegrityViolation(error)) {
+    // Two requests raced for the same row (a unique key, a foreign key): the later one lost.
+    log.info('integrity violation', { request_id: requestId, error: describe(error) });
+    const body: ErrorBody = {
+      message: 'This conflicts with a change made at the same moment. Reload and try again.',
+      code: 'conflict',
+      request_id: requestId,
+    };
+    return c.json(body, 409);
+  }
   if (isDatabaseUnavailable(error)) {
     log.warn('database unavailable', { request_id: requestId, error: describe(error) });
     const body: ErrorBody = {
@@ -106,6 +116,11 @@ export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
 function isDataException(error: Error): boolean {
   const code = (error as { code?: unknown }).code;
   return typeof code === 'string' && /^22[0-9A-Z]{3}$/.test(code);
+}
+
+function isIntegrityViolation(error: Error): boolean {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && /^23[0-9A-Z]{3}$/.test(code);
 }
 
 function describe(error: Error): string {

@@ -15,7 +15,6 @@ import type { Db } from '../db/connect.ts';
 import { AppError, notFound } from '../errors.ts';
 import type { Caller } from '../http/env.ts';
 import { enqueueEmail } from '../mail/outbox.ts';
-import type { EmailTemplate } from '../mail/templates.ts';
 
 /**
  * Invitations: an administrator invites a person by email; the person follows a link that is
@@ -244,7 +243,7 @@ async function issueLink(
     user: Invitee;
     invitedBy: number;
     now: Date;
-    template: EmailTemplate;
+    template: 'invitation_new_user' | 'invitation_existing_user' | 'invitation_resend';
     company: string;
     inviter: string;
   },

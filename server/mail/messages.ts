@@ -9,6 +9,8 @@ export interface MailMessages {
   invitationNewUser: { subject: string; intro: string; action: string };
   invitationExistingUser: { subject: string; intro: string; action: string };
   invitationResend: { subject: string; intro: string };
+  /** Sent to the old address. Placeholder: {newEmail}. */
+  emailChanged: { subject: string; intro: string; notYou: string };
   /** The button of a resent invitation, for a new person and for one who has a login. */
   createPassword: string;
   acceptAccess: string;
@@ -32,6 +34,11 @@ const en: MailMessages = {
   invitationResend: {
     subject: 'Your new invitation link for {company}',
     intro: 'Here is a new link to join the account {company}. Earlier links no longer work.',
+  },
+  emailChanged: {
+    subject: 'The email address of your login was changed',
+    intro: 'The email address you sign in with was changed to {newEmail}.',
+    notYou: 'If you did not do this, contact your account administrator at once.',
   },
   createPassword: 'Create your password',
   acceptAccess: 'Accept the invitation',
@@ -57,6 +64,11 @@ const de: MailMessages = {
     intro:
       'Hier ist ein neuer Link für das Konto {company}. Frühere Links funktionieren nicht mehr.',
   },
+  emailChanged: {
+    subject: 'Die E-Mail-Adresse Ihres Logins wurde geändert',
+    intro: 'Die E-Mail-Adresse, mit der Sie sich anmelden, wurde in {newEmail} geändert.',
+    notYou: 'Falls Sie das nicht waren, wenden Sie sich sofort an Ihren Kontoadministrator.',
+  },
   createPassword: 'Passwort festlegen',
   acceptAccess: 'Einladung annehmen',
   linkValidity: 'Der Link ist 24 Stunden lang einmal gültig.',
@@ -79,6 +91,11 @@ const ru: MailMessages = {
     subject: 'Новая ссылка-приглашение в {company}',
     intro: 'Вот новая ссылка для входа в аккаунт {company}. Прежние ссылки больше не действуют.',
   },
+  emailChanged: {
+    subject: 'Адрес электронной почты для входа изменён',
+    intro: 'Адрес, с которым вы входите, изменён на {newEmail}.',
+    notYou: 'Если это были не вы, немедленно обратитесь к администратору аккаунта.',
+  },
   createPassword: 'Создать пароль',
   acceptAccess: 'Принять приглашение',
   linkValidity: 'Ссылка действует 24 часа и только один раз.',
@@ -100,6 +117,11 @@ const zh: MailMessages = {
   invitationResend: {
     subject: '您加入 {company} 的新邀请链接',
     intro: '这是加入账户 {company} 的新链接。之前的链接已失效。',
+  },
+  emailChanged: {
+    subject: '您的登录邮箱已更改',
+    intro: '您用于登录的邮箱地址已更改为 {newEmail}。',
+    notYou: '如果这不是您本人操作，请立即联系账户管理员。',
   },
   createPassword: '设置密码',
   acceptAccess: '接受邀请',

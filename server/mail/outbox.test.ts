@@ -211,15 +211,20 @@ eachDatabase(
         ['zh', '设置密码'],
         ['az', 'Create your password'],
       ]) {
-        const rendered = renderEmail('invitation_new_user', lang, payload);
+        const rendered = renderEmail({ template: 'invitation_new_user', payload }, lang);
         assert.match(rendered.text, new RegExp(`${word}: http://um.test/\\?token=abc`), lang);
         assert.match(rendered.html, new RegExp(word), lang);
       }
-      const resent = renderEmail('invitation_resend', 'en', { ...payload, new_user: false });
+      const resent = renderEmail(
+        { template: 'invitation_resend', payload: { ...payload, new_user: false } },
+        'en',
+      );
       assert.match(resent.text, /Accept the invitation: /);
       assert.equal(
-        renderEmail('invitation_new_user', 'en', { ...payload, company: 'Evil\r\nBcc: x@y' })
-          .subject,
+        renderEmail(
+          { template: 'invitation_new_user', payload: { ...payload, company: 'Evil\r\nBcc: x@y' } },
+          'en',
+        ).subject,
         'You are invited to Evil Bcc: x@y',
       );
     });

@@ -2,12 +2,7 @@ import { sql } from 'kysely';
 import type { Clock } from '../clock.ts';
 import type { Db } from '../db/connect.ts';
 import { log } from '../log.ts';
-import {
-  renderEmail,
-  type EmailTemplate,
-  type InvitationPayload,
-  type RenderedEmail,
-} from './templates.ts';
+import { renderEmail, type Email, type RenderedEmail } from './templates.ts';
 
 /**
  * The email outbox. An email is a row written in the same transaction as what it announces, so
@@ -21,12 +16,7 @@ import {
  * from the row, so the database keeps invitation tokens only as hashes.
  */
 
-export interface OutgoingEmail {
-  to: string;
-  template: EmailTemplate;
-  lang: string;
-  payload: InvitationPayload;
-}
+export type OutgoingEmail = Email & { to: string; lang: string };
 
 export async function enqueueEmail(db: Db, email: OutgoingEmail, now: Date): Promise<void> {
   await db
@@ -94,11 +84,9 @@ export class OutboxSender {
 
     let sent = 0;
     for (const row of rows) {
-      const payload = (
-        typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload
-      ) as InvitationPayload;
+      const payload = typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload;
       try {
-        const rendered = renderEmail(row.template as EmailTemplate, row.lang, payload);
+        const rendered = renderEmail({ template: row.template, payload } as Email, row.lang);
         await this.transport.send({ ...rendered, to: row.recipient, outboxId: String(row.id) });
         await sql`update email_outbox
           set sent_at = ${this.clock.now()}, last_error = null, payload = payload - 'link'

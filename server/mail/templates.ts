@@ -1,6 +1,7 @@
 import { mailMessages } from './messages.ts';
 
 /** Every email the BFF sends, with what it needs; rendered to a text and an HTML part. */
+
 export interface InvitationPayload {
   company: string;
   inviter: string;
@@ -9,8 +10,18 @@ export interface InvitationPayload {
   new_user: boolean;
 }
 
-export type EmailTemplate =
-  'invitation_new_user' | 'invitation_existing_user' | 'invitation_resend';
+export interface EmailChangedPayload {
+  new_email: string;
+}
+
+export type Email =
+  | {
+      template: 'invitation_new_user' | 'invitation_existing_user' | 'invitation_resend';
+      payload: InvitationPayload;
+    }
+  | { template: 'email_changed'; payload: EmailChangedPayload };
+
+export type EmailTemplate = Email['template'];
 
 export interface RenderedEmail {
   subject: string;
@@ -18,43 +29,70 @@ export interface RenderedEmail {
   html: string;
 }
 
-export function renderEmail(
-  template: EmailTemplate,
-  lang: string,
-  payload: InvitationPayload,
-): RenderedEmail {
+export function renderEmail(email: Email, lang: string): RenderedEmail {
   const words = mailMessages(lang);
+  if (email.template === 'email_changed') {
+    const intro = words.emailChanged.intro.replaceAll('{newEmail}', email.payload.new_email);
+    return compose(
+      lang,
+      words.emailChanged.subject,
+      [intro, words.emailChanged.notYou],
+      undefined,
+      words.signature,
+    );
+  }
+  const { payload } = email;
   const fill = (text: string) =>
     text.replaceAll('{company}', payload.company).replaceAll('{inviter}', payload.inviter);
   const { subject, intro, action } =
-    template === 'invitation_new_user'
+    email.template === 'invitation_new_user'
       ? words.invitationNewUser
-      : template === 'invitation_existing_user'
+      : email.template === 'invitation_existing_user'
         ? words.invitationExistingUser
         : {
             ...words.invitationResend,
             action: payload.new_user ? words.createPassword : words.acceptAccess,
           };
+  return compose(
+    lang,
+    fill(subject),
+    [fill(intro)],
+    { label: action, href: payload.link },
+    words.signature,
+    [words.linkValidity, words.ignore],
+  );
+}
 
+function compose(
+  lang: string,
+  subject: string,
+  paragraphs: string[],
+  action: { label: string; href: string } | undefined,
+  signature: string,
+  notes: string[] = [],
+): RenderedEmail {
   const text = [
-    fill(intro),
+    ...paragraphs,
+    ...(action ? ['', `${action.label}: ${action.href}`] : []),
     '',
-    `${action}: ${payload.link}`,
-    '',
-    words.linkValidity,
-    words.ignore,
-    '',
-    `— ${words.signature}`,
+    ...notes,
+    ...(notes.length ? [''] : []),
+    `— ${signature}`,
   ].join('\n');
+  const muted = 'color: #5c636b; font-size: 13px';
   const html = `<!doctype html>
 <html lang="${escapeHtml(lang)}"><body style="font-family: system-ui, sans-serif; color: #1f2328; line-height: 1.5">
-<p>${escapeHtml(fill(intro))}</p>
-<p><a href="${escapeHtml(payload.link)}" style="display: inline-block; padding: 10px 16px; background: #c2410c; color: #ffffff; border-radius: 4px; text-decoration: none">${escapeHtml(action)}</a></p>
-<p style="color: #5c636b; font-size: 13px">${escapeHtml(words.linkValidity)} ${escapeHtml(words.ignore)}</p>
-<p style="color: #5c636b; font-size: 13px">${escapeHtml(payload.link)}</p>
+${paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('\n')}
+${
+  action
+    ? `<p><a href="${escapeHtml(action.href)}" style="display: inline-block; padding: 10px 16px; background: #c2410c; color: #ffffff; border-radius: 4px; text-decoration: none">${escapeHtml(action.label)}</a></p>
+<p style="${muted}">${escapeHtml(action.href)}</p>`
+    : ''
+}
+${notes.length ? `<p style="${muted}">${escapeHtml(notes.join(' '))}</p>` : ''}
 </body></html>`;
   // A line break in a typed company name must not become a second header line.
-  return { subject: fill(subject).replace(/[\r\n\t]+/g, ' '), text, html };
+  return { subject: subject.replace(/[\r\n\t]+/g, ' '), text, html };
 }
 
 /** Names and company names are typed by people: never let them become markup. */

@@ -1,5 +1,14 @@
 import { Hono } from 'hono';
-import { user, userIdParams, usersPage, usersQuery, type UsersQuery } from '../../shared/users.ts';
+import {
+  changeEmailBody,
+  changePasswordBody,
+  updateUserBody,
+  user,
+  userIdParams,
+  usersPage,
+  usersQuery,
+  type UsersQuery,
+} from '../../shared/users.ts';
 import { z } from 'zod';
 import { authenticate, authorize, type AuthDeps } from '../auth/middleware.ts';
 import type { Config } from '../config.ts';
@@ -9,6 +18,7 @@ import type { AppEnv, Caller } from '../http/env.ts';
 import { operation } from '../http/openapi.ts';
 import { validate } from '../http/validate.ts';
 import { toUser } from './mapper.ts';
+import { changeEmail, changePassword, updateProfile, type ProfileDeps } from './profile.ts';
 import { accountsOf, cloudRolesOf, findMember, listMembers, type MemberRow } from './repository.ts';
 
 export const userOperations = {
@@ -33,9 +43,36 @@ export const userOperations = {
     params: userIdParams,
     responses: { 200: { description: 'The user', schema: user } },
   }),
+  update: operation({
+    method: 'patch',
+    path: '/iam/users/:userId',
+    summary: "Change a user's name, language or phone (the user, or an Administrator)",
+    auth: true,
+    params: userIdParams,
+    body: updateUserBody,
+    responses: { 200: { description: 'The user', schema: user } },
+  }),
+  changeEmail: operation({
+    method: 'put',
+    path: '/iam/users/:userId/email',
+    summary: 'Change your own email, with your password (10 times an hour at most)',
+    auth: true,
+    params: userIdParams,
+    body: changeEmailBody,
+    responses: { 200: { description: 'The user', schema: user } },
+  }),
+  changePassword: operation({
+    method: 'put',
+    path: '/iam/users/:userId/password',
+    summary: 'Change your own password',
+    auth: true,
+    params: userIdParams,
+    body: changePasswordBody,
+    responses: { 204: { description: 'Changed; refresh tokens of other sessions are void' } },
+  }),
 };
 
-export function userRoutes(deps: AuthDeps & { config: Config }) {
+export function userRoutes(deps: AuthDeps & ProfileDeps & { config: Config }) {
   const { db, clock } = deps;
   const ops = userOperations;
 
@@ -61,7 +98,54 @@ export function userRoutes(deps: AuthDeps & { config: Config }) {
       if (!row) throw notFound();
       const [result] = await toUsers(db, caller, [row], clock.now());
       return c.json(result);
-    });
+    })
+
+    .patch(
+      ops.update.path,
+      authenticate(deps),
+      validate('param', ops.update.params),
+      validate('json', ops.update.body),
+      async (c) => {
+        const { userId } = c.req.valid('param');
+        const caller = await authorize(c, db, 'users.update_profile', { userId });
+        if (!(await findMember(db, caller.accountId, userId))) throw notFound();
+        await updateProfile(deps, caller, userId, c.req.valid('json'), c.get('requestId'));
+        return c.json(await currentUser(caller, userId));
+      },
+    )
+
+    .put(
+      ops.changeEmail.path,
+      authenticate(deps),
+      validate('param', ops.changeEmail.params),
+      validate('json', ops.changeEmail.body),
+      async (c) => {
+        const { userId } = c.req.valid('param');
+        const caller = await authorize(c, db, 'users.change_email', { userId });
+        await changeEmail(deps, caller, c.req.valid('json'), c.get('requestId'));
+        return c.json(await currentUser(caller, userId));
+      },
+    )
+
+    .put(
+      ops.changePassword.path,
+      authenticate(deps),
+      validate('param', ops.changePassword.params),
+      validate('json', ops.changePassword.body),
+      async (c) => {
+        const { userId } = c.req.valid('param');
+        const caller = await authorize(c, db, 'users.change_password', { userId });
+        await changePassword(deps, caller, c.req.valid('json'), c.get('requestId'));
+        return c.body(null, 204);
+      },
+    );
+
+  async function currentUser(caller: Caller, userId: number) {
+    const row = await findMember(db, caller.accountId, userId);
+    if (!row) throw notFound();
+    const [result] = await toUsers(db, caller, [row], clock.now());
+    return result;
+  }
 }
 
 /** Users with their Cloud roles (one query per page) and the accounts the caller may see. */

@@ -8,12 +8,17 @@ import { eachDatabase, type TestContext } from '../support/context.ts';
  * Every endpoint against every kind of caller, from one table. Each cell asserts the status, and a
  * refused call must leave the account's data exactly as it was.
  *
- * Callers: each IAM role of account A; an administrator of account B; anonymous; the unexpired
- * tokens of a user deleted since, of a member removed since, and of an invitee who never accepted.
+ * Callers: each IAM role of account A; a Project Administrator (IAM Users with that Cloud role)
+ * and a Users member with no Cloud access; an administrator of account B; anonymous; the unexpired
+ * tokens of an Administrator demoted since, of a user deleted since, of a member removed since,
+ * and of an invitee who never accepted.
  */
 
 type CallerName =
   | (typeof IAM_ROLES)[number]['name']
+  | 'project administrator'
+  | 'no cloud access'
+  | 'demoted admin'
   | 'other account admin'
   | 'anonymous'
   | 'deleted user'
@@ -25,6 +30,10 @@ interface World {
   userInA: number;
   /** A member of A whose invitation is pending: what resend acts on. */
   pendingInA: number;
+  projectInA: number;
+  /** Cloud role assignments in A to change and to delete. */
+  assignmentToChange: number;
+  assignmentToDelete: number;
   tokens: Record<CallerName, string | undefined>;
 }
 
@@ -42,15 +51,28 @@ const REVOKED = {
   'removed member': 401,
   'pending invitee': 401,
 } as const;
+/** Members of A who are not Administrators (now). */
+const NON_ADMINS = [
+  'Engineers',
+  'Purge and Prefetch only (API+Web)',
+  'Purge and Prefetch only (API)',
+  'Users',
+  'project administrator',
+  'no cloud access',
+  'demoted admin',
+] as const;
+const refusedFor = (callers: readonly CallerName[], status: number) =>
+  Object.fromEntries(callers.map((caller) => [caller, status])) as Partial<
+    Record<CallerName, number>
+  >;
 /** Only Administrators of the account; everyone else of it is refused. */
-const ADMINS_ONLY = {
+const ADMINS_ONLY = { ...REVOKED, ...refusedFor(NON_ADMINS, 403) };
+/** Only the user themself (here: `userInA`, who is none of the callers). */
+const SELF_ONLY = {
   ...REVOKED,
-  Engineers: 403,
-  'Purge and Prefetch only (API+Web)': 403,
-  'Purge and Prefetch only (API)': 403,
-  Users: 403,
-} as const;
-let invitee = 0;
+  ...refusedFor(['Administrators', ...NON_ADMINS, 'other account admin'], 403),
+};
+let unique = 0;
 
 const ENDPOINTS: Endpoint[] = [
   {
@@ -94,7 +116,7 @@ const ENDPOINTS: Endpoint[] = [
       path: '/iam/clients/invite_user',
       json: {
         client_id: w.accountA,
-        email: `matrix-${invitee++}-${Date.now()}@x.test`,
+        email: `matrix-${unique++}-${Date.now()}@x.test`,
         user_role: { id: 2 },
       },
     }),
@@ -116,6 +138,105 @@ const ENDPOINTS: Endpoint[] = [
     expect: REVOKED,
     otherwise: 200,
   },
+  {
+    name: 'POST /cloud/v1/projects',
+    request: () => ({
+      method: 'POST',
+      path: '/cloud/v1/projects',
+      json: { name: `Project ${unique++}` },
+    }),
+    expect: { ...ADMINS_ONLY, 'other account admin': 201 }, // in their own account
+    otherwise: 201,
+  },
+  {
+    name: "PATCH /iam/users/{id}: another member's profile",
+    request: (w) => ({
+      method: 'PATCH',
+      path: `/iam/users/${w.userInA}`,
+      json: { name: `Renamed ${unique++}` },
+    }),
+    expect: { ...ADMINS_ONLY, 'other account admin': 404 },
+    otherwise: 200,
+  },
+  {
+    name: "PUT /iam/users/{id}/email: another member's email",
+    request: (w) => ({
+      method: 'PUT',
+      path: `/iam/users/${w.userInA}/email`,
+      json: { new_email: `taken-over-${unique++}@x.test`, password: 'whatever it is' },
+    }),
+    expect: SELF_ONLY,
+    otherwise: 200,
+  },
+  {
+    name: "PUT /iam/users/{id}/password: another member's password",
+    request: (w) => ({
+      method: 'PUT',
+      path: `/iam/users/${w.userInA}/password`,
+      json: {
+        old: 'whatever it is',
+        new: 'a brand new passphrase',
+        double: 'a brand new passphrase',
+      },
+    }),
+    expect: SELF_ONLY,
+    otherwise: 204,
+  },
+  {
+    name: 'GET /iam/clients/{A}/client-users/{id}',
+    request: (w) => ({
+      method: 'GET',
+      path: `/iam/clients/${w.accountA}/client-users/${w.userInA}`,
+    }),
+    expect: { ...REVOKED, 'other account admin': 404 },
+    otherwise: 200,
+  },
+  {
+    name: 'PUT /iam/clients/{A}/client-users/{id}',
+    request: (w) => ({
+      method: 'PUT',
+      path: `/iam/clients/${w.accountA}/client-users/${w.userInA}`,
+      json: { user_role: { id: ROLE.engineers } },
+    }),
+    expect: { ...ADMINS_ONLY, 'other account admin': 404 },
+    otherwise: 204,
+  },
+  {
+    name: 'GET /cloud/v1/users/assignments',
+    request: () => ({ method: 'GET', path: '/cloud/v1/users/assignments' }),
+    expect: REVOKED,
+    otherwise: 200,
+  },
+  {
+    name: 'POST /cloud/v1/users/assignments',
+    request: (w) => ({
+      method: 'POST',
+      path: '/cloud/v1/users/assignments',
+      json: { user_id: w.userInA, project_id: w.projectInA, role: 'Observer' },
+    }),
+    // B's administrator names a user and a project that do not exist in B
+    expect: { ...ADMINS_ONLY, 'other account admin': 400 },
+    otherwise: 201,
+  },
+  {
+    name: 'PATCH /cloud/v1/users/assignments/{id}',
+    request: (w) => ({
+      method: 'PATCH',
+      path: `/cloud/v1/users/assignments/${w.assignmentToChange}`,
+      json: { role: 'User' },
+    }),
+    expect: { ...ADMINS_ONLY, 'other account admin': 404 },
+    otherwise: 200,
+  },
+  {
+    name: 'DELETE /cloud/v1/users/assignments/{id}',
+    request: (w) => ({
+      method: 'DELETE',
+      path: `/cloud/v1/users/assignments/${w.assignmentToDelete}`,
+    }),
+    expect: { ...ADMINS_ONLY, 'other account admin': 404 },
+    otherwise: 204,
+  },
 ];
 
 /** Rows that any refused call must leave untouched (the audit log may gain a refusal row). */
@@ -134,6 +255,15 @@ async function snapshot(ctx: TestContext) {
 eachDatabase('authorization matrix', (ctx) => {
   const world = {} as World;
 
+  const assignment = async (userId: number, projectId: number, role: string) =>
+    (
+      await ctx()
+        .db.insertInto('cloud_role_assignments')
+        .values({ account_id: world.accountA, user_id: userId, project_id: projectId, role })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id;
+
   before(async () => {
     const { fixtures } = ctx();
     world.accountA = await fixtures.account('Matrix A');
@@ -145,6 +275,28 @@ eachDatabase('authorization matrix', (ctx) => {
       const member = await fixtures.member(world.accountA, { role: role.id });
       tokens[role.name] = await ctx().tokenFor(member.id, world.accountA);
     }
+    world.projectInA = await fixtures.project(world.accountA);
+    const projectAdmin = await fixtures.member(world.accountA, { role: ROLE.users });
+    await fixtures.cloudRole(
+      world.accountA,
+      projectAdmin.id,
+      world.projectInA,
+      'ProjectAdministrator',
+    );
+    tokens['project administrator'] = await ctx().tokenFor(projectAdmin.id, world.accountA);
+    const noCloud = await fixtures.member(world.accountA, { role: ROLE.users });
+    tokens['no cloud access'] = await ctx().tokenFor(noCloud.id, world.accountA);
+    const demoted = await fixtures.member(world.accountA, { role: ROLE.administrators });
+    tokens['demoted admin'] = await ctx().tokenFor(demoted.id, world.accountA);
+    await ctx()
+      .db.updateTable('memberships')
+      .set({ role_id: ROLE.users })
+      .where('user_id', '=', demoted.id)
+      .execute();
+    const otherProject = await fixtures.project(world.accountA);
+    world.assignmentToChange = await assignment(world.userInA, otherProject, 'Observer');
+    world.assignmentToDelete = await assignment(world.pendingInA, otherProject, 'Observer');
+
     const otherAdmin = await fixtures.member(accountB, { role: ROLE.administrators });
     tokens['other account admin'] = await ctx().tokenFor(otherAdmin.id, accountB);
     tokens.anonymous = undefined;
@@ -202,12 +354,16 @@ eachDatabase('authorization matrix', (ctx) => {
         accountA: 1,
         userInA: 2,
         pendingInA: 3,
+        projectInA: 4,
+        assignmentToChange: 5,
+        assignmentToDelete: 6,
         tokens: {} as World['tokens'],
       });
       const template = path
         .split('?')[0]
         .replace(/\/clients\/\d+/, '/clients/{clientId}')
-        .replace(/\/(users|client-users)\/\d+/, '/$1/{userId}');
+        .replace(/\/(users|client-users)\/\d+/, '/$1/{userId}')
+        .replace(/\/assignments\/\d+/, '/assignments/{id}');
       return `${method} ${template}`;
     }).sort();
     assert.deepEqual([...new Set(covered)], authenticated);

@@ -1,0 +1,55 @@
+import { Hono } from 'hono';
+import { iamRole } from '../../shared/roles.ts';
+import { clientUserParams, clientUserRole, clientUserRoleAnswer } from '../../shared/users.ts';
+import { authenticate, authorize, type AuthDeps } from '../auth/middleware.ts';
+import { notFound } from '../errors.ts';
+import type { AppEnv } from '../http/env.ts';
+import { operation } from '../http/openapi.ts';
+import { validate } from '../http/validate.ts';
+import { changeRole, memberRole } from './service.ts';
+
+export const membershipOperations = {
+  getRole: operation({
+    method: 'get',
+    path: '/iam/clients/:clientId/client-users/:userId',
+    summary: "A member's IAM role in the account",
+    auth: true,
+    params: clientUserParams,
+    responses: { 200: { description: 'The role', schema: clientUserRoleAnswer } },
+  }),
+  setRole: operation({
+    method: 'put',
+    path: '/iam/clients/:clientId/client-users/:userId',
+    summary: "Change a member's IAM role (Administrators; never the last Administrator's)",
+    auth: true,
+    params: clientUserParams,
+    body: clientUserRole,
+    responses: { 204: { description: 'Changed' } },
+  }),
+};
+
+export function membershipRoutes(deps: AuthDeps) {
+  const { db } = deps;
+  const ops = membershipOperations;
+  return new Hono<AppEnv>()
+    .get(ops.getRole.path, authenticate(deps), validate('param', ops.getRole.params), async (c) => {
+      const { clientId, userId } = c.req.valid('param');
+      const caller = await authorize(c, db, 'users.read_role', { userId });
+      if (clientId !== caller.accountId) throw notFound();
+      const role = iamRole(await memberRole(db, caller.accountId, userId));
+      return c.json({ user_role: { id: role.id, name: role.name } });
+    })
+    .put(
+      ops.setRole.path,
+      authenticate(deps),
+      validate('param', ops.setRole.params),
+      validate('json', ops.setRole.body),
+      async (c) => {
+        const target = c.req.valid('param');
+        const caller = await authorize(c, db, 'users.change_role', { userId: target.userId });
+        const roleId = c.req.valid('json').user_role.id;
+        await changeRole(db, deps.clock, caller, target, roleId, c.get('requestId'));
+        return c.body(null, 204);
+      },
+    );
+}
