@@ -1,0 +1,256 @@
+import assert from 'node:assert/strict';
+import { before, it } from 'node:test';
+import { ROLE } from '../../shared/roles.ts';
+import type { User } from '../../shared/users.ts';
+import { eachDatabase } from '../../test/support/context.ts';
+import { Fixtures } from '../../test/support/fixtures.ts';
+import { EMAIL_CHANGES_PER_HOUR } from './profile.ts';
+
+let sequence = 0;
+const freshEmail = (label: string) =>
+  `${label}-${Date.now().toString(36)}-${sequence++}@profile.test`;
+
+eachDatabase('editing a profile: PATCH /iam/users/{userId}', (ctx) => {
+  let accountId: number;
+  let admin: { id: number; email: string };
+  let member: { id: number; email: string };
+
+  before(async () => {
+    accountId = await ctx().fixtures.account('Profile Co');
+    admin = await ctx().fixtures.member(accountId, { role: ROLE.administrators });
+    member = await ctx().fixtures.member(accountId, { role: ROLE.engineers, name: 'Before' });
+  });
+
+  const patch = async (callerId: number, userId: number, json: unknown) =>
+    ctx().request(`/iam/users/${userId}`, {
+      method: 'PATCH',
+      token: await ctx().tokenFor(callerId, accountId),
+      json,
+    });
+
+  it('lets a member change their own name, language and phone', async () => {
+    const response = await patch(member.id, member.id, {
+      name: 'Myself',
+      lang: 'zh',
+      phone: '+49 (30) 123-456',
+    });
+    assert.equal(response.status, 200);
+    const body = (await response.json()) as User;
+    assert.deepEqual([body.name, body.lang, body.phone], ['Myself', 'zh', '+49 (30) 123-456']);
+    const cleared = (await (await patch(member.id, member.id, { phone: '' })).json()) as User;
+    assert.equal(cleared.phone, null);
+  });
+
+  it("lets an Administrator change another member's name and language, and audits it", async () => {
+    const response = await patch(admin.id, member.id, { name: 'Set by admin', lang: 'de' });
+    assert.equal(response.status, 200);
+    assert.equal(((await response.json()) as User).name, 'Set by admin');
+    const audit = await ctx()
+      .db.selectFrom('audit_log')
+      .selectAll()
+      .where('action', '=', 'user.updated')
+      .where('target_id', '=', String(member.id))
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow();
+    assert.equal(audit.actor_user_id, admin.id);
+    assert.deepEqual((audit.details as { fields: string[] }).fields.sort(), ['lang', 'name']);
+  });
+
+  it('refuses a non-administrator editing someone else, and changes nothing', async () => {
+    const response = await patch(member.id, admin.id, { name: 'Hacked' });
+    assert.equal(response.status, 403);
+    const row = await ctx()
+      .db.selectFrom('users')
+      .select('name')
+      .where('id', '=', admin.id)
+      .executeTakeFirstOrThrow();
+    assert.notEqual(row.name, 'Hacked');
+  });
+
+  it("answers 404 for another account's user", async () => {
+    const stranger = await ctx().fixtures.member(await ctx().fixtures.account());
+    assert.equal((await patch(admin.id, stranger.id, { name: 'x' })).status, 404);
+  });
+
+  it('refuses fields that may not be set here with 400, applying none of the body', async () => {
+    for (const field of [
+      { role: 1 },
+      { client: 2 },
+      { two_fa: false },
+      { id: 9 },
+      { user_role: { id: 1 } },
+    ]) {
+      const response = await patch(member.id, member.id, { name: 'Sneaky', ...field });
+      assert.equal(response.status, 400, JSON.stringify(field));
+      const { errors } = await response.json();
+      assert.match(errors.non_field_errors[0], /Unknown field/);
+    }
+    const row = await ctx()
+      .db.selectFrom('users')
+      .select('name')
+      .where('id', '=', member.id)
+      .executeTakeFirstOrThrow();
+    assert.notEqual(row.name, 'Sneaky');
+    const phone = await patch(member.id, member.id, { phone: 'call me maybe' });
+    assert.deepEqual((await phone.json()).errors, { phone: ['Enter a valid phone number.'] });
+    const lang = await patch(member.id, member.id, { lang: 'xx' });
+    assert.ok((await lang.json()).errors.lang);
+  });
+
+  it('never changes an email through PATCH: 400 for oneself, 403 for an administrator', async () => {
+    const own = await patch(member.id, member.id, { email: 'new@x.test' });
+    assert.equal(own.status, 400);
+    assert.match((await own.json()).errors.email[0], /PUT \/iam\/users\/\d+\/email/);
+    const others = await patch(admin.id, member.id, { email: 'new@x.test' });
+    assert.equal(others.status, 403);
+    const row = await ctx()
+      .db.selectFrom('users')
+      .select('email')
+      .where('id', '=', member.id)
+      .executeTakeFirstOrThrow();
+    assert.equal(row.email, member.email);
+  });
+});
+
+eachDatabase('changing one’s email and password', (ctx) => {
+  let accountId: number;
+
+  before(async () => {
+    accountId = await ctx().fixtures.account('Secrets Co');
+  });
+
+  const person = async () => {
+    const user = await ctx().fixtures.member(accountId, { email: freshEmail('owner') });
+    return { ...user, token: await ctx().tokenFor(user.id, accountId) };
+  };
+  const putEmail = (user: { id: number; token: string }, json: unknown, targetId = user.id) =>
+    ctx().request(`/iam/users/${targetId}/email`, { method: 'PUT', token: user.token, json });
+  const putPassword = (user: { id: number; token: string }, json: unknown, targetId = user.id) =>
+    ctx().request(`/iam/users/${targetId}/password`, { method: 'PUT', token: user.token, json });
+
+  it('changes the email with the current password and tells the old address', async () => {
+    const user = await person();
+    const newEmail = freshEmail('moved');
+    const wrong = await putEmail(user, { new_email: newEmail, password: 'not it' });
+    assert.equal(wrong.status, 400);
+    assert.deepEqual((await wrong.json()).errors, { password: ['The password is not correct.'] });
+
+    const response = await putEmail(user, {
+      new_email: ` ${newEmail.toUpperCase()} `,
+      password: Fixtures.PASSWORD,
+    });
+    assert.equal(response.status, 200);
+    assert.equal(((await response.json()) as User).email, newEmail);
+    const notice = await ctx()
+      .db.selectFrom('email_outbox')
+      .select(['template', 'payload'])
+      .where('recipient', '=', user.email)
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow();
+    assert.equal(notice.template, 'email_changed');
+    assert.deepEqual(notice.payload, { new_email: newEmail });
+    const login = await ctx().request('/iam/auth/jwt/login', {
+      method: 'POST',
+      json: { username: newEmail, password: Fixtures.PASSWORD },
+    });
+    assert.equal(login.status, 200);
+  });
+
+  it('refuses an email that is taken, the same email, and another user’s email change', async () => {
+    const user = await person();
+    const other = await person();
+    const taken = await putEmail(user, { new_email: other.email, password: Fixtures.PASSWORD });
+    assert.deepEqual((await taken.json()).errors, { new_email: ['This email is already in use.'] });
+    const same = await putEmail(user, { new_email: user.email, password: Fixtures.PASSWORD });
+    assert.equal(same.status, 400);
+    const admin = await ctx().fixtures.member(accountId, { role: ROLE.administrators });
+    const adminCaller = { id: admin.id, token: await ctx().tokenFor(admin.id, accountId) };
+    const forbidden = await putEmail(
+      adminCaller,
+      { new_email: freshEmail('x'), password: Fixtures.PASSWORD },
+      user.id,
+    );
+    assert.equal(forbidden.status, 403);
+    const bad = await putEmail(user, { new_email: 'nope', password: Fixtures.PASSWORD });
+    assert.deepEqual((await bad.json()).errors, { new_email: ['Enter a valid email address.'] });
+  });
+
+  it(`allows ${EMAIL_CHANGES_PER_HOUR} email changes an hour, then 429`, async () => {
+    const user = await person();
+    for (let i = 0; i < EMAIL_CHANGES_PER_HOUR; i++) {
+      const response = await putEmail(user, {
+        new_email: freshEmail(`hop${i}`),
+        password: Fixtures.PASSWORD,
+      });
+      assert.equal(response.status, 200, `change ${i + 1}`);
+    }
+    const limited = await putEmail(user, {
+      new_email: freshEmail('one-too-many'),
+      password: Fixtures.PASSWORD,
+    });
+    assert.equal(limited.status, 429);
+    assert.equal((await limited.json()).code, 'rate_limited');
+    ctx().clock.advance(60 * 60_000 + 1000);
+    try {
+      const fresh = { id: user.id, token: await ctx().tokenFor(user.id, accountId) };
+      assert.equal(
+        (await putEmail(fresh, { new_email: freshEmail('later'), password: Fixtures.PASSWORD }))
+          .status,
+        200,
+      );
+    } finally {
+      ctx().clock.advance(-(60 * 60_000 + 1000));
+    }
+  });
+
+  it('changes the password with the old one, under the password policy, and ends other sessions', async () => {
+    const user = await person();
+    const signIn = async (password: string) =>
+      ctx().request('/iam/auth/jwt/login', {
+        method: 'POST',
+        json: { username: user.email, password },
+      });
+    const other = await (await signIn(Fixtures.PASSWORD)).json();
+
+    const cases: Array<[unknown, string]> = [
+      [{ old: 'wrong', new: 'a brand new passphrase', double: 'a brand new passphrase' }, 'old'],
+      [
+        { old: Fixtures.PASSWORD, new: 'a brand new passphrase', double: 'a different one' },
+        'double',
+      ],
+      [{ old: Fixtures.PASSWORD, new: 'short', double: 'short' }, 'new'],
+      [{ old: Fixtures.PASSWORD, new: 'password1', double: 'password1' }, 'new'],
+      [{ old: Fixtures.PASSWORD, new: 'a brand new passphrase' }, 'double'],
+    ];
+    for (const [body, field] of cases) {
+      const response = await putPassword(user, body);
+      assert.equal(response.status, 400, JSON.stringify(body));
+      assert.ok((await response.json()).errors[field], `${field} is named`);
+    }
+    const response = await putPassword(user, {
+      old: Fixtures.PASSWORD,
+      new: 'a brand new passphrase',
+      double: 'a brand new passphrase',
+    });
+    assert.equal(response.status, 204);
+    assert.equal((await signIn(Fixtures.PASSWORD)).status, 400);
+    assert.equal((await signIn('a brand new passphrase')).status, 200);
+    const refresh = await ctx().request('/iam/auth/jwt/refresh', {
+      method: 'POST',
+      json: { refresh: other.refresh },
+    });
+    assert.equal(refresh.status, 401, 'the other session cannot renew itself');
+  });
+
+  it("refuses to change another user's password, even for an administrator", async () => {
+    const user = await person();
+    const admin = await ctx().fixtures.member(accountId, { role: ROLE.administrators });
+    const adminCaller = { id: admin.id, token: await ctx().tokenFor(admin.id, accountId) };
+    const response = await putPassword(
+      adminCaller,
+      { old: Fixtures.PASSWORD, new: 'a brand new passphrase', double: 'a brand new passphrase' },
+      user.id,
+    );
+    assert.equal(response.status, 403);
+  });
+});
