@@ -9,7 +9,11 @@ import { playwrightLauncher } from '@web/test-runner-playwright';
  * (in-memory PGlite with the demo seed) and the test page reaches it through same-origin proxy
  * prefixes, so tests render `<user-management api="/bff">`:
  * - /bff/…      forwarded to the BFF unchanged;
- * - /bff-slow/… forwarded after a delay, so a test can see the loading state;
+ * - /bff-slow/… forwarded after a delay (SLOW_MS), so a test can see the loading state. A test
+ *   can give some requests a delay of their own: `POST /__delays` with a JSON list of
+ *   `{"match": "status=active", "ms": 2500}` delays each /bff-slow request whose path and query
+ *   contain `match` by `ms` (the first rule that matches wins; `[]` clears the list). So an older
+ *   request can be answered after a newer one;
  * - /bff-outage/… forwarded too, except during a simulated database outage: then it answers 503
  *   with Retry-After, as the BFF does when its database is down. `POST /__outage/on` (or `/off`)
  *   starts or ends the outage, so a test can see the error state and then a successful Retry.
@@ -89,12 +93,44 @@ const HOP_BY_HOP = new Set([
 ]);
 
 let outage = false;
+/** @type {{ match: string, ms: number }[]} */
+let delays = [];
+
+function isDelayList(value) {
+  return (
+    Array.isArray(value) &&
+    value.every(
+      (rule) =>
+        typeof rule?.match === 'string' &&
+        Number.isInteger(rule.ms) &&
+        rule.ms >= 0 &&
+        rule.ms <= 30_000,
+    )
+  );
+}
 
 /** @type {import('@web/dev-server-core').Middleware} */
 async function bffProxy(ctx, next) {
   const control = /^\/__outage\/(on|off)$/.exec(ctx.path);
   if (control && ctx.method === 'POST') {
     outage = control[1] === 'on';
+    ctx.status = 204;
+    return;
+  }
+  if (ctx.path === '/__delays' && ctx.method === 'POST') {
+    const body = await readBody(ctx.req);
+    let rules;
+    try {
+      rules = JSON.parse(body ? body.toString('utf8') : '[]');
+    } catch {
+      rules = undefined;
+    }
+    if (!isDelayList(rules)) {
+      ctx.status = 400;
+      ctx.body = 'expected [{"match": string, "ms": integer 0-30000}, …]';
+      return;
+    }
+    delays = rules;
     ctx.status = 204;
     return;
   }
@@ -111,7 +147,10 @@ async function bffProxy(ctx, next) {
     });
     return;
   }
-  if (prefix === 'bff-slow') await new Promise((resolve) => setTimeout(resolve, SLOW_MS));
+  if (prefix === 'bff-slow') {
+    const ms = delays.find((rule) => rest.includes(rule.match))?.ms ?? SLOW_MS;
+    await new Promise((resolve) => setTimeout(resolve, ms));
+  }
   const headers = {};
   for (const [name, value] of Object.entries(ctx.req.headers)) {
     if (!HOP_BY_HOP.has(name) && typeof value === 'string') headers[name] = value;

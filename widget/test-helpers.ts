@@ -34,6 +34,15 @@ export async function setOutage(on: boolean): Promise<void> {
   await fetch(`/__outage/${on ? 'on' : 'off'}`, { method: 'POST' });
 }
 
+/**
+ * Gives /bff-slow requests whose path and query contain `match` a delay of their own (ms);
+ * `setDelays([])` goes back to the one delay for all (web-test-runner.config.mjs).
+ */
+export async function setDelays(rules: { match: string; ms: number }[]): Promise<void> {
+  const response = await fetch('/__delays', { method: 'POST', body: JSON.stringify(rules) });
+  if (!response.ok) throw new Error(`setting delays failed: ${response.status}`);
+}
+
 export function root(el: UserManagement): ShadowRoot {
   return el.shadowRoot!;
 }

@@ -13,7 +13,7 @@ import {
 } from '../../shared/roles.ts';
 import { ApiError, isAbortError, type ApiClient } from '../api/client.ts';
 import { UmErrorEvent, UmUserInvitedEvent } from '../events.ts';
-import { errorText } from '../locales/errors.ts';
+import { errorText, fieldErrorText } from '../locales/errors.ts';
 import { t, type MessageKey, type Params } from '../locales/index.ts';
 import { controls } from '../styles/controls.ts';
 import { define } from '../define.ts';
@@ -344,14 +344,20 @@ export class UmInviteUserDialog extends LitElement {
       );
     }
     // Field errors the form has no place for (a field this version does not show) still count.
-    for (const [field, messages] of unplaced) lines.push(`${field}: ${messages.join(' ')}`);
+    for (const [field, messages] of unplaced) {
+      lines.push(`${field}: ${this.messagesText(messages)}`);
+    }
     return lines.map((line) => html`<p>${line}</p>`);
   }
 
   /** The error messages of one field, joined; undefined when it has none. */
   private errorOf(field: string): string | undefined {
     const messages = this.fieldErrors[field];
-    return messages?.length ? messages.join(' ') : undefined;
+    return messages?.length ? this.messagesText(messages) : undefined;
+  }
+
+  private messagesText(messages: readonly string[]): string {
+    return messages.map((message) => fieldErrorText(message, this.lang)).join(' ');
   }
 
   /** Errors of a group: the field itself and anything below it (`user_role.id`). */
@@ -359,7 +365,7 @@ export class UmInviteUserDialog extends LitElement {
     const messages = Object.entries(this.fieldErrors)
       .filter(([field]) => field === prefix || field.startsWith(`${prefix}.`))
       .flatMap(([, list]) => list);
-    return messages.length ? messages.join(' ') : undefined;
+    return messages.length ? this.messagesText(messages) : undefined;
   }
 
   private isPlaced(field: string): boolean {

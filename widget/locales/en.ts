@@ -145,6 +145,13 @@ export const en = {
   'twoFa.true': 'Activated',
   'twoFa.false': 'Not activated',
 
+  'field.required': 'Fill in this field.',
+  'field.invalidEmail': 'Enter an email address such as jane@example.com.',
+  'field.commonPassword': 'This password is too common. Choose one that is harder to guess.',
+  'field.minLength': 'Enter at least {min} characters.',
+  'field.maxLength': 'Enter at most {max} characters.',
+  'field.nullCharacters': 'This text contains a character that is not allowed.',
+
   'error.validation_failed': 'Some values are not valid.',
   'error.malformed_json': 'The request could not be read.',
   'error.invalid_credentials': 'No active account found with the given credentials.',

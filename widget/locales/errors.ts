@@ -1,5 +1,5 @@
 import type { ApiError } from '../api/client.ts';
-import { isMessageKey, t } from './index.ts';
+import { isMessageKey, t, type MessageKey } from './index.ts';
 
 /**
  * The user-facing text of a failed request: translated from its code, never the server's text.
@@ -23,4 +23,28 @@ export function retryText(seconds: number, lang: string): string {
   if (seconds < 2 * 3600)
     return t('error.retryAfterMinutes', { minutes: Math.ceil(seconds / 60) }, lang);
   return t('error.retryAfterHours', { hours: Math.ceil(seconds / 3600) }, lang);
+}
+
+/**
+ * Field messages of the BFF (and of the shared schemas the forms check first) are Gcore's English
+ * texts. Those whose meaning is stable get the widget's own text; a number in them (a length)
+ * becomes the message's one parameter.
+ */
+const FIELD_MESSAGES: [RegExp, MessageKey, string?][] = [
+  [/^This field is required\.$/, 'field.required'],
+  [/^Enter a valid email address\.$/, 'field.invalidEmail'],
+  [/^This password is too common\.$/, 'field.commonPassword'],
+  [/^Ensure this field has at least (\d+) characters\.$/, 'field.minLength', 'min'],
+  [/^Ensure this field has no more than (\d+) characters\.$/, 'field.maxLength', 'max'],
+  [/^Null characters are not allowed\.$/, 'field.nullCharacters'],
+  [/^User \d+ has already been invited to client \d+\.?$/, 'error.already_invited'],
+];
+
+/** The user-facing text of one field message; an unknown message is shown as the server sent it. */
+export function fieldErrorText(message: string, lang: string): string {
+  for (const [pattern, key, param] of FIELD_MESSAGES) {
+    const match = pattern.exec(message);
+    if (match) return t(key, param ? { [param]: match[1] } : undefined, lang);
+  }
+  return message;
 }

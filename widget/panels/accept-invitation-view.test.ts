@@ -95,7 +95,7 @@ describe('Invitation acceptance view', () => {
     input(el, 'repeat').value = 'short';
     submit(el);
     await waitUntil(() => input(el, 'password').getAttribute('aria-invalid') === 'true');
-    expect(errorOf(el, 'password')).to.equal('Ensure this field has at least 8 characters.');
+    expect(errorOf(el, 'password')).to.equal('Enter at least 8 characters.');
     expect(input(el, 'repeat').getAttribute('aria-invalid')).to.equal('false');
 
     // A common password: only the BFF knows, and says so next to the field.
@@ -106,7 +106,9 @@ describe('Invitation acceptance view', () => {
       () => acceptView(el).querySelector('#password-error')?.textContent?.includes('common'),
       'no BFF error for a common password',
     );
-    expect(errorOf(el, 'password')).to.equal('This password is too common.');
+    expect(errorOf(el, 'password')).to.equal(
+      'This password is too common. Choose one that is harder to guess.',
+    );
 
     input(el, 'name').value = 'Nina New';
     input(el, 'password').value = PASSWORD;

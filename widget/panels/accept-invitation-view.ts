@@ -11,7 +11,7 @@ import {
 } from '../../shared/invitations.ts';
 import { ApiError, isAbortError, type ApiClient } from '../api/client.ts';
 import { UmErrorEvent, UmInvitationAcceptedEvent } from '../events.ts';
-import { errorText } from '../locales/errors.ts';
+import { errorText, fieldErrorText } from '../locales/errors.ts';
 import { t, type MessageKey, type Params } from '../locales/index.ts';
 import { controls } from '../styles/controls.ts';
 import { define } from '../define.ts';
@@ -198,7 +198,9 @@ export class UmAcceptInvitationView extends LitElement {
     const newUser = invitation.new_user !== false;
     const error = (field: string) => {
       const messages = this.fieldErrors[field];
-      return messages?.length ? messages.join(' ') : undefined;
+      return messages?.length
+        ? messages.map((message) => fieldErrorText(message, this.lang)).join(' ')
+        : undefined;
     };
     const passwordError = error('password');
     const repeatError = error('repeat');

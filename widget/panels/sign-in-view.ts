@@ -3,7 +3,7 @@ import { property, state } from 'lit/decorators.js';
 import type { TokenPair } from '../../shared/auth.ts';
 import { ApiError, type ApiClient } from '../api/client.ts';
 import { UmErrorEvent } from '../events.ts';
-import { errorText } from '../locales/errors.ts';
+import { errorText, fieldErrorText } from '../locales/errors.ts';
 import { t, type MessageKey } from '../locales/index.ts';
 import { controls } from '../styles/controls.ts';
 import { define } from '../define.ts';
@@ -65,10 +65,12 @@ export class UmSignInView extends LitElement {
 
   override render() {
     const fieldErrors = this.error?.fieldErrors ?? {};
-    const fieldError = (name: string) =>
-      fieldErrors[name]?.length
-        ? html`<span class="field-error" id="${name}-error">${fieldErrors[name].join(' ')}</span>`
-        : nothing;
+    const fieldError = (name: string) => {
+      const messages = fieldErrors[name];
+      if (!messages?.length) return nothing;
+      const text = messages.map((message) => fieldErrorText(message, this.lang)).join(' ');
+      return html`<span class="field-error" id="${name}-error">${text}</span>`;
+    };
     return html`
       <form part="sign-in-form" @submit=${this.onSubmit} aria-labelledby="sign-in-heading">
         <h2 id="sign-in-heading">${this.t('signIn.heading')}</h2>

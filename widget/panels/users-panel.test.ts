@@ -18,6 +18,7 @@ import {
   uniqueEmail,
   rows,
   select,
+  setDelays,
   settled,
   summary,
   summaryIs,
@@ -141,6 +142,17 @@ describe('Users panel', () => {
     expect(panel(el).querySelector('tr.error')).to.equal(null);
   });
 
+  it('still applies the email filter while the ID filter holds something other than digits', async () => {
+    const el = await render();
+    const expected = await countUsers(access, 'email=an');
+    expect(expected).to.be.within(1, total - 1);
+    typeInto(input(el, 'id'), '12a');
+    typeInto(input(el, 'email'), 'an');
+    await summaryIs(el, `Showing 1 - ${Math.min(10, expected)} of ${expected} entries`);
+    expect(input(el, 'id').getAttribute('aria-invalid')).to.equal('true');
+    expect(column(el, EMAIL).every((email) => email.includes('an'))).to.equal(true);
+  });
+
   it('narrows rows to the roles picked in the Roles multi-select and counts them "n/5"', async () => {
     const el = await render();
     const roles = multiSelect(el, 'role');
@@ -209,6 +221,40 @@ describe('Users panel', () => {
     await summaryIs(el, `Showing 11 - 20 of ${total} entries`);
   });
 
+  it('keeps keyboard focus in the pager when Previous or Next becomes disabled', async () => {
+    const el = await render();
+    const count = await countUsers(access);
+    const last = Math.ceil(count / 10);
+    expect(last).to.be.greaterThan(2);
+
+    pageButton(el, '2').click();
+    await waitUntil(() => currentPage(el) === '2');
+    await settled(el);
+    pageButton(el, 'previous').focus();
+    await sendKeys({ press: 'Enter' });
+    await waitUntil(() => currentPage(el) === '1');
+    expect(pageButton(el, 'previous').disabled).to.equal(true);
+    await waitUntil(
+      () => focused() === describeElement(pageButton(el, '1')),
+      `focus is on ${focused()}, not on page 1`,
+    );
+
+    pageButton(el, String(last)).click();
+    await waitUntil(() => currentPage(el) === String(last));
+    await settled(el);
+    pageButton(el, 'previous').click();
+    await waitUntil(() => currentPage(el) === String(last - 1));
+    await settled(el);
+    pageButton(el, 'next').focus();
+    await sendKeys({ press: 'Enter' });
+    await waitUntil(() => currentPage(el) === String(last));
+    expect(pageButton(el, 'next').disabled).to.equal(true);
+    await waitUntil(
+      () => focused() === describeElement(pageButton(el, String(last))),
+      `focus is on ${focused()}, not on the last page`,
+    );
+  });
+
   it('shows as many rows as "Entries per page" asks, from the first page', async () => {
     const el = await render();
     pageButton(el, '2').click();
@@ -265,18 +311,33 @@ describe('Users panel', () => {
     expect(table(el).getAttribute('aria-busy')).to.equal('false');
   });
 
-  it('shows only the answer to the latest filter when answers arrive late', async () => {
-    const el = await fixture<UserManagement>(
-      html`<user-management api="/bff-slow" .token=${access}></user-management>`,
-    );
-    const statusSelect = selectEl(el, 'status');
-    select(statusSelect, 'not_activated');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    select(statusSelect, 'invitation_expired');
-    await settled(el);
-    const expected = await countUsers(access, 'status=invitation_expired');
-    expect(summary(el)).to.equal(`Showing 1 - ${expected} of ${expected} entries`);
-    expect(new Set(column(el, STATUS))).to.deep.equal(new Set(['Invitation expired']));
+  it('shows only the answer to the latest filter when the older answer arrives last', async () => {
+    // The older question is answered 2.5 s late, the newer one at once: the older answer reaches
+    // the browser last, and only aborting or ignoring it keeps it out of the table.
+    const OLD_MS = 2500;
+    await setDelays([
+      { match: 'status=not_activated', ms: OLD_MS },
+      { match: 'status=invitation_expired', ms: 0 },
+    ]);
+    try {
+      const el = await fixture<UserManagement>(
+        html`<user-management api="/bff-slow" .token=${access}></user-management>`,
+      );
+      const statusSelect = selectEl(el, 'status');
+      select(statusSelect, 'not_activated');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      select(statusSelect, 'invitation_expired');
+      const expected = await countUsers(access, 'status=invitation_expired');
+      const newer = `Showing 1 - ${Math.min(10, expected)} of ${expected} entries`;
+      await summaryIs(el, newer);
+      // Past the moment the older answer arrives.
+      await new Promise((resolve) => setTimeout(resolve, OLD_MS));
+      await settled(el);
+      expect(summary(el)).to.equal(newer);
+      expect(new Set(column(el, STATUS))).to.deep.equal(new Set(['Invitation expired']));
+    } finally {
+      await setDelays([]);
+    }
   });
 
   it('says no user matches, and Clear filters brings every user back', async () => {
@@ -324,6 +385,31 @@ describe('Users panel', () => {
     await sendKeys({ press: 'Space' });
     await roles.update();
     expect(roles.trigger.getAttribute('aria-expanded')).to.equal('true');
+  });
+});
+
+describe('Users panel paging as the count changes', () => {
+  before(async () => {
+    access = (await login()).access;
+  });
+
+  it('shows the last page that exists when the count shrinks below the page asked for', async () => {
+    const tag = `shrink${Date.now()}`;
+    const emails = Array.from({ length: 11 }, (_, i) => `${tag}-${i}@invite.test`);
+    for (const email of emails) await invite(access, email);
+    const el = await render();
+    select(selectEl(el, 'status'), 'not_activated');
+    typeInto(input(el, 'email'), tag);
+    await summaryIs(el, 'Showing 1 - 10 of 11 entries');
+    // One of them accepts: ten are left and page 2 is gone, but the pager still offers it.
+    await acceptInvitation(await invitationToken(emails[0]), {
+      password: 'a-long-enough-passphrase',
+    });
+    pageButton(el, '2').click();
+    await summaryIs(el, 'Showing 1 - 10 of 10 entries');
+    expect(currentPage(el)).to.equal('1');
+    expect(panel(el).querySelector('tr.empty')).to.equal(null);
+    expect(rows(el)).to.have.length(10);
   });
 });
 

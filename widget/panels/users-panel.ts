@@ -252,6 +252,7 @@ export class UmUsersPanel extends LitElement {
    */
   private readonly users = new Task(this, {
     task: async ([client, query], { signal }) => {
+      this.asked = query;
       try {
         return await client.listUsers(
           {
@@ -276,7 +277,23 @@ export class UmUsersPanel extends LitElement {
       }
     },
     args: () => [this.client, this.query] as const,
+    onComplete: (page) => this.followCount(page),
   });
+
+  /** The query of the latest run: `onComplete` acts only while it is still the query shown. */
+  private asked: UsersQueryState | undefined;
+
+  /**
+   * When the count shrank below the page asked for (people left the account, or a stale pager
+   * offered a page that is gone), show the last page that exists instead of an empty table.
+   */
+  private followCount(page: UsersPage) {
+    const query = this.query;
+    if (this.asked !== query || page.results.length > 0 || page.count === 0) return;
+    if (query.offset < page.count) return;
+    const offset = Math.floor((page.count - 1) / query.limit) * query.limit;
+    this.query = { ...query, offset };
+  }
 
   override disconnectedCallback(): void {
     clearTimeout(this.debounce);
@@ -664,7 +681,11 @@ export class UmUsersPanel extends LitElement {
         : this.t('users.showing', { from: offset + 1, to: offset + shown, count });
     return html`
       <div class="footer">
-        <nav part="pagination" aria-label=${this.t('users.pagination')}>
+        <nav
+          part="pagination"
+          aria-label=${this.t('users.pagination')}
+          @focusout=${this.onPagerFocusOut}
+        >
           <ul class="pages">
             <li>
               <button
@@ -721,6 +742,18 @@ export class UmUsersPanel extends LitElement {
     `;
   }
 
+  /**
+   * Previous on the first page and Next on the last are disabled, and a disabled button loses
+   * focus (to the page's body). Keep keyboard users in the pager: on the current page's button.
+   */
+  private onPagerFocusOut(event: FocusEvent) {
+    const button = event.target as HTMLButtonElement;
+    if (event.relatedTarget !== null || !button.disabled) return;
+    this.renderRoot
+      .querySelector<HTMLButtonElement>('[part="pagination"] [aria-current="page"]')
+      ?.focus();
+  }
+
   private report(error: unknown) {
     const apiError =
       error instanceof ApiError ? error : new ApiError(0, 'unexpected_response', String(error));
@@ -745,12 +778,12 @@ export class UmUsersPanel extends LitElement {
     this.typed = { ...this.typed, [name]: value };
     clearTimeout(this.debounce);
     this.debounce = setTimeout(() => {
-      const id = this.typed.id.trim();
+      const q = this.query;
+      // The BFF refuses an ID that is not digits: the field says so, and the table keeps the last
+      // valid ID while the other filters still apply.
+      const id = this.idValid ? this.typed.id.trim() : q.id;
       const email = this.typed.email.trim();
       const name = this.typed.name.trim();
-      // The BFF refuses an ID that is not digits; say so at the field instead of failing the table.
-      if (!this.idValid) return;
-      const q = this.query;
       if (id !== q.id || email !== q.email || name !== q.name) this.setFilters({ id, email, name });
     }, TEXT_DEBOUNCE_MS);
   }

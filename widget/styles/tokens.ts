@@ -5,9 +5,18 @@ import { css } from 'lit';
  * private `--_*` property on the root's :host; everything inside reads only the private ones
  * (they inherit into the nested shadow roots), so a host can theme the widget but cannot reach
  * into it by accident. Defaults meet WCAG AA contrast on the default surface.
+ *
+ * `all: initial` comes first: inherited properties of the page (text-align, text-transform,
+ * letter-spacing, font-weight, white-space, cursor, …) stop at the host, and the rule
+ * then sets what the widget wants. `all` leaves custom properties alone, so the `--um-*` a host
+ * sets on an ancestor still inherit into the widget.
  */
 export const tokens = css`
   :host {
+    all: initial;
+    /* except visibility: a host that hides a container with visibility: hidden hides the widget too */
+    visibility: inherit;
+
     --_accent: var(--um-color-accent, #c2410c);
     --_accent-text: var(--um-color-accent-text, #ffffff);
     --_text: var(--um-color-text, #1f2328);
