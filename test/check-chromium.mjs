@@ -1,11 +1,8 @@
+// Run before the browser tests: a missing Chromium gets one clear sentence, not a stack trace.
 import { existsSync } from 'node:fs';
+import { CHROMIUM_MISSING, CHROMIUM_PATH } from './support/chromium.mjs';
 
-// The widget tests drive Debian's Chromium; no test tool may download a browser on these machines.
-const path = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-if (!existsSync(path)) {
-  console.error(
-    'Chromium is needed for the widget tests: run `apt-get install -y chromium` (Debian/Ubuntu) or set CHROMIUM_PATH',
-  );
-  console.error(`(looked for ${path})`);
+if (!existsSync(CHROMIUM_PATH)) {
+  console.error(CHROMIUM_MISSING);
   process.exit(1);
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startBff, type RunningBff } from '../../server/start.ts';
-import { CHROMIUM_ARGS, chromiumPath } from '../support/chromium.ts';
+import { CHROMIUM_ARGS, chromiumPath } from '../support/chromium.mjs';
 
 /**
  * The whole invitation loop in the built demo, as people would do it: the administrator invites a

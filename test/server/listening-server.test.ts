@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import type { TokenPair } from '../../shared/auth.ts';
 import type { UsersPage } from '../../shared/users.ts';
 import { startBff, type RunningBff } from '../../server/start.ts';
+import { createPostgresDatabase } from '../support/databases.ts';
 
 /**
  * The BFF as `npm start` runs it: a real socket, the demo seeded on an empty database. Runs on
@@ -13,7 +14,7 @@ describe('the BFF over a real socket, with the demo seeded', () => {
   let database: { url: string; drop(): Promise<void> } | undefined;
 
   before(async () => {
-    if (process.env.DATABASE_URL) database = await freshPostgresDatabase(process.env.DATABASE_URL);
+    if (process.env.DATABASE_URL) database = await createPostgresDatabase(process.env.DATABASE_URL);
     bff = await startBff({
       PORT: '0',
       DATA_DIR: 'memory://',
@@ -72,24 +73,3 @@ describe('the BFF over a real socket, with the demo seeded', () => {
     assert.equal(doc.openapi, '3.0.3');
   });
 });
-
-/** A database of this test's own on the PostgreSQL server. */
-async function freshPostgresDatabase(serverUrl: string) {
-  const pg = (await import('pg')).default;
-  const name = `um_test_listen_${process.pid}_${Date.now()}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const dropper = new pg.Client({ connectionString: serverUrl });
-      await dropper.connect();
-      await dropper.query(`drop database if exists ${name} with (force)`);
-      await dropper.end();
-    },
-  };
-}

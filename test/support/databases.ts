@@ -28,27 +28,39 @@ const pglite: TestDialect = {
   },
 };
 
+/** A new, empty database on the PostgreSQL server at `serverUrl`, and how to drop it. */
+export async function createPostgresDatabase(serverUrl: string) {
+  const name = `um_test_${process.pid}_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
+  const onServer = async (statement: string) => {
+    const client = new pg.Client({ connectionString: serverUrl });
+    await client.connect();
+    try {
+      await client.query(statement);
+    } finally {
+      await client.end();
+    }
+  };
+  await onServer(`create database ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: () => onServer(`drop database if exists ${name} with (force)`),
+  };
+}
+
 function postgres(serverUrl: string): TestDialect {
   return {
     name: 'postgres',
     async open() {
-      const name = `um_test_${process.pid}_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
-      const admin = new pg.Client({ connectionString: serverUrl });
-      await admin.connect();
-      await admin.query(`create database ${name}`);
-      await admin.end();
-      const url = new URL(serverUrl);
-      url.pathname = `/${name}`;
-      const database = await openDatabase({ databaseUrl: url.toString() });
+      const created = await createPostgresDatabase(serverUrl);
+      const database = await openDatabase({ databaseUrl: created.url });
       await migrate(database.db);
       return {
         ...database,
         async close() {
           await database.close();
-          const dropper = new pg.Client({ connectionString: serverUrl });
-          await dropper.connect();
-          await dropper.query(`drop database if exists ${name} with (force)`);
-          await dropper.end();
+          await created.drop();
         },
       };
     },
