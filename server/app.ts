@@ -19,6 +19,7 @@ import { invitationOperations, invitationRoutes } from './invitations/routes.ts'
 import { mailboxOperations, mailboxRoutes } from './mail/mailbox-routes.ts';
 import { cloudOperations, cloudRoutes } from './cloud/routes.ts';
 import { membershipOperations, membershipRoutes } from './memberships/routes.ts';
+import { tokenOperations, tokenRoutes } from './tokens/routes.ts';
 import { userOperations, userRoutes } from './users/routes.ts';
 
 export interface AppDeps {
@@ -62,6 +63,7 @@ export const OPERATIONS: readonly Operation[] = [
   ...Object.values(invitationOperations),
   ...Object.values(membershipOperations),
   ...Object.values(cloudOperations),
+  ...Object.values(tokenOperations),
 ];
 
 /** Largest request body accepted; no request of this API needs more. */
@@ -127,6 +129,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', invitationRoutes({ ...authDeps, onEmailQueued: deps.onEmailQueued }));
   app.route('/', membershipRoutes(authDeps));
   app.route('/', cloudRoutes(authDeps));
+  app.route('/', tokenRoutes(authDeps));
   if (withMailbox) app.route('/', mailboxRoutes(deps.db));
   return app;
 }

@@ -4,6 +4,8 @@ import type { Db } from './db/connect.ts';
 export interface AuditEntry {
   accountId: number | null;
   actorUserId: number | null;
+  /** The API token the actor used, if any. */
+  actorTokenId?: number;
   action: string;
   targetType?: string;
   targetId?: string | number;
@@ -19,6 +21,7 @@ export async function recordAudit(db: Db, entry: AuditEntry): Promise<void> {
     .values({
       account_id: entry.accountId,
       actor_user_id: entry.actorUserId,
+      actor_token_id: entry.actorTokenId ?? null,
       action: entry.action,
       target_type: entry.targetType ?? null,
       target_id: entry.targetId === undefined ? null : String(entry.targetId),

@@ -1,4 +1,9 @@
-import { ERRORS, type ErrorCode, type FieldErrors } from '../shared/errors.ts';
+import {
+  ERRORS,
+  type ErrorCode,
+  type FieldErrors,
+  type TokenRoleErrors,
+} from '../shared/errors.ts';
 
 /**
  * A refusal the BFF means to give. Routes and services throw it; `app.onError` (server/http/errors.ts)
@@ -8,7 +13,7 @@ export class AppError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
-    readonly errors?: FieldErrors,
+    readonly errors?: FieldErrors | TokenRoleErrors,
     readonly headers?: Record<string, string>,
   ) {
     super(message);

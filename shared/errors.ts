@@ -22,6 +22,9 @@ export const ERRORS = {
   invitation_invalid: 404,
   invitation_expired: 410,
   invitation_used: 410,
+  user_has_active_tokens: 403,
+  cannot_remove_self: 403,
+  token_limit_reached: 400,
   conflict: 409,
   payload_too_large: 413,
   rate_limited: 429,
@@ -34,11 +37,19 @@ export type ErrorCode = keyof typeof ERRORS;
 /** Field errors in Gcore's shape: `{ field: ["message", …] }`; nested fields use dotted paths. */
 export type FieldErrors = Record<string, string[]>;
 
+/**
+ * The one place Gcore's API nests field errors instead: a token role above the issuer's,
+ * `{"client_user": {"role": ["Can't create token with role Administrators"]}}` (API.md).
+ */
+export interface TokenRoleErrors {
+  client_user: { role: string[] };
+}
+
 /** The JSON body of every error answer. */
 export interface ErrorBody {
   message: string;
   code: ErrorCode;
-  errors?: FieldErrors;
+  errors?: FieldErrors | TokenRoleErrors;
   request_id?: string;
 }
 

@@ -1,4 +1,4 @@
-import { ROLE, type IamRoleId } from './roles.ts';
+import { IAM_ROLES, ROLE, type IamRoleId } from './roles.ts';
 
 /**
  * "May this caller do this?" — answered here once. The BFF calls `can` on every route and refuses
@@ -13,6 +13,8 @@ export interface Actor {
 
 export interface Target {
   userId?: number;
+  /** The IAM role an action would give (a token's role). */
+  roleId?: IamRoleId;
 }
 
 export type Action =
@@ -44,11 +46,20 @@ export type Action =
   /** See the account's Cloud role assignments. */
   | 'cloud.read'
   /** Give, change and take Cloud roles. */
-  | 'cloud.manage';
+  | 'cloud.manage'
+  /** Create, see and delete one's own API tokens. */
+  | 'tokens.own'
+  /** Give a token this role: never above one's own (PRODUCT.md's table, as ranks). */
+  | 'tokens.grant_role'
+  /** See and delete every token of the account, not only one's own. */
+  | 'tokens.manage_all'
+  /** Remove a user from the account: Administrators, never themselves. */
+  | 'users.delete';
 
 const anyMember = () => true;
 const administrators = (actor: Actor) => actor.roleId === ROLE.administrators;
 const self = (actor: Actor, target: Target) => target.userId === actor.userId;
+const rank = (roleId: IamRoleId) => IAM_ROLES.find((role) => role.id === roleId)?.rank ?? 0;
 const selfOrAdministrators = (actor: Actor, target: Target) =>
   self(actor, target) || administrators(actor);
 
@@ -68,6 +79,11 @@ const RULES: Record<Action, (actor: Actor, target: Target) => boolean> = {
   'users.change_role': administrators,
   'cloud.read': anyMember,
   'cloud.manage': administrators,
+  'tokens.own': anyMember,
+  'tokens.grant_role': (actor, target) =>
+    target.roleId !== undefined && rank(target.roleId) <= rank(actor.roleId),
+  'tokens.manage_all': administrators,
+  'users.delete': (actor, target) => administrators(actor) && !self(actor, target),
 };
 
 export function can(actor: Actor, action: Action, target: Target = {}): boolean {

@@ -6,6 +6,7 @@ import { recordAudit } from '../audit.ts';
 import type { Db } from '../db/connect.ts';
 import { forbidden, invalidToken, notAuthenticated } from '../errors.ts';
 import type { AppEnv, Caller } from '../http/env.ts';
+import { callerFromApiToken } from '../tokens/authenticate.ts';
 import type { IdentityProvider } from './identity-provider.ts';
 import { verifyAccessToken, type TokenDeps } from './tokens.ts';
 
@@ -23,9 +24,14 @@ export function authenticate(deps: AuthDeps): MiddlewareHandler<AppEnv> {
     const header = c.req.header('Authorization');
     if (!header) throw notAuthenticated();
     const [scheme, credential] = header.trim().split(/\s+/, 2);
-    if (!credential || scheme.toLowerCase() !== 'bearer') throw invalidToken();
+    if (!credential) throw invalidToken();
+    const kind = scheme.toLowerCase();
+    if (kind !== 'bearer' && kind !== 'apikey') throw invalidToken();
 
-    const caller = await callerFromJwt(deps, credential);
+    const caller =
+      kind === 'apikey'
+        ? await callerFromApiToken(deps.db, deps.clock, credential)
+        : await callerFromJwt(deps, credential);
     if (!caller) throw invalidToken();
     c.set('caller', caller);
     await next();
@@ -90,17 +96,20 @@ export async function authorize(
   db: Db,
   action: Action,
   target: Target = {},
+  /** A refusal more telling than the generic one. */
+  refusal?: string,
 ): Promise<Caller> {
   const caller = c.get('caller');
   if (can(caller, action, target)) return caller;
   await recordAudit(db, {
     accountId: caller.accountId,
     actorUserId: caller.userId,
+    actorTokenId: caller.tokenId,
     action: 'permission.denied',
     targetType: 'action',
     targetId: action,
     requestId: c.get('requestId'),
     details: target.userId === undefined ? {} : { target_user_id: target.userId },
   });
-  throw forbidden();
+  throw forbidden(refusal);
 }

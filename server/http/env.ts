@@ -6,7 +6,9 @@ export interface Caller {
   accountId: number;
   roleId: IamRoleId;
   email: string;
-  via: 'jwt' | 'identity_provider';
+  via: 'jwt' | 'identity_provider' | 'api_token';
+  /** The API token that authenticated the request, if one did. */
+  tokenId?: number;
 }
 
 /** Hono's context variables for every route of the BFF. */

@@ -6,7 +6,8 @@ import { notFound } from '../errors.ts';
 import type { AppEnv } from '../http/env.ts';
 import { operation } from '../http/openapi.ts';
 import { validate } from '../http/validate.ts';
-import { changeRole, memberRole } from './service.ts';
+import { z } from 'zod';
+import { changeRole, memberRole, removeMember, REMOVE_SELF_MESSAGE } from './service.ts';
 
 export const membershipOperations = {
   getRole: operation({
@@ -25,6 +26,20 @@ export const membershipOperations = {
     params: clientUserParams,
     body: clientUserRole,
     responses: { 204: { description: 'Changed' } },
+  }),
+  remove: operation({
+    method: 'delete',
+    path: '/iam/clients/:clientId/client-users/:userId',
+    summary:
+      'Remove a user from the account (Administrators; not oneself, not the last Administrator)',
+    auth: true,
+    params: clientUserParams,
+    responses: {
+      200: {
+        description: 'Removed; `user_deleted` when they were in no other account',
+        schema: z.object({ status: z.literal('removed'), user_deleted: z.boolean() }),
+      },
+    },
   }),
 };
 
@@ -50,6 +65,19 @@ export function membershipRoutes(deps: AuthDeps) {
         const roleId = c.req.valid('json').user_role.id;
         await changeRole(db, deps.clock, caller, target, roleId, c.get('requestId'));
         return c.body(null, 204);
+      },
+    )
+    .delete(
+      ops.remove.path,
+      authenticate(deps),
+      validate('param', ops.remove.params),
+      async (c) => {
+        const target = c.req.valid('param');
+        const self = c.get('caller').userId === target.userId;
+        const refusal = self ? REMOVE_SELF_MESSAGE : undefined;
+        const caller = await authorize(c, db, 'users.delete', { userId: target.userId }, refusal);
+        const result = await removeMember(db, deps.clock, caller, target, c.get('requestId'));
+        return c.json({ status: 'removed' as const, ...result });
       },
     );
 }

@@ -10,6 +10,8 @@ import type { Caller } from '../http/env.ts';
 
 export const LAST_ADMINISTRATOR_MESSAGE =
   'The last Administrator of an account can be neither demoted nor removed.';
+export const ACTIVE_TOKENS_MESSAGE = "You can't remove the user as they have active tokens.";
+export const REMOVE_SELF_MESSAGE = "You can't remove yourself from the account.";
 export const TOKEN_ROLE_CONFLICT_MESSAGE =
   'The specified user has issued a token with a higher role. Try using another role.';
 
@@ -106,3 +108,80 @@ const ROLE_RANK_SQL = sql`case role_id ${sql.join(
   IAM_ROLES.map((role) => sql`when ${sql.lit(role.id)} then ${sql.lit(role.rank)}`),
   sql` `,
 )} end`;
+
+/**
+ * Remove a member from the account (never from the others): with their Cloud roles and pending
+ * invitation here (cascades). A user left in no account is marked deleted and kept for the token
+ * history. Refused while they hold a live token here, and for the last Administrator. The
+ * membership row is locked first, so a token being created for them at the same moment either
+ * commits before (and this refuses) or finds no membership (and fails).
+ */
+export async function removeMember(
+  db: Db,
+  clock: Clock,
+  caller: Caller,
+  target: { clientId: number; userId: number },
+  requestId: string,
+): Promise<{ user_deleted: boolean }> {
+  if (target.clientId !== caller.accountId) throw notFound();
+  const now = clock.now();
+  return db.transaction().execute(async (trx) => {
+    const member = await trx
+      .selectFrom('memberships')
+      .select(['id', 'role_id', 'accepted_at'])
+      .where('account_id', '=', caller.accountId)
+      .where('user_id', '=', target.userId)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!member) throw notFound();
+    if (member.role_id === ROLE.administrators && member.accepted_at) {
+      await assertNotLastAdministrator(trx, caller.accountId, target.userId);
+    }
+    const liveToken = await trx
+      .selectFrom('api_tokens')
+      .select('id')
+      .where('account_id', '=', caller.accountId)
+      .where('user_id', '=', target.userId)
+      .where('deleted_at', 'is', null)
+      .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
+      .limit(1)
+      .executeTakeFirst();
+    if (liveToken) throw new AppError('user_has_active_tokens', ACTIVE_TOKENS_MESSAGE);
+
+    await trx.deleteFrom('memberships').where('id', '=', member.id).execute();
+    const elsewhere = await trx
+      .selectFrom('memberships')
+      .select('id')
+      .where('user_id', '=', target.userId)
+      .limit(1)
+      .executeTakeFirst();
+    const userDeleted = !elsewhere;
+    if (userDeleted) {
+      // Kept for the token history (name and email), never able to sign in again.
+      await trx
+        .updateTable('users')
+        .set({ deleted_at: now, password_hash: null, updated_at: now })
+        .where('id', '=', target.userId)
+        .execute();
+    }
+    await trx
+      .updateTable('refresh_tokens')
+      .set({ used_at: now })
+      .where('user_id', '=', target.userId)
+      .where('account_id', '=', caller.accountId)
+      .where('used_at', 'is', null)
+      .execute();
+    await recordAudit(trx, {
+      accountId: caller.accountId,
+      actorUserId: caller.userId,
+      actorTokenId: caller.tokenId,
+      action: 'user.removed',
+      targetType: 'user',
+      targetId: target.userId,
+      requestId,
+      details: { user_deleted: userDeleted },
+      at: now,
+    });
+    return { user_deleted: userDeleted };
+  });
+}

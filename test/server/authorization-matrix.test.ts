@@ -9,7 +9,8 @@ import { eachDatabase, type TestContext } from '../support/context.ts';
  * refused call must leave the account's data exactly as it was.
  *
  * Callers: each IAM role of account A; a Project Administrator (IAM Users with that Cloud role)
- * and a Users member with no Cloud access; an administrator of account B; anonymous; the unexpired
+ * and a Users member with no Cloud access; an Administrator's API token with the Users role
+ * (`Authorization: APIKey`); an administrator of account B; anonymous; the unexpired
  * tokens of an Administrator demoted since, of a user deleted since, of a member removed since,
  * and of an invitee who never accepted.
  */
@@ -19,6 +20,7 @@ type CallerName =
   | 'project administrator'
   | 'no cloud access'
   | 'demoted admin'
+  | "admin's Users-role API token"
   | 'other account admin'
   | 'anonymous'
   | 'deleted user'
@@ -34,6 +36,9 @@ interface World {
   /** Cloud role assignments in A to change and to delete. */
   assignmentToChange: number;
   assignmentToDelete: number;
+  /** A token issued by A's Administrator, and members of A to remove. */
+  adminTokenId: number;
+  victims: number[];
   tokens: Record<CallerName, string | undefined>;
 }
 
@@ -60,6 +65,7 @@ const NON_ADMINS = [
   'project administrator',
   'no cloud access',
   'demoted admin',
+  "admin's Users-role API token",
 ] as const;
 const refusedFor = (callers: readonly CallerName[], status: number) =>
   Object.fromEntries(callers.map((caller) => [caller, status])) as Partial<
@@ -237,6 +243,54 @@ const ENDPOINTS: Endpoint[] = [
     expect: { ...ADMINS_ONLY, 'other account admin': 404 },
     otherwise: 204,
   },
+  {
+    name: 'GET /iam/v2/clients/{A}/tokens',
+    request: (w) => ({ method: 'GET', path: `/iam/v2/clients/${w.accountA}/tokens` }),
+    expect: { ...REVOKED, 'other account admin': 404 },
+    otherwise: 200,
+  },
+  {
+    name: 'POST /iam/v2/clients/{A}/tokens',
+    request: (w) => ({
+      method: 'POST',
+      path: `/iam/v2/clients/${w.accountA}/tokens`,
+      json: {
+        name: `matrix ${unique++}`,
+        exp_date: null,
+        client_user: { role: { id: ROLE.users } },
+      },
+    }),
+    expect: { ...REVOKED, 'other account admin': 404 },
+    otherwise: 201,
+  },
+  {
+    name: "GET /iam/v2/clients/{A}/tokens/{id}: the Administrator's token",
+    request: (w) => ({
+      method: 'GET',
+      path: `/iam/v2/clients/${w.accountA}/tokens/${w.adminTokenId}`,
+    }),
+    // Only Administrators see others' tokens; to everyone else they do not exist.
+    expect: { ...REVOKED, ...refusedFor(NON_ADMINS, 404), 'other account admin': 404 },
+    otherwise: 200,
+  },
+  {
+    name: "DELETE /iam/v2/clients/{A}/tokens/{id}: the Administrator's token",
+    request: (w) => ({
+      method: 'DELETE',
+      path: `/iam/v2/clients/${w.accountA}/tokens/${w.adminTokenId}`,
+    }),
+    expect: { ...REVOKED, ...refusedFor(NON_ADMINS, 404), 'other account admin': 404 },
+    otherwise: 204,
+  },
+  {
+    name: 'DELETE /iam/clients/{A}/client-users/{id}',
+    request: (w) => ({
+      method: 'DELETE',
+      path: `/iam/clients/${w.accountA}/client-users/${w.victims.shift() ?? 0}`,
+    }),
+    expect: { ...ADMINS_ONLY, 'other account admin': 404 },
+    otherwise: 200,
+  },
 ];
 
 /** Rows that any refused call must leave untouched (the audit log may gain a refusal row). */
@@ -248,7 +302,10 @@ async function snapshot(ctx: TestContext) {
            '/' || (select coalesce(max(updated_at)::text, '') from users) ||
            '/' || (select coalesce(max(updated_at)::text, '') from memberships) ||
            '/' || (select count(*) from invitations where revoked_at is not null) ||
-           '/' || (select count(*) from email_outbox) as snapshot`.execute(ctx.db);
+           '/' || (select count(*) from email_outbox) ||
+           '/' || (select count(*) from api_tokens where deleted_at is null) as snapshot`.execute(
+    ctx.db,
+  );
   return rows[0].snapshot;
 }
 
@@ -297,6 +354,22 @@ eachDatabase('authorization matrix', (ctx) => {
     world.assignmentToChange = await assignment(world.userInA, otherProject, 'Observer');
     world.assignmentToDelete = await assignment(world.pendingInA, otherProject, 'Observer');
 
+    world.victims = [];
+    for (let i = 0; i < 20; i++) world.victims.push((await fixtures.member(world.accountA)).id);
+    const tokenIssuer = await fixtures.member(world.accountA, { role: ROLE.administrators });
+    const apiKeyHolder = await fixtures.member(world.accountA, { role: ROLE.administrators });
+    const issue = async (roleId: number, issuerId: number) => {
+      const response = await ctx().request(`/iam/v2/clients/${world.accountA}/tokens`, {
+        method: 'POST',
+        token: await ctx().tokenFor(issuerId, world.accountA),
+        json: { name: 'matrix', exp_date: null, client_user: { role: { id: roleId } } },
+      });
+      return (await response.json()) as { id: number; token: string };
+    };
+    world.adminTokenId = (await issue(ROLE.administrators, tokenIssuer.id)).id;
+    tokens["admin's Users-role API token"] =
+      `APIKey ${(await issue(ROLE.users, apiKeyHolder.id)).token}`;
+
     const otherAdmin = await fixtures.member(accountB, { role: ROLE.administrators });
     tokens['other account admin'] = await ctx().tokenFor(otherAdmin.id, accountB);
     tokens.anonymous = undefined;
@@ -328,7 +401,14 @@ eachDatabase('authorization matrix', (ctx) => {
         const expected = endpoint.expect[caller] ?? endpoint.otherwise;
         const { method, path, json } = endpoint.request(world);
         const before = await snapshot(ctx());
-        const response = await ctx().request(path, { method, json, token: world.tokens[caller] });
+        const credential = world.tokens[caller];
+        const response = await ctx().request(path, {
+          method,
+          json,
+          ...(credential?.startsWith('APIKey ')
+            ? { headers: { Authorization: credential } }
+            : { token: credential }),
+        });
         if (response.status !== expected)
           failures.push(`${caller}: ${response.status}, expected ${expected}`);
         if (expected >= 400 && (await snapshot(ctx())) !== before)
@@ -357,13 +437,16 @@ eachDatabase('authorization matrix', (ctx) => {
         projectInA: 4,
         assignmentToChange: 5,
         assignmentToDelete: 6,
+        adminTokenId: 7,
+        victims: [8],
         tokens: {} as World['tokens'],
       });
       const template = path
         .split('?')[0]
         .replace(/\/clients\/\d+/, '/clients/{clientId}')
         .replace(/\/(users|client-users)\/\d+/, '/$1/{userId}')
-        .replace(/\/assignments\/\d+/, '/assignments/{id}');
+        .replace(/\/assignments\/\d+/, '/assignments/{id}')
+        .replace(/\/tokens\/\d+/, '/tokens/{tokenId}');
       return `${method} ${template}`;
     }).sort();
     assert.deepEqual([...new Set(covered)], authenticated);

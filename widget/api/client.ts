@@ -7,7 +7,17 @@ import type {
   InviteUserBody,
   Project,
 } from '../../shared/invitations.ts';
-import type { UsersPage, UsersQueryInput } from '../../shared/users.ts';
+import type { CloudAssignment } from '../../shared/cloud.ts';
+import type { CloudRole } from '../../shared/roles.ts';
+import type {
+  ChangeEmailBody,
+  ChangePasswordBody,
+  ClientUserRole,
+  UpdateUserBody,
+  User,
+  UsersPage,
+  UsersQueryInput,
+} from '../../shared/users.ts';
 
 /**
  * The widget's typed client of the BFF (API.md). Only types come from shared/ here; forms that
@@ -86,6 +96,18 @@ function isErrorBody(body: unknown): body is ErrorBody {
   );
 }
 
+/** `{client_user: {role: [...]}}` (the one nested shape Gcore uses) → `{'client_user.role': [...]}`. */
+function flattenFieldErrors(errors: object, prefix = ''): FieldErrors {
+  const flat: FieldErrors = {};
+  for (const [key, value] of Object.entries(errors)) {
+    const path = prefix ? `${prefix}.${key}` : key;
+    if (Array.isArray(value)) flat[path] = value.map(String);
+    else if (value && typeof value === 'object')
+      Object.assign(flat, flattenFieldErrors(value, path));
+  }
+  return flat;
+}
+
 async function toApiError(response: Response): Promise<ApiError> {
   const retryAfter = parseRetryAfter(response.headers.get('Retry-After'));
   let body: unknown;
@@ -96,7 +118,7 @@ async function toApiError(response: Response): Promise<ApiError> {
   }
   if (isErrorBody(body)) {
     // Gcore puts non-field messages of a failed sign-in under `errors.errors`; they are not fields.
-    const { errors: _nonField, ...fieldErrors } = body.errors ?? {};
+    const { errors: _nonField, ...fieldErrors } = flattenFieldErrors(body.errors ?? {});
     return new ApiError(
       response.status,
       body.code,
@@ -175,6 +197,78 @@ export class ApiClient {
   /** `GET /cloud/v1/projects`: the account's projects, for Cloud access at project scope. */
   projects(signal?: AbortSignal): Promise<Project[]> {
     return this.send<Project[]>('GET', '/cloud/v1/projects', { signal });
+  }
+
+  /** `GET /iam/users/{userId}`: one user of the account, with IAM role and Cloud access. */
+  user(userId: number, signal?: AbortSignal): Promise<User> {
+    return this.send<User>('GET', `/iam/users/${userId}`, { signal });
+  }
+
+  /** `PATCH /iam/users/{userId}`: name, language, phone (the user, or an Administrator). */
+  updateUser(userId: number, body: UpdateUserBody, signal?: AbortSignal): Promise<User> {
+    return this.send<User>('PATCH', `/iam/users/${userId}`, { body, signal });
+  }
+
+  /** `PUT /iam/users/{userId}/email`: the caller's own email, with their current password. */
+  changeEmail(userId: number, body: ChangeEmailBody, signal?: AbortSignal): Promise<User> {
+    return this.send<User>('PUT', `/iam/users/${userId}/email`, { body, signal });
+  }
+
+  /** `PUT /iam/users/{userId}/password`: the caller's own password (204). */
+  changePassword(userId: number, body: ChangePasswordBody, signal?: AbortSignal): Promise<void> {
+    return this.send<void>('PUT', `/iam/users/${userId}/password`, { body, signal });
+  }
+
+  /** `PUT /iam/clients/{clientId}/client-users/{userId}`: a member's IAM role (204). */
+  setRole(
+    clientId: number,
+    userId: number,
+    body: ClientUserRole,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    return this.send<void>('PUT', `/iam/clients/${clientId}/client-users/${userId}`, {
+      body,
+      signal,
+    });
+  }
+
+  /** `GET /cloud/v1/users/assignments?user_id=`: a member's Cloud role assignments. */
+  cloudAssignments(userId: number, signal?: AbortSignal): Promise<CloudAssignment[]> {
+    return this.send<CloudAssignment[]>(
+      'GET',
+      `/cloud/v1/users/assignments${queryString({ user_id: userId })}`,
+      { signal },
+    );
+  }
+
+  /** `POST /cloud/v1/users/assignments`: gives a Cloud role (project null: Client scope). */
+  createCloudAssignment(
+    body: { user_id: number; project_id: number | null; role: CloudRole },
+    signal?: AbortSignal,
+  ): Promise<CloudAssignment> {
+    return this.send<CloudAssignment>('POST', '/cloud/v1/users/assignments', { body, signal });
+  }
+
+  /** `PATCH /cloud/v1/users/assignments/{id}`: changes the role of an assignment. */
+  updateCloudAssignment(
+    id: number,
+    role: CloudRole,
+    signal?: AbortSignal,
+  ): Promise<CloudAssignment> {
+    return this.send<CloudAssignment>('PATCH', `/cloud/v1/users/assignments/${id}`, {
+      body: { role },
+      signal,
+    });
+  }
+
+  /** `DELETE /cloud/v1/users/assignments/{id}`: takes a Cloud role away (204). */
+  deleteCloudAssignment(id: number, signal?: AbortSignal): Promise<void> {
+    return this.send<void>('DELETE', `/cloud/v1/users/assignments/${id}`, { signal });
+  }
+
+  /** `GET /iam/auth/jwt/clients/{clientId}/login`: tokens for another account of the caller. */
+  switchAccount(clientId: number, signal?: AbortSignal): Promise<TokenPair> {
+    return this.send<TokenPair>('GET', `/iam/auth/jwt/clients/${clientId}/login`, { signal });
   }
 
   /** `GET /iam/auth/invitations/{token}`: what an invitation link is (no Authorization). */
