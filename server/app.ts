@@ -20,6 +20,8 @@ import { mailboxOperations, mailboxRoutes } from './mail/mailbox-routes.ts';
 import { cloudOperations, cloudRoutes } from './cloud/routes.ts';
 import { membershipOperations, membershipRoutes } from './memberships/routes.ts';
 import { tokenOperations, tokenRoutes } from './tokens/routes.ts';
+import { loginOperations, loginRoutes } from './two-fa/logins-routes.ts';
+import { twoFaOperations, twoFaRoutes } from './two-fa/routes.ts';
 import { userOperations, userRoutes } from './users/routes.ts';
 
 export interface AppDeps {
@@ -64,6 +66,8 @@ export const OPERATIONS: readonly Operation[] = [
   ...Object.values(membershipOperations),
   ...Object.values(cloudOperations),
   ...Object.values(tokenOperations),
+  ...Object.values(twoFaOperations),
+  ...Object.values(loginOperations),
 ];
 
 /** Largest request body accepted; no request of this API needs more. */
@@ -130,6 +134,8 @@ export function createApp(deps: AppDeps) {
   app.route('/', membershipRoutes(authDeps));
   app.route('/', cloudRoutes(authDeps));
   app.route('/', tokenRoutes(authDeps));
+  app.route('/', twoFaRoutes({ ...authDeps, onEmailQueued: deps.onEmailQueued }));
+  app.route('/', loginRoutes(authDeps));
   if (withMailbox) app.route('/', mailboxRoutes(deps.db));
   return app;
 }

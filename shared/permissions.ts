@@ -54,7 +54,9 @@ export type Action =
   /** See and delete every token of the account, not only one's own. */
   | 'tokens.manage_all'
   /** Remove a user from the account: Administrators, never themselves. */
-  | 'users.delete';
+  | 'users.delete'
+  /** See a user's sign-in history: one's own, or any member's for Administrators. */
+  | 'logins.read';
 
 const anyMember = () => true;
 const administrators = (actor: Actor) => actor.roleId === ROLE.administrators;
@@ -84,6 +86,7 @@ const RULES: Record<Action, (actor: Actor, target: Target) => boolean> = {
     target.roleId !== undefined && rank(target.roleId) <= rank(actor.roleId),
   'tokens.manage_all': administrators,
   'users.delete': (actor, target) => administrators(actor) && !self(actor, target),
+  'logins.read': selfOrAdministrators,
 };
 
 export function can(actor: Actor, action: Action, target: Target = {}): boolean {

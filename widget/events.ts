@@ -69,6 +69,32 @@ export class UmInvitationAcceptedEvent extends Event {
   }
 }
 
+export interface UserUpdatedDetail {
+  /** The user whose details, IAM role or Cloud access changed. */
+  userId: number;
+}
+
+/** An administrator saved changes to a user in the Edit user dialog. */
+export class UmUserUpdatedEvent extends Event {
+  static readonly type = 'um-user-updated';
+  constructor(readonly detail: UserUpdatedDetail) {
+    super(UmUserUpdatedEvent.type, { bubbles: true, composed: true });
+  }
+}
+
+export interface AccountSwitchedDetail {
+  /** The account now in scope. */
+  clientId: number;
+}
+
+/** The user switched to another of their accounts with the toolbar's account switcher. */
+export class UmAccountSwitchedEvent extends Event {
+  static readonly type = 'um-account-switched';
+  constructor(readonly detail: AccountSwitchedDetail) {
+    super(UmAccountSwitchedEvent.type, { bubbles: true, composed: true });
+  }
+}
+
 declare global {
   interface GlobalEventHandlersEventMap {
     'um-signed-in': UmSignedInEvent;
@@ -76,5 +102,7 @@ declare global {
     'um-error': UmErrorEvent;
     'um-user-invited': UmUserInvitedEvent;
     'um-invitation-accepted': UmInvitationAcceptedEvent;
+    'um-user-updated': UmUserUpdatedEvent;
+    'um-account-switched': UmAccountSwitchedEvent;
   }
 }

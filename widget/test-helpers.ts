@@ -140,6 +140,7 @@ async function bff<T>(
   if (!response.ok) {
     throw new Error(`${method} ${path} failed: ${response.status} ${await response.text()}`);
   }
+  if (response.status === 204) return undefined as T;
   return (await response.json()) as T;
 }
 
@@ -262,4 +263,89 @@ export function describeElement(node: Element | null): string {
 /** The element that has focus (through shadow roots), described. */
 export function focused(): string {
   return describeElement(deepActiveElement());
+}
+
+/** The edit dialog's shadow root (the dialog lives inside the users panel). */
+export function editDialog(el: UserManagement): ShadowRoot {
+  const host = panel(el).querySelector('um-edit-user-dialog');
+  if (!host?.shadowRoot) throw new Error('the edit dialog is not rendered');
+  return host.shadowRoot;
+}
+
+export function accountPanel(el: UserManagement): ShadowRoot {
+  const host = root(el).querySelector('um-account-panel');
+  if (!host?.shadowRoot) throw new Error('the account panel is not shown');
+  return host.shadowRoot;
+}
+
+export const MEMBER_PASSWORD = 'a-long-enough-passphrase';
+
+export interface Member {
+  email: string;
+  password: string;
+  userId: number;
+  access: string;
+  refresh: string;
+}
+
+/**
+ * A person of the tests' own: invited into the admin's account through the API, accepted through
+ * the emailed link, signed in. Tests that change passwords, emails or roles use one of these,
+ * never a seeded user (all test files share one server).
+ */
+export async function newMember(
+  adminAccess: string,
+  prefix: string,
+  extra: Record<string, unknown> = {},
+): Promise<Member> {
+  const email = uniqueEmail(prefix);
+  const userId = await invite(adminAccess, email, extra);
+  await acceptInvitation(await invitationToken(email), { password: MEMBER_PASSWORD });
+  const pair = await login({ username: email, password: MEMBER_PASSWORD });
+  return { email, password: MEMBER_PASSWORD, userId, ...pair };
+}
+
+export interface ApiUser {
+  id: number;
+  email: string;
+  name: string | null;
+  phone: string | null;
+  lang: string;
+  groups: { id: number; name: string }[];
+}
+
+export function getUser(access: string, userId: number) {
+  return bff<ApiUser>('GET', `/iam/users/${userId}`, { access });
+}
+
+export function cloudAssignments(access: string, userId: number) {
+  return bff<{ id: number; project_id: number | null; role: string }[]>(
+    'GET',
+    `/cloud/v1/users/assignments?user_id=${userId}`,
+    { access },
+  );
+}
+
+export function projects(access: string) {
+  return bff<{ id: number; name: string }[]>('GET', '/cloud/v1/projects', { access });
+}
+
+export function setRole(access: string, clientId: number, userId: number, roleId: number) {
+  return bff<void>('PUT', `/iam/clients/${clientId}/client-users/${userId}`, {
+    access,
+    body: { user_role: { id: roleId } },
+  });
+}
+
+/** A new account whose only Administrator is the caller. */
+export function createAccount(access: string, company: string) {
+  return bff<{ id: number; company: string }>('POST', '/iam/clients/create', {
+    access,
+    body: { company },
+  });
+}
+
+/** Tokens of the caller for another of their accounts. */
+export function switchAccount(access: string, clientId: number) {
+  return bff<TokenPair>('GET', `/iam/auth/jwt/clients/${clientId}/login`, { access });
 }

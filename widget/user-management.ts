@@ -2,10 +2,18 @@ import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { Task } from '@lit/task';
 import type { TokenPair } from '../shared/auth.ts';
-import { ApiClient, normalizeBaseUrl, type Session } from './api/client.ts';
-import { UmSignedInEvent, UmSignedOutEvent } from './events.ts';
+import type { ClientMe } from '../shared/clients.ts';
+import { ApiClient, ApiError, normalizeBaseUrl, type Session } from './api/client.ts';
+import {
+  UmAccountSwitchedEvent,
+  UmErrorEvent,
+  UmSignedInEvent,
+  UmSignedOutEvent,
+} from './events.ts';
+import { errorText } from './locales/errors.ts';
 import { t, type MessageKey, type Params } from './locales/index.ts';
 import './panels/accept-invitation-view.ts';
+import './panels/account-panel.ts';
 import type { AcceptDoneDetail } from './panels/accept-invitation-view.ts';
 import './panels/sign-in-view.ts';
 import './panels/users-panel.ts';
@@ -15,15 +23,17 @@ import { define } from './define.ts';
 
 export { ApiError } from './api/client.ts';
 export {
+  UmAccountSwitchedEvent,
   UmErrorEvent,
   UmInvitationAcceptedEvent,
   UmSignedInEvent,
   UmSignedOutEvent,
   UmUserInvitedEvent,
+  UmUserUpdatedEvent,
 } from './events.ts';
 
-/** Panels this version offers. `account` and `api-tokens` come later. */
-export type PanelName = 'users';
+/** Panels this version offers. `api-tokens` comes later. */
+export type PanelName = 'users' | 'account';
 
 const SESSION_KEY_PREFIX = 'um-session:';
 /** The query parameter of invitation links (API.md "Email"). */
@@ -54,8 +64,9 @@ function removeTokenFromUrl() {
  *
  * @attr {string} api - Base URL of the BFF. `''` or `'/'` is the page's own origin; a trailing
  *   slash is ignored.
- * @attr {string} panel - The panel to show. This version has only `users` (the default); any other
- *   value shows the users panel too.
+ * @attr {string} panel - The panel to show: `users` (the default; the account's users, with
+ *   Invite and Edit for Administrators) or `account` (the signed-in member's own details and
+ *   password). Any other value shows the users panel. Changing it switches panels in place.
  * @attr {string} lang - Interface language (`en`, the default; other languages fall back to it).
  * @attr {string} invitation-token - The token of an invitation link. Without it the widget reads
  *   `?token=` from the page's URL; the attribute wins when both are present. After an acceptance
@@ -63,7 +74,13 @@ function removeTokenFromUrl() {
  *
  * @prop {string | undefined} token - An access JWT the host already has. With it the widget shows
  *   no sign-in view and never stores or renews the token: the host replaces it when it expires
- *   (listen for `um-error` with `status` 401).
+ *   (listen for `um-error` with `status` 401). Switching accounts then keeps the new account's
+ *   access token in memory only, until the host sets `token` again.
+ *
+ * A member of several accounts gets an account switcher (a labelled select) in the toolbar. It
+ * asks the BFF for tokens of the chosen account (`GET /iam/auth/jwt/clients/{id}/login`), keeps
+ * them where the sign-in keeps its session, and reloads the panel: roles, status and edits are per
+ * account.
  *
  * @event {UmSignedInEvent} um-signed-in - A user signed in through the sign-in view. `detail`:
  *   `{clientId, userId}`.
@@ -73,26 +90,36 @@ function removeTokenFromUrl() {
  *   `{userId, email}`.
  * @event {UmInvitationAcceptedEvent} um-invitation-accepted - An invitee accepted in the
  *   acceptance view. `detail`: `{email, clientId}`.
+ * @event {UmUserUpdatedEvent} um-user-updated - An Administrator saved changes in the Edit user
+ *   dialog (also when only part of them could be saved), or a member saved their own details in
+ *   the Account panel. `detail`: `{userId}`.
+ * @event {UmAccountSwitchedEvent} um-account-switched - The user switched to another of their
+ *   accounts. `detail`: `{clientId}`.
  * @event {UmErrorEvent} um-error - A request to the BFF failed. `detail.error` is an `ApiError`
  *   (`status`, `code`, `message`, `fieldErrors`, `retryAfter`). Cancelable: `preventDefault()`
  *   suppresses the widget's own message (its Retry button stays).
  *
  * @csspart toolbar - The bar above a panel with the account's name and Sign out.
+ * @csspart account-switcher - The toolbar's select of the user's accounts (several accounts only).
  * @csspart sign-out - The Sign out button.
  * @csspart sign-in-form - The sign-in form.
  * @csspart error - An error message (sign-in failure, failed load of the table, a refused invite).
  * @csspart submit - The sign-in button; the acceptance view's Accept button.
- * @csspart notice - The sign-in view's notice after an accepted invitation.
+ * @csspart notice - A success notice: the sign-in view's after an accepted invitation, the
+ *   Account panel's after a save.
  * @csspart accept-view - The invitation acceptance view's card.
  * @csspart field-error - The error message next to a form field.
  * @csspart panel - The panel's section.
- * @csspart heading - The panel's heading ("Users").
+ * @csspart heading - The panel's heading ("Users", "My account").
  * @csspart status - The panel's status line ("Invitation sent to …").
  * @csspart invite-button - The "Invite user" button.
- * @csspart dialog - The Invite user dialog (a native `<dialog>`; style its `::backdrop` too).
+ * @csspart dialog - The Invite user and Edit user dialogs (native `<dialog>`s; style their
+ *   `::backdrop` too).
  * @csspart menu-button - The "⋯" button of a row.
  * @csspart menu - The open row menu.
- * @csspart menu-item - An item of the row menu (Resend invite).
+ * @csspart menu-item - An item of the row menu (Edit, Resend invite).
+ * @csspart account-general - The Account panel's General form (Username, Email, Language, Phone).
+ * @csspart account-password - The Account panel's Password form.
  * @csspart filters - The row of filters.
  * @csspart popup - The open list of a multi-choice filter (Roles, Language).
  * @csspart input - Every text field and select.
@@ -128,11 +155,20 @@ export class UserManagement extends LitElement {
     css`
       .toolbar {
         display: flex;
+        flex-wrap: wrap;
         justify-content: flex-end;
         align-items: center;
         gap: calc(var(--_space) * 2);
         margin-bottom: calc(var(--_space) * 2);
         color: var(--_text-muted);
+      }
+      .switcher {
+        display: flex;
+        align-items: center;
+        gap: var(--_space);
+      }
+      .toolbar .alert {
+        margin: 0;
       }
     `,
   ];
@@ -152,6 +188,9 @@ export class UserManagement extends LitElement {
   /** For what needs no session (sign-in, invitation links); one per `api`, so views keep it. */
   private anonymousClient = new ApiClient({ baseUrl: '' });
   private justSignedIn = false;
+  /** A switch of account is under way. */
+  @state() private switching = false;
+  @state() private switchError: ApiError | undefined;
 
   private readonly account = new Task(this, {
     task: async ([client], { signal }) => {
@@ -211,13 +250,26 @@ export class UserManagement extends LitElement {
         @um-session=${this.onSignedIn}
       ></um-sign-in-view>`;
     }
-    const company = this.account.value?.companyName;
+    const me = this.account.value;
+    const company = me?.companyName;
     return html`
       ${
         this.token && !company
           ? nothing
           : html`<div class="toolbar" part="toolbar">
-              ${company ? html`<span>${this.t('app.account', { company })}</span>` : nothing}
+              ${
+                this.switchError
+                  ? html`<p class="alert" part="error" role="alert">
+                      ${errorText(this.switchError, this.lang)}
+                    </p>`
+                  : nothing
+              }
+              ${me && me.clients.length > 1 ? this.renderSwitcher(me) : nothing}
+              ${
+                company && !(me && me.clients.length > 1)
+                  ? html`<span>${this.t('app.account', { company })}</span>`
+                  : nothing
+              }
               ${
                 this.token
                   ? nothing
@@ -227,13 +279,83 @@ export class UserManagement extends LitElement {
               }
             </div>`
       }
-      <um-users-panel
-        exportparts="panel, heading, filters, popup, input, button, table, header-cell, row, cell, loading, empty, error, pagination, page-button, summary, status, invite-button, dialog, field-error, menu-button, menu, menu-item"
-        .client=${this.client}
-        .me=${this.account.value}
-        .lang=${this.lang}
-      ></um-users-panel>
+      ${
+        this.panel === 'account'
+          ? html`<um-account-panel
+              exportparts="panel, heading, input, button, error, field-error, notice, account-general, account-password"
+              .client=${this.client}
+              .me=${me}
+              .lang=${this.lang}
+            ></um-account-panel>`
+          : html`<um-users-panel
+              exportparts="panel, heading, filters, popup, input, button, table, header-cell, row, cell, loading, empty, error, pagination, page-button, summary, status, invite-button, dialog, field-error, menu-button, menu, menu-item"
+              .client=${this.client}
+              .me=${me}
+              .lang=${this.lang}
+            ></um-users-panel>`
+      }
     `;
+  }
+
+  private renderSwitcher(me: ClientMe) {
+    return html`<span class="switcher">
+      <label for="account-switcher">${this.t('app.switchAccount')}</label>
+      <select
+        id="account-switcher"
+        part="input account-switcher"
+        name="account"
+        ?disabled=${this.switching}
+        aria-busy=${this.switching ? 'true' : 'false'}
+        @change=${this.onSwitch}
+      >
+        ${me.clients.map(
+          (client) =>
+            html`<option value=${client.id} ?selected=${client.id === me.id}>
+              ${client.companyName}
+            </option>`,
+        )}
+      </select>
+      ${
+        this.switching
+          ? html`<span class="visually-hidden" role="status">${this.t('app.switching')}</span>`
+          : nothing
+      }
+    </span>`;
+  }
+
+  /** Tokens for the chosen account replace the session; the panels reload with the new client. */
+  private async onSwitch(event: Event) {
+    const select = event.target as HTMLSelectElement;
+    const clientId = Number(select.value);
+    const client = this.client;
+    if (!client || this.switching) return;
+    this.switching = true;
+    this.switchError = undefined;
+    try {
+      const pair = await client.switchAccount(clientId);
+      if (this.token) {
+        // The host owns its token: the new account's access token lives in memory only.
+        this.client = new ApiClient({ baseUrl: this.baseUrl, session: { access: pair.access } });
+      } else {
+        const session = { access: pair.access, refresh: pair.refresh };
+        this.writeSession(session);
+        this.client = this.sessionClient(session);
+      }
+      this.dispatchEvent(new UmAccountSwitchedEvent({ clientId }));
+    } catch (error) {
+      const apiError =
+        error instanceof ApiError ? error : new ApiError(0, 'unexpected_response', String(error));
+      const notice = new UmErrorEvent({ error: apiError });
+      this.dispatchEvent(notice);
+      if (!notice.defaultPrevented) this.switchError = apiError;
+      // Still in the old account: show it as chosen.
+      select.value = String(this.account.value?.id ?? '');
+    } finally {
+      this.switching = false;
+      await this.updateComplete;
+      // A disabled select loses focus; the user was working in it.
+      this.renderRoot.querySelector<HTMLSelectElement>('#account-switcher')?.focus();
+    }
   }
 
   /** Signs out of the widget's own session (a host-given `token` is the host's to drop). */

@@ -5,7 +5,12 @@ import { recordAudit } from '../audit.ts';
 import { AppError } from '../errors.ts';
 import { verifyPassword } from './passwords.ts';
 import { issueTokens, type TokenDeps } from './tokens.ts';
-import { matchTotp } from './totp.ts';
+import {
+  checkCodeFailures,
+  looksLikeBackupCode,
+  spendBackupCode,
+  spendTotp,
+} from '../two-fa/codes.ts';
 
 /**
  * Sign-in with email, password and, when two-factor authentication is on, a TOTP code. Every
@@ -23,7 +28,7 @@ export interface AttemptContext {
   requestId: string;
 }
 
-type Method = 'password' | 'totp';
+type Method = 'password' | 'totp' | 'backup_code';
 
 const invalidCredentials = () =>
   new AppError('invalid_credentials', INVALID_CREDENTIALS_MESSAGE, {
@@ -92,38 +97,32 @@ export async function signIn(
   }
 
   // Only someone who knows the password learns that a code is needed.
+  let method: Method = 'password';
   if (user.two_fa_enabled_at && user.two_fa_secret) {
-    if (!body.one_time_password) {
+    const code = body.one_time_password;
+    if (!code) {
       throw new AppError('two_fa_required', 'Enter the code from your authenticator app.', {
         one_time_password: ['A one-time code is required.'],
       });
     }
-    const step = matchTotp(user.two_fa_secret, body.one_time_password, now);
-    // Spending the step in the same statement that checks it: a code works once, even concurrently.
-    const spent =
-      step !== undefined &&
-      (await db
-        .updateTable('users')
-        .set({ two_fa_last_step: step })
-        .where('id', '=', user.id)
-        .where((eb) =>
-          eb.or([eb('two_fa_last_step', 'is', null), eb('two_fa_last_step', '<', String(step))]),
-        )
-        .returning('id')
-        .executeTakeFirst());
-    if (!spent) {
-      await record(false, 'totp', {
-        userId: user.id,
-        reason: step === undefined ? 'wrong_code' : 'code_reused',
-      });
+    await checkCodeFailures(db, user.id, now);
+    method = looksLikeBackupCode(code) ? 'backup_code' : 'totp';
+    const accepted =
+      method === 'backup_code'
+        ? await spendBackupCode(db, user.id, code, now)
+        : await spendTotp(db, user.id, user.two_fa_secret, code, now);
+    if (!accepted) {
+      await record(false, method, { userId: user.id, reason: 'wrong_or_used_code' });
       throw new AppError('invalid_one_time_password', 'The code is not valid.', {
-        one_time_password: ['The code is not valid. Enter the current code from your app.'],
+        one_time_password: [
+          'The code is not valid. Enter the current code from your app, or an unused backup code.',
+        ],
       });
     }
   }
 
   const tokens = await issueTokens(deps, { userId: user.id, accountId });
-  await record(true, user.two_fa_enabled_at ? 'totp' : 'password', { userId: user.id, accountId });
+  await record(true, method, { userId: user.id, accountId });
   return tokens;
 }
 

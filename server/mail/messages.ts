@@ -11,6 +11,7 @@ export interface MailMessages {
   invitationResend: { subject: string; intro: string };
   /** Sent to the old address. Placeholder: {newEmail}. */
   emailChanged: { subject: string; intro: string; notYou: string };
+  twoFaDisable: { subject: string; intro: string; action: string; validity: string };
   /** The button of a resent invitation, for a new person and for one who has a login. */
   createPassword: string;
   acceptAccess: string;
@@ -39,6 +40,13 @@ const en: MailMessages = {
     subject: 'The email address of your login was changed',
     intro: 'The email address you sign in with was changed to {newEmail}.',
     notYou: 'If you did not do this, contact your account administrator at once.',
+  },
+  twoFaDisable: {
+    subject: 'Confirm turning off two-factor authentication',
+    intro:
+      'Someone signed in as you asked to turn off two-factor authentication. It stays on until you confirm.',
+    action: 'Turn off two-factor authentication',
+    validity: 'The link works once, for one hour.',
   },
   createPassword: 'Create your password',
   acceptAccess: 'Accept the invitation',
@@ -69,6 +77,13 @@ const de: MailMessages = {
     intro: 'Die E-Mail-Adresse, mit der Sie sich anmelden, wurde in {newEmail} geändert.',
     notYou: 'Falls Sie das nicht waren, wenden Sie sich sofort an Ihren Kontoadministrator.',
   },
+  twoFaDisable: {
+    subject: 'Deaktivieren der Zwei-Faktor-Authentifizierung bestätigen',
+    intro:
+      'Jemand, der mit Ihrem Konto angemeldet ist, möchte die Zwei-Faktor-Authentifizierung ausschalten. Sie bleibt aktiv, bis Sie bestätigen.',
+    action: 'Zwei-Faktor-Authentifizierung ausschalten',
+    validity: 'Der Link ist eine Stunde lang einmal gültig.',
+  },
   createPassword: 'Passwort festlegen',
   acceptAccess: 'Einladung annehmen',
   linkValidity: 'Der Link ist 24 Stunden lang einmal gültig.',
@@ -96,6 +111,13 @@ const ru: MailMessages = {
     intro: 'Адрес, с которым вы входите, изменён на {newEmail}.',
     notYou: 'Если это были не вы, немедленно обратитесь к администратору аккаунта.',
   },
+  twoFaDisable: {
+    subject: 'Подтвердите отключение двухфакторной аутентификации',
+    intro:
+      'Кто-то, вошедший под вашей учётной записью, запросил отключение двухфакторной аутентификации. Она останется включённой, пока вы не подтвердите.',
+    action: 'Отключить двухфакторную аутентификацию',
+    validity: 'Ссылка действует один час и только один раз.',
+  },
   createPassword: 'Создать пароль',
   acceptAccess: 'Принять приглашение',
   linkValidity: 'Ссылка действует 24 часа и только один раз.',
@@ -122,6 +144,12 @@ const zh: MailMessages = {
     subject: '您的登录邮箱已更改',
     intro: '您用于登录的邮箱地址已更改为 {newEmail}。',
     notYou: '如果这不是您本人操作，请立即联系账户管理员。',
+  },
+  twoFaDisable: {
+    subject: '确认关闭双重身份验证',
+    intro: '有人以您的身份登录并请求关闭双重身份验证。在您确认之前，它将保持开启。',
+    action: '关闭双重身份验证',
+    validity: '该链接在一小时内有效，且只能使用一次。',
   },
   createPassword: '设置密码',
   acceptAccess: '接受邀请',

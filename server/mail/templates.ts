@@ -14,12 +14,17 @@ export interface EmailChangedPayload {
   new_email: string;
 }
 
+export interface LinkPayload {
+  link: string;
+}
+
 export type Email =
   | {
       template: 'invitation_new_user' | 'invitation_existing_user' | 'invitation_resend';
       payload: InvitationPayload;
     }
-  | { template: 'email_changed'; payload: EmailChangedPayload };
+  | { template: 'email_changed'; payload: EmailChangedPayload }
+  | { template: 'two_fa_disable'; payload: LinkPayload };
 
 export type EmailTemplate = Email['template'];
 
@@ -39,6 +44,17 @@ export function renderEmail(email: Email, lang: string): RenderedEmail {
       [intro, words.emailChanged.notYou],
       undefined,
       words.signature,
+    );
+  }
+  if (email.template === 'two_fa_disable') {
+    const words2 = words.twoFaDisable;
+    return compose(
+      lang,
+      words2.subject,
+      [words2.intro],
+      { label: words2.action, href: email.payload.link },
+      words.signature,
+      [words2.validity, words.emailChanged.notYou],
     );
   }
   const { payload } = email;

@@ -9,6 +9,7 @@ import type {
 } from '../../shared/invitations.ts';
 import type { CloudAssignment } from '../../shared/cloud.ts';
 import type { CloudRole } from '../../shared/roles.ts';
+import type { CreateTokenBody, CreatedToken, Token } from '../../shared/tokens.ts';
 import type {
   ChangeEmailBody,
   ChangePasswordBody,
@@ -264,6 +265,46 @@ export class ApiClient {
   /** `DELETE /cloud/v1/users/assignments/{id}`: takes a Cloud role away (204). */
   deleteCloudAssignment(id: number, signal?: AbortSignal): Promise<void> {
     return this.send<void>('DELETE', `/cloud/v1/users/assignments/${id}`, { signal });
+  }
+
+  /**
+   * `DELETE /iam/clients/{clientId}/client-users/{userId}`: removes a member from the account
+   * (Administrators; refused while they hold active API tokens, and for oneself).
+   */
+  deleteUser(
+    clientId: number,
+    userId: number,
+    signal?: AbortSignal,
+  ): Promise<{ status: 'removed'; user_deleted: boolean }> {
+    return this.send('DELETE', `/iam/clients/${clientId}/client-users/${userId}`, { signal });
+  }
+
+  /**
+   * `GET /iam/v2/clients/{clientId}/tokens`: API tokens, newest first; every token of the account
+   * for Administrators, one's own for others. `deleted: true` lists the deleted ones instead.
+   */
+  listTokens(
+    clientId: number,
+    query: { deleted?: boolean; role?: number; issued_by?: number; not_issued_by?: number } = {},
+    signal?: AbortSignal,
+  ): Promise<Token[]> {
+    return this.send<Token[]>('GET', `/iam/v2/clients/${clientId}/tokens${queryString(query)}`, {
+      signal,
+    });
+  }
+
+  /** `POST /iam/v2/clients/{clientId}/tokens`: a new token; its secret is in the answer, once. */
+  createToken(
+    clientId: number,
+    body: CreateTokenBody,
+    signal?: AbortSignal,
+  ): Promise<CreatedToken> {
+    return this.send<CreatedToken>('POST', `/iam/v2/clients/${clientId}/tokens`, { body, signal });
+  }
+
+  /** `DELETE /iam/v2/clients/{clientId}/tokens/{tokenId}`: the next request with it is refused. */
+  deleteToken(clientId: number, tokenId: number, signal?: AbortSignal): Promise<void> {
+    return this.send<void>('DELETE', `/iam/v2/clients/${clientId}/tokens/${tokenId}`, { signal });
   }
 
   /** `GET /iam/auth/jwt/clients/{clientId}/login`: tokens for another account of the caller. */

@@ -13,6 +13,9 @@ describe('fieldErrorText', () => {
       ['Ensure this field has no more than 254 characters.', 'Enter at most 254 characters.'],
       ['Null characters are not allowed.', t('field.nullCharacters')],
       ['User 42 has already been invited to client 7', t('error.already_invited')],
+      ['The two passwords do not match.', t('field.passwordMismatch')],
+      ['Enter a valid phone number.', t('field.invalidPhone')],
+      ['This field may not be blank.', t('field.required')],
     ];
     expect(cases.map(([message]) => fieldErrorText(message, 'en'))).to.deep.equal(
       cases.map(([, text]) => text),

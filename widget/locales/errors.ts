@@ -32,6 +32,12 @@ export function retryText(seconds: number, lang: string): string {
  */
 const FIELD_MESSAGES: [RegExp, MessageKey, string?][] = [
   [/^This field is required\.$/, 'field.required'],
+  [/^This field may not be blank\.$/, 'field.required'],
+  [/^The two passwords do not match\.$/, 'field.passwordMismatch'],
+  [/^The password is not correct\.$/, 'field.wrongPassword'],
+  [/^This email is already in use\.$/, 'field.emailTaken'],
+  [/^This is already your email\.$/, 'field.sameEmail'],
+  [/^Enter a valid phone number\.$/, 'field.invalidPhone'],
   [/^Enter a valid email address\.$/, 'field.invalidEmail'],
   [/^This password is too common\.$/, 'field.commonPassword'],
   [/^Ensure this field has at least (\d+) characters\.$/, 'field.minLength', 'min'],

@@ -439,12 +439,18 @@ describe('Users panel row menu', () => {
     };
   }
 
-  it('offers Resend invite on rows not yet active, and no menu on active rows', async () => {
+  it('offers Edit on every row, and Resend invite only on rows not yet active', async () => {
     const el = await render();
     select(selectEl(el, 'status'), 'active');
     await waitUntil(() => rows(el).length > 0 && column(el, STATUS).every((s) => s === 'Active'));
     await waitUntil(() => panel(el).querySelector('[data-action="invite"]'), 'me did not load');
-    expect(panel(el).querySelectorAll('um-row-menu')).to.have.length(0);
+    await settled(el);
+    expect(panel(el).querySelectorAll('um-row-menu')).to.have.length(rows(el).length);
+    expect(
+      menuOf(el)
+        .items()
+        .map((item) => item.textContent!.trim()),
+    ).to.deep.equal(['Edit']);
 
     for (const status of ['not_activated', 'invitation_expired']) {
       select(selectEl(el, 'status'), status);
@@ -454,7 +460,10 @@ describe('Users panel row menu', () => {
       expect(menus.length).to.equal(rows(el).length);
       const { trigger, items } = menuOf(el);
       expect(trigger!.getAttribute('aria-label')).to.equal(`Actions for ${rows(el)[0][EMAIL]}`);
-      expect(items().map((item) => item.textContent!.trim())).to.deep.equal(['Resend invite']);
+      expect(items().map((item) => item.textContent!.trim())).to.deep.equal([
+        'Edit',
+        'Resend invite',
+      ]);
     }
   });
 
@@ -485,14 +494,22 @@ describe('Users panel row menu', () => {
     await sendKeys({ press: 'Enter' });
     await waitUntil(() => trigger!.getAttribute('aria-expanded') === 'true');
     expect(menu!.matches(':popover-open')).to.equal(true);
+    expect(items().map((item) => item.textContent!.trim())).to.deep.equal([
+      'Edit',
+      'Resend invite',
+    ]);
     expect(focused()).to.equal(describeElement(items()[0]));
-    // One item for now: the arrows wrap around onto it, and focus never leaves the menu.
+    // The arrows move and wrap around, and focus never leaves the menu.
+    await sendKeys({ press: 'ArrowDown' });
+    expect(focused()).to.equal(describeElement(items()[1]));
     await sendKeys({ press: 'ArrowDown' });
     expect(focused()).to.equal(describeElement(items()[0]));
     await sendKeys({ press: 'ArrowUp' });
-    expect(focused()).to.equal(describeElement(items()[items().length - 1]));
+    expect(focused()).to.equal(describeElement(items()[1]));
+    await sendKeys({ press: 'Home' });
+    expect(focused()).to.equal(describeElement(items()[0]));
     await sendKeys({ press: 'End' });
-    expect(focused()).to.equal(describeElement(items()[items().length - 1]));
+    expect(focused()).to.equal(describeElement(items()[1]));
 
     await sendKeys({ press: 'Escape' });
     await waitUntil(() => trigger!.getAttribute('aria-expanded') === 'false');
@@ -516,6 +533,8 @@ describe('Users panel row menu', () => {
     trigger!.focus();
     await sendKeys({ press: 'Enter' });
     await waitUntil(() => deepActiveElement() === items()[0]);
+    await sendKeys({ press: 'ArrowDown' });
+    expect(focused()).to.equal(describeElement(items()[1]));
     await sendKeys({ press: 'Enter' });
     const status = panel(el).querySelector('[part="status"]')!;
     await waitUntil(
@@ -539,13 +558,19 @@ describe('Users panel row menu', () => {
     const { trigger, items } = menuOf(el);
     trigger!.click();
     await waitUntil(() => items()[0] === deepActiveElement());
-    items()[0].click();
+    items()
+      .find((item) => item.dataset.action === 'resend-invite')!
+      .click();
     await waitUntil(() => panel(el).querySelector('[part="error"][role="alert"]'), 'no alert');
     expect(panel(el).querySelector('[role="alert"]')!.textContent!.trim()).to.equal(
       'This invitation has already been accepted.',
     );
     await waitUntil(() => column(el, STATUS)[0] === 'Active', 'the row did not refresh');
-    expect(panel(el).querySelectorAll('um-row-menu')).to.have.length(0);
+    expect(
+      menuOf(el)
+        .items()
+        .map((item) => item.dataset.action),
+    ).to.deep.equal(['edit']);
   });
 
   it('passes axe with a row menu open', async () => {

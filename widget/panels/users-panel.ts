@@ -15,10 +15,12 @@ import { ApiError, isAbortError, type ApiClient } from '../api/client.ts';
 import '../components/multi-select.ts';
 import type { MultiSelectOption, UmMultiSelect } from '../components/multi-select.ts';
 import '../components/row-menu.ts';
-import type { RowMenuItem } from '../components/row-menu.ts';
+import type { RowMenuItem, UmRowMenu } from '../components/row-menu.ts';
+import '../dialogs/edit-user-dialog.ts';
+import type { UmEditUserDialog } from '../dialogs/edit-user-dialog.ts';
 import '../dialogs/invite-user-dialog.ts';
 import type { UmInviteUserDialog } from '../dialogs/invite-user-dialog.ts';
-import { UmErrorEvent, type UmUserInvitedEvent } from '../events.ts';
+import { UmErrorEvent, type UmUserInvitedEvent, type UmUserUpdatedEvent } from '../events.ts';
 import { errorText } from '../locales/errors.ts';
 import { t, type MessageKey, type Params } from '../locales/index.ts';
 import { controls } from '../styles/controls.ts';
@@ -55,14 +57,15 @@ const EMPTY_FILTERS = {
 
 type TextFilter = 'id' | 'email' | 'name';
 
-/** What the row menu offers; Edit and Delete join this list. */
-type RowAction = 'resend-invite';
+/** What the row menu offers; Delete joins this list. */
+type RowAction = 'edit' | 'resend-invite';
 
 /**
  * The Users panel: filters, the table and paging of the account's users. Every filter, the order
  * and the page are query parameters of `GET /iam/users`; the server does the work. For an
- * Administrator it adds "Invite user" (the dialog) and a row menu with "Resend invite"; what is
- * offered follows `can()` of shared/permissions.ts, the BFF enforces it.
+ * Administrator it adds "Invite user" (the dialog) and a row menu with "Edit" (the Edit user
+ * dialog) and "Resend invite"; what is offered follows `can()` of shared/permissions.ts, the BFF
+ * enforces it.
  */
 export class UmUsersPanel extends LitElement {
   static override styles = [
@@ -312,14 +315,27 @@ export class UmUsersPanel extends LitElement {
       : undefined;
   }
 
-  private may(action: Parameters<typeof can>[1]): boolean {
+  private may(action: Parameters<typeof can>[1], target?: { userId: number }): boolean {
     const actor = this.actor;
-    return actor ? can(actor, action) : false;
+    return actor ? can(actor, action, target) : false;
+  }
+
+  /**
+   * Edit user is the Administrators' form (PRODUCT.md "Edit user"): profile, IAM role and Cloud
+   * access together. A member edits their own profile in the Account panel instead.
+   */
+  private mayEdit(user: User): boolean {
+    return (
+      this.may('users.update_profile', { userId: user.id }) &&
+      this.may('users.change_role', { userId: user.id }) &&
+      this.may('cloud.manage')
+    );
   }
 
   /** The row menu's items for one user; empty means no menu on that row. */
   private rowActions(user: User): (RowMenuItem & { id: RowAction })[] {
     const items: (RowMenuItem & { id: RowAction })[] = [];
+    if (this.mayEdit(user)) items.push({ id: 'edit', label: this.t('users.action.edit') });
     if (user.status !== 'active' && this.may('users.resend_invite')) {
       items.push({ id: 'resend-invite', label: this.t('users.action.resendInvite') });
     }
@@ -328,7 +344,7 @@ export class UmUsersPanel extends LitElement {
 
   /** Whether any row can have a menu: then the table has its "⋯" column. */
   private get hasActions(): boolean {
-    return this.may('users.resend_invite');
+    return this.may('users.resend_invite') || this.may('users.change_role');
   }
 
   private get columnCount(): number {
@@ -380,6 +396,17 @@ export class UmUsersPanel extends LitElement {
               .lang=${this.lang}
               @um-user-invited=${this.onInvited}
             ></um-invite-user-dialog>`
+          : nothing
+      }
+      ${
+        this.may('users.change_role') && this.me
+          ? html`<um-edit-user-dialog
+              exportparts="dialog, input, button, error, field-error"
+              .client=${this.client}
+              .me=${this.me}
+              .lang=${this.lang}
+              @um-user-updated=${this.onUpdated}
+            ></um-edit-user-dialog>`
           : nothing
       }
     `;
@@ -604,13 +631,21 @@ export class UmUsersPanel extends LitElement {
       exportparts="button, menu-button, menu, menu-item"
       .label=${this.t('users.actionsFor', { email: user.email })}
       .items=${items}
-      @menu-select=${(event: CustomEvent<{ id: RowAction }>) => this.runAction(event.detail.id, user)}
+      @menu-select=${(event: CustomEvent<{ id: RowAction }>) =>
+        this.runAction(event.detail.id, user, event.currentTarget as UmRowMenu)}
     ></um-row-menu>`;
   }
 
-  private async runAction(action: RowAction, user: User) {
+  private async runAction(action: RowAction, user: User, menu: UmRowMenu) {
     this.actionError = undefined;
     this.status = '';
+    if (action === 'edit') {
+      const trigger = menu.shadowRoot?.querySelector<HTMLElement>('[part~="menu-button"]');
+      void this.renderRoot
+        .querySelector<UmEditUserDialog>('um-edit-user-dialog')
+        ?.show(user.id, trigger ?? undefined);
+      return;
+    }
     try {
       switch (action) {
         case 'resend-invite':
@@ -644,6 +679,16 @@ export class UmUsersPanel extends LitElement {
     void this.renderRoot
       .querySelector<UmInviteUserDialog>('um-invite-user-dialog')
       ?.show(opener ?? undefined);
+  }
+
+  /** Saved (or partly saved) in the Edit dialog: reload the row; say so once the dialog closed. */
+  private onUpdated(event: UmUserUpdatedEvent) {
+    const dialog = event.target as UmEditUserDialog;
+    if (!dialog.open) {
+      const email = this.users.value?.results.find((u) => u.id === event.detail.userId)?.email;
+      this.status = this.t('users.userUpdated', { email: email ?? `#${event.detail.userId}` });
+    }
+    this.refresh();
   }
 
   private onInvited(event: UmUserInvitedEvent) {

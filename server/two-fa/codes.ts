@@ -1,0 +1,111 @@
+import { randomInt } from 'node:crypto';
+import { toCount, type Db } from '../db/connect.ts';
+import { AppError } from '../errors.ts';
+import { hashPassword, verifyPassword } from '../auth/passwords.ts';
+import { matchTotp } from '../auth/totp.ts';
+
+/**
+ * The second factor: a TOTP code (±1 step, each step usable once) or a single-use backup code.
+ * Backup codes carry about 41 bits; they are stored as Argon2id hashes like passwords, so a leaked
+ * table does not give them away.
+ */
+
+export const BACKUP_CODE_COUNT = 5;
+const BACKUP_ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789'; // no 0/o, 1/l/i: read aloud or typed
+/** Failed codes allowed per user in the window, before 429. */
+export const MAX_CODE_FAILURES = 5;
+const CODE_FAILURE_WINDOW_MS = 15 * 60_000;
+
+export function looksLikeBackupCode(code: string): boolean {
+  return /^[a-z0-9]{4}-?[a-z0-9]{4}$/i.test(code) && !/^\d{6}$/.test(code);
+}
+
+function newBackupCode(): string {
+  const pick = () => BACKUP_ALPHABET[randomInt(BACKUP_ALPHABET.length)];
+  const part = () => Array.from({ length: 4 }, pick).join('');
+  return `${part()}-${part()}`;
+}
+
+const normalize = (code: string) => code.toLowerCase().replace('-', '');
+
+/** A new set of backup codes for the user; every earlier one stops working. */
+export async function replaceBackupCodes(db: Db, userId: number, now: Date): Promise<string[]> {
+  const codes = Array.from({ length: BACKUP_CODE_COUNT }, newBackupCode);
+  const hashes = await Promise.all(codes.map((code) => hashPassword(normalize(code))));
+  await db.deleteFrom('two_fa_backup_codes').where('user_id', '=', userId).execute();
+  await db
+    .insertInto('two_fa_backup_codes')
+    .values(
+      hashes.map((hash) => ({ user_id: userId, code_hash: Buffer.from(hash), created_at: now })),
+    )
+    .execute();
+  return codes;
+}
+
+/** Spend an unused backup code; of two concurrent uses of one code, one wins. */
+export async function spendBackupCode(
+  db: Db,
+  userId: number,
+  code: string,
+  now: Date,
+): Promise<boolean> {
+  const unused = await db
+    .selectFrom('two_fa_backup_codes')
+    .select(['id', 'code_hash'])
+    .where('user_id', '=', userId)
+    .where('used_at', 'is', null)
+    .execute();
+  for (const row of unused) {
+    if (!(await verifyPassword(Buffer.from(row.code_hash).toString(), normalize(code)))) continue;
+    const spent = await db
+      .updateTable('two_fa_backup_codes')
+      .set({ used_at: now })
+      .where('id', '=', row.id)
+      .where('used_at', 'is', null)
+      .returning('id')
+      .executeTakeFirst();
+    return spent !== undefined;
+  }
+  return false;
+}
+
+/** Spend a TOTP code: the check and the spending are one statement, so a code works once. */
+export async function spendTotp(db: Db, userId: number, secret: string, code: string, now: Date) {
+  const step = matchTotp(secret, code, now);
+  if (step === undefined) return false;
+  const spent = await db
+    .updateTable('users')
+    .set({ two_fa_last_step: step })
+    .where('id', '=', userId)
+    .where((eb) =>
+      eb.or([eb('two_fa_last_step', 'is', null), eb('two_fa_last_step', '<', String(step))]),
+    )
+    .returning('id')
+    .executeTakeFirst();
+  return spent !== undefined;
+}
+
+/** Refuse further codes after too many wrong ones in the window (guessing 6 digits takes many). */
+export async function checkCodeFailures(db: Db, userId: number, now: Date): Promise<void> {
+  const since = new Date(now.getTime() - CODE_FAILURE_WINDOW_MS);
+  const failures = await db
+    .selectFrom('login_events')
+    .select((eb) => [
+      eb.fn.countAll<string | number>().as('count'),
+      eb.fn.min('occurred_at').as('oldest'),
+    ])
+    .where('user_id', '=', userId)
+    .where('success', '=', false)
+    .where('method', 'in', ['totp', 'backup_code'])
+    .where('occurred_at', '>', since)
+    .executeTakeFirstOrThrow();
+  if (toCount(failures.count) >= MAX_CODE_FAILURES && failures.oldest) {
+    const retryAfter = Math.max(
+      1,
+      Math.ceil((failures.oldest.getTime() + CODE_FAILURE_WINDOW_MS - now.getTime()) / 1000),
+    );
+    throw new AppError('rate_limited', 'Too many wrong codes. Try again later.', undefined, {
+      'Retry-After': String(retryAfter),
+    });
+  }
+}

@@ -1,0 +1,277 @@
+import { Hono } from 'hono';
+import {
+  backupCodes,
+  twoFaCodeBody,
+  twoFaDisableConfirmBody,
+  twoFaSetup,
+} from '../../shared/two-fa.ts';
+import { z } from 'zod';
+import { recordAudit } from '../audit.ts';
+import { authenticate, type AuthDeps } from '../auth/middleware.ts';
+import { hashSecret, newSecret } from '../auth/secrets.ts';
+import { newTotpSecret } from '../auth/totp.ts';
+import type { Config } from '../config.ts';
+import { AppError, forbidden } from '../errors.ts';
+import type { AppEnv, Caller } from '../http/env.ts';
+import { operation } from '../http/openapi.ts';
+import { validate } from '../http/validate.ts';
+import { enqueueEmail } from '../mail/outbox.ts';
+import { checkCodeFailures, replaceBackupCodes, spendTotp } from './codes.ts';
+
+/**
+ * Self-service two-factor authentication: set up (a new secret), enable (with a right code: backup
+ * codes come back), replace backup codes, and disable through a single-use emailed link.
+ * Always about the caller themself: there is no way to change another user's second factor.
+ */
+
+const DISABLE_LINK_LIFETIME_MS = 60 * 60_000;
+const ISSUER = 'User management';
+
+export const twoFaOperations = {
+  setup: operation({
+    method: 'post',
+    path: '/iam/users/me/2fa/setup',
+    summary: 'Start enrolment: a new secret and its otpauth:// URL (for the QR code)',
+    auth: true,
+    responses: { 200: { description: 'The secret', schema: twoFaSetup } },
+  }),
+  enable: operation({
+    method: 'post',
+    path: '/iam/users/me/2fa/enable',
+    summary: 'Turn 2FA on with a current code; answers 5 single-use backup codes',
+    auth: true,
+    body: twoFaCodeBody,
+    responses: { 200: { description: 'Backup codes, shown this once', schema: backupCodes } },
+  }),
+  backupCodes: operation({
+    method: 'post',
+    path: '/iam/users/me/2fa/backup_codes',
+    summary: 'Replace the backup codes (a current code proves the second factor)',
+    auth: true,
+    body: twoFaCodeBody,
+    responses: {
+      200: { description: 'New backup codes; the old ones stop working', schema: backupCodes },
+    },
+  }),
+  disable: operation({
+    method: 'post',
+    path: '/iam/users/me/2fa/disable',
+    summary: 'Ask to turn 2FA off: a confirmation link, valid one hour, goes to your email',
+    auth: true,
+    responses: {
+      202: { description: 'The link was sent', schema: z.object({ status: z.literal('sent') }) },
+    },
+  }),
+  confirmDisable: operation({
+    method: 'post',
+    path: '/iam/auth/2fa/disable/confirm',
+    summary: 'Complete turning 2FA off with the token from the emailed link',
+    auth: false,
+    body: twoFaDisableConfirmBody,
+    responses: {
+      200: { description: '2FA is off', schema: z.object({ status: z.literal('disabled') }) },
+    },
+  }),
+};
+
+export function twoFaRoutes(deps: AuthDeps & { config: Config; onEmailQueued?: () => void }) {
+  const { db, clock } = deps;
+  const ops = twoFaOperations;
+
+  /**
+   * The second factor is managed in a signed-in session only: an API token (which may have leaked)
+   * must not be able to take it over, e.g. enrol a secret of its own and lock the owner out.
+   */
+  const interactiveCaller = (c: { get(key: 'caller'): Caller }): Caller => {
+    const caller = c.get('caller');
+    if (caller.via === 'api_token') {
+      throw forbidden(
+        'Two-factor authentication is managed when signed in, not with an API token.',
+      );
+    }
+    return caller;
+  };
+
+  const userState = (caller: Caller) =>
+    db
+      .selectFrom('users')
+      .select(['id', 'email', 'lang', 'two_fa_secret', 'two_fa_enabled_at'])
+      .where('id', '=', caller.userId)
+      .executeTakeFirstOrThrow();
+
+  const audit = (caller: Caller, action: string, requestId: string) =>
+    recordAudit(db, {
+      accountId: caller.accountId,
+      actorUserId: caller.userId,
+      actorTokenId: caller.tokenId,
+      action,
+      targetType: 'user',
+      targetId: caller.userId,
+      requestId,
+      at: clock.now(),
+    });
+
+  /** A code from the caller's authenticator, under the same failure limit as sign-in. */
+  async function checkCode(caller: Caller, secret: string, code: string) {
+    const now = clock.now();
+    await checkCodeFailures(db, caller.userId, now);
+    if (await spendTotp(db, caller.userId, secret, code, now)) return;
+    await db
+      .insertInto('login_events')
+      .values({
+        user_id: caller.userId,
+        account_id: caller.accountId,
+        email: caller.email,
+        occurred_at: now,
+        success: false,
+        method: 'totp',
+        failure_reason: 'wrong_code_in_settings',
+      })
+      .execute();
+    throw new AppError('invalid_one_time_password', 'The code is not valid.', {
+      code: ['The code is not valid. Enter the current code from your app.'],
+    });
+  }
+
+  return new Hono<AppEnv>()
+    .post(ops.setup.path, authenticate(deps), async (c) => {
+      const caller = interactiveCaller(c);
+      const user = await userState(caller);
+      if (user.two_fa_enabled_at) {
+        throw new AppError('validation_failed', 'Two-factor authentication is already on.');
+      }
+      const secret = newTotpSecret();
+      await db
+        .updateTable('users')
+        .set({ two_fa_secret: secret, two_fa_last_step: null, updated_at: clock.now() })
+        .where('id', '=', caller.userId)
+        .where('two_fa_enabled_at', 'is', null)
+        .execute();
+      const label = encodeURIComponent(`${ISSUER}:${user.email}`);
+      const otpauthUrl = `otpauth://totp/${label}?secret=${secret}&issuer=${encodeURIComponent(ISSUER)}&algorithm=SHA1&digits=6&period=30`;
+      return c.json({ secret, otpauth_url: otpauthUrl });
+    })
+
+    .post(ops.enable.path, authenticate(deps), validate('json', ops.enable.body), async (c) => {
+      const caller = interactiveCaller(c);
+      const user = await userState(caller);
+      if (user.two_fa_enabled_at)
+        throw new AppError('validation_failed', 'Two-factor authentication is already on.');
+      if (!user.two_fa_secret)
+        throw new AppError('validation_failed', 'Start with POST /iam/users/me/2fa/setup.');
+      await checkCode(caller, user.two_fa_secret, c.req.valid('json').code);
+      const now = clock.now();
+      const codes = await db.transaction().execute(async (trx) => {
+        await trx
+          .updateTable('users')
+          .set({ two_fa_enabled_at: now, updated_at: now })
+          .where('id', '=', caller.userId)
+          .execute();
+        return replaceBackupCodes(trx, caller.userId, now);
+      });
+      await audit(caller, 'two_fa.enabled', c.get('requestId'));
+      return c.json({ backup_codes: codes });
+    })
+
+    .post(
+      ops.backupCodes.path,
+      authenticate(deps),
+      validate('json', ops.backupCodes.body),
+      async (c) => {
+        const caller = interactiveCaller(c);
+        const user = await userState(caller);
+        if (!user.two_fa_enabled_at || !user.two_fa_secret) {
+          throw new AppError('validation_failed', 'Two-factor authentication is off.');
+        }
+        await checkCode(caller, user.two_fa_secret, c.req.valid('json').code);
+        const codes = await db
+          .transaction()
+          .execute((trx) => replaceBackupCodes(trx, caller.userId, clock.now()));
+        await audit(caller, 'two_fa.backup_codes_replaced', c.get('requestId'));
+        return c.json({ backup_codes: codes });
+      },
+    )
+
+    .post(ops.disable.path, authenticate(deps), async (c) => {
+      const caller = interactiveCaller(c);
+      const user = await userState(caller);
+      if (!user.two_fa_enabled_at)
+        throw new AppError('validation_failed', 'Two-factor authentication is off.');
+      const token = newSecret();
+      const now = clock.now();
+      await db.transaction().execute(async (trx) => {
+        // One live link at a time: a new request voids the earlier ones.
+        await trx
+          .updateTable('two_fa_disable_requests')
+          .set({ used_at: now })
+          .where('user_id', '=', caller.userId)
+          .where('used_at', 'is', null)
+          .execute();
+        await trx
+          .insertInto('two_fa_disable_requests')
+          .values({
+            user_id: caller.userId,
+            token_hash: hashSecret(token),
+            created_at: now,
+            expires_at: new Date(now.getTime() + DISABLE_LINK_LIFETIME_MS),
+          })
+          .execute();
+        await enqueueEmail(
+          trx,
+          {
+            to: user.email,
+            lang: user.lang,
+            template: 'two_fa_disable',
+            payload: { link: `${deps.config.publicUrl}/?disable_2fa_token=${token}` },
+          },
+          now,
+        );
+      });
+      deps.onEmailQueued?.();
+      await audit(caller, 'two_fa.disable_requested', c.get('requestId'));
+      return c.json({ status: 'sent' as const }, 202);
+    })
+
+    .post(ops.confirmDisable.path, validate('json', ops.confirmDisable.body), async (c) => {
+      const now = clock.now();
+      const userId = await db.transaction().execute(async (trx) => {
+        const spent = await trx
+          .updateTable('two_fa_disable_requests')
+          .set({ used_at: now })
+          .where('token_hash', '=', hashSecret(c.req.valid('json').token))
+          .where('used_at', 'is', null)
+          .where('expires_at', '>', now)
+          .returning('user_id')
+          .executeTakeFirst();
+        if (!spent) return undefined;
+        await trx
+          .updateTable('users')
+          .set({
+            two_fa_secret: null,
+            two_fa_enabled_at: null,
+            two_fa_last_step: null,
+            updated_at: now,
+          })
+          .where('id', '=', spent.user_id)
+          .execute();
+        await trx.deleteFrom('two_fa_backup_codes').where('user_id', '=', spent.user_id).execute();
+        return spent.user_id;
+      });
+      if (userId === undefined) {
+        throw new AppError(
+          'invalid_token',
+          'This link is not valid: it was used, replaced or is over an hour old.',
+        );
+      }
+      await recordAudit(db, {
+        accountId: null,
+        actorUserId: userId,
+        action: 'two_fa.disabled',
+        targetType: 'user',
+        targetId: userId,
+        requestId: c.get('requestId'),
+        at: now,
+      });
+      return c.json({ status: 'disabled' as const });
+    });
+}

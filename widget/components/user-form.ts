@@ -1,0 +1,677 @@
+import { LitElement, css, html, nothing } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
+import { Task } from '@lit/task';
+import type { Project } from '../../shared/invitations.ts';
+import type { FieldErrors } from '../../shared/errors.ts';
+import {
+  CLOUD_PROJECT_ROLES,
+  IAM_ROLES,
+  OFFERED_LANGUAGES,
+  ROLE,
+  type IamRoleId,
+} from '../../shared/roles.ts';
+import { isAbortError, type ApiClient } from '../api/client.ts';
+import { fieldErrorText } from '../locales/errors.ts';
+import { t, type MessageKey, type Params } from '../locales/index.ts';
+import { define } from '../define.ts';
+
+export type ProjectRole = (typeof CLOUD_PROJECT_ROLES)[number];
+export type Scope = 'client' | 'project';
+
+export interface ProjectRow {
+  /** Stable key of the row, so removing one does not shuffle the others' fields. */
+  key: number;
+  projectId: number | undefined;
+  role: ProjectRole;
+}
+
+/** What the Invite and Edit user forms hold. */
+export interface UserFormState {
+  name: string;
+  email: string;
+  lang: string;
+  roleId: IamRoleId;
+  scope: Scope;
+  clientRole: '' | 'ClientAdministrator';
+  rows: ProjectRow[];
+}
+
+/** Least privilege until the administrator picks more. */
+const DEFAULT_ROLE: IamRoleId = ROLE.users;
+const DEFAULT_PROJECT_ROLE: ProjectRole = 'Observer';
+
+let nextRowKey = 0;
+
+/** A new project row (its key unique on the page). */
+export function projectRow(projectId: number | undefined, role: ProjectRole): ProjectRow {
+  return { key: ++nextRowKey, projectId, role };
+}
+
+export function emptyUserForm(): UserFormState {
+  return {
+    name: '',
+    email: '',
+    lang: 'en',
+    roleId: DEFAULT_ROLE,
+    scope: 'client',
+    clientRole: '',
+    rows: [],
+  };
+}
+
+/** Cloud access of the form as the BFF's `cloud` object of an invitation expects it. */
+export function cloudOf(form: UserFormState): {
+  client_role: 'ClientAdministrator' | null;
+  projects: { project_id: number; role: ProjectRole }[];
+} {
+  return form.scope === 'client'
+    ? { client_role: form.clientRole || null, projects: [] }
+    : {
+        client_role: null,
+        projects: form.rows.map((row) => ({ project_id: row.projectId ?? 0, role: row.role })),
+      };
+}
+
+/** `cloud.projects.0.project_id` → `cloud-projects-0-project_id`: usable in an id reference. */
+function errorId(field: string): string {
+  return `error-${field.replace(/\./g, '-')}`;
+}
+
+const PROJECT_FIELD = /^cloud\.projects\.(\d+)\.(project_id|role)$/;
+
+/** The form's layout; the dialog that holds `<um-user-form>` adopts these (the form has no shadow root). */
+export const userFormStyles = css`
+  .columns {
+    display: grid;
+    gap: calc(var(--_space) * 3);
+  }
+  @media (min-width: 48rem) {
+    .columns {
+      grid-template-columns: 1fr 1fr;
+    }
+  }
+  .column {
+    display: grid;
+    gap: calc(var(--_space) * 2);
+    align-content: start;
+  }
+  label.field,
+  .field {
+    display: grid;
+    gap: 4px;
+  }
+  .field > label,
+  .field > span:not(.field-error),
+  .label {
+    font-size: 0.9em;
+    color: var(--_text-muted);
+  }
+  input[readonly] {
+    background: var(--_surface);
+    color: var(--_text-muted);
+  }
+  fieldset {
+    margin: 0;
+    padding: 0;
+    border: none;
+    display: grid;
+    gap: var(--_space);
+    min-width: 0;
+  }
+  legend {
+    padding: 0;
+    margin-bottom: var(--_space);
+    font-weight: 600;
+  }
+  .inline-radios {
+    display: flex;
+    flex-wrap: wrap;
+    gap: var(--_space) calc(var(--_space) * 2);
+  }
+  .inline-radios legend {
+    font-weight: normal;
+    font-size: 0.9em;
+    color: var(--_text-muted);
+    margin-bottom: 4px;
+  }
+  .radio {
+    display: flex;
+    align-items: center;
+    gap: 6px;
+  }
+  .role {
+    display: grid;
+    grid-template-columns: auto 1fr;
+    column-gap: var(--_space);
+  }
+  .role input {
+    margin: 3px 0 0;
+  }
+  .role .hint {
+    grid-column: 2;
+  }
+  .hint {
+    margin: 0;
+    font-size: 0.9em;
+    color: var(--_text-muted);
+  }
+  .accent-hint {
+    margin: 0;
+    color: var(--_accent);
+  }
+  .locked {
+    margin: 0;
+    padding: var(--_space) calc(var(--_space) * 1.5);
+    border-inline-start: 3px solid var(--_accent);
+    background: var(--_surface-alt);
+  }
+  .field-error {
+    color: var(--_danger);
+    font-size: 0.9em;
+  }
+  .project-rows {
+    display: grid;
+    gap: var(--_space);
+  }
+  .project-row,
+  .project-head {
+    display: grid;
+    grid-template-columns: minmax(0, 1fr) minmax(0, 1.3fr) auto;
+    gap: var(--_space);
+    align-items: start;
+  }
+  .project-row .field-error {
+    grid-column: 1 / -1;
+  }
+  .alert:empty {
+    display: none;
+  }
+`;
+
+/**
+ * The fields the Invite user and Edit user dialogs share (PRODUCT.md "Invite user", "Edit user"):
+ * an alert area, Name, Email, Language, IAM role, Cloud access. It renders into its own light DOM,
+ * so its fields live in the dialog's shadow root (one form, one set of ids, the dialog's styles).
+ * The dialog owns validation and the requests; the form holds what is typed (`value`) and shows
+ * the `fieldErrors` it is given, each next to its field.
+ */
+export class UmUserForm extends LitElement {
+  @property({ attribute: false }) client!: ApiClient;
+  @property() override lang = 'en';
+  /** `readonly`: the email is shown but only its owner may change it (the Edit dialog). */
+  @property() emailMode: 'edit' | 'readonly' = 'edit';
+  /** Field errors to show, by dotted path (`cloud.projects.0.role`). */
+  @property({ attribute: false }) fieldErrors: FieldErrors = {};
+  /** Lines of the alert above the fields (a refused request); empty: no alert. */
+  @property({ attribute: false }) failure: string[] = [];
+  /** When set, the IAM role radios are disabled and this reason is shown (and referenced). */
+  @property() roleLockedReason = '';
+
+  @state() private form: UserFormState = emptyUserForm();
+  /** The administrator changed Cloud access by hand: a role change no longer resets it. */
+  private cloudTouched = false;
+
+  private readonly projects = new Task(this, {
+    task: async ([client], { signal }) => {
+      const projects = await client.projects(signal);
+      this.addDefaultRow(projects);
+      return projects;
+    },
+    args: () => [this.client] as const,
+    autoRun: false,
+  });
+
+  protected override createRenderRoot() {
+    return this;
+  }
+
+  /** What the form holds now. */
+  get value(): UserFormState {
+    return this.form;
+  }
+
+  /** Starts over from `state` (an empty form, or a user's current values) and loads the projects. */
+  reset(state: UserFormState) {
+    this.form = state;
+    this.cloudTouched = state.scope === 'project' || state.clientRole !== '';
+    void this.projects.run();
+  }
+
+  /** Focuses the first field marked invalid; false when there is none. */
+  async focusFirstInvalid(): Promise<boolean> {
+    await this.updateComplete;
+    const invalid = this.querySelector<HTMLElement>('[aria-invalid="true"]');
+    invalid?.focus();
+    return Boolean(invalid);
+  }
+
+  private t(key: MessageKey, params?: Params): string {
+    return t(key, params, this.lang);
+  }
+
+  override render() {
+    const f = this.form;
+    return html`
+      <div class="alert" part="error" role="alert">${this.renderFailure()}</div>
+      <div class="columns">
+        <div class="column">
+          ${this.renderTextField('name', 'invite.name', f.name, 'invite.namePlaceholder')}
+          ${this.renderEmail()} ${this.renderLanguage()} ${this.renderRoles()}
+        </div>
+        <div class="column">${this.renderCloud()}</div>
+      </div>
+    `;
+  }
+
+  private renderFailure() {
+    const unplaced = Object.entries(this.fieldErrors).filter(([field]) => !this.isPlaced(field));
+    // Field errors the form has no place for (a field this version does not show) still count.
+    const lines = [
+      ...this.failure,
+      ...unplaced.map(([field, messages]) => `${field}: ${this.messagesText(messages)}`),
+    ];
+    return lines.length ? lines.map((line) => html`<p>${line}</p>`) : nothing;
+  }
+
+  /** The error messages of one field, joined; undefined when it has none. */
+  private errorOf(field: string): string | undefined {
+    const messages = this.fieldErrors[field];
+    return messages?.length ? this.messagesText(messages) : undefined;
+  }
+
+  private messagesText(messages: readonly string[]): string {
+    return messages.map((message) => fieldErrorText(message, this.lang)).join(' ');
+  }
+
+  /** Errors of a group: the field itself and anything below it (`user_role.id`). */
+  private groupError(prefix: string): string | undefined {
+    const messages = Object.entries(this.fieldErrors)
+      .filter(([field]) => field === prefix || field.startsWith(`${prefix}.`))
+      .flatMap(([, list]) => list);
+    return messages.length ? this.messagesText(messages) : undefined;
+  }
+
+  private isPlaced(field: string): boolean {
+    if (['name', 'email', 'cloud.client_role', 'cloud.projects', 'cloud'].includes(field)) {
+      return true;
+    }
+    if (field === 'lang' || field.startsWith('user_role')) return true;
+    const project = PROJECT_FIELD.exec(field);
+    if (project) return Number(project[1]) < this.form.rows.length;
+    return /^cloud\.projects\.\d+$/.test(field) && this.form.scope === 'project';
+  }
+
+  private fieldError(field: string, message: string | undefined) {
+    return message
+      ? html`<span class="field-error" part="field-error" id=${errorId(field)}>${message}</span>`
+      : nothing;
+  }
+
+  private renderTextField(
+    field: 'name' | 'email',
+    label: MessageKey,
+    value: string,
+    placeholder: MessageKey,
+  ) {
+    const error = this.errorOf(field);
+    return html`
+      <div class="field">
+        <label for="user-${field}">${this.t(label)}</label>
+        <input
+          id="user-${field}"
+          part="input"
+          name=${field}
+          type=${field === 'email' ? 'email' : 'text'}
+          autocomplete="off"
+          placeholder=${this.t(placeholder)}
+          .value=${value}
+          aria-invalid=${error ? 'true' : 'false'}
+          aria-describedby=${error ? errorId(field) : nothing}
+          @input=${(event: InputEvent) =>
+            this.patch({ [field]: (event.target as HTMLInputElement).value })}
+        />
+        ${this.fieldError(field, error)}
+      </div>
+    `;
+  }
+
+  private renderEmail() {
+    if (this.emailMode === 'edit') {
+      return this.renderTextField(
+        'email',
+        'invite.email',
+        this.form.email,
+        'invite.emailPlaceholder',
+      );
+    }
+    return html`
+      <div class="field">
+        <label for="user-email">${this.t('invite.email')}</label>
+        <input
+          id="user-email"
+          part="input"
+          name="email"
+          type="email"
+          readonly
+          .value=${this.form.email}
+          aria-describedby="email-owner-note"
+        />
+        <p class="hint" id="email-owner-note">${this.t('edit.emailOwnerOnly')}</p>
+      </div>
+    `;
+  }
+
+  private renderLanguage() {
+    const error = this.groupError('lang');
+    return html`
+      <fieldset class="inline-radios">
+        <legend>${this.t('invite.language')}</legend>
+        ${OFFERED_LANGUAGES.map(
+          (lang) => html`
+            <label class="radio">
+              <input
+                type="radio"
+                name="lang"
+                .value=${lang}
+                .checked=${this.form.lang === lang}
+                aria-invalid=${error ? 'true' : 'false'}
+                aria-describedby=${error ? errorId('lang') : nothing}
+                @change=${() => this.patch({ lang })}
+              />
+              ${this.t(`lang.${lang}`)}
+            </label>
+          `,
+        )}
+        ${this.fieldError('lang', error)}
+      </fieldset>
+    `;
+  }
+
+  private renderRoles() {
+    const error = this.groupError('user_role');
+    const locked = this.roleLockedReason;
+    return html`
+      <fieldset>
+        <legend>${this.t('invite.iamRole')}</legend>
+        ${locked ? html`<p class="locked" id="role-locked">${locked}</p>` : nothing}
+        ${IAM_ROLES.map((role) => {
+          const describedBy = [
+            locked ? 'role-locked' : '',
+            `role-${role.id}-info`,
+            error ? errorId('user_role') : '',
+          ]
+            .filter(Boolean)
+            .join(' ');
+          return html`
+            <div class="role">
+              <input
+                type="radio"
+                id="role-${role.id}"
+                name="user_role"
+                .value=${String(role.id)}
+                .checked=${this.form.roleId === role.id}
+                ?disabled=${Boolean(locked)}
+                aria-invalid=${error ? 'true' : 'false'}
+                aria-describedby=${describedBy}
+                @change=${() => this.chooseRole(role.id)}
+              />
+              <label for="role-${role.id}">${this.t(`role.${role.id}`)}</label>
+              <p class="hint" id="role-${role.id}-info">${this.t(`roleInfo.${role.id}`)}</p>
+            </div>
+          `;
+        })}
+        ${this.fieldError('user_role', error)}
+      </fieldset>
+    `;
+  }
+
+  private renderCloud() {
+    const f = this.form;
+    const cloudError = this.errorOf('cloud');
+    return html`
+      <fieldset>
+        <legend>${this.t('invite.cloud')}</legend>
+        <p class="accent-hint">${this.t('invite.cloudHint')}</p>
+        <label class="field">
+          <span>${this.t('invite.scope')}</span>
+          <select part="input" name="scope" @change=${this.onScope}>
+            <option value="client" ?selected=${f.scope === 'client'}>
+              ${this.t('invite.scope.client')}
+            </option>
+            <option value="project" ?selected=${f.scope === 'project'}>
+              ${this.t('invite.scope.project')}
+            </option>
+          </select>
+        </label>
+        ${f.scope === 'client' ? this.renderClientRole() : this.renderProjectRows()}
+        ${this.fieldError('cloud', cloudError)}
+      </fieldset>
+    `;
+  }
+
+  private renderClientRole() {
+    const error = this.errorOf('cloud.client_role');
+    return html`
+      <div class="field">
+        <label for="user-client-role">${this.t('invite.clientRole')}</label>
+        <select
+          id="user-client-role"
+          part="input"
+          name="client_role"
+          aria-invalid=${error ? 'true' : 'false'}
+          aria-describedby=${error ? errorId('cloud.client_role') : nothing}
+          @change=${(event: Event) => {
+            this.cloudTouched = true;
+            this.patch({
+              clientRole: (event.target as HTMLSelectElement).value as UserFormState['clientRole'],
+            });
+          }}
+        >
+          <option value="" ?selected=${this.form.clientRole === ''}>
+            ${this.t('invite.clientRole.none')}
+          </option>
+          <option
+            value="ClientAdministrator"
+            ?selected=${this.form.clientRole === 'ClientAdministrator'}
+          >
+            ${this.t('invite.clientRole.ClientAdministrator')}
+          </option>
+        </select>
+        ${this.fieldError('cloud.client_role', error)}
+      </div>
+    `;
+  }
+
+  private renderProjectRows() {
+    const projects = this.projects.value ?? [];
+    const rows = this.form.rows;
+    const listError = this.errorOf('cloud.projects');
+    const status = this.projects.render({
+      pending: () => html`<p class="hint" role="status">${this.t('invite.projectsLoading')}</p>`,
+      error: (error) =>
+        isAbortError(error)
+          ? nothing
+          : html`<p class="field-error">
+              ${this.t('invite.projectsFailed')}
+              <button type="button" part="button" class="link" @click=${() => this.projects.run()}>
+                ${this.t('users.retry')}
+              </button>
+            </p>`,
+      complete: (list) =>
+        list.length === 0 ? html`<p class="hint">${this.t('invite.noProjects')}</p>` : nothing,
+    });
+    return html`
+      ${status}
+      ${
+        rows.length
+          ? html`<div class="project-head" aria-hidden="true">
+              <span class="label">${this.t('invite.project')}</span>
+              <span class="label">${this.t('invite.projectRole')}</span>
+            </div>`
+          : projects.length
+            ? html`<p class="hint">${this.t('invite.noProjectRows')}</p>`
+            : nothing
+      }
+      <div class="project-rows">
+        ${repeat(
+          rows,
+          (row) => row.key,
+          (row, index) => this.renderProjectRow(row, index, projects),
+        )}
+      </div>
+      ${this.fieldError('cloud.projects', listError)}
+      <div>
+        <button
+          type="button"
+          part="button"
+          data-action="add-project"
+          aria-label=${this.t('invite.addProject')}
+          title=${this.t('invite.addProject')}
+          ?disabled=${rows.length >= projects.length}
+          @click=${this.addRow}
+        >
+          +
+        </button>
+      </div>
+    `;
+  }
+
+  private renderProjectRow(row: ProjectRow, index: number, projects: Project[]) {
+    const n = index + 1;
+    const projectField = `cloud.projects.${index}.project_id`;
+    const roleField = `cloud.projects.${index}.role`;
+    const projectError = this.errorOf(projectField);
+    const roleError = this.errorOf(roleField);
+    const rowError = this.errorOf(`cloud.projects.${index}`);
+    const taken = new Set(this.form.rows.filter((r) => r.key !== row.key).map((r) => r.projectId));
+    // A row may name a project the list does not hold (yet, or any more): keep it selectable.
+    const known = projects.some((project) => project.id === row.projectId);
+    return html`
+      <div class="project-row" data-row=${index}>
+        <select
+          part="input"
+          name="project_id"
+          aria-label=${this.t('invite.projectN', { n })}
+          aria-invalid=${projectError ? 'true' : 'false'}
+          aria-describedby=${projectError ? errorId(projectField) : nothing}
+          @change=${(event: Event) =>
+            this.updateRow(row, { projectId: Number((event.target as HTMLSelectElement).value) })}
+        >
+          ${row.projectId === undefined ? html`<option value="" selected></option>` : nothing}
+          ${
+            row.projectId !== undefined && !known
+              ? html`<option value=${row.projectId} selected>
+                  ${this.t('edit.projectN', { id: row.projectId })}
+                </option>`
+              : nothing
+          }
+          ${projects.map(
+            (project) => html`
+              <option
+                value=${project.id}
+                ?selected=${row.projectId === project.id}
+                ?disabled=${taken.has(project.id)}
+              >
+                ${project.name}
+              </option>
+            `,
+          )}
+        </select>
+        <select
+          part="input"
+          name="project_role"
+          aria-label=${this.t('invite.projectRoleN', { n })}
+          aria-invalid=${roleError ? 'true' : 'false'}
+          aria-describedby=${roleError ? errorId(roleField) : nothing}
+          @change=${(event: Event) =>
+            this.updateRow(row, { role: (event.target as HTMLSelectElement).value as ProjectRole })}
+        >
+          ${CLOUD_PROJECT_ROLES.map(
+            (role) => html`
+              <option value=${role} ?selected=${row.role === role}>
+                ${this.t(`cloudRole.${role}`)}
+              </option>
+            `,
+          )}
+        </select>
+        <button
+          type="button"
+          part="button"
+          data-action="remove-project"
+          aria-label=${this.t('invite.removeProject', { n })}
+          title=${this.t('invite.removeProject', { n })}
+          @click=${() => this.removeRow(row)}
+        >
+          <span aria-hidden="true">✕</span>
+        </button>
+        ${this.fieldError(projectField, projectError)} ${this.fieldError(roleField, roleError)}
+        ${this.fieldError(`cloud.projects.${index}`, rowError)}
+      </div>
+    `;
+  }
+
+  private patch(change: Partial<UserFormState>) {
+    this.form = { ...this.form, ...change };
+  }
+
+  /** PRODUCT.md: choosing Administrators preselects Client scope with Administrator. */
+  private chooseRole(roleId: IamRoleId) {
+    const change: Partial<UserFormState> = { roleId };
+    if (roleId === ROLE.administrators) {
+      Object.assign(change, { scope: 'client', clientRole: 'ClientAdministrator', rows: [] });
+      this.cloudTouched = false;
+    } else if (!this.cloudTouched && this.form.roleId === ROLE.administrators) {
+      // Leaving Administrators undoes what it preselected, unless the admin changed it since.
+      Object.assign(change, { scope: 'client', clientRole: '', rows: [] });
+    }
+    this.patch(change);
+  }
+
+  private onScope(event: Event) {
+    const scope = (event.target as HTMLSelectElement).value as Scope;
+    this.cloudTouched = true;
+    this.patch({ scope, clientRole: '', rows: [] });
+    if (scope === 'project') this.addDefaultRow(this.projects.value ?? []);
+  }
+
+  /** Project scope starts with one row, on the first project. */
+  private addDefaultRow(projects: Project[]) {
+    if (this.form.scope === 'project' && this.form.rows.length === 0 && projects.length) {
+      this.addRow();
+    }
+  }
+
+  private addRow() {
+    const used = new Set(this.form.rows.map((row) => row.projectId));
+    const free = (this.projects.value ?? []).find((project) => !used.has(project.id));
+    if (!free) return;
+    this.cloudTouched = true;
+    this.patch({ rows: [...this.form.rows, projectRow(free.id, DEFAULT_PROJECT_ROLE)] });
+  }
+
+  private removeRow(row: ProjectRow) {
+    this.cloudTouched = true;
+    this.patch({ rows: this.form.rows.filter((r) => r.key !== row.key) });
+    // Removing the row that had focus would drop focus on the body: keep it in the form.
+    void this.updateComplete.then(() =>
+      this.querySelector<HTMLButtonElement>('[data-action="add-project"]')?.focus(),
+    );
+  }
+
+  /** Rows are matched by key: a handler of an older render still finds its row. */
+  private updateRow(row: ProjectRow, change: Partial<ProjectRow>) {
+    this.cloudTouched = true;
+    this.patch({
+      rows: this.form.rows.map((r) => (r.key === row.key ? { ...r, ...change } : r)),
+    });
+  }
+}
+
+define('um-user-form', UmUserForm);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'um-user-form': UmUserForm;
+  }
+}

@@ -1,0 +1,284 @@
+/// <reference types="mocha" />
+import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import '../user-management.ts';
+import type { UserManagement } from '../user-management.ts';
+import type { UmAccountSwitchedEvent } from '../events.ts';
+import {
+  accountPanel,
+  createAccount,
+  describeElement,
+  fill,
+  focused,
+  getUser,
+  login,
+  me,
+  newMember,
+  panel,
+  requestsTo,
+  root,
+  rows,
+  select,
+  sessionKey,
+  settled,
+  uniqueEmail,
+  type Member,
+} from '../test-helpers.ts';
+
+let adminAccess: string;
+
+async function render(member: Member): Promise<UserManagement> {
+  const el = await fixture<UserManagement>(
+    html`<user-management api="/bff" panel="account" .token=${member.access}></user-management>`,
+  );
+  await waitUntil(
+    () =>
+      accountPanel(el).querySelector<HTMLInputElement>('#general-email')?.value === member.email,
+    'the account panel did not load',
+  );
+  return el;
+}
+
+function input(el: UserManagement, id: string): HTMLInputElement & HTMLSelectElement {
+  return accountPanel(el).querySelector<HTMLInputElement & HTMLSelectElement>(`#${id}`)!;
+}
+
+function button(el: UserManagement, form: 'general' | 'password', text: string) {
+  return [
+    ...accountPanel(el).querySelectorAll<HTMLButtonElement>(`[part="account-${form}"] button`),
+  ].find((b) => b.textContent!.trim() === text)!;
+}
+
+/** The text of the error a field points at through aria-describedby. */
+function errorOf(el: UserManagement, id: string): string {
+  const control = input(el, id);
+  if (control.getAttribute('aria-invalid') !== 'true') return '';
+  return (control.getAttribute('aria-describedby') ?? '')
+    .split(' ')
+    .map((ref) => accountPanel(el).getElementById(ref))
+    .filter((node) => node?.classList.contains('field-error'))
+    .map((node) => node!.textContent!.trim())
+    .join(' ');
+}
+
+function notice(el: UserManagement, form: 'general' | 'password'): string {
+  return accountPanel(el).querySelector(`[data-notice="${form}"]`)!.textContent!.trim();
+}
+
+describe('Account panel', () => {
+  before(async () => {
+    adminAccess = (await login()).access;
+  });
+
+  describe('General', () => {
+    it('shows the loaded values; Save and Discard wait for a change; Discard restores', async () => {
+      const member = await newMember(adminAccess, 'general', { name: 'Gina General', lang: 'de' });
+      const el = await render(member);
+      expect(accountPanel(el).querySelector('h2')!.textContent!.trim()).to.equal('My account');
+      expect(input(el, 'general-name').value).to.equal('Gina General');
+      expect(input(el, 'general-email').value).to.equal(member.email);
+      expect(input(el, 'general-email').readOnly, 'the owner may change it').to.equal(false);
+      expect(input(el, 'general-lang').value).to.equal('de');
+      expect(input(el, 'general-phone').value).to.equal('');
+      expect(button(el, 'general', 'Save').disabled).to.equal(true);
+      expect(button(el, 'general', 'Discard').disabled).to.equal(true);
+      expect(input(el, 'general-password'), 'no password field yet').to.equal(null);
+
+      fill(input(el, 'general-name'), 'Someone Else');
+      select(input(el, 'general-lang'), 'zh');
+      await el.updateComplete;
+      await waitUntil(() => !button(el, 'general', 'Save').disabled, 'Save stayed disabled');
+      button(el, 'general', 'Discard').click();
+      await waitUntil(() => input(el, 'general-name').value === 'Gina General');
+      expect(input(el, 'general-lang').value).to.equal('de');
+      expect(button(el, 'general', 'Save').disabled).to.equal(true);
+      expect(focused()).to.equal(describeElement(input(el, 'general-name')));
+    });
+
+    it('saves name, language and phone, and they persist', async () => {
+      const member = await newMember(adminAccess, 'profile');
+      const el = await render(member);
+      fill(input(el, 'general-name'), 'Paula Profile');
+      select(input(el, 'general-lang'), 'ru');
+      fill(input(el, 'general-phone'), 'not a phone');
+      await waitUntil(() => !button(el, 'general', 'Save').disabled);
+      performance.clearResourceTimings();
+      button(el, 'general', 'Save').click();
+      await waitUntil(() => errorOf(el, 'general-phone') !== '', 'no phone error');
+      expect(errorOf(el, 'general-phone')).to.equal(
+        'Enter a phone number: digits, spaces and + - ( ) .',
+      );
+      expect(requestsTo(`/iam/users/${member.userId}`), 'checked in the browser').to.have.length(0);
+
+      fill(input(el, 'general-phone'), '+49 30 1234567');
+      button(el, 'general', 'Save').click();
+      await waitUntil(() => notice(el, 'general') === 'Your details were saved.', 'no notice');
+      expect(button(el, 'general', 'Save').disabled).to.equal(true);
+      const user = await getUser(member.access, member.userId);
+      expect([user.name, user.lang, user.phone]).to.deep.equal([
+        'Paula Profile',
+        'ru',
+        '+49 30 1234567',
+      ]);
+
+      // A fresh panel shows what the server holds.
+      const again = await render(member);
+      expect(input(again, 'general-phone').value).to.equal('+49 30 1234567');
+    });
+
+    it('asks for the current password when the email changes, and checks it', async () => {
+      const member = await newMember(adminAccess, 'email');
+      const el = await render(member);
+      const newEmail = uniqueEmail('changed');
+      fill(input(el, 'general-email'), newEmail);
+      await waitUntil(() => input(el, 'general-password'), 'no current password field');
+      expect(input(el, 'general-password').type).to.equal('password');
+      expect(input(el, 'general-password').required).to.equal(true);
+
+      button(el, 'general', 'Save').click();
+      await waitUntil(
+        () => errorOf(el, 'general-password') !== '',
+        'no error for a blank password',
+      );
+      expect(errorOf(el, 'general-password')).to.equal('Fill in this field.');
+      expect(focused()).to.equal(describeElement(input(el, 'general-password')));
+
+      fill(input(el, 'general-password'), 'not-my-password');
+      button(el, 'general', 'Save').click();
+      await waitUntil(
+        () => errorOf(el, 'general-password') === 'The password is not correct.',
+        'no error from the BFF for a wrong password',
+      );
+      expect((await getUser(member.access, member.userId)).email).to.equal(member.email);
+
+      fill(input(el, 'general-password'), member.password);
+      button(el, 'general', 'Save').click();
+      await waitUntil(() => notice(el, 'general') === 'Your details were saved.', 'no notice');
+      expect(input(el, 'general-email').value).to.equal(newEmail);
+      expect(input(el, 'general-password'), 'the password field goes away').to.equal(null);
+      expect((await getUser(member.access, member.userId)).email).to.equal(newEmail);
+    });
+  });
+
+  describe('Password', () => {
+    it('refuses a repeat that does not match, in the browser', async () => {
+      const member = await newMember(adminAccess, 'mismatch');
+      const el = await render(member);
+      fill(input(el, 'password-old'), member.password);
+      fill(input(el, 'password-new'), 'a-new-long-passphrase');
+      fill(input(el, 'password-double'), 'a-different-passphrase');
+      performance.clearResourceTimings();
+      button(el, 'password', 'Save').click();
+      await waitUntil(() => errorOf(el, 'password-double') !== '', 'no mismatch error');
+      expect(errorOf(el, 'password-double')).to.equal('The passwords do not match.');
+      expect(focused()).to.equal(describeElement(input(el, 'password-double')));
+      expect(requestsTo('/password')).to.have.length(0);
+    });
+
+    it('shows a wrong old password next to the field, then changes it; the new one signs in', async () => {
+      const member = await newMember(adminAccess, 'password');
+      const el = await render(member);
+      const next = 'a-brand-new-passphrase';
+      fill(input(el, 'password-old'), 'not-the-old-one');
+      fill(input(el, 'password-new'), next);
+      fill(input(el, 'password-double'), next);
+      button(el, 'password', 'Save').click();
+      await waitUntil(
+        () => errorOf(el, 'password-old') === 'The password is not correct.',
+        'no error for the wrong old password',
+      );
+
+      fill(input(el, 'password-old'), member.password);
+      button(el, 'password', 'Save').click();
+      await waitUntil(() => notice(el, 'password') === 'Your password was changed.', 'no notice');
+      expect(
+        ['password-old', 'password-new', 'password-double'].map((id) => input(el, id).value),
+      ).to.deep.equal(['', '', '']);
+      expect(focused()).to.equal(
+        describeElement(accountPanel(el).querySelector('[data-notice="password"]')),
+      );
+      const signedIn = await login({ username: member.email, password: next });
+      expect(signedIn.access).to.be.a('string');
+    });
+  });
+
+  it('passes axe, with field errors shown too', async () => {
+    const member = await newMember(adminAccess, 'axe-account');
+    const el = await render(member);
+    await expect(el).to.be.accessible();
+    fill(input(el, 'password-new'), 'short');
+    button(el, 'password', 'Save').click();
+    await waitUntil(() => errorOf(el, 'password-new') !== '');
+    await expect(el).to.be.accessible();
+  });
+});
+
+describe('Switching panels and accounts', () => {
+  before(async () => {
+    adminAccess = (await login()).access;
+  });
+
+  it('switches between the Users and Account panels through the panel attribute', async () => {
+    const member = await newMember(adminAccess, 'panels');
+    const el = await render(member);
+    el.setAttribute('panel', 'users');
+    await settled(el);
+    expect(panel(el).querySelector('h2')!.textContent!.trim()).to.equal('Users');
+    expect(root(el).querySelector('um-account-panel')).to.equal(null);
+    el.setAttribute('panel', 'account');
+    await waitUntil(() => root(el).querySelector('um-account-panel'));
+    expect(root(el).querySelector('um-users-panel')).to.equal(null);
+  });
+
+  it('offers a switcher to a member of two accounts; switching shows the other account and keeps the session', async () => {
+    const member = await newMember(adminAccess, 'two-accounts');
+    const company = `Second ${Date.now()}`;
+    const second = await createAccount(member.access, company);
+    sessionStorage.setItem(
+      sessionKey('/bff'),
+      JSON.stringify({ access: member.access, refresh: member.refresh }),
+    );
+    try {
+      const el = await fixture<UserManagement>(
+        html`<user-management api="/bff" panel="users"></user-management>`,
+      );
+      await settled(el);
+      await waitUntil(() => root(el).querySelector('select[name="account"]'), 'no switcher');
+      const switcher = root(el).querySelector<HTMLSelectElement>('select[name="account"]')!;
+      const label = root(el).querySelector(`label[for="${switcher.id}"]`)!;
+      expect(label.textContent!.trim()).to.equal('Account');
+      expect([...switcher.options].map((o) => o.textContent!.trim())).to.include.members([
+        'Acme Cloud',
+        company,
+      ]);
+      expect(switcher.selectedOptions[0].textContent!.trim()).to.equal('Acme Cloud');
+      expect(rows(el).length).to.be.greaterThan(1);
+
+      const switched = oneEvent(el, 'um-account-switched') as Promise<UmAccountSwitchedEvent>;
+      switcher.focus();
+      select(switcher, String(second.id));
+      expect((await switched).detail.clientId).to.equal(second.id);
+      // The other account's users: only its founder, an Administrator there.
+      await waitUntil(
+        () => rows(el).length === 1 && rows(el)[0][1] === member.email,
+        'the users of the other account did not load',
+      );
+      expect(rows(el)[0][3]).to.equal('Administrators');
+      expect(switcher.selectedOptions[0].textContent!.trim()).to.equal(company);
+      // The session kept is the new account's.
+      const stored = JSON.parse(sessionStorage.getItem(sessionKey('/bff'))!) as { access: string };
+      expect((await me(stored.access)).id).to.equal(second.id);
+      expect(focused()).to.equal(describeElement(switcher));
+    } finally {
+      sessionStorage.removeItem(sessionKey('/bff'));
+    }
+  });
+
+  it('shows no switcher to a member of one account', async () => {
+    const member = await newMember(adminAccess, 'one-account');
+    const el = await render(member);
+    expect(root(el).querySelector('select[name="account"]')).to.equal(null);
+    expect(root(el).querySelector('[part="toolbar"]')!.textContent).to.contain(
+      'Account: Acme Cloud',
+    );
+  });
+});

@@ -1,0 +1,614 @@
+import { LitElement, css, html, nothing } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { Task } from '@lit/task';
+import type { ClientMe } from '../../shared/clients.ts';
+import type { FieldErrors } from '../../shared/errors.ts';
+import { PASSWORD_MIN_LENGTH } from '../../shared/invitations.ts';
+import { can, type Actor } from '../../shared/permissions.ts';
+import { OFFERED_LANGUAGES, type Language } from '../../shared/roles.ts';
+import {
+  changeEmailBody,
+  changePasswordBody,
+  updateUserBody,
+  type UpdateUserBody,
+  type User,
+} from '../../shared/users.ts';
+import { ApiError, isAbortError, type ApiClient } from '../api/client.ts';
+import { issuesToFieldErrors } from '../dialogs/invite-user-dialog.ts';
+import { UmErrorEvent, UmUserUpdatedEvent } from '../events.ts';
+import { errorText, fieldErrorText } from '../locales/errors.ts';
+import { t, type MessageKey, type Params } from '../locales/index.ts';
+import { controls } from '../styles/controls.ts';
+import { define } from '../define.ts';
+
+interface General {
+  name: string;
+  email: string;
+  lang: string;
+  phone: string;
+  /** The current password, asked for only when the email changes. */
+  password: string;
+}
+
+interface Passwords {
+  old: string;
+  new: string;
+  double: string;
+}
+
+const NO_PASSWORDS: Passwords = { old: '', new: '', double: '' };
+
+function generalOf(user: User): General {
+  return {
+    name: user.name ?? '',
+    email: user.email,
+    lang: user.lang,
+    phone: user.phone ?? '',
+    password: '',
+  };
+}
+
+/** One form's outcome: field errors, a refused request, a success notice. */
+interface Outcome {
+  busy: boolean;
+  errors: FieldErrors;
+  failure: string;
+  notice: string;
+}
+
+const IDLE: Outcome = { busy: false, errors: {}, failure: '', notice: '' };
+
+/**
+ * The Account panel (PRODUCT.md "Account panel"), for every member: their own details.
+ *
+ * **General** — Username (name), Email, Language, Phone. Save is disabled until something
+ * changed; Discard puts back the values loaded from the BFF. A changed email needs the current
+ * password (a field that appears then) and goes through `PUT /iam/users/{id}/email`; the other
+ * fields through `PATCH /iam/users/{id}`. **Password** — old, new, repeat, through
+ * `PUT /iam/users/{id}/password`. Both forms check their input with the BFF's zod schemas first
+ * and show errors next to their fields.
+ */
+export class UmAccountPanel extends LitElement {
+  static override styles = [
+    controls,
+    css`
+      :host {
+        display: block;
+      }
+      h2 {
+        font-size: 1.7em;
+        margin: 0 0 calc(var(--_space) * 2);
+      }
+      .sections {
+        display: grid;
+        gap: calc(var(--_space) * 3);
+        align-items: start;
+      }
+      @media (min-width: 56rem) {
+        .sections {
+          grid-template-columns: 1fr 1fr;
+        }
+      }
+      form {
+        display: grid;
+        gap: calc(var(--_space) * 2);
+        padding: calc(var(--_space) * 3);
+        border: 1px solid var(--_border);
+        border-radius: var(--_radius);
+      }
+      h3 {
+        margin: 0;
+        font-size: 1.2em;
+      }
+      .field {
+        display: grid;
+        gap: 4px;
+      }
+      .field > label {
+        color: var(--_text-muted);
+        font-size: 0.9em;
+      }
+      .hint {
+        margin: 0;
+        font-size: 0.9em;
+        color: var(--_text-muted);
+      }
+      .field-error {
+        color: var(--_danger);
+        font-size: 0.9em;
+      }
+      .notice {
+        margin: 0;
+        padding: var(--_space) calc(var(--_space) * 1.5);
+        border-inline-start: 3px solid var(--_accent);
+        background: var(--_surface-alt);
+      }
+      .notice:empty,
+      .alert:empty {
+        display: none;
+      }
+      .actions {
+        display: flex;
+        justify-content: flex-end;
+        gap: var(--_space);
+      }
+    `,
+  ];
+
+  @property({ attribute: false }) client!: ApiClient;
+  /** The account and the caller (`GET /iam/clients/me`). */
+  @property({ attribute: false }) me: ClientMe | undefined;
+  @property() override lang = 'en';
+
+  /** The values the BFF holds: what Discard goes back to and Save compares with. */
+  @state() private saved: General | undefined;
+  @state() private general: General | undefined;
+  @state() private generalOutcome: Outcome = IDLE;
+  @state() private passwords: Passwords = NO_PASSWORDS;
+  @state() private passwordOutcome: Outcome = IDLE;
+
+  private readonly user = new Task(this, {
+    task: async ([client, userId], { signal }) => {
+      if (!userId) return undefined;
+      try {
+        return await client.user(userId, signal);
+      } catch (error) {
+        if (!isAbortError(error)) this.report(error);
+        throw error;
+      }
+    },
+    args: () => [this.client, this.me?.currentUser] as const,
+    onComplete: (user) => {
+      if (!user) return;
+      this.saved = generalOf(user);
+      this.general = generalOf(user);
+      this.generalOutcome = IDLE;
+      this.passwords = NO_PASSWORDS;
+      this.passwordOutcome = IDLE;
+    },
+  });
+
+  private t(key: MessageKey, params?: Params): string {
+    return t(key, params, this.lang);
+  }
+
+  private get actor(): Actor | undefined {
+    const me = this.me;
+    return me
+      ? { userId: me.currentUser, roleId: me.currentUserRole.id as Actor['roleId'] }
+      : undefined;
+  }
+
+  /** Only the owner of an email changes it: here that is always the caller, but ask the rule. */
+  private get mayChangeEmail(): boolean {
+    const actor = this.actor;
+    return actor ? can(actor, 'users.change_email', { userId: actor.userId }) : false;
+  }
+
+  private get emailChanged(): boolean {
+    const { general, saved } = this;
+    return Boolean(general && saved && general.email.trim().toLowerCase() !== saved.email);
+  }
+
+  private get dirty(): boolean {
+    const { general, saved } = this;
+    if (!general || !saved) return false;
+    return (
+      general.name !== saved.name ||
+      general.lang !== saved.lang ||
+      general.phone !== saved.phone ||
+      this.emailChanged
+    );
+  }
+
+  override render() {
+    return html`
+      <section part="panel" aria-labelledby="account-heading">
+        <h2 id="account-heading" part="heading">${this.t('account.heading')}</h2>
+        ${this.user.render({
+          initial: () => this.renderLoading(),
+          pending: () => (this.general ? this.renderSections() : this.renderLoading()),
+          complete: () => (this.general ? this.renderSections() : this.renderLoading()),
+          error: (error) =>
+            isAbortError(error)
+              ? nothing
+              : html`<div class="alert" part="error" role="alert">
+                  <p>
+                    ${this.t('account.loadFailed')}
+                    ${error instanceof ApiError ? errorText(error, this.lang) : ''}
+                  </p>
+                  <button type="button" part="button" @click=${() => this.user.run()}>
+                    ${this.t('users.retry')}
+                  </button>
+                </div>`,
+        })}
+      </section>
+    `;
+  }
+
+  private renderLoading() {
+    return html`<p class="hint" role="status">${this.t('account.loading')}</p>`;
+  }
+
+  private renderSections() {
+    return html`<div class="sections">${this.renderGeneral()} ${this.renderPassword()}</div>`;
+  }
+
+  private errorText(errors: FieldErrors, field: string): string | undefined {
+    const messages = errors[field];
+    return messages?.length
+      ? messages.map((message) => fieldErrorText(message, this.lang)).join(' ')
+      : undefined;
+  }
+
+  private renderField(options: {
+    form: 'general' | 'password';
+    name: string;
+    label: MessageKey;
+    type: string;
+    value: string;
+    autocomplete: string;
+    errors: FieldErrors;
+    hint?: string;
+    required?: boolean;
+    readonly?: boolean;
+    onInput: (value: string) => void;
+  }) {
+    const id = `${options.form}-${options.name}`;
+    const error = this.errorText(options.errors, options.name);
+    const describedBy = [options.hint ? `${id}-hint` : '', error ? `${id}-error` : '']
+      .filter(Boolean)
+      .join(' ');
+    return html`
+      <div class="field">
+        <label for=${id}>${this.t(options.label)}</label>
+        <input
+          id=${id}
+          part="input"
+          name=${options.name}
+          type=${options.type}
+          autocomplete=${options.autocomplete}
+          .value=${options.value}
+          ?required=${options.required ?? false}
+          ?readonly=${options.readonly ?? false}
+          aria-invalid=${error ? 'true' : 'false'}
+          aria-describedby=${describedBy || nothing}
+          @input=${(event: InputEvent) => options.onInput((event.target as HTMLInputElement).value)}
+        />
+        ${options.hint ? html`<p class="hint" id="${id}-hint">${options.hint}</p>` : nothing}
+        ${
+          error
+            ? html`<span class="field-error" part="field-error" id="${id}-error">${error}</span>`
+            : nothing
+        }
+      </div>
+    `;
+  }
+
+  private renderGeneral() {
+    const g = this.general!;
+    const outcome = this.generalOutcome;
+    const errors = outcome.errors;
+    const langError = this.errorText(errors, 'lang');
+    const languages: string[] = [...OFFERED_LANGUAGES];
+    // A language set elsewhere that this form does not offer (Gcore's `az`) stays selectable.
+    if (!languages.includes(g.lang)) languages.push(g.lang);
+    const patch = (change: Partial<General>) => {
+      this.general = { ...this.general!, ...change };
+      if (this.generalOutcome.notice) this.generalOutcome = { ...this.generalOutcome, notice: '' };
+    };
+    return html`
+      <form
+        part="account-general"
+        aria-labelledby="general-heading"
+        novalidate
+        @submit=${this.saveGeneral}
+      >
+        <h3 id="general-heading">${this.t('account.general')}</h3>
+        <p class="notice" part="notice" role="status" tabindex="-1" data-notice="general">
+          ${outcome.notice}
+        </p>
+        <div class="alert" part="error" role="alert">
+          ${outcome.failure ? html`<p>${outcome.failure}</p>` : nothing}
+        </div>
+        ${this.renderField({
+          form: 'general',
+          name: 'name',
+          label: 'account.username',
+          type: 'text',
+          value: g.name,
+          autocomplete: 'name',
+          errors,
+          onInput: (name) => patch({ name }),
+        })}
+        ${this.renderField({
+          form: 'general',
+          name: 'email',
+          label: 'account.email',
+          type: 'email',
+          value: g.email,
+          autocomplete: 'email',
+          errors,
+          readonly: !this.mayChangeEmail,
+          onInput: (email) => patch({ email }),
+        })}
+        ${
+          this.emailChanged
+            ? this.renderField({
+                form: 'general',
+                name: 'password',
+                label: 'account.currentPassword',
+                type: 'password',
+                value: g.password,
+                autocomplete: 'current-password',
+                errors,
+                required: true,
+                hint: this.t('account.currentPasswordHint'),
+                onInput: (password) => patch({ password }),
+              })
+            : nothing
+        }
+        <div class="field">
+          <label for="general-lang">${this.t('account.language')}</label>
+          <select
+            id="general-lang"
+            part="input"
+            name="lang"
+            aria-invalid=${langError ? 'true' : 'false'}
+            aria-describedby=${langError ? 'general-lang-error' : nothing}
+            @change=${(event: Event) => patch({ lang: (event.target as HTMLSelectElement).value })}
+          >
+            ${languages.map(
+              (lang) =>
+                html`<option value=${lang} ?selected=${g.lang === lang}>
+                  ${this.t(`lang.${lang as Language}`)}
+                </option>`,
+            )}
+          </select>
+          ${
+            langError
+              ? html`<span class="field-error" part="field-error" id="general-lang-error"
+                  >${langError}</span
+                >`
+              : nothing
+          }
+        </div>
+        ${this.renderField({
+          form: 'general',
+          name: 'phone',
+          label: 'account.phone',
+          type: 'tel',
+          value: g.phone,
+          autocomplete: 'tel',
+          errors,
+          onInput: (phone) => patch({ phone }),
+        })}
+        <div class="actions">
+          <button
+            type="button"
+            part="button"
+            data-action="discard"
+            ?disabled=${!this.dirty || outcome.busy}
+            @click=${this.discard}
+          >
+            ${this.t('account.discard')}
+          </button>
+          <button
+            type="submit"
+            class="primary"
+            part="button"
+            ?disabled=${!this.dirty || outcome.busy}
+            aria-busy=${outcome.busy ? 'true' : 'false'}
+          >
+            ${this.t(outcome.busy ? 'account.saving' : 'account.save')}
+          </button>
+        </div>
+      </form>
+    `;
+  }
+
+  private renderPassword() {
+    const p = this.passwords;
+    const outcome = this.passwordOutcome;
+    const patch = (change: Partial<Passwords>) => {
+      this.passwords = { ...this.passwords, ...change };
+      if (this.passwordOutcome.notice) {
+        this.passwordOutcome = { ...this.passwordOutcome, notice: '' };
+      }
+    };
+    const field = (name: keyof Passwords, label: MessageKey, autocomplete: string, hint?: string) =>
+      this.renderField({
+        form: 'password',
+        name,
+        label,
+        type: 'password',
+        value: p[name],
+        autocomplete,
+        errors: outcome.errors,
+        required: true,
+        hint,
+        onInput: (value) => patch({ [name]: value }),
+      });
+    return html`
+      <form
+        part="account-password"
+        aria-labelledby="password-heading"
+        novalidate
+        @submit=${this.savePassword}
+      >
+        <h3 id="password-heading">${this.t('account.password')}</h3>
+        <p class="notice" part="notice" role="status" tabindex="-1" data-notice="password">
+          ${outcome.notice}
+        </p>
+        <div class="alert" part="error" role="alert">
+          ${outcome.failure ? html`<p>${outcome.failure}</p>` : nothing}
+        </div>
+        <!-- The account's email as a username helps password managers file the new password. -->
+        <input
+          type="email"
+          name="username"
+          autocomplete="username"
+          .value=${this.saved?.email ?? ''}
+          hidden
+          readonly
+        />
+        ${field('old', 'account.oldPassword', 'current-password')}
+        ${field(
+          'new',
+          'account.newPassword',
+          'new-password',
+          this.t('account.newPasswordHint', { min: PASSWORD_MIN_LENGTH }),
+        )}
+        ${field('double', 'account.repeatPassword', 'new-password')}
+        <div class="actions">
+          <button
+            type="submit"
+            class="primary"
+            part="button"
+            ?disabled=${outcome.busy}
+            aria-busy=${outcome.busy ? 'true' : 'false'}
+          >
+            ${this.t(outcome.busy ? 'account.saving' : 'account.save')}
+          </button>
+        </div>
+      </form>
+    `;
+  }
+
+  private async discard() {
+    if (!this.saved) return;
+    this.general = { ...this.saved };
+    this.generalOutcome = IDLE;
+    await this.updateComplete;
+    // Discard is disabled now: keep focus in the form, on its first field.
+    this.renderRoot.querySelector<HTMLInputElement>('#general-name')?.focus();
+  }
+
+  private async saveGeneral(event: SubmitEvent) {
+    event.preventDefault();
+    const { general: g, saved } = this;
+    const userId = this.me?.currentUser;
+    if (!g || !saved || !userId || this.generalOutcome.busy || !this.dirty) return;
+
+    const errors: FieldErrors = {};
+    const profile: UpdateUserBody = {};
+    if (g.name !== saved.name) profile.name = g.name;
+    if (g.lang !== saved.lang) profile.lang = g.lang as UpdateUserBody['lang'];
+    if (g.phone !== saved.phone) profile.phone = g.phone.trim();
+    const profileCheck = updateUserBody.safeParse(profile);
+    if (!profileCheck.success) {
+      Object.assign(errors, issuesToFieldErrors(profileCheck.error.issues, 'name'));
+    }
+    const emailBody = this.emailChanged ? { new_email: g.email, password: g.password } : undefined;
+    if (emailBody) {
+      const emailCheck = changeEmailBody.safeParse(emailBody);
+      if (!emailCheck.success) {
+        const emailErrors = issuesToFieldErrors(emailCheck.error.issues, 'email');
+        Object.assign(errors, renameEmailField(emailErrors));
+      }
+    }
+    if (Object.keys(errors).length) {
+      this.generalOutcome = { ...IDLE, errors };
+      await this.focusFirstInvalid('account-general');
+      return;
+    }
+
+    this.generalOutcome = { ...IDLE, busy: true };
+    let user: User | undefined;
+    try {
+      // The email first: it is the part that can be refused (password, taken, hourly limit).
+      if (emailBody) user = await this.client.changeEmail(userId, emailBody);
+      if (Object.keys(profile).length) user = await this.client.updateUser(userId, profile);
+      this.saved = generalOf(user!);
+      this.general = generalOf(user!);
+      this.generalOutcome = { ...IDLE, notice: this.t('account.saved') };
+      this.dispatchEvent(new UmUserUpdatedEvent({ userId }));
+      await this.updateComplete;
+      this.renderRoot.querySelector<HTMLElement>('[data-notice="general"]')?.focus();
+    } catch (error) {
+      const apiError = this.report(error);
+      if (user) {
+        // The email changed, the rest did not: what is saved is the new baseline.
+        this.saved = { ...generalOf(user), password: '' };
+        this.general = { ...g, password: '' };
+      }
+      this.generalOutcome = {
+        ...IDLE,
+        errors: renameEmailField(apiError.fieldErrors),
+        failure: this.failureText(
+          apiError,
+          apiError.code === 'rate_limited' ? this.t('account.emailRateLimited') : undefined,
+        ),
+      };
+      await this.focusFirstInvalid('account-general');
+    }
+  }
+
+  private async savePassword(event: SubmitEvent) {
+    event.preventDefault();
+    const userId = this.me?.currentUser;
+    if (!userId || this.passwordOutcome.busy) return;
+    const body = { ...this.passwords };
+    const check = changePasswordBody.safeParse(body);
+    if (!check.success) {
+      this.passwordOutcome = { ...IDLE, errors: issuesToFieldErrors(check.error.issues, 'new') };
+      await this.focusFirstInvalid('account-password');
+      return;
+    }
+    this.passwordOutcome = { ...IDLE, busy: true };
+    try {
+      await this.client.changePassword(userId, body);
+      this.passwords = NO_PASSWORDS;
+      this.passwordOutcome = { ...IDLE, notice: this.t('account.passwordChanged') };
+      await this.updateComplete;
+      this.renderRoot.querySelector<HTMLElement>('[data-notice="password"]')?.focus();
+    } catch (error) {
+      const apiError = this.report(error);
+      this.passwordOutcome = {
+        ...IDLE,
+        errors: apiError.fieldErrors,
+        failure: this.failureText(apiError),
+      };
+      await this.focusFirstInvalid('account-password');
+    }
+  }
+
+  /** The alert's text, unless the host cancelled `um-error` to show it its own way. */
+  private failureText(error: ApiError, lead?: string): string {
+    return this.suppressed ? '' : errorText(error, this.lang, lead);
+  }
+
+  private suppressed = false;
+
+  private report(error: unknown): ApiError {
+    const apiError =
+      error instanceof ApiError ? error : new ApiError(0, 'unexpected_response', String(error));
+    const notice = new UmErrorEvent({ error: apiError });
+    this.dispatchEvent(notice);
+    this.suppressed = notice.defaultPrevented;
+    return apiError;
+  }
+
+  private async focusFirstInvalid(formPart: string) {
+    await this.updateComplete;
+    const form = this.renderRoot.querySelector(`[part="${formPart}"]`);
+    const target =
+      form?.querySelector<HTMLElement>('[aria-invalid="true"]') ??
+      form?.querySelector<HTMLElement>('button[type="submit"]');
+    target?.focus();
+  }
+}
+
+/** The email request names its field `new_email`; the form's field is `email`. */
+function renameEmailField(errors: FieldErrors): FieldErrors {
+  const { new_email: newEmail, ...rest } = errors;
+  return newEmail ? { ...rest, email: [...(rest.email ?? []), ...newEmail] } : rest;
+}
+
+define('um-account-panel', UmAccountPanel);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'um-account-panel': UmAccountPanel;
+  }
+}
