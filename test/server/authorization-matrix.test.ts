@@ -291,6 +291,46 @@ const ENDPOINTS: Endpoint[] = [
     expect: { ...ADMINS_ONLY, 'other account admin': 404 },
     otherwise: 200,
   },
+  {
+    name: 'POST /iam/users/me/2fa/setup (always about oneself)',
+    request: () => ({ method: 'POST', path: '/iam/users/me/2fa/setup' }),
+    expect: { ...REVOKED, "admin's Users-role API token": 403 },
+    otherwise: 200,
+  },
+  {
+    name: 'POST /iam/users/me/2fa/enable with a wrong code',
+    request: () => ({ method: 'POST', path: '/iam/users/me/2fa/enable', json: { code: '000000' } }),
+    expect: { ...REVOKED, "admin's Users-role API token": 403 },
+    otherwise: 400,
+  },
+  {
+    name: 'POST /iam/users/me/2fa/backup_codes while 2FA is off',
+    request: () => ({
+      method: 'POST',
+      path: '/iam/users/me/2fa/backup_codes',
+      json: { code: '000000' },
+    }),
+    expect: { ...REVOKED, "admin's Users-role API token": 403 },
+    otherwise: 400,
+  },
+  {
+    name: 'POST /iam/users/me/2fa/disable while 2FA is off',
+    request: () => ({ method: 'POST', path: '/iam/users/me/2fa/disable' }),
+    expect: { ...REVOKED, "admin's Users-role API token": 403 },
+    otherwise: 400,
+  },
+  {
+    name: 'GET /iam/activity_log/logins (one’s own)',
+    request: () => ({ method: 'GET', path: '/iam/activity_log/logins' }),
+    expect: REVOKED,
+    otherwise: 200,
+  },
+  {
+    name: "GET /iam/activity_log/logins?user_id= another member's",
+    request: (w) => ({ method: 'GET', path: `/iam/activity_log/logins?user_id=${w.userInA}` }),
+    expect: { ...ADMINS_ONLY, 'other account admin': 404 },
+    otherwise: 200,
+  },
 ];
 
 /** Rows that any refused call must leave untouched (the audit log may gain a refusal row). */
