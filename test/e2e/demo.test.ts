@@ -41,7 +41,7 @@ describe('the demo in a real browser', () => {
     const total = Number((await summary.textContent())!.match(/of (\d+) entries/)![1]);
     assert.ok(total >= 25, `about 30 seeded users, saw ${total}`);
     assert.equal(await table.locator('tbody tr').count(), 10);
-    await page.getByRole('cell', { name: bff.config.demoAdmin.email }).waitFor();
+    await page.getByRole('cell', { name: bff.config.demoAdmin.email, exact: true }).waitFor();
 
     await page.getByRole('button', { name: 'Next page' }).click();
     await page.getByText(`Showing 11 - 20 of ${total} entries`).waitFor();
@@ -55,6 +55,6 @@ describe('the demo in a real browser', () => {
         .then((rows) => rows.length),
       1,
     );
-    await page.getByRole('cell', { name: 'alice@acme.test' }).waitFor();
+    await page.getByRole('cell', { name: 'alice@acme.test', exact: true }).waitFor();
   });
 });

@@ -69,7 +69,7 @@ describe('inviting a new person in the demo', () => {
     await signIn(newcomer, email, 'a long and unusual passphrase');
     await newcomer.getByRole('table').waitFor();
     await newcomer.getByRole('searchbox', { name: 'Email' }).fill(email);
-    await newcomer.getByRole('cell', { name: email }).waitFor();
+    await newcomer.getByRole('cell', { name: email, exact: true }).waitFor();
 
     await admin.reload();
     await admin.getByRole('table').waitFor();
