@@ -227,6 +227,45 @@ export async function seedDemo(
         sharedId,
       );
     }
+
+    // API tokens: live, expired, and one of a person since deleted (shown crossed out). Their
+    // secrets were never shown to anyone: create your own in the API tokens panel.
+    const token = (
+      userId: number,
+      name: string,
+      roleId: IamRoleId,
+      extra: { expiresInDays?: number; deleted?: boolean } = {},
+    ) =>
+      trx
+        .insertInto('api_tokens')
+        .values({
+          account_id: acme.id,
+          user_id: userId,
+          name,
+          description: `Demo token: ${name}`,
+          role_id: roleId,
+          secret_hash: hashSecret(newSecret()),
+          expires_at:
+            extra.expiresInDays === undefined
+              ? null
+              : new Date(now.getTime() + extra.expiresInDays * 24 * HOUR),
+          created_at: new Date(now.getTime() - 10 * 24 * HOUR),
+          deleted_at: extra.deleted ? new Date(now.getTime() - 2 * 24 * HOUR) : null,
+        })
+        .execute();
+    await token(adminId, 'Deploy pipeline', ROLE.administrators);
+    await token(adminId, 'Old CI', ROLE.engineers, { expiresInDays: -1 });
+    await token(sharedId, 'Monitoring', ROLE.engineers, { expiresInDays: 30 });
+    const departed = await createUser(
+      { name: 'Dora Departed', email: 'dora.departed@acme.test', lang: 'en', active: true },
+      memberHash,
+    );
+    await trx
+      .updateTable('users')
+      .set({ deleted_at: new Date(now.getTime() - 24 * HOUR), password_hash: null })
+      .where('id', '=', departed)
+      .execute();
+    await token(departed, 'Legacy sync', ROLE.users, { deleted: true });
   });
   return true;
 }

@@ -59,6 +59,30 @@ describe('the BFF over a real socket, with the demo seeded', () => {
       filtered.results.map((u) => u.email),
       ['alice@acme.test'],
     );
+
+    const me = await (await fetch(`${bff.url}/iam/clients/me`, { headers })).json();
+    const tokens = await (
+      await fetch(`${bff.url}/iam/v2/clients/${me.id}/tokens`, { headers })
+    ).json();
+    assert.deepEqual(
+      tokens.map((t: { name: string; expired: boolean }) => [t.name, t.expired]).sort(),
+      [
+        ['Deploy pipeline', false],
+        ['Monitoring', false],
+        ['Old CI', true],
+      ],
+    );
+    const deleted = await (
+      await fetch(`${bff.url}/iam/v2/clients/${me.id}/tokens?deleted=true`, { headers })
+    ).json();
+    assert.deepEqual(
+      deleted.map((t: { name: string; client_user: { deleted: boolean } }) => [
+        t.name,
+        t.client_user.deleted,
+      ]),
+      [['Legacy sync', true]],
+      'a token of a deleted issuer',
+    );
   });
 
   it('answers unknown paths with the JSON error model', async () => {
