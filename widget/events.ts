@@ -95,6 +95,32 @@ export class UmAccountSwitchedEvent extends Event {
   }
 }
 
+export interface TokenCreatedDetail {
+  /** The new token's id (its secret is never in an event). */
+  tokenId: number;
+}
+
+/** Someone created an API token in the Create token dialog; its secret is being shown once. */
+export class UmTokenCreatedEvent extends Event {
+  static readonly type = 'um-token-created';
+  constructor(readonly detail: TokenCreatedDetail) {
+    super(UmTokenCreatedEvent.type, { bubbles: true, composed: true });
+  }
+}
+
+export interface UserDeletedDetail {
+  /** The user removed from the account. */
+  userId: number;
+}
+
+/** An Administrator removed a user from the account (Users panel, row menu, Delete). */
+export class UmUserDeletedEvent extends Event {
+  static readonly type = 'um-user-deleted';
+  constructor(readonly detail: UserDeletedDetail) {
+    super(UmUserDeletedEvent.type, { bubbles: true, composed: true });
+  }
+}
+
 declare global {
   interface GlobalEventHandlersEventMap {
     'um-signed-in': UmSignedInEvent;
@@ -104,5 +130,7 @@ declare global {
     'um-invitation-accepted': UmInvitationAcceptedEvent;
     'um-user-updated': UmUserUpdatedEvent;
     'um-account-switched': UmAccountSwitchedEvent;
+    'um-token-created': UmTokenCreatedEvent;
+    'um-user-deleted': UmUserDeletedEvent;
   }
 }

@@ -15,8 +15,11 @@ import { t, type MessageKey, type Params } from './locales/index.ts';
 import './panels/accept-invitation-view.ts';
 import './panels/account-panel.ts';
 import type { AcceptDoneDetail } from './panels/accept-invitation-view.ts';
+import './panels/api-tokens-panel.ts';
+import type { TokenIssuer } from './panels/api-tokens-panel.ts';
 import './panels/sign-in-view.ts';
 import './panels/users-panel.ts';
+import type { ShowTokensDetail } from './panels/users-panel.ts';
 import { controls } from './styles/controls.ts';
 import { tokens } from './styles/tokens.ts';
 import { define } from './define.ts';
@@ -28,12 +31,14 @@ export {
   UmInvitationAcceptedEvent,
   UmSignedInEvent,
   UmSignedOutEvent,
+  UmTokenCreatedEvent,
+  UmUserDeletedEvent,
   UmUserInvitedEvent,
   UmUserUpdatedEvent,
 } from './events.ts';
 
-/** Panels this version offers. `api-tokens` comes later. */
-export type PanelName = 'users' | 'account';
+/** The panels of the widget. */
+export type PanelName = 'users' | 'account' | 'api-tokens';
 
 const SESSION_KEY_PREFIX = 'um-session:';
 /** The query parameter of invitation links (API.md "Email"). */
@@ -65,8 +70,11 @@ function removeTokenFromUrl() {
  * @attr {string} api - Base URL of the BFF. `''` or `'/'` is the page's own origin; a trailing
  *   slash is ignored.
  * @attr {string} panel - The panel to show: `users` (the default; the account's users, with
- *   Invite and Edit for Administrators) or `account` (the signed-in member's own details and
- *   password). Any other value shows the users panel. Changing it switches panels in place.
+ *   Invite, Edit and Delete for Administrators), `account` (the signed-in member's own details and
+ *   password) or `api-tokens` (the member's API tokens; every token of the account for
+ *   Administrators). Any other value shows the users panel. Changing it switches panels in place.
+ *   The widget sets it itself (and reflects it to the attribute) when "Show their tokens" after a
+ *   refused deletion opens the API tokens panel filtered by that user.
  * @attr {string} lang - Interface language (`en`, the default; other languages fall back to it).
  * @attr {string} invitation-token - The token of an invitation link. Without it the widget reads
  *   `?token=` from the page's URL; the attribute wins when both are present. After an acceptance
@@ -95,6 +103,10 @@ function removeTokenFromUrl() {
  *   the Account panel. `detail`: `{userId}`.
  * @event {UmAccountSwitchedEvent} um-account-switched - The user switched to another of their
  *   accounts. `detail`: `{clientId}`.
+ * @event {UmTokenCreatedEvent} um-token-created - A member created an API token in the Create
+ *   token dialog. `detail`: `{tokenId}` (the secret is never in an event).
+ * @event {UmUserDeletedEvent} um-user-deleted - An Administrator removed a user from the account
+ *   (Users panel, Delete). `detail`: `{userId}`.
  * @event {UmErrorEvent} um-error - A request to the BFF failed. `detail.error` is an `ApiError`
  *   (`status`, `code`, `message`, `fieldErrors`, `retryAfter`). Cancelable: `preventDefault()`
  *   suppresses the widget's own message (its Retry button stays).
@@ -113,11 +125,17 @@ function removeTokenFromUrl() {
  * @csspart heading - The panel's heading ("Users", "My account").
  * @csspart status - The panel's status line ("Invitation sent to …").
  * @csspart invite-button - The "Invite user" button.
+ * @csspart create-token-button - The API tokens panel's "Create token" button.
+ * @csspart token-secret - The one-time dialog showing a new API token (also a `dialog` part).
+ * @csspart deleted-issuer - A deleted issuer's crossed-out name and email (focusable).
+ * @csspart tooltip - "The user has been deleted", shown on hover or focus of `deleted-issuer`.
+ * @csspart show-tokens - "Show their tokens", offered when a deletion is refused for active
+ *   tokens.
  * @csspart dialog - The Invite user and Edit user dialogs (native `<dialog>`s; style their
  *   `::backdrop` too).
  * @csspart menu-button - The "⋯" button of a row.
  * @csspart menu - The open row menu.
- * @csspart menu-item - An item of the row menu (Edit, Resend invite).
+ * @csspart menu-item - An item of the row menu (Edit, Resend invite, Delete).
  * @csspart account-general - The Account panel's General form (Username, Email, Language, Phone).
  * @csspart account-password - The Account panel's Password form.
  * @csspart filters - The row of filters.
@@ -174,7 +192,7 @@ export class UserManagement extends LitElement {
   ];
 
   @property() api = '';
-  @property() panel: PanelName = 'users';
+  @property({ reflect: true }) panel: PanelName = 'users';
   @property({ reflect: true }) override lang = 'en';
   @property({ attribute: false }) token: string | undefined;
   @property({ attribute: 'invitation-token' }) invitationToken: string | undefined;
@@ -191,6 +209,8 @@ export class UserManagement extends LitElement {
   /** A switch of account is under way. */
   @state() private switching = false;
   @state() private switchError: ApiError | undefined;
+  /** Whose tokens the API tokens panel shows, after "Show their tokens" in the Users panel. */
+  @state() private tokensIssuer: TokenIssuer | undefined;
 
   private readonly account = new Task(this, {
     task: async ([client], { signal }) => {
@@ -217,6 +237,7 @@ export class UserManagement extends LitElement {
     if (!this.hasUpdated || changed.has('invitationToken')) {
       this.acceptingToken = this.invitationToken || tokenFromUrl();
     }
+    if (changed.has('panel') && this.panel !== 'api-tokens') this.tokensIssuer = undefined;
     if (changed.has('api')) this.anonymousClient = new ApiClient({ baseUrl: this.baseUrl });
     if (changed.has('api') || changed.has('token')) {
       this.client = this.token
@@ -280,21 +301,41 @@ export class UserManagement extends LitElement {
             </div>`
       }
       ${
-        this.panel === 'account'
-          ? html`<um-account-panel
-              exportparts="panel, heading, input, button, error, field-error, notice, account-general, account-password"
+        this.panel === 'api-tokens'
+          ? html`<um-api-tokens-panel
+              exportparts="panel, heading, filters, input, button, table, header-cell, row, cell, loading, empty, error, pagination, page-button, summary, status, dialog, field-error, menu-button, menu, menu-item, create-token-button, token-secret, deleted-issuer, tooltip"
               .client=${this.client}
               .me=${me}
               .lang=${this.lang}
-            ></um-account-panel>`
-          : html`<um-users-panel
-              exportparts="panel, heading, filters, popup, input, button, table, header-cell, row, cell, loading, empty, error, pagination, page-button, summary, status, invite-button, dialog, field-error, menu-button, menu, menu-item"
-              .client=${this.client}
-              .me=${me}
-              .lang=${this.lang}
-            ></um-users-panel>`
+              .issuer=${this.tokensIssuer}
+            ></um-api-tokens-panel>`
+          : this.panel === 'account'
+            ? html`<um-account-panel
+                exportparts="panel, heading, input, button, error, field-error, notice, account-general, account-password"
+                .client=${this.client}
+                .me=${me}
+                .lang=${this.lang}
+              ></um-account-panel>`
+            : html`<um-users-panel
+                exportparts="panel, heading, filters, popup, input, button, table, header-cell, row, cell, loading, empty, error, pagination, page-button, summary, status, invite-button, dialog, field-error, menu-button, menu, menu-item, show-tokens"
+                .client=${this.client}
+                .me=${me}
+                .lang=${this.lang}
+                @um-show-tokens=${this.onShowTokens}
+              ></um-users-panel>`
       }
     `;
+  }
+
+  /** "Show their tokens": the API tokens panel, filtered by that user. */
+  private async onShowTokens(event: CustomEvent<ShowTokensDetail>) {
+    this.panel = 'api-tokens';
+    this.tokensIssuer = { userId: event.detail.userId, email: event.detail.email };
+    // The button that had focus is gone with the Users panel: focus the new panel's heading.
+    await this.updateComplete;
+    const tokensPanel = this.renderRoot.querySelector('um-api-tokens-panel');
+    await tokensPanel?.updateComplete;
+    tokensPanel?.shadowRoot?.querySelector<HTMLElement>('#tokens-heading')?.focus();
   }
 
   private renderSwitcher(me: ClientMe) {

@@ -463,6 +463,7 @@ describe('Users panel row menu', () => {
       expect(items().map((item) => item.textContent!.trim())).to.deep.equal([
         'Edit',
         'Resend invite',
+        'Delete',
       ]);
     }
   });
@@ -497,19 +498,22 @@ describe('Users panel row menu', () => {
     expect(items().map((item) => item.textContent!.trim())).to.deep.equal([
       'Edit',
       'Resend invite',
+      'Delete',
     ]);
     expect(focused()).to.equal(describeElement(items()[0]));
     // The arrows move and wrap around, and focus never leaves the menu.
     await sendKeys({ press: 'ArrowDown' });
     expect(focused()).to.equal(describeElement(items()[1]));
     await sendKeys({ press: 'ArrowDown' });
+    expect(focused()).to.equal(describeElement(items()[2]));
+    await sendKeys({ press: 'ArrowDown' });
     expect(focused()).to.equal(describeElement(items()[0]));
     await sendKeys({ press: 'ArrowUp' });
-    expect(focused()).to.equal(describeElement(items()[1]));
+    expect(focused()).to.equal(describeElement(items()[2]));
     await sendKeys({ press: 'Home' });
     expect(focused()).to.equal(describeElement(items()[0]));
     await sendKeys({ press: 'End' });
-    expect(focused()).to.equal(describeElement(items()[1]));
+    expect(focused()).to.equal(describeElement(items()[2]));
 
     await sendKeys({ press: 'Escape' });
     await waitUntil(() => trigger!.getAttribute('aria-expanded') === 'false');
@@ -570,7 +574,7 @@ describe('Users panel row menu', () => {
       menuOf(el)
         .items()
         .map((item) => item.dataset.action),
-    ).to.deep.equal(['edit']);
+    ).to.deep.equal(['edit', 'delete']);
   });
 
   it('passes axe with a row menu open', async () => {

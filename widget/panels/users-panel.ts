@@ -16,11 +16,18 @@ import '../components/multi-select.ts';
 import type { MultiSelectOption, UmMultiSelect } from '../components/multi-select.ts';
 import '../components/row-menu.ts';
 import type { RowMenuItem, UmRowMenu } from '../components/row-menu.ts';
+import '../dialogs/confirm-dialog.ts';
+import type { UmConfirmDialog } from '../dialogs/confirm-dialog.ts';
 import '../dialogs/edit-user-dialog.ts';
 import type { UmEditUserDialog } from '../dialogs/edit-user-dialog.ts';
 import '../dialogs/invite-user-dialog.ts';
 import type { UmInviteUserDialog } from '../dialogs/invite-user-dialog.ts';
-import { UmErrorEvent, type UmUserInvitedEvent, type UmUserUpdatedEvent } from '../events.ts';
+import {
+  UmErrorEvent,
+  UmUserDeletedEvent,
+  type UmUserInvitedEvent,
+  type UmUserUpdatedEvent,
+} from '../events.ts';
 import { errorText } from '../locales/errors.ts';
 import { t, type MessageKey, type Params } from '../locales/index.ts';
 import { controls } from '../styles/controls.ts';
@@ -57,15 +64,25 @@ const EMPTY_FILTERS = {
 
 type TextFilter = 'id' | 'email' | 'name';
 
-/** What the row menu offers; Delete joins this list. */
-type RowAction = 'edit' | 'resend-invite';
+/** What the row menu offers. */
+type RowAction = 'edit' | 'resend-invite' | 'delete';
+
+/**
+ * Fired (not composed: for `<user-management>`) by "Show their tokens" after a deletion was refused
+ * because the user holds active API tokens.
+ */
+export interface ShowTokensDetail {
+  userId: number;
+  email: string;
+}
 
 /**
  * The Users panel: filters, the table and paging of the account's users. Every filter, the order
  * and the page are query parameters of `GET /iam/users`; the server does the work. For an
  * Administrator it adds "Invite user" (the dialog) and a row menu with "Edit" (the Edit user
- * dialog) and "Resend invite"; what is offered follows `can()` of shared/permissions.ts, the BFF
- * enforces it.
+ * dialog), "Resend invite" and "Delete" (after a confirmation; refused while the user holds
+ * active API tokens, when the alert offers "Show their tokens": the `um-show-tokens` event). What
+ * is offered follows `can()` of shared/permissions.ts, the BFF enforces it.
  */
 export class UmUsersPanel extends LitElement {
   static override styles = [
@@ -244,6 +261,8 @@ export class UmUsersPanel extends LitElement {
   /** A row action that failed (the table itself is fine). */
   @state() private actionError: ApiError | undefined;
   @state() private actionErrorSuppressed = false;
+  /** The user whose deletion was refused for their active tokens: the alert links to them. */
+  @state() private refusedUser: User | undefined;
   /** The table reloads after an action: keep the rows on screen (and focus in them) meanwhile. */
   private softRefresh = false;
 
@@ -339,12 +358,17 @@ export class UmUsersPanel extends LitElement {
     if (user.status !== 'active' && this.may('users.resend_invite')) {
       items.push({ id: 'resend-invite', label: this.t('users.action.resendInvite') });
     }
+    if (this.may('users.delete', { userId: user.id })) {
+      items.push({ id: 'delete', label: this.t('users.action.delete'), danger: true });
+    }
     return items;
   }
 
   /** Whether any row can have a menu: then the table has its "⋯" column. */
   private get hasActions(): boolean {
-    return this.may('users.resend_invite') || this.may('users.change_role');
+    return (
+      this.may('users.resend_invite') || this.may('users.change_role') || this.may('users.delete')
+    );
   }
 
   private get columnCount(): number {
@@ -380,6 +404,18 @@ export class UmUsersPanel extends LitElement {
           this.actionError && !this.actionErrorSuppressed
             ? html`<p class="alert" part="error" role="alert">
                 ${errorText(this.actionError, this.lang)}
+                ${
+                  this.refusedUser
+                    ? html`<button
+                        type="button"
+                        part="button show-tokens"
+                        data-action="show-tokens"
+                        @click=${this.showTokens}
+                      >
+                        ${this.t('users.showTokens')}
+                      </button>`
+                    : nothing
+                }
               </p>`
             : nothing
         }
@@ -407,6 +443,14 @@ export class UmUsersPanel extends LitElement {
               .lang=${this.lang}
               @um-user-updated=${this.onUpdated}
             ></um-edit-user-dialog>`
+          : nothing
+      }
+      ${
+        this.may('users.delete')
+          ? html`<um-confirm-dialog
+              exportparts="dialog, button"
+              .lang=${this.lang}
+            ></um-confirm-dialog>`
           : nothing
       }
     `;
@@ -638,9 +682,14 @@ export class UmUsersPanel extends LitElement {
 
   private async runAction(action: RowAction, user: User, menu: UmRowMenu) {
     this.actionError = undefined;
+    this.refusedUser = undefined;
     this.status = '';
+    const trigger = menu.shadowRoot?.querySelector<HTMLElement>('[part~="menu-button"]');
+    if (action === 'delete') {
+      await this.deleteUser(user, trigger ?? undefined);
+      return;
+    }
     if (action === 'edit') {
-      const trigger = menu.shadowRoot?.querySelector<HTMLElement>('[part~="menu-button"]');
       void this.renderRoot
         .querySelector<UmEditUserDialog>('um-edit-user-dialog')
         ?.show(user.id, trigger ?? undefined);
@@ -664,6 +713,50 @@ export class UmUsersPanel extends LitElement {
       // The row may have changed meanwhile (accepted, deleted): show what is true now.
       this.refresh();
     }
+  }
+
+  /** Asks first; a refusal for active tokens offers a way to those tokens. */
+  private async deleteUser(user: User, trigger: HTMLElement | undefined) {
+    const dialog = this.renderRoot.querySelector<UmConfirmDialog>('um-confirm-dialog');
+    if (!dialog || !this.me) return;
+    const confirmed = await dialog.show(
+      {
+        heading: this.t('users.delete.heading'),
+        message: this.t('users.delete.message', { email: user.email }),
+        confirmLabel: this.t('users.delete.confirm'),
+        danger: true,
+      },
+      trigger,
+    );
+    if (!confirmed) return;
+    try {
+      await this.client.deleteUser(this.me.id, user.id);
+      this.status = this.t('users.deleted', { email: user.email });
+      this.dispatchEvent(new UmUserDeletedEvent({ userId: user.id }));
+    } catch (error) {
+      const apiError =
+        error instanceof ApiError ? error : new ApiError(0, 'unexpected_response', String(error));
+      const event = new UmErrorEvent({ error: apiError });
+      this.dispatchEvent(event);
+      this.actionErrorSuppressed = event.defaultPrevented;
+      this.actionError = apiError;
+      if (apiError.code === 'user_has_active_tokens') {
+        this.refusedUser = user;
+        await this.updateComplete;
+        this.renderRoot.querySelector<HTMLButtonElement>('[data-action="show-tokens"]')?.focus();
+      }
+    }
+    this.refresh();
+  }
+
+  private showTokens() {
+    const user = this.refusedUser;
+    if (!user) return;
+    this.dispatchEvent(
+      new CustomEvent<ShowTokensDetail>('um-show-tokens', {
+        detail: { userId: user.id, email: user.email },
+      }),
+    );
   }
 
   /** Reloads the current page without blanking it. */

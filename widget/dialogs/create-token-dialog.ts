@@ -1,0 +1,570 @@
+import { LitElement, css, html, nothing } from 'lit';
+import { property, query, state } from 'lit/decorators.js';
+import type { ClientMe } from '../../shared/clients.ts';
+import type { FieldErrors } from '../../shared/errors.ts';
+import { can, type Actor } from '../../shared/permissions.ts';
+import { IAM_ROLES, ROLE, type IamRoleId } from '../../shared/roles.ts';
+import { createTokenBody, type CreateTokenBody } from '../../shared/tokens.ts';
+import { ApiError, type ApiClient } from '../api/client.ts';
+import { UmErrorEvent, UmTokenCreatedEvent } from '../events.ts';
+import { errorText, fieldErrorText } from '../locales/errors.ts';
+import { t, type MessageKey, type Params } from '../locales/index.ts';
+import { controls } from '../styles/controls.ts';
+import { dialogStyles } from '../styles/dialog.ts';
+import { define } from '../define.ts';
+import { issuesToFieldErrors } from './invite-user-dialog.ts';
+
+type Expiration = 'never' | 'date';
+
+/** `YYYY-MM-DD` of a date, in UTC (what a native date input holds). */
+function isoDay(date: Date): string {
+  return date.toISOString().slice(0, 10);
+}
+
+/** The chosen day's last second in UTC: a token set to expire "on 31 Jan" works all that day. */
+export function endOfDayUtc(day: string): string {
+  return `${day}T23:59:59Z`;
+}
+
+/** The form's fields and the body paths their errors come back under. */
+const FIELD_PATHS = {
+  name: ['name'],
+  description: ['description'],
+  date: ['exp_date'],
+  role: ['client_user.role', 'client_user.role.id', 'client_user'],
+} as const;
+type FieldName = keyof typeof FIELD_PATHS;
+
+/**
+ * Create API token (PRODUCT.md "API tokens panel"), in a modal `<dialog>`: Name, Description
+ * (optional), Expiration (Never expire, or a day: the token works until the end of that day in
+ * UTC) and the IAM role, offered only as far as the caller may grant (`tokens.grant_role` of
+ * shared/permissions.ts; the BFF checks it again). The body is checked with the BFF's own schema
+ * (`createTokenBody`) first. On success the form closes, `um-token-created` fires and a second
+ * dialog shows the token `<id>_<secret>` once, read-only, with a Copy button; closing it forgets
+ * the secret. Focus goes back to the element that opened the form.
+ */
+export class UmCreateTokenDialog extends LitElement {
+  static override styles = [
+    controls,
+    dialogStyles,
+    css`
+      dialog.form {
+        width: min(40rem, calc(100vw - 2rem));
+      }
+      dialog.secret {
+        width: min(36rem, calc(100vw - 2rem));
+      }
+      .body {
+        display: grid;
+        gap: calc(var(--_space) * 2);
+        align-content: start;
+      }
+      .field {
+        display: grid;
+        gap: 4px;
+      }
+      .field > label,
+      .label {
+        font-size: 0.9em;
+        color: var(--_text-muted);
+      }
+      textarea {
+        font: inherit;
+        color: inherit;
+        border: 1px solid var(--_border);
+        border-radius: var(--_radius);
+        background: var(--_surface-alt);
+        padding: calc(var(--_space) * 0.75) var(--_space);
+        min-height: 4.5rem;
+        resize: vertical;
+      }
+      fieldset {
+        margin: 0;
+        padding: 0;
+        border: none;
+        display: grid;
+        gap: var(--_space);
+        min-width: 0;
+      }
+      legend {
+        padding: 0;
+        margin-bottom: var(--_space);
+        font-weight: 600;
+      }
+      .radio {
+        display: flex;
+        align-items: center;
+        gap: 6px;
+      }
+      .role {
+        display: grid;
+        grid-template-columns: auto 1fr;
+        column-gap: var(--_space);
+      }
+      .role input {
+        margin: 3px 0 0;
+      }
+      .hint {
+        grid-column: 2;
+        margin: 0;
+        font-size: 0.9em;
+        color: var(--_text-muted);
+      }
+      .date {
+        justify-self: start;
+      }
+      .field-error {
+        color: var(--_danger);
+        font-size: 0.9em;
+      }
+      .secret-text p {
+        margin: 0 0 var(--_space);
+      }
+      .secret-row {
+        display: flex;
+        gap: var(--_space);
+      }
+      .secret-row input {
+        flex: 1;
+        font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace;
+      }
+      .copied {
+        color: var(--_text-muted);
+        min-height: 1.4em;
+        margin: 0;
+      }
+      code {
+        font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace;
+      }
+    `,
+  ];
+
+  @property({ attribute: false }) client!: ApiClient;
+  /** The account and the caller (`GET /iam/clients/me`): what roles may be granted. */
+  @property({ attribute: false }) me: ClientMe | undefined;
+  @property() override lang = 'en';
+
+  @state() private isOpen = false;
+  @state() private busy = false;
+  @state() private name = '';
+  @state() private description = '';
+  @state() private expiration: Expiration = 'date';
+  @state() private day = '';
+  @state() private roleId: IamRoleId = ROLE.users;
+  @state() private fieldErrors: FieldErrors = {};
+  @state() private failure: ApiError | undefined;
+  @state() private failureSuppressed = false;
+  /** The new token, `<id>_<secret>`, while the one-time dialog shows it; forgotten on closing. */
+  @state() private secret: string | undefined;
+  @state() private copyState: 'idle' | 'copied' | 'failed' = 'idle';
+
+  @query('dialog.form') private dialog!: HTMLDialogElement;
+  @query('dialog.secret') private secretDialog!: HTMLDialogElement;
+  private opener: HTMLElement | undefined;
+
+  private t(key: MessageKey, params?: Params): string {
+    return t(key, params, this.lang);
+  }
+
+  /** Whether the form is showing. */
+  get open(): boolean {
+    return this.dialog?.open ?? false;
+  }
+
+  /** Whether the one-time dialog with the new token is showing. */
+  get secretOpen(): boolean {
+    return this.secretDialog?.open ?? false;
+  }
+
+  private get actor(): Actor | undefined {
+    const me = this.me;
+    return me
+      ? { userId: me.currentUser, roleId: me.currentUserRole.id as Actor['roleId'] }
+      : undefined;
+  }
+
+  /** The roles the caller may give a token, highest first. */
+  get grantableRoles(): IamRoleId[] {
+    const actor = this.actor;
+    if (!actor) return [];
+    return IAM_ROLES.map((role) => role.id).filter((roleId) =>
+      can(actor, 'tokens.grant_role', { roleId }),
+    );
+  }
+
+  /** Opens an empty form (a year from today as the expiration, like the reference), focus on Name. */
+  async show(opener?: HTMLElement) {
+    this.opener = opener;
+    this.name = '';
+    this.description = '';
+    this.expiration = 'date';
+    const nextYear = new Date();
+    nextYear.setUTCFullYear(nextYear.getUTCFullYear() + 1);
+    this.day = isoDay(nextYear);
+    // Least privilege: the lowest role is chosen until the user picks another.
+    this.roleId = this.grantableRoles.at(-1) ?? ROLE.users;
+    this.fieldErrors = {};
+    this.failure = undefined;
+    this.busy = false;
+    this.isOpen = true;
+    await this.updateComplete;
+    if (!this.dialog.open) this.dialog.showModal();
+    this.renderRoot.querySelector<HTMLInputElement>('#token-name')?.focus();
+  }
+
+  close() {
+    if (this.dialog?.open) this.dialog.close();
+  }
+
+  override render() {
+    return html`
+      <dialog
+        class="form"
+        part="dialog"
+        aria-labelledby="token-heading"
+        @cancel=${(event: Event) => {
+          if (this.busy) event.preventDefault();
+        }}
+        @close=${this.onFormClosed}
+      >
+        ${this.isOpen ? this.renderForm() : nothing}
+      </dialog>
+      <dialog
+        class="secret"
+        part="dialog token-secret"
+        aria-labelledby="secret-heading"
+        aria-describedby="secret-text"
+        @close=${this.onSecretClosed}
+      >
+        ${this.secret === undefined ? nothing : this.renderSecret(this.secret)}
+      </dialog>
+    `;
+  }
+
+  private errorsOf(field: FieldName): string[] {
+    return FIELD_PATHS[field].flatMap((path) => this.fieldErrors[path] ?? []);
+  }
+
+  /** `aria-invalid`, `aria-describedby` and the message element of one field. */
+  private errorParts(field: FieldName) {
+    const messages = this.errorsOf(field);
+    const id = `${field}-error`;
+    return {
+      invalid: messages.length ? 'true' : 'false',
+      describedBy: messages.length ? id : undefined,
+      message: messages.length
+        ? html`<span class="field-error" part="field-error" id=${id}
+            >${messages.map((m) => this.fieldMessage(m)).join(' ')}</span
+          >`
+        : nothing,
+    };
+  }
+
+  /** The BFF's role refusal names the role: said in the widget's words (and language). */
+  private fieldMessage(message: string): string {
+    const refused = /^Can't create token with role (.+)$/.exec(message);
+    if (refused) {
+      const role = IAM_ROLES.find((r) => r.name === refused[1]);
+      return this.t('tokens.create.roleTooHigh', {
+        role: role ? this.t(`role.${role.id}`) : refused[1],
+      });
+    }
+    return fieldErrorText(message, this.lang);
+  }
+
+  private renderForm() {
+    const name = this.errorParts('name');
+    const description = this.errorParts('description');
+    const date = this.errorParts('date');
+    const role = this.errorParts('role');
+    const failure =
+      this.failure && !this.failureSuppressed && Object.keys(this.fieldErrors).length === 0
+        ? errorText(this.failure, this.lang)
+        : '';
+    return html`
+      <form novalidate @submit=${this.onSubmit}>
+        <header>
+          <h2 id="token-heading">${this.t('tokens.create.heading')}</h2>
+        </header>
+        <div class="body">
+          <p class="alert" part="error" role="alert" ?hidden=${!failure}>${failure}</p>
+          <div class="field">
+            <label for="token-name">${this.t('tokens.create.name')}</label>
+            <input
+              id="token-name"
+              part="input"
+              name="name"
+              autocomplete="off"
+              maxlength="255"
+              placeholder=${this.t('tokens.create.namePlaceholder')}
+              aria-invalid=${name.invalid}
+              aria-describedby=${name.describedBy ?? nothing}
+              .value=${this.name}
+              @input=${(e: InputEvent) => (this.name = (e.target as HTMLInputElement).value)}
+            />
+            ${name.message}
+          </div>
+          <div class="field">
+            <label for="token-description">${this.t('tokens.create.description')}</label>
+            <textarea
+              id="token-description"
+              part="input"
+              name="description"
+              maxlength="1000"
+              placeholder=${this.t('tokens.create.descriptionPlaceholder')}
+              aria-invalid=${description.invalid}
+              aria-describedby=${description.describedBy ?? nothing}
+              .value=${this.description}
+              @input=${(e: InputEvent) =>
+                (this.description = (e.target as HTMLTextAreaElement).value)}
+            ></textarea>
+            ${description.message}
+          </div>
+          <fieldset>
+            <legend>${this.t('tokens.create.expiration')}</legend>
+            <label class="radio">
+              <input
+                type="radio"
+                name="expiration"
+                value="never"
+                id="expiration-never"
+                .checked=${this.expiration === 'never'}
+                @change=${() => (this.expiration = 'never')}
+              />
+              ${this.t('tokens.create.neverExpire')}
+            </label>
+            <label class="radio">
+              <input
+                type="radio"
+                name="expiration"
+                value="date"
+                id="expiration-date"
+                .checked=${this.expiration === 'date'}
+                @change=${() => (this.expiration = 'date')}
+              />
+              ${this.t('tokens.create.setDate')}
+            </label>
+            ${
+              this.expiration === 'date'
+                ? html`<div class="field date">
+                    <label for="token-date">${this.t('tokens.create.date')}</label>
+                    <input
+                      id="token-date"
+                      part="input"
+                      type="date"
+                      name="exp_date"
+                      min=${isoDay(new Date())}
+                      aria-invalid=${date.invalid}
+                      aria-describedby=${date.describedBy ?? nothing}
+                      .value=${this.day}
+                      @input=${(e: InputEvent) => (this.day = (e.target as HTMLInputElement).value)}
+                      @change=${(e: Event) => (this.day = (e.target as HTMLInputElement).value)}
+                    />
+                    ${date.message}
+                  </div>`
+                : nothing
+            }
+          </fieldset>
+          <fieldset aria-describedby=${role.describedBy ?? nothing}>
+            <legend>${this.t('tokens.create.role')}</legend>
+            ${this.grantableRoles.map(
+              (roleId) => html`
+                <div class="role">
+                  <input
+                    type="radio"
+                    name="role"
+                    id="token-role-${roleId}"
+                    value=${roleId}
+                    aria-describedby="token-role-${roleId}-info"
+                    aria-invalid=${role.invalid}
+                    .checked=${this.roleId === roleId}
+                    @change=${() => (this.roleId = roleId)}
+                  />
+                  <label for="token-role-${roleId}">${this.t(`role.${roleId}`)}</label>
+                  <p class="hint" id="token-role-${roleId}-info">${this.t(`roleInfo.${roleId}`)}</p>
+                </div>
+              `,
+            )}
+            ${role.message}
+          </fieldset>
+        </div>
+        <footer>
+          <button type="button" part="button" ?disabled=${this.busy} @click=${() => this.close()}>
+            ${this.t('tokens.create.cancel')}
+          </button>
+          <button
+            type="submit"
+            class="primary"
+            part="button"
+            data-action="create"
+            ?disabled=${this.busy}
+            aria-busy=${this.busy ? 'true' : 'false'}
+          >
+            ${this.t(this.busy ? 'tokens.create.submitting' : 'tokens.create.submit')}
+          </button>
+        </footer>
+      </form>
+    `;
+  }
+
+  private renderSecret(secret: string) {
+    return html`
+      <form method="dialog">
+        <header>
+          <h2 id="secret-heading">${this.t('tokens.secret.heading')}</h2>
+        </header>
+        <div class="body">
+          <div class="secret-text" id="secret-text">
+            <p>${this.t('tokens.secret.copyNow')}</p>
+            <p>
+              ${this.t('tokens.secret.usage')}
+              <code>Authorization: APIKey ${this.t('tokens.secret.example')}</code>
+            </p>
+          </div>
+          <div class="field">
+            <label for="token-secret">${this.t('tokens.secret.label')}</label>
+            <div class="secret-row">
+              <input
+                id="token-secret"
+                part="input"
+                readonly
+                autocomplete="off"
+                spellcheck="false"
+                .value=${secret}
+                @focus=${(e: FocusEvent) => (e.target as HTMLInputElement).select()}
+              />
+              <button type="button" part="button" data-action="copy" @click=${this.copy}>
+                ${this.t('tokens.secret.copy')}
+              </button>
+            </div>
+            <p class="copied" role="status">
+              ${
+                this.copyState === 'copied'
+                  ? this.t('tokens.secret.copied')
+                  : this.copyState === 'failed'
+                    ? this.t('tokens.secret.copyFailed')
+                    : ''
+              }
+            </p>
+          </div>
+        </div>
+        <footer>
+          <button type="submit" class="primary" part="button" data-action="done">
+            ${this.t('tokens.secret.done')}
+          </button>
+        </footer>
+      </form>
+    `;
+  }
+
+  private async copy() {
+    const secret = this.secret;
+    if (secret === undefined) return;
+    try {
+      await navigator.clipboard.writeText(secret);
+      this.copyState = 'copied';
+    } catch {
+      // No clipboard (permissions, an insecure page): select the text so Ctrl+C copies it.
+      this.copyState = 'failed';
+      const input = this.renderRoot.querySelector<HTMLInputElement>('#token-secret');
+      input?.focus();
+      input?.select();
+    }
+  }
+
+  private onFormClosed() {
+    // Reopened before the close event arrived (the event is queued): keep the new form.
+    if (this.dialog.open) return;
+    this.isOpen = false;
+    // After a success the one-time dialog is open and keeps focus; otherwise back to the opener.
+    if (this.secret === undefined) this.opener?.focus();
+  }
+
+  private onSecretClosed() {
+    this.secret = undefined;
+    this.copyState = 'idle';
+    this.opener?.focus();
+  }
+
+  /** The body to send, or the field errors that keep it from being sent. */
+  private body(): { body: CreateTokenBody } | { errors: FieldErrors } {
+    const errors: FieldErrors = {};
+    let exp_date: string | null = null;
+    if (this.expiration === 'date') {
+      if (!this.day) errors.exp_date = [this.t('tokens.create.dateRequired')];
+      else if (this.day < isoDay(new Date())) errors.exp_date = [this.t('tokens.create.datePast')];
+      else exp_date = endOfDayUtc(this.day);
+    }
+    const description = this.description.trim();
+    const candidate = {
+      name: this.name,
+      ...(description ? { description } : {}),
+      exp_date,
+      client_user: { role: { id: this.roleId } },
+    };
+    const check = createTokenBody.safeParse(candidate);
+    if (!check.success) Object.assign(errors, issuesToFieldErrors(check.error.issues, 'name'));
+    if (Object.keys(errors).length) return { errors };
+    return { body: check.data! };
+  }
+
+  /** Focuses the first field with an error (of a radio group, its checked radio). */
+  private async focusFirstInvalid(): Promise<boolean> {
+    await this.updateComplete;
+    let first = this.renderRoot.querySelector<HTMLInputElement>('form [aria-invalid="true"]');
+    if (first?.type === 'radio') {
+      first =
+        this.renderRoot.querySelector<HTMLInputElement>(`input[name="${first.name}"]:checked`) ??
+        first;
+    }
+    first?.focus();
+    return Boolean(first);
+  }
+
+  private async onSubmit(event: SubmitEvent) {
+    event.preventDefault();
+    const me = this.me;
+    if (this.busy || !me) return;
+    this.failure = undefined;
+    const checked = this.body();
+    if ('errors' in checked) {
+      this.fieldErrors = checked.errors;
+      await this.focusFirstInvalid();
+      return;
+    }
+    this.fieldErrors = {};
+    this.busy = true;
+    try {
+      const created = await this.client.createToken(me.id, checked.body);
+      this.busy = false;
+      this.secret = created.token;
+      this.copyState = 'idle';
+      this.close();
+      this.dispatchEvent(new UmTokenCreatedEvent({ tokenId: created.id }));
+      await this.updateComplete;
+      if (!this.secretDialog.open) this.secretDialog.showModal();
+      this.renderRoot.querySelector<HTMLButtonElement>('[data-action="copy"]')?.focus();
+    } catch (error) {
+      this.busy = false;
+      const apiError =
+        error instanceof ApiError ? error : new ApiError(0, 'unexpected_response', String(error));
+      const notice = new UmErrorEvent({ error: apiError });
+      this.dispatchEvent(notice);
+      this.failureSuppressed = notice.defaultPrevented;
+      this.failure = apiError;
+      this.fieldErrors = apiError.fieldErrors;
+      if (!(await this.focusFirstInvalid())) {
+        this.renderRoot.querySelector<HTMLButtonElement>('[data-action="create"]')?.focus();
+      }
+    }
+  }
+}
+
+define('um-create-token-dialog', UmCreateTokenDialog);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'um-create-token-dialog': UmCreateTokenDialog;
+  }
+}
