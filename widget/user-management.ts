@@ -13,6 +13,7 @@ import {
 import { errorText } from './locales/errors.ts';
 import { t, type MessageKey, type Params } from './locales/index.ts';
 import './panels/accept-invitation-view.ts';
+import { disable2faTokenFromUrl } from './panels/disable-2fa-view.ts';
 import './panels/account-panel.ts';
 import type { AcceptDoneDetail } from './panels/accept-invitation-view.ts';
 import './panels/api-tokens-panel.ts';
@@ -151,6 +152,13 @@ function removeTokenFromUrl() {
  * @csspart pagination - The page navigation.
  * @csspart page-button - Previous, next and page-number buttons.
  * @csspart summary - "Showing 1 - 10 of N entries".
+ * @csspart sign-in-code - The sign-in step asking for a 2FA code (or a backup code).
+ * @csspart account-two-fa - The Two-factor authentication section of the Account panel.
+ * @csspart two-fa-qr - The QR code for an authenticator app (dark on white, whatever the theme).
+ * @csspart two-fa-key - The setup key for typing into an authenticator app.
+ * @csspart backup-codes - The list of backup codes, shown once.
+ * @csspart account-logins - The Last logins section of the Account panel.
+ * @csspart disable-2fa-view - The page an emailed "turn off 2FA" link opens.
  *
  * @cssproperty [--um-color-accent=#c2410c] - Primary buttons, links, focus ring.
  * @cssproperty [--um-color-accent-text=#ffffff] - Text on the accent colour.
@@ -199,6 +207,8 @@ export class UserManagement extends LitElement {
 
   /** The invitation link being shown; undefined once it is accepted or left. */
   @state() private acceptingToken: string | undefined;
+  /** The token of an emailed "turn off 2FA" link (`?disable_2fa_token=`); undefined once left. */
+  @state() private disable2faToken: string | undefined = disable2faTokenFromUrl();
   /** What the sign-in view shows after an acceptance. */
   @state() private signInPrefill: { email: string; notice: string } | undefined;
   /** The client of the signed-in session (or of the host's token); undefined: show sign-in. */
@@ -251,6 +261,15 @@ export class UserManagement extends LitElement {
   }
 
   override render() {
+    if (this.disable2faToken) {
+      return html`<um-disable-2fa-view
+        exportparts="disable-2fa-view, button"
+        .client=${this.anonymousClient}
+        .token=${this.disable2faToken}
+        .lang=${this.lang}
+        @um-disable-2fa-done=${() => (this.disable2faToken = undefined)}
+      ></um-disable-2fa-view>`;
+    }
     if (this.acceptingToken) {
       return html`<um-accept-invitation-view
         exportparts="accept-view, input, button, submit, error, field-error"
@@ -263,7 +282,7 @@ export class UserManagement extends LitElement {
     }
     if (!this.client) {
       return html`<um-sign-in-view
-        exportparts="sign-in-form, input, button, submit, error, notice"
+        exportparts="sign-in-form, input, button, submit, error, notice, sign-in-code, field-error"
         .client=${this.anonymousClient}
         .lang=${this.lang}
         .email=${this.signInPrefill?.email ?? ''}
@@ -311,7 +330,7 @@ export class UserManagement extends LitElement {
             ></um-api-tokens-panel>`
           : this.panel === 'account'
             ? html`<um-account-panel
-                exportparts="panel, heading, input, button, error, field-error, notice, account-general, account-password"
+                exportparts="panel, heading, input, button, error, field-error, notice, account-general, account-password, account-two-fa, two-fa-qr, two-fa-key, backup-codes, account-logins, table, row, cell, pagination, page-button, summary, empty"
                 .client=${this.client}
                 .me=${me}
                 .lang=${this.lang}

@@ -10,6 +10,7 @@ import type {
 import type { CloudAssignment } from '../../shared/cloud.ts';
 import type { CloudRole } from '../../shared/roles.ts';
 import type { CreateTokenBody, CreatedToken, Token } from '../../shared/tokens.ts';
+import type { BackupCodes, LoginsPage, TwoFaSetup } from '../../shared/two-fa.ts';
 import type {
   ChangeEmailBody,
   ChangePasswordBody,
@@ -330,6 +331,48 @@ export class ApiClient {
       body,
       signal,
       auth: false,
+    });
+  }
+
+  /** `POST /iam/users/me/2fa/setup`: a new secret and its `otpauth://` URL (2FA not on yet). */
+  twoFaSetup(signal?: AbortSignal): Promise<TwoFaSetup> {
+    return this.send<TwoFaSetup>('POST', '/iam/users/me/2fa/setup', { signal });
+  }
+
+  /** `POST /iam/users/me/2fa/enable`: turns 2FA on with a right code; 5 backup codes, once. */
+  enableTwoFa(code: string, signal?: AbortSignal): Promise<BackupCodes> {
+    return this.send<BackupCodes>('POST', '/iam/users/me/2fa/enable', { body: { code }, signal });
+  }
+
+  /** `POST /iam/users/me/2fa/backup_codes`: a new set of backup codes; the old ones stop working. */
+  regenerateBackupCodes(code: string, signal?: AbortSignal): Promise<BackupCodes> {
+    return this.send<BackupCodes>('POST', '/iam/users/me/2fa/backup_codes', {
+      body: { code },
+      signal,
+    });
+  }
+
+  /** `POST /iam/users/me/2fa/disable`: emails a single-use confirmation link (1 hour). */
+  requestTwoFaDisable(signal?: AbortSignal): Promise<{ status: 'sent' }> {
+    return this.send('POST', '/iam/users/me/2fa/disable', { signal });
+  }
+
+  /** `POST /iam/auth/2fa/disable/confirm`: the emailed link's token turns 2FA off (no auth). */
+  confirmTwoFaDisable(token: string, signal?: AbortSignal): Promise<{ status: 'disabled' }> {
+    return this.send('POST', '/iam/auth/2fa/disable/confirm', {
+      body: { token },
+      signal,
+      auth: false,
+    });
+  }
+
+  /** `GET /iam/activity_log/logins`: sign-in attempts, newest first (one's own by default). */
+  logins(
+    query: { limit: number; offset: number; user_id?: number },
+    signal?: AbortSignal,
+  ): Promise<LoginsPage> {
+    return this.send<LoginsPage>('GET', `/iam/activity_log/logins${queryString(query)}`, {
+      signal,
     });
   }
 

@@ -20,6 +20,8 @@ import { errorText, fieldErrorText } from '../locales/errors.ts';
 import { t, type MessageKey, type Params } from '../locales/index.ts';
 import { controls } from '../styles/controls.ts';
 import { define } from '../define.ts';
+import './last-logins-section.ts';
+import './two-fa-section.ts';
 
 interface General {
   name: string;
@@ -66,7 +68,8 @@ const IDLE: Outcome = { busy: false, errors: {}, failure: '', notice: '' };
  * password (a field that appears then) and goes through `PUT /iam/users/{id}/email`; the other
  * fields through `PATCH /iam/users/{id}`. **Password** — old, new, repeat, through
  * `PUT /iam/users/{id}/password`. Both forms check their input with the BFF's zod schemas first
- * and show errors next to their fields.
+ * and show errors next to their fields. **Two-factor authentication** (`<um-two-fa-section>`)
+ * and **Last logins** (`<um-last-logins-section>`) follow.
  */
 export class UmAccountPanel extends LitElement {
   static override styles = [
@@ -87,6 +90,9 @@ export class UmAccountPanel extends LitElement {
       @media (min-width: 56rem) {
         .sections {
           grid-template-columns: 1fr 1fr;
+        }
+        um-last-logins-section {
+          grid-column: 1 / -1;
         }
       }
       form {
@@ -231,7 +237,22 @@ export class UmAccountPanel extends LitElement {
   }
 
   private renderSections() {
-    return html`<div class="sections">${this.renderGeneral()} ${this.renderPassword()}</div>`;
+    const user = this.user.value;
+    return html`<div class="sections">
+      ${this.renderGeneral()} ${this.renderPassword()}
+      <um-two-fa-section
+        exportparts="account-two-fa, two-fa-qr, two-fa-key, backup-codes, input, button, error, field-error, notice"
+        .client=${this.client}
+        .lang=${this.lang}
+        .enabled=${user?.two_fa ?? false}
+        .email=${this.saved?.email ?? ''}
+      ></um-two-fa-section>
+      <um-last-logins-section
+        exportparts="account-logins, table, row, cell, pagination, page-button, summary, button, error, empty"
+        .client=${this.client}
+        .lang=${this.lang}
+      ></um-last-logins-section>
+    </div>`;
   }
 
   private errorText(errors: FieldErrors, field: string): string | undefined {

@@ -1,6 +1,6 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import type { TokenPair } from '../../shared/auth.ts';
+import type { LoginBody, TokenPair } from '../../shared/auth.ts';
 import { ApiError, type ApiClient } from '../api/client.ts';
 import { UmErrorEvent } from '../events.ts';
 import { errorText, fieldErrorText } from '../locales/errors.ts';
@@ -11,6 +11,11 @@ import { define } from '../define.ts';
 /**
  * The sign-in form. On success it fires `um-session` (internal, not composed) with the token pair;
  * the root element stores it and shows the panel.
+ *
+ * With two-factor authentication on, the BFF answers the password with `two_fa_required`: the
+ * view then asks for the authenticator app's 6-digit code (or, through "Use a backup code", a
+ * backup code) and sends the email and password again with it (`one_time_password`); a wrong or
+ * used code is shown next to the field. Its form is the `sign-in-form` and `sign-in-code` parts.
  */
 export class UmSignInView extends LitElement {
   static override styles = [
@@ -46,6 +51,16 @@ export class UmSignInView extends LitElement {
         color: var(--_danger);
         font-size: 0.9em;
       }
+      .hint {
+        margin: 0;
+        color: var(--_text-muted);
+      }
+      .row {
+        display: flex;
+        justify-content: space-between;
+        flex-wrap: wrap;
+        gap: var(--_space);
+      }
     `,
   ];
 
@@ -56,6 +71,11 @@ export class UmSignInView extends LitElement {
   /** A success notice above the form (after an accepted invitation). */
   @property() notice = '';
   @state() private busy = false;
+  /**
+   * The second step, after the BFF answered `two_fa_required`: the credentials to send again with
+   * the code; `backup` when the field takes a backup code instead of the app's.
+   */
+  @state() private codeStep: { username: string; password: string; backup: boolean } | undefined;
   @state() private error: ApiError | undefined;
   @state() private errorSuppressed = false;
 
@@ -64,6 +84,7 @@ export class UmSignInView extends LitElement {
   }
 
   override render() {
+    if (this.codeStep) return this.renderCodeStep(this.codeStep);
     const fieldErrors = this.error?.fieldErrors ?? {};
     const fieldError = (name: string) => {
       const messages = fieldErrors[name];
@@ -116,6 +137,115 @@ export class UmSignInView extends LitElement {
     `;
   }
 
+  /** "Enter authenticator code": one field, the app's code or (after the link) a backup code. */
+  private renderCodeStep(step: { backup: boolean }) {
+    const error = this.error;
+    const fieldError =
+      error?.code === 'invalid_one_time_password'
+        ? this.t('signIn.code.invalid')
+        : error?.code === 'two_fa_required'
+          ? this.t('field.required')
+          : '';
+    const alert = error && !fieldError && !this.errorSuppressed ? errorText(error, this.lang) : '';
+    return html`
+      <form
+        part="sign-in-form sign-in-code"
+        novalidate
+        @submit=${this.onSubmitCode}
+        aria-labelledby="code-heading"
+      >
+        <h2 id="code-heading" tabindex="-1">${this.t('signIn.code.heading')}</h2>
+        <p class="hint" id="code-intro">
+          ${this.t(step.backup ? 'signIn.code.backupIntro' : 'signIn.code.intro')}
+        </p>
+        ${alert ? html`<p class="alert" part="error" role="alert">${alert}</p>` : nothing}
+        <label>
+          ${this.t(step.backup ? 'signIn.code.backupLabel' : 'signIn.code.label')}
+          <input
+            part="input"
+            name="one_time_password"
+            type="text"
+            autocomplete="one-time-code"
+            inputmode=${step.backup ? 'text' : 'numeric'}
+            maxlength=${step.backup ? 32 : 6}
+            required
+            aria-invalid=${fieldError ? 'true' : 'false'}
+            aria-describedby=${fieldError ? 'code-intro code-error' : 'code-intro'}
+          />
+          ${
+            fieldError
+              ? html`<span class="field-error" part="field-error" id="code-error"
+                  >${fieldError}</span
+                >`
+              : nothing
+          }
+        </label>
+        <button class="primary" part="button submit" type="submit" ?disabled=${this.busy}>
+          ${this.t(this.busy ? 'signIn.submitting' : 'signIn.submit')}
+        </button>
+        <div class="row">
+          <button
+            type="button"
+            class="link"
+            part="button"
+            data-action="switch-code"
+            @click=${this.switchCodeKind}
+          >
+            ${this.t(step.backup ? 'signIn.code.useApp' : 'signIn.code.useBackup')}
+          </button>
+          <button type="button" class="link" part="button" data-action="back" @click=${this.back}>
+            ${this.t('signIn.code.back')}
+          </button>
+        </div>
+      </form>
+    `;
+  }
+
+  private async focusCodeField() {
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLInputElement>('input[name="one_time_password"]')?.focus();
+  }
+
+  private async switchCodeKind() {
+    if (!this.codeStep) return;
+    this.codeStep = { ...this.codeStep, backup: !this.codeStep.backup };
+    this.error = undefined;
+    const input = this.renderRoot.querySelector<HTMLInputElement>(
+      'input[name="one_time_password"]',
+    );
+    if (input) input.value = '';
+    await this.focusCodeField();
+  }
+
+  private async back() {
+    const username = this.codeStep?.username ?? '';
+    this.codeStep = undefined;
+    this.error = undefined;
+    await this.updateComplete;
+    const email = this.renderRoot.querySelector<HTMLInputElement>('input[name="username"]');
+    if (email) email.value = username;
+    this.renderRoot.querySelector<HTMLInputElement>('input[name="password"]')?.focus();
+  }
+
+  private async onSubmitCode(event: SubmitEvent) {
+    event.preventDefault();
+    const step = this.codeStep;
+    if (!step || this.busy) return;
+    const data = new FormData(event.currentTarget as HTMLFormElement);
+    const code = String(data.get('one_time_password') ?? '').trim();
+    if (!code) {
+      this.error = new ApiError(400, 'two_fa_required', 'A one-time code is required.');
+      this.errorSuppressed = false;
+      await this.focusCodeField();
+      return;
+    }
+    await this.signIn({
+      username: step.username,
+      password: step.password,
+      one_time_password: code,
+    });
+  }
+
   protected override firstUpdated(): void {
     // The email is known: the password is what is left to type.
     if (this.email)
@@ -126,21 +256,38 @@ export class UmSignInView extends LitElement {
     event.preventDefault();
     const form = event.currentTarget as HTMLFormElement;
     const data = new FormData(form);
+    await this.signIn({
+      username: String(data.get('username') ?? ''),
+      password: String(data.get('password') ?? ''),
+    });
+  }
+
+  private async signIn(body: LoginBody) {
     this.busy = true;
     this.error = undefined;
     try {
-      const pair = await this.client.login({
-        username: String(data.get('username') ?? ''),
-        password: String(data.get('password') ?? ''),
-      });
+      const pair = await this.client.login(body);
       this.dispatchEvent(new CustomEvent<TokenPair>('um-session', { detail: pair }));
     } catch (error) {
       const apiError =
         error instanceof ApiError ? error : new ApiError(0, 'unexpected_response', String(error));
+      if (apiError.code === 'two_fa_required' && !this.codeStep) {
+        // The password was right: the second step asks for the code, no error to show yet.
+        this.codeStep = { username: body.username, password: body.password, backup: false };
+        this.busy = false;
+        await this.updateComplete;
+        this.renderRoot.querySelector<HTMLElement>('#code-heading')?.focus();
+        await this.focusCodeField();
+        return;
+      }
       const notice = new UmErrorEvent({ error: apiError });
       this.dispatchEvent(notice);
       this.errorSuppressed = notice.defaultPrevented;
       this.error = apiError;
+      if (this.codeStep) {
+        this.busy = false;
+        await this.focusCodeField();
+      }
     } finally {
       this.busy = false;
     }

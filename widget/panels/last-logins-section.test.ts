@@ -1,0 +1,118 @@
+/// <reference types="mocha" />
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import '../user-management.ts';
+import type { UserManagement } from '../user-management.ts';
+import { describeUserAgent } from './last-logins-section.ts';
+import {
+  accountPanel,
+  describeElement,
+  focused,
+  login,
+  newMember,
+  type Member,
+} from '../test-helpers.ts';
+import { tryLogin } from '../test-helpers-totp.ts';
+
+let adminAccess: string;
+
+function section(el: UserManagement): ShadowRoot | null {
+  return accountPanel(el).querySelector('um-last-logins-section')?.shadowRoot ?? null;
+}
+
+function rows(el: UserManagement): string[][] {
+  return [...section(el)!.querySelectorAll('tbody tr')].map((row) =>
+    [...row.querySelectorAll('td')].map((cell) => cell.textContent!.replace(/\s+/g, ' ').trim()),
+  );
+}
+
+function summary(el: UserManagement): string {
+  return section(el)?.querySelector('[part="summary"]')?.textContent?.trim() ?? '';
+}
+
+function pageButton(el: UserManagement, name: 'previous' | 'next'): HTMLButtonElement {
+  return section(el)!.querySelector<HTMLButtonElement>(`[data-action="${name}"]`)!;
+}
+
+async function render(member: Member): Promise<UserManagement> {
+  const el = await fixture<UserManagement>(
+    html`<user-management api="/bff" panel="account" .token=${member.access}></user-management>`,
+  );
+  await waitUntil(() => section(el)?.querySelector('tbody tr'), 'the last logins did not load');
+  return el;
+}
+
+describe('Last logins section', () => {
+  before(async () => {
+    adminAccess = (await login()).access;
+  });
+
+  it('lists successful and failed sign-ins, newest first, with a short browser name', async () => {
+    const member = await newMember(adminAccess, 'logins');
+    expect(await tryLogin({ username: member.email, password: 'not-the-password' })).to.deep.equal({
+      status: 400,
+      code: 'invalid_credentials',
+    });
+    const el = await render(member);
+    const headers = [...section(el)!.querySelectorAll('th')].map((th) => th.textContent!.trim());
+    expect(headers).to.deep.equal(['Date', 'IP', 'Browser', 'Result', 'Method']);
+    expect(summary(el)).to.equal('Showing 1 - 2 of 2 entries');
+    const [failed, succeeded] = rows(el);
+    expect([failed[3], failed[4]]).to.deep.equal(['Failed', 'Password']);
+    expect([succeeded[3], succeeded[4]]).to.deep.equal(['Success', 'Password']);
+    const { browser, os } = describeUserAgent(navigator.userAgent);
+    expect(succeeded[2]).to.equal(`${browser} on ${os}`);
+    const browserCell = section(el)!.querySelectorAll('tbody tr')[1].querySelectorAll('td')[2];
+    expect(browserCell.getAttribute('title')).to.equal(navigator.userAgent);
+    expect(succeeded[1]).to.match(/^[\d.:a-f]+$/);
+    const time = section(el)!.querySelector('tbody time')!;
+    expect(Date.parse(time.getAttribute('datetime')!)).to.be.closeTo(Date.now(), 60_000);
+    expect(pageButton(el, 'previous').disabled).to.equal(true);
+    expect(pageButton(el, 'next').disabled).to.equal(true);
+    await expect(el).to.be.accessible();
+  });
+
+  it('pages through ten at a time', async () => {
+    const member = await newMember(adminAccess, 'logins-pages');
+    for (let i = 0; i < 11; i++) {
+      await tryLogin({ username: member.email, password: member.password });
+    }
+    const el = await render(member);
+    expect(summary(el)).to.equal('Showing 1 - 10 of 12 entries');
+    expect(rows(el)).to.have.length(10);
+    pageButton(el, 'next').focus();
+    pageButton(el, 'next').click();
+    await waitUntil(() => summary(el) === 'Showing 11 - 12 of 12 entries', 'no second page');
+    expect(rows(el)).to.have.length(2);
+    expect(pageButton(el, 'next').disabled).to.equal(true);
+    expect(focused()).to.equal(describeElement(pageButton(el, 'previous')));
+    pageButton(el, 'previous').click();
+    await waitUntil(() => summary(el) === 'Showing 1 - 10 of 12 entries', 'not back');
+  });
+
+  it('names common browsers from their user agents', () => {
+    expect(
+      describeUserAgent(
+        'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/148.0.0.0 Safari/537.36',
+      ),
+    ).to.deep.equal({ browser: 'Chrome 148', os: 'Windows' });
+    expect(
+      describeUserAgent(
+        'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15',
+      ),
+    ).to.deep.equal({ browser: 'Safari 17', os: 'macOS' });
+    expect(
+      describeUserAgent('Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0'),
+    ).to.deep.equal({ browser: 'Firefox 128', os: 'Linux' });
+    expect(
+      describeUserAgent(
+        'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36 Edg/120.0.0.0',
+      ),
+    ).to.deep.equal({ browser: 'Edge 120', os: 'Windows' });
+    expect(
+      describeUserAgent(
+        'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1',
+      ),
+    ).to.deep.equal({ browser: 'Safari 17', os: 'iOS' });
+    expect(describeUserAgent('')).to.deep.equal({ browser: undefined, os: undefined });
+  });
+});

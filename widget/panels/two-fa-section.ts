@@ -1,0 +1,598 @@
+import { LitElement, css, html, nothing, svg, type PropertyValues } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { correction, generate } from 'lean-qr/nano';
+import type { FieldErrors } from '../../shared/errors.ts';
+import { twoFaCodeBody } from '../../shared/two-fa.ts';
+import { ApiError, type ApiClient } from '../api/client.ts';
+import { UmErrorEvent } from '../events.ts';
+import { errorText, fieldErrorText } from '../locales/errors.ts';
+import { t, type MessageKey, type Params } from '../locales/index.ts';
+import { controls } from '../styles/controls.ts';
+import { define } from '../define.ts';
+
+/** What the section shows besides its heading. */
+type Step =
+  | { kind: 'idle' }
+  | { kind: 'setup'; secret: string; otpauthUrl: string }
+  | { kind: 'codes'; codes: string[] }
+  | { kind: 'regenerate' }
+  | { kind: 'disable' };
+
+/** The base32 key in groups of four, the way authenticator apps show and accept it. */
+export function groupKey(secret: string): string {
+  return (secret.replace(/\s+/g, '').match(/.{1,4}/g) ?? []).join(' ');
+}
+
+/**
+ * The QR code of `text` as one SVG path, drawn in the browser (lean-qr's nano build, no service).
+ * Dark modules on a white quiet zone whatever the theme: scanners need the contrast.
+ */
+function qrPath(text: string): { size: number; path: string } {
+  const code = generate(text, { minCorrectionLevel: correction.M });
+  const parts: string[] = [];
+  for (let y = 0; y < code.size; y++) {
+    for (let x = 0; x < code.size; x++) {
+      if (code.get(x, y)) parts.push(`M${x + 4} ${y + 4}h1v1h-1z`);
+    }
+  }
+  return { size: code.size + 8, path: parts.join('') };
+}
+
+/**
+ * The Account panel's Two-factor authentication section (PRODUCT.md "Account panel").
+ *
+ * Off: "Enable 2FA" asks the BFF for a new secret (`POST /iam/users/me/2fa/setup`) and shows its
+ * QR code (drawn in the browser from the `otpauth://` URL) and the key for typing in, grouped in
+ * fours, with Copy; a 6-digit code then activates it (`…/enable`) and the 5 backup codes are shown
+ * once, with Copy and Download (a .txt file). On: "Generate backup codes" asks for a current code
+ * and shows the new set (`…/backup_codes`); "Disable 2FA" asks to confirm and sends the emailed
+ * confirmation link (`…/disable`). Errors are shown next to the code field, or in an alert.
+ *
+ * @csspart account-two-fa - The section's card.
+ * @csspart two-fa-qr - The QR code (an SVG image with a label).
+ * @csspart two-fa-key - The setup key for typing into the app.
+ * @csspart backup-codes - The list of backup codes.
+ */
+export class UmTwoFaSection extends LitElement {
+  static override styles = [
+    controls,
+    css`
+      :host {
+        display: block;
+      }
+      section {
+        display: grid;
+        gap: calc(var(--_space) * 2);
+        padding: calc(var(--_space) * 3);
+        border: 1px solid var(--_border);
+        border-radius: var(--_radius);
+      }
+      h3,
+      h4 {
+        margin: 0;
+        font-size: 1.2em;
+        display: flex;
+        align-items: center;
+        gap: var(--_space);
+      }
+      h4 {
+        font-size: 1.05em;
+      }
+      p {
+        margin: 0;
+      }
+      .badge {
+        font-size: 0.75em;
+        font-weight: normal;
+        padding: 2px var(--_space);
+        border-radius: 999px;
+        border: 1px solid var(--_border);
+        background: var(--_surface-alt);
+        color: var(--_text-muted);
+      }
+      .badge.on {
+        border-color: var(--_accent);
+        color: var(--_text);
+      }
+      .hint {
+        color: var(--_text-muted);
+      }
+      ol {
+        margin: 0;
+        padding-inline-start: 1.4em;
+        display: grid;
+        gap: calc(var(--_space) * 1.5);
+      }
+      .qr {
+        display: block;
+        width: 11rem;
+        height: 11rem;
+        margin: var(--_space) 0;
+      }
+      .key {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: center;
+        gap: var(--_space);
+      }
+      code {
+        font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace;
+        font-size: 1.05em;
+        padding: 2px var(--_space);
+        background: var(--_surface-alt);
+        border-radius: var(--_radius);
+        user-select: all;
+      }
+      form {
+        display: grid;
+        gap: var(--_space);
+      }
+      .field {
+        display: grid;
+        gap: 4px;
+        max-width: 14rem;
+      }
+      .field > label {
+        color: var(--_text-muted);
+        font-size: 0.9em;
+      }
+      .field input {
+        letter-spacing: 0.2em;
+      }
+      .field-error {
+        color: var(--_danger);
+        font-size: 0.9em;
+      }
+      .codes {
+        list-style: none;
+        margin: 0;
+        padding: 0;
+        display: grid;
+        grid-template-columns: repeat(auto-fill, minmax(8rem, 1fr));
+        gap: var(--_space);
+      }
+      .codes code {
+        display: block;
+        text-align: center;
+      }
+      .actions {
+        display: flex;
+        flex-wrap: wrap;
+        gap: var(--_space);
+      }
+      a[part~='button'] {
+        display: inline-block;
+        border: 1px solid var(--_border);
+        border-radius: var(--_radius);
+        background: var(--_surface);
+        padding: calc(var(--_space) * 0.75) calc(var(--_space) * 1.5);
+        color: inherit;
+        text-decoration: none;
+      }
+      .notice {
+        padding: var(--_space) calc(var(--_space) * 1.5);
+        border-inline-start: 3px solid var(--_accent);
+        background: var(--_surface-alt);
+      }
+      .notice:empty,
+      .alert:empty {
+        display: none;
+      }
+    `,
+  ];
+
+  @property({ attribute: false }) client!: ApiClient;
+  @property() override lang = 'en';
+  /** Whether 2FA is on for the signed-in user (`two_fa` of `GET /iam/users/{id}`). */
+  @property({ type: Boolean }) enabled = false;
+  /** The user's email: the disable link goes there; it heads the downloaded codes. */
+  @property() email = '';
+
+  @state() private step: Step = { kind: 'idle' };
+  @state() private code = '';
+  @state() private busy = false;
+  @state() private errors: FieldErrors = {};
+  @state() private failure = '';
+  @state() private notice = '';
+  /** "Copied" (or the copy failure) next to the Copy button that was pressed. */
+  @state() private copyStatus: { target: 'key' | 'codes'; text: string } | undefined;
+  @state() private downloadUrl: string | undefined;
+
+  private t(key: MessageKey, params?: Params): string {
+    return t(key, params, this.lang);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.revokeDownload();
+  }
+
+  protected override willUpdate(changed: PropertyValues): void {
+    if (changed.has('step')) {
+      this.revokeDownload();
+      if (this.step.kind === 'codes') {
+        const text = [
+          this.t('twoFa.codes.fileHeader', { email: this.email }),
+          '',
+          ...this.step.codes,
+          '',
+        ].join('\n');
+        this.downloadUrl = URL.createObjectURL(new Blob([text], { type: 'text/plain' }));
+      }
+    }
+  }
+
+  private revokeDownload() {
+    if (this.downloadUrl) URL.revokeObjectURL(this.downloadUrl);
+    this.downloadUrl = undefined;
+  }
+
+  override render() {
+    return html`
+      <section part="account-two-fa" aria-labelledby="two-fa-heading">
+        <h3 id="two-fa-heading">
+          ${this.t('twoFa.heading')}
+          <span class="badge ${this.enabled ? 'on' : ''}"
+            >${this.t(this.enabled ? 'twoFa.on' : 'twoFa.off')}</span
+          >
+        </h3>
+        <p class="notice" part="notice" role="status" tabindex="-1" data-notice="two-fa">
+          ${this.notice}
+        </p>
+        <div class="alert" part="error" role="alert">
+          ${this.failure ? html`<p>${this.failure}</p>` : nothing}
+        </div>
+        ${this.renderStep()}
+      </section>
+    `;
+  }
+
+  private renderStep() {
+    const step = this.step;
+    switch (step.kind) {
+      case 'setup':
+        return this.renderSetup(step.secret, step.otpauthUrl);
+      case 'codes':
+        return this.renderCodes(step.codes);
+      case 'regenerate':
+        return html`<form novalidate data-form="regenerate" @submit=${this.onRegenerate}>
+          <h4 id="two-fa-step-heading" tabindex="-1">${this.t('twoFa.regenerate')}</h4>
+          <p class="hint">${this.t('twoFa.regenerate.intro')}</p>
+          ${this.renderCodeField()}
+          <div class="actions">
+            ${this.renderSubmit('twoFa.regenerate.submit', 'twoFa.regenerate.submitting')}
+            ${this.renderCancel()}
+          </div>
+        </form>`;
+      case 'disable':
+        return html`<form data-form="disable" @submit=${this.onDisable}>
+          <h4 id="two-fa-step-heading" tabindex="-1">${this.t('twoFa.disable')}</h4>
+          <p class="hint">${this.t('twoFa.disable.intro')}</p>
+          <div class="actions">
+            ${this.renderSubmit('twoFa.disable.submit', 'twoFa.disable.submitting')}
+            ${this.renderCancel()}
+          </div>
+        </form>`;
+      default:
+        return this.enabled
+          ? html`<div class="actions">
+              <button
+                type="button"
+                part="button"
+                data-action="disable"
+                @click=${() => this.go({ kind: 'disable' })}
+              >
+                ${this.t('twoFa.disable')}
+              </button>
+              <button
+                type="button"
+                part="button"
+                data-action="regenerate"
+                @click=${() => this.go({ kind: 'regenerate' })}
+              >
+                ${this.t('twoFa.regenerate')}
+              </button>
+            </div>`
+          : html`<p class="hint">${this.t('twoFa.intro')}</p>
+              <div class="actions">
+                <button
+                  type="button"
+                  class="primary"
+                  part="button"
+                  data-action="enable"
+                  ?disabled=${this.busy}
+                  aria-busy=${this.busy ? 'true' : 'false'}
+                  @click=${this.onStart}
+                >
+                  ${this.t(this.busy ? 'twoFa.starting' : 'twoFa.enable')}
+                </button>
+              </div>`;
+    }
+  }
+
+  private renderSetup(secret: string, otpauthUrl: string) {
+    const qr = qrPath(otpauthUrl);
+    return html`<form novalidate data-form="enable" @submit=${this.onActivate}>
+      <h4 id="two-fa-step-heading" tabindex="-1">${this.t('twoFa.enable')}</h4>
+      <ol>
+        <li>${this.t('twoFa.step.app')}</li>
+        <li>
+          ${this.t('twoFa.step.scan')}
+          <svg
+            class="qr"
+            part="two-fa-qr"
+            role="img"
+            aria-label=${this.t('twoFa.qrLabel')}
+            viewBox="0 0 ${qr.size} ${qr.size}"
+            shape-rendering="crispEdges"
+          >
+            ${svg`<rect width=${qr.size} height=${qr.size} fill="#fff"></rect>
+              <path d=${qr.path} fill="#000"></path>`}
+          </svg>
+          <p class="hint" id="two-fa-key-intro">${this.t('twoFa.keyIntro')}</p>
+          <div class="key">
+            <code part="two-fa-key" id="two-fa-key" data-key=${secret}>${groupKey(secret)}</code>
+            <button
+              type="button"
+              part="button"
+              data-action="copy-key"
+              @click=${() => this.copy('key', secret)}
+            >
+              ${this.t('twoFa.copyKey')}
+            </button>
+            ${this.renderCopyStatus('key')}
+          </div>
+        </li>
+        <li>${this.t('twoFa.step.code')} ${this.renderCodeField()}</li>
+      </ol>
+      <div class="actions">
+        ${this.renderSubmit('twoFa.activate', 'twoFa.activating')} ${this.renderCancel()}
+      </div>
+    </form>`;
+  }
+
+  private renderCodes(codes: string[]) {
+    return html`<div data-form="codes">
+      <h4 id="two-fa-step-heading" tabindex="-1">${this.t('twoFa.codes.heading')}</h4>
+      <p class="hint">${this.t('twoFa.codes.intro')}</p>
+      <ul class="codes" part="backup-codes" aria-label=${this.t('twoFa.codes.list')}>
+        ${codes.map((code) => html`<li><code>${code}</code></li>`)}
+      </ul>
+      <div class="actions">
+        <button
+          type="button"
+          part="button"
+          data-action="copy-codes"
+          @click=${() => this.copy('codes', codes.join('\n'))}
+        >
+          ${this.t('twoFa.codes.copy')}
+        </button>
+        <a
+          part="button"
+          data-action="download-codes"
+          href=${this.downloadUrl ?? nothing}
+          download=${this.t('twoFa.codes.fileName')}
+          >${this.t('twoFa.codes.download')}</a
+        >
+        <button
+          type="button"
+          class="primary"
+          part="button"
+          data-action="done"
+          @click=${this.onDone}
+        >
+          ${this.t('twoFa.codes.done')}
+        </button>
+        ${this.renderCopyStatus('codes')}
+      </div>
+    </div>`;
+  }
+
+  private renderCopyStatus(target: 'key' | 'codes') {
+    const status = this.copyStatus?.target === target ? this.copyStatus.text : '';
+    return html`<span class="hint" role="status">${status}</span>`;
+  }
+
+  private renderCodeField() {
+    const messages = this.errors.code;
+    const error = messages?.length ? messages.join(' ') : '';
+    return html`<div class="field">
+      <label for="two-fa-code">${this.t('twoFa.code')}</label>
+      <input
+        id="two-fa-code"
+        part="input"
+        name="code"
+        type="text"
+        inputmode="numeric"
+        autocomplete="one-time-code"
+        maxlength="6"
+        required
+        .value=${this.code}
+        aria-invalid=${error ? 'true' : 'false'}
+        aria-describedby=${error ? 'two-fa-code-error' : nothing}
+        @input=${(event: InputEvent) => {
+          this.code = (event.target as HTMLInputElement).value;
+        }}
+      />
+      ${
+        error
+          ? html`<span class="field-error" part="field-error" id="two-fa-code-error"
+              >${error}</span
+            >`
+          : nothing
+      }
+    </div>`;
+  }
+
+  private renderSubmit(label: MessageKey, busyLabel: MessageKey) {
+    return html`<button
+      type="submit"
+      class="primary"
+      part="button"
+      ?disabled=${this.busy}
+      aria-busy=${this.busy ? 'true' : 'false'}
+    >
+      ${this.t(this.busy ? busyLabel : label)}
+    </button>`;
+  }
+
+  private renderCancel() {
+    return html`<button
+      type="button"
+      part="button"
+      data-action="cancel"
+      ?disabled=${this.busy}
+      @click=${() => this.go({ kind: 'idle' }, '[data-action]')}
+    >
+      ${this.t('twoFa.cancel')}
+    </button>`;
+  }
+
+  /** Moves to `step` and focuses its heading (or `focus`, a selector in the new step). */
+  private async go(step: Step, focus = '#two-fa-step-heading') {
+    this.step = step;
+    this.code = '';
+    this.errors = {};
+    this.failure = '';
+    this.copyStatus = undefined;
+    if (step.kind !== 'idle') this.notice = '';
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLElement>(focus)?.focus();
+  }
+
+  private async onStart() {
+    if (this.busy) return;
+    this.busy = true;
+    this.failure = '';
+    this.notice = '';
+    try {
+      const setup = await this.client.twoFaSetup();
+      this.busy = false;
+      await this.go({ kind: 'setup', secret: setup.secret, otpauthUrl: setup.otpauth_url });
+    } catch (error) {
+      this.busy = false;
+      this.failure = this.failureText(this.report(error));
+    }
+  }
+
+  /** The code, checked in the browser; undefined (errors shown) when it is not 6 digits. */
+  private async checkedCode(): Promise<string | undefined> {
+    const check = twoFaCodeBody.safeParse({ code: this.code });
+    if (check.success) return check.data.code;
+    this.errors = {
+      code: [this.code.trim() ? this.t('twoFa.codeFormat') : this.t('field.required')],
+    };
+    await this.focusCode();
+    return undefined;
+  }
+
+  private async focusCode() {
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLInputElement>('#two-fa-code')?.focus();
+  }
+
+  private async onActivate(event: SubmitEvent) {
+    event.preventDefault();
+    if (this.busy) return;
+    const code = await this.checkedCode();
+    if (!code) return;
+    await this.submitCode(async () => {
+      const { backup_codes: codes } = await this.client.enableTwoFa(code);
+      this.enabled = true;
+      this.notice = this.t('twoFa.enabled');
+      return codes;
+    });
+  }
+
+  private async onRegenerate(event: SubmitEvent) {
+    event.preventDefault();
+    if (this.busy) return;
+    const code = await this.checkedCode();
+    if (!code) return;
+    await this.submitCode(async () => (await this.client.regenerateBackupCodes(code)).backup_codes);
+  }
+
+  private async submitCode(request: () => Promise<string[]>) {
+    this.busy = true;
+    this.errors = {};
+    this.failure = '';
+    try {
+      const codes = await request();
+      this.busy = false;
+      const notice = this.notice;
+      await this.go({ kind: 'codes', codes });
+      this.notice = notice;
+    } catch (error) {
+      this.busy = false;
+      const apiError = this.report(error);
+      if (apiError.code === 'invalid_one_time_password') {
+        this.errors = { code: [this.t('twoFa.codeInvalid')] };
+      } else if (apiError.fieldErrors.code) {
+        this.errors = {
+          code: apiError.fieldErrors.code.map((message) => fieldErrorText(message, this.lang)),
+        };
+      } else {
+        this.failure = this.failureText(apiError);
+      }
+      if (this.errors.code) await this.focusCode();
+    }
+  }
+
+  private async onDone() {
+    await this.go({ kind: 'idle' }, '[data-action="regenerate"]');
+  }
+
+  private async onDisable(event: SubmitEvent) {
+    event.preventDefault();
+    if (this.busy) return;
+    this.busy = true;
+    this.failure = '';
+    try {
+      await this.client.requestTwoFaDisable();
+      this.busy = false;
+      this.notice = this.t('twoFa.disable.sent', { email: this.email });
+      await this.go({ kind: 'idle' }, '[data-notice="two-fa"]');
+    } catch (error) {
+      this.busy = false;
+      this.failure = this.failureText(this.report(error));
+    }
+  }
+
+  private async copy(target: 'key' | 'codes', text: string) {
+    try {
+      await navigator.clipboard.writeText(text);
+      this.copyStatus = { target, text: this.t('twoFa.copied') };
+    } catch {
+      this.copyStatus = { target, text: this.t('twoFa.copyFailed') };
+      const node = this.renderRoot.querySelector(
+        target === 'key' ? '#two-fa-key' : '[part="backup-codes"]',
+      );
+      const selection = (this.renderRoot as ShadowRoot).ownerDocument.getSelection();
+      if (node && selection) selection.selectAllChildren(node);
+    }
+  }
+
+  private suppressed = false;
+
+  /** The alert's text, unless the host cancelled `um-error` to show it its own way. */
+  private failureText(error: ApiError): string {
+    return this.suppressed ? '' : errorText(error, this.lang);
+  }
+
+  private report(error: unknown): ApiError {
+    const apiError =
+      error instanceof ApiError ? error : new ApiError(0, 'unexpected_response', String(error));
+    const notice = new UmErrorEvent({ error: apiError });
+    this.dispatchEvent(notice);
+    this.suppressed = notice.defaultPrevented;
+    return apiError;
+  }
+}
+
+define('um-two-fa-section', UmTwoFaSection);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'um-two-fa-section': UmTwoFaSection;
+  }
+}
