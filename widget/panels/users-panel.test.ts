@@ -199,10 +199,11 @@ describe('Users panel', () => {
 
   it('narrows rows by two-factor authentication', async () => {
     const el = await render();
+    // Other test files enable 2FA for users of their own in the same server: count, don't assume.
     const expected = await countUsers(access, 'two_fa=true');
-    expect(expected).to.be.within(1, 10);
+    expect(expected).to.be.greaterThan(0);
     select(selectEl(el, 'two_fa'), 'true');
-    await summaryIs(el, `Showing 1 - ${expected} of ${expected} entries`);
+    await summaryIs(el, `Showing 1 - ${Math.min(10, expected)} of ${expected} entries`);
     expect(new Set(column(el, TWO_FA))).to.deep.equal(new Set(['Activated']));
   });
 
