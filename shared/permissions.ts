@@ -9,6 +9,8 @@ import { IAM_ROLES, ROLE, type IamRoleId } from './roles.ts';
 export interface Actor {
   userId: number;
   roleId: IamRoleId;
+  /** How the caller authenticated: an API token may act, but not manage the login itself. */
+  via?: 'jwt' | 'identity_provider' | 'api_token';
 }
 
 export interface Target {
@@ -24,8 +26,10 @@ export type Action =
   | 'users.read'
   /** See the account in scope. */
   | 'account.read'
-  /** Create a new account and become its Administrator. */
+  /** Create a new account and become its Administrator (signed in, not with an API token). */
   | 'account.create'
+  /** Get a session for another account of one's own (signed in, not with an API token). */
+  | 'account.switch'
   /** Invite a person into the account (PRODUCT.md: only Administrators add users). */
   | 'users.invite'
   /** Send a pending invitation again with a new link. */
@@ -47,8 +51,10 @@ export type Action =
   | 'cloud.read'
   /** Give, change and take Cloud roles. */
   | 'cloud.manage'
-  /** Create, see and delete one's own API tokens. */
+  /** See and delete one's own API tokens. */
   | 'tokens.own'
+  /** Create an API token (signed in: a token never mints another token). */
+  | 'tokens.create'
   /** Give a token this role: never above one's own (PRODUCT.md's table, as ranks). */
   | 'tokens.grant_role'
   /** See and delete every token of the account, not only one's own. */
@@ -56,11 +62,19 @@ export type Action =
   /** Remove a user from the account: Administrators, never themselves. */
   | 'users.delete'
   /** See a user's sign-in history: one's own, or any member's for Administrators. */
-  | 'logins.read';
+  | 'logins.read'
+  /** Set up, enable, regenerate and disable one's own second factor (signed in only). */
+  | 'two_fa.manage';
 
 const anyMember = () => true;
 const administrators = (actor: Actor) => actor.roleId === ROLE.administrators;
 const self = (actor: Actor, target: Target) => target.userId === actor.userId;
+/**
+ * Managing the login itself (email, password, second factor, new tokens, sessions for other
+ * accounts, new accounts) takes a signed-in session: a leaked API token must not be able to
+ * turn itself into one, or into something that outlives its deletion.
+ */
+const signedIn = (actor: Actor) => actor.via !== 'api_token';
 const rank = (roleId: IamRoleId) => IAM_ROLES.find((role) => role.id === roleId)?.rank ?? 0;
 const selfOrAdministrators = (actor: Actor, target: Target) =>
   self(actor, target) || administrators(actor);
@@ -69,24 +83,27 @@ const RULES: Record<Action, (actor: Actor, target: Target) => boolean> = {
   'users.list': anyMember,
   'users.read': anyMember,
   'account.read': anyMember,
-  'account.create': anyMember,
+  'account.create': signedIn,
+  'account.switch': signedIn,
   'users.invite': administrators,
   'users.resend_invite': administrators,
   'projects.list': anyMember,
   'projects.create': administrators,
   'users.update_profile': selfOrAdministrators,
-  'users.change_email': self,
-  'users.change_password': self,
+  'users.change_email': (actor, target) => self(actor, target) && signedIn(actor),
+  'users.change_password': (actor, target) => self(actor, target) && signedIn(actor),
   'users.read_role': anyMember,
   'users.change_role': administrators,
   'cloud.read': anyMember,
   'cloud.manage': administrators,
   'tokens.own': anyMember,
+  'tokens.create': signedIn,
   'tokens.grant_role': (actor, target) =>
     target.roleId !== undefined && rank(target.roleId) <= rank(actor.roleId),
   'tokens.manage_all': administrators,
   'users.delete': (actor, target) => administrators(actor) && !self(actor, target),
   'logins.read': selfOrAdministrators,
+  'two_fa.manage': signedIn,
 };
 
 export function can(actor: Actor, action: Action, target: Target = {}): boolean {

@@ -4,7 +4,7 @@ import { can, type Action, type Target } from '../../shared/permissions.ts';
 import type { IamRoleId } from '../../shared/roles.ts';
 import { recordAudit } from '../audit.ts';
 import type { Db } from '../db/connect.ts';
-import { forbidden, invalidToken, notAuthenticated } from '../errors.ts';
+import { AppError, forbidden, invalidToken, notAuthenticated } from '../errors.ts';
 import type { AppEnv, Caller } from '../http/env.ts';
 import { callerFromApiToken } from '../tokens/authenticate.ts';
 import type { IdentityProvider } from './identity-provider.ts';
@@ -96,8 +96,8 @@ export async function authorize(
   db: Db,
   action: Action,
   target: Target = {},
-  /** A refusal more telling than the generic one. */
-  refusal?: string,
+  /** A refusal more telling than the generic 403. */
+  refusal: AppError = forbidden(),
 ): Promise<Caller> {
   const caller = c.get('caller');
   if (can(caller, action, target)) return caller;
@@ -111,5 +111,5 @@ export async function authorize(
     requestId: c.get('requestId'),
     details: target.userId === undefined ? {} : { target_user_id: target.userId },
   });
-  throw forbidden(refusal);
+  throw refusal;
 }

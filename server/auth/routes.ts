@@ -8,7 +8,7 @@ import { clientIp } from '../http/client-ip.ts';
 import type { AppEnv } from '../http/env.ts';
 import { operation } from '../http/openapi.ts';
 import { validate } from '../http/validate.ts';
-import { authenticate, findCaller, type AuthDeps } from './middleware.ts';
+import { authenticate, authorize, findCaller, type AuthDeps } from './middleware.ts';
 import { signIn } from './sign-in.ts';
 import { issueTokens, spendRefreshToken } from './tokens.ts';
 
@@ -74,7 +74,7 @@ export function authRoutes(deps: AuthDeps & { config: Config }) {
       validate('param', ops.switchAccount.params),
       async (c) => {
         const { clientId } = c.req.valid('param');
-        const caller = c.get('caller');
+        const caller = await authorize(c, db, 'account.switch');
         const target = await findCaller(db, { userId: caller.userId, accountId: clientId }, 'jwt');
         // Not a member there: exactly as if the account did not exist.
         if (!target) throw notFound();

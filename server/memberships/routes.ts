@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { iamRole } from '../../shared/roles.ts';
 import { clientUserParams, clientUserRole, clientUserRoleAnswer } from '../../shared/users.ts';
 import { authenticate, authorize, type AuthDeps } from '../auth/middleware.ts';
-import { notFound } from '../errors.ts';
+import { AppError, notFound } from '../errors.ts';
 import type { AppEnv } from '../http/env.ts';
 import { operation } from '../http/openapi.ts';
 import { validate } from '../http/validate.ts';
@@ -74,7 +74,7 @@ export function membershipRoutes(deps: AuthDeps) {
       async (c) => {
         const target = c.req.valid('param');
         const self = c.get('caller').userId === target.userId;
-        const refusal = self ? REMOVE_SELF_MESSAGE : undefined;
+        const refusal = self ? new AppError('cannot_remove_self', REMOVE_SELF_MESSAGE) : undefined;
         const caller = await authorize(c, db, 'users.delete', { userId: target.userId }, refusal);
         const result = await removeMember(db, deps.clock, caller, target, c.get('requestId'));
         return c.json({ status: 'removed' as const, ...result });

@@ -79,7 +79,7 @@ export function tokenRoutes(deps: AuthDeps) {
       validate('param', ops.create.params),
       validate('json', ops.create.body),
       async (c) => {
-        const caller = await authorize(c, db, 'tokens.own');
+        const caller = await authorize(c, db, 'tokens.create');
         inScope(c.req.valid('param').clientId, caller.accountId);
         return c.json(
           await createToken(deps, caller, c.req.valid('json'), c.get('requestId')),

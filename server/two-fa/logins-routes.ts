@@ -37,6 +37,7 @@ export function loginRoutes(deps: AuthDeps) {
         .select('id')
         .where('account_id', '=', caller.accountId)
         .where('user_id', '=', userId)
+        .where('accepted_at', 'is not', null) // an invitee's history is not the inviter's to read
         .executeTakeFirst();
       if (!member) throw notFound();
       const events = db

@@ -7,11 +7,11 @@ import {
 } from '../../shared/two-fa.ts';
 import { z } from 'zod';
 import { recordAudit } from '../audit.ts';
-import { authenticate, type AuthDeps } from '../auth/middleware.ts';
+import { authenticate, authorize, type AuthDeps } from '../auth/middleware.ts';
 import { hashSecret, newSecret } from '../auth/secrets.ts';
 import { newTotpSecret } from '../auth/totp.ts';
 import type { Config } from '../config.ts';
-import { AppError, forbidden } from '../errors.ts';
+import { AppError } from '../errors.ts';
 import type { AppEnv, Caller } from '../http/env.ts';
 import { operation } from '../http/openapi.ts';
 import { validate } from '../http/validate.ts';
@@ -78,20 +78,6 @@ export function twoFaRoutes(deps: AuthDeps & { config: Config; onEmailQueued?: (
   const { db, clock } = deps;
   const ops = twoFaOperations;
 
-  /**
-   * The second factor is managed in a signed-in session only: an API token (which may have leaked)
-   * must not be able to take it over, e.g. enrol a secret of its own and lock the owner out.
-   */
-  const interactiveCaller = (c: { get(key: 'caller'): Caller }): Caller => {
-    const caller = c.get('caller');
-    if (caller.via === 'api_token') {
-      throw forbidden(
-        'Two-factor authentication is managed when signed in, not with an API token.',
-      );
-    }
-    return caller;
-  };
-
   const userState = (caller: Caller) =>
     db
       .selectFrom('users')
@@ -135,7 +121,7 @@ export function twoFaRoutes(deps: AuthDeps & { config: Config; onEmailQueued?: (
 
   return new Hono<AppEnv>()
     .post(ops.setup.path, authenticate(deps), async (c) => {
-      const caller = interactiveCaller(c);
+      const caller = await authorize(c, db, 'two_fa.manage');
       const user = await userState(caller);
       if (user.two_fa_enabled_at) {
         throw new AppError('validation_failed', 'Two-factor authentication is already on.');
@@ -153,7 +139,7 @@ export function twoFaRoutes(deps: AuthDeps & { config: Config; onEmailQueued?: (
     })
 
     .post(ops.enable.path, authenticate(deps), validate('json', ops.enable.body), async (c) => {
-      const caller = interactiveCaller(c);
+      const caller = await authorize(c, db, 'two_fa.manage');
       const user = await userState(caller);
       if (user.two_fa_enabled_at)
         throw new AppError('validation_failed', 'Two-factor authentication is already on.');
@@ -178,7 +164,7 @@ export function twoFaRoutes(deps: AuthDeps & { config: Config; onEmailQueued?: (
       authenticate(deps),
       validate('json', ops.backupCodes.body),
       async (c) => {
-        const caller = interactiveCaller(c);
+        const caller = await authorize(c, db, 'two_fa.manage');
         const user = await userState(caller);
         if (!user.two_fa_enabled_at || !user.two_fa_secret) {
           throw new AppError('validation_failed', 'Two-factor authentication is off.');
@@ -193,7 +179,7 @@ export function twoFaRoutes(deps: AuthDeps & { config: Config; onEmailQueued?: (
     )
 
     .post(ops.disable.path, authenticate(deps), async (c) => {
-      const caller = interactiveCaller(c);
+      const caller = await authorize(c, db, 'two_fa.manage');
       const user = await userState(caller);
       if (!user.two_fa_enabled_at)
         throw new AppError('validation_failed', 'Two-factor authentication is off.');

@@ -39,11 +39,15 @@ export function toUser(
   now: Date,
 ): User {
   const status = membershipStatus(row, now);
+  // Before someone joins, the account knows only what its invitation said: not the name, phone or
+  // second factor of a login they may already have elsewhere.
+  const joined = status === 'active';
+  const privateDetails = joined || !row.password_hash_set;
   return {
     id: row.id,
     email: row.email,
-    name: row.name,
-    phone: row.phone,
+    name: privateDetails ? row.name : null,
+    phone: joined ? row.phone : null,
     company: row.company_name,
     lang: row.lang as Language,
     client: row.account_id,
@@ -52,8 +56,8 @@ export function toUser(
     activated: status === 'active',
     is_active: row.deleted_at === null,
     sso_auth: false,
-    two_fa: row.two_fa_enabled_at !== null,
-    auth_types: row.password_hash_set ? ['password'] : [],
+    two_fa: joined && row.two_fa_enabled_at !== null,
+    auth_types: joined && row.password_hash_set ? ['password'] : [],
     user_type: 'common',
     client_and_roles: accounts.map((account) => ({
       client_id: account.id,

@@ -89,7 +89,9 @@ function applyFilters(query: MembersQuery, filters: UsersQuery, now: Date): Memb
     );
   }
   if (filters.two_fa !== undefined) {
-    q = q.where('u.two_fa_enabled_at', filters.two_fa ? 'is not' : 'is', null);
+    // As the list shows it: a second factor counts only for members who have joined.
+    const activated = sql<boolean>`(m.accepted_at is not null and u.two_fa_enabled_at is not null)`;
+    q = q.where(filters.two_fa ? activated : sql<boolean>`not ${activated}`);
   }
   return q;
 }

@@ -13,7 +13,7 @@ import { z } from 'zod';
 import { authenticate, authorize, type AuthDeps } from '../auth/middleware.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/connect.ts';
-import { notFound } from '../errors.ts';
+import { forbidden, notFound } from '../errors.ts';
 import type { AppEnv, Caller } from '../http/env.ts';
 import { operation } from '../http/openapi.ts';
 import { validate } from '../http/validate.ts';
@@ -107,9 +107,18 @@ export function userRoutes(deps: AuthDeps & ProfileDeps & { config: Config }) {
       validate('json', ops.update.body),
       async (c) => {
         const { userId } = c.req.valid('param');
+        const body = c.req.valid('json');
         const caller = await authorize(c, db, 'users.update_profile', { userId });
-        if (!(await findMember(db, caller.accountId, userId))) throw notFound();
-        await updateProfile(deps, caller, userId, c.req.valid('json'), c.get('requestId'));
+        // Only its owner changes an email (and not here): 403 for anyone else, audited.
+        if (body.email !== undefined) await authorize(c, db, 'users.change_email', { userId });
+        const member = await findMember(db, caller.accountId, userId);
+        if (!member) throw notFound();
+        // Inviting someone gives no power over a login they already have elsewhere: until they
+        // join, only a person whose record the invitation created can be edited.
+        if (!member.accepted_at && member.password_hash_set && userId !== caller.userId) {
+          throw forbidden('This person has not joined the account yet.');
+        }
+        await updateProfile(deps, caller, userId, body, c.get('requestId'));
         return c.json(await currentUser(caller, userId));
       },
     )
