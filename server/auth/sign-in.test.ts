@@ -273,6 +273,25 @@ eachDatabase(
       );
     });
 
+    it('holds the limit when the wrong passwords arrive all at once', async () => {
+      const accountId = await ctx().fixtures.account();
+      const user = await ctx().fixtures.member(accountId);
+      const answers = await Promise.all(
+        Array.from({ length: 25 }, (_, i) => login(user.email, `wrong ${i}`, `192.0.2.${100 + i}`)),
+      );
+      const refused = answers.filter((a) => a.status === 400).length;
+      const limited = answers.filter((a) => a.status === 429).length;
+      assert.equal(refused + limited, 25);
+      assert.ok(refused <= MAX_FAILURES_PER_EMAIL, `${refused} wrong passwords were checked`);
+      const history = await ctx()
+        .db.selectFrom('login_events')
+        .select('failure_reason')
+        .where('email', '=', user.email)
+        .execute();
+      assert.equal(history.length, 25, 'every attempt is in the history, refused ones too');
+      assert.ok(history.every((e) => e.failure_reason !== 'in_progress'));
+    });
+
     it('refuses an IP after 100 failures, and records the address the trusted proxy saw', async () => {
       const ip = '203.0.113.99';
       const now = ctx().clock.now();

@@ -43,27 +43,39 @@ export async function signIn(
   const { db, clock } = deps;
   const email = body.username.toLowerCase();
   const now = clock.now();
-  await checkFailureLimits(db, email, attempt.ip, now);
 
-  /** Every attempt goes to the login history and the audit log (never the password or code). */
+  // The attempt is written first, as a failure, and the limits count it with the others: attempts
+  // made in parallel see each other, so the limit holds. It turns into a success only at the end.
+  const event = await db
+    .insertInto('login_events')
+    .values({
+      email: email.slice(0, 254),
+      occurred_at: now,
+      ip: attempt.ip,
+      user_agent: attempt.userAgent,
+      success: false,
+      method: 'password',
+      failure_reason: 'in_progress',
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+
+  /** Settle the attempt in the login history and the audit log (never the password or code). */
   const record = async (
     success: boolean,
     method: Method,
     extra: { userId?: number; accountId?: number; reason?: string },
   ) => {
     await db
-      .insertInto('login_events')
-      .values({
+      .updateTable('login_events')
+      .set({
         user_id: extra.userId ?? null,
         account_id: extra.accountId ?? null,
-        email: email.slice(0, 254),
-        occurred_at: now,
-        ip: attempt.ip,
-        user_agent: attempt.userAgent,
         success,
         method,
         failure_reason: extra.reason ?? null,
       })
+      .where('id', '=', event.id)
       .execute();
     await recordAudit(db, {
       accountId: extra.accountId ?? null,
@@ -76,6 +88,13 @@ export async function signIn(
       at: now,
     });
   };
+
+  try {
+    await checkFailureLimits(db, email, attempt.ip, now, true);
+  } catch (error) {
+    await record(false, 'password', { reason: 'rate_limited' });
+    throw error;
+  }
 
   const user = await db
     .selectFrom('users')
@@ -101,12 +120,24 @@ export async function signIn(
   if (user.two_fa_enabled_at && user.two_fa_secret) {
     const code = body.one_time_password;
     if (!code) {
+      await record(false, 'password', { userId: user.id, reason: 'code_required' });
       throw new AppError('two_fa_required', 'Enter the code from your authenticator app.', {
         one_time_password: ['A one-time code is required.'],
       });
     }
-    await checkCodeFailures(db, user.id, now);
     method = looksLikeBackupCode(code) ? 'backup_code' : 'totp';
+    // Counted as a failed code until it proves right, so parallel guesses see each other.
+    await db
+      .updateTable('login_events')
+      .set({ user_id: user.id, method })
+      .where('id', '=', event.id)
+      .execute();
+    try {
+      await checkCodeFailures(db, user.id, now, true);
+    } catch (error) {
+      await record(false, method, { userId: user.id, reason: 'rate_limited' });
+      throw error;
+    }
     const accepted =
       method === 'backup_code'
         ? await spendBackupCode(db, user.id, code, now)
@@ -126,7 +157,14 @@ export async function signIn(
   return tokens;
 }
 
-export async function checkFailureLimits(db: Db, email: string, ip: string | null, now: Date) {
+export async function checkFailureLimits(
+  db: Db,
+  email: string,
+  ip: string | null,
+  now: Date,
+  /** The attempt being checked is already recorded as a failure (and is allowed to be the last). */
+  includesThisAttempt = false,
+) {
   const since = new Date(now.getTime() - FAILURE_WINDOW_MS);
   const failures = (column: 'email' | 'ip', value: string) =>
     db
@@ -145,7 +183,7 @@ export async function checkFailureLimits(db: Db, email: string, ip: string | nul
   if (ip) checks.push([failures('ip', ip), MAX_FAILURES_PER_IP]);
   for (const [query, limit] of checks) {
     const { count, oldest } = await query;
-    if (toCount(count) >= limit && oldest) {
+    if (toCount(count) >= limit + (includesThisAttempt ? 1 : 0) && oldest) {
       const retryAfter = Math.max(
         1,
         Math.ceil((oldest.getTime() + FAILURE_WINDOW_MS - now.getTime()) / 1000),

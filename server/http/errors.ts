@@ -118,9 +118,13 @@ function isDataException(error: Error): boolean {
   return typeof code === 'string' && /^22[0-9A-Z]{3}$/.test(code);
 }
 
+/** Class 23 (unique or foreign key), a deadlock (40P01) or a serialization failure (40001). */
 function isIntegrityViolation(error: Error): boolean {
   const code = (error as { code?: unknown }).code;
-  return typeof code === 'string' && /^23[0-9A-Z]{3}$/.test(code);
+  return (
+    typeof code === 'string' &&
+    (/^23[0-9A-Z]{3}$/.test(code) || code === '40P01' || code === '40001')
+  );
 }
 
 function describe(error: Error): string {

@@ -6,6 +6,7 @@ import { ROLE } from '../../shared/roles.ts';
 import type { User } from '../../shared/users.ts';
 import { eachDatabase, type TestContext } from '../../test/support/context.ts';
 import { Fixtures } from '../../test/support/fixtures.ts';
+import { RESENDS_PER_DAY } from './service.ts';
 
 const HOUR = 60 * 60 * 1000;
 let sequence = 0;
@@ -394,6 +395,22 @@ eachDatabase(
       }
     });
 
+    it(`resends one invitation at most ${RESENDS_PER_DAY} times a day`, async () => {
+      const email = freshEmail('flood');
+      const { user_id } = await (await invite({ email })).json();
+      const resend = () =>
+        ctx().request(`/iam/clients/${accountId}/client-users/${user_id}/resend_invite`, {
+          method: 'POST',
+          token: adminToken,
+        });
+      for (let i = 0; i < RESENDS_PER_DAY; i++)
+        assert.equal((await resend()).status, 200, `resend ${i + 1}`);
+      const limited = await resend();
+      assert.equal(limited.status, 429);
+      assert.ok(Number(limited.headers.get('Retry-After')) > 0);
+      assert.equal(await outboxCount(ctx(), email), 1 + RESENDS_PER_DAY);
+    });
+
     it('answers unknown and malformed links as invalid, telling nothing', async () => {
       const unknown = 'A'.repeat(43);
       for (const token of [unknown, 'short', 'with%20space', 'x'.repeat(100)]) {
@@ -496,6 +513,21 @@ eachDatabase('the daily invitation limit', (ctx) => {
       200,
       'per administrator',
     );
+
+    // Deleting the invitees does not give the invitations back.
+    const invitees = await ctx()
+      .db.selectFrom('memberships')
+      .select('user_id')
+      .where('invited_by', '=', admin.id)
+      .execute();
+    for (const { user_id } of invitees) {
+      const removed = await ctx().request(`/iam/clients/${accountId}/client-users/${user_id}`, {
+        method: 'DELETE',
+        token,
+      });
+      assert.equal(removed.status, 200);
+    }
+    assert.equal((await invite(token)).status, 429, 'invite-then-delete still counts');
 
     ctx().clock.advance(19 * HOUR);
     token = await ctx().tokenFor(admin.id, accountId);

@@ -58,7 +58,14 @@ export async function inviteUser(
       .where('id', '=', caller.userId)
       .forUpdate()
       .executeTakeFirstOrThrow();
-    await checkDailyLimit(trx, deps, caller.userId, now);
+    await checkDailyCount(
+      trx,
+      { actorUserId: caller.userId, action: 'user.invited' },
+      deps.config.invitesPerDay,
+      now,
+      (hours) =>
+        `You can invite at most ${deps.config.invitesPerDay} users a day. Try again in ${hours} hours.`,
+    );
 
     const user = await findOrCreateInvitee(trx, input, now);
     const membership = await trx
@@ -119,6 +126,7 @@ export async function inviteUser(
       targetType: 'user',
       targetId: user.id,
       requestId,
+      at: now,
       details: {
         role_id: input.user_role.id,
         new_user: user.newUser,
@@ -153,27 +161,43 @@ async function checkProjects(db: Db, accountId: number, rows: { project_id: numb
     throw new AppError('validation_failed', 'Invalid input.', errors);
 }
 
-async function checkDailyLimit(db: Db, deps: InvitationDeps, inviterId: number, now: Date) {
-  const since = new Date(now.getTime() - DAY_MS);
-  const recent = await db
-    .selectFrom('memberships')
-    .select('invited_at')
-    .where('invited_by', '=', inviterId)
-    .where('invited_at', '>', since)
-    .orderBy('invited_at', 'desc')
-    .limit(deps.config.invitesPerDay)
-    .execute();
-  if (recent.length < deps.config.invitesPerDay) return;
-  // The oldest of the counted invitations leaves the 24-hour window first.
-  const oldest = recent[recent.length - 1].invited_at;
+/**
+ * At most `limit` audit rows of `action` by (or about) someone in the last 24 hours. Counted from
+ * the audit log, which keeps a row even when the invitee is deleted again (counting memberships
+ * would let invite-then-delete go on forever).
+ */
+async function checkDailyCount(
+  db: Db,
+  filter: { actorUserId?: number; accountId?: number; targetUserId?: number; action: string },
+  limit: number,
+  now: Date,
+  message: (hours: number) => string,
+) {
+  let query = db
+    .selectFrom('audit_log')
+    .select('occurred_at')
+    .where('action', '=', filter.action)
+    .where('occurred_at', '>', new Date(now.getTime() - DAY_MS));
+  if (filter.actorUserId !== undefined)
+    query = query.where('actor_user_id', '=', filter.actorUserId);
+  if (filter.accountId !== undefined) query = query.where('account_id', '=', filter.accountId);
+  if (filter.targetUserId !== undefined) {
+    query = query
+      .where('target_type', '=', 'user')
+      .where('target_id', '=', String(filter.targetUserId));
+  }
+  const recent = await query.orderBy('occurred_at', 'desc').limit(limit).execute();
+  if (recent.length < limit) return;
+  // The oldest of the counted rows leaves the 24-hour window first.
+  const oldest = recent[recent.length - 1].occurred_at;
   const retryAfter = Math.max(1, Math.ceil((oldest.getTime() + DAY_MS - now.getTime()) / 1000));
-  throw new AppError(
-    'rate_limited',
-    `You can invite at most ${deps.config.invitesPerDay} users a day. Try again in ${Math.ceil(retryAfter / 3600)} hours.`,
-    undefined,
-    { 'Retry-After': String(retryAfter) },
-  );
+  throw new AppError('rate_limited', message(Math.ceil(retryAfter / 3600)), undefined, {
+    'Retry-After': String(retryAfter),
+  });
 }
+
+/** Resends of one person's invitation in one account per 24 hours: no way to flood a mailbox. */
+export const RESENDS_PER_DAY = 5;
 
 interface Invitee {
   id: number;
@@ -316,6 +340,14 @@ export async function resendInvitation(
         'The user has already accepted the invitation.',
       );
     }
+    await checkDailyCount(
+      trx,
+      { accountId: caller.accountId, targetUserId: member.id, action: 'user.invitation_resent' },
+      RESENDS_PER_DAY,
+      now,
+      (hours) =>
+        `This invitation was sent again ${RESENDS_PER_DAY} times today. Try again in ${hours} hours.`,
+    );
     // Every earlier link dies with the new one.
     await trx
       .updateTable('invitations')
@@ -346,6 +378,7 @@ export async function resendInvitation(
       targetType: 'user',
       targetId: member.id,
       requestId,
+      at: now,
     });
   });
   deps.onEmailQueued?.();

@@ -70,6 +70,18 @@ export class OutboxSender {
 
   /** Deliver what is due now; answers how many emails were sent. */
   async runOnce(): Promise<number> {
+    let sent = 0;
+    // One email per claim: the lease covers one send (bounded by the transport's timeouts), never
+    // a whole batch that a slow server could drag past the lease.
+    for (let i = 0; i < this.batchSize; i++) {
+      const row = await this.claimOne();
+      if (!row) break;
+      if (await this.deliver(row)) sent++;
+    }
+    return sent;
+  }
+
+  private async claimOne(): Promise<ClaimedRow | undefined> {
     const now = this.clock.now();
     const { rows } = await sql<ClaimedRow>`
       update email_outbox
@@ -78,36 +90,37 @@ export class OutboxSender {
         select id from email_outbox
         where sent_at is null and next_attempt_at <= ${now}
         order by id
-        limit ${this.batchSize}
+        limit 1
         for update skip locked)
       returning id, recipient, template, lang, payload, attempts`.execute(this.db);
+    return rows[0];
+  }
 
-    let sent = 0;
-    for (const row of rows) {
-      const payload = typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload;
-      try {
-        const rendered = renderEmail({ template: row.template, payload } as Email, row.lang);
-        await this.transport.send({ ...rendered, to: row.recipient, outboxId: String(row.id) });
-        await sql`update email_outbox
-          set sent_at = ${this.clock.now()}, last_error = null, payload = payload - 'link'
-          where id = ${row.id}`.execute(this.db);
-        sent++;
-      } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        const retryAt = new Date(this.clock.now().getTime() + retryDelay(row.attempts));
-        log.warn('email not sent; will retry', {
-          outbox_id: row.id,
-          attempts: row.attempts,
-          error: message,
-        });
-        await this.db
-          .updateTable('email_outbox')
-          .set({ next_attempt_at: retryAt, last_error: message.slice(0, 1000) })
-          .where('id', '=', row.id)
-          .execute();
-      }
+  /** Send one claimed email; on failure, schedule the retry. */
+  private async deliver(row: ClaimedRow): Promise<boolean> {
+    const payload = typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload;
+    try {
+      const rendered = renderEmail({ template: row.template, payload } as Email, row.lang);
+      await this.transport.send({ ...rendered, to: row.recipient, outboxId: String(row.id) });
+      await sql`update email_outbox
+        set sent_at = ${this.clock.now()}, last_error = null, payload = payload - 'link'
+        where id = ${row.id}`.execute(this.db);
+      return true;
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const retryAt = new Date(this.clock.now().getTime() + retryDelay(row.attempts));
+      log.warn('email not sent; will retry', {
+        outbox_id: row.id,
+        attempts: row.attempts,
+        error: message,
+      });
+      await this.db
+        .updateTable('email_outbox')
+        .set({ next_attempt_at: retryAt, last_error: message.slice(0, 1000) })
+        .where('id', '=', row.id)
+        .execute();
+      return false;
     }
-    return sent;
   }
 
   /** Deliver every `intervalMs`, and soon after `poke()`. */

@@ -4,7 +4,18 @@ import type { MailTransport } from './outbox.ts';
 
 /** SMTP through nodemailer, e.g. `smtp://user:pass@mail.example.com:587`. */
 export function smtpTransport(url: string, from: string): MailTransport {
-  const transporter = nodemailer.createTransport(url);
+  // Well under the outbox's 60-second lease: a slow server must fail a send before the lease ends,
+  // or another sender could take the same email again. (nodemailer reads options from the query.)
+  const withTimeouts = new URL(url);
+  for (const [option, milliseconds] of [
+    ['connectionTimeout', '10000'],
+    ['greetingTimeout', '10000'],
+    ['socketTimeout', '20000'],
+  ]) {
+    if (!withTimeouts.searchParams.has(option)) withTimeouts.searchParams.set(option, milliseconds);
+  }
+  const transporter = nodemailer.createTransport(withTimeouts.toString());
+
   return {
     async send(message) {
       await transporter.sendMail({

@@ -112,6 +112,37 @@ eachDatabase('IAM roles: /iam/clients/{clientId}/client-users/{userId}', (ctx) =
     }
   });
 
+  it('keeps one Administrator when two remove, or remove and demote, each other at once', async () => {
+    const remove = async (callerId: number, accountId: number, userId: number) =>
+      ctx().request(`/iam/clients/${accountId}/client-users/${userId}`, {
+        method: 'DELETE',
+        token: await ctx().tokenFor(callerId, accountId),
+      });
+    for (let round = 0; round < 4; round++) {
+      const accountId = await ctx().fixtures.account();
+      const a = await ctx().fixtures.member(accountId, { role: ROLE.administrators });
+      const b = await ctx().fixtures.member(accountId, { role: ROLE.administrators });
+      const answers = await Promise.all(
+        round % 2 === 0
+          ? [remove(a.id, accountId, b.id), remove(b.id, accountId, a.id)]
+          : [remove(a.id, accountId, b.id), setRole(ctx(), b.id, accountId, a.id, ROLE.users)],
+      );
+      const statuses = answers.map((answer) => answer.status).sort();
+      assert.equal(
+        statuses[1] < 300 ? 'both' : statuses[0] < 300 ? 'one' : 'none',
+        'one',
+        `round ${round}: ${statuses}`,
+      );
+      const administrators = await ctx()
+        .db.selectFrom('memberships')
+        .select('user_id')
+        .where('account_id', '=', accountId)
+        .where('role_id', '=', ROLE.administrators)
+        .execute();
+      assert.equal(administrators.length, 1, `round ${round}: one Administrator is left`);
+    }
+  });
+
   it('refuses to lower a user below a token they issued', async () => {
     const accountId = await ctx().fixtures.account();
     const admin = await ctx().fixtures.member(accountId, { role: ROLE.administrators });

@@ -29,13 +29,12 @@ export async function memberRole(db: Db, accountId: number, userId: number): Pro
 }
 
 /**
- * Refuse when `userId` is the account's only active Administrator. Locks every Administrator
- * membership of the account (in id order, so two transactions never deadlock): of two
- * administrators demoting or removing each other at the same moment, the second waits, then
- * sees one Administrator left and is refused.
+ * Lock every active Administrator membership of the account, in id order. Every path that can
+ * take an Administrator away (demotion, removal) takes these locks first, so of two administrators
+ * demoting or removing each other at the same moment the second waits, then sees one left.
  */
-export async function assertNotLastAdministrator(trx: Db, accountId: number, userId: number) {
-  const administrators = await trx
+export async function lockAdministrators(trx: Db, accountId: number): Promise<number[]> {
+  const rows = await trx
     .selectFrom('memberships')
     .select('user_id')
     .where('account_id', '=', accountId)
@@ -44,8 +43,14 @@ export async function assertNotLastAdministrator(trx: Db, accountId: number, use
     .orderBy('id')
     .forUpdate()
     .execute();
-  const others = administrators.filter((row) => row.user_id !== userId);
-  if (others.length === 0) throw new AppError('last_administrator', LAST_ADMINISTRATOR_MESSAGE);
+  return rows.map((row) => row.user_id);
+}
+
+/** Refuse when `userId` is the only one of the (locked) Administrators. */
+export function assertNotLastAdministrator(administrators: number[], userId: number): void {
+  if (administrators.every((id) => id === userId)) {
+    throw new AppError('last_administrator', LAST_ADMINISTRATOR_MESSAGE);
+  }
 }
 
 export async function changeRole(
@@ -59,6 +64,9 @@ export async function changeRole(
   if (target.clientId !== caller.accountId) throw notFound();
   const now = clock.now();
   await db.transaction().execute(async (trx) => {
+    // Locks in one order everywhere (the Administrators, then the member) so that role changes,
+    // removals and token creations never deadlock one another.
+    const administrators = await lockAdministrators(trx, caller.accountId);
     const member = await trx
       .selectFrom('memberships as m')
       .innerJoin('users as u', 'u.id', 'm.user_id')
@@ -66,11 +74,12 @@ export async function changeRole(
       .where('m.account_id', '=', caller.accountId)
       .where('m.user_id', '=', target.userId)
       .where('u.deleted_at', 'is', null)
+      .forUpdate('m')
       .executeTakeFirst();
     if (!member) throw notFound();
     if (member.role_id === roleId) return;
     if (member.role_id === ROLE.administrators && member.accepted_at) {
-      await assertNotLastAdministrator(trx, caller.accountId, target.userId);
+      assertNotLastAdministrator(administrators, target.userId);
     }
     // A token can never act above its issuer: lowering the issuer below it is refused.
     const higherToken = await trx
@@ -126,6 +135,7 @@ export async function removeMember(
   if (target.clientId !== caller.accountId) throw notFound();
   const now = clock.now();
   return db.transaction().execute(async (trx) => {
+    const administrators = await lockAdministrators(trx, caller.accountId);
     const member = await trx
       .selectFrom('memberships')
       .select(['id', 'role_id', 'accepted_at'])
@@ -135,7 +145,7 @@ export async function removeMember(
       .executeTakeFirst();
     if (!member) throw notFound();
     if (member.role_id === ROLE.administrators && member.accepted_at) {
-      await assertNotLastAdministrator(trx, caller.accountId, target.userId);
+      assertNotLastAdministrator(administrators, target.userId);
     }
     const liveToken = await trx
       .selectFrom('api_tokens')
@@ -158,11 +168,20 @@ export async function removeMember(
     const userDeleted = !elsewhere;
     if (userDeleted) {
       // Kept for the token history (name and email), never able to sign in again.
+      // Nothing of the old login survives: invited again, they start over.
       await trx
         .updateTable('users')
-        .set({ deleted_at: now, password_hash: null, updated_at: now })
+        .set({
+          deleted_at: now,
+          password_hash: null,
+          two_fa_secret: null,
+          two_fa_enabled_at: null,
+          two_fa_last_step: null,
+          updated_at: now,
+        })
         .where('id', '=', target.userId)
         .execute();
+      await trx.deleteFrom('two_fa_backup_codes').where('user_id', '=', target.userId).execute();
     }
     await trx
       .updateTable('refresh_tokens')

@@ -105,10 +105,11 @@ export async function createToken(
   requestId: string,
 ): Promise<Token & { token: string }> {
   const role = iamRole(body.client_user.role.id);
-  if (!can(caller, 'tokens.grant_role', { roleId: role.id })) {
+  const refuseRole = () => {
     const message = `Can't create token with role ${role.name}`;
-    throw new AppError('validation_failed', message, { client_user: { role: [message] } });
-  }
+    return new AppError('validation_failed', message, { client_user: { role: [message] } });
+  };
+  if (!can(caller, 'tokens.grant_role', { roleId: role.id })) throw refuseRole();
   const now = deps.clock.now();
   const expiresAt = body.exp_date === null ? null : new Date(body.exp_date);
   if (expiresAt && expiresAt <= now) {
@@ -121,13 +122,16 @@ export async function createToken(
     // Locking the issuer's membership serializes this with deleting that user from the account.
     const member = await trx
       .selectFrom('memberships')
-      .select('id')
+      .select(['id', 'role_id'])
       .where('account_id', '=', caller.accountId)
       .where('user_id', '=', caller.userId)
       .where('accepted_at', 'is not', null)
       .forUpdate()
       .executeTakeFirst();
     if (!member) throw notFound();
+    // The role again, under the lock: a demotion committed since this request began counts.
+    const current = { ...caller, roleId: member.role_id as IamRoleId };
+    if (!can(current, 'tokens.grant_role', { roleId: role.id })) throw refuseRole();
     // The account row's lock serializes creations, so the limit holds under concurrency.
     await trx
       .selectFrom('accounts')

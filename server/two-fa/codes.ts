@@ -86,7 +86,13 @@ export async function spendTotp(db: Db, userId: number, secret: string, code: st
 }
 
 /** Refuse further codes after too many wrong ones in the window (guessing 6 digits takes many). */
-export async function checkCodeFailures(db: Db, userId: number, now: Date): Promise<void> {
+export async function checkCodeFailures(
+  db: Db,
+  userId: number,
+  now: Date,
+  /** The attempt being checked is already recorded as a failure (and is allowed to be the last). */
+  includesThisAttempt = false,
+): Promise<void> {
   const since = new Date(now.getTime() - CODE_FAILURE_WINDOW_MS);
   const failures = await db
     .selectFrom('login_events')
@@ -99,7 +105,10 @@ export async function checkCodeFailures(db: Db, userId: number, now: Date): Prom
     .where('method', 'in', ['totp', 'backup_code'])
     .where('occurred_at', '>', since)
     .executeTakeFirstOrThrow();
-  if (toCount(failures.count) >= MAX_CODE_FAILURES && failures.oldest) {
+  if (
+    toCount(failures.count) >= MAX_CODE_FAILURES + (includesThisAttempt ? 1 : 0) &&
+    failures.oldest
+  ) {
     const retryAfter = Math.max(
       1,
       Math.ceil((failures.oldest.getTime() + CODE_FAILURE_WINDOW_MS - now.getTime()) / 1000),
