@@ -159,3 +159,13 @@ export type ClientUserRole = z.input<typeof clientUserRole>;
 export const clientUserRoleAnswer = z.object({
   user_role: z.object({ id: z.number().int(), name: z.string() }),
 });
+
+export const emailChangeRequested = z.object({
+  status: z.literal('confirmation_sent'),
+  new_email: z.string(),
+});
+
+export const confirmEmailBody = z.strictObject({
+  token: z.string({ error: 'This field is required.' }).max(128),
+});
+export const emailChanged = z.object({ status: z.literal('changed'), email: z.string() });

@@ -133,6 +133,16 @@ export interface TwoFaDisableRequestsTable {
   used_at: Timestamp | null;
 }
 
+export interface EmailChangeRequestsTable {
+  id: Generated<number>;
+  user_id: number;
+  new_email: string;
+  token_hash: Uint8Array;
+  created_at: CreatedAt;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+}
+
 export interface EmailOutboxTable {
   id: Generated<string>;
   recipient: string;
@@ -182,6 +192,7 @@ export interface Database {
   login_events: LoginEventsTable;
   two_fa_backup_codes: TwoFaBackupCodesTable;
   two_fa_disable_requests: TwoFaDisableRequestsTable;
+  email_change_requests: EmailChangeRequestsTable;
   email_outbox: EmailOutboxTable;
   mailbox_messages: MailboxMessagesTable;
   audit_log: AuditLogTable;

@@ -12,6 +12,8 @@ export interface MailMessages {
   /** Sent to the old address. Placeholder: {newEmail}. */
   emailChanged: { subject: string; intro: string; notYou: string };
   twoFaDisable: { subject: string; intro: string; action: string; validity: string };
+  /** Sent to the new address: the change happens when the link is opened. */
+  emailChangeConfirm: { subject: string; intro: string; action: string; validity: string };
   /** The button of a resent invitation, for a new person and for one who has a login. */
   createPassword: string;
   acceptAccess: string;
@@ -47,6 +49,13 @@ const en: MailMessages = {
       'Someone signed in as you asked to turn off two-factor authentication. It stays on until you confirm.',
     action: 'Turn off two-factor authentication',
     validity: 'The link works once, for one hour.',
+  },
+  emailChangeConfirm: {
+    subject: 'Confirm your new email address',
+    intro:
+      'Someone asked to sign in with this address from now on. It changes only when you confirm.',
+    action: 'Confirm this email address',
+    validity: 'The link works once, for 24 hours.',
   },
   createPassword: 'Create your password',
   acceptAccess: 'Accept the invitation',
@@ -84,6 +93,13 @@ const de: MailMessages = {
     action: 'Zwei-Faktor-Authentifizierung ausschalten',
     validity: 'Der Link ist eine Stunde lang einmal gültig.',
   },
+  emailChangeConfirm: {
+    subject: 'Bestätigen Sie Ihre neue E-Mail-Adresse',
+    intro:
+      'Jemand möchte sich künftig mit dieser Adresse anmelden. Sie wird erst geändert, wenn Sie bestätigen.',
+    action: 'E-Mail-Adresse bestätigen',
+    validity: 'Der Link ist 24 Stunden lang einmal gültig.',
+  },
   createPassword: 'Passwort festlegen',
   acceptAccess: 'Einladung annehmen',
   linkValidity: 'Der Link ist 24 Stunden lang einmal gültig.',
@@ -118,6 +134,12 @@ const ru: MailMessages = {
     action: 'Отключить двухфакторную аутентификацию',
     validity: 'Ссылка действует один час и только один раз.',
   },
+  emailChangeConfirm: {
+    subject: 'Подтвердите новый адрес электронной почты',
+    intro: 'Кто-то хочет входить с этим адресом. Он изменится только после вашего подтверждения.',
+    action: 'Подтвердить адрес',
+    validity: 'Ссылка действует 24 часа и только один раз.',
+  },
   createPassword: 'Создать пароль',
   acceptAccess: 'Принять приглашение',
   linkValidity: 'Ссылка действует 24 часа и только один раз.',
@@ -150,6 +172,12 @@ const zh: MailMessages = {
     intro: '有人以您的身份登录并请求关闭双重身份验证。在您确认之前，它将保持开启。',
     action: '关闭双重身份验证',
     validity: '该链接在一小时内有效，且只能使用一次。',
+  },
+  emailChangeConfirm: {
+    subject: '请确认您的新邮箱地址',
+    intro: '有人希望今后使用此地址登录。只有在您确认后才会更改。',
+    action: '确认此邮箱地址',
+    validity: '该链接在 24 小时内有效，且只能使用一次。',
   },
   createPassword: '设置密码',
   acceptAccess: '接受邀请',

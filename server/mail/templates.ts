@@ -24,7 +24,8 @@ export type Email =
       payload: InvitationPayload;
     }
   | { template: 'email_changed'; payload: EmailChangedPayload }
-  | { template: 'two_fa_disable'; payload: LinkPayload };
+  | { template: 'two_fa_disable'; payload: LinkPayload }
+  | { template: 'email_change_confirm'; payload: LinkPayload };
 
 export type EmailTemplate = Email['template'];
 
@@ -44,6 +45,17 @@ export function renderEmail(email: Email, lang: string): RenderedEmail {
       [intro, words.emailChanged.notYou],
       undefined,
       words.signature,
+    );
+  }
+  if (email.template === 'email_change_confirm') {
+    const confirm = words.emailChangeConfirm;
+    return compose(
+      lang,
+      confirm.subject,
+      [confirm.intro],
+      { label: confirm.action, href: email.payload.link },
+      words.signature,
+      [confirm.validity, words.ignore],
     );
   }
   if (email.template === 'two_fa_disable') {

@@ -128,7 +128,7 @@ eachDatabase('changing one’s email and password', (ctx) => {
   const putPassword = (user: { id: number; token: string }, json: unknown, targetId = user.id) =>
     ctx().request(`/iam/users/${targetId}/password`, { method: 'PUT', token: user.token, json });
 
-  it('changes the email with the current password and tells the old address', async () => {
+  it('changes the email only once a link sent to the new address is opened, then tells the old one', async () => {
     const user = await person();
     const newEmail = freshEmail('moved');
     const wrong = await putEmail(user, { new_email: newEmail, password: 'not it' });
@@ -139,8 +139,40 @@ eachDatabase('changing one’s email and password', (ctx) => {
       new_email: ` ${newEmail.toUpperCase()} `,
       password: Fixtures.PASSWORD,
     });
-    assert.equal(response.status, 200);
-    assert.equal(((await response.json()) as User).email, newEmail);
+    assert.equal(response.status, 202);
+    assert.deepEqual(await response.json(), { status: 'confirmation_sent', new_email: newEmail });
+    const stillOld = await ctx()
+      .db.selectFrom('users')
+      .select('email')
+      .where('id', '=', user.id)
+      .executeTakeFirstOrThrow();
+    assert.equal(stillOld.email, user.email, 'nothing changes before the new address confirms');
+
+    const linkTo = async (to: string) => {
+      const row = await ctx()
+        .db.selectFrom('email_outbox')
+        .select(['template', 'payload'])
+        .where('recipient', '=', to)
+        .orderBy('id', 'desc')
+        .executeTakeFirstOrThrow();
+      assert.equal(row.template, 'email_change_confirm');
+      return new URL((row.payload as { link: string }).link).searchParams.get(
+        'confirm_email_token',
+      )!;
+    };
+    const first = await linkTo(newEmail);
+    const confirm = (token: string) =>
+      ctx().request('/iam/auth/email/confirm', { method: 'POST', json: { token } });
+
+    const secondEmail = freshEmail('moved-again');
+    await putEmail(user, { new_email: secondEmail, password: Fixtures.PASSWORD });
+    assert.equal((await confirm(first)).status, 401, 'a newer request voids the older link');
+    const second = await linkTo(secondEmail);
+    const done = await confirm(second);
+    assert.equal(done.status, 200);
+    assert.deepEqual(await done.json(), { status: 'changed', email: secondEmail });
+    assert.equal((await confirm(second)).status, 401, 'single use');
+
     const notice = await ctx()
       .db.selectFrom('email_outbox')
       .select(['template', 'payload'])
@@ -148,12 +180,57 @@ eachDatabase('changing one’s email and password', (ctx) => {
       .orderBy('id', 'desc')
       .executeTakeFirstOrThrow();
     assert.equal(notice.template, 'email_changed');
-    assert.deepEqual(notice.payload, { new_email: newEmail });
+    assert.deepEqual(notice.payload, { new_email: secondEmail });
     const login = await ctx().request('/iam/auth/jwt/login', {
       method: 'POST',
-      json: { username: newEmail, password: Fixtures.PASSWORD },
+      json: { username: secondEmail, password: Fixtures.PASSWORD },
     });
     assert.equal(login.status, 200);
+  });
+
+  it('refuses a link over a day old, and an address taken meanwhile', async () => {
+    const user = await person();
+    const target = freshEmail('contested');
+    await putEmail(user, { new_email: target, password: Fixtures.PASSWORD });
+    const row = await ctx()
+      .db.selectFrom('email_outbox')
+      .select('payload')
+      .where('recipient', '=', target)
+      .executeTakeFirstOrThrow();
+    const token = new URL((row.payload as { link: string }).link).searchParams.get(
+      'confirm_email_token',
+    )!;
+    await ctx().fixtures.user({ email: target }); // someone else takes the address first
+    const taken = await ctx().request('/iam/auth/email/confirm', {
+      method: 'POST',
+      json: { token },
+    });
+    assert.equal(taken.status, 400);
+    assert.deepEqual((await taken.json()).errors, { new_email: ['This email is already in use.'] });
+
+    const later = freshEmail('later');
+    await putEmail(
+      { ...user, token: await ctx().tokenFor(user.id, accountId) },
+      { new_email: later, password: Fixtures.PASSWORD },
+    );
+    const laterRow = await ctx()
+      .db.selectFrom('email_outbox')
+      .select('payload')
+      .where('recipient', '=', later)
+      .executeTakeFirstOrThrow();
+    const laterToken = new URL((laterRow.payload as { link: string }).link).searchParams.get(
+      'confirm_email_token',
+    )!;
+    ctx().clock.advance(24 * 60 * 60_000 + 1000);
+    try {
+      const expired = await ctx().request('/iam/auth/email/confirm', {
+        method: 'POST',
+        json: { token: laterToken },
+      });
+      assert.equal(expired.status, 401);
+    } finally {
+      ctx().clock.advance(-(24 * 60 * 60_000 + 1000));
+    }
   });
 
   it('refuses an email that is taken, the same email, and another user’s email change', async () => {
@@ -182,7 +259,7 @@ eachDatabase('changing one’s email and password', (ctx) => {
         new_email: freshEmail(`hop${i}`),
         password: Fixtures.PASSWORD,
       });
-      assert.equal(response.status, 200, `change ${i + 1}`);
+      assert.equal(response.status, 202, `change ${i + 1}`);
     }
     const limited = await putEmail(user, {
       new_email: freshEmail('one-too-many'),
@@ -196,7 +273,7 @@ eachDatabase('changing one’s email and password', (ctx) => {
       assert.equal(
         (await putEmail(fresh, { new_email: freshEmail('later'), password: Fixtures.PASSWORD }))
           .status,
-        200,
+        202,
       );
     } finally {
       ctx().clock.advance(-(60 * 60_000 + 1000));

@@ -9,6 +9,8 @@ import { toCount, type Db } from '../db/connect.ts';
 import { AppError } from '../errors.ts';
 import type { Caller } from '../http/env.ts';
 import { enqueueEmail } from '../mail/outbox.ts';
+import { hashSecret, newSecret } from '../auth/secrets.ts';
+import type { Config } from '../config.ts';
 
 /**
  * A user's own details: name, language and phone (the user or an Administrator of their account),
@@ -24,6 +26,7 @@ export interface ProfileDeps {
 /** Email changes allowed per user in an hour (PRODUCT.md). */
 export const EMAIL_CHANGES_PER_HOUR = 10;
 const HOUR_MS = 60 * 60 * 1000;
+const EMAIL_LINK_LIFETIME_MS = 24 * HOUR_MS;
 
 export async function updateProfile(
   deps: ProfileDeps,
@@ -90,74 +93,161 @@ async function checkPassword(deps: ProfileDeps, caller: Caller, password: string
   });
 }
 
-export async function changeEmail(
-  deps: ProfileDeps,
+/**
+ * Ask to change one's email: the current password, then a link to the NEW address. The email
+ * changes only when that link is opened (`confirmEmailChange`), so no one can claim an address
+ * that is not theirs and receive what is sent to it, such as another account's invitations.
+ */
+export async function requestEmailChange(
+  deps: ProfileDeps & { config: Pick<Config, 'publicUrl'> },
   caller: Caller,
   body: z.output<typeof changeEmailBody>,
   requestId: string,
 ): Promise<void> {
   await checkPassword(deps, caller, body.password, 'password');
   const now = deps.clock.now();
-  const recent = await deps.db
-    .selectFrom('audit_log')
-    .select((eb) => eb.fn.countAll<string | number>().as('count'))
-    .where('actor_user_id', '=', caller.userId)
-    .where('action', '=', 'user.email_changed')
-    .where('occurred_at', '>', new Date(now.getTime() - HOUR_MS))
-    .executeTakeFirstOrThrow();
-  if (toCount(recent.count) >= EMAIL_CHANGES_PER_HOUR) {
-    throw new AppError(
-      'rate_limited',
-      `You can change your email at most ${EMAIL_CHANGES_PER_HOUR} times an hour.`,
-      undefined,
-      { 'Retry-After': '3600' },
-    );
-  }
   if (body.new_email === caller.email) {
     throw new AppError('validation_failed', 'Invalid input.', {
       new_email: ['This is already your email.'],
     });
   }
+  const token = newSecret();
   await deps.db.transaction().execute(async (trx) => {
-    const taken = await trx
-      .selectFrom('users')
-      .select('id')
-      .where('email', '=', body.new_email)
-      .executeTakeFirst();
-    if (taken) {
-      throw new AppError('validation_failed', 'Invalid input.', {
-        new_email: ['This email is already in use.'],
-      });
-    }
+    // The user's row is the lock that keeps the hourly limit exact under concurrency.
     const user = await trx
-      .updateTable('users')
-      .set({ email: body.new_email, updated_at: now })
+      .selectFrom('users')
+      .select('lang')
       .where('id', '=', caller.userId)
-      .returning('lang')
+      .forUpdate()
       .executeTakeFirstOrThrow();
-    // The old address hears of it: if someone else did this, its owner can react.
+    const recent = await trx
+      .selectFrom('audit_log')
+      .select((eb) => eb.fn.countAll<string | number>().as('count'))
+      .where('actor_user_id', '=', caller.userId)
+      .where('action', '=', 'user.email_change_requested')
+      .where('occurred_at', '>', new Date(now.getTime() - HOUR_MS))
+      .executeTakeFirstOrThrow();
+    if (toCount(recent.count) >= EMAIL_CHANGES_PER_HOUR) {
+      throw new AppError(
+        'rate_limited',
+        `You can change your email at most ${EMAIL_CHANGES_PER_HOUR} times an hour.`,
+        undefined,
+        { 'Retry-After': '3600' },
+      );
+    }
+    await assertEmailFree(trx, body.new_email);
+    // One live link at a time: a newer request voids the earlier ones.
+    await trx
+      .updateTable('email_change_requests')
+      .set({ used_at: now })
+      .where('user_id', '=', caller.userId)
+      .where('used_at', 'is', null)
+      .execute();
+    await trx
+      .insertInto('email_change_requests')
+      .values({
+        user_id: caller.userId,
+        new_email: body.new_email,
+        token_hash: hashSecret(token),
+        created_at: now,
+        expires_at: new Date(now.getTime() + EMAIL_LINK_LIFETIME_MS),
+      })
+      .execute();
     await enqueueEmail(
       trx,
       {
-        to: caller.email,
+        to: body.new_email,
         lang: user.lang,
-        template: 'email_changed',
-        payload: { new_email: body.new_email },
+        template: 'email_change_confirm',
+        payload: { link: `${deps.config.publicUrl}/?confirm_email_token=${token}` },
       },
       now,
     );
     await recordAudit(trx, {
       accountId: caller.accountId,
       actorUserId: caller.userId,
-      action: 'user.email_changed',
+      action: 'user.email_change_requested',
       targetType: 'user',
       targetId: caller.userId,
       requestId,
-      details: { from: caller.email, to: body.new_email },
+      details: { to: body.new_email },
       at: now,
     });
   });
   deps.onEmailQueued?.();
+}
+
+async function assertEmailFree(db: Db, email: string) {
+  const taken = await db
+    .selectFrom('users')
+    .select('id')
+    .where('email', '=', email)
+    .executeTakeFirst();
+  if (taken) {
+    throw new AppError('validation_failed', 'Invalid input.', {
+      new_email: ['This email is already in use.'],
+    });
+  }
+}
+
+/** Open the link sent to the new address: the email changes, and the old address is told. */
+export async function confirmEmailChange(deps: ProfileDeps, token: string, requestId: string) {
+  const now = deps.clock.now();
+  const changed = await deps.db.transaction().execute(async (trx) => {
+    const request = await trx
+      .updateTable('email_change_requests')
+      .set({ used_at: now })
+      .where('token_hash', '=', hashSecret(token))
+      .where('used_at', 'is', null)
+      .where('expires_at', '>', now)
+      .returning(['user_id', 'new_email'])
+      .executeTakeFirst();
+    if (!request) return undefined;
+    await assertEmailFree(trx, request.new_email);
+    const user = await trx
+      .selectFrom('users')
+      .select(['email', 'lang'])
+      .where('id', '=', request.user_id)
+      .where('deleted_at', 'is', null)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!user) return undefined;
+    await trx
+      .updateTable('users')
+      .set({ email: request.new_email, updated_at: now })
+      .where('id', '=', request.user_id)
+      .execute();
+    // The old address hears of it: if someone else did this, its owner can react.
+    await enqueueEmail(
+      trx,
+      {
+        to: user.email,
+        lang: user.lang,
+        template: 'email_changed',
+        payload: { new_email: request.new_email },
+      },
+      now,
+    );
+    await recordAudit(trx, {
+      accountId: null,
+      actorUserId: request.user_id,
+      action: 'user.email_changed',
+      targetType: 'user',
+      targetId: request.user_id,
+      requestId,
+      details: { from: user.email, to: request.new_email },
+      at: now,
+    });
+    return request.new_email;
+  });
+  if (changed === undefined) {
+    throw new AppError(
+      'invalid_token',
+      'This link is not valid: it was used, replaced or is over a day old.',
+    );
+  }
+  deps.onEmailQueued?.();
+  return { status: 'changed' as const, email: changed };
 }
 
 export async function changePassword(

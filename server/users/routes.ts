@@ -2,6 +2,9 @@ import { Hono } from 'hono';
 import {
   changeEmailBody,
   changePasswordBody,
+  confirmEmailBody,
+  emailChanged,
+  emailChangeRequested,
   updateUserBody,
   user,
   userIdParams,
@@ -18,7 +21,13 @@ import type { AppEnv, Caller } from '../http/env.ts';
 import { operation } from '../http/openapi.ts';
 import { validate } from '../http/validate.ts';
 import { toUser } from './mapper.ts';
-import { changeEmail, changePassword, updateProfile, type ProfileDeps } from './profile.ts';
+import {
+  changePassword,
+  confirmEmailChange,
+  requestEmailChange,
+  updateProfile,
+  type ProfileDeps,
+} from './profile.ts';
 import { accountsOf, cloudRolesOf, findMember, listMembers, type MemberRow } from './repository.ts';
 
 export const userOperations = {
@@ -55,11 +64,22 @@ export const userOperations = {
   changeEmail: operation({
     method: 'put',
     path: '/iam/users/:userId/email',
-    summary: 'Change your own email, with your password (10 times an hour at most)',
+    summary:
+      'Change your own email, with your password: a link goes to the new address, and the email changes when it is opened (10 an hour)',
     auth: true,
     params: userIdParams,
     body: changeEmailBody,
-    responses: { 200: { description: 'The user', schema: user } },
+    responses: {
+      202: { description: 'The confirmation link was sent', schema: emailChangeRequested },
+    },
+  }),
+  confirmEmail: operation({
+    method: 'post',
+    path: '/iam/auth/email/confirm',
+    summary: 'Open the link sent to a new address: the email changes',
+    auth: false,
+    body: confirmEmailBody,
+    responses: { 200: { description: 'The email changed', schema: emailChanged } },
   }),
   changePassword: operation({
     method: 'put',
@@ -131,10 +151,15 @@ export function userRoutes(deps: AuthDeps & ProfileDeps & { config: Config }) {
       async (c) => {
         const { userId } = c.req.valid('param');
         const caller = await authorize(c, db, 'users.change_email', { userId });
-        await changeEmail(deps, caller, c.req.valid('json'), c.get('requestId'));
-        return c.json(await currentUser(caller, userId));
+        const body = c.req.valid('json');
+        await requestEmailChange(deps, caller, body, c.get('requestId'));
+        return c.json({ status: 'confirmation_sent' as const, new_email: body.new_email }, 202);
       },
     )
+
+    .post(ops.confirmEmail.path, validate('json', ops.confirmEmail.body), async (c) => {
+      return c.json(await confirmEmailChange(deps, c.req.valid('json').token, c.get('requestId')));
+    })
 
     .put(
       ops.changePassword.path,
