@@ -14,6 +14,10 @@ import { errorText } from './locales/errors.ts';
 import { t, type MessageKey, type Params } from './locales/index.ts';
 import './panels/accept-invitation-view.ts';
 import { disable2faTokenFromUrl } from './panels/disable-2fa-view.ts';
+import {
+  confirmEmailTokenFromUrl,
+  type UmConfirmEmailDoneEvent,
+} from './panels/confirm-email-view.ts';
 import './panels/account-panel.ts';
 import type { AcceptDoneDetail } from './panels/accept-invitation-view.ts';
 import './panels/api-tokens-panel.ts';
@@ -67,6 +71,10 @@ function removeTokenFromUrl() {
  *
  * An invitation link (`?token=…` in the page's URL, or the `invitation-token` attribute) shows the
  * acceptance view instead: the invitee creates a password or accepts, then signs in.
+ *
+ * The Account panel's emailed links show their own view first, signed in or not, and leave the
+ * URL once answered: `?confirm_email_token=…` confirms a new email, `?disable_2fa_token=…` turns
+ * two-factor authentication off.
  *
  * @attr {string} api - Base URL of the BFF. `''` or `'/'` is the page's own origin; a trailing
  *   slash is ignored.
@@ -159,6 +167,7 @@ function removeTokenFromUrl() {
  * @csspart backup-codes - The list of backup codes, shown once.
  * @csspart account-logins - The Last logins section of the Account panel.
  * @csspart disable-2fa-view - The page an emailed "turn off 2FA" link opens.
+ * @csspart confirm-email-view - The page an emailed "confirm your new email" link opens.
  *
  * @cssproperty [--um-color-accent=#c2410c] - Primary buttons, links, focus ring.
  * @cssproperty [--um-color-accent-text=#ffffff] - Text on the accent colour.
@@ -209,6 +218,8 @@ export class UserManagement extends LitElement {
   @state() private acceptingToken: string | undefined;
   /** The token of an emailed "turn off 2FA" link (`?disable_2fa_token=`); undefined once left. */
   @state() private disable2faToken: string | undefined = disable2faTokenFromUrl();
+  /** The token of an emailed new-email confirmation (`?confirm_email_token=`); undefined once left. */
+  @state() private confirmEmailToken: string | undefined = confirmEmailTokenFromUrl();
   /** What the sign-in view shows after an acceptance. */
   @state() private signInPrefill: { email: string; notice: string } | undefined;
   /** The client of the signed-in session (or of the host's token); undefined: show sign-in. */
@@ -261,6 +272,15 @@ export class UserManagement extends LitElement {
   }
 
   override render() {
+    if (this.confirmEmailToken) {
+      return html`<um-confirm-email-view
+        exportparts="confirm-email-view, button"
+        .client=${this.anonymousClient}
+        .token=${this.confirmEmailToken}
+        .lang=${this.lang}
+        @um-confirm-email-done=${this.onEmailConfirmed}
+      ></um-confirm-email-view>`;
+    }
     if (this.disable2faToken) {
       return html`<um-disable-2fa-view
         exportparts="disable-2fa-view, button"
@@ -433,6 +453,13 @@ export class UserManagement extends LitElement {
         else this.endSession('expired');
       },
     });
+  }
+
+  /** Back from the confirmation link: signed out, the sign-in view offers the new email. */
+  private onEmailConfirmed(event: UmConfirmEmailDoneEvent) {
+    const email = event.detail.email;
+    if (email && !this.client) this.signInPrefill = { email, notice: '' };
+    this.confirmEmailToken = undefined;
   }
 
   private onAccepted(event: CustomEvent<AcceptDoneDetail>) {

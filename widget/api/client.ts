@@ -211,9 +211,24 @@ export class ApiClient {
     return this.send<User>('PATCH', `/iam/users/${userId}`, { body, signal });
   }
 
-  /** `PUT /iam/users/{userId}/email`: the caller's own email, with their current password. */
-  changeEmail(userId: number, body: ChangeEmailBody, signal?: AbortSignal): Promise<User> {
-    return this.send<User>('PUT', `/iam/users/${userId}/email`, { body, signal });
+  /**
+   * `PUT /iam/users/{userId}/email`: the caller's own email, with their current password (202).
+   * It emails a confirmation link to the new address; the email changes when the link is opened.
+   */
+  changeEmail(
+    userId: number,
+    body: ChangeEmailBody,
+    signal?: AbortSignal,
+  ): Promise<{ status: 'confirmation_sent'; new_email: string }> {
+    return this.send('PUT', `/iam/users/${userId}/email`, { body, signal });
+  }
+
+  /** `POST /iam/auth/email/confirm`: the emailed link's token changes the email (no auth). */
+  confirmEmailChange(
+    token: string,
+    signal?: AbortSignal,
+  ): Promise<{ status: 'changed'; email: string }> {
+    return this.send('POST', '/iam/auth/email/confirm', { body: { token }, signal, auth: false });
   }
 
   /** `PUT /iam/users/{userId}/password`: the caller's own password (204). */

@@ -363,6 +363,20 @@ export const en = {
   'disableTwoFa.retry': 'Retry',
   'disableTwoFa.continue': 'Continue',
 
+  'account.emailConfirmationSent':
+    'We sent a confirmation link to {email}. Your email changes when you open it.',
+  'confirmEmail.working': 'Confirming your new email…',
+  'confirmEmail.done.heading': 'Your email is now {email}',
+  'confirmEmail.done.text': 'Sign in with this email from now on.',
+  'confirmEmail.invalid.heading': 'This link no longer works',
+  'confirmEmail.invalid.text':
+    'Confirmation links work once, for 24 hours, and a newer request replaces them. Change your email again in your account settings to get a new link.',
+  'confirmEmail.taken.text':
+    'Another account uses this email now. Choose a different one in your account settings.',
+  'confirmEmail.failed.heading': 'Your email could not be changed',
+  'confirmEmail.retry': 'Retry',
+  'confirmEmail.continue': 'Continue',
+
   'signIn.code.heading': 'Enter authenticator code',
   'signIn.code.intro': 'Enter the 6-digit code from your authenticator app to continue.',
   'signIn.code.backupIntro': 'Enter one of your backup codes. Each code works once.',

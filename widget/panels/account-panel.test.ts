@@ -3,6 +3,8 @@ import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import '../user-management.ts';
 import type { UserManagement } from '../user-management.ts';
 import type { UmAccountSwitchedEvent } from '../events.ts';
+import { ApiClient } from '../api/client.ts';
+import type { UmConfirmEmailView } from './confirm-email-view.ts';
 import {
   accountPanel,
   createAccount,
@@ -12,6 +14,7 @@ import {
   getUser,
   login,
   me,
+  messagesTo,
   newMember,
   panel,
   requestsTo,
@@ -19,7 +22,9 @@ import {
   rows,
   select,
   sessionKey,
+  setOutage,
   settled,
+  signInForm,
   uniqueEmail,
   type Member,
 } from '../test-helpers.ts';
@@ -62,6 +67,47 @@ function errorOf(el: UserManagement, id: string): string {
 
 function notice(el: UserManagement, form: 'general' | 'password'): string {
   return accountPanel(el).querySelector(`[data-notice="${form}"]`)!.textContent!.trim();
+}
+
+/** Asks for a change of email in the panel; resolves when the notice says the link went out. */
+async function requestEmailChange(member: Member, newEmail: string): Promise<UserManagement> {
+  const el = await render(member);
+  fill(input(el, 'general-email'), newEmail);
+  await waitUntil(() => input(el, 'general-password'), 'no current password field');
+  fill(input(el, 'general-password'), member.password);
+  button(el, 'general', 'Save').click();
+  await waitUntil(
+    () =>
+      notice(el, 'general') ===
+      `We sent a confirmation link to ${newEmail}. Your email changes when you open it.`,
+    'no notice that the link was sent',
+  );
+  return el;
+}
+
+/** The token of the confirmation link in the newest email to `email`. */
+async function confirmEmailToken(email: string): Promise<string> {
+  const [mail] = await messagesTo(email);
+  const link = mail.links.find((href) => href.includes('confirm_email_token='));
+  if (!link) throw new Error(`no confirmation link in "${mail.text}"`);
+  return new URL(link).searchParams.get('confirm_email_token')!;
+}
+
+function confirmView(el: UserManagement): ShadowRoot | null {
+  return root(el).querySelector('um-confirm-email-view')?.shadowRoot ?? null;
+}
+
+function outcomeOf(view: ShadowRoot | null | undefined): string {
+  return view?.querySelector('h2')?.dataset.outcome ?? '';
+}
+
+async function loginStatus(username: string, password: string): Promise<number> {
+  const response = await fetch('/bff/iam/auth/jwt/login', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
+  return response.status;
 }
 
 describe('Account panel', () => {
@@ -152,10 +198,111 @@ describe('Account panel', () => {
 
       fill(input(el, 'general-password'), member.password);
       button(el, 'general', 'Save').click();
-      await waitUntil(() => notice(el, 'general') === 'Your details were saved.', 'no notice');
-      expect(input(el, 'general-email').value).to.equal(newEmail);
+      await waitUntil(
+        () =>
+          notice(el, 'general') ===
+          `We sent a confirmation link to ${newEmail}. Your email changes when you open it.`,
+        'no notice that a confirmation link was sent',
+      );
+      expect(focused()).to.equal(
+        describeElement(accountPanel(el).querySelector('[data-notice="general"]')),
+      );
+      expect(input(el, 'general-email').value, 'the current email until confirmed').to.equal(
+        member.email,
+      );
       expect(input(el, 'general-password'), 'the password field goes away').to.equal(null);
-      expect((await getUser(member.access, member.userId)).email).to.equal(newEmail);
+      expect(button(el, 'general', 'Save').disabled).to.equal(true);
+      expect((await getUser(member.access, member.userId)).email).to.equal(member.email);
+    });
+
+    it('changes the email when the emailed link is opened, once; sign-in then uses the new email', async () => {
+      const member = await newMember(adminAccess, 'confirm');
+      const newEmail = uniqueEmail('confirmed');
+      await requestEmailChange(member, newEmail);
+      const token = await confirmEmailToken(newEmail);
+      expect(token).to.match(/^[\w-]{43}$/);
+      expect((await getUser(member.access, member.userId)).email).to.equal(member.email);
+
+      const before = window.location.href;
+      window.history.replaceState(null, '', `?confirm_email_token=${token}&keep=1`);
+      try {
+        // Signed out: the root element shows the link's view first.
+        const el = await fixture<UserManagement>(
+          html`<user-management api="/bff"></user-management>`,
+        );
+        await waitUntil(() => outcomeOf(confirmView(el)) === 'done', 'not confirmed');
+        expect(confirmView(el)!.querySelector('h2')!.textContent!.trim()).to.equal(
+          `Your email is now ${newEmail}`,
+        );
+        expect(focused()).to.equal(describeElement(confirmView(el)!.querySelector('h2')));
+        expect(window.location.search).to.equal('?keep=1');
+        await expect(el).to.be.accessible();
+        const signedIn = await login({ username: newEmail, password: member.password });
+        expect((await getUser(signedIn.access, member.userId)).email).to.equal(newEmail);
+        expect(await loginStatus(member.email, member.password), 'the old email').to.not.equal(200);
+        // The old address hears of the change.
+        await messagesTo(member.email, 2);
+
+        // Continue: the sign-in view, with the new email filled in.
+        [...confirmView(el)!.querySelectorAll('button')].at(-1)!.click();
+        await waitUntil(() => signInForm(el), 'no sign-in view after Continue');
+        expect(
+          signInForm(el)!.querySelector<HTMLInputElement>('[name="username"]')!.value,
+        ).to.equal(newEmail);
+
+        // The link works once.
+        window.history.replaceState(null, '', `?confirm_email_token=${token}`);
+        const again = await fixture<UserManagement>(
+          html`<user-management api="/bff"></user-management>`,
+        );
+        await waitUntil(
+          () => outcomeOf(confirmView(again)) === 'invalid',
+          'a used link was not refused',
+        );
+        expect(confirmView(again)!.querySelector('h2')!.textContent!.trim()).to.equal(
+          'This link no longer works',
+        );
+        expect(window.location.search).to.equal('');
+        await expect(again).to.be.accessible();
+      } finally {
+        window.history.replaceState(null, '', before);
+      }
+    });
+
+    it('offers Retry when the server cannot be reached, keeping the link in the URL', async () => {
+      const member = await newMember(adminAccess, 'confirm-retry');
+      const newEmail = uniqueEmail('retried');
+      await requestEmailChange(member, newEmail);
+      const token = await confirmEmailToken(newEmail);
+      const before = window.location.href;
+      window.history.replaceState(null, '', `?confirm_email_token=${token}`);
+      await setOutage(true);
+      try {
+        const client = new ApiClient({ baseUrl: '/bff-outage' });
+        const view = await fixture<UmConfirmEmailView>(
+          html`<um-confirm-email-view .client=${client} .token=${token}></um-confirm-email-view>`,
+        );
+        await waitUntil(() => outcomeOf(view.shadowRoot) === 'failed', 'no failure');
+        expect(view.shadowRoot!.querySelector('h2')!.textContent!.trim()).to.equal(
+          'Your email could not be changed',
+        );
+        expect(window.location.search, 'the link stays for a retry').to.equal(
+          `?confirm_email_token=${token}`,
+        );
+        const buttons = [...view.shadowRoot!.querySelectorAll('button')];
+        expect(buttons.map((b) => b.textContent!.trim())).to.deep.equal(['Retry', 'Continue']);
+        await expect(view).to.be.accessible();
+
+        await setOutage(false);
+        buttons[0].click();
+        await waitUntil(() => outcomeOf(view.shadowRoot) === 'done', 'Retry did not confirm');
+        expect(window.location.search).to.equal('');
+        const signedIn = await login({ username: newEmail, password: member.password });
+        expect((await getUser(signedIn.access, member.userId)).email).to.equal(newEmail);
+      } finally {
+        await setOutage(false);
+        window.history.replaceState(null, '', before);
+      }
     });
   });
 

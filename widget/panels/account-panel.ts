@@ -65,8 +65,10 @@ const IDLE: Outcome = { busy: false, errors: {}, failure: '', notice: '' };
  *
  * **General** — Username (name), Email, Language, Phone. Save is disabled until something
  * changed; Discard puts back the values loaded from the BFF. A changed email needs the current
- * password (a field that appears then) and goes through `PUT /iam/users/{id}/email`; the other
- * fields through `PATCH /iam/users/{id}`. **Password** — old, new, repeat, through
+ * password (a field that appears then) and goes through `PUT /iam/users/{id}/email`, which emails
+ * a confirmation link to the new address: the email changes when that link is opened
+ * (`<um-confirm-email-view>`), so the field keeps showing the current one and a notice says where
+ * the link went. The other fields through `PATCH /iam/users/{id}`. **Password** — old, new, repeat, through
  * `PUT /iam/users/{id}/password`. Both forms check their input with the BFF's zod schemas first
  * and show errors next to their fields. **Two-factor authentication** (`<um-two-fa-section>`)
  * and **Last logins** (`<um-last-logins-section>`) follow.
@@ -535,24 +537,25 @@ export class UmAccountPanel extends LitElement {
     }
 
     this.generalOutcome = { ...IDLE, busy: true };
-    let user: User | undefined;
+    // The email changes only when the link sent to the new address is opened.
+    let sentTo: string | undefined;
     try {
       // The email first: it is the part that can be refused (password, taken, hourly limit).
-      if (emailBody) user = await this.client.changeEmail(userId, emailBody);
-      if (Object.keys(profile).length) user = await this.client.updateUser(userId, profile);
-      this.saved = generalOf(user!);
-      this.general = generalOf(user!);
-      this.generalOutcome = { ...IDLE, notice: this.t('account.saved') };
-      this.dispatchEvent(new UmUserUpdatedEvent({ userId }));
+      if (emailBody) sentTo = (await this.client.changeEmail(userId, emailBody)).new_email;
+      if (Object.keys(profile).length) {
+        const user = await this.client.updateUser(userId, profile);
+        this.saved = generalOf(user);
+        this.dispatchEvent(new UmUserUpdatedEvent({ userId }));
+      }
+      // The field shows the current email until the link is opened.
+      this.general = { ...this.saved! };
+      this.generalOutcome = { ...IDLE, notice: this.savedNotice(sentTo) };
       await this.updateComplete;
       this.renderRoot.querySelector<HTMLElement>('[data-notice="general"]')?.focus();
     } catch (error) {
       const apiError = this.report(error);
-      if (user) {
-        // The email changed, the rest did not: what is saved is the new baseline.
-        this.saved = { ...generalOf(user), password: '' };
-        this.general = { ...g, password: '' };
-      }
+      // The link went out even though the rest was refused: say so, and show the current email.
+      if (sentTo) this.general = { ...g, email: this.saved!.email, password: '' };
       this.generalOutcome = {
         ...IDLE,
         errors: renameEmailField(apiError.fieldErrors),
@@ -560,9 +563,16 @@ export class UmAccountPanel extends LitElement {
           apiError,
           apiError.code === 'rate_limited' ? this.t('account.emailRateLimited') : undefined,
         ),
+        notice: sentTo ? this.t('account.emailConfirmationSent', { email: sentTo }) : '',
       };
       await this.focusFirstInvalid('account-general');
     }
+  }
+
+  private savedNotice(sentTo: string | undefined): string {
+    return sentTo
+      ? this.t('account.emailConfirmationSent', { email: sentTo })
+      : this.t('account.saved');
   }
 
   private async savePassword(event: SubmitEvent) {
