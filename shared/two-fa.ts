@@ -16,6 +16,15 @@ const codeField = z
 
 export const twoFaCodeBody = z.strictObject({ code: codeField });
 
+/** Turning 2FA on also asks for the password: a session left open must not be enough. */
+export const twoFaEnableBody = z.strictObject({
+  code: codeField,
+  password: z
+    .string({ error: 'This field is required.' })
+    .min(1, 'This field may not be blank.')
+    .max(1024),
+});
+
 export const backupCodes = z.object({ backup_codes: z.array(z.string()) });
 export type BackupCodes = z.infer<typeof backupCodes>;
 

@@ -1,3 +1,4 @@
+import { MEMBER_PASSWORD } from './test-helpers.ts';
 /**
  * TOTP codes for the browser tests (RFC 6238: HMAC-SHA1, 30 s steps, 6 digits), computed with
  * WebCrypto from the base32 secret the widget shows. The BFF accepts each step once and only a
@@ -91,7 +92,7 @@ export async function enableTwoFa(access: string): Promise<{ secret: string; cod
   const { backup_codes: codes } = await post<{ backup_codes: string[] }>(
     '/iam/users/me/2fa/enable',
     access,
-    { code: await nextCode(secret) },
+    { code: await nextCode(secret), password: MEMBER_PASSWORD },
   );
   return { secret, codes };
 }

@@ -3,6 +3,7 @@ import {
   backupCodes,
   twoFaCodeBody,
   twoFaDisableConfirmBody,
+  twoFaEnableBody,
   twoFaSetup,
 } from '../../shared/two-fa.ts';
 import { z } from 'zod';
@@ -16,6 +17,7 @@ import type { AppEnv, Caller } from '../http/env.ts';
 import { operation } from '../http/openapi.ts';
 import { validate } from '../http/validate.ts';
 import { enqueueEmail } from '../mail/outbox.ts';
+import { checkPassword } from '../users/profile.ts';
 import { checkCodeFailures, replaceBackupCodes, spendTotp } from './codes.ts';
 
 /**
@@ -38,9 +40,9 @@ export const twoFaOperations = {
   enable: operation({
     method: 'post',
     path: '/iam/users/me/2fa/enable',
-    summary: 'Turn 2FA on with a current code; answers 5 single-use backup codes',
+    summary: 'Turn 2FA on with a current code and your password; answers 5 single-use backup codes',
     auth: true,
-    body: twoFaCodeBody,
+    body: twoFaEnableBody,
     responses: { 200: { description: 'Backup codes, shown this once', schema: backupCodes } },
   }),
   backupCodes: operation({
@@ -145,7 +147,10 @@ export function twoFaRoutes(deps: AuthDeps & { config: Config; onEmailQueued?: (
         throw new AppError('validation_failed', 'Two-factor authentication is already on.');
       if (!user.two_fa_secret)
         throw new AppError('validation_failed', 'Start with POST /iam/users/me/2fa/setup.');
-      await checkCode(caller, user.two_fa_secret, c.req.valid('json').code);
+      const body = c.req.valid('json');
+      // The password too: whoever finds a session left open must not lock its owner out.
+      await checkPassword(deps, caller, body.password, 'password');
+      await checkCode(caller, user.two_fa_secret, body.code);
       const now = clock.now();
       const codes = await db.transaction().execute(async (trx) => {
         await trx

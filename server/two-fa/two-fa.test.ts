@@ -21,7 +21,7 @@ async function enrol(
   const enabled = await ctx.request('/iam/users/me/2fa/enable', {
     method: 'POST',
     token,
-    json: { code: totpCode(setup.secret, ctx.clock.now()) },
+    json: { code: totpCode(setup.secret, ctx.clock.now()), password: Fixtures.PASSWORD },
   });
   assert.equal(enabled.status, 200);
   return { secret: setup.secret, codes: ((await enabled.json()) as BackupCodes).backup_codes };
@@ -62,21 +62,35 @@ eachDatabase('two-factor authentication', (ctx) => {
     const refused = await ctx().request('/iam/users/me/2fa/enable', {
       method: 'POST',
       token: user.token,
-      json: { code: wrong },
+      json: { code: wrong, password: Fixtures.PASSWORD },
     });
     assert.equal(refused.status, 400);
     assert.ok((await refused.json()).errors.code);
     const shape = await ctx().request('/iam/users/me/2fa/enable', {
       method: 'POST',
       token: user.token,
-      json: { code: '12ab' },
+      json: { code: '12ab', password: Fixtures.PASSWORD },
     });
     assert.equal(shape.status, 400);
+    const noPassword = await ctx().request('/iam/users/me/2fa/enable', {
+      method: 'POST',
+      token: user.token,
+      json: { code: right },
+    });
+    assert.deepEqual((await noPassword.json()).errors, { password: ['This field is required.'] });
+    const wrongPassword = await ctx().request('/iam/users/me/2fa/enable', {
+      method: 'POST',
+      token: user.token,
+      json: { code: right, password: 'not mine' },
+    });
+    assert.deepEqual((await wrongPassword.json()).errors, {
+      password: ['The password is not correct.'],
+    });
 
     const enabled = await ctx().request('/iam/users/me/2fa/enable', {
       method: 'POST',
       token: user.token,
-      json: { code: right },
+      json: { code: right, password: Fixtures.PASSWORD },
     });
     assert.equal(enabled.status, 200);
     const { backup_codes } = (await enabled.json()) as BackupCodes;

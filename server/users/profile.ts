@@ -67,7 +67,12 @@ export async function updateProfile(
 }
 
 /** The caller's current password, or a 400 naming `field`; failures count toward sign-in limits. */
-async function checkPassword(deps: ProfileDeps, caller: Caller, password: string, field: string) {
+export async function checkPassword(
+  deps: ProfileDeps,
+  caller: Caller,
+  password: string,
+  field: string,
+) {
   const now = deps.clock.now();
   await checkFailureLimits(deps.db, caller.email, null, now);
   const user = await deps.db

@@ -46,6 +46,7 @@ describe('two-factor authentication in the demo', () => {
       'a QR code drawn in the page',
     );
     await page.getByLabel('6-digit code').fill(totpCode(key!, new Date()));
+    await page.getByLabel('Your password').fill(DEMO_MEMBER_PASSWORD);
     await page.getByRole('button', { name: 'Activate' }).click();
     await page.getByRole('heading', { name: 'Save your backup codes' }).waitFor();
     await page.getByRole('button', { name: 'I have saved them' }).click();

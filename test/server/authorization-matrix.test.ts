@@ -301,7 +301,11 @@ const ENDPOINTS: Endpoint[] = [
   },
   {
     name: 'POST /iam/users/me/2fa/enable with a wrong code',
-    request: () => ({ method: 'POST', path: '/iam/users/me/2fa/enable', json: { code: '000000' } }),
+    request: () => ({
+      method: 'POST',
+      path: '/iam/users/me/2fa/enable',
+      json: { code: '000000', password: 'not the password' },
+    }),
     expect: { ...REVOKED, "admin's Users-role API token": 403 },
     otherwise: 400,
   },

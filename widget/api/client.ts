@@ -355,8 +355,11 @@ export class ApiClient {
   }
 
   /** `POST /iam/users/me/2fa/enable`: turns 2FA on with a right code; 5 backup codes, once. */
-  enableTwoFa(code: string, signal?: AbortSignal): Promise<BackupCodes> {
-    return this.send<BackupCodes>('POST', '/iam/users/me/2fa/enable', { body: { code }, signal });
+  enableTwoFa(code: string, password: string, signal?: AbortSignal): Promise<BackupCodes> {
+    return this.send<BackupCodes>('POST', '/iam/users/me/2fa/enable', {
+      body: { code, password },
+      signal,
+    });
   }
 
   /** `POST /iam/users/me/2fa/backup_codes`: a new set of backup codes; the old ones stop working. */

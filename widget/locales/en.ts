@@ -324,6 +324,7 @@ export const en = {
   'twoFa.copyKey': 'Copy key',
   'twoFa.step.code': 'Enter the 6-digit code the app shows.',
   'twoFa.code': '6-digit code',
+  'twoFa.password': 'Your password',
   'twoFa.codeFormat': 'Enter the 6 digits your authenticator app shows.',
   'twoFa.codeInvalid': 'The code is not correct. Enter the current code from your app.',
   'twoFa.activate': 'Activate',

@@ -50,6 +50,10 @@ function submit(el: UserManagement) {
   section(el)!.querySelector<HTMLButtonElement>('button[type="submit"]')!.click();
 }
 
+function passwordInput(el: UserManagement): HTMLInputElement {
+  return section(el)!.querySelector<HTMLInputElement>('#two-fa-password')!;
+}
+
 function codeInput(el: UserManagement): HTMLInputElement {
   return section(el)!.querySelector<HTMLInputElement>('#two-fa-code')!;
 }
@@ -102,7 +106,25 @@ describe('Two-factor authentication section', () => {
     await waitUntil(() => codeError(el) !== '', 'no format error');
     expect(codeError(el)).to.equal('Enter the 6 digits your authenticator app shows.');
 
+    // The password is asked too: without it, refused in the browser; a wrong one, by the server.
     fill(codeInput(el), await wrongCode(secret));
+    submit(el);
+    await waitUntil(
+      () => passwordInput(el).getAttribute('aria-invalid') === 'true',
+      'no password error',
+    );
+    fill(passwordInput(el), 'not my password');
+    submit(el);
+    await waitUntil(
+      () =>
+        section(el)!
+          .querySelector('#two-fa-password-error')
+          ?.textContent?.includes('not correct') ?? false,
+      'no wrong-password error',
+    );
+    expect(await twoFaOf(member)).to.equal(false);
+
+    fill(passwordInput(el), member.password);
     submit(el);
     await waitUntil(
       () => codeError(el) === 'The code is not correct. Enter the current code from your app.',
@@ -232,6 +254,7 @@ describe('Two-factor authentication section', () => {
     await expect(el).to.be.accessible();
     const secret = section(el)!.querySelector<HTMLElement>('[part="two-fa-key"]')!.dataset.key!;
     fill(codeInput(el), await nextCode(secret));
+    fill(passwordInput(el), member.password);
     submit(el);
     await waitUntil(() => backupCodes(el).length === 5, 'no backup codes');
     await expect(el).to.be.accessible();

@@ -190,6 +190,8 @@ export class UmTwoFaSection extends LitElement {
 
   @state() private step: Step = { kind: 'idle' };
   @state() private code = '';
+  /** Turning 2FA on asks for the password as well (the server refuses it without). */
+  @state() private password = '';
   @state() private busy = false;
   @state() private errors: FieldErrors = {};
   @state() private failure = '';
@@ -343,7 +345,9 @@ export class UmTwoFaSection extends LitElement {
             ${this.renderCopyStatus('key')}
           </div>
         </li>
-        <li>${this.t('twoFa.step.code')} ${this.renderCodeField()}</li>
+        <li>
+          ${this.t('twoFa.step.code')} ${this.renderCodeField()} ${this.renderPasswordField()}
+        </li>
       </ol>
       <div class="actions">
         ${this.renderSubmit('twoFa.activate', 'twoFa.activating')} ${this.renderCancel()}
@@ -393,9 +397,42 @@ export class UmTwoFaSection extends LitElement {
     return html`<span class="hint" role="status">${status}</span>`;
   }
 
+  private renderPasswordField() {
+    const messages = this.errors.password;
+    const error = messages?.length
+      ? messages.map((m) => fieldErrorText(m, this.lang)).join(' ')
+      : '';
+    return html`<div class="field">
+      <label for="two-fa-password">${this.t('twoFa.password')}</label>
+      <input
+        id="two-fa-password"
+        part="input"
+        name="password"
+        type="password"
+        autocomplete="current-password"
+        required
+        .value=${this.password}
+        aria-invalid=${error ? 'true' : 'false'}
+        aria-describedby=${error ? 'two-fa-password-error' : nothing}
+        @input=${(event: InputEvent) => {
+          this.password = (event.target as HTMLInputElement).value;
+        }}
+      />
+      ${
+        error
+          ? html`<span class="field-error" part="field-error" id="two-fa-password-error"
+              >${error}</span
+            >`
+          : nothing
+      }
+    </div>`;
+  }
+
   private renderCodeField() {
     const messages = this.errors.code;
-    const error = messages?.length ? messages.join(' ') : '';
+    const error = messages?.length
+      ? messages.map((m) => fieldErrorText(m, this.lang)).join(' ')
+      : '';
     return html`<div class="field">
       <label for="two-fa-code">${this.t('twoFa.code')}</label>
       <input
@@ -452,6 +489,7 @@ export class UmTwoFaSection extends LitElement {
   private async go(step: Step, focus = '#two-fa-step-heading') {
     this.step = step;
     this.code = '';
+    this.password = '';
     this.errors = {};
     this.failure = '';
     this.copyStatus = undefined;
@@ -496,8 +534,15 @@ export class UmTwoFaSection extends LitElement {
     if (this.busy) return;
     const code = await this.checkedCode();
     if (!code) return;
+    if (!this.password) {
+      this.errors = { password: [this.t('field.required')] };
+      await this.updateComplete;
+      this.renderRoot.querySelector<HTMLInputElement>('#two-fa-password')?.focus();
+      return;
+    }
+    const password = this.password;
     await this.submitCode(async () => {
-      const { backup_codes: codes } = await this.client.enableTwoFa(code);
+      const { backup_codes: codes } = await this.client.enableTwoFa(code, password);
       this.enabled = true;
       this.notice = this.t('twoFa.enabled');
       return codes;
@@ -527,14 +572,16 @@ export class UmTwoFaSection extends LitElement {
       const apiError = this.report(error);
       if (apiError.code === 'invalid_one_time_password') {
         this.errors = { code: [this.t('twoFa.codeInvalid')] };
-      } else if (apiError.fieldErrors.code) {
-        this.errors = {
-          code: apiError.fieldErrors.code.map((message) => fieldErrorText(message, this.lang)),
-        };
+      } else if (apiError.fieldErrors.code || apiError.fieldErrors.password) {
+        this.errors = apiError.fieldErrors;
       } else {
         this.failure = this.failureText(apiError);
       }
       if (this.errors.code) await this.focusCode();
+      else if (this.errors.password) {
+        await this.updateComplete;
+        this.renderRoot.querySelector<HTMLInputElement>('#two-fa-password')?.focus();
+      }
     }
   }
 
