@@ -135,6 +135,11 @@ export class UmAccountPanel extends LitElement {
       .alert:empty {
         display: none;
       }
+      /* Empty live regions stay in the page (one must exist before it speaks) but take no room. */
+      .notice.quiet,
+      .alert:not(:has(*)) {
+        display: contents;
+      }
       .actions {
         display: flex;
         justify-content: flex-end;
@@ -328,7 +333,13 @@ export class UmAccountPanel extends LitElement {
         @submit=${this.saveGeneral}
       >
         <h3 id="general-heading">${this.t('account.general')}</h3>
-        <p class="notice" part="notice" role="status" tabindex="-1" data-notice="general">
+        <p
+          class=${outcome.notice ? 'notice' : 'notice quiet'}
+          part="notice"
+          role="status"
+          tabindex="-1"
+          data-notice="general"
+        >
           ${outcome.notice}
         </p>
         <div class="alert" part="error" role="alert">
@@ -460,7 +471,13 @@ export class UmAccountPanel extends LitElement {
         @submit=${this.savePassword}
       >
         <h3 id="password-heading">${this.t('account.password')}</h3>
-        <p class="notice" part="notice" role="status" tabindex="-1" data-notice="password">
+        <p
+          class=${outcome.notice ? 'notice' : 'notice quiet'}
+          part="notice"
+          role="status"
+          tabindex="-1"
+          data-notice="password"
+        >
           ${outcome.notice}
         </p>
         <div class="alert" part="error" role="alert">

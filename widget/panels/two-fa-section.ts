@@ -178,6 +178,11 @@ export class UmTwoFaSection extends LitElement {
       .alert:empty {
         display: none;
       }
+      /* Empty live regions stay in the page (one must exist before it speaks) but take no room. */
+      .notice.quiet,
+      .alert:not(:has(*)) {
+        display: contents;
+      }
     `,
   ];
 
@@ -238,7 +243,13 @@ export class UmTwoFaSection extends LitElement {
             >${this.t(this.enabled ? 'twoFa.on' : 'twoFa.off')}</span
           >
         </h3>
-        <p class="notice" part="notice" role="status" tabindex="-1" data-notice="two-fa">
+        <p
+          class=${this.notice ? 'notice' : 'notice quiet'}
+          part="notice"
+          role="status"
+          tabindex="-1"
+          data-notice="two-fa"
+        >
           ${this.notice}
         </p>
         <div class="alert" part="error" role="alert">
