@@ -309,7 +309,14 @@ eachDatabase('changing one’s email and password', (ctx) => {
       new: 'a brand new passphrase',
       double: 'a brand new passphrase',
     });
-    assert.equal(response.status, 204);
+    assert.equal(response.status, 200);
+    const fresh = (await response.json()) as { access: string; refresh: string };
+    assert.equal((await ctx().request('/iam/clients/me', { token: fresh.access })).status, 200);
+    const renewed = await ctx().request('/iam/auth/jwt/refresh', {
+      method: 'POST',
+      json: { refresh: fresh.refresh },
+    });
+    assert.equal(renewed.status, 200, 'the changing session goes on');
     assert.equal((await signIn(Fixtures.PASSWORD)).status, 400);
     assert.equal((await signIn('a brand new passphrase')).status, 200);
     const refresh = await ctx().request('/iam/auth/jwt/refresh', {

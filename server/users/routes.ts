@@ -14,6 +14,8 @@ import {
 } from '../../shared/users.ts';
 import { z } from 'zod';
 import { authenticate, authorize, type AuthDeps } from '../auth/middleware.ts';
+import { issueTokens } from '../auth/tokens.ts';
+import { tokenPair } from '../../shared/auth.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/connect.ts';
 import { forbidden, notFound } from '../errors.ts';
@@ -88,7 +90,13 @@ export const userOperations = {
     auth: true,
     params: userIdParams,
     body: changePasswordBody,
-    responses: { 204: { description: 'Changed; refresh tokens of other sessions are void' } },
+    responses: {
+      200: {
+        description:
+          'Changed. Every earlier refresh token is void; the answer is a fresh session for this one',
+        schema: tokenPair,
+      },
+    },
   }),
 };
 
@@ -170,7 +178,10 @@ export function userRoutes(deps: AuthDeps & ProfileDeps & { config: Config }) {
         const { userId } = c.req.valid('param');
         const caller = await authorize(c, db, 'users.change_password', { userId });
         await changePassword(deps, caller, c.req.valid('json'), c.get('requestId'));
-        return c.body(null, 204);
+        // Other sessions end with their access token; the one that made the change goes on.
+        return c.json(
+          await issueTokens(deps, { userId: caller.userId, accountId: caller.accountId }),
+        );
       },
     );
 

@@ -188,7 +188,7 @@ const ENDPOINTS: Endpoint[] = [
       },
     }),
     expect: SELF_ONLY,
-    otherwise: 204,
+    otherwise: 200,
   },
   {
     name: 'GET /iam/clients/{A}/client-users/{id}',

@@ -231,9 +231,24 @@ export class ApiClient {
     return this.send('POST', '/iam/auth/email/confirm', { body: { token }, signal, auth: false });
   }
 
-  /** `PUT /iam/users/{userId}/password`: the caller's own password (204). */
-  changePassword(userId: number, body: ChangePasswordBody, signal?: AbortSignal): Promise<void> {
-    return this.send<void>('PUT', `/iam/users/${userId}/password`, { body, signal });
+  /**
+   * `PUT /iam/users/{userId}/password`: the caller's own password. The server voids every earlier
+   * refresh token and answers a fresh session, which this client adopts when the session is its own
+   * (a host-given token is the host's to renew).
+   */
+  async changePassword(
+    userId: number,
+    body: ChangePasswordBody,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    const pair = await this.send<TokenPair>('PUT', `/iam/users/${userId}/password`, {
+      body,
+      signal,
+    });
+    if (this.session?.refresh) {
+      this.session = { access: pair.access, refresh: pair.refresh };
+      this.onSessionChange?.(this.session);
+    }
   }
 
   /** `PUT /iam/clients/{clientId}/client-users/{userId}`: a member's IAM role (204). */

@@ -346,6 +346,50 @@ describe('Account panel', () => {
       const signedIn = await login({ username: member.email, password: next });
       expect(signedIn.access).to.be.a('string');
     });
+
+    it("keeps the widget's own session going after the change, on the fresh tokens", async () => {
+      const member = await newMember(adminAccess, 'password-session');
+      const key = 'um-session:/bff';
+      sessionStorage.setItem(
+        key,
+        JSON.stringify({ access: member.access, refresh: member.refresh }),
+      );
+      try {
+        const el = await fixture<UserManagement>(
+          html`<user-management api="/bff" panel="account"></user-management>`,
+        );
+        await waitUntil(
+          () =>
+            accountPanel(el).querySelector<HTMLInputElement>('#general-email')?.value ===
+            member.email,
+          'the account panel did not load',
+        );
+        const next = 'another-brand-new-passphrase';
+        fill(input(el, 'password-old'), member.password);
+        fill(input(el, 'password-new'), next);
+        fill(input(el, 'password-double'), next);
+        button(el, 'password', 'Save').click();
+        await waitUntil(() => notice(el, 'password') === 'Your password was changed.', 'no notice');
+        const stored = JSON.parse(sessionStorage.getItem(key)!) as {
+          access: string;
+          refresh: string;
+        };
+        expect(stored.refresh).to.not.equal(member.refresh);
+        const refresh = (token: string) =>
+          fetch('/bff/iam/auth/jwt/refresh', {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/json' },
+            body: JSON.stringify({ refresh: token }),
+          });
+        expect((await refresh(member.refresh)).status).to.equal(
+          401,
+          'the old session cannot renew',
+        );
+        expect((await refresh(stored.refresh)).status).to.equal(200, 'the new one can');
+      } finally {
+        sessionStorage.removeItem(key);
+      }
+    });
   });
 
   it('passes axe, with field errors shown too', async () => {
