@@ -18,7 +18,7 @@ import { t, type MessageKey, type Params } from '../locales/index.ts';
 import { controls } from '../styles/controls.ts';
 import { tableStates } from '../styles/table.ts';
 import { define } from '../define.ts';
-import { PAGE_SIZES, pageWindow } from './users-panel.ts';
+import { renderPager } from '../components/pager.ts';
 
 export type TokenStatus = 'active' | 'expired' | 'deleted';
 export const TOKEN_STATUSES: readonly TokenStatus[] = ['active', 'expired', 'deleted'];
@@ -600,63 +600,19 @@ export class UmApiTokensPanel extends LitElement {
       rows.length === 0
         ? this.t('tokens.showingNone')
         : this.t('tokens.showing', { from: from + 1, to: from + rows.length, count });
-    return html`
-      <div class="footer">
-        <nav part="pagination" aria-label=${this.t('users.pagination')}>
-          <ul class="pages">
-            <li>
-              <button
-                type="button"
-                part="page-button"
-                data-page="previous"
-                aria-label=${this.t('users.previousPage')}
-                ?disabled=${current <= 1}
-                @click=${() => this.goTo(current - 1)}
-              >
-                ‹
-              </button>
-            </li>
-            ${pageWindow(current, pages).map((n) =>
-              n === undefined
-                ? html`<li aria-hidden="true">…</li>`
-                : html`<li>
-                    <button
-                      type="button"
-                      part="page-button"
-                      data-page=${n}
-                      aria-label=${this.t('users.page', { page: n })}
-                      aria-current=${n === current ? 'page' : nothing}
-                      @click=${() => this.goTo(n)}
-                    >
-                      ${n}
-                    </button>
-                  </li>`,
-            )}
-            <li>
-              <button
-                type="button"
-                part="page-button"
-                data-page="next"
-                aria-label=${this.t('users.nextPage')}
-                ?disabled=${current >= pages}
-                @click=${() => this.goTo(current + 1)}
-              >
-                ›
-              </button>
-            </li>
-          </ul>
-        </nav>
-        <div class="per-page">
-          <label for="tokens-per-page">${this.t('users.entriesPerPage')}</label>
-          <select id="tokens-per-page" part="input" @change=${this.onPageSize}>
-            ${PAGE_SIZES.map(
-              (size) => html`<option value=${size} ?selected=${size === limit}>${size}</option>`,
-            )}
-          </select>
-          <span class="summary" part="summary" aria-live="polite">${summary}</span>
-        </div>
-      </div>
-    `;
+    return renderPager({
+      current,
+      pages,
+      limit,
+      summary,
+      perPageId: 'tokens-per-page',
+      lang: this.lang,
+      onGo: (n) => this.goTo(n),
+      onPageSize: (size) => {
+        this.limit = size;
+        this.offset = 0;
+      },
+    });
   }
 
   private report(error: unknown) {
@@ -679,11 +635,6 @@ export class UmApiTokensPanel extends LitElement {
   private goTo(page: number) {
     const { from } = this.page;
     this.offset = Math.max(0, from + (page - (Math.floor(from / this.limit) + 1)) * this.limit);
-  }
-
-  private onPageSize(event: Event) {
-    this.limit = Number((event.target as HTMLSelectElement).value);
-    this.offset = 0;
   }
 
   /** Reloads the list without blanking the table. */

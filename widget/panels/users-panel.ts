@@ -32,9 +32,9 @@ import { errorText } from '../locales/errors.ts';
 import { t, type MessageKey, type Params } from '../locales/index.ts';
 import { controls } from '../styles/controls.ts';
 import { tableStates } from '../styles/table.ts';
+import { renderPager } from '../components/pager.ts';
 import { define } from '../define.ts';
 
-export const PAGE_SIZES = [10, 25, 50, 100] as const;
 const TEXT_DEBOUNCE_MS = 300;
 type SortField = 'id' | 'email' | 'name';
 type Ordering = SortField | `-${SortField}`;
@@ -753,79 +753,16 @@ export class UmUsersPanel extends LitElement {
       count === 0 || shown === 0
         ? this.t('users.showingNone')
         : this.t('users.showing', { from: offset + 1, to: offset + shown, count });
-    return html`
-      <div class="footer">
-        <nav
-          part="pagination"
-          aria-label=${this.t('users.pagination')}
-          @focusout=${this.onPagerFocusOut}
-        >
-          <ul class="pages">
-            <li>
-              <button
-                type="button"
-                part="page-button"
-                data-page="previous"
-                aria-label=${this.t('users.previousPage')}
-                ?disabled=${current <= 1}
-                @click=${() => this.goTo(current - 1)}
-              >
-                ‹
-              </button>
-            </li>
-            ${pageWindow(current, pages).map((n) =>
-              n === undefined
-                ? html`<li aria-hidden="true">…</li>`
-                : html`<li>
-                    <button
-                      type="button"
-                      part="page-button"
-                      data-page=${n}
-                      aria-label=${this.t('users.page', { page: n })}
-                      aria-current=${n === current ? 'page' : nothing}
-                      @click=${() => this.goTo(n)}
-                    >
-                      ${n}
-                    </button>
-                  </li>`,
-            )}
-            <li>
-              <button
-                type="button"
-                part="page-button"
-                data-page="next"
-                aria-label=${this.t('users.nextPage')}
-                ?disabled=${current >= pages}
-                @click=${() => this.goTo(current + 1)}
-              >
-                ›
-              </button>
-            </li>
-          </ul>
-        </nav>
-        <div class="per-page">
-          <label for="per-page">${this.t('users.entriesPerPage')}</label>
-          <select id="per-page" part="input" @change=${this.onPageSize}>
-            ${PAGE_SIZES.map(
-              (size) => html`<option value=${size} ?selected=${size === limit}>${size}</option>`,
-            )}
-          </select>
-          <span class="summary" part="summary" aria-live="polite">${summary}</span>
-        </div>
-      </div>
-    `;
-  }
-
-  /**
-   * Previous on the first page and Next on the last are disabled, and a disabled button loses
-   * focus (to the page's body). Keep keyboard users in the pager: on the current page's button.
-   */
-  private onPagerFocusOut(event: FocusEvent) {
-    const button = event.target as HTMLButtonElement;
-    if (event.relatedTarget !== null || !button.disabled) return;
-    this.renderRoot
-      .querySelector<HTMLButtonElement>('[part="pagination"] [aria-current="page"]')
-      ?.focus();
+    return renderPager({
+      current,
+      pages,
+      limit,
+      summary,
+      perPageId: 'per-page',
+      lang: this.lang,
+      onGo: (n) => this.goTo(n),
+      onPageSize: (size) => (this.query = { ...this.query, limit: size, offset: 0 }),
+    });
   }
 
   private report(error: unknown) {
@@ -883,27 +820,6 @@ export class UmUsersPanel extends LitElement {
   private goTo(page: number) {
     this.query = { ...this.query, offset: (page - 1) * this.query.limit };
   }
-
-  private onPageSize(event: Event) {
-    const limit = Number((event.target as HTMLSelectElement).value);
-    this.query = { ...this.query, limit, offset: 0 };
-  }
-}
-
-/**
- * The page numbers to offer: the first, the last, and two either side of the current one, with
- * `undefined` where a run is left out ("1 … 4 5 6 7 8 … 20").
- */
-export function pageWindow(current: number, pages: number): (number | undefined)[] {
-  const shown = new Set([1, pages]);
-  for (let n = current - 2; n <= current + 2; n++) if (n >= 1 && n <= pages) shown.add(n);
-  const sorted = [...shown].sort((a, b) => a - b);
-  const result: (number | undefined)[] = [];
-  sorted.forEach((n, i) => {
-    if (i > 0 && n - sorted[i - 1] > 1) result.push(undefined);
-    result.push(n);
-  });
-  return result;
 }
 
 define('um-users-panel', UmUsersPanel);
