@@ -125,18 +125,10 @@ export class UmAccountPanel extends LitElement {
         color: var(--_danger);
         font-size: 0.9em;
       }
-      .notice {
-        margin: 0;
-        padding: var(--_space) calc(var(--_space) * 1.5);
-        border-inline-start: 3px solid var(--_accent);
-        background: var(--_surface-alt);
-      }
-      .notice:empty,
       .alert:empty {
         display: none;
       }
-      /* Empty live regions stay in the page (one must exist before it speaks) but take no room. */
-      .notice.quiet,
+      /* An empty alert region stays in the page (it must exist before it speaks), taking no room. */
       .alert:not(:has(*)) {
         display: contents;
       }

@@ -41,12 +41,6 @@ export class UmSignInView extends LitElement {
         display: grid;
         gap: 4px;
       }
-      .notice {
-        margin: 0;
-        padding: var(--_space) calc(var(--_space) * 1.5);
-        border-inline-start: 3px solid var(--_accent);
-        background: var(--_surface-alt);
-      }
       .field-error {
         color: var(--_danger);
         font-size: 0.9em;

@@ -55,6 +55,20 @@ export const controls = css`
     color: var(--_danger);
     margin: var(--_space) 0;
   }
+  /* A polite status line ("Invitation sent", "Your password was changed"). */
+  .notice {
+    margin: 0;
+    padding: var(--_space) calc(var(--_space) * 1.5);
+    border-inline-start: 3px solid var(--_accent);
+    background: var(--_surface-alt);
+  }
+  .notice:empty {
+    display: none;
+  }
+  /* An empty live region stays in the page (it must exist before it speaks) but takes no room. */
+  .notice.quiet {
+    display: contents;
+  }
   .visually-hidden {
     position: absolute;
     width: 1px;
