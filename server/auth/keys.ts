@@ -23,6 +23,8 @@ interface PublicKey {
 
 /** How long a replica trusts what it read about keys before reading again. */
 const CACHE_MILLISECONDS = 60_000;
+/** The shortest time between two reads forced by an unknown `kid`. */
+const FORCED_RELOAD_MILLISECONDS = 1_000;
 
 export class SigningKeys {
   private cached?: { at: number; signing: SigningKey; verifying: PublicKey[] };
@@ -47,11 +49,17 @@ export class SigningKeys {
     return (await this.load()).verifying;
   }
 
-  /** A key by `kid`; an unknown kid re-reads the database once (another replica may have rotated). */
+  /**
+   * A key by `kid`. An unknown kid re-reads the database (another replica may have rotated), but
+   * at most once a second: tokens with made-up kids must not turn into a query each.
+   */
   async verificationKey(kid: string): Promise<CryptoKey | undefined> {
     const find = (keys: PublicKey[]) => keys.find((key) => key.kid === kid)?.key;
     const found = find(await this.verificationKeys());
     if (found || this.fixed) return found;
+    const readRecently =
+      this.cached && this.clock.now().getTime() - this.cached.at < FORCED_RELOAD_MILLISECONDS;
+    if (readRecently) return undefined;
     return find((await this.load(true)).verifying);
   }
 

@@ -3,6 +3,8 @@ import { before, it } from 'node:test';
 import { decodeProtectedHeader, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { ROLE } from '../../shared/roles.ts';
 import { eachDatabase } from '../../test/support/context.ts';
+import { SigningKeys } from './keys.ts';
+import { issueTokens } from './tokens.ts';
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
@@ -228,3 +230,26 @@ eachDatabase(
     }),
   },
 );
+
+eachDatabase('signing keys across replicas', (ctx) => {
+  it('accepts a key another replica rotated to, reading the database again for it', async () => {
+    const other = new SigningKeys(ctx().db, ctx().clock, ctx().config.jwt.accessTtlSeconds);
+    const accountId = await ctx().fixtures.account();
+    const member = await ctx().fixtures.member(accountId);
+    const status = async (token: string) =>
+      (await ctx().request('/iam/clients/me', { token })).status;
+    assert.equal(await status(await ctx().tokenFor(member.id, accountId)), 200); // keys read
+    const newKid = await other.rotate();
+    const fromOther = await issueTokens(
+      { db: ctx().db, keys: other, clock: ctx().clock, config: ctx().config },
+      { userId: member.id, accountId },
+    );
+    assert.equal(decodeProtectedHeader(fromOther.access).kid, newKid);
+    ctx().clock.advance(1_001); // unknown kids re-read the database at most once a second
+    try {
+      assert.equal(await status(fromOther.access), 200);
+    } finally {
+      ctx().clock.advance(-1_001);
+    }
+  });
+});
