@@ -4,7 +4,8 @@ import { defineConfig } from 'vite';
 /**
  * One build, two outputs in dist/ (served by the BFF):
  * - dist/um/user-management.js: the widget as one ES module with Lit inside, at a stable name a
- *   host can put in a <script> tag;
+ *   host can put in a <script> tag, and beside it dist/um/locale-{de,zh,ru}-[hash].js, the
+ *   dictionaries it imports on first use (relative to its own URL, so dist/um/ moves as a whole);
  * - dist/index.html (+ assets/): the demo host portal, which loads the widget from that URL the
  *   way a real host would (`vite-ignore` keeps Vite from bundling it into the page);
  * - dist/mailbox.html: the demo's mailbox page, listing the emails of the built-in mailbox.
@@ -28,6 +29,10 @@ export default defineConfig({
       output: {
         entryFileNames: (chunk) =>
           chunk.name === 'widget' ? 'um/user-management.js' : 'assets/[name]-[hash].js',
+        chunkFileNames: (chunk) =>
+          chunk.moduleIds.some((id) => id.includes('/widget/locales/'))
+            ? 'um/locale-[name]-[hash].js'
+            : 'assets/[name]-[hash].js',
       },
     },
   },

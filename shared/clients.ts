@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { idParam } from './fields.ts';
+import { idParam, languageField } from './fields.ts';
 
 /** Accounts ("clients" in Gcore's API). */
 
@@ -10,6 +10,7 @@ export const clientMe = z.object({
   name: z.string(),
   currentUser: z.number().int().describe('id of the caller'),
   currentUserRole: z.object({ id: z.number().int(), name: z.string() }),
+  currentUserLang: languageField.describe("the caller's language, which the widget follows"),
   users: z
     .array(z.object({ id: z.number().int(), email: z.string(), name: z.string().nullable() }))
     .describe("the account's Administrators (the full list is GET /iam/users)"),

@@ -67,11 +67,15 @@ export const resendInviteResult = z.object({ status: z.literal('sent') });
 export const INVITATION_STATES = ['valid', 'expired', 'used', 'invalid'] as const;
 export type InvitationStateName = (typeof INVITATION_STATES)[number];
 
-/** What the acceptance view learns from a link. Only a valid link tells the email. */
+/**
+ * What the acceptance view learns from a link. Only a valid link tells the email; any link that
+ * was once sent tells its account and the invitee's language, which the view is shown in.
+ */
 export const invitationState = z.object({
   state: z.enum(INVITATION_STATES),
   email: z.string().nullable(),
   company_name: z.string().nullable(),
+  lang: languageField.nullable(),
   /** The person has no password yet: accepting sets one. */
   new_user: z.boolean().nullable(),
   expires_at: z.string().nullable(),

@@ -11,7 +11,15 @@ import {
   UmSignedOutEvent,
 } from './events.ts';
 import { errorText } from './locales/errors.ts';
-import { t, type MessageKey, type Params } from './locales/index.ts';
+import {
+  DEFAULT_LANG,
+  hasDictionary,
+  loadLanguage,
+  resolveLang,
+  t,
+  type MessageKey,
+  type Params,
+} from './locales/index.ts';
 import './panels/accept-invitation-view.ts';
 import { disable2faTokenFromUrl } from './panels/disable-2fa-view.ts';
 import {
@@ -84,7 +92,11 @@ function removeTokenFromUrl() {
  *   Administrators). Any other value shows the users panel. Changing it switches panels in place.
  *   The widget sets it itself (and reflects it to the attribute) when "Show their tokens" after a
  *   refused deletion opens the API tokens panel filtered by that user.
- * @attr {string} lang - Interface language (`en`, the default; other languages fall back to it).
+ * @attr {string} lang - Interface language: `en`, `de`, `zh` or `ru` (`de-AT` counts as `de`;
+ *   others show English). Without it the widget follows the user: the signed-in member's own
+ *   language (and their change of it in the Account panel), the invitee's on an invitation link,
+ *   else the browser's. Each non-English dictionary is a small module loaded on first use, from
+ *   beside the widget's script; until it arrives the widget shows English.
  * @attr {string} invitation-token - The token of an invitation link. Without it the widget reads
  *   `?token=` from the page's URL; the attribute wins when both are present. After an acceptance
  *   the widget removes `token` from the URL (`history.replaceState`, other parameters kept).
@@ -210,7 +222,7 @@ export class UserManagement extends LitElement {
 
   @property() api = '';
   @property({ reflect: true }) panel: PanelName = 'users';
-  @property({ reflect: true }) override lang = 'en';
+  @property() override lang = '';
   @property({ attribute: false }) token: string | undefined;
   @property({ attribute: 'invitation-token' }) invitationToken: string | undefined;
 
@@ -232,11 +244,23 @@ export class UserManagement extends LitElement {
   @state() private switchError: ApiError | undefined;
   /** Whose tokens the API tokens panel shows, after "Show their tokens" in the Users panel. */
   @state() private tokensIssuer: TokenIssuer | undefined;
+  /** The language the interface shows: `wantedLang()` once its dictionary is loaded. */
+  @state() private shownLang = DEFAULT_LANG;
+  /** The signed-in member's language, from `clients/me` and their own later saves. */
+  @state() private userLang: string | undefined;
+  /** The invitee's language, from the invitation link being shown. */
+  @state() private inviteeLang: string | undefined;
+  /** The language last asked of `loadLanguage`, so a slow load never overrides a newer choice. */
+  private requestedLang = '';
 
   private readonly account = new Task(this, {
     task: async ([client], { signal }) => {
-      if (!client) return undefined;
+      if (!client) {
+        this.userLang = undefined;
+        return undefined;
+      }
       const me = await client.me(signal);
+      this.userLang = me.currentUserLang;
       if (this.justSignedIn) {
         this.justSignedIn = false;
         this.dispatchEvent(new UmSignedInEvent({ clientId: me.id, userId: me.currentUser }));
@@ -245,6 +269,26 @@ export class UserManagement extends LitElement {
     },
     args: () => [this.client] as const,
   });
+
+  constructor() {
+    super();
+    // A member who changes their own language (Account panel, or Edit on their own row) sees
+    // the widget follow at once.
+    this.addEventListener('um-user-updated', (event) => {
+      const client = this.client;
+      if (!client || event.detail.userId !== this.account.value?.currentUser) return;
+      client.user(event.detail.userId).then(
+        (user) => (this.userLang = user.lang),
+        () => undefined, // the panel reports its own failures; the language stays as it was
+      );
+    });
+  }
+
+  /** The host's `lang`, else the invitee's or the member's own, else the browser's. */
+  private wantedLang(): string {
+    const personLang = this.acceptingToken ? this.inviteeLang : this.userLang;
+    return resolveLang(this.lang || personLang || navigator.language);
+  }
 
   private get baseUrl(): string {
     return normalizeBaseUrl(this.api);
@@ -265,10 +309,24 @@ export class UserManagement extends LitElement {
         ? new ApiClient({ baseUrl: this.baseUrl, session: { access: this.token } })
         : this.sessionClient(this.readSession());
     }
+    this.followLanguage();
+  }
+
+  private followLanguage() {
+    const wanted = this.wantedLang();
+    if (wanted === this.requestedLang) return;
+    this.requestedLang = wanted;
+    if (hasDictionary(wanted)) {
+      this.shownLang = wanted;
+      return;
+    }
+    void loadLanguage(wanted).then((shown) => {
+      if (this.requestedLang === wanted) this.shownLang = shown;
+    });
   }
 
   private t(key: MessageKey, params?: Params): string {
-    return t(key, params, this.lang);
+    return t(key, params, this.shownLang);
   }
 
   override render() {
@@ -277,7 +335,7 @@ export class UserManagement extends LitElement {
         exportparts="confirm-email-view, button"
         .client=${this.anonymousClient}
         .token=${this.confirmEmailToken}
-        .lang=${this.lang}
+        lang=${this.shownLang}
         @um-confirm-email-done=${this.onEmailConfirmed}
       ></um-confirm-email-view>`;
     }
@@ -286,7 +344,7 @@ export class UserManagement extends LitElement {
         exportparts="disable-2fa-view, button"
         .client=${this.anonymousClient}
         .token=${this.disable2faToken}
-        .lang=${this.lang}
+        lang=${this.shownLang}
         @um-disable-2fa-done=${() => (this.disable2faToken = undefined)}
       ></um-disable-2fa-view>`;
     }
@@ -295,16 +353,17 @@ export class UserManagement extends LitElement {
         exportparts="accept-view, input, button, submit, error, field-error"
         .client=${this.anonymousClient}
         .token=${this.acceptingToken}
-        .lang=${this.lang}
+        lang=${this.shownLang}
         @um-accept-done=${this.onAccepted}
         @um-accept-sign-in=${this.leaveInvitation}
+        @um-accept-language=${(event: CustomEvent<string>) => (this.inviteeLang = event.detail)}
       ></um-accept-invitation-view>`;
     }
     if (!this.client) {
       return html`<um-sign-in-view
         exportparts="sign-in-form, input, button, submit, error, notice, sign-in-code, field-error"
         .client=${this.anonymousClient}
-        .lang=${this.lang}
+        lang=${this.shownLang}
         .email=${this.signInPrefill?.email ?? ''}
         .notice=${this.signInPrefill?.notice ?? ''}
         @um-session=${this.onSignedIn}
@@ -316,11 +375,11 @@ export class UserManagement extends LitElement {
       ${
         this.token && !company
           ? nothing
-          : html`<div class="toolbar" part="toolbar">
+          : html`<div class="toolbar" part="toolbar" lang=${this.shownLang}>
               ${
                 this.switchError
                   ? html`<p class="alert" part="error" role="alert">
-                      ${errorText(this.switchError, this.lang)}
+                      ${errorText(this.switchError, this.shownLang)}
                     </p>`
                   : nothing
               }
@@ -345,7 +404,7 @@ export class UserManagement extends LitElement {
               exportparts="panel, heading, filters, input, button, table, header-cell, row, cell, loading, empty, error, pagination, page-button, summary, status, dialog, field-error, menu-button, menu, menu-item, create-token-button, token-secret, deleted-issuer, tooltip"
               .client=${this.client}
               .me=${me}
-              .lang=${this.lang}
+              lang=${this.shownLang}
               .issuer=${this.tokensIssuer}
             ></um-api-tokens-panel>`
           : this.panel === 'account'
@@ -353,13 +412,13 @@ export class UserManagement extends LitElement {
                 exportparts="panel, heading, input, button, error, field-error, notice, account-general, account-password, account-two-fa, two-fa-qr, two-fa-key, backup-codes, account-logins, table, row, cell, pagination, page-button, summary, empty"
                 .client=${this.client}
                 .me=${me}
-                .lang=${this.lang}
+                lang=${this.shownLang}
               ></um-account-panel>`
             : html`<um-users-panel
                 exportparts="panel, heading, filters, popup, input, button, table, header-cell, row, cell, loading, empty, error, pagination, page-button, summary, status, invite-button, dialog, field-error, menu-button, menu, menu-item, show-tokens"
                 .client=${this.client}
                 .me=${me}
-                .lang=${this.lang}
+                lang=${this.shownLang}
                 @um-show-tokens=${this.onShowTokens}
               ></um-users-panel>`
       }

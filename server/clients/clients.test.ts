@@ -13,7 +13,7 @@ eachDatabase('accounts: /iam/clients/me and /iam/clients/create', (ctx) => {
   before(async () => {
     accountId = await ctx().fixtures.account('Me Corp');
     admin = await ctx().fixtures.member(accountId, { role: ROLE.administrators, name: 'Boss' });
-    member = await ctx().fixtures.member(accountId, { role: ROLE.purgeApiWeb });
+    member = await ctx().fixtures.member(accountId, { role: ROLE.purgeApiWeb, lang: 'zh' });
     await ctx().fixtures.member(accountId, { role: ROLE.administrators, status: 'not_activated' });
     token = await ctx().tokenFor(member.id, accountId);
   });
@@ -28,6 +28,7 @@ eachDatabase('accounts: /iam/clients/me and /iam/clients/create', (ctx) => {
       name: 'Me Corp',
       currentUser: member.id,
       currentUserRole: { id: 3009, name: 'Purge and Prefetch only (API+Web)' },
+      currentUserLang: 'zh',
       users: [{ id: admin.id, email: admin.email, name: 'Boss' }],
       clients: [{ id: accountId, companyName: 'Me Corp' }],
     });

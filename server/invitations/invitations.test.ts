@@ -125,12 +125,13 @@ eachDatabase(
 
     it('lets the new person see the link, set a password and sign in; the link then reads as used', async () => {
       const email = freshEmail('newbie');
-      await invite({ email });
+      await invite({ email, lang: 'ru' });
       const { token } = await latestLink(ctx(), email);
       assert.deepEqual(await state(token), {
         state: 'valid',
         email,
         company_name: 'Invite Co',
+        lang: 'ru',
         new_user: true,
         expires_at: new Date(ctx().clock.now().getTime() + 24 * HOUR).toISOString(),
       });
@@ -170,6 +171,7 @@ eachDatabase(
         state: 'used',
         email: null,
         company_name: 'Invite Co',
+        lang: 'ru',
         new_user: null,
         expires_at: null,
       });
@@ -418,6 +420,7 @@ eachDatabase(
           state: 'invalid',
           email: null,
           company_name: null,
+          lang: null,
           new_user: null,
           expires_at: null,
         });

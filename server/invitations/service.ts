@@ -9,6 +9,7 @@ import { recordAudit } from '../audit.ts';
 import { COMMON_PASSWORD_MESSAGE, isCommonPassword } from '../auth/password-policy.ts';
 import { hashPassword } from '../auth/passwords.ts';
 import { hashSecret, newSecret } from '../auth/secrets.ts';
+import type { Language } from '../../shared/roles.ts';
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/connect.ts';
@@ -391,6 +392,7 @@ interface LinkRow {
   account_id: number;
   user_id: number;
   email: string;
+  lang: string;
   company_name: string;
   new_user: boolean;
   expires_at: Date;
@@ -408,6 +410,7 @@ async function findLink(db: Db, token: string): Promise<LinkRow | undefined> {
       'i.account_id',
       'i.user_id',
       'u.email',
+      'u.lang',
       'a.company_name',
       sql<boolean>`u.password_hash is null`.as('new_user'),
       'i.expires_at',
@@ -439,6 +442,7 @@ export async function invitationState(
       state,
       email: null,
       company_name: link ? link.company_name : null,
+      lang: link ? (link.lang as Language) : null,
       new_user: null,
       expires_at: null,
     };
@@ -447,6 +451,7 @@ export async function invitationState(
     state,
     email: link.email,
     company_name: link.company_name,
+    lang: link.lang as Language,
     new_user: link.new_user,
     expires_at: link.expires_at.toISOString(),
   };

@@ -1,10 +1,14 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { sql } from 'kysely';
+import { build } from 'vite';
 import { ROLE } from '../../shared/roles.ts';
 import { DIALECTS } from '../support/databases.ts';
 import { createTestContext } from '../support/context.ts';
 
 /**
- * `npm run bench`: the Users panel's queries on an account of 100,000 users, on PGlite and (with
+ * `npm run bench`: first the widget's size as a host downloads it (the script, and each dictionary
+ * it loads on first use), then the Users panel's queries on an account of 100,000 users, on PGlite and (with
  * DATABASE_URL) PostgreSQL. Prints milliseconds per request through the whole BFF and the plan of
  * the substring search. Figures only, no assertions: compare ratios within one run.
  */
@@ -23,6 +27,18 @@ const QUERIES = [
   'limit=10&two_fa=true&lang=de',
   'limit=100&ordering=status',
 ];
+
+await build({ logLevel: 'warn' });
+console.log('widget bundle (dist/um/), bytes: raw / gzip / brotli');
+for (const file of readdirSync('dist/um').sort()) {
+  const bytes = readFileSync(`dist/um/${file}`);
+  const sizes = [
+    bytes.length,
+    gzipSync(bytes, { level: 9 }).length,
+    brotliCompressSync(bytes).length,
+  ];
+  console.log(`  ${file.padEnd(32)} ${sizes.map((n) => String(n).padStart(8)).join(' / ')}`);
+}
 
 for (const dialect of DIALECTS) {
   const ctx = await createTestContext(dialect);

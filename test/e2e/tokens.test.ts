@@ -3,13 +3,16 @@ import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startBff, type RunningBff } from '../../server/start.ts';
 import { DEMO_MEMBER_PASSWORD } from '../../server/demo/seed.ts';
+import { de } from '../../widget/locales/de.ts';
 import { CHROMIUM_ARGS, chromiumPath } from '../support/chromium.mjs';
 
 /**
  * API tokens and deleting users in the built demo: a member creates a token and it works as an
  * `APIKey`; the administrator cannot delete that member while the token lives, deletes the token
  * (the next request with it is refused), deletes the member, and sees the member's name crossed
- * out next to the token, with "The user has been deleted" on hover.
+ * out next to the token, with "The user has been deleted" on hover. The member's own language is
+ * German; the member picks English in the portal's Language menu (the widget's `lang`), which
+ * wins over it.
  */
 describe('API tokens and deleting their issuer in the demo', () => {
   let bff: RunningBff;
@@ -40,6 +43,9 @@ describe('API tokens and deleting their issuer in the demo', () => {
   it('creates, uses and deletes a token, then deletes its issuer', async () => {
     const member = await (await browser.newContext()).newPage();
     await signIn(member, MEMBER, DEMO_MEMBER_PASSWORD);
+    await member.getByRole('button', { name: de['app.signOut'] }).waitFor();
+    await member.locator('#language').selectOption('en');
+    await member.getByRole('button', { name: 'Sign out' }).waitFor();
     await member.getByRole('link', { name: 'API tokens' }).click();
     await member.getByRole('button', { name: 'Create token' }).click();
     const create = member.getByRole('dialog');

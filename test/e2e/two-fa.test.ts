@@ -4,12 +4,15 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { totpCode } from '../../server/auth/totp.ts';
 import { DEMO_MEMBER_PASSWORD } from '../../server/demo/seed.ts';
 import { startBff, type RunningBff } from '../../server/start.ts';
+import { de } from '../../widget/locales/de.ts';
 import { CHROMIUM_ARGS, chromiumPath } from '../support/chromium.mjs';
 
 /**
  * Two-factor authentication in the built demo, as a person with an authenticator app would do it
  * (the test is the app: it reads the key from the page and computes the codes): enable it, sign
- * out, sign in with a code, and the administrator sees "Activated" in the Users panel.
+ * out, sign in with a code, and the administrator sees "Activated" in the Users panel. The demo
+ * member's language is German, and the portal sets no `lang`: once signed in, the widget speaks
+ * German (its dictionary loaded from beside the built widget); signed out, the browser's English.
  */
 describe('two-factor authentication in the demo', () => {
   let bff: RunningBff;
@@ -38,20 +41,20 @@ describe('two-factor authentication in the demo', () => {
     await signIn(page, MEMBER, DEMO_MEMBER_PASSWORD);
     await page.getByRole('table').waitFor();
     await page.getByRole('link', { name: 'My account' }).click();
-    await page.getByRole('button', { name: 'Enable 2FA' }).click();
+    await page.getByRole('button', { name: de['twoFa.enable'] }).click();
     const key = await page.locator('[part~="two-fa-key"]').getAttribute('data-key');
     assert.match(key ?? '', /^[A-Z2-7]{32}$/);
     assert.ok(
-      await page.getByRole('img', { name: /QR code/ }).isVisible(),
+      await page.getByRole('img', { name: de['twoFa.qrLabel'] }).isVisible(),
       'a QR code drawn in the page',
     );
-    await page.getByLabel('6-digit code').fill(totpCode(key!, new Date()));
-    await page.getByLabel('Your password').fill(DEMO_MEMBER_PASSWORD);
-    await page.getByRole('button', { name: 'Activate' }).click();
-    await page.getByRole('heading', { name: 'Save your backup codes' }).waitFor();
-    await page.getByRole('button', { name: 'I have saved them' }).click();
+    await page.getByLabel(de['twoFa.code']).fill(totpCode(key!, new Date()));
+    await page.getByLabel(de['twoFa.password']).fill(DEMO_MEMBER_PASSWORD);
+    await page.getByRole('button', { name: de['twoFa.activate'] }).click();
+    await page.getByRole('heading', { name: de['twoFa.codes.heading'] }).waitFor();
+    await page.getByRole('button', { name: de['twoFa.codes.done'] }).click();
 
-    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: de['app.signOut'] }).click();
     await signIn(page, MEMBER, DEMO_MEMBER_PASSWORD);
     const code = page.getByLabel('Verification code');
     await code.waitFor();

@@ -1,8 +1,9 @@
 import { en } from './en.ts';
 
 /**
- * The widget's one translation function. Every string a user sees comes from a dictionary here;
- * adding German, Chinese or Russian means adding a dictionary typed `Dictionary` to `DICTIONARIES`.
+ * The widget's one translation function. Every string a user sees comes from a dictionary here.
+ * English is built in; German, Chinese and Russian are loaded on first use (`loadLanguage`), each
+ * as its own small module next to the widget, so a page pays only for the language it shows.
  */
 
 export type MessageKey = keyof typeof en;
@@ -11,17 +12,55 @@ export type Params = Record<string, string | number>;
 
 export const DEFAULT_LANG = 'en';
 
-const DICTIONARIES: Record<string, Dictionary> = { en };
+const LOADERS: Record<string, () => Promise<Dictionary>> = {
+  de: () => import('./de.ts').then((module) => module.de),
+  zh: () => import('./zh.ts').then((module) => module.zh),
+  ru: () => import('./ru.ts').then((module) => module.ru),
+};
 
-/** The dictionary's language for `lang` (`de-AT` → `de` when present), else English. */
+/** The widget's interface languages, English first. */
+export const UI_LANGUAGES = [DEFAULT_LANG, ...Object.keys(LOADERS)];
+
+const loaded: Record<string, Dictionary> = { en };
+const loading: Record<string, Promise<string>> = {};
+
+/** The interface language for `lang` (`de-AT` → `de`), else English. */
 export function resolveLang(lang: string | null | undefined): string {
   const base = (lang ?? '').toLowerCase().split('-')[0];
-  return base in DICTIONARIES ? base : DEFAULT_LANG;
+  return UI_LANGUAGES.includes(base) ? base : DEFAULT_LANG;
 }
 
-/** `t('users.showing', { from: 1, to: 10, count: 31 })` → "Showing 1 - 10 of 31 entries". */
+/** Whether `t()` can show `lang` now, with no load. */
+export function hasDictionary(lang: string): boolean {
+  return resolveLang(lang) in loaded;
+}
+
+/**
+ * Loads the dictionary of `lang` once and answers the language `t()` can now show. A dictionary
+ * that cannot be loaded (the module is not served, the network failed) leaves English, and a
+ * later call tries again.
+ */
+export function loadLanguage(lang: string | null | undefined): Promise<string> {
+  const resolved = resolveLang(lang);
+  if (resolved in loaded) return Promise.resolve(resolved);
+  loading[resolved] ??= LOADERS[resolved]!()
+    .then((dictionary) => {
+      loaded[resolved] = dictionary;
+      return resolved;
+    })
+    .catch(() => {
+      delete loading[resolved];
+      return DEFAULT_LANG;
+    });
+  return loading[resolved];
+}
+
+/**
+ * `t('users.showing', { from: 1, to: 10, count: 31 })` → "Showing 1 - 10 of 31 entries". A
+ * language whose dictionary is not loaded yet shows English.
+ */
 export function t(key: MessageKey, params?: Params, lang: string = DEFAULT_LANG): string {
-  const text = (DICTIONARIES[resolveLang(lang)] ?? en)[key] ?? en[key];
+  const text = loaded[resolveLang(lang)]?.[key] ?? en[key];
   if (!params) return text;
   return text.replace(/\{(\w+)\}/g, (whole, name: string) =>
     name in params ? String(params[name]) : whole,

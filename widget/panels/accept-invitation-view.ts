@@ -36,7 +36,8 @@ const STATE_BY_CODE: Partial<Record<string, InvitationStateName>> = {
  *
  * After an acceptance it fires `um-invitation-accepted` (public) and `um-accept-done` (internal,
  * with the account's name) so the root can show the sign-in view; "Sign in" on the used-link page
- * fires `um-accept-sign-in` (internal).
+ * fires `um-accept-sign-in` (internal). Once the link is known it fires `um-accept-language`
+ * (internal, `detail`: the invitee's language), which the root follows unless the host set `lang`.
  */
 export class UmAcceptInvitationView extends LitElement {
   static override styles = [
@@ -103,13 +104,24 @@ export class UmAcceptInvitationView extends LitElement {
     task: async ([client, token], { signal }) => {
       this.lateState = undefined;
       try {
-        return await client.invitation(token, signal);
+        const invitation = await client.invitation(token, signal);
+        if (invitation.lang) {
+          this.dispatchEvent(new CustomEvent('um-accept-language', { detail: invitation.lang }));
+        }
+        return invitation;
       } catch (error) {
         if (error instanceof ApiError) {
           // A BFF that answers the lookup itself with the state's error code.
           const state = STATE_BY_CODE[error.code];
           if (state)
-            return { state, email: null, company_name: null, new_user: null, expires_at: null };
+            return {
+              state,
+              email: null,
+              company_name: null,
+              lang: null,
+              new_user: null,
+              expires_at: null,
+            };
         }
         if (!isAbortError(error)) {
           this.report(

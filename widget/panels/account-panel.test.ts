@@ -31,9 +31,15 @@ import {
 
 let adminAccess: string;
 
+/** In English whatever the member's language (following it is widget/locales/languages.test.ts's). */
 async function render(member: Member): Promise<UserManagement> {
   const el = await fixture<UserManagement>(
-    html`<user-management api="/bff" panel="account" .token=${member.access}></user-management>`,
+    html`<user-management
+      api="/bff"
+      panel="account"
+      lang="en"
+      .token=${member.access}
+    ></user-management>`,
   );
   await waitUntil(
     () =>
