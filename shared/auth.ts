@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import { currentPasswordField, maxChars } from './fields.ts';
 
 /** Sign-in and token requests (Gcore's `/iam/auth/jwt/*`). */
 
@@ -6,27 +7,21 @@ export const loginBody = z.object({
   // Gcore calls the email `username`; it is compared case-insensitively.
   username: z
     .string({ error: 'This field is required.' })
-    .trim()
-    .min(1, 'This field may not be blank.')
-    .max(254),
-  password: z
-    .string({ error: 'This field is required.' })
-    .min(1, 'This field may not be blank.')
-    .max(1024),
-  one_time_password: z.string().trim().max(32).optional(),
+    .check(z.trim(), z.minLength(1, 'This field may not be blank.'), maxChars(254)),
+  password: currentPasswordField,
+  one_time_password: z.optional(z.string().check(z.trim(), maxChars(32))),
 });
 export type LoginBody = z.infer<typeof loginBody>;
 
 export const refreshBody = z.object({
   refresh: z
     .string({ error: 'This field is required.' })
-    .min(1, 'This field may not be blank.')
-    .max(512),
+    .check(z.minLength(1, 'This field may not be blank.'), maxChars(512)),
 });
 export type RefreshBody = z.infer<typeof refreshBody>;
 
 export const tokenPair = z.object({
-  access: z.string().describe('ES256 JWT, valid one hour'),
-  refresh: z.string().describe('opaque, single use, valid 24 hours'),
+  access: z.string().check(z.describe('ES256 JWT, valid one hour')),
+  refresh: z.string().check(z.describe('opaque, single use, valid 24 hours')),
 });
 export type TokenPair = z.infer<typeof tokenPair>;

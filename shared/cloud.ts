@@ -1,17 +1,17 @@
-import { z } from 'zod';
-import { idParam } from './fields.ts';
+import * as z from 'zod/mini';
+import { idParam, requiredText } from './fields.ts';
 import { CLOUD_ROLES } from './roles.ts';
 
 /** Cloud role assignments and projects (`/cloud/v1/…`, this product's additions). */
 
 export const cloudAssignment = z.object({
-  id: z.number().int(),
-  user_id: z.number().int(),
-  client_id: z.number().int(),
+  id: z.int(),
+  user_id: z.int(),
+  client_id: z.int(),
   /** null: Client scope, every project of the account. */
-  project_id: z.number().int().nullable(),
+  project_id: z.nullable(z.int()),
   role: z.enum(CLOUD_ROLES),
-  assigned_by: z.number().int().nullable(),
+  assigned_by: z.nullable(z.int()),
   created_at: z.string(),
 });
 export type CloudAssignment = z.infer<typeof cloudAssignment>;
@@ -24,26 +24,26 @@ const scopeMatchesRole = (body: { project_id?: number | null; role: string }) =>
   (body.role === 'ClientAdministrator');
 
 export const createCloudAssignmentBody = z
-  .strictObject({ user_id: idParam, project_id: idParam.nullable().default(null), role: roleField })
-  .refine(scopeMatchesRole, {
-    path: ['role'],
-    error:
-      'ClientAdministrator applies to the whole account (no project); other roles need a project.',
-  });
+  .strictObject({
+    user_id: idParam,
+    project_id: z._default(z.nullable(idParam), null),
+    role: roleField,
+  })
+  .check(
+    z.refine(scopeMatchesRole, {
+      path: ['role'],
+      error:
+        'ClientAdministrator applies to the whole account (no project); other roles need a project.',
+    }),
+  );
 
 export const updateCloudAssignmentBody = z.strictObject({ role: roleField });
 
 export const cloudAssignmentsQuery = z.object({
-  user_id: idParam.optional(),
-  project_id: idParam.optional(),
+  user_id: z.optional(idParam),
+  project_id: z.optional(idParam),
 });
 
 export const cloudAssignmentParams = z.object({ id: idParam });
 
-export const createProjectBody = z.strictObject({
-  name: z
-    .string({ error: 'This field is required.' })
-    .trim()
-    .min(1, 'This field may not be blank.')
-    .max(255, 'Ensure this field has no more than 255 characters.'),
-});
+export const createProjectBody = z.strictObject({ name: requiredText(255) });

@@ -1,49 +1,100 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { IAM_ROLE_IDS, LANGUAGES } from './roles.ts';
 
-/** Field schemas reused by several requests, with the messages a user sees next to the field. */
+/**
+ * Field schemas reused by several requests, with the messages a user sees next to the field.
+ *
+ * Everything in shared/ is written with `zod/mini`, the tree-shakable form of zod 4: these schemas
+ * ship inside the widget too (it validates forms with them), and the classic API would add about
+ * 20 KB gzipped to it (docs/decisions/010-zod-mini-in-shared.md).
+ */
 
-export const emailField = z
+const INVALID_INTEGER = { error: 'A valid integer is required.' };
+
+/** The length check of a text field, with its message (every length limit has one). */
+export const maxChars = (max: number) =>
+  z.maxLength(max, `Ensure this field has no more than ${max} characters.`);
+
+/** A string, trimmed, at most `max` characters. */
+export const trimmedText = (max: number) =>
+  z
+    .string()
+    .check(z.trim(), z.maxLength(max, `Ensure this field has no more than ${max} characters.`));
+
+/** A required string that may not be blank once trimmed, at most `max` characters. */
+export const requiredText = (max: number) =>
+  z
+    .string({ error: 'This field is required.' })
+    .check(z.trim(), z.minLength(1, 'This field may not be blank.'), maxChars(max));
+
+/** A password being checked (not set): present, not blank, not absurdly long. */
+export const currentPasswordField = z
   .string({ error: 'This field is required.' })
-  .trim()
-  .toLowerCase()
-  .max(254, { error: 'Ensure this field has no more than 254 characters.' })
-  .pipe(z.email({ error: 'Enter a valid email address.' }));
+  .check(z.minLength(1, 'This field may not be blank.'), maxChars(1024));
+
+/** An integer query parameter between `min` and `max` (`?limit=10`). */
+export const integerParam = (min: number, max?: number) =>
+  z.coerce
+    .number(INVALID_INTEGER)
+    .check(
+      z.int(INVALID_INTEGER),
+      z.gte(min, `Ensure this value is greater than or equal to ${min}.`),
+      ...(max === undefined
+        ? []
+        : [z.lte(max, `Ensure this value is less than or equal to ${max}.`)]),
+    );
+
+export const emailField = z.pipe(
+  z.string({ error: 'This field is required.' }).check(z.trim(), z.toLowerCase(), maxChars(254)),
+  z.email({ error: 'Enter a valid email address.' }),
+);
 
 export const idParam = z.coerce
-  .number({ error: 'A valid integer is required.' })
-  .int({ error: 'A valid integer is required.' })
-  .positive({ error: 'A valid integer is required.' })
-  .max(2_147_483_647, { error: 'A valid integer is required.' });
+  .number(INVALID_INTEGER)
+  .check(
+    z.int(INVALID_INTEGER),
+    z.positive(INVALID_INTEGER),
+    z.lte(2_147_483_647, INVALID_INTEGER),
+  );
 
 export const languageField = z.enum(LANGUAGES, {
   error: `Must be one of: ${LANGUAGES.join(', ')}.`,
 });
 
-export const iamRoleIdField = z.coerce.number({ error: 'A valid integer is required.' }).pipe(
+export const iamRoleIdField = z.pipe(
+  z.coerce.number(INVALID_INTEGER),
   z.union(
     IAM_ROLE_IDS.map((id) => z.literal(id)),
-    {
-      error: `Must be one of the role ids ${IAM_ROLE_IDS.join(', ')}.`,
-    },
+    { error: `Must be one of the role ids ${IAM_ROLE_IDS.join(', ')}.` },
   ),
+);
+
+/** `?two_fa=true`: the strings true and false, as a boolean. */
+export const booleanParam = z.pipe(
+  z.enum(['true', 'false'], { error: 'Must be true or false.' }),
+  z.transform((value) => value === 'true'),
 );
 
 /**
  * A query parameter that may repeat (`?role=1&role=5`) or hold a comma-separated list (`?role=1,5`).
  * Hono hands a single value as a string and a repeated one as an array.
  */
-export function listParam<T extends z.ZodType>(item: T) {
-  return (
-    z
-      .union([z.string(), z.array(z.string())])
-      .transform((value) =>
+export function listParam<T extends z.ZodMiniType>(item: T) {
+  return z.pipe(
+    z.pipe(
+      z.union([z.string(), z.array(z.string())]),
+      z.transform((value) =>
         (Array.isArray(value) ? value : [value])
           .flatMap((part) => part.split(','))
           .map((part) => part.trim())
           .filter((part) => part !== ''),
-      )
-      // the cast tells TypeScript that the items arrive as strings (the transform above)
-      .pipe(z.array(item).max(20) as unknown as z.ZodType<z.output<T>[], string[]>)
+      ),
+    ),
+    // the cast tells TypeScript that the items arrive as strings (the transform above)
+    z
+      .array(item)
+      .check(
+        z.maxLength(20, 'Ensure this field has no more than 20 elements.'),
+      ) as unknown as z.ZodMiniType<z.output<T>[], string[]>,
   );
 }

@@ -1,5 +1,12 @@
-import { z } from 'zod';
-import { emailField, iamRoleIdField, idParam, languageField } from './fields.ts';
+import * as z from 'zod/mini';
+import {
+  emailField,
+  iamRoleIdField,
+  idParam,
+  languageField,
+  maxChars,
+  trimmedText,
+} from './fields.ts';
 import { CLOUD_CLIENT_ROLES, CLOUD_PROJECT_ROLES } from './roles.ts';
 
 /** Inviting people into an account, and accepting (API.md; PRODUCT.md "Invite user"). */
@@ -9,57 +16,62 @@ export const PASSWORD_MIN_LENGTH = 8;
 export const PASSWORD_MAX_LENGTH = 256;
 export const passwordField = z
   .string({ error: 'This field is required.' })
-  .min(PASSWORD_MIN_LENGTH, `Ensure this field has at least ${PASSWORD_MIN_LENGTH} characters.`)
-  .max(
-    PASSWORD_MAX_LENGTH,
-    `Ensure this field has no more than ${PASSWORD_MAX_LENGTH} characters.`,
+  .check(
+    z.minLength(
+      PASSWORD_MIN_LENGTH,
+      `Ensure this field has at least ${PASSWORD_MIN_LENGTH} characters.`,
+    ),
+    maxChars(PASSWORD_MAX_LENGTH),
   );
+
+/** An IAM role as Gcore's clients send it, `{id, name}`: the id decides, the name is informative. */
+export const iamRoleRef = z.object(
+  { id: iamRoleIdField, name: z.optional(z.string().check(maxChars(255))) },
+  { error: 'This field is required.' },
+);
 
 /** Cloud access chosen in the invite (and later the edit) form. */
 export const cloudAccessInput = z
   .object({
     /** Client scope: every project of the account. */
-    client_role: z
-      .enum(CLOUD_CLIENT_ROLES, { error: 'Must be ClientAdministrator or null.' })
-      .nullable()
-      .default(null),
+    client_role: z._default(
+      z.nullable(z.enum(CLOUD_CLIENT_ROLES, { error: 'Must be ClientAdministrator or null.' })),
+      null,
+    ),
     /** Project scope: one row per project. */
-    projects: z
-      .array(
-        z.object({
-          project_id: idParam,
-          role: z.enum(CLOUD_PROJECT_ROLES, {
-            error: `Must be one of: ${CLOUD_PROJECT_ROLES.join(', ')}.`,
+    projects: z._default(
+      z
+        .array(
+          z.object({
+            project_id: idParam,
+            role: z.enum(CLOUD_PROJECT_ROLES, {
+              error: `Must be one of: ${CLOUD_PROJECT_ROLES.join(', ')}.`,
+            }),
           }),
-        }),
-      )
-      .max(100, 'Ensure this field has no more than 100 elements.')
-      .default([]),
+        )
+        .check(z.maxLength(100, 'Ensure this field has no more than 100 elements.')),
+      [],
+    ),
   })
-  .refine(
-    (cloud) => new Set(cloud.projects.map((p) => p.project_id)).size === cloud.projects.length,
-    {
-      path: ['projects'],
-      error: 'Each project may appear once.',
-    },
+  .check(
+    z.refine(
+      (cloud) => new Set(cloud.projects.map((p) => p.project_id)).size === cloud.projects.length,
+      { path: ['projects'], error: 'Each project may appear once.' },
+    ),
   );
 export type CloudAccessInput = z.input<typeof cloudAccessInput>;
 
 export const inviteUserBody = z.object({
   client_id: idParam,
   email: emailField,
-  // Gcore's clients send `{id, name}`; the id decides, the name is informative.
-  user_role: z.object(
-    { id: iamRoleIdField, name: z.string().max(255).optional() },
-    { error: 'This field is required.' },
-  ),
-  name: z.string().trim().max(255, 'Ensure this field has no more than 255 characters.').optional(),
-  lang: languageField.default('en'),
-  cloud: cloudAccessInput.optional(),
+  user_role: iamRoleRef,
+  name: z.optional(trimmedText(255)),
+  lang: z._default(languageField, 'en'),
+  cloud: z.optional(cloudAccessInput),
 });
 export type InviteUserBody = z.input<typeof inviteUserBody>;
 
-export const inviteUserResult = z.object({ status: z.literal('sent'), user_id: z.number().int() });
+export const inviteUserResult = z.object({ status: z.literal('sent'), user_id: z.int() });
 
 export const resendInviteParams = z.object({ clientId: idParam, userId: idParam });
 export const resendInviteResult = z.object({ status: z.literal('sent') });
@@ -73,34 +85,34 @@ export type InvitationStateName = (typeof INVITATION_STATES)[number];
  */
 export const invitationState = z.object({
   state: z.enum(INVITATION_STATES),
-  email: z.string().nullable(),
-  company_name: z.string().nullable(),
-  lang: languageField.nullable(),
+  email: z.nullable(z.string()),
+  company_name: z.nullable(z.string()),
+  lang: z.nullable(languageField),
   /** The person has no password yet: accepting sets one. */
-  new_user: z.boolean().nullable(),
-  expires_at: z.string().nullable(),
+  new_user: z.nullable(z.boolean()),
+  expires_at: z.nullable(z.string()),
 });
 export type InvitationState = z.infer<typeof invitationState>;
 
 /** The token in a link: 32 random bytes, base64url. Anything else is an invalid link. */
-export const invitationTokenParams = z.object({ token: z.string().max(128) });
+export const invitationTokenParams = z.object({ token: z.string().check(maxChars(128)) });
 
 export const acceptInvitationBody = z.object({
   /** Required for a new person, refused for one who already has a password. */
-  password: passwordField.optional(),
-  name: z.string().trim().max(255, 'Ensure this field has no more than 255 characters.').optional(),
+  password: z.optional(passwordField),
+  name: z.optional(trimmedText(255)),
 });
 export type AcceptInvitationBody = z.input<typeof acceptInvitationBody>;
 
 export const acceptInvitationResult = z.object({
   status: z.literal('accepted'),
   email: z.string(),
-  client_id: z.number().int(),
+  client_id: z.int(),
 });
 
 export const project = z.object({
-  id: z.number().int(),
+  id: z.int(),
   name: z.string(),
-  client_id: z.number().int(),
+  client_id: z.int(),
 });
 export type Project = z.infer<typeof project>;

@@ -1,5 +1,6 @@
-import { z } from 'zod';
-import { iamRoleIdField, idParam } from './fields.ts';
+import * as z from 'zod/mini';
+import { booleanParam, iamRoleIdField, idParam, requiredText, trimmedText } from './fields.ts';
+import { iamRoleRef } from './invitations.ts';
 
 /** API tokens (Gcore's `/iam/v2/clients/{clientId}/tokens`). */
 
@@ -7,20 +8,20 @@ import { iamRoleIdField, idParam } from './fields.ts';
 export const MAX_TOKENS_PER_ACCOUNT = 100;
 
 export const tokenObject = z.object({
-  id: z.number().int(),
+  id: z.int(),
   name: z.string(),
-  description: z.string().nullable(),
-  exp_date: z.string().nullable().describe('null: never expires'),
+  description: z.nullable(z.string()),
+  exp_date: z.nullable(z.string()).check(z.describe('null: never expires')),
   expired: z.boolean(),
   deleted: z.boolean(),
   created: z.string(),
-  last_usage: z.string().nullable(),
+  last_usage: z.nullable(z.string()),
   client_user: z.object({
-    user_id: z.number().int(),
-    user_name: z.string().nullable(),
+    user_id: z.int(),
+    user_name: z.nullable(z.string()),
     user_email: z.string(),
-    client_id: z.number().int(),
-    role: z.object({ id: z.number().int(), name: z.string() }),
+    client_id: z.int(),
+    role: z.object({ id: z.int(), name: z.string() }),
     /** The issuer has been deleted or removed from the account: shown crossed out. */
     deleted: z.boolean(),
   }),
@@ -28,46 +29,29 @@ export const tokenObject = z.object({
 export type Token = z.infer<typeof tokenObject>;
 
 /** The answer to a create: the token itself, `<id>_<secret>`, shown this once. */
-export const createdToken = tokenObject.extend({ token: z.string() });
+export const createdToken = z.extend(tokenObject, { token: z.string() });
 export type CreatedToken = z.infer<typeof createdToken>;
 
 export const createTokenBody = z.strictObject({
-  name: z
-    .string({ error: 'This field is required.' })
-    .trim()
-    .min(1, 'This field may not be blank.')
-    .max(255, 'Ensure this field has no more than 255 characters.'),
-  description: z
-    .string()
-    .trim()
-    .max(1000, 'Ensure this field has no more than 1000 characters.')
-    .nullish(),
-  exp_date: z.iso
-    .datetime({ offset: true, error: 'Enter a valid date and time, e.g. 2027-01-31T00:00:00Z.' })
-    .nullable(),
-  client_user: z.object(
-    {
-      role: z.object(
-        { id: iamRoleIdField, name: z.string().max(255).optional() },
-        { error: 'This field is required.' },
-      ),
-    },
-    { error: 'This field is required.' },
+  name: requiredText(255),
+  description: z.nullish(trimmedText(1000)),
+  exp_date: z.nullable(
+    z.iso.datetime({
+      offset: true,
+      error: 'Enter a valid date and time, e.g. 2027-01-31T00:00:00Z.',
+    }),
   ),
+  client_user: z.object({ role: iamRoleRef }, { error: 'This field is required.' }),
 });
 export type CreateTokenBody = z.input<typeof createTokenBody>;
 
-const booleanParam = z
-  .enum(['true', 'false'], { error: 'Must be true or false.' })
-  .transform((v) => v === 'true');
-
 export const tokensQuery = z.object({
-  role: iamRoleIdField.optional(),
-  issued_by: idParam.optional(),
-  not_issued_by: idParam.optional(),
-  deleted: booleanParam
-    .optional()
-    .describe('true: only deleted tokens; false (default): only live ones'),
+  role: z.optional(iamRoleIdField),
+  issued_by: z.optional(idParam),
+  not_issued_by: z.optional(idParam),
+  deleted: z
+    .optional(booleanParam)
+    .check(z.describe('true: only deleted tokens; false (default): only live ones')),
 });
 
 export const tokenParams = z.object({ clientId: idParam, tokenId: idParam });

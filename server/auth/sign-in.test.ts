@@ -99,6 +99,17 @@ eachDatabase('sign-in and refresh', (ctx) => {
     });
     assert.equal(wrongType.status, 400);
     assert.deepEqual(Object.keys((await wrongType.json()).errors).sort(), ['password', 'username']);
+
+    // Too long is said as such, not as "required" (the field's type message).
+    const tooLong = await ctx().request('/iam/auth/jwt/login', {
+      method: 'POST',
+      json: { username: `${'x'.repeat(250)}@example.test`, password: 'p'.repeat(1025) },
+    });
+    assert.equal(tooLong.status, 400);
+    assert.deepEqual((await tooLong.json()).errors, {
+      username: ['Ensure this field has no more than 254 characters.'],
+      password: ['Ensure this field has no more than 1024 characters.'],
+    });
   });
 
   it('exchanges a refresh token exactly once', async () => {

@@ -3,8 +3,13 @@ import { z } from 'zod';
 /**
  * Each route is declared once as an `Operation` holding the zod schemas that validate it; the
  * route passes those very schemas to `validate`, and `/openapi.json` is generated from the same
- * objects, so the document cannot drift from what the BFF accepts.
+ * objects, so the document cannot drift from what the BFF accepts. The shared schemas are
+ * `zod/mini` ones and the server's own are classic; both are zod 4 core schemas, which is the
+ * type taken here.
  */
+
+type Schema = z.core.$ZodType;
+type ObjectSchema = z.core.$ZodObject;
 
 export interface Operation {
   method: 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -13,11 +18,11 @@ export interface Operation {
   summary: string;
   /** false for the few endpoints that need no credentials. */
   auth: boolean;
-  params?: z.ZodObject;
-  query?: z.ZodObject;
-  body?: z.ZodType;
+  params?: ObjectSchema;
+  query?: ObjectSchema;
+  body?: Schema;
   /** Success answers; the shared error answers are added to every operation. */
-  responses: Record<number, { description: string; schema?: z.ZodType }>;
+  responses: Record<number, { description: string; schema?: Schema }>;
 }
 
 export function operation<const O extends Operation>(op: O): O {
@@ -38,7 +43,7 @@ const errorResponses = (op: Operation) => ({
   503: 'Database unavailable; retry after `Retry-After` seconds',
 });
 
-const toSchema = (schema: z.ZodType, io: 'input' | 'output') =>
+const toSchema = (schema: Schema, io: 'input' | 'output') =>
   z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'openapi-3.0' });
 
 export function openApiDocument(
@@ -49,17 +54,17 @@ export function openApiDocument(
   for (const op of operations) {
     const path = op.path.replace(/:(\w+)/g, '{$1}');
     const parameters = [
-      ...Object.entries(op.params?.shape ?? {}).map(([name, schema]) => ({
+      ...Object.entries(op.params?._zod.def.shape ?? {}).map(([name, schema]) => ({
         name,
         in: 'path',
         required: true,
-        schema: toSchema(schema as z.ZodType, 'input'),
+        schema: toSchema(schema, 'input'),
       })),
-      ...Object.entries(op.query?.shape ?? {}).map(([name, schema]) => ({
+      ...Object.entries(op.query?._zod.def.shape ?? {}).map(([name, schema]) => ({
         name,
         in: 'query',
-        required: !(schema as z.ZodType).safeParse(undefined).success,
-        schema: toSchema(schema as z.ZodType, 'input'),
+        required: !z.safeParse(schema, undefined).success,
+        schema: toSchema(schema, 'input'),
       })),
     ];
     const responses: Record<string, unknown> = {};

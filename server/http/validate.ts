@@ -1,14 +1,19 @@
 import { zValidator } from '@hono/zod-validator';
 import type { ValidationTargets } from 'hono';
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { FieldErrors } from '../../shared/errors.ts';
 import { AppError } from '../errors.ts';
+
+// English messages for checks without one of their own ("Too big: expected string to have <=32
+// characters"). Classic zod sets them on import anyway; the shared schemas are `zod/mini`, which
+// alone would answer "Invalid input", so say it here where the answers are made.
+z.config(z.locales.en());
 
 /**
  * Validate one part of the request with a shared zod schema. A failure becomes one 400 answer
  * naming each field at fault, in Gcore's shape: `{"errors": {"limit": ["…"]}}`.
  */
-export function validate<Target extends keyof ValidationTargets, Schema extends z.ZodType>(
+export function validate<Target extends keyof ValidationTargets, Schema extends z.core.$ZodType>(
   target: Target,
   schema: Schema,
 ) {
