@@ -61,11 +61,15 @@ export function authRoutes(deps: AuthDeps & { config: Config }) {
     })
 
     .post(ops.refresh.path, validate('json', ops.refresh.body), async (c) => {
-      const claims = await spendRefreshToken(deps, c.req.valid('json').refresh);
+      const { family, ...claims } = await spendRefreshToken(
+        deps,
+        c.req.valid('json').refresh,
+        c.get('requestId'),
+      );
       // The person may have been removed or deleted since the token was issued.
       const caller = await findCaller(db, claims, 'jwt');
       if (!caller) throw new AppError('refresh_token_invalid', 'Token is invalid or expired');
-      return c.json(await issueTokens(deps, claims));
+      return c.json(await issueTokens(deps, claims, family));
     })
 
     .get(

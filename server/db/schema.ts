@@ -1,6 +1,6 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 
-/** Row types of the tables created by migrations/0001_initial.ts. */
+/** Row types of the tables created by migrations/ (0001_initial.ts, then the later ones). */
 
 type CreatedAt = ColumnType<Date, Date | undefined, never>;
 type UpdatedAt = ColumnType<Date, Date | undefined, Date>;
@@ -92,7 +92,12 @@ export interface RefreshTokensTable {
   account_id: number;
   created_at: CreatedAt;
   expires_at: Timestamp;
+  /** Spent by its holder (a refresh). */
   used_at: Timestamp | null;
+  /** The sign-in it descends from (migrations/0002). */
+  family: Generated<string>;
+  /** Ended by the system: password change, removal, or a reuse of its family. */
+  revoked_at: Timestamp | null;
 }
 
 export interface SigningKeysTable {

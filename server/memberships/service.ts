@@ -185,10 +185,11 @@ export async function removeMember(
     }
     await trx
       .updateTable('refresh_tokens')
-      .set({ used_at: now })
+      .set({ revoked_at: now })
       .where('user_id', '=', target.userId)
       .where('account_id', '=', caller.accountId)
       .where('used_at', 'is', null)
+      .where('revoked_at', 'is', null)
       .execute();
     await recordAudit(trx, {
       accountId: caller.accountId,

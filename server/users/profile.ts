@@ -276,9 +276,10 @@ export async function changePassword(
     // Sessions elsewhere end when their access token expires: no refresh token outlives the change.
     await trx
       .updateTable('refresh_tokens')
-      .set({ used_at: now })
+      .set({ revoked_at: now })
       .where('user_id', '=', caller.userId)
       .where('used_at', 'is', null)
+      .where('revoked_at', 'is', null)
       .execute();
     await recordAudit(trx, {
       accountId: caller.accountId,

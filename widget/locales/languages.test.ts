@@ -114,6 +114,7 @@ describe('Languages', () => {
       const panel = () => accountPanel(el);
       await waitUntil(() => panel().querySelector('#general-lang'), 'no language field');
       expect(root(el).querySelector('um-account-panel')!.getAttribute('lang')).to.equal('ru');
+      await expect(el).to.be.accessible();
 
       select(panel().querySelector<HTMLSelectElement>('#general-lang')!, 'zh');
       const save = () =>
