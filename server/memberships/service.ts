@@ -15,6 +15,17 @@ export const REMOVE_SELF_MESSAGE = "You can't remove yourself from the account."
 export const TOKEN_ROLE_CONFLICT_MESSAGE =
   'The specified user has issued a token with a higher role. Try using another role.';
 
+/** The tokens a member issued in an account that still work: neither deleted nor expired. */
+function liveTokensOf(db: Db, accountId: number, userId: number, now: Date) {
+  return db
+    .selectFrom('api_tokens')
+    .select('id')
+    .where('account_id', '=', accountId)
+    .where('user_id', '=', userId)
+    .where('deleted_at', 'is', null)
+    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]));
+}
+
 export async function memberRole(db: Db, accountId: number, userId: number): Promise<IamRoleId> {
   const row = await db
     .selectFrom('memberships as m')
@@ -82,13 +93,7 @@ export async function changeRole(
       assertNotLastAdministrator(administrators, target.userId);
     }
     // A token can never act above its issuer: lowering the issuer below it is refused.
-    const higherToken = await trx
-      .selectFrom('api_tokens')
-      .select('id')
-      .where('account_id', '=', caller.accountId)
-      .where('user_id', '=', target.userId)
-      .where('deleted_at', 'is', null)
-      .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
+    const higherToken = await liveTokensOf(trx, caller.accountId, target.userId, now)
       .where(sql<boolean>`${ROLE_RANK_SQL} > ${iamRole(roleId).rank}`)
       .limit(1)
       .executeTakeFirst();
@@ -147,13 +152,7 @@ export async function removeMember(
     if (member.role_id === ROLE.administrators && member.accepted_at) {
       assertNotLastAdministrator(administrators, target.userId);
     }
-    const liveToken = await trx
-      .selectFrom('api_tokens')
-      .select('id')
-      .where('account_id', '=', caller.accountId)
-      .where('user_id', '=', target.userId)
-      .where('deleted_at', 'is', null)
-      .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
+    const liveToken = await liveTokensOf(trx, caller.accountId, target.userId, now)
       .limit(1)
       .executeTakeFirst();
     if (liveToken) throw new AppError('user_has_active_tokens', ACTIVE_TOKENS_MESSAGE);
