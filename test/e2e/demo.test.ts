@@ -1,38 +1,28 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { startBff, type RunningBff } from '../../server/start.ts';
-import { CHROMIUM_ARGS, chromiumPath } from '../support/chromium.mjs';
+import type { Page } from 'playwright-core';
+import type { RunningBff } from '../../server/start.ts';
+import { openDemo, signIn, type Demo } from '../support/demo.ts';
 
 /**
  * The built demo (`vite build` first: the BFF serves dist/) in headless Chromium, used as a person
  * would: sign in as the demo administrator, see the users, filter by email, page.
  */
 describe('the demo in a real browser', () => {
+  let demo: Demo;
   let bff: RunningBff;
-  let browser: Browser;
   let page: Page;
 
   before(async () => {
-    assert.ok(
-      existsSync('dist/um/user-management.js'),
-      'run `npx vite build` first (npm test does)',
-    );
-    bff = await startBff({ PORT: '0', DATA_DIR: 'memory://', DEMO_SEED: 'true' });
-    browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
-    page = await browser.newPage();
+    demo = await openDemo();
+    bff = demo.bff;
+    page = await demo.newPage();
   });
-  after(async () => {
-    await browser?.close();
-    await bff?.close();
-  });
+  after(() => demo?.close());
 
   it('signs the administrator in, shows the users, filters by email and pages', async () => {
     await page.goto(`${bff.url}/`);
-    await page.getByLabel('Email').fill(bff.config.demoAdmin.email);
-    await page.getByLabel('Password').fill(bff.config.demoAdmin.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signIn(page, bff.config.demoAdmin.email, bff.config.demoAdmin.password);
 
     const table = page.getByRole('table');
     await table.waitFor();

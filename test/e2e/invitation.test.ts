@@ -1,8 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { startBff, type RunningBff } from '../../server/start.ts';
-import { CHROMIUM_ARGS, chromiumPath } from '../support/chromium.mjs';
+import { openDemo, signIn, type Demo } from '../support/demo.ts';
 
 /**
  * The whole invitation loop in the built demo, as people would do it: the administrator invites a
@@ -10,31 +8,18 @@ import { CHROMIUM_ARGS, chromiumPath } from '../support/chromium.mjs';
  * sets a password and signs in, and the administrator sees them turn Active.
  */
 describe('inviting a new person in the demo', () => {
-  let bff: RunningBff;
-  let browser: Browser;
+  let demo: Demo;
 
   before(async () => {
-    bff = await startBff({ PORT: '0', DATA_DIR: 'memory://', DEMO_SEED: 'true' });
-    browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
+    demo = await openDemo();
   });
-  after(async () => {
-    await browser?.close();
-    await bff?.close();
-  });
-
-  const signIn = async (page: Page, email: string, password: string) => {
-    const form = page.locator('form[part~="sign-in-form"]');
-    const emailField = form.getByLabel('Email');
-    if ((await emailField.inputValue()) !== email) await emailField.fill(email);
-    await form.getByLabel('Password').fill(password);
-    await form.getByRole('button', { name: 'Sign in' }).click();
-  };
+  after(() => demo?.close());
 
   it('invites, delivers, accepts, signs in and shows Active', async () => {
     const email = `e2e-${Date.now()}@newcomer.test`;
-    const admin = await (await browser.newContext()).newPage();
-    await admin.goto(`${bff.url}/`);
-    await signIn(admin, bff.config.demoAdmin.email, bff.config.demoAdmin.password);
+    const admin = await demo.newPage();
+    await admin.goto(`${demo.bff.url}/`);
+    await signIn(admin, demo.bff.config.demoAdmin.email, demo.bff.config.demoAdmin.password);
     await admin.getByText(/Showing 1 - 10 of \d+ entries/).waitFor();
 
     await admin.getByRole('button', { name: 'Invite user' }).click();
@@ -46,13 +31,13 @@ describe('inviting a new person in the demo', () => {
     await admin.getByText(`Invitation sent to ${email}`).waitFor();
     await dialog.waitFor({ state: 'hidden' });
 
-    const newcomer = await (await browser.newContext()).newPage();
-    await newcomer.goto(`${bff.url}/mailbox.html`);
+    const newcomer = await demo.newPage();
+    await newcomer.goto(`${demo.bff.url}/mailbox.html`);
     const message = newcomer.locator('article', { hasText: email });
     await message.waitFor();
     const link = message.getByRole('link', { name: /token=/ }).first();
     const href = await link.getAttribute('href');
-    assert.ok(href?.startsWith(`${bff.url}/?token=`), href ?? 'no link');
+    assert.ok(href?.startsWith(`${demo.bff.url}/?token=`), href ?? 'no link');
     await link.click();
 
     await newcomer.getByRole('heading', { name: 'Join Acme Cloud' }).waitFor();

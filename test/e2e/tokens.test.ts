@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { startBff, type RunningBff } from '../../server/start.ts';
+import type { Page } from 'playwright-core';
 import { DEMO_MEMBER_PASSWORD } from '../../server/demo/seed.ts';
 import { de } from '../../widget/locales/de.ts';
-import { CHROMIUM_ARGS, chromiumPath } from '../support/chromium.mjs';
+import { openDemo, signIn, type Demo } from '../support/demo.ts';
 
 /**
  * API tokens and deleting users in the built demo: a member creates a token and it works as an
@@ -15,34 +14,29 @@ import { CHROMIUM_ARGS, chromiumPath } from '../support/chromium.mjs';
  * wins over it.
  */
 describe('API tokens and deleting their issuer in the demo', () => {
-  let bff: RunningBff;
-  let browser: Browser;
+  let demo: Demo;
   const MEMBER = 'bruno@acme.test';
 
   before(async () => {
-    bff = await startBff({ PORT: '0', DATA_DIR: 'memory://', DEMO_SEED: 'true' });
-    browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
+    demo = await openDemo();
   });
-  after(async () => {
-    await browser?.close();
-    await bff?.close();
-  });
+  after(() => demo?.close());
 
-  const signIn = async (page: Page, email: string, password: string) => {
-    await page.goto(`${bff.url}/`);
-    const form = page.locator('form[part~="sign-in-form"]');
-    await form.getByLabel('Email').fill(email);
-    await form.getByLabel('Password').fill(password);
-    await form.getByRole('button', { name: 'Sign in' }).click();
+  const signInToTable = async (page: Page, email: string, password: string) => {
+    await page.goto(`${demo.bff.url}/`);
+    await signIn(page, email, password);
     await page.getByRole('table').waitFor();
   };
   const apiKeyStatus = async (token: string) =>
-    (await fetch(`${bff.url}/iam/clients/me`, { headers: { Authorization: `APIKey ${token}` } }))
-      .status;
+    (
+      await fetch(`${demo.bff.url}/iam/clients/me`, {
+        headers: { Authorization: `APIKey ${token}` },
+      })
+    ).status;
 
   it('creates, uses and deletes a token, then deletes its issuer', async () => {
-    const member = await (await browser.newContext()).newPage();
-    await signIn(member, MEMBER, DEMO_MEMBER_PASSWORD);
+    const member = await demo.newPage();
+    await signInToTable(member, MEMBER, DEMO_MEMBER_PASSWORD);
     await member.getByRole('button', { name: de['app.signOut'] }).waitFor();
     await member.locator('#language').selectOption('en');
     await member.getByRole('button', { name: 'Sign out' }).waitFor();
@@ -60,8 +54,8 @@ describe('API tokens and deleting their issuer in the demo', () => {
 
     assert.equal(await apiKeyStatus(token), 200, 'the token works like curl would use it');
 
-    const admin = await (await browser.newContext()).newPage();
-    await signIn(admin, bff.config.demoAdmin.email, bff.config.demoAdmin.password);
+    const admin = await demo.newPage();
+    await signInToTable(admin, demo.bff.config.demoAdmin.email, demo.bff.config.demoAdmin.password);
     const deleteMember = async () => {
       await admin.getByRole('searchbox', { name: 'Email' }).fill(MEMBER);
       await admin.getByText('Showing 1 - 1 of 1 entries').waitFor();

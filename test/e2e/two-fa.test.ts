@@ -1,11 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
 import { totpCode } from '../../server/auth/totp.ts';
 import { DEMO_MEMBER_PASSWORD } from '../../server/demo/seed.ts';
-import { startBff, type RunningBff } from '../../server/start.ts';
 import { de } from '../../widget/locales/de.ts';
-import { CHROMIUM_ARGS, chromiumPath } from '../support/chromium.mjs';
+import { openDemo, signIn, type Demo } from '../support/demo.ts';
 
 /**
  * Two-factor authentication in the built demo, as a person with an authenticator app would do it
@@ -15,29 +13,17 @@ import { CHROMIUM_ARGS, chromiumPath } from '../support/chromium.mjs';
  * German (its dictionary loaded from beside the built widget); signed out, the browser's English.
  */
 describe('two-factor authentication in the demo', () => {
-  let bff: RunningBff;
-  let browser: Browser;
+  let demo: Demo;
   const MEMBER = 'bruno@acme.test';
 
   before(async () => {
-    bff = await startBff({ PORT: '0', DATA_DIR: 'memory://', DEMO_SEED: 'true' });
-    browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
+    demo = await openDemo();
   });
-  after(async () => {
-    await browser?.close();
-    await bff?.close();
-  });
-
-  const signIn = async (page: Page, email: string, password: string) => {
-    const form = page.locator('form[part~="sign-in-form"]');
-    await form.getByLabel('Email').fill(email);
-    await form.getByLabel('Password').fill(password);
-    await form.getByRole('button', { name: 'Sign in' }).click();
-  };
+  after(() => demo?.close());
 
   it('enables 2FA, signs in with a code, and shows Activated to the administrator', async () => {
-    const page = await (await browser.newContext()).newPage();
-    await page.goto(`${bff.url}/`);
+    const page = await demo.newPage();
+    await page.goto(`${demo.bff.url}/`);
     await signIn(page, MEMBER, DEMO_MEMBER_PASSWORD);
     await page.getByRole('table').waitFor();
     await page.getByRole('link', { name: 'My account' }).click();
@@ -70,9 +56,9 @@ describe('two-factor authentication in the demo', () => {
       .first()
       .waitFor();
 
-    const admin = await (await browser.newContext()).newPage();
-    await admin.goto(`${bff.url}/`);
-    await signIn(admin, bff.config.demoAdmin.email, bff.config.demoAdmin.password);
+    const admin = await demo.newPage();
+    await admin.goto(`${demo.bff.url}/`);
+    await signIn(admin, demo.bff.config.demoAdmin.email, demo.bff.config.demoAdmin.password);
     await admin.getByRole('searchbox', { name: 'Email' }).fill(MEMBER);
     await admin.getByText('Showing 1 - 1 of 1 entries').waitFor();
     const row = admin.getByRole('row', { name: new RegExp(MEMBER) });
