@@ -14,6 +14,7 @@ import { UmErrorEvent, UmInvitationAcceptedEvent } from '../events.ts';
 import { errorText, fieldErrorText } from '../locales/errors.ts';
 import { t, type MessageKey, type Params } from '../locales/index.ts';
 import { controls } from '../styles/controls.ts';
+import { viewCard } from '../styles/card.ts';
 import { define } from '../define.ts';
 
 /** Internal: what the root needs after an acceptance (the public event carries no company name). */
@@ -42,25 +43,10 @@ const STATE_BY_CODE: Partial<Record<string, InvitationStateName>> = {
 export class UmAcceptInvitationView extends LitElement {
   static override styles = [
     controls,
+    viewCard,
     css`
-      :host {
-        display: block;
-      }
       .card {
-        display: grid;
-        gap: calc(var(--_space) * 2);
         max-width: 26rem;
-        margin: 0 auto;
-        padding: calc(var(--_space) * 3);
-        border: 1px solid var(--_border);
-        border-radius: var(--_radius);
-      }
-      h2 {
-        margin: 0;
-        font-size: 1.5em;
-      }
-      p {
-        margin: 0;
       }
       .field {
         display: grid;
@@ -72,7 +58,6 @@ export class UmAcceptInvitationView extends LitElement {
       }
       .hint {
         font-size: 0.9em;
-        color: var(--_text-muted);
       }
       .field-error {
         color: var(--_danger);

@@ -19,6 +19,7 @@ import { UmErrorEvent, UmUserUpdatedEvent } from '../events.ts';
 import { errorText, fieldErrorText } from '../locales/errors.ts';
 import { t, type MessageKey, type Params } from '../locales/index.ts';
 import { controls } from '../styles/controls.ts';
+import { sectionCard, sectionForm } from '../styles/card.ts';
 import { define } from '../define.ts';
 import './last-logins-section.ts';
 import './two-fa-section.ts';
@@ -76,10 +77,9 @@ const IDLE: Outcome = { busy: false, errors: {}, failure: '', notice: '' };
 export class UmAccountPanel extends LitElement {
   static override styles = [
     controls,
+    sectionCard,
+    sectionForm,
     css`
-      :host {
-        display: block;
-      }
       h2 {
         font-size: 1.7em;
         margin: 0 0 calc(var(--_space) * 2);
@@ -97,40 +97,10 @@ export class UmAccountPanel extends LitElement {
           grid-column: 1 / -1;
         }
       }
-      form {
-        display: grid;
-        gap: calc(var(--_space) * 2);
-        padding: calc(var(--_space) * 3);
-        border: 1px solid var(--_border);
-        border-radius: var(--_radius);
-      }
-      h3 {
-        margin: 0;
-        font-size: 1.2em;
-      }
-      .field {
-        display: grid;
-        gap: 4px;
-      }
-      .field > label {
-        color: var(--_text-muted);
-        font-size: 0.9em;
-      }
       .hint {
         margin: 0;
         font-size: 0.9em;
         color: var(--_text-muted);
-      }
-      .field-error {
-        color: var(--_danger);
-        font-size: 0.9em;
-      }
-      .alert:empty {
-        display: none;
-      }
-      /* An empty alert region stays in the page (it must exist before it speaks), taking no room. */
-      .alert:not(:has(*)) {
-        display: contents;
       }
       .actions {
         display: flex;
@@ -319,6 +289,7 @@ export class UmAccountPanel extends LitElement {
     };
     return html`
       <form
+        class="card"
         part="account-general"
         aria-labelledby="general-heading"
         novalidate
@@ -457,6 +428,7 @@ export class UmAccountPanel extends LitElement {
       });
     return html`
       <form
+        class="card"
         part="account-password"
         aria-labelledby="password-heading"
         novalidate

@@ -16,7 +16,8 @@ import { UmErrorEvent, type UmTokenCreatedEvent } from '../events.ts';
 import { errorText } from '../locales/errors.ts';
 import { t, type MessageKey, type Params } from '../locales/index.ts';
 import { controls } from '../styles/controls.ts';
-import { tableStates } from '../styles/table.ts';
+import { panelFrame } from '../styles/panel.ts';
+import { panelTable, tableStates } from '../styles/table.ts';
 import { define } from '../define.ts';
 import { renderPager } from '../components/pager.ts';
 
@@ -54,23 +55,10 @@ const DEFAULT_FILTERS: Filters = { status: 'active', role: '', issuer: '' };
 export class UmApiTokensPanel extends LitElement {
   static override styles = [
     controls,
+    panelFrame,
+    panelTable,
     tableStates,
     css`
-      :host {
-        display: block;
-      }
-      .header {
-        display: flex;
-        flex-wrap: wrap;
-        align-items: center;
-        justify-content: space-between;
-        gap: var(--_space);
-        margin: 0 0 calc(var(--_space) * 2);
-      }
-      h2 {
-        font-size: 1.7em;
-        margin: 0;
-      }
       .intro {
         margin: 0 0 calc(var(--_space) * 2);
         color: var(--_text-muted);
@@ -78,53 +66,7 @@ export class UmApiTokensPanel extends LitElement {
       .intro p {
         margin: 0;
       }
-      .status-line {
-        margin: 0 0 calc(var(--_space) * 2);
-        padding: var(--_space) calc(var(--_space) * 1.5);
-        border-inline-start: 3px solid var(--_accent);
-        background: var(--_surface-alt);
-      }
-      .status-line:empty {
-        display: none;
-      }
-      .filters {
-        display: grid;
-        grid-template-columns: repeat(auto-fill, minmax(14rem, 1fr));
-        align-items: end;
-        gap: calc(var(--_space) * 1.5);
-        margin-bottom: calc(var(--_space) * 3);
-      }
-      .field {
-        display: grid;
-        gap: 2px;
-      }
-      .field > span {
-        font-size: 0.85em;
-        color: var(--_text-muted);
-      }
-      .table-wrap {
-        overflow-x: auto;
-      }
-      table {
-        width: 100%;
-        border-collapse: collapse;
-      }
-      th,
-      td {
-        text-align: start;
-        padding: calc(var(--_space) * 1.5) var(--_space);
-        border-bottom: 1px solid var(--_border);
-        vertical-align: middle;
-      }
       th {
-        color: var(--_text-muted);
-        font-weight: normal;
-        white-space: nowrap;
-      }
-      td {
-        max-width: 16rem;
-        overflow: hidden;
-        text-overflow: ellipsis;
         white-space: nowrap;
       }
       td.issuer {
@@ -177,11 +119,6 @@ export class UmApiTokensPanel extends LitElement {
       }
       .badge.active {
         border-color: var(--_accent);
-      }
-      td.actions {
-        overflow: visible;
-        text-align: end;
-        width: 1%;
       }
       .alert button {
         margin-inline-start: var(--_space);

@@ -5,6 +5,7 @@ import { UmErrorEvent } from '../events.ts';
 import { errorText } from '../locales/errors.ts';
 import { t, type MessageKey } from '../locales/index.ts';
 import { controls } from '../styles/controls.ts';
+import { viewCard } from '../styles/card.ts';
 import { define } from '../define.ts';
 
 /** The query parameter of the emailed "turn off two-factor authentication" link. */
@@ -45,32 +46,10 @@ type Outcome = 'working' | 'done' | 'invalid' | 'failed';
 export class UmDisable2faView extends LitElement {
   static override styles = [
     controls,
+    viewCard,
     css`
-      :host {
-        display: block;
-      }
       .card {
-        display: grid;
-        gap: calc(var(--_space) * 2);
         max-width: 28rem;
-        margin: 0 auto;
-        padding: calc(var(--_space) * 3);
-        border: 1px solid var(--_border);
-        border-radius: var(--_radius);
-      }
-      h2 {
-        margin: 0;
-        font-size: 1.5em;
-      }
-      p {
-        margin: 0;
-      }
-      .hint {
-        color: var(--_text-muted);
-      }
-      .actions {
-        display: flex;
-        gap: var(--_space);
       }
     `,
   ];

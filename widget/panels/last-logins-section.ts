@@ -7,6 +7,8 @@ import { UmErrorEvent } from '../events.ts';
 import { errorText } from '../locales/errors.ts';
 import { t, type MessageKey, type Params } from '../locales/index.ts';
 import { controls } from '../styles/controls.ts';
+import { sectionCard } from '../styles/card.ts';
+import { dataTable } from '../styles/table.ts';
 import { define } from '../define.ts';
 
 export const LOGINS_PAGE_SIZE = 10;
@@ -63,38 +65,18 @@ export function describeUserAgent(ua: string): { browser?: string; os?: string }
 export class UmLastLoginsSection extends LitElement {
   static override styles = [
     controls,
+    sectionCard,
+    dataTable,
     css`
-      :host {
-        display: block;
-      }
-      section {
-        display: grid;
-        gap: calc(var(--_space) * 2);
-        padding: calc(var(--_space) * 3);
-        border: 1px solid var(--_border);
-        border-radius: var(--_radius);
+      .card {
         min-width: 0;
-      }
-      h3 {
-        margin: 0;
-        font-size: 1.2em;
-      }
-      .scroll {
-        overflow-x: auto;
-      }
-      table {
-        width: 100%;
-        border-collapse: collapse;
       }
       th,
       td {
-        text-align: start;
         padding: var(--_space);
-        border-bottom: 1px solid var(--_border);
         white-space: nowrap;
       }
       th {
-        color: var(--_text-muted);
         font-weight: 600;
       }
       .failed {
@@ -159,7 +141,7 @@ export class UmLastLoginsSection extends LitElement {
   override render() {
     const page = this.logins.value;
     const busy = this.logins.status === TaskStatus.PENDING;
-    return html`<section part="account-logins" aria-labelledby="logins-heading">
+    return html`<section class="card" part="account-logins" aria-labelledby="logins-heading">
       <h3 id="logins-heading">${this.t('logins.heading')}</h3>
       ${this.logins.render({
         initial: () => this.renderLoading(),
@@ -191,7 +173,7 @@ export class UmLastLoginsSection extends LitElement {
     const from = Math.min(this.offset + 1, count);
     const to = Math.min(this.offset + results.length, count);
     const format = new Intl.DateTimeFormat(this.lang, { dateStyle: 'medium', timeStyle: 'short' });
-    return html`<div class="scroll">
+    return html`<div class="table-wrap">
         <table part="table" aria-labelledby="logins-heading" aria-busy=${busy ? 'true' : 'false'}>
           <thead>
             <tr>

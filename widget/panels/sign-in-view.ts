@@ -6,6 +6,7 @@ import { UmErrorEvent } from '../events.ts';
 import { errorText, fieldErrorText } from '../locales/errors.ts';
 import { t, type MessageKey } from '../locales/index.ts';
 import { controls } from '../styles/controls.ts';
+import { viewCard } from '../styles/card.ts';
 import { define } from '../define.ts';
 
 /**
@@ -20,22 +21,10 @@ import { define } from '../define.ts';
 export class UmSignInView extends LitElement {
   static override styles = [
     controls,
+    viewCard,
     css`
-      :host {
-        display: block;
-      }
-      form {
-        display: grid;
-        gap: calc(var(--_space) * 2);
+      .card {
         max-width: 24rem;
-        margin: 0 auto;
-        padding: calc(var(--_space) * 3);
-        border: 1px solid var(--_border);
-        border-radius: var(--_radius);
-      }
-      h2 {
-        margin: 0;
-        font-size: 1.5em;
       }
       label {
         display: grid;
@@ -44,10 +33,6 @@ export class UmSignInView extends LitElement {
       .field-error {
         color: var(--_danger);
         font-size: 0.9em;
-      }
-      .hint {
-        margin: 0;
-        color: var(--_text-muted);
       }
       .row {
         display: flex;
@@ -87,7 +72,12 @@ export class UmSignInView extends LitElement {
       return html`<span class="field-error" id="${name}-error">${text}</span>`;
     };
     return html`
-      <form part="sign-in-form" @submit=${this.onSubmit} aria-labelledby="sign-in-heading">
+      <form
+        class="card"
+        part="sign-in-form"
+        @submit=${this.onSubmit}
+        aria-labelledby="sign-in-heading"
+      >
         <h2 id="sign-in-heading">${this.t('signIn.heading')}</h2>
         ${this.notice ? html`<p class="notice" part="notice" role="status">${this.notice}</p>` : nothing}
         ${
@@ -143,6 +133,7 @@ export class UmSignInView extends LitElement {
     const alert = error && !fieldError && !this.errorSuppressed ? errorText(error, this.lang) : '';
     return html`
       <form
+        class="card"
         part="sign-in-form sign-in-code"
         novalidate
         @submit=${this.onSubmitCode}

@@ -8,6 +8,7 @@ import { UmErrorEvent } from '../events.ts';
 import { errorText, fieldErrorText } from '../locales/errors.ts';
 import { t, type MessageKey, type Params } from '../locales/index.ts';
 import { controls } from '../styles/controls.ts';
+import { sectionCard, sectionForm } from '../styles/card.ts';
 import { define } from '../define.ts';
 
 /** What the section shows besides its heading. */
@@ -56,26 +57,17 @@ function qrPath(text: string): { size: number; path: string } {
 export class UmTwoFaSection extends LitElement {
   static override styles = [
     controls,
+    sectionCard,
+    sectionForm,
     css`
-      :host {
-        display: block;
-      }
-      section {
-        display: grid;
-        gap: calc(var(--_space) * 2);
-        padding: calc(var(--_space) * 3);
-        border: 1px solid var(--_border);
-        border-radius: var(--_radius);
-      }
       h3,
       h4 {
-        margin: 0;
-        font-size: 1.2em;
         display: flex;
         align-items: center;
         gap: var(--_space);
       }
       h4 {
+        margin: 0;
         font-size: 1.05em;
       }
       p {
@@ -128,20 +120,10 @@ export class UmTwoFaSection extends LitElement {
         gap: var(--_space);
       }
       .field {
-        display: grid;
-        gap: 4px;
         max-width: 14rem;
-      }
-      .field > label {
-        color: var(--_text-muted);
-        font-size: 0.9em;
       }
       .field input {
         letter-spacing: 0.2em;
-      }
-      .field-error {
-        color: var(--_danger);
-        font-size: 0.9em;
       }
       .codes {
         list-style: none;
@@ -168,13 +150,6 @@ export class UmTwoFaSection extends LitElement {
         padding: calc(var(--_space) * 0.75) calc(var(--_space) * 1.5);
         color: inherit;
         text-decoration: none;
-      }
-      .alert:empty {
-        display: none;
-      }
-      /* An empty alert region stays in the page (it must exist before it speaks), taking no room. */
-      .alert:not(:has(*)) {
-        display: contents;
       }
     `,
   ];
@@ -229,7 +204,7 @@ export class UmTwoFaSection extends LitElement {
 
   override render() {
     return html`
-      <section part="account-two-fa" aria-labelledby="two-fa-heading">
+      <section class="card" part="account-two-fa" aria-labelledby="two-fa-heading">
         <h3 id="two-fa-heading">
           ${this.t('twoFa.heading')}
           <span class="badge ${this.enabled ? 'on' : ''}"

@@ -31,7 +31,8 @@ import {
 import { errorText } from '../locales/errors.ts';
 import { t, type MessageKey, type Params } from '../locales/index.ts';
 import { controls } from '../styles/controls.ts';
-import { tableStates } from '../styles/table.ts';
+import { panelFrame } from '../styles/panel.ts';
+import { panelTable, tableStates } from '../styles/table.ts';
 import { renderPager } from '../components/pager.ts';
 import { define } from '../define.ts';
 
@@ -88,78 +89,12 @@ export interface ShowTokensDetail {
 export class UmUsersPanel extends LitElement {
   static override styles = [
     controls,
+    panelFrame,
+    panelTable,
     tableStates,
     css`
-      :host {
-        display: block;
-      }
-      .header {
-        display: flex;
-        flex-wrap: wrap;
-        align-items: center;
-        justify-content: space-between;
-        gap: var(--_space);
-        margin: 0 0 calc(var(--_space) * 2);
-      }
-      h2 {
-        font-size: 1.7em;
-        margin: 0;
-      }
-      .status {
-        margin: 0 0 calc(var(--_space) * 2);
-        padding: var(--_space) calc(var(--_space) * 1.5);
-        border-inline-start: 3px solid var(--_accent);
-        background: var(--_surface-alt);
-      }
-      .status:empty {
-        display: none;
-      }
-      td.actions {
-        overflow: visible;
-        text-align: end;
-        width: 1%;
-      }
-      .filters {
-        display: grid;
-        grid-template-columns: repeat(auto-fill, minmax(14rem, 1fr));
-        align-items: end;
-        gap: calc(var(--_space) * 1.5);
-        margin-bottom: calc(var(--_space) * 3);
-      }
-      .field {
-        display: grid;
-        gap: 2px;
-      }
-      .field > span {
-        font-size: 0.85em;
-        color: var(--_text-muted);
-      }
       .field > .field-error {
         color: var(--_danger);
-      }
-      .table-wrap {
-        overflow-x: auto;
-      }
-      table {
-        width: 100%;
-        border-collapse: collapse;
-      }
-      th,
-      td {
-        text-align: start;
-        padding: calc(var(--_space) * 1.5) var(--_space);
-        border-bottom: 1px solid var(--_border);
-        vertical-align: middle;
-      }
-      th {
-        color: var(--_text-muted);
-        font-weight: normal;
-      }
-      td {
-        max-width: 16rem;
-        overflow: hidden;
-        text-overflow: ellipsis;
-        white-space: nowrap;
       }
       th button {
         border: none;
@@ -335,7 +270,7 @@ export class UmUsersPanel extends LitElement {
               : nothing
           }
         </div>
-        <p class="status" part="status" role="status">${this.status}</p>
+        <p class="status-line" part="status" role="status">${this.status}</p>
         ${
           this.actionError && !this.actionErrorSuppressed
             ? html`<p class="alert" part="error" role="alert">

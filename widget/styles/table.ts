@@ -1,5 +1,51 @@
 import { css } from 'lit';
 
+/** Every table of the widget: it scrolls sideways in its `.table-wrap`, rows ruled, headings muted. */
+export const dataTable = css`
+  .table-wrap {
+    overflow-x: auto;
+  }
+  table {
+    width: 100%;
+    border-collapse: collapse;
+  }
+  th,
+  td {
+    text-align: start;
+    border-bottom: 1px solid var(--_border);
+  }
+  th {
+    color: var(--_text-muted);
+  }
+`;
+
+/**
+ * The table of a table panel (the Users and API tokens panels): roomy rows, a cell's value on one
+ * line cut short with an ellipsis, the row menu's column snug at the end.
+ */
+export const panelTable = css`
+  ${dataTable}
+  th,
+  td {
+    padding: calc(var(--_space) * 1.5) var(--_space);
+    vertical-align: middle;
+  }
+  th {
+    font-weight: normal;
+  }
+  td {
+    max-width: 16rem;
+    overflow: hidden;
+    text-overflow: ellipsis;
+    white-space: nowrap;
+  }
+  td.actions {
+    overflow: visible;
+    text-align: end;
+    width: 1%;
+  }
+`;
+
 /**
  * What every table panel shares (the Users and API tokens panels): the loading skeleton, the
  * loading/empty/error rows, and the footer with pages, entries per page and the summary.
