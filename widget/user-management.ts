@@ -21,11 +21,9 @@ import {
   type Params,
 } from './locales/index.ts';
 import './panels/accept-invitation-view.ts';
-import { disable2faTokenFromUrl } from './panels/disable-2fa-view.ts';
-import {
-  confirmEmailTokenFromUrl,
-  type UmConfirmEmailDoneEvent,
-} from './panels/confirm-email-view.ts';
+import './panels/confirm-email-view.ts';
+import type { UmConfirmEmailDoneEvent } from './panels/confirm-email-view.ts';
+import './panels/disable-2fa-view.ts';
 import './panels/account-panel.ts';
 import type { AcceptDoneDetail } from './panels/accept-invitation-view.ts';
 import './panels/api-tokens-panel.ts';
@@ -36,6 +34,7 @@ import type { ShowTokensDetail } from './panels/users-panel.ts';
 import { controls } from './styles/controls.ts';
 import { tokens } from './styles/tokens.ts';
 import { define } from './define.ts';
+import { linkTokenFromUrl, removeLinkTokenFromUrl } from './link-tokens.ts';
 
 export { ApiError } from './api/client.ts';
 export {
@@ -54,20 +53,6 @@ export {
 export type PanelName = 'users' | 'account' | 'api-tokens';
 
 const SESSION_KEY_PREFIX = 'um-session:';
-/** The query parameter of invitation links (API.md "Email"). */
-const TOKEN_PARAM = 'token';
-
-function tokenFromUrl(): string | undefined {
-  return new URLSearchParams(window.location.search).get(TOKEN_PARAM) || undefined;
-}
-
-/** Takes the used token out of the address bar (and history entry), keeping everything else. */
-function removeTokenFromUrl() {
-  const url = new URL(window.location.href);
-  if (!url.searchParams.has(TOKEN_PARAM)) return;
-  url.searchParams.delete(TOKEN_PARAM);
-  window.history.replaceState(window.history.state, '', url);
-}
 
 /**
  * Complete user management for an account, in one tag:
@@ -229,9 +214,9 @@ export class UserManagement extends LitElement {
   /** The invitation link being shown; undefined once it is accepted or left. */
   @state() private acceptingToken: string | undefined;
   /** The token of an emailed "turn off 2FA" link (`?disable_2fa_token=`); undefined once left. */
-  @state() private disable2faToken: string | undefined = disable2faTokenFromUrl();
+  @state() private disable2faToken: string | undefined = linkTokenFromUrl('disable2fa');
   /** The token of an emailed new-email confirmation (`?confirm_email_token=`); undefined once left. */
-  @state() private confirmEmailToken: string | undefined = confirmEmailTokenFromUrl();
+  @state() private confirmEmailToken: string | undefined = linkTokenFromUrl('confirmEmail');
   /** What the sign-in view shows after an acceptance. */
   @state() private signInPrefill: { email: string; notice: string } | undefined;
   /** The client of the signed-in session (or of the host's token); undefined: show sign-in. */
@@ -300,7 +285,7 @@ export class UserManagement extends LitElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (!this.hasUpdated || changed.has('invitationToken')) {
-      this.acceptingToken = this.invitationToken || tokenFromUrl();
+      this.acceptingToken = this.invitationToken || linkTokenFromUrl('invitation');
     }
     if (changed.has('panel') && this.panel !== 'api-tokens') this.tokensIssuer = undefined;
     if (changed.has('api')) this.anonymousClient = new ApiClient({ baseUrl: this.baseUrl });
@@ -528,7 +513,7 @@ export class UserManagement extends LitElement {
   }
 
   private leaveInvitation() {
-    removeTokenFromUrl();
+    removeLinkTokenFromUrl('invitation');
     this.acceptingToken = undefined;
   }
 

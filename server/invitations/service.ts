@@ -9,6 +9,7 @@ import { recordAudit } from '../audit.ts';
 import { COMMON_PASSWORD_MESSAGE, isCommonPassword } from '../auth/password-policy.ts';
 import { hashPassword } from '../auth/passwords.ts';
 import { hashSecret, newSecret } from '../auth/secrets.ts';
+import { emailedLink } from '../../shared/links.ts';
 import type { Language } from '../../shared/roles.ts';
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
@@ -34,11 +35,6 @@ export interface InvitationDeps {
 }
 
 type InviteInput = z.output<typeof inviteUserBody>;
-
-/** Where a link leads: the acceptance view of the host page at PUBLIC_URL (never a request's Host). */
-function invitationLink(publicUrl: string, token: string): string {
-  return `${publicUrl}/?token=${token}`;
-}
 
 export async function inviteUser(
   deps: InvitationDeps,
@@ -302,7 +298,7 @@ async function issueLink(
       payload: {
         company: args.company,
         inviter: args.inviter,
-        link: invitationLink(deps.config.publicUrl, token),
+        link: emailedLink(deps.config.publicUrl, 'invitation', token),
         new_user: args.user.newUser,
       },
     },

@@ -7,6 +7,7 @@ import {
   twoFaSetup,
 } from '../../shared/two-fa.ts';
 import { z } from 'zod';
+import { emailedLink } from '../../shared/links.ts';
 import { recordAudit } from '../audit.ts';
 import { authenticate, authorize, type AuthDeps } from '../auth/middleware.ts';
 import { hashSecret, newSecret } from '../auth/secrets.ts';
@@ -213,7 +214,7 @@ export function twoFaRoutes(deps: AuthDeps & { config: Config; onEmailQueued?: (
             to: user.email,
             lang: user.lang,
             template: 'two_fa_disable',
-            payload: { link: `${deps.config.publicUrl}/?disable_2fa_token=${token}` },
+            payload: { link: emailedLink(deps.config.publicUrl, 'disable2fa', token) },
           },
           now,
         );

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { changeEmailBody, changePasswordBody, updateUserBody } from '../../shared/users.ts';
+import { emailedLink } from '../../shared/links.ts';
 import { recordAudit } from '../audit.ts';
 import { COMMON_PASSWORD_MESSAGE, isCommonPassword } from '../auth/password-policy.ts';
 import { hashPassword, verifyPassword } from '../auth/passwords.ts';
@@ -164,7 +165,7 @@ export async function requestEmailChange(
         to: body.new_email,
         lang: user.lang,
         template: 'email_change_confirm',
-        payload: { link: `${deps.config.publicUrl}/?confirm_email_token=${token}` },
+        payload: { link: emailedLink(deps.config.publicUrl, 'confirmEmail', token) },
       },
       now,
     );

@@ -7,22 +7,7 @@ import { t, type MessageKey, type Params } from '../locales/index.ts';
 import { controls } from '../styles/controls.ts';
 import { viewCard } from '../styles/card.ts';
 import { define } from '../define.ts';
-
-/** The query parameter of the emailed "confirm your new email" link. */
-export const CONFIRM_EMAIL_PARAM = 'confirm_email_token';
-
-/** The token of an email confirmation link in the page's URL, if any. */
-export function confirmEmailTokenFromUrl(): string | undefined {
-  return new URLSearchParams(window.location.search).get(CONFIRM_EMAIL_PARAM) || undefined;
-}
-
-/** Takes the link's token out of the address bar (and history entry), keeping everything else. */
-export function removeConfirmEmailTokenFromUrl(): void {
-  const url = new URL(window.location.href);
-  if (!url.searchParams.has(CONFIRM_EMAIL_PARAM)) return;
-  url.searchParams.delete(CONFIRM_EMAIL_PARAM);
-  window.history.replaceState(window.history.state, '', url);
-}
+import { removeLinkTokenFromUrl } from '../link-tokens.ts';
 
 /** Fired (bubbles, not composed) when the user leaves the view with Continue. */
 export class UmConfirmEmailDoneEvent extends Event {
@@ -108,7 +93,7 @@ export class UmConfirmEmailView extends LitElement {
       this.dispatchEvent(notice);
       this.errorSuppressed = notice.defaultPrevented;
     }
-    if (this.outcome !== 'failed') removeConfirmEmailTokenFromUrl();
+    if (this.outcome !== 'failed') removeLinkTokenFromUrl('confirmEmail');
     await this.updateComplete;
     this.renderRoot.querySelector<HTMLElement>('h2')?.focus();
   }
@@ -153,7 +138,7 @@ export class UmConfirmEmailView extends LitElement {
   }
 
   private onContinue() {
-    removeConfirmEmailTokenFromUrl();
+    removeLinkTokenFromUrl('confirmEmail');
     const changed = this.outcome === 'done';
     this.dispatchEvent(
       new UmConfirmEmailDoneEvent(changed ? { changed, email: this.email } : { changed }),

@@ -7,22 +7,7 @@ import { t, type MessageKey } from '../locales/index.ts';
 import { controls } from '../styles/controls.ts';
 import { viewCard } from '../styles/card.ts';
 import { define } from '../define.ts';
-
-/** The query parameter of the emailed "turn off two-factor authentication" link. */
-export const DISABLE_2FA_PARAM = 'disable_2fa_token';
-
-/** The token of a disable link in the page's URL, if any. */
-export function disable2faTokenFromUrl(): string | undefined {
-  return new URLSearchParams(window.location.search).get(DISABLE_2FA_PARAM) || undefined;
-}
-
-/** Takes the link's token out of the address bar (and history entry), keeping everything else. */
-export function removeDisable2faTokenFromUrl(): void {
-  const url = new URL(window.location.href);
-  if (!url.searchParams.has(DISABLE_2FA_PARAM)) return;
-  url.searchParams.delete(DISABLE_2FA_PARAM);
-  window.history.replaceState(window.history.state, '', url);
-}
+import { removeLinkTokenFromUrl } from '../link-tokens.ts';
 
 /** Fired (bubbles, not composed) when the user leaves the view with Continue. */
 export class UmDisable2faDoneEvent extends Event {
@@ -94,7 +79,7 @@ export class UmDisable2faView extends LitElement {
       this.dispatchEvent(notice);
       this.errorSuppressed = notice.defaultPrevented;
     }
-    if (this.outcome !== 'failed') removeDisable2faTokenFromUrl();
+    if (this.outcome !== 'failed') removeLinkTokenFromUrl('disable2fa');
     await this.updateComplete;
     this.renderRoot.querySelector<HTMLElement>('h2')?.focus();
   }
@@ -134,7 +119,7 @@ export class UmDisable2faView extends LitElement {
   }
 
   private onContinue() {
-    removeDisable2faTokenFromUrl();
+    removeLinkTokenFromUrl('disable2fa');
     this.dispatchEvent(new UmDisable2faDoneEvent({ disabled: this.outcome === 'done' }));
   }
 }
