@@ -19,6 +19,7 @@ import { controls } from '../styles/controls.ts';
 import { panelFrame } from '../styles/panel.ts';
 import { panelTable, tableStates } from '../styles/table.ts';
 import { define } from '../define.ts';
+import { renderErrorRow, renderLoadingRow } from '../components/table-rows.ts';
 import { renderPager } from '../components/pager.ts';
 
 export type TokenStatus = 'active' | 'expired' | 'deleted';
@@ -391,14 +392,7 @@ export class UmApiTokensPanel extends LitElement {
   }
 
   private renderLoading() {
-    return html`
-      <tr class="state loading" part="loading">
-        <td colspan=${this.columnCount}>
-          <span class="visually-hidden" role="status">${this.t('tokens.loading')}</span>
-          <span class="skeleton" aria-hidden="true"></span>
-        </td>
-      </tr>
-    `;
+    return renderLoadingRow(this.columnCount, this.t('tokens.loading'));
   }
 
   /** The page shown: the offset falls back to the last page when the list shrank below it. */
@@ -513,18 +507,14 @@ export class UmApiTokensPanel extends LitElement {
   }
 
   private renderError(error: unknown) {
-    const message =
-      error instanceof ApiError ? errorText(error, this.lang) : this.t('error.unexpected_response');
-    return html`
-      <tr class="state error" part="error">
-        <td colspan=${this.columnCount}>
-          ${this.errorSuppressed ? nothing : html`<p class="alert" role="alert">${message}</p>`}
-          <button type="button" part="button" @click=${() => this.tokens.run()}>
-            ${this.t('tokens.retry')}
-          </button>
-        </td>
-      </tr>
-    `;
+    return renderErrorRow({
+      columns: this.columnCount,
+      error,
+      lang: this.lang,
+      suppressed: this.errorSuppressed,
+      retryLabel: this.t('tokens.retry'),
+      onRetry: () => void this.tokens.run(),
+    });
   }
 
   private renderFooter() {

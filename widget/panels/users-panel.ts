@@ -33,6 +33,7 @@ import { t, type MessageKey, type Params } from '../locales/index.ts';
 import { controls } from '../styles/controls.ts';
 import { panelFrame } from '../styles/panel.ts';
 import { panelTable, tableStates } from '../styles/table.ts';
+import { renderErrorRow, renderLoadingRow } from '../components/table-rows.ts';
 import { renderPager } from '../components/pager.ts';
 import { define } from '../define.ts';
 
@@ -488,14 +489,7 @@ export class UmUsersPanel extends LitElement {
   }
 
   private renderLoading() {
-    return html`
-      <tr class="state loading" part="loading">
-        <td colspan=${this.columnCount}>
-          <span class="visually-hidden" role="status">${this.t('users.loading')}</span>
-          <span class="skeleton" aria-hidden="true"></span>
-        </td>
-      </tr>
-    `;
+    return renderLoadingRow(this.columnCount, this.t('users.loading'));
   }
 
   private renderRows(page: UsersPage) {
@@ -661,18 +655,14 @@ export class UmUsersPanel extends LitElement {
   }
 
   private renderError(error: unknown) {
-    const message =
-      error instanceof ApiError ? errorText(error, this.lang) : this.t('error.unexpected_response');
-    return html`
-      <tr class="state error" part="error">
-        <td colspan=${this.columnCount}>
-          ${this.errorSuppressed ? nothing : html`<p class="alert" role="alert">${message}</p>`}
-          <button type="button" part="button" @click=${() => this.users.run()}>
-            ${this.t('users.retry')}
-          </button>
-        </td>
-      </tr>
-    `;
+    return renderErrorRow({
+      columns: this.columnCount,
+      error,
+      lang: this.lang,
+      suppressed: this.errorSuppressed,
+      retryLabel: this.t('users.retry'),
+      onRetry: () => void this.users.run(),
+    });
   }
 
   private renderFooter() {
