@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { clearTimeout, setTimeout } from 'node:timers';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { playwrightLauncher } from '@web/test-runner-playwright';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from './test/support/chromium.mjs';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, TEST_LOCALE } from './test/support/chromium.mjs';
 
 /**
  * Widget tests run in Debian's Chromium against the real BFF: the config starts server/main.ts
@@ -180,6 +180,7 @@ export default {
         headless: true,
         args: CHROMIUM_ARGS,
       },
+      createBrowserContext: ({ browser }) => browser.newContext({ locale: TEST_LOCALE }),
     }),
   ],
   middleware: [bffProxy],

@@ -80,8 +80,8 @@ export const INVITATION_STATES = ['valid', 'expired', 'used', 'invalid'] as cons
 export type InvitationStateName = (typeof INVITATION_STATES)[number];
 
 /**
- * What the acceptance view learns from a link. Only a valid link tells the email; any link that
- * was once sent tells its account and the invitee's language, which the view is shown in.
+ * What the acceptance view learns from a link. Only a valid link tells the email and the invitee's
+ * language (the view is shown in it); a link once sent still tells its account.
  */
 export const invitationState = z.object({
   state: z.enum(INVITATION_STATES),

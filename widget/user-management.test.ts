@@ -5,7 +5,9 @@ import type { UserManagement } from './user-management.ts';
 import type { UmErrorEvent, UmSignedInEvent, UmSignedOutEvent } from './events.ts';
 import {
   ADMIN,
+  accountPanel,
   login,
+  requestsTo,
   panel,
   root,
   rows,
@@ -95,6 +97,35 @@ describe('<user-management> sign-in and session', () => {
     expect(stored.access).to.not.equal(stale.access);
     // The refresh token is single use, so the stored one must be the new one.
     expect(stored.refresh).to.not.equal(pair.refresh);
+  });
+
+  it('renews once for two widgets of the page that share the session', async () => {
+    // A spent refresh token coming back ends the session on the BFF (a stolen copy), so the second
+    // widget must take the pair the first one stored instead of spending the old token again.
+    const pair = await login();
+    const stale = { access: 'expired.access.token', refresh: pair.refresh };
+    sessionStorage.setItem(sessionKey('/bff'), JSON.stringify(stale));
+    const refreshesBefore = requestsTo('/bff/iam/auth/jwt/refresh').length;
+    const page = await fixture<HTMLDivElement>(
+      html`<div>
+        <user-management api="/bff" panel="users"></user-management>
+        <user-management api="/bff" panel="account" lang="en"></user-management>
+      </div>`,
+    );
+    const [users, account] = [...page.querySelectorAll('user-management')];
+    await settled(users!);
+    await waitUntil(
+      () => accountPanel(account!).querySelector('#general-email'),
+      'the second widget did not load',
+    );
+    expect(requestsTo('/bff/iam/auth/jwt/refresh').length - refreshesBefore).to.equal(1);
+    const stored = JSON.parse(sessionStorage.getItem(sessionKey('/bff'))!);
+    expect(stored.refresh).to.not.equal(pair.refresh);
+    // The stored pair works: the session was not ended as a reuse.
+    const renewed = await fetch('/bff/iam/clients/me', {
+      headers: { Authorization: `Bearer ${stored.access}` },
+    });
+    expect(renewed.status).to.equal(200);
   });
 
   it('returns to the sign-in view when the session cannot be renewed', async () => {

@@ -17,6 +17,7 @@ import {
   loadLanguage,
   resolveLang,
   t,
+  UI_LANGUAGES,
   type MessageKey,
   type Params,
 } from './locales/index.ts';
@@ -263,16 +264,23 @@ export class UserManagement extends LitElement {
       const client = this.client;
       if (!client || event.detail.userId !== this.account.value?.currentUser) return;
       client.user(event.detail.userId).then(
-        (user) => (this.userLang = user.lang),
+        (user) => {
+          if (this.client === client) this.userLang = user.lang; // still the same session
+        },
         () => undefined, // the panel reports its own failures; the language stays as it was
       );
     });
   }
 
-  /** The host's `lang`, else the invitee's or the member's own, else the browser's. */
+  /**
+   * The host's `lang`, else the person's: the signed-in member's own, or the invitee's (on the
+   * invitation and, signed out, on the sign-in that follows it), else the browser's. A person's
+   * language the widget has no dictionary for (`az`) counts as none.
+   */
   private wantedLang(): string {
-    const personLang = this.acceptingToken ? this.inviteeLang : this.userLang;
-    return resolveLang(this.lang || personLang || navigator.language);
+    const personLang = this.acceptingToken || !this.client ? this.inviteeLang : this.userLang;
+    const known = personLang && UI_LANGUAGES.includes(personLang) ? personLang : undefined;
+    return resolveLang(this.lang || known || navigator.language);
   }
 
   private get baseUrl(): string {
@@ -306,7 +314,10 @@ export class UserManagement extends LitElement {
       return;
     }
     void loadLanguage(wanted).then((shown) => {
-      if (this.requestedLang === wanted) this.shownLang = shown;
+      if (this.requestedLang !== wanted) return;
+      this.shownLang = shown;
+      // It could not be loaded: the next update asks again.
+      if (shown !== wanted) this.requestedLang = '';
     });
   }
 
@@ -492,6 +503,7 @@ export class UserManagement extends LitElement {
     return new ApiClient({
       baseUrl: this.baseUrl,
       session,
+      storedSession: () => this.readSession(),
       onSessionChange: (renewed) => {
         if (renewed) this.writeSession(renewed);
         else this.endSession('expired');

@@ -47,8 +47,7 @@ async function callerFromJwt(deps: AuthDeps, token: string): Promise<Caller | un
     throw invalidToken();
   }
   if (issuer === deps.config.jwt.issuer) {
-    const claims = await verifyAccessToken(deps, token);
-    return findCaller(deps.db, { userId: claims.userId, accountId: claims.accountId }, 'jwt');
+    return findCaller(deps.db, await verifyAccessToken(deps, token), 'jwt');
   }
   if (deps.identityProvider && issuer === deps.identityProvider.issuer) {
     const claims = await deps.identityProvider.verify(token);
@@ -57,7 +56,11 @@ async function callerFromJwt(deps: AuthDeps, token: string): Promise<Caller | un
   throw invalidToken();
 }
 
-type CallerKey = { userId: number; accountId: number } | { email: string; accountId: number };
+type CallerKey = ({ userId: number } | { email: string }) & {
+  accountId: number;
+  /** The access token's session, which must not have been revoked. */
+  sessionId?: string;
+};
 
 /** An active member of the account, by id or email, with their current role. */
 export async function findCaller(
@@ -77,6 +80,18 @@ export async function findCaller(
         ? query.where('u.id', '=', key.userId)
         : query.where('u.email', '=', key.email),
     )
+    .$if(key.sessionId !== undefined, (query) =>
+      query.where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('sessions as s')
+            .select('s.id')
+            .where('s.id', '=', key.sessionId!)
+            .whereRef('s.user_id', '=', 'u.id')
+            .where('s.revoked_at', 'is', null),
+        ),
+      ),
+    )
     .executeTakeFirst();
   if (!row) return undefined;
   return {
@@ -85,6 +100,7 @@ export async function findCaller(
     roleId: row.role_id as IamRoleId,
     email: row.email,
     via,
+    ...(key.sessionId === undefined ? {} : { sessionId: key.sessionId }),
   };
 }
 

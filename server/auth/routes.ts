@@ -3,14 +3,15 @@ import { loginBody, refreshBody, tokenPair } from '../../shared/auth.ts';
 import { clientIdParams } from '../../shared/clients.ts';
 import { recordAudit } from '../audit.ts';
 import type { Config } from '../config.ts';
-import { AppError, notFound } from '../errors.ts';
+import { notFound } from '../errors.ts';
 import { clientIp } from '../http/client-ip.ts';
 import type { AppEnv } from '../http/env.ts';
 import { operation } from '../http/openapi.ts';
 import { validate } from '../http/validate.ts';
 import { authenticate, authorize, findCaller, type AuthDeps } from './middleware.ts';
 import { signIn } from './sign-in.ts';
-import { issueTokens, spendRefreshToken } from './tokens.ts';
+import { renewSession } from './sessions.ts';
+import { issueTokens } from './tokens.ts';
 
 export const authOperations = {
   login: operation({
@@ -61,15 +62,7 @@ export function authRoutes(deps: AuthDeps & { config: Config }) {
     })
 
     .post(ops.refresh.path, validate('json', ops.refresh.body), async (c) => {
-      const { family, ...claims } = await spendRefreshToken(
-        deps,
-        c.req.valid('json').refresh,
-        c.get('requestId'),
-      );
-      // The person may have been removed or deleted since the token was issued.
-      const caller = await findCaller(db, claims, 'jwt');
-      if (!caller) throw new AppError('refresh_token_invalid', 'Token is invalid or expired');
-      return c.json(await issueTokens(deps, claims, family));
+      return c.json(await renewSession(deps, c.req.valid('json').refresh, c.get('requestId')));
     })
 
     .get(
@@ -91,7 +84,10 @@ export function authRoutes(deps: AuthDeps & { config: Config }) {
           requestId: c.get('requestId'),
           details: { from_account_id: caller.accountId },
         });
-        return c.json(await issueTokens(deps, { userId: caller.userId, accountId: clientId }));
+        // The session goes on in the other account: ending it ends both.
+        return c.json(
+          await issueTokens(deps, { userId: caller.userId, accountId: clientId }, caller.sessionId),
+        );
       },
     )
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
-import { decodeProtectedHeader, exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { decodeJwt, decodeProtectedHeader, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { ROLE } from '../../shared/roles.ts';
 import { eachDatabase } from '../../test/support/context.ts';
 import { SigningKeys } from './keys.ts';
@@ -30,7 +30,9 @@ eachDatabase('access token checks', (ctx) => {
   const signedByUs = async (claims: Record<string, unknown>, build?: (jwt: SignJWT) => SignJWT) => {
     const key = await ctx().keys.current();
     const now = Math.floor(ctx().clock.now().getTime() / 1000);
-    let jwt = new SignJWT({ client_id: accountId, token_type: 'access', ...claims })
+    // The session of the member's real token, so that only the claims a test changes differ.
+    const sid = decodeJwt(token).sid;
+    let jwt = new SignJWT({ client_id: accountId, token_type: 'access', sid, ...claims })
       .setProtectedHeader({ alg: 'ES256', kid: key.kid })
       .setSubject(String(member.id))
       .setIssuedAt(now);
@@ -139,6 +141,24 @@ eachDatabase('access token checks', (ctx) => {
     );
     assert.equal(await statusWith(await signedByUs({ token_type: 'refresh' })), 401);
     assert.equal(await statusWith(await signedByUs({ client_id: 'one' })), 401);
+  });
+
+  it('refuses a token that names no session, an unknown one, or a revoked one', async () => {
+    assert.equal(await statusWith(await signedByUs({ sid: undefined })), 401);
+    assert.equal(await statusWith(await signedByUs({ sid: crypto.randomUUID() })), 401);
+    const other = await ctx().fixtures.member(accountId, { role: ROLE.users });
+    const otherToken = await ctx().tokenFor(other.id, accountId);
+    // Another person's session does not vouch for this member.
+    assert.equal(await statusWith(await signedByUs({ sid: decodeJwt(otherToken).sid })), 401);
+    const own = await ctx().tokenFor(member.id, accountId);
+    assert.equal(await statusWith(own), 200);
+    await ctx()
+      .db.updateTable('sessions')
+      .set({ revoked_at: ctx().clock.now() })
+      .where('id', '=', String(decodeJwt(own).sid))
+      .execute();
+    assert.equal(await statusWith(own), 401, 'refused on the very next request');
+    assert.equal(await statusWith(token), 200, "the member's other session stands");
   });
 
   it('refuses an expired token, with a few seconds of clock tolerance', async () => {

@@ -4,7 +4,7 @@ import { Kysely, Migrator, PostgresDialect, type Migration } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
 import * as initial from './migrations/0001_initial.ts';
-import * as refreshTokenFamilies from './migrations/0002_refresh_token_families.ts';
+import * as sessions from './migrations/0002_sessions.ts';
 import type { Database } from './schema.ts';
 
 export type Db = Kysely<Database>;
@@ -30,7 +30,7 @@ export interface OpenDatabase {
 /** Migrations in order; Kysely's Migrator records which ran and locks against concurrent starts. */
 const MIGRATIONS: Record<string, Migration> = {
   '0001_initial': initial,
-  '0002_refresh_token_families': refreshTokenFamilies,
+  '0002_sessions': sessions,
 };
 
 export async function openDatabase(options: DatabaseOptions): Promise<OpenDatabase> {

@@ -94,9 +94,17 @@ export interface RefreshTokensTable {
   expires_at: Timestamp;
   /** Spent by its holder (a refresh). */
   used_at: Timestamp | null;
-  /** The sign-in it descends from (migrations/0002). */
-  family: Generated<string>;
-  /** Ended by the system: password change, removal, or a reuse of its family. */
+  /** The sign-in it belongs to (migrations/0002); null only for tokens older than sessions. */
+  session_id: string | null;
+  /** Ended by the system (a removal from the account). */
+  revoked_at: Timestamp | null;
+}
+
+/** One sign-in: its access and refresh tokens all name it; revoking it ends them together. */
+export interface SessionsTable {
+  id: Generated<string>;
+  user_id: number;
+  created_at: CreatedAt;
   revoked_at: Timestamp | null;
 }
 
@@ -193,6 +201,7 @@ export interface Database {
   invitations: InvitationsTable;
   api_tokens: ApiTokensTable;
   refresh_tokens: RefreshTokensTable;
+  sessions: SessionsTable;
   signing_keys: SigningKeysTable;
   login_events: LoginEventsTable;
   two_fa_backup_codes: TwoFaBackupCodesTable;

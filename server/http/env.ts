@@ -9,6 +9,8 @@ export interface Caller {
   via: 'jwt' | 'identity_provider' | 'api_token';
   /** The API token that authenticated the request, if one did. */
   tokenId?: number;
+  /** The session of the BFF's own access token, if one authenticated the request. */
+  sessionId?: string;
 }
 
 /** Hono's context variables for every route of the BFF. */

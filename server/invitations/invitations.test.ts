@@ -171,7 +171,7 @@ eachDatabase(
         state: 'used',
         email: null,
         company_name: 'Invite Co',
-        lang: 'ru',
+        lang: null,
         new_user: null,
         expires_at: null,
       });

@@ -438,7 +438,7 @@ export async function invitationState(
       state,
       email: null,
       company_name: link ? link.company_name : null,
-      lang: link ? (link.lang as Language) : null,
+      lang: null,
       new_user: null,
       expires_at: null,
     };

@@ -4,6 +4,7 @@ import { emailedLink } from '../../shared/links.ts';
 import { recordAudit } from '../audit.ts';
 import { COMMON_PASSWORD_MESSAGE, isCommonPassword } from '../auth/password-policy.ts';
 import { hashPassword, verifyPassword } from '../auth/passwords.ts';
+import { revokeSessions } from '../auth/sessions.ts';
 import { checkFailureLimits } from '../auth/sign-in.ts';
 import type { Clock } from '../clock.ts';
 import { toCount, type Db } from '../db/connect.ts';
@@ -274,14 +275,9 @@ export async function changePassword(
       .set({ password_hash: passwordHash, updated_at: now })
       .where('id', '=', caller.userId)
       .execute();
-    // Sessions elsewhere end when their access token expires: no refresh token outlives the change.
-    await trx
-      .updateTable('refresh_tokens')
-      .set({ revoked_at: now })
-      .where('user_id', '=', caller.userId)
-      .where('used_at', 'is', null)
-      .where('revoked_at', 'is', null)
-      .execute();
+    // Every session of the person ends, access tokens included: whoever knew the old password
+    // is out at once.
+    await revokeSessions(trx, { userId: caller.userId }, now);
     await recordAudit(trx, {
       accountId: caller.accountId,
       actorUserId: caller.userId,

@@ -178,7 +178,7 @@ export function userRoutes(deps: AuthDeps & ProfileDeps & { config: Config }) {
         const { userId } = c.req.valid('param');
         const caller = await authorize(c, db, 'users.change_password', { userId });
         await changePassword(deps, caller, c.req.valid('json'), c.get('requestId'));
-        // Other sessions end with their access token; the one that made the change goes on.
+        // Every session ended with the change, this one too: it goes on in a new one.
         return c.json(
           await issueTokens(deps, { userId: caller.userId, accountId: caller.accountId }),
         );

@@ -15,8 +15,15 @@ export function chromiumPath() {
   return CHROMIUM_PATH;
 }
 
+/**
+ * The browser's language in tests. Signed out, the widget follows the browser's language, and the
+ * tests read English text: they must not depend on the machine's locale (`LANG`).
+ */
+export const TEST_LOCALE = 'en-US';
+
 /** Flags that keep Chromium quiet on a machine with no network beyond loopback (STACK.md). */
 export const CHROMIUM_ARGS = [
+  `--lang=${TEST_LOCALE}`,
   '--headless',
   '--no-sandbox',
   '--disable-gpu',

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startBff, type RunningBff } from '../../server/start.ts';
-import { CHROMIUM_ARGS, chromiumPath } from './chromium.mjs';
+import { CHROMIUM_ARGS, chromiumPath, TEST_LOCALE } from './chromium.mjs';
 
 /**
  * What the end-to-end tests drive: the built demo (`vite build` first: the BFF serves dist/)
@@ -23,7 +23,7 @@ export async function openDemo(): Promise<Demo> {
   return {
     bff,
     browser,
-    newPage: async () => (await browser.newContext()).newPage(),
+    newPage: async () => (await browser.newContext({ locale: TEST_LOCALE })).newPage(),
     close: async () => {
       await browser.close();
       await bff.close();

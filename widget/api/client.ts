@@ -63,6 +63,12 @@ export interface ApiClientOptions {
   session?: Session;
   /** Called with the renewed session after a refresh, and with null when it cannot be renewed. */
   onSessionChange?: (session: Session | null) => void;
+  /**
+   * The session as stored now, which another widget on the page (same `api`) may have renewed.
+   * A refresh token is single use and the BFF takes a spent one coming back for a stolen copy
+   * (ending the session), so before spending its own the client adopts a newer stored one.
+   */
+  storedSession?: () => Session | undefined;
 }
 
 /** Status → code for answers whose body is not the BFF's JSON (a proxy's 502 page, say). */
@@ -150,6 +156,7 @@ export class ApiClient {
   readonly baseUrl: string;
   private session: Session | undefined;
   private readonly onSessionChange: ((session: Session | null) => void) | undefined;
+  private readonly storedSession: (() => Session | undefined) | undefined;
   /** One refresh at a time: refresh tokens are single use, so parallel 401s must share it. */
   private refreshing: Promise<boolean> | undefined;
 
@@ -157,6 +164,7 @@ export class ApiClient {
     this.baseUrl = normalizeBaseUrl(options.baseUrl);
     this.session = options.session;
     this.onSessionChange = options.onSessionChange;
+    this.storedSession = options.storedSession;
   }
 
   /** `POST /iam/auth/jwt/login`: exchanges credentials for a token pair (no Authorization). */
@@ -464,7 +472,12 @@ export class ApiClient {
     if (this.session && this.session.access !== usedAccess) return Promise.resolve(true);
     const refresh = this.session?.refresh;
     if (!refresh) return Promise.resolve(false);
-    this.refreshing ??= (async () => {
+    this.refreshing ??= this.oneRenewalAtATime(async () => {
+      const stored = this.storedSession?.();
+      if (stored?.refresh && stored.refresh !== refresh) {
+        this.session = stored; // another widget on the page renewed it meanwhile
+        return true;
+      }
       try {
         const pair = await this.send<TokenPair>('POST', '/iam/auth/jwt/refresh', {
           body: { refresh },
@@ -475,11 +488,19 @@ export class ApiClient {
         return true;
       } catch {
         return false;
-      } finally {
-        this.refreshing = undefined;
       }
-    })();
+    }).finally(() => (this.refreshing = undefined));
     return this.refreshing;
+  }
+
+  /**
+   * Renewals of every widget of the page with this `api` take turns (a Web Lock), so the second
+   * one finds the session the first stored. Without Web Locks (not a secure context) it just runs.
+   */
+  private oneRenewalAtATime(renew: () => Promise<boolean>): Promise<boolean> {
+    const locks = typeof navigator === 'undefined' ? undefined : navigator.locks;
+    // request() answers what the callback's promise settles with; `then` says so to TypeScript.
+    return locks ? locks.request(`um-renew:${this.baseUrl}`, renew).then((ok) => ok) : renew();
   }
 
   /** A host-given token (no refresh) stays: the host owns it and may hand over a new one. */

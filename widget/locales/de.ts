@@ -68,7 +68,7 @@ export const de: Dictionary = {
   'invite.cloud': 'Cloud-Zugriff',
   'invite.cloudHint': 'Die Rollen werden je nach gewählter IAM-Rolle vorausgewählt.',
   'invite.scope': 'Bereich',
-  'invite.scope.client': 'Kunde',
+  'invite.scope.client': 'Konto',
   'invite.scope.project': 'Projekt',
   'invite.clientRole': 'Rolle',
   'invite.clientRole.none': 'Kein Zugriff',

@@ -9,6 +9,7 @@ import {
   invitationToken,
   invite,
   login,
+  MEMBER_PASSWORD,
   newMember,
   root,
   select,
@@ -134,23 +135,37 @@ describe('Languages', () => {
       expect(signOutText(el)).to.equal(de['app.signOut']);
     });
 
-    it("shows an invitation link in the invitee's language", async () => {
+    it("shows an invitation link in the invitee's language, and the sign-in after it", async () => {
       const email = uniqueEmail('lang-invitee');
       await invite(adminAccess, email, { lang: 'zh' });
       const token = await invitationToken(email);
       const el = await fixture<UserManagement>(
         html`<user-management api="/bff" invitation-token=${token}></user-management>`,
       );
+      const submitButton = () =>
+        acceptView(el).querySelector<HTMLButtonElement>('button[type="submit"]');
       await waitUntil(
-        () => acceptView(el).querySelector('button[type="submit"]'),
-        'no acceptance form',
-      );
-      await waitUntil(
-        () =>
-          acceptView(el).querySelector('button[type="submit"]')!.textContent!.trim() ===
-          zh['accept.submit'],
+        () => submitButton()?.textContent!.trim() === zh['accept.submit'],
         'the acceptance view is not in Chinese',
       );
+      for (const id of ['password', 'repeat']) {
+        acceptView(el).querySelector<HTMLInputElement>(`input[name="${id}"]`)!.value =
+          MEMBER_PASSWORD;
+      }
+      submitButton()!.click();
+      await waitUntil(() => signInForm(el), 'no sign-in view after accepting');
+      // Signed out still, the invitee's language goes on: heading and notice agree.
+      expect(signInHeading(el)).to.equal(zh['signIn.heading']);
+      expect(signInForm(el)!.querySelector('[part="notice"]')!.textContent!.trim()).to.equal(
+        zh['signIn.invitationAccepted'].replace('{company}', 'Acme Cloud'),
+      );
+    });
+
+    it("shows a member whose language it has no dictionary for (az) the browser's", async () => {
+      const member = await newMember(adminAccess, 'lang-az', { lang: 'az' });
+      const el = await renderSignedIn(member);
+      await waitUntil(() => accountPanel(el).querySelector('#general-lang'), 'no account panel');
+      expect(signOutText(el)).to.equal(en['app.signOut']); // the test browser is en-US
     });
   });
 });

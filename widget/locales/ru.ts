@@ -67,7 +67,7 @@ export const ru: Dictionary = {
   'invite.cloud': 'Доступ к Cloud',
   'invite.cloudHint': 'Роли выбираются по умолчанию в зависимости от выбранной роли доступа IAM.',
   'invite.scope': 'Область',
-  'invite.scope.client': 'Клиент',
+  'invite.scope.client': 'Аккаунт',
   'invite.scope.project': 'Проект',
   'invite.clientRole': 'Роль',
   'invite.clientRole.none': 'Нет доступа',

@@ -67,7 +67,7 @@ export const zh: Dictionary = {
   'invite.cloud': 'Cloud 访问权限',
   'invite.cloudHint': '系统会根据所选的 IAM 访问角色默认选中相应角色。',
   'invite.scope': '范围',
-  'invite.scope.client': '客户',
+  'invite.scope.client': '账户',
   'invite.scope.project': '项目',
   'invite.clientRole': '角色',
   'invite.clientRole.none': '无访问权限',

@@ -1,0 +1,169 @@
+import assert from 'node:assert/strict';
+import { before, it } from 'node:test';
+import { decodeJwt } from 'jose';
+import type { TokenPair } from '../../shared/auth.ts';
+import { ROLE } from '../../shared/roles.ts';
+import { eachDatabase } from '../../test/support/context.ts';
+import { Fixtures } from '../../test/support/fixtures.ts';
+import { REFRESH_REUSE_GRACE_MS } from './sessions.ts';
+
+eachDatabase('sessions', (ctx) => {
+  let accountId: number;
+  let otherAccountId: number;
+  let adminToken: string;
+
+  before(async () => {
+    accountId = await ctx().fixtures.account('Session Co');
+    otherAccountId = await ctx().fixtures.account('Other Session Co');
+    const admin = await ctx().fixtures.member(accountId, { role: ROLE.administrators });
+    adminToken = await ctx().tokenFor(admin.id, accountId);
+  });
+
+  const signIn = async (email: string, password = Fixtures.PASSWORD) => {
+    const response = await ctx().request('/iam/auth/jwt/login', {
+      method: 'POST',
+      json: { username: email, password },
+    });
+    assert.equal(response.status, 200);
+    return (await response.json()) as TokenPair;
+  };
+  const refresh = (token: string) =>
+    ctx().request('/iam/auth/jwt/refresh', { method: 'POST', json: { refresh: token } });
+  const renewed = async (token: string) => {
+    const response = await refresh(token);
+    assert.equal(response.status, 200);
+    return (await response.json()) as TokenPair;
+  };
+  const accessStatus = async (access: string) =>
+    (await ctx().request('/iam/clients/me', { token: access })).status;
+  const reuseAudits = (userId: number) =>
+    ctx()
+      .db.selectFrom('audit_log')
+      .select(['account_id', 'target_id', 'details'])
+      .where('action', '=', 'auth.refresh_token_reused')
+      .where('actor_user_id', '=', userId)
+      .execute();
+  const newMember = () => ctx().fixtures.member(accountId, { role: ROLE.engineers });
+
+  it('names the session in the access token, and keeps it through renewals', async () => {
+    const member = await newMember();
+    const first = await signIn(member.email);
+    const second = await renewed(first.refresh);
+    assert.equal(typeof decodeJwt(first.access).sid, 'string');
+    assert.equal(decodeJwt(second.access).sid, decodeJwt(first.access).sid);
+    const another = await signIn(member.email);
+    assert.notEqual(decodeJwt(another.access).sid, decodeJwt(first.access).sid);
+  });
+
+  it('a spent refresh token presented again ends the whole session, access tokens included', async () => {
+    const member = await newMember();
+    const stolen = await signIn(member.email);
+    const elsewhere = await signIn(member.email);
+    const owner = await renewed(stolen.refresh);
+    ctx().clock.advance(REFRESH_REUSE_GRACE_MS + 1000);
+
+    const thief = await refresh(stolen.refresh);
+    assert.equal(thief.status, 401);
+    assert.equal((await thief.json()).code, 'refresh_token_invalid');
+    assert.equal((await refresh(owner.refresh)).status, 401, "the session's live token is dead");
+    assert.equal(await accessStatus(owner.access), 401, 'and so is its access token');
+    assert.equal(await accessStatus(elsewhere.access), 200, 'another sign-in stands');
+    assert.equal((await refresh(elsewhere.refresh)).status, 200);
+
+    // Told once: later presentations of the dead tokens change nothing and write nothing.
+    assert.equal((await refresh(stolen.refresh)).status, 401);
+    const audits = await reuseAudits(member.id);
+    assert.equal(audits.length, 1);
+    assert.equal(audits[0]!.account_id, accountId);
+    assert.equal(audits[0]!.target_id, String(member.id));
+    assert.doesNotMatch(JSON.stringify(audits), new RegExp(stolen.refresh));
+  });
+
+  it('within seconds of the spend is one client racing itself: refused, nothing ended', async () => {
+    const member = await newMember();
+    const tokens = await signIn(member.email);
+    const next = await renewed(tokens.refresh);
+    ctx().clock.advance(REFRESH_REUSE_GRACE_MS - 1000);
+    assert.equal((await refresh(tokens.refresh)).status, 401);
+    assert.equal(await accessStatus(next.access), 200);
+    assert.equal((await refresh(next.refresh)).status, 200);
+    assert.deepEqual(await reuseAudits(member.id), []);
+  });
+
+  it('a renewal racing the reuse never leaves a pair alive', async () => {
+    const member = await newMember();
+    for (let round = 0; round < 8; round++) {
+      const stolen = await signIn(member.email);
+      const owner = await renewed(stolen.refresh);
+      ctx().clock.advance(REFRESH_REUSE_GRACE_MS + 1000);
+      const answers = await Promise.all([refresh(owner.refresh), refresh(stolen.refresh)]);
+      for (const answer of answers.filter((one) => one.status === 200)) {
+        const pair = (await answer.json()) as TokenPair;
+        assert.equal(await accessStatus(pair.access), 401, `round ${round}: a live access token`);
+        assert.equal((await refresh(pair.refresh)).status, 401, `round ${round}: a live refresh`);
+      }
+    }
+  });
+
+  it('an account switch goes on in the same session, so ending it ends both', async () => {
+    const member = await newMember();
+    await ctx().fixtures.join(otherAccountId, member.id, ROLE.users);
+    const stolen = await signIn(member.email);
+    const owner = await renewed(stolen.refresh);
+    const switched = await ctx().request(`/iam/auth/jwt/clients/${otherAccountId}/login`, {
+      token: owner.access,
+    });
+    assert.equal(switched.status, 200);
+    const other = (await switched.json()) as TokenPair;
+    assert.equal(decodeJwt(other.access).sid, decodeJwt(owner.access).sid);
+
+    ctx().clock.advance(REFRESH_REUSE_GRACE_MS + 1000);
+    assert.equal((await refresh(stolen.refresh)).status, 401);
+    assert.equal(await accessStatus(other.access), 401);
+    assert.equal((await refresh(other.refresh)).status, 401);
+  });
+
+  it('a password change ends every session at once, and is no reuse', async () => {
+    const member = await newMember();
+    const elsewhere = await signIn(member.email);
+    const changer = await signIn(member.email);
+    const changed = await ctx().request(`/iam/users/${member.id}/password`, {
+      method: 'PUT',
+      token: changer.access,
+      json: {
+        old: Fixtures.PASSWORD,
+        new: 'another long passphrase',
+        double: 'another long passphrase',
+      },
+    });
+    assert.equal(changed.status, 200);
+    const fresh = (await changed.json()) as TokenPair;
+    assert.equal(await accessStatus(elsewhere.access), 401, 'no waiting for the hour to pass');
+    assert.equal(await accessStatus(changer.access), 401, 'the old pair of the changer too');
+    assert.equal(await accessStatus(fresh.access), 200, 'the changer goes on in a new session');
+    ctx().clock.advance(REFRESH_REUSE_GRACE_MS + 1000);
+    assert.equal((await refresh(elsewhere.refresh)).status, 401);
+    assert.equal((await refresh(fresh.refresh)).status, 200);
+    assert.deepEqual(await reuseAudits(member.id), []);
+  });
+
+  it('a removal from the account ends its refresh tokens there, and is no reuse', async () => {
+    const member = await newMember();
+    await ctx().fixtures.join(otherAccountId, member.id, ROLE.users);
+    const here = await signIn(member.email); // signs into the earliest account: this one
+    assert.equal(decodeJwt(here.access).client_id, accountId);
+    const there = (await (
+      await ctx().request(`/iam/auth/jwt/clients/${otherAccountId}/login`, { token: here.access })
+    ).json()) as TokenPair;
+    const removed = await ctx().request(`/iam/clients/${accountId}/client-users/${member.id}`, {
+      method: 'DELETE',
+      token: adminToken,
+    });
+    assert.equal(removed.status, 200);
+    assert.equal((await refresh(here.refresh)).status, 401);
+    assert.equal(await accessStatus(here.access), 401);
+    assert.equal(await accessStatus(there.access), 200, 'the other account is not touched');
+    assert.equal((await refresh(there.refresh)).status, 200);
+    assert.deepEqual(await reuseAudits(member.id), []);
+  });
+});

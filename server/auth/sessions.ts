@@ -1,0 +1,112 @@
+import type { TokenPair } from '../../shared/auth.ts';
+import { recordAudit } from '../audit.ts';
+import type { Db } from '../db/connect.ts';
+import { AppError } from '../errors.ts';
+import { findCaller } from './middleware.ts';
+import { hashSecret } from './secrets.ts';
+import {
+  signAccessToken,
+  storeRefreshToken,
+  type SessionClaims,
+  type TokenDeps,
+} from './tokens.ts';
+
+/**
+ * Sessions: one per sign-in, named by every access token (`sid`) and owning its refresh tokens.
+ * A revoked session refuses its access tokens on the next request (server/auth/middleware.ts) and
+ * its refresh tokens at once.
+ */
+
+/** A used refresh token coming back within this time is one client racing itself, not theft. */
+export const REFRESH_REUSE_GRACE_MS = 10_000;
+
+const refused = () => new AppError('refresh_token_invalid', 'Token is invalid or expired');
+
+/**
+ * Spend a refresh token for a new pair in the same session. All of it happens under a lock on the
+ * session's row, which revoking takes too: a renewal either finishes before a revocation (and its
+ * tokens are then revoked with the session) or sees the session revoked; it never slips a live
+ * token into a revoked session. Of concurrent renewals with one token exactly one wins.
+ *
+ * A refresh token is single use, so one that was spent coming back means two parties hold it, its
+ * owner and someone who copied it, and the BFF cannot tell which is which: the whole session ends
+ * and both must sign in again (refresh token rotation with reuse detection, OAuth 2.0 Security
+ * BCP 4.14). Within seconds of the spend it is one client's two requests racing: only refused.
+ */
+export async function renewSession(
+  deps: TokenDeps,
+  refresh: string,
+  requestId: string,
+): Promise<TokenPair> {
+  const now = deps.clock.now();
+  const renewal = await deps.db.transaction().execute(async (trx) => {
+    const token = await trx
+      .selectFrom('refresh_tokens as r')
+      .innerJoin('sessions as s', 's.id', 'r.session_id')
+      .select([
+        'r.id',
+        'r.user_id',
+        'r.account_id',
+        'r.session_id',
+        'r.used_at',
+        'r.revoked_at',
+        'r.expires_at',
+        's.revoked_at as session_revoked_at',
+      ])
+      .where('r.token_hash', '=', hashSecret(refresh))
+      // Both rows: the session's, which revoking takes too, and the token's, so that a renewal
+      // that waited for another one with the same token sees it spent (PostgreSQL re-reads only
+      // the rows it locks).
+      .forUpdate()
+      .executeTakeFirst();
+    if (!token || token.session_revoked_at || token.revoked_at || token.expires_at <= now) {
+      return undefined;
+    }
+    const sessionId = token.session_id!; // the inner join guarantees one
+    if (token.used_at) {
+      if (now.getTime() - token.used_at.getTime() >= REFRESH_REUSE_GRACE_MS) {
+        await revokeSessions(trx, { sessionId }, now);
+        await recordAudit(trx, {
+          accountId: token.account_id,
+          actorUserId: token.user_id,
+          action: 'auth.refresh_token_reused',
+          targetType: 'user',
+          targetId: token.user_id,
+          requestId,
+          at: now,
+        });
+      }
+      return undefined;
+    }
+    await trx
+      .updateTable('refresh_tokens')
+      .set({ used_at: now })
+      .where('id', '=', token.id)
+      .execute();
+    // The person may have been removed or deleted since the token was issued.
+    const claims: SessionClaims = { userId: token.user_id, accountId: token.account_id, sessionId };
+    if (!(await findCaller(trx, claims, 'jwt'))) return undefined;
+    return { claims, refresh: await storeRefreshToken({ ...deps, db: trx }, claims, sessionId) };
+  });
+  if (!renewal) throw refused();
+  // Signed after the commit: it may read the signing keys (see signAccessToken).
+  return { access: await signAccessToken(deps, renewal.claims), refresh: renewal.refresh };
+}
+
+/** Ends one session, or every session of a user (a password change). */
+export async function revokeSessions(
+  db: Db,
+  which: { sessionId: string } | { userId: number },
+  now: Date,
+): Promise<void> {
+  await db
+    .updateTable('sessions')
+    .set({ revoked_at: now })
+    .$call((query) =>
+      'sessionId' in which
+        ? query.where('id', '=', which.sessionId)
+        : query.where('user_id', '=', which.userId),
+    )
+    .where('revoked_at', 'is', null)
+    .execute();
+}
