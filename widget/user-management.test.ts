@@ -103,7 +103,8 @@ describe('<user-management> sign-in and session', () => {
     // A spent refresh token coming back ends the session on the BFF (a stolen copy), so the second
     // widget must take the pair the first one stored instead of spending the old token again.
     const pair = await login();
-    const stale = { access: 'expired.access.token', refresh: pair.refresh };
+    // A real token with a broken signature: refused like an expired one, readable like one.
+    const stale = { access: `${pair.access.slice(0, -6)}AAAAAA`, refresh: pair.refresh };
     sessionStorage.setItem(sessionKey('/bff'), JSON.stringify(stale));
     const refreshesBefore = requestsTo('/bff/iam/auth/jwt/refresh').length;
     const page = await fixture<HTMLDivElement>(

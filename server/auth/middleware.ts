@@ -88,6 +88,7 @@ export async function findCaller(
             .select('s.id')
             .where('s.id', '=', key.sessionId!)
             .whereRef('s.user_id', '=', 'u.id')
+            .whereRef('s.credentials_version', '=', 'u.credentials_version')
             .where('s.revoked_at', 'is', null),
         ),
       ),

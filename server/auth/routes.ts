@@ -11,7 +11,7 @@ import { validate } from '../http/validate.ts';
 import { authenticate, authorize, findCaller, type AuthDeps } from './middleware.ts';
 import { signIn } from './sign-in.ts';
 import { renewSession } from './sessions.ts';
-import { issueTokens } from './tokens.ts';
+import { issueTokens, openSession } from './tokens.ts';
 
 export const authOperations = {
   login: operation({
@@ -84,9 +84,12 @@ export function authRoutes(deps: AuthDeps & { config: Config }) {
           requestId: c.get('requestId'),
           details: { from_account_id: caller.accountId },
         });
-        // The session goes on in the other account: ending it ends both.
+        // The session goes on in the other account: ending it ends both. (A caller signed in by
+        // the host's identity provider has none of ours yet.)
+        const sessionId =
+          caller.sessionId ?? (await openSession(db, caller.userId, deps.clock.now()));
         return c.json(
-          await issueTokens(deps, { userId: caller.userId, accountId: clientId }, caller.sessionId),
+          await issueTokens(deps, { userId: caller.userId, accountId: clientId }, sessionId),
         );
       },
     )

@@ -5,7 +5,9 @@ import type { TokenPair } from '../../shared/auth.ts';
 import { ROLE } from '../../shared/roles.ts';
 import { eachDatabase } from '../../test/support/context.ts';
 import { Fixtures } from '../../test/support/fixtures.ts';
+import { hashPassword } from './passwords.ts';
 import { REFRESH_REUSE_GRACE_MS } from './sessions.ts';
+import { issueTokens, openSession } from './tokens.ts';
 
 eachDatabase('sessions', (ctx) => {
   let accountId: number;
@@ -90,6 +92,24 @@ eachDatabase('sessions', (ctx) => {
     assert.deepEqual(await reuseAudits(member.id), []);
   });
 
+  it('two spent tokens of one session presented at once end it once, audited once', async () => {
+    const member = await newMember();
+    const first = await signIn(member.email);
+    const second = await renewed(first.refresh);
+    const live = await renewed(second.refresh);
+    ctx().clock.advance(REFRESH_REUSE_GRACE_MS + 1000);
+    const answers = await Promise.all([refresh(first.refresh), refresh(second.refresh)]);
+    assert.deepEqual(
+      answers.map((answer) => answer.status),
+      [401, 401],
+    );
+    assert.equal(await accessStatus(live.access), 401);
+    assert.equal((await reuseAudits(member.id)).length, 1);
+  });
+
+  // An end-to-end property: whatever the interleaving, no pair outlives the reuse. (Each use also
+  // checks the session, so this holds even without the renewal's lock; the lock is what makes a
+  // waiting renewal of the same token see it spent: see sign-in.test.ts, concurrent refreshes.)
   it('a renewal racing the reuse never leaves a pair alive', async () => {
     const member = await newMember();
     for (let round = 0; round < 8; round++) {
@@ -145,6 +165,60 @@ eachDatabase('sessions', (ctx) => {
     assert.equal((await refresh(elsewhere.refresh)).status, 401);
     assert.equal((await refresh(fresh.refresh)).status, 200);
     assert.deepEqual(await reuseAudits(member.id), []);
+  });
+
+  it('a sign-in that checked the old password while it changed opens a session born over', async () => {
+    const member = await newMember();
+    const before = await ctx()
+      .db.selectFrom('users')
+      .select('credentials_version')
+      .where('id', '=', member.id)
+      .executeTakeFirstOrThrow();
+    const changer = await signIn(member.email);
+    const changed = await ctx().request(`/iam/users/${member.id}/password`, {
+      method: 'PUT',
+      token: changer.access,
+      json: {
+        old: Fixtures.PASSWORD,
+        new: 'another long passphrase',
+        double: 'another long passphrase',
+      },
+    });
+    assert.equal(changed.status, 200);
+    // What a sign-in that read the old password (and its version) before the change opens after it.
+    const late = await openSession(
+      ctx().db,
+      member.id,
+      ctx().clock.now(),
+      before.credentials_version,
+    );
+    const pair = await issueTokens(ctx(), { userId: member.id, accountId }, late);
+    assert.equal(await accessStatus(pair.access), 401);
+    assert.equal((await refresh(pair.refresh)).status, 401);
+    assert.equal((await signIn(member.email, 'another long passphrase')).access.length > 0, true);
+  });
+
+  it("a deleted user's sessions stay over when they come back", async () => {
+    const member = await newMember();
+    const old = await signIn(member.email);
+    const deleted = await ctx().request(`/iam/clients/${accountId}/client-users/${member.id}`, {
+      method: 'DELETE',
+      token: adminToken,
+    });
+    assert.equal(deleted.status, 200);
+    // Back as an invitation's acceptance leaves them: not deleted, a new password, a member again.
+    await ctx()
+      .db.updateTable('users')
+      .set({ deleted_at: null, password_hash: await hashPassword('a brand new passphrase') })
+      .where('id', '=', member.id)
+      .execute();
+    await ctx().fixtures.join(accountId, member.id, ROLE.users);
+    assert.equal(await accessStatus(old.access), 401);
+    assert.equal((await refresh(old.refresh)).status, 401);
+    assert.equal(
+      await accessStatus((await signIn(member.email, 'a brand new passphrase')).access),
+      200,
+    );
   });
 
   it('a removal from the account ends its refresh tokens there, and is no reuse', async () => {

@@ -13,8 +13,9 @@ import {
 
 /**
  * Sessions: one per sign-in, named by every access token (`sid`) and owning its refresh tokens.
- * A revoked session refuses its access tokens on the next request (server/auth/middleware.ts) and
- * its refresh tokens at once.
+ * A session ends when it is revoked (a reused refresh token) or when the user's password changes
+ * or the user is deleted (their `credentials_version` moves past the session's); then its access
+ * tokens are refused on the next request (server/auth/middleware.ts) and its refresh tokens at once.
  */
 
 /** A used refresh token coming back within this time is one client racing itself, not theft. */
@@ -65,7 +66,7 @@ export async function renewSession(
     const sessionId = token.session_id!; // the inner join guarantees one
     if (token.used_at) {
       if (now.getTime() - token.used_at.getTime() >= REFRESH_REUSE_GRACE_MS) {
-        await revokeSessions(trx, { sessionId }, now);
+        await revokeSession(trx, sessionId, now);
         await recordAudit(trx, {
           accountId: token.account_id,
           actorUserId: token.user_id,
@@ -74,6 +75,7 @@ export async function renewSession(
           targetId: token.user_id,
           requestId,
           at: now,
+          details: { session_id: sessionId },
         });
       }
       return undefined;
@@ -93,20 +95,12 @@ export async function renewSession(
   return { access: await signAccessToken(deps, renewal.claims), refresh: renewal.refresh };
 }
 
-/** Ends one session, or every session of a user (a password change). */
-export async function revokeSessions(
-  db: Db,
-  which: { sessionId: string } | { userId: number },
-  now: Date,
-): Promise<void> {
+/** Ends a session: its access tokens on their next request, its refresh tokens at once. */
+async function revokeSession(db: Db, sessionId: string, now: Date): Promise<void> {
   await db
     .updateTable('sessions')
     .set({ revoked_at: now })
-    .$call((query) =>
-      'sessionId' in which
-        ? query.where('id', '=', which.sessionId)
-        : query.where('user_id', '=', which.userId),
-    )
+    .where('id', '=', sessionId)
     .where('revoked_at', 'is', null)
     .execute();
 }

@@ -4,7 +4,7 @@ import { toCount, type Db } from '../db/connect.ts';
 import { recordAudit } from '../audit.ts';
 import { AppError } from '../errors.ts';
 import { verifyPassword } from './passwords.ts';
-import { issueTokens, type TokenDeps } from './tokens.ts';
+import { issueTokens, openSession, type TokenDeps } from './tokens.ts';
 import {
   checkCodeFailures,
   looksLikeBackupCode,
@@ -98,7 +98,7 @@ export async function signIn(
 
   const user = await db
     .selectFrom('users')
-    .select(['id', 'password_hash', 'two_fa_secret', 'two_fa_enabled_at'])
+    .select(['id', 'password_hash', 'credentials_version', 'two_fa_secret', 'two_fa_enabled_at'])
     .where('email', '=', email)
     .where('deleted_at', 'is', null)
     .executeTakeFirst();
@@ -152,7 +152,9 @@ export async function signIn(
     }
   }
 
-  const tokens = await issueTokens(deps, { userId: user.id, accountId });
+  // At the password just checked: if it changed meanwhile, this session is born over.
+  const sessionId = await openSession(db, user.id, now, user.credentials_version);
+  const tokens = await issueTokens(deps, { userId: user.id, accountId }, sessionId);
   await record(true, method, { userId: user.id, accountId });
   return tokens;
 }

@@ -4,7 +4,7 @@ import { decodeJwt, decodeProtectedHeader, exportJWK, generateKeyPair, SignJWT }
 import { ROLE } from '../../shared/roles.ts';
 import { eachDatabase } from '../../test/support/context.ts';
 import { SigningKeys } from './keys.ts';
-import { issueTokens } from './tokens.ts';
+import { issueTokens, openSession } from './tokens.ts';
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
@@ -263,6 +263,7 @@ eachDatabase('signing keys across replicas', (ctx) => {
     const fromOther = await issueTokens(
       { db: ctx().db, keys: other, clock: ctx().clock, config: ctx().config },
       { userId: member.id, accountId },
+      await openSession(ctx().db, member.id, ctx().clock.now()),
     );
     assert.equal(decodeProtectedHeader(fromOther.access).kid, newKid);
     ctx().clock.advance(1_001); // unknown kids re-read the database at most once a second

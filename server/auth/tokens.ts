@@ -30,29 +30,51 @@ export interface SessionClaims extends AccessClaims {
   sessionId: string;
 }
 
+/** A session id: the database makes them, so anything else is not ours. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
 /** Seconds of clock difference tolerated between replicas. */
 const CLOCK_TOLERANCE_SECONDS = 5;
 
 /**
- * An access and a refresh token for `subject`, in the session `sessionId` (an account switch goes
- * on in the session it came from) or in a new one (a sign-in).
+ * Opens a session of the user and answers its id. `credentialsVersion`: the user's
+ * `credentials_version` read with the password a sign-in checked (a change of password meanwhile
+ * leaves the session born over); left out, the current one.
  */
+export async function openSession(
+  db: Db,
+  userId: number,
+  now: Date,
+  credentialsVersion?: number,
+): Promise<string> {
+  const opened = await db
+    .insertInto('sessions')
+    .columns(['user_id', 'credentials_version', 'created_at'])
+    .expression((eb) =>
+      eb
+        .selectFrom('users')
+        .select([
+          'id',
+          credentialsVersion === undefined
+            ? 'credentials_version'
+            : eb.val(credentialsVersion).as('credentials_version'),
+          eb.val(now).as('created_at'),
+        ])
+        .where('id', '=', userId),
+    )
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return opened.id;
+}
+
+/** An access and a refresh token for `subject` in the session `sessionId`. */
 export async function issueTokens(
   deps: TokenDeps,
   subject: AccessClaims,
-  sessionId?: string,
+  sessionId: string,
 ): Promise<TokenPair> {
-  const session =
-    sessionId ??
-    (
-      await deps.db
-        .insertInto('sessions')
-        .values({ user_id: subject.userId, created_at: deps.clock.now() })
-        .returning('id')
-        .executeTakeFirstOrThrow()
-    ).id;
-  const refresh = await storeRefreshToken(deps, subject, session);
-  return { access: await signAccessToken(deps, { ...subject, sessionId: session }), refresh };
+  const refresh = await storeRefreshToken(deps, subject, sessionId);
+  return { access: await signAccessToken(deps, { ...subject, sessionId }), refresh };
 }
 
 /** A new refresh token of the session, stored as a hash; answers the token itself. */
@@ -125,6 +147,7 @@ export async function verifyAccessToken(deps: TokenDeps, token: string): Promise
   if (
     payload.token_type !== 'access' ||
     typeof sessionId !== 'string' ||
+    !UUID.test(sessionId) ||
     !Number.isSafeInteger(userId) ||
     typeof accountId !== 'number' ||
     !Number.isSafeInteger(accountId)

@@ -23,6 +23,8 @@ export interface UsersTable {
   two_fa_secret: string | null;
   two_fa_enabled_at: Timestamp | null;
   two_fa_last_step: ColumnType<string | null, number | null, number | null>;
+  /** Counted up by each password change (migrations/0002): older sessions are over. */
+  credentials_version: Generated<number>;
   deleted_at: Timestamp | null;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
@@ -104,6 +106,8 @@ export interface RefreshTokensTable {
 export interface SessionsTable {
   id: Generated<string>;
   user_id: number;
+  /** The user's `credentials_version` when it was opened; behind it, the session is over. */
+  credentials_version: number;
   created_at: CreatedAt;
   revoked_at: Timestamp | null;
 }

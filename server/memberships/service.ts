@@ -176,6 +176,7 @@ export async function removeMember(
           two_fa_secret: null,
           two_fa_enabled_at: null,
           two_fa_last_step: null,
+          credentials_version: sql<number>`credentials_version + 1`,
           updated_at: now,
         })
         .where('id', '=', target.userId)

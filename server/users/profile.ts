@@ -1,10 +1,10 @@
+import { sql } from 'kysely';
 import type { z } from 'zod';
 import type { changeEmailBody, changePasswordBody, updateUserBody } from '../../shared/users.ts';
 import { emailedLink } from '../../shared/links.ts';
 import { recordAudit } from '../audit.ts';
 import { COMMON_PASSWORD_MESSAGE, isCommonPassword } from '../auth/password-policy.ts';
 import { hashPassword, verifyPassword } from '../auth/passwords.ts';
-import { revokeSessions } from '../auth/sessions.ts';
 import { checkFailureLimits } from '../auth/sign-in.ts';
 import type { Clock } from '../clock.ts';
 import { toCount, type Db } from '../db/connect.ts';
@@ -272,12 +272,15 @@ export async function changePassword(
   await deps.db.transaction().execute(async (trx) => {
     await trx
       .updateTable('users')
-      .set({ password_hash: passwordHash, updated_at: now })
+      // Every session of the person ends with the version it was opened at, access tokens
+      // included: whoever knew the old password is out at once.
+      .set({
+        password_hash: passwordHash,
+        credentials_version: sql<number>`credentials_version + 1`,
+        updated_at: now,
+      })
       .where('id', '=', caller.userId)
       .execute();
-    // Every session of the person ends, access tokens included: whoever knew the old password
-    // is out at once.
-    await revokeSessions(trx, { userId: caller.userId }, now);
     await recordAudit(trx, {
       accountId: caller.accountId,
       actorUserId: caller.userId,

@@ -1,7 +1,7 @@
 import { after, before, describe } from 'node:test';
 import { createApp, type App } from '../../server/app.ts';
 import { SigningKeys } from '../../server/auth/keys.ts';
-import { issueTokens } from '../../server/auth/tokens.ts';
+import { issueTokens, openSession } from '../../server/auth/tokens.ts';
 import { ManualClock } from '../../server/clock.ts';
 import { loadConfig, type Config } from '../../server/config.ts';
 import type { Db, DialectName } from '../../server/db/connect.ts';
@@ -65,8 +65,9 @@ export async function createTestContext(
       });
     },
     async tokenFor(userId, accountId) {
-      return (await issueTokens({ db: database.db, keys, clock, config }, { userId, accountId }))
-        .access;
+      const sessionId = await openSession(database.db, userId, clock.now());
+      const deps = { db: database.db, keys, clock, config };
+      return (await issueTokens(deps, { userId, accountId }, sessionId)).access;
     },
     close: () => database.close(),
   };

@@ -66,7 +66,8 @@ export interface ApiClientOptions {
   /**
    * The session as stored now, which another widget on the page (same `api`) may have renewed.
    * A refresh token is single use and the BFF takes a spent one coming back for a stolen copy
-   * (ending the session), so before spending its own the client adopts a newer stored one.
+   * (ending the session), so before spending its own the client adopts a newer stored one of the
+   * same session and account.
    */
   storedSession?: () => Session | undefined;
 }
@@ -150,6 +151,27 @@ function queryString(query: Query): string {
   }
   const text = params.toString();
   return text ? `?${text}` : '';
+}
+
+/** The claims of a JWT, unverified: only to tell whose session and account a stored pair is. */
+function jwtClaims(token: string): { sid?: unknown; client_id?: unknown } | undefined {
+  try {
+    const payload = token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/');
+    return JSON.parse(atob(payload)) as { sid?: unknown; client_id?: unknown };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether two access tokens belong to one session in one account: a pair another widget stored
+ * after an account switch, or after someone else signed in, is not this widget's to take.
+ */
+function sameSessionAndAccount(a: string, b: string): boolean {
+  const [first, second] = [jwtClaims(a), jwtClaims(b)];
+  return (
+    first?.sid !== undefined && first.sid === second?.sid && first.client_id === second.client_id
+  );
 }
 
 export class ApiClient {
@@ -474,7 +496,12 @@ export class ApiClient {
     if (!refresh) return Promise.resolve(false);
     this.refreshing ??= this.oneRenewalAtATime(async () => {
       const stored = this.storedSession?.();
-      if (stored?.refresh && stored.refresh !== refresh) {
+      if (
+        stored?.refresh &&
+        stored.refresh !== refresh &&
+        usedAccess !== undefined &&
+        sameSessionAndAccount(stored.access, usedAccess)
+      ) {
         this.session = stored; // another widget on the page renewed it meanwhile
         return true;
       }
