@@ -75,7 +75,8 @@ describe('<user-management> sign-in and session', () => {
   });
 
   it('signs out: back to the sign-in view, session forgotten, um-signed-out fired', async () => {
-    sessionStorage.setItem(sessionKey('/bff'), JSON.stringify(await login()));
+    const pair = await login();
+    sessionStorage.setItem(sessionKey('/bff'), JSON.stringify(pair));
     const el = await fixture<UserManagement>(html`<user-management api="/bff"></user-management>`);
     await settled(el);
     const signedOut = oneEvent(el, 'um-signed-out') as Promise<UmSignedOutEvent>;
@@ -84,6 +85,11 @@ describe('<user-management> sign-in and session', () => {
     await el.updateComplete;
     expect(signInForm(el)).to.not.equal(null);
     expect(sessionStorage.getItem(sessionKey('/bff'))).to.equal(null);
+    // Over on the BFF as well: a copy of the tokens is worthless.
+    const status = async () =>
+      (await fetch('/bff/iam/clients/me', { headers: { Authorization: `Bearer ${pair.access}` } }))
+        .status;
+    await waitUntil(async () => (await status()) === 401, 'the session still works on the BFF');
   });
 
   it('renews an expired access token with the refresh token and keeps the new pair', async () => {

@@ -493,8 +493,13 @@ export class UserManagement extends LitElement {
     }
   }
 
-  /** Signs out of the widget's own session (a host-given `token` is the host's to drop). */
+  /**
+   * Signs out of the widget's own session, on the BFF too (a host-given `token` is the host's to
+   * drop). Other widgets of the page in the same session follow at their next request.
+   */
   signOut(): void {
+    if (this.token) return;
+    void this.client?.logout();
     this.endSession('user');
   }
 

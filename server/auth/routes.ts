@@ -10,7 +10,7 @@ import { operation } from '../http/openapi.ts';
 import { validate } from '../http/validate.ts';
 import { authenticate, authorize, findCaller, type AuthDeps } from './middleware.ts';
 import { signIn } from './sign-in.ts';
-import { renewSession } from './sessions.ts';
+import { endSessionOf, renewSession } from './sessions.ts';
 import { issueTokens, openSession } from './tokens.ts';
 
 export const authOperations = {
@@ -29,6 +29,16 @@ export const authOperations = {
     auth: false,
     body: refreshBody,
     responses: { 200: { description: 'Access and refresh tokens', schema: tokenPair } },
+  }),
+  logout: operation({
+    method: 'post',
+    path: '/iam/auth/jwt/logout',
+    summary:
+      "End the refresh token's session: its access and refresh tokens stop working. Answers 204 " +
+      'for any token, known or not (like OAuth token revocation, RFC 7009)',
+    auth: false,
+    body: refreshBody,
+    responses: { 204: { description: 'The session, if there was one, is over' } },
   }),
   switchAccount: operation({
     method: 'get',
@@ -63,6 +73,11 @@ export function authRoutes(deps: AuthDeps & { config: Config }) {
 
     .post(ops.refresh.path, validate('json', ops.refresh.body), async (c) => {
       return c.json(await renewSession(deps, c.req.valid('json').refresh, c.get('requestId')));
+    })
+
+    .post(ops.logout.path, validate('json', ops.logout.body), async (c) => {
+      await endSessionOf(deps, c.req.valid('json').refresh, c.get('requestId'));
+      return c.body(null, 204);
     })
 
     .get(

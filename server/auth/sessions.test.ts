@@ -221,6 +221,35 @@ eachDatabase('sessions', (ctx) => {
     );
   });
 
+  it('sign-out ends the session of the refresh token given, and tells nothing of others', async () => {
+    const member = await newMember();
+    const leaving = await signIn(member.email);
+    const staying = await signIn(member.email);
+    const logout = (refreshToken: unknown) =>
+      ctx().request('/iam/auth/jwt/logout', { method: 'POST', json: { refresh: refreshToken } });
+
+    const out = await logout(leaving.refresh);
+    assert.equal(out.status, 204);
+    assert.equal(await accessStatus(leaving.access), 401);
+    assert.equal((await refresh(leaving.refresh)).status, 401);
+    assert.equal(await accessStatus(staying.access), 200, 'another sign-in stands');
+    assert.equal((await logout(leaving.refresh)).status, 204, 'again: nothing to end, same answer');
+    assert.equal((await logout('A'.repeat(43))).status, 204, 'an unknown token: the same answer');
+    const blank = await logout('');
+    assert.equal(blank.status, 400);
+    assert.deepEqual((await blank.json()).errors, { refresh: ['This field may not be blank.'] });
+    ctx().clock.advance(REFRESH_REUSE_GRACE_MS + 1000);
+    assert.equal((await refresh(leaving.refresh)).status, 401);
+    assert.deepEqual(await reuseAudits(member.id), [], 'a signed-out token is no reuse');
+    const audits = await ctx()
+      .db.selectFrom('audit_log')
+      .select('details')
+      .where('action', '=', 'auth.signed_out')
+      .where('actor_user_id', '=', member.id)
+      .execute();
+    assert.deepEqual(audits, [{ details: { session_id: decodeJwt(leaving.access).sid } }]);
+  });
+
   it('a removal from the account ends its refresh tokens there, and is no reuse', async () => {
     const member = await newMember();
     await ctx().fixtures.join(otherAccountId, member.id, ROLE.users);

@@ -95,6 +95,39 @@ export async function renewSession(
   return { access: await signAccessToken(deps, renewal.claims), refresh: renewal.refresh };
 }
 
+/**
+ * Sign-out: ends the session a refresh token belongs to, whether the token is still live or was
+ * spent (a widget may sign out holding either). Holding the token is the proof; an unknown one
+ * ends nothing and is not told apart.
+ */
+export async function endSessionOf(
+  deps: Pick<TokenDeps, 'db' | 'clock'>,
+  refresh: string,
+  requestId: string,
+): Promise<void> {
+  const now = deps.clock.now();
+  await deps.db.transaction().execute(async (trx) => {
+    const token = await trx
+      .selectFrom('refresh_tokens as r')
+      .innerJoin('sessions as s', 's.id', 'r.session_id')
+      .select(['r.user_id', 'r.account_id', 'r.session_id', 's.revoked_at'])
+      .where('r.token_hash', '=', hashSecret(refresh))
+      .executeTakeFirst();
+    if (!token?.session_id || token.revoked_at) return;
+    await revokeSession(trx, token.session_id, now);
+    await recordAudit(trx, {
+      accountId: token.account_id,
+      actorUserId: token.user_id,
+      action: 'auth.signed_out',
+      targetType: 'user',
+      targetId: token.user_id,
+      requestId,
+      at: now,
+      details: { session_id: token.session_id },
+    });
+  });
+}
+
 /** Ends a session: its access tokens on their next request, its refresh tokens at once. */
 async function revokeSession(db: Db, sessionId: string, now: Date): Promise<void> {
   await db

@@ -194,6 +194,20 @@ export class ApiClient {
     return this.send<TokenPair>('POST', '/iam/auth/jwt/login', { body, signal, auth: false });
   }
 
+  /**
+   * `POST /iam/auth/jwt/logout`: ends this session on the BFF too, so a copy of its tokens is
+   * worthless. Best effort: signing out here never waits on it or fails with it.
+   */
+  async logout(): Promise<void> {
+    const refresh = this.session?.refresh;
+    if (!refresh) return; // a host-given token: the host signs its users out
+    try {
+      await this.send<void>('POST', '/iam/auth/jwt/logout', { body: { refresh }, auth: false });
+    } catch {
+      // Offline or refused: the session ends with its tokens' lifetime instead.
+    }
+  }
+
   /** `GET /iam/clients/me`: the account in scope and the caller's role in it. */
   me(signal?: AbortSignal): Promise<ClientMe> {
     return this.send<ClientMe>('GET', '/iam/clients/me', { signal });
