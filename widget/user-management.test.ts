@@ -135,6 +135,27 @@ describe('<user-management> sign-in and session', () => {
     expect(renewed.status).to.equal(200);
   });
 
+  it('neither takes nor forgets another session stored meanwhile when its own has ended', async () => {
+    const own = await login();
+    sessionStorage.setItem(sessionKey('/bff'), JSON.stringify(own));
+    const el = await fixture<UserManagement>(html`<user-management api="/bff"></user-management>`);
+    await settled(el);
+    // Another widget of the page signed in anew (another session) and stored it; this widget's
+    // session ends on the BFF (as a password change elsewhere would end it).
+    const other = await login();
+    sessionStorage.setItem(sessionKey('/bff'), JSON.stringify(other));
+    const out = await fetch('/bff/iam/auth/jwt/logout', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ refresh: own.refresh }),
+    });
+    expect(out.status).to.equal(204);
+    const signedOut = oneEvent(el, 'um-signed-out') as Promise<UmSignedOutEvent>;
+    el.panel = 'account'; // its next requests meet the ended session
+    expect((await signedOut).detail.reason).to.equal('expired');
+    expect(JSON.parse(sessionStorage.getItem(sessionKey('/bff'))!)).to.deep.equal(other);
+  });
+
   it('returns to the sign-in view when the session cannot be renewed', async () => {
     const stale = { access: 'expired.access.token', refresh: 'used-or-unknown-refresh' };
     sessionStorage.setItem(sessionKey('/bff'), JSON.stringify(stale));

@@ -3,7 +3,7 @@ import { property, state } from 'lit/decorators.js';
 import { Task } from '@lit/task';
 import type { TokenPair } from '../shared/auth.ts';
 import type { ClientMe } from '../shared/clients.ts';
-import { ApiClient, ApiError, normalizeBaseUrl, type Session } from './api/client.ts';
+import { ApiClient, ApiError, normalizeBaseUrl, sameSession, type Session } from './api/client.ts';
 import {
   UmAccountSwitchedEvent,
   UmErrorEvent,
@@ -230,6 +230,8 @@ export class UserManagement extends LitElement {
   @state() private switchError: ApiError | undefined;
   /** Whose tokens the API tokens panel shows, after "Show their tokens" in the Users panel. */
   @state() private tokensIssuer: TokenIssuer | undefined;
+  /** The session this widget holds (as last stored by it), to tell it from another widget's. */
+  private ownSession: Session | undefined;
   /** The language the interface shows: `wantedLang()` once its dictionary is loaded. */
   @state() private shownLang = DEFAULT_LANG;
   /** The signed-in member's language, from `clients/me` and their own later saves. */
@@ -505,15 +507,23 @@ export class UserManagement extends LitElement {
 
   private sessionClient(session: Session | undefined): ApiClient | undefined {
     if (!session) return undefined;
-    return new ApiClient({
+    this.ownSession = session;
+    const client: ApiClient = new ApiClient({
       baseUrl: this.baseUrl,
       session,
       storedSession: () => this.readSession(),
       onSessionChange: (renewed) => {
-        if (renewed) this.writeSession(renewed);
-        else this.endSession('expired');
+        // A renewal that finishes after a sign-out (or a switch) speaks for a left-behind client.
+        if (this.client !== client) return;
+        if (renewed) {
+          this.ownSession = renewed;
+          this.writeSession(renewed);
+        } else {
+          this.endSession('expired');
+        }
       },
     });
+    return client;
   }
 
   /** Back from the confirmation link: signed out, the sign-in view offers the new email. */
@@ -544,7 +554,18 @@ export class UserManagement extends LitElement {
 
   private endSession(reason: 'user' | 'expired') {
     if (this.token || !this.client) return;
-    this.writeSession(undefined);
+    // The stored session is forgotten only if it is this widget's: another widget of the page may
+    // have stored a newer one (a password change, a new sign-in) that must outlive this one.
+    const stored = this.readSession();
+    const own = this.ownSession;
+    if (
+      stored &&
+      own &&
+      (stored.refresh === own.refresh || sameSession(stored.access, own.access))
+    ) {
+      this.writeSession(undefined);
+    }
+    this.ownSession = undefined;
     this.client = undefined;
     this.dispatchEvent(new UmSignedOutEvent({ reason }));
   }

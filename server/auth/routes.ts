@@ -3,7 +3,7 @@ import { loginBody, refreshBody, tokenPair } from '../../shared/auth.ts';
 import { clientIdParams } from '../../shared/clients.ts';
 import { recordAudit } from '../audit.ts';
 import type { Config } from '../config.ts';
-import { notFound } from '../errors.ts';
+import { invalidToken, notFound } from '../errors.ts';
 import { clientIp } from '../http/client-ip.ts';
 import type { AppEnv } from '../http/env.ts';
 import { operation } from '../http/openapi.ts';
@@ -103,6 +103,7 @@ export function authRoutes(deps: AuthDeps & { config: Config }) {
         // the host's identity provider has none of ours yet.)
         const sessionId =
           caller.sessionId ?? (await openSession(db, caller.userId, deps.clock.now()));
+        if (!sessionId) throw invalidToken(); // deleted while this request ran
         return c.json(
           await issueTokens(deps, { userId: caller.userId, accountId: clientId }, sessionId),
         );

@@ -185,14 +185,24 @@ eachDatabase('sessions', (ctx) => {
       },
     });
     assert.equal(changed.status, 200);
-    // What a sign-in that read the old password (and its version) before the change opens after it.
-    const late = await openSession(
-      ctx().db,
-      member.id,
-      ctx().clock.now(),
-      before.credentials_version,
+    // A sign-in that read the old password (and its version) before the change opens none after
+    // it (and answers as for a wrong password).
+    const now = ctx().clock.now();
+    assert.equal(
+      await openSession(ctx().db, member.id, now, before.credentials_version),
+      undefined,
     );
-    const pair = await issueTokens(ctx(), { userId: member.id, accountId }, late);
+    // Had one been opened at the old version anyway, nothing would take it.
+    const [late] = await ctx()
+      .db.insertInto('sessions')
+      .values({
+        user_id: member.id,
+        credentials_version: before.credentials_version,
+        created_at: now,
+      })
+      .returning('id')
+      .execute();
+    const pair = await issueTokens(ctx(), { userId: member.id, accountId }, late!.id);
     assert.equal(await accessStatus(pair.access), 401);
     assert.equal((await refresh(pair.refresh)).status, 401);
     assert.equal((await signIn(member.email, 'another long passphrase')).access.length > 0, true);
@@ -219,6 +229,41 @@ eachDatabase('sessions', (ctx) => {
       await accessStatus((await signIn(member.email, 'a brand new passphrase')).access),
       200,
     );
+  });
+
+  it('sign-outs at the same moment end the session once, audited once', async () => {
+    const member = await newMember();
+    const tokens = await signIn(member.email);
+    const answers = await Promise.all(
+      [1, 2, 3].map(() =>
+        ctx().request('/iam/auth/jwt/logout', {
+          method: 'POST',
+          json: { refresh: tokens.refresh },
+        }),
+      ),
+    );
+    assert.deepEqual(
+      answers.map((answer) => answer.status),
+      [204, 204, 204],
+    );
+    const audits = await ctx()
+      .db.selectFrom('audit_log')
+      .select('id')
+      .where('action', '=', 'auth.signed_out')
+      .where('actor_user_id', '=', member.id)
+      .execute();
+    assert.equal(audits.length, 1);
+  });
+
+  it('opens no session for a deleted user', async () => {
+    const member = await newMember();
+    await ctx()
+      .db.updateTable('users')
+      .set({ deleted_at: ctx().clock.now() })
+      .where('id', '=', member.id)
+      .execute();
+    assert.equal(await openSession(ctx().db, member.id, ctx().clock.now()), undefined);
+    assert.equal(await openSession(ctx().db, 2_000_000_000, ctx().clock.now()), undefined);
   });
 
   it('sign-out ends the session of the refresh token given, and tells nothing of others', async () => {

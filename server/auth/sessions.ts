@@ -114,7 +114,8 @@ export async function endSessionOf(
       .where('r.token_hash', '=', hashSecret(refresh))
       .executeTakeFirst();
     if (!token?.session_id || token.revoked_at) return;
-    await revokeSession(trx, token.session_id, now);
+    // Of sign-outs at the same moment, the one that ends the session tells the audit log.
+    if (!(await revokeSession(trx, token.session_id, now))) return;
     await recordAudit(trx, {
       accountId: token.account_id,
       actorUserId: token.user_id,
@@ -128,12 +129,16 @@ export async function endSessionOf(
   });
 }
 
-/** Ends a session: its access tokens on their next request, its refresh tokens at once. */
-async function revokeSession(db: Db, sessionId: string, now: Date): Promise<void> {
-  await db
+/**
+ * Ends a session: its access tokens on their next request, its refresh tokens at once. True when
+ * this call ended it (it was not over already).
+ */
+async function revokeSession(db: Db, sessionId: string, now: Date): Promise<boolean> {
+  const ended = await db
     .updateTable('sessions')
     .set({ revoked_at: now })
     .where('id', '=', sessionId)
     .where('revoked_at', 'is', null)
-    .execute();
+    .executeTakeFirst();
+  return ended.numUpdatedRows > 0n;
 }

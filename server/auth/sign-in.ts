@@ -152,8 +152,12 @@ export async function signIn(
     }
   }
 
-  // At the password just checked: if it changed meanwhile, this session is born over.
+  // At the password just checked: if it changed (or the user was deleted) meanwhile, no session.
   const sessionId = await openSession(db, user.id, now, user.credentials_version);
+  if (!sessionId) {
+    await record(false, method, { userId: user.id, reason: 'credentials_changed' });
+    throw invalidCredentials();
+  }
   const tokens = await issueTokens(deps, { userId: user.id, accountId }, sessionId);
   await record(true, method, { userId: user.id, accountId });
   return tokens;

@@ -263,7 +263,7 @@ eachDatabase('signing keys across replicas', (ctx) => {
     const fromOther = await issueTokens(
       { db: ctx().db, keys: other, clock: ctx().clock, config: ctx().config },
       { userId: member.id, accountId },
-      await openSession(ctx().db, member.id, ctx().clock.now()),
+      (await openSession(ctx().db, member.id, ctx().clock.now()))!,
     );
     assert.equal(decodeProtectedHeader(fromOther.access).kid, newKid);
     ctx().clock.advance(1_001); // unknown kids re-read the database at most once a second

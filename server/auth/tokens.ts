@@ -38,15 +38,16 @@ const CLOCK_TOLERANCE_SECONDS = 5;
 
 /**
  * Opens a session of the user and answers its id. `credentialsVersion`: the user's
- * `credentials_version` read with the password a sign-in checked (a change of password meanwhile
- * leaves the session born over); left out, the current one.
+ * `credentials_version` read with the password a sign-in checked, or written by a password
+ * change; left out, the current one. Undefined when the user is deleted, or their credentials
+ * moved past that version meanwhile (no session is opened then).
  */
 export async function openSession(
   db: Db,
   userId: number,
   now: Date,
   credentialsVersion?: number,
-): Promise<string> {
+): Promise<string | undefined> {
   const opened = await db
     .insertInto('sessions')
     .columns(['user_id', 'credentials_version', 'created_at'])
@@ -60,11 +61,15 @@ export async function openSession(
             : eb.val(credentialsVersion).as('credentials_version'),
           eb.val(now).as('created_at'),
         ])
-        .where('id', '=', userId),
+        .where('id', '=', userId)
+        .where('deleted_at', 'is', null)
+        .$if(credentialsVersion !== undefined, (query) =>
+          query.where('credentials_version', '=', credentialsVersion!),
+        ),
     )
     .returning('id')
-    .executeTakeFirstOrThrow();
-  return opened.id;
+    .executeTakeFirst();
+  return opened?.id;
 }
 
 /** An access and a refresh token for `subject` in the session `sessionId`. */

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { openSession } from '../auth/tokens.ts';
 import type { z } from 'zod';
 import type { changeEmailBody, changePasswordBody, updateUserBody } from '../../shared/users.ts';
 import { emailedLink } from '../../shared/links.ts';
@@ -262,15 +263,17 @@ export async function changePassword(
   caller: Caller,
   body: z.output<typeof changePasswordBody>,
   requestId: string,
-): Promise<void> {
+): Promise<string> {
   await checkPassword(deps, caller, body.old, 'old');
   if (isCommonPassword(body.new)) {
     throw new AppError('validation_failed', 'Invalid input.', { new: [COMMON_PASSWORD_MESSAGE] });
   }
   const passwordHash = await hashPassword(body.new);
   const now = deps.clock.now();
-  await deps.db.transaction().execute(async (trx) => {
-    await trx
+  // Answers the session the caller goes on in, opened at the version this change wrote: a second
+  // change racing this one leaves it over, as it does every other session.
+  return deps.db.transaction().execute(async (trx) => {
+    const { credentials_version: version } = await trx
       .updateTable('users')
       // Every session of the person ends with the version it was opened at, access tokens
       // included: whoever knew the old password is out at once.
@@ -280,7 +283,9 @@ export async function changePassword(
         updated_at: now,
       })
       .where('id', '=', caller.userId)
-      .execute();
+      .where('deleted_at', 'is', null)
+      .returning('credentials_version')
+      .executeTakeFirstOrThrow();
     await recordAudit(trx, {
       accountId: caller.accountId,
       actorUserId: caller.userId,
@@ -290,5 +295,8 @@ export async function changePassword(
       requestId,
       at: now,
     });
+    const sessionId = await openSession(trx, caller.userId, now, version);
+    if (!sessionId) throw new Error('the session of a password change could not be opened');
+    return sessionId;
   });
 }

@@ -14,7 +14,7 @@ import {
 } from '../../shared/users.ts';
 import { z } from 'zod';
 import { authenticate, authorize, type AuthDeps } from '../auth/middleware.ts';
-import { issueTokens, openSession } from '../auth/tokens.ts';
+import { issueTokens } from '../auth/tokens.ts';
 import { tokenPair } from '../../shared/auth.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/connect.ts';
@@ -177,9 +177,13 @@ export function userRoutes(deps: AuthDeps & ProfileDeps & { config: Config }) {
       async (c) => {
         const { userId } = c.req.valid('param');
         const caller = await authorize(c, db, 'users.change_password', { userId });
-        await changePassword(deps, caller, c.req.valid('json'), c.get('requestId'));
         // Every session ended with the change, this one too: it goes on in a new one.
-        const sessionId = await openSession(db, caller.userId, clock.now());
+        const sessionId = await changePassword(
+          deps,
+          caller,
+          c.req.valid('json'),
+          c.get('requestId'),
+        );
         return c.json(
           await issueTokens(
             deps,

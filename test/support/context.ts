@@ -66,6 +66,7 @@ export async function createTestContext(
     },
     async tokenFor(userId, accountId) {
       const sessionId = await openSession(database.db, userId, clock.now());
+      if (!sessionId) throw new Error(`no session for user ${userId} (deleted?)`);
       const deps = { db: database.db, keys, clock, config };
       return (await issueTokens(deps, { userId, accountId }, sessionId)).access;
     },

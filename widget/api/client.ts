@@ -163,15 +163,18 @@ function jwtClaims(token: string): { sid?: unknown; client_id?: unknown } | unde
   }
 }
 
+/** Whether two access tokens name one session (decoded, not verified: the BFF verifies). */
+export function sameSession(a: string, b: string): boolean {
+  const [first, second] = [jwtClaims(a), jwtClaims(b)];
+  return first?.sid !== undefined && first.sid === second?.sid;
+}
+
 /**
  * Whether two access tokens belong to one session in one account: a pair another widget stored
  * after an account switch, or after someone else signed in, is not this widget's to take.
  */
 function sameSessionAndAccount(a: string, b: string): boolean {
-  const [first, second] = [jwtClaims(a), jwtClaims(b)];
-  return (
-    first?.sid !== undefined && first.sid === second?.sid && first.client_id === second.client_id
-  );
+  return sameSession(a, b) && jwtClaims(a)?.client_id === jwtClaims(b)?.client_id;
 }
 
 export class ApiClient {
@@ -202,7 +205,12 @@ export class ApiClient {
     const refresh = this.session?.refresh;
     if (!refresh) return; // a host-given token: the host signs its users out
     try {
-      await this.send<void>('POST', '/iam/auth/jwt/logout', { body: { refresh }, auth: false });
+      // keepalive: a host that navigates away on um-signed-out must not cancel it.
+      await this.send<void>('POST', '/iam/auth/jwt/logout', {
+        body: { refresh },
+        auth: false,
+        keepalive: true,
+      });
     } catch {
       // Offline or refused: the session ends with its tokens' lifetime instead.
     }
@@ -456,13 +464,27 @@ export class ApiClient {
   private async send<T>(
     method: string,
     path: string,
-    options: { body?: unknown; signal?: AbortSignal; auth?: boolean },
+    options: { body?: unknown; signal?: AbortSignal; auth?: boolean; keepalive?: boolean },
   ): Promise<T> {
     const auth = options.auth ?? true;
     const usedAccess = this.session?.access;
-    let response = await this.fetch(method, path, options.body, options.signal, auth);
+    let response = await this.fetch(
+      method,
+      path,
+      options.body,
+      options.signal,
+      auth,
+      options.keepalive,
+    );
     if (response.status === 401 && auth && (await this.renewSession(usedAccess))) {
-      response = await this.fetch(method, path, options.body, options.signal, auth);
+      response = await this.fetch(
+        method,
+        path,
+        options.body,
+        options.signal,
+        auth,
+        options.keepalive,
+      );
     }
     if (!response.ok) {
       const error = await toApiError(response);
@@ -484,6 +506,7 @@ export class ApiClient {
     body: unknown,
     signal: AbortSignal | undefined,
     auth: boolean,
+    keepalive = false,
   ): Promise<Response> {
     const headers: Record<string, string> = { Accept: 'application/json' };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
@@ -495,6 +518,7 @@ export class ApiClient {
         body: body === undefined ? undefined : JSON.stringify(body),
         signal,
         credentials: 'omit',
+        keepalive,
       });
     } catch (cause) {
       if (isAbortError(cause) || signal?.aborted) throw cause;
