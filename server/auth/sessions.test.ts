@@ -46,6 +46,13 @@ eachDatabase('sessions', (ctx) => {
       .where('actor_user_id', '=', userId)
       .execute();
   const newMember = () => ctx().fixtures.member(accountId, { role: ROLE.engineers });
+  const NEW_PASSWORD = 'another long passphrase';
+  const changePassword = (userId: number, access: string) =>
+    ctx().request(`/iam/users/${userId}/password`, {
+      method: 'PUT',
+      token: access,
+      json: { old: Fixtures.PASSWORD, new: NEW_PASSWORD, double: NEW_PASSWORD },
+    });
 
   it('names the session in the access token, and keeps it through renewals', async () => {
     const member = await newMember();
@@ -147,15 +154,7 @@ eachDatabase('sessions', (ctx) => {
     const member = await newMember();
     const elsewhere = await signIn(member.email);
     const changer = await signIn(member.email);
-    const changed = await ctx().request(`/iam/users/${member.id}/password`, {
-      method: 'PUT',
-      token: changer.access,
-      json: {
-        old: Fixtures.PASSWORD,
-        new: 'another long passphrase',
-        double: 'another long passphrase',
-      },
-    });
+    const changed = await changePassword(member.id, changer.access);
     assert.equal(changed.status, 200);
     const fresh = (await changed.json()) as TokenPair;
     assert.equal(await accessStatus(elsewhere.access), 401, 'no waiting for the hour to pass');
@@ -175,15 +174,7 @@ eachDatabase('sessions', (ctx) => {
       .where('id', '=', member.id)
       .executeTakeFirstOrThrow();
     const changer = await signIn(member.email);
-    const changed = await ctx().request(`/iam/users/${member.id}/password`, {
-      method: 'PUT',
-      token: changer.access,
-      json: {
-        old: Fixtures.PASSWORD,
-        new: 'another long passphrase',
-        double: 'another long passphrase',
-      },
-    });
+    const changed = await changePassword(member.id, changer.access);
     assert.equal(changed.status, 200);
     // A sign-in that read the old password (and its version) before the change opens none after
     // it (and answers as for a wrong password).
@@ -205,7 +196,7 @@ eachDatabase('sessions', (ctx) => {
     const pair = await issueTokens(ctx(), { userId: member.id, accountId }, late!.id);
     assert.equal(await accessStatus(pair.access), 401);
     assert.equal((await refresh(pair.refresh)).status, 401);
-    assert.equal((await signIn(member.email, 'another long passphrase')).access.length > 0, true);
+    assert.equal((await signIn(member.email, NEW_PASSWORD)).access.length > 0, true);
   });
 
   it("a deleted user's sessions stay over when they come back", async () => {

@@ -468,23 +468,11 @@ export class ApiClient {
   ): Promise<T> {
     const auth = options.auth ?? true;
     const usedAccess = this.session?.access;
-    let response = await this.fetch(
-      method,
-      path,
-      options.body,
-      options.signal,
-      auth,
-      options.keepalive,
-    );
+    const attempt = () =>
+      this.fetch(method, path, options.body, options.signal, auth, options.keepalive);
+    let response = await attempt();
     if (response.status === 401 && auth && (await this.renewSession(usedAccess))) {
-      response = await this.fetch(
-        method,
-        path,
-        options.body,
-        options.signal,
-        auth,
-        options.keepalive,
-      );
+      response = await attempt();
     }
     if (!response.ok) {
       const error = await toApiError(response);
