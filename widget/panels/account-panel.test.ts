@@ -12,6 +12,7 @@ import {
   fill,
   focused,
   getUser,
+  invite,
   login,
   me,
   messagesTo,
@@ -309,6 +310,28 @@ describe('Account panel', () => {
         await setOutage(false);
         window.history.replaceState(null, '', before);
       }
+    });
+
+    it('says so when another account took the new email before the link was opened', async () => {
+      const member = await newMember(adminAccess, 'confirm-taken');
+      const newEmail = uniqueEmail('taken');
+      await requestEmailChange(member, newEmail);
+      const token = await confirmEmailToken(newEmail);
+      await invite(adminAccess, newEmail); // the address now belongs to someone else
+      const view = await fixture<UmConfirmEmailView>(
+        html`<um-confirm-email-view
+          .client=${new ApiClient({ baseUrl: '/bff' })}
+          .token=${token}
+        ></um-confirm-email-view>`,
+      );
+      await waitUntil(() => outcomeOf(view.shadowRoot) === 'taken', 'not refused as taken');
+      expect(view.shadowRoot!.querySelector('p.hint')!.textContent!.trim()).to.equal(
+        'Another account uses this email now. Choose a different one in your account settings.',
+      );
+      expect(
+        [...view.shadowRoot!.querySelectorAll('button')].map((b) => b.textContent!.trim()),
+      ).to.deep.equal(['Continue']);
+      expect((await getUser(adminAccess, member.userId)).email).to.equal(member.email);
     });
   });
 
