@@ -30,7 +30,14 @@ import {
   updateProfile,
   type ProfileDeps,
 } from './profile.ts';
-import { accountsOf, cloudRolesOf, findMember, listMembers, type MemberRow } from './repository.ts';
+import {
+  accountsOf,
+  cloudRolesOf,
+  findMember,
+  listMembers,
+  type CloudRoleRow,
+  type MemberRow,
+} from './repository.ts';
 
 export const userOperations = {
   list: operation({
@@ -122,10 +129,7 @@ export function userRoutes(deps: AuthDeps & ProfileDeps & { config: Config }) {
     .get(ops.get.path, authenticate(deps), validate('param', ops.get.params), async (c) => {
       const { userId } = c.req.valid('param');
       const caller = await authorize(c, db, 'users.read', { userId });
-      const row = await findMember(db, caller.accountId, userId);
-      if (!row) throw notFound();
-      const [result] = await toUsers(db, caller, [row], clock.now());
-      return c.json(result);
+      return c.json(await currentUser(caller, userId));
     })
 
     .patch(
@@ -203,7 +207,7 @@ export function userRoutes(deps: AuthDeps & ProfileDeps & { config: Config }) {
 }
 
 /** Users with their Cloud roles (one query per page) and the accounts the caller may see. */
-export async function toUsers(db: Db, caller: Caller, rows: MemberRow[], now: Date) {
+async function toUsers(db: Db, caller: Caller, rows: MemberRow[], now: Date) {
   const cloudRoles = await cloudRolesOf(
     db,
     caller.accountId,
@@ -213,10 +217,18 @@ export async function toUsers(db: Db, caller: Caller, rows: MemberRow[], now: Da
   const callerAccounts = rows.some((row) => row.id === caller.userId)
     ? await accountsOf(db, caller.userId)
     : [];
+  // Grouped once: a page without `limit` is the whole account, and filtering the roles per row
+  // would cost rows × roles.
+  const rolesByUser = new Map<number, CloudRoleRow[]>();
+  for (const role of cloudRoles) {
+    const roles = rolesByUser.get(role.user_id);
+    if (roles) roles.push(role);
+    else rolesByUser.set(role.user_id, [role]);
+  }
   return rows.map((row) =>
     toUser(
       row,
-      cloudRoles.filter((role) => role.user_id === row.id),
+      rolesByUser.get(row.id) ?? [],
       row.id === caller.userId
         ? callerAccounts
         : [{ id: row.account_id, company_name: row.company_name, role_id: row.role_id }],
