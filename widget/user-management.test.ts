@@ -156,6 +156,41 @@ describe('<user-management> sign-in and session', () => {
     expect(JSON.parse(sessionStorage.getItem(sessionKey('/bff'))!)).to.deep.equal(other);
   });
 
+  it('keeps the session when the BFF cannot renew it just now, and renews on Retry', async () => {
+    const pair = await login();
+    const stale = { access: `${pair.access.slice(0, -6)}AAAAAA`, refresh: pair.refresh };
+    sessionStorage.setItem(sessionKey('/bff'), JSON.stringify(stale));
+    const realFetch = window.fetch;
+    // The database is down at the moment the access token has to be renewed.
+    window.fetch = (input, init) =>
+      String(input).includes('/iam/auth/jwt/refresh')
+        ? Promise.resolve(
+            new Response(JSON.stringify({ message: 'down', code: 'service_unavailable' }), {
+              status: 503,
+              headers: { 'Content-Type': 'application/json', 'Retry-After': '5' },
+            }),
+          )
+        : realFetch(input, init);
+    let signedOut = false;
+    try {
+      const el = await fixture<UserManagement>(
+        html`<user-management api="/bff"></user-management>`,
+      );
+      el.addEventListener('um-signed-out', () => (signedOut = true));
+      await waitUntil(() => panel(el).querySelector('tr.error'), 'no error row');
+      expect(signedOut).to.equal(false);
+      expect(signInForm(el)).to.equal(null);
+      expect(JSON.parse(sessionStorage.getItem(sessionKey('/bff'))!)).to.deep.equal(stale);
+
+      window.fetch = realFetch;
+      panel(el).querySelector<HTMLButtonElement>('tr.error button')!.click();
+      await waitUntil(() => rows(el).length === 10, 'Retry did not load the users');
+      expect(signedOut).to.equal(false);
+    } finally {
+      window.fetch = realFetch;
+    }
+  });
+
   it('returns to the sign-in view when the session cannot be renewed', async () => {
     const stale = { access: 'expired.access.token', refresh: 'used-or-unknown-refresh' };
     sessionStorage.setItem(sessionKey('/bff'), JSON.stringify(stale));

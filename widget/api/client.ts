@@ -514,7 +514,11 @@ export class ApiClient {
     }
   }
 
-  /** Tries the refresh token once; true when a new access token is in place. */
+  /**
+   * Tries the refresh token once; true when a new access token is in place, false when the BFF
+   * refused it (the session is over). A BFF that cannot answer now (no network, 503) is no
+   * refusal: that error is thrown, the session kept, and the caller's Retry renews later.
+   */
   private renewSession(usedAccess: string | undefined): Promise<boolean> {
     // Another request renewed the session while this one was under way: just retry with it.
     if (this.session && this.session.access !== usedAccess) return Promise.resolve(true);
@@ -539,7 +543,8 @@ export class ApiClient {
         this.session = { access: pair.access, refresh: pair.refresh };
         this.onSessionChange?.(this.session);
         return true;
-      } catch {
+      } catch (error) {
+        if (error instanceof ApiError && (error.status === 0 || error.status >= 500)) throw error;
         return false;
       }
     }).finally(() => (this.refreshing = undefined));
