@@ -1,7 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { decodeJwt } from 'jose';
 import { can, type Action, type Target } from '../../shared/permissions.ts';
-import type { IamRoleId } from '../../shared/roles.ts';
+import type { IamRoleId, Language } from '../../shared/roles.ts';
 import { recordAudit } from '../audit.ts';
 import type { Db } from '../db/connect.ts';
 import type { AppError } from '../errors.ts';
@@ -71,7 +71,7 @@ export async function findCaller(
   const row = await db
     .selectFrom('memberships as m')
     .innerJoin('users as u', 'u.id', 'm.user_id')
-    .select(['u.id', 'u.email', 'm.role_id', 'm.account_id'])
+    .select(['u.id', 'u.email', 'u.lang', 'm.role_id', 'm.account_id'])
     .where('m.account_id', '=', key.accountId)
     .where('m.accepted_at', 'is not', null)
     .where('u.deleted_at', 'is', null)
@@ -100,6 +100,7 @@ export async function findCaller(
     accountId: row.account_id,
     roleId: row.role_id as IamRoleId,
     email: row.email,
+    lang: row.lang as Language,
     via,
     ...(key.sessionId === undefined ? {} : { sessionId: key.sessionId }),
   };

@@ -34,6 +34,22 @@ eachDatabase('accounts: /iam/clients/me and /iam/clients/create', (ctx) => {
     });
   });
 
+  it("tells the caller's language as it is now, after they change it", async () => {
+    const other = await ctx().fixtures.member(accountId, { role: ROLE.users, lang: 'ru' });
+    const otherToken = await ctx().tokenFor(other.id, accountId);
+    const lang = async () =>
+      (await (await ctx().request('/iam/clients/me', { token: otherToken })).json())
+        .currentUserLang;
+    assert.equal(await lang(), 'ru');
+    const changed = await ctx().request(`/iam/users/${other.id}`, {
+      method: 'PATCH',
+      token: otherToken,
+      json: { lang: 'de' },
+    });
+    assert.equal(changed.status, 200);
+    assert.equal(await lang(), 'de', 'read with the caller on each request, not from the token');
+  });
+
   it('creates an account whose Administrator is the caller, who can then switch to it', async () => {
     const response = await ctx().request('/iam/clients/create', {
       method: 'POST',

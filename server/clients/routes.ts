@@ -34,13 +34,12 @@ export function clientRoutes(deps: AuthDeps) {
   return new Hono<AppEnv>()
     .get(ops.me.path, authenticate(deps), async (c) => {
       const caller = await authorize(c, db, 'account.read');
-      const [accounts, administrators, self] = await Promise.all([
+      const [accounts, administrators] = await Promise.all([
         accountsOf(db, caller.userId),
         listAdministrators(db, caller.accountId),
-        db.selectFrom('users').select('lang').where('id', '=', caller.userId).executeTakeFirst(),
       ]);
       const account = accounts.find((one) => one.id === caller.accountId);
-      if (!account || !self) throw invalidToken(); // removed from the account while this request ran
+      if (!account) throw invalidToken(); // removed from the account while this request ran
       const role = iamRole(caller.roleId);
       return c.json({
         id: account.id,
@@ -49,7 +48,7 @@ export function clientRoutes(deps: AuthDeps) {
         name: account.company_name,
         currentUser: caller.userId,
         currentUserRole: { id: role.id, name: role.name },
-        currentUserLang: self.lang,
+        currentUserLang: caller.lang,
         users: administrators,
         clients: accounts.map((one) => ({ id: one.id, companyName: one.company_name })),
       });

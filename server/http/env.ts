@@ -1,4 +1,4 @@
-import type { IamRoleId } from '../../shared/roles.ts';
+import type { IamRoleId, Language } from '../../shared/roles.ts';
 
 /** Who is calling: established by `authenticate`, with the role read from the database. */
 export interface Caller {
@@ -6,6 +6,8 @@ export interface Caller {
   accountId: number;
   roleId: IamRoleId;
   email: string;
+  /** Their interface and email language. */
+  lang: Language;
   via: 'jwt' | 'identity_provider' | 'api_token';
   /** The API token that authenticated the request, if one did. */
   tokenId?: number;

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { iamRole, type IamRoleId } from '../../shared/roles.ts';
+import { iamRole, type IamRoleId, type Language } from '../../shared/roles.ts';
 import type { Clock } from '../clock.ts';
 import type { Db } from '../db/connect.ts';
 import { invalidToken } from '../errors.ts';
@@ -33,6 +33,7 @@ export async function callerFromApiToken(db: Db, clock: Clock, token: string): P
       'm.role_id as member_role',
       'u.id as user_id',
       'u.email',
+      'u.lang',
     ])
     .where('t.id', '=', parsed.id)
     .where('t.deleted_at', 'is', null)
@@ -56,6 +57,7 @@ export async function callerFromApiToken(db: Db, clock: Clock, token: string): P
     accountId: row.account_id,
     roleId: (tokenRole.rank <= memberRole.rank ? tokenRole : memberRole).id,
     email: row.email,
+    lang: row.lang as Language,
     via: 'api_token',
     tokenId: row.id,
   };
