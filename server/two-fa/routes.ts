@@ -11,6 +11,7 @@ import { emailedLink } from '../../shared/links.ts';
 import { recordAudit } from '../audit.ts';
 import { authenticate, authorize, type AuthDeps } from '../auth/middleware.ts';
 import { hashSecret, newSecret } from '../auth/secrets.ts';
+import { checkedAttempt } from '../auth/attempts.ts';
 import { newTotpSecret } from '../auth/totp.ts';
 import type { Config } from '../config.ts';
 import { AppError } from '../errors.ts';
@@ -103,20 +104,15 @@ export function twoFaRoutes(deps: AuthDeps & { config: Config; onEmailQueued?: (
   /** A code from the caller's authenticator, under the same failure limit as sign-in. */
   async function checkCode(caller: Caller, secret: string, code: string) {
     const now = clock.now();
-    await checkCodeFailures(db, caller.userId, now);
-    if (await spendTotp(db, caller.userId, secret, code, now)) return;
-    await db
-      .insertInto('login_events')
-      .values({
-        user_id: caller.userId,
-        account_id: caller.accountId,
-        email: caller.email,
-        occurred_at: now,
-        success: false,
-        method: 'totp',
-        failure_reason: 'wrong_code_in_settings',
-      })
-      .execute();
+    const right = await checkedAttempt(
+      db,
+      caller,
+      now,
+      { method: 'totp', reason: 'wrong_code_in_settings' },
+      () => checkCodeFailures(db, caller.userId, now, true),
+      () => spendTotp(db, caller.userId, secret, code, now),
+    );
+    if (right) return;
     throw new AppError('invalid_one_time_password', 'The code is not valid.', {
       code: ['The code is not valid. Enter the current code from your app.'],
     });

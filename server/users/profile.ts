@@ -6,6 +6,7 @@ import { emailedLink } from '../../shared/links.ts';
 import { recordAudit } from '../audit.ts';
 import { COMMON_PASSWORD_MESSAGE, isCommonPassword } from '../auth/password-policy.ts';
 import { hashPassword, verifyPassword } from '../auth/passwords.ts';
+import { checkedAttempt } from '../auth/attempts.ts';
 import { checkFailureLimits } from '../auth/sign-in.ts';
 import type { Clock } from '../clock.ts';
 import { toCount, type Db } from '../db/connect.ts';
@@ -77,25 +78,22 @@ export async function checkPassword(
   field: string,
 ) {
   const now = deps.clock.now();
-  await checkFailureLimits(deps.db, caller.email, null, now);
-  const user = await deps.db
-    .selectFrom('users')
-    .select('password_hash')
-    .where('id', '=', caller.userId)
-    .executeTakeFirstOrThrow();
-  if (await verifyPassword(user.password_hash, password)) return;
-  await deps.db
-    .insertInto('login_events')
-    .values({
-      user_id: caller.userId,
-      account_id: caller.accountId,
-      email: caller.email,
-      occurred_at: now,
-      success: false,
-      method: 'password',
-      failure_reason: 'wrong_password_in_settings',
-    })
-    .execute();
+  const right = await checkedAttempt(
+    deps.db,
+    caller,
+    now,
+    { method: 'password', reason: 'wrong_password_in_settings' },
+    () => checkFailureLimits(deps.db, caller.email, null, now, true),
+    async () => {
+      const user = await deps.db
+        .selectFrom('users')
+        .select('password_hash')
+        .where('id', '=', caller.userId)
+        .executeTakeFirstOrThrow();
+      return verifyPassword(user.password_hash, password);
+    },
+  );
+  if (right) return;
   throw new AppError('invalid_password', 'The password is not correct.', {
     [field]: ['The password is not correct.'],
   });
