@@ -1,4 +1,5 @@
 import type { Db } from './db/connect.ts';
+import type { Caller } from './http/env.ts';
 
 /** One row of the audit log: who did what to what, when, in which request. Never a secret. */
 export interface AuditEntry {
@@ -30,4 +31,21 @@ export async function recordAudit(db: Db, entry: AuditEntry): Promise<void> {
       ...(entry.at ? { occurred_at: entry.at } : {}),
     })
     .execute();
+}
+
+/**
+ * An audit row of what `caller` did in their account: the account, the person and the API token
+ * they used (if any) come from the caller, so no action of a token goes unattributed.
+ */
+export function auditBy(
+  db: Db,
+  caller: Caller,
+  entry: Omit<AuditEntry, 'accountId' | 'actorUserId' | 'actorTokenId'>,
+): Promise<void> {
+  return recordAudit(db, {
+    ...entry,
+    accountId: caller.accountId,
+    actorUserId: caller.userId,
+    actorTokenId: caller.tokenId,
+  });
 }

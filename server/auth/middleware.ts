@@ -2,7 +2,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { decodeJwt } from 'jose';
 import { can, type Action, type Target } from '../../shared/permissions.ts';
 import type { IamRoleId, Language } from '../../shared/roles.ts';
-import { recordAudit } from '../audit.ts';
+import { auditBy } from '../audit.ts';
 import type { Db } from '../db/connect.ts';
 import type { AppError } from '../errors.ts';
 import { forbidden, invalidToken, notAuthenticated } from '../errors.ts';
@@ -120,10 +120,7 @@ export async function authorize(
 ): Promise<Caller> {
   const caller = c.get('caller');
   if (can(caller, action, target)) return caller;
-  await recordAudit(db, {
-    accountId: caller.accountId,
-    actorUserId: caller.userId,
-    actorTokenId: caller.tokenId,
+  await auditBy(db, caller, {
     action: 'permission.denied',
     targetType: 'action',
     targetId: action,

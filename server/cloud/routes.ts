@@ -9,7 +9,7 @@ import {
   updateCloudAssignmentBody,
 } from '../../shared/cloud.ts';
 import { project } from '../../shared/invitations.ts';
-import { recordAudit } from '../audit.ts';
+import { auditBy } from '../audit.ts';
 import { authenticate, authorize, type AuthDeps } from '../auth/middleware.ts';
 import type { Db } from '../db/connect.ts';
 import { AppError, notFound } from '../errors.ts';
@@ -146,9 +146,7 @@ export function cloudRoutes(deps: AuthDeps) {
             .returning(['id', 'name', 'account_id'])
             .executeTakeFirst();
           if (!row) throw invalid('name', 'A project with this name already exists.');
-          await recordAudit(trx, {
-            accountId: caller.accountId,
-            actorUserId: caller.userId,
+          await auditBy(trx, caller, {
             action: 'project.created',
             targetType: 'project',
             targetId: row.id,
@@ -231,9 +229,7 @@ export function cloudRoutes(deps: AuthDeps) {
             })
             .returning(assignmentColumns)
             .executeTakeFirstOrThrow();
-          await recordAudit(trx, {
-            accountId: caller.accountId,
-            actorUserId: caller.userId,
+          await auditBy(trx, caller, {
             action: 'cloud_role.assigned',
             targetType: 'user',
             targetId: body.user_id,
@@ -269,9 +265,7 @@ export function cloudRoutes(deps: AuthDeps) {
             .where('id', '=', id)
             .returning(assignmentColumns)
             .executeTakeFirstOrThrow();
-          await recordAudit(trx, {
-            accountId: caller.accountId,
-            actorUserId: caller.userId,
+          await auditBy(trx, caller, {
             action: 'cloud_role.changed',
             targetType: 'user',
             targetId: current.user_id,
@@ -294,9 +288,7 @@ export function cloudRoutes(deps: AuthDeps) {
         await db.transaction().execute(async (trx) => {
           const current = await findAssignment(caller.accountId, id, trx);
           await trx.deleteFrom('cloud_role_assignments').where('id', '=', id).execute();
-          await recordAudit(trx, {
-            accountId: caller.accountId,
-            actorUserId: caller.userId,
+          await auditBy(trx, caller, {
             action: 'cloud_role.removed',
             targetType: 'user',
             targetId: current.user_id,

@@ -5,7 +5,7 @@ import type {
   InvitationState,
   inviteUserBody,
 } from '../../shared/invitations.ts';
-import { recordAudit } from '../audit.ts';
+import { auditBy, recordAudit } from '../audit.ts';
 import { COMMON_PASSWORD_MESSAGE, isCommonPassword } from '../auth/password-policy.ts';
 import { hashPassword } from '../auth/passwords.ts';
 import { hashSecret, newSecret } from '../auth/secrets.ts';
@@ -116,9 +116,7 @@ export async function inviteUser(
       company,
       inviter: inviter.name ?? inviter.email,
     });
-    await recordAudit(trx, {
-      accountId: caller.accountId,
-      actorUserId: caller.userId,
+    await auditBy(trx, caller, {
       action: 'user.invited',
       targetType: 'user',
       targetId: user.id,
@@ -368,9 +366,7 @@ export async function resendInvitation(
       company: await companyName(trx, caller.accountId),
       inviter: inviter.name ?? inviter.email,
     });
-    await recordAudit(trx, {
-      accountId: caller.accountId,
-      actorUserId: caller.userId,
+    await auditBy(trx, caller, {
       action: 'user.invitation_resent',
       targetType: 'user',
       targetId: member.id,

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { IAM_ROLES, iamRole, ROLE, type IamRoleId } from '../../shared/roles.ts';
-import { recordAudit } from '../audit.ts';
+import { auditBy } from '../audit.ts';
 import type { Clock } from '../clock.ts';
 import type { Db } from '../db/connect.ts';
 import { AppError, notFound } from '../errors.ts';
@@ -104,9 +104,7 @@ export async function changeRole(
       .set({ role_id: roleId, updated_at: now })
       .where('id', '=', member.id)
       .execute();
-    await recordAudit(trx, {
-      accountId: caller.accountId,
-      actorUserId: caller.userId,
+    await auditBy(trx, caller, {
       action: 'user.role_changed',
       targetType: 'user',
       targetId: target.userId,
@@ -191,10 +189,7 @@ export async function removeMember(
       .where('used_at', 'is', null)
       .where('revoked_at', 'is', null)
       .execute();
-    await recordAudit(trx, {
-      accountId: caller.accountId,
-      actorUserId: caller.userId,
-      actorTokenId: caller.tokenId,
+    await auditBy(trx, caller, {
       action: 'user.removed',
       targetType: 'user',
       targetId: target.userId,

@@ -6,7 +6,7 @@ import {
   type createTokenBody,
   type tokensQuery,
 } from '../../shared/tokens.ts';
-import { recordAudit } from '../audit.ts';
+import { auditBy } from '../audit.ts';
 import type { Clock } from '../clock.ts';
 import type { Db } from '../db/connect.ts';
 import { AppError, notFound } from '../errors.ts';
@@ -165,10 +165,7 @@ export async function createToken(
       })
       .returning('id')
       .executeTakeFirstOrThrow();
-    await recordAudit(trx, {
-      accountId: caller.accountId,
-      actorUserId: caller.userId,
-      actorTokenId: caller.tokenId,
+    await auditBy(trx, caller, {
       action: 'token.created',
       targetType: 'token',
       targetId: created.id,
@@ -204,10 +201,7 @@ export async function deleteToken(
       .set({ deleted_at: now })
       .where('id', '=', tokenId)
       .execute();
-    await recordAudit(trx, {
-      accountId: caller.accountId,
-      actorUserId: caller.userId,
-      actorTokenId: caller.tokenId,
+    await auditBy(trx, caller, {
       action: 'token.deleted',
       targetType: 'token',
       targetId: tokenId,

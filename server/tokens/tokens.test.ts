@@ -120,6 +120,32 @@ eachDatabase('API tokens', (ctx) => {
     assert.equal((await withApiKey(ctx(), '/iam/clients/me', `99999_${secret}`)).status, 401);
   });
 
+  it('names the API token in the audit row of what was done with it', async () => {
+    const created = await (await create(ctx(), accountId, admin.id, ROLE.administrators)).json();
+    const project = await ctx().request('/cloud/v1/projects', {
+      method: 'POST',
+      headers: { Authorization: `APIKey ${created.token}` },
+      json: { name: `made with a token ${created.id}` },
+    });
+    assert.equal(project.status, 201);
+    const renamed = await ctx().request(`/iam/users/${engineer.id}`, {
+      method: 'PATCH',
+      headers: { Authorization: `APIKey ${created.token}` },
+      json: { name: 'Renamed by a token' },
+    });
+    assert.equal(renamed.status, 200);
+    const rows = await ctx()
+      .db.selectFrom('audit_log')
+      .select(['action', 'actor_user_id', 'actor_token_id'])
+      .where('actor_token_id', '=', created.id)
+      .orderBy('id')
+      .execute();
+    assert.deepEqual(rows, [
+      { action: 'project.created', actor_user_id: admin.id, actor_token_id: created.id },
+      { action: 'user.updated', actor_user_id: admin.id, actor_token_id: created.id },
+    ]);
+  });
+
   it('records last usage without writing on every request', async () => {
     const created = (await (
       await create(ctx(), accountId, engineer.id, ROLE.users)

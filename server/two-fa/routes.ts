@@ -8,7 +8,7 @@ import {
 } from '../../shared/two-fa.ts';
 import { z } from 'zod';
 import { emailedLink } from '../../shared/links.ts';
-import { recordAudit } from '../audit.ts';
+import { auditBy, recordAudit } from '../audit.ts';
 import { authenticate, authorize, type AuthDeps } from '../auth/middleware.ts';
 import { hashSecret, newSecret } from '../auth/secrets.ts';
 import { checkedAttempt } from '../auth/attempts.ts';
@@ -90,10 +90,7 @@ export function twoFaRoutes(deps: AuthDeps & { config: Config; onEmailQueued?: (
       .executeTakeFirstOrThrow();
 
   const audit = (caller: Caller, action: string, requestId: string) =>
-    recordAudit(db, {
-      accountId: caller.accountId,
-      actorUserId: caller.userId,
-      actorTokenId: caller.tokenId,
+    auditBy(db, caller, {
       action,
       targetType: 'user',
       targetId: caller.userId,

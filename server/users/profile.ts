@@ -3,7 +3,7 @@ import { openSession } from '../auth/tokens.ts';
 import type { z } from 'zod';
 import type { changeEmailBody, changePasswordBody, updateUserBody } from '../../shared/users.ts';
 import { emailedLink } from '../../shared/links.ts';
-import { recordAudit } from '../audit.ts';
+import { auditBy, recordAudit } from '../audit.ts';
 import { COMMON_PASSWORD_MESSAGE, isCommonPassword } from '../auth/password-policy.ts';
 import { hashPassword, verifyPassword } from '../auth/passwords.ts';
 import { checkedAttempt } from '../auth/attempts.ts';
@@ -57,9 +57,7 @@ export async function updateProfile(
       .set({ ...changes, updated_at: now })
       .where('id', '=', userId)
       .execute();
-    await recordAudit(trx, {
-      accountId: caller.accountId,
-      actorUserId: caller.userId,
+    await auditBy(trx, caller, {
       action: 'user.updated',
       targetType: 'user',
       targetId: userId,
@@ -169,9 +167,7 @@ export async function requestEmailChange(
       },
       now,
     );
-    await recordAudit(trx, {
-      accountId: caller.accountId,
-      actorUserId: caller.userId,
+    await auditBy(trx, caller, {
       action: 'user.email_change_requested',
       targetType: 'user',
       targetId: caller.userId,
@@ -284,9 +280,7 @@ export async function changePassword(
       .where('deleted_at', 'is', null)
       .returning('credentials_version')
       .executeTakeFirstOrThrow();
-    await recordAudit(trx, {
-      accountId: caller.accountId,
-      actorUserId: caller.userId,
+    await auditBy(trx, caller, {
       action: 'user.password_changed',
       targetType: 'user',
       targetId: caller.userId,
