@@ -32,3 +32,25 @@ export const notAuthenticated = (message = 'Authentication credentials were not 
   new AppError('not_authenticated', message);
 export const invalidToken = (message = 'Given token not valid for any token type.') =>
   new AppError('invalid_token', message);
+
+/**
+ * Every "at most `limit` in `windowMs`" rule answers alike: over the limit, a 429 whose
+ * Retry-After is when the oldest counted event leaves the window. `message` may use the hours.
+ */
+export function refuseOverLimit(o: {
+  count: number;
+  oldest: Date | null;
+  limit: number;
+  windowMs: number;
+  now: Date;
+  message: string | ((hours: number) => string);
+}): void {
+  if (o.count < o.limit || !o.oldest) return;
+  const retryAfter = Math.max(
+    1,
+    Math.ceil((o.oldest.getTime() + o.windowMs - o.now.getTime()) / 1000),
+  );
+  const message =
+    typeof o.message === 'string' ? o.message : o.message(Math.ceil(retryAfter / 3600));
+  throw new AppError('rate_limited', message, undefined, { 'Retry-After': String(retryAfter) });
+}

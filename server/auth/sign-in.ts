@@ -2,7 +2,7 @@ import type { LoginBody, TokenPair } from '../../shared/auth.ts';
 import { INVALID_CREDENTIALS_MESSAGE } from '../../shared/errors.ts';
 import { toCount, type Db } from '../db/connect.ts';
 import { recordAudit } from '../audit.ts';
-import { AppError } from '../errors.ts';
+import { AppError, refuseOverLimit } from '../errors.ts';
 import { verifyPassword } from './passwords.ts';
 import { issueTokens, openSession, type TokenDeps } from './tokens.ts';
 import {
@@ -189,20 +189,14 @@ export async function checkFailureLimits(
   if (ip) checks.push([failures('ip', ip), MAX_FAILURES_PER_IP]);
   for (const [query, limit] of checks) {
     const { count, oldest } = await query;
-    if (toCount(count) >= limit + (includesThisAttempt ? 1 : 0) && oldest) {
-      const retryAfter = Math.max(
-        1,
-        Math.ceil((oldest.getTime() + FAILURE_WINDOW_MS - now.getTime()) / 1000),
-      );
-      throw new AppError(
-        'rate_limited',
-        'Too many failed sign-in attempts. Try again later.',
-        undefined,
-        {
-          'Retry-After': String(retryAfter),
-        },
-      );
-    }
+    refuseOverLimit({
+      count: toCount(count),
+      oldest,
+      limit: limit + (includesThisAttempt ? 1 : 0),
+      windowMs: FAILURE_WINDOW_MS,
+      now,
+      message: 'Too many failed sign-in attempts. Try again later.',
+    });
   }
 }
 

@@ -14,7 +14,7 @@ import type { Language } from '../../shared/roles.ts';
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/connect.ts';
-import { AppError, notFound } from '../errors.ts';
+import { AppError, notFound, refuseOverLimit } from '../errors.ts';
 import type { Caller } from '../http/env.ts';
 import { enqueueEmail } from '../mail/outbox.ts';
 
@@ -182,12 +182,13 @@ async function checkDailyCount(
       .where('target_id', '=', String(filter.targetUserId));
   }
   const recent = await query.orderBy('occurred_at', 'desc').limit(limit).execute();
-  if (recent.length < limit) return;
-  // The oldest of the counted rows leaves the 24-hour window first.
-  const oldest = recent[recent.length - 1].occurred_at;
-  const retryAfter = Math.max(1, Math.ceil((oldest.getTime() + DAY_MS - now.getTime()) / 1000));
-  throw new AppError('rate_limited', message(Math.ceil(retryAfter / 3600)), undefined, {
-    'Retry-After': String(retryAfter),
+  refuseOverLimit({
+    count: recent.length,
+    oldest: recent.at(-1)?.occurred_at ?? null, // the first of the counted rows to leave
+    limit,
+    windowMs: DAY_MS,
+    now,
+    message,
   });
 }
 

@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { toCount, type Db } from '../db/connect.ts';
-import { AppError } from '../errors.ts';
+import { refuseOverLimit } from '../errors.ts';
 import { hashPassword, verifyPassword } from '../auth/passwords.ts';
 import { matchTotp } from '../auth/totp.ts';
 
@@ -105,16 +105,12 @@ export async function checkCodeFailures(
     .where('method', 'in', ['totp', 'backup_code'])
     .where('occurred_at', '>', since)
     .executeTakeFirstOrThrow();
-  if (
-    toCount(failures.count) >= MAX_CODE_FAILURES + (includesThisAttempt ? 1 : 0) &&
-    failures.oldest
-  ) {
-    const retryAfter = Math.max(
-      1,
-      Math.ceil((failures.oldest.getTime() + CODE_FAILURE_WINDOW_MS - now.getTime()) / 1000),
-    );
-    throw new AppError('rate_limited', 'Too many wrong codes. Try again later.', undefined, {
-      'Retry-After': String(retryAfter),
-    });
-  }
+  refuseOverLimit({
+    count: toCount(failures.count),
+    oldest: failures.oldest,
+    limit: MAX_CODE_FAILURES + (includesThisAttempt ? 1 : 0),
+    windowMs: CODE_FAILURE_WINDOW_MS,
+    now,
+    message: 'Too many wrong codes. Try again later.',
+  });
 }

@@ -283,14 +283,17 @@ eachDatabase('changing one’s email and password', (ctx) => {
       });
       assert.equal(response.status, 202, `change ${i + 1}`);
     }
-    const limited = await putEmail(user, {
-      new_email: freshEmail('one-too-many'),
-      password: Fixtures.PASSWORD,
-    });
-    assert.equal(limited.status, 429);
-    assert.equal((await limited.json()).code, 'rate_limited');
-    ctx().clock.advance(60 * 60_000 + 1000);
+    ctx().clock.advance(10 * 60_000);
     try {
+      const limited = await putEmail(user, {
+        new_email: freshEmail('one-too-many'),
+        password: Fixtures.PASSWORD,
+      });
+      assert.equal(limited.status, 429);
+      assert.equal((await limited.json()).code, 'rate_limited');
+      // When the oldest change of the hour leaves it: 50 minutes on.
+      assert.equal(limited.headers.get('Retry-After'), String(50 * 60));
+      ctx().clock.advance(50 * 60_000 + 1000);
       const fresh = { id: user.id, token: await ctx().tokenFor(user.id, accountId) };
       assert.equal(
         (await putEmail(fresh, { new_email: freshEmail('later'), password: Fixtures.PASSWORD }))

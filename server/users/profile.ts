@@ -10,7 +10,7 @@ import { checkedAttempt } from '../auth/attempts.ts';
 import { checkFailureLimits } from '../auth/sign-in.ts';
 import type { Clock } from '../clock.ts';
 import { toCount, type Db } from '../db/connect.ts';
-import { AppError } from '../errors.ts';
+import { AppError, refuseOverLimit } from '../errors.ts';
 import type { Caller } from '../http/env.ts';
 import { enqueueEmail } from '../mail/outbox.ts';
 import { hashSecret, newSecret } from '../auth/secrets.ts';
@@ -126,19 +126,22 @@ export async function requestEmailChange(
       .executeTakeFirstOrThrow();
     const recent = await trx
       .selectFrom('audit_log')
-      .select((eb) => eb.fn.countAll<string | number>().as('count'))
+      .select((eb) => [
+        eb.fn.countAll<string | number>().as('count'),
+        eb.fn.min('occurred_at').as('oldest'),
+      ])
       .where('actor_user_id', '=', caller.userId)
       .where('action', '=', 'user.email_change_requested')
       .where('occurred_at', '>', new Date(now.getTime() - HOUR_MS))
       .executeTakeFirstOrThrow();
-    if (toCount(recent.count) >= EMAIL_CHANGES_PER_HOUR) {
-      throw new AppError(
-        'rate_limited',
-        `You can change your email at most ${EMAIL_CHANGES_PER_HOUR} times an hour.`,
-        undefined,
-        { 'Retry-After': '3600' },
-      );
-    }
+    refuseOverLimit({
+      count: toCount(recent.count),
+      oldest: recent.oldest,
+      limit: EMAIL_CHANGES_PER_HOUR,
+      windowMs: HOUR_MS,
+      now,
+      message: `You can change your email at most ${EMAIL_CHANGES_PER_HOUR} times an hour.`,
+    });
     await assertEmailFree(trx, body.new_email);
     // One live link at a time: a newer request voids the earlier ones.
     await trx
