@@ -1,4 +1,4 @@
-import { LitElement, css, html } from 'lit';
+import { LitElement, css, html, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { controls } from '../styles/controls.ts';
 import { define } from '../define.ts';
@@ -77,9 +77,11 @@ export class UmMultiSelect extends LitElement {
     if (this.open && !event.composedPath().includes(this)) this.open = false;
   };
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    document.addEventListener('click', this.onDocumentClick);
+  // Only while open, like the row menu's.
+  protected override updated(changed: PropertyValues): void {
+    if (!changed.has('open')) return;
+    if (this.open) document.addEventListener('click', this.onDocumentClick);
+    else document.removeEventListener('click', this.onDocumentClick);
   }
 
   override disconnectedCallback(): void {

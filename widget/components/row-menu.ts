@@ -1,4 +1,4 @@
-import { LitElement, css, html } from 'lit';
+import { LitElement, css, html, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { controls } from '../styles/controls.ts';
 import { define } from '../define.ts';
@@ -87,19 +87,28 @@ export class UmRowMenu extends LitElement {
     if (this.open) this.close(false);
   };
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    document.addEventListener('click', this.onDocumentClick);
-    window.addEventListener('resize', this.onViewportChange);
-    // Any scroll (the page's, the table's) would leave the fixed menu behind.
-    document.addEventListener('scroll', this.onViewportChange, true);
+  // The page-wide listeners are there only while the menu is open: a page of 100 rows has 100
+  // menus, and a scroll must not run 100 handlers.
+  protected override updated(changed: PropertyValues): void {
+    if (changed.has('open')) this.listenToPage(this.open);
   }
 
   override disconnectedCallback(): void {
-    document.removeEventListener('click', this.onDocumentClick);
-    window.removeEventListener('resize', this.onViewportChange);
-    document.removeEventListener('scroll', this.onViewportChange, true);
+    this.listenToPage(false);
     super.disconnectedCallback();
+  }
+
+  private listenToPage(listen: boolean) {
+    if (listen) {
+      document.addEventListener('click', this.onDocumentClick);
+      window.addEventListener('resize', this.onViewportChange);
+      // Any scroll (the page's, the table's) would leave the fixed menu behind.
+      document.addEventListener('scroll', this.onViewportChange, true);
+    } else {
+      document.removeEventListener('click', this.onDocumentClick);
+      window.removeEventListener('resize', this.onViewportChange);
+      document.removeEventListener('scroll', this.onViewportChange, true);
+    }
   }
 
   override render() {

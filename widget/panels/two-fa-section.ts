@@ -14,7 +14,8 @@ import { define } from '../define.ts';
 /** What the section shows besides its heading. */
 type Step =
   | { kind: 'idle' }
-  | { kind: 'setup'; secret: string; otpauthUrl: string }
+  /** `qr`: drawn once when the secret arrives, not on every render (each keystroke renders). */
+  | { kind: 'setup'; secret: string; qr: { size: number; path: string } }
   | { kind: 'codes'; codes: string[] }
   | { kind: 'regenerate' }
   | { kind: 'disable' };
@@ -232,7 +233,7 @@ export class UmTwoFaSection extends LitElement {
     const step = this.step;
     switch (step.kind) {
       case 'setup':
-        return this.renderSetup(step.secret, step.otpauthUrl);
+        return this.renderSetup(step.secret, step.qr);
       case 'codes':
         return this.renderCodes(step.codes);
       case 'regenerate':
@@ -291,8 +292,7 @@ export class UmTwoFaSection extends LitElement {
     }
   }
 
-  private renderSetup(secret: string, otpauthUrl: string) {
-    const qr = qrPath(otpauthUrl);
+  private renderSetup(secret: string, qr: { size: number; path: string }) {
     return html`<form novalidate data-form="enable" @submit=${this.onActivate}>
       <h4 id="two-fa-step-heading" tabindex="-1">${this.t('twoFa.enable')}</h4>
       <ol>
@@ -485,7 +485,7 @@ export class UmTwoFaSection extends LitElement {
     try {
       const setup = await this.client.twoFaSetup();
       this.busy = false;
-      await this.go({ kind: 'setup', secret: setup.secret, otpauthUrl: setup.otpauth_url });
+      await this.go({ kind: 'setup', secret: setup.secret, qr: qrPath(setup.otpauth_url) });
     } catch (error) {
       this.busy = false;
       this.failure = this.failureText(this.report(error));
