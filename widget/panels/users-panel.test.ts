@@ -386,6 +386,10 @@ describe('Users panel', () => {
     await sendKeys({ press: 'Space' });
     await roles.update();
     expect(roles.trigger.getAttribute('aria-expanded')).to.equal('true');
+    // A click elsewhere on the page closes it (the page is listened to while it is open).
+    document.body.click();
+    await roles.update();
+    expect(roles.trigger.getAttribute('aria-expanded')).to.equal('false');
   });
 });
 
