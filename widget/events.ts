@@ -72,6 +72,8 @@ export class UmInvitationAcceptedEvent extends Event {
 export interface UserUpdatedDetail {
   /** The user whose details, IAM role or Cloud access changed. */
   userId: number;
+  /** Their language now, when everything asked was saved (the widget follows its own user's). */
+  lang?: string;
 }
 
 /** An administrator saved changes to a user in the Edit user dialog. */

@@ -107,7 +107,8 @@ const SESSION_KEY_PREFIX = 'um-session:';
  *   acceptance view. `detail`: `{email, clientId}`.
  * @event {UmUserUpdatedEvent} um-user-updated - An Administrator saved changes in the Edit user
  *   dialog (also when only part of them could be saved), or a member saved their own details in
- *   the Account panel. `detail`: `{userId}`.
+ *   the Account panel. `detail`: `{userId, lang?}` (`lang`: their language now, when all was
+ *   saved).
  * @event {UmAccountSwitchedEvent} um-account-switched - The user switched to another of their
  *   accounts. `detail`: `{clientId}`.
  * @event {UmTokenCreatedEvent} um-token-created - A member created an API token in the Create
@@ -262,15 +263,10 @@ export class UserManagement extends LitElement {
     super();
     // A member who changes their own language (Account panel, or Edit on their own row) sees
     // the widget follow at once.
-    this.addEventListener('um-user-updated', (event) => {
-      const client = this.client;
-      if (!client || event.detail.userId !== this.account.value?.currentUser) return;
-      client.user(event.detail.userId).then(
-        (user) => {
-          if (this.client === client) this.userLang = user.lang; // still the same session
-        },
-        () => undefined, // the panel reports its own failures; the language stays as it was
-      );
+    this.addEventListener('um-user-updated', ({ detail }) => {
+      if (detail.lang && detail.userId === this.account.value?.currentUser) {
+        this.userLang = detail.lang;
+      }
     });
   }
 

@@ -102,6 +102,22 @@ describe('Edit user dialog', () => {
     expect(projectList.length).to.be.greaterThan(1);
   });
 
+  it('follows an Administrator who changes their own language on their own row', async () => {
+    const self = await newMember(adminAccess, 'edit-self-lang', {
+      user_role: { id: 1, name: 'Administrators' },
+    });
+    const el = await renderRow(self.email, self.access);
+    expect(root(el).querySelector('[part~="toolbar"]')!.getAttribute('lang')).to.equal('en');
+    await openEdit(el);
+    field(el, 'input[name="lang"][value="de"]').click();
+    save(el);
+    await waitUntil(
+      () => root(el).querySelector('[part~="toolbar"]')!.getAttribute('lang') === 'de',
+      'the widget did not follow the new language',
+    );
+    expect((await getUser(self.access, self.userId)).lang).to.equal('de');
+  });
+
   it("opens from the row menu with the user's current values; Escape closes it and focus returns", async () => {
     const email = uniqueEmail('edit-open');
     const [p1] = projectList;

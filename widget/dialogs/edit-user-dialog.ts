@@ -322,7 +322,7 @@ export class UmEditUserDialog extends LitElement {
       }
       this.busy = false;
       this.close();
-      this.dispatchEvent(new UmUserUpdatedEvent({ userId: user.id }));
+      this.dispatchEvent(new UmUserUpdatedEvent({ userId: user.id, lang: f.lang }));
     } catch (error) {
       this.busy = false;
       const apiError = this.report(error);

@@ -526,7 +526,7 @@ export class UmAccountPanel extends LitElement {
       if (Object.keys(profile).length) {
         const user = await this.client.updateUser(userId, profile);
         this.saved = generalOf(user);
-        this.dispatchEvent(new UmUserUpdatedEvent({ userId }));
+        this.dispatchEvent(new UmUserUpdatedEvent({ userId, lang: user.lang }));
       }
       // The field shows the current email until the link is opened.
       this.general = { ...this.saved! };
