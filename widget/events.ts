@@ -1,4 +1,4 @@
-import type { ApiError } from './api/client.ts';
+import { asApiError, type ApiError } from './api/client.ts';
 
 /**
  * The events `<user-management>` fires. All bubble and are composed, so a host listens on the
@@ -37,6 +37,20 @@ export class UmErrorEvent extends Event {
   constructor(readonly detail: { error: ApiError }) {
     super(UmErrorEvent.type, { bubbles: true, composed: true, cancelable: true });
   }
+}
+
+/**
+ * Announces a failure as `um-error` from `host` and answers it as an ApiError, with whether the
+ * host page cancelled the event to show its own message (then the widget shows none).
+ */
+export function announceError(
+  host: EventTarget,
+  error: unknown,
+): { error: ApiError; suppressed: boolean } {
+  const apiError = asApiError(error);
+  const notice = new UmErrorEvent({ error: apiError });
+  host.dispatchEvent(notice);
+  return { error: apiError, suppressed: notice.defaultPrevented };
 }
 
 export interface UserInvitedDetail {

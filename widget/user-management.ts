@@ -3,10 +3,16 @@ import { property, state } from 'lit/decorators.js';
 import { Task } from '@lit/task';
 import type { TokenPair } from '../shared/auth.ts';
 import type { ClientMe } from '../shared/clients.ts';
-import { ApiClient, ApiError, normalizeBaseUrl, sameSession, type Session } from './api/client.ts';
 import {
+  ApiClient,
+  normalizeBaseUrl,
+  sameSession,
+  type ApiError,
+  type Session,
+} from './api/client.ts';
+import {
+  announceError,
   UmAccountSwitchedEvent,
-  UmErrorEvent,
   UmSignedInEvent,
   UmSignedOutEvent,
 } from './events.ts';
@@ -476,11 +482,8 @@ export class UserManagement extends LitElement {
       }
       this.dispatchEvent(new UmAccountSwitchedEvent({ clientId }));
     } catch (error) {
-      const apiError =
-        error instanceof ApiError ? error : new ApiError(0, 'unexpected_response', String(error));
-      const notice = new UmErrorEvent({ error: apiError });
-      this.dispatchEvent(notice);
-      if (!notice.defaultPrevented) this.switchError = apiError;
+      const { error: apiError, suppressed } = announceError(this, error);
+      if (!suppressed) this.switchError = apiError;
       // Still in the old account: show it as chosen.
       select.value = String(this.account.value?.id ?? '');
     } finally {

@@ -47,6 +47,11 @@ export class ApiError extends Error {
   }
 }
 
+/** Any failure as an ApiError: what a request refused, or anything else as an unexpected answer. */
+export function asApiError(error: unknown): ApiError {
+  return error instanceof ApiError ? error : new ApiError(0, 'unexpected_response', String(error));
+}
+
 export function isAbortError(error: unknown): boolean {
   return error instanceof DOMException && error.name === 'AbortError';
 }

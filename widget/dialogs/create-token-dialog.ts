@@ -5,8 +5,8 @@ import type { FieldErrors } from '../../shared/errors.ts';
 import { can, type Actor } from '../../shared/permissions.ts';
 import { IAM_ROLES, ROLE, type IamRoleId } from '../../shared/roles.ts';
 import { createTokenBody, type CreateTokenBody } from '../../shared/tokens.ts';
-import { ApiError, type ApiClient } from '../api/client.ts';
-import { UmErrorEvent, UmTokenCreatedEvent } from '../events.ts';
+import type { ApiClient, ApiError } from '../api/client.ts';
+import { announceError, UmTokenCreatedEvent } from '../events.ts';
 import { errorText, fieldErrorText } from '../locales/errors.ts';
 import { t, type MessageKey, type Params } from '../locales/index.ts';
 import { controls } from '../styles/controls.ts';
@@ -547,11 +547,8 @@ export class UmCreateTokenDialog extends LitElement {
       this.renderRoot.querySelector<HTMLButtonElement>('[data-action="copy"]')?.focus();
     } catch (error) {
       this.busy = false;
-      const apiError =
-        error instanceof ApiError ? error : new ApiError(0, 'unexpected_response', String(error));
-      const notice = new UmErrorEvent({ error: apiError });
-      this.dispatchEvent(notice);
-      this.failureSuppressed = notice.defaultPrevented;
+      const { error: apiError, suppressed } = announceError(this, error);
+      this.failureSuppressed = suppressed;
       this.failure = apiError;
       this.fieldErrors = apiError.fieldErrors;
       if (!(await this.focusFirstInvalid())) {

@@ -11,7 +11,7 @@ import {
   type UpdateUserBody,
   type User,
 } from '../../shared/users.ts';
-import { ApiError, type ApiClient } from '../api/client.ts';
+import type { ApiClient, ApiError } from '../api/client.ts';
 import '../components/user-form.ts';
 import {
   cloudOf,
@@ -21,7 +21,7 @@ import {
   type UmUserForm,
   type UserFormState,
 } from '../components/user-form.ts';
-import { UmErrorEvent, UmUserUpdatedEvent } from '../events.ts';
+import { announceError, UmUserUpdatedEvent } from '../events.ts';
 import { errorText } from '../locales/errors.ts';
 import { t, type MessageKey, type Params } from '../locales/index.ts';
 import { controls } from '../styles/controls.ts';
@@ -201,7 +201,10 @@ export class UmEditUserDialog extends LitElement {
                 ></um-user-form>`
               : this.loadError
                 ? html`<div class="alert" part="error" role="alert">
-                    <p>${this.t('edit.loadFailed')} ${errorText(this.loadError, this.lang)}</p>
+                    <p>
+                      ${this.t('edit.loadFailed')}
+                      ${this.failureSuppressed ? '' : errorText(this.loadError, this.lang)}
+                    </p>
                     <button
                       type="button"
                       part="button"
@@ -347,11 +350,8 @@ export class UmEditUserDialog extends LitElement {
 
   /** Announces a failure as `um-error`; the host may cancel it to show its own message. */
   private report(error: unknown): ApiError {
-    const apiError =
-      error instanceof ApiError ? error : new ApiError(0, 'unexpected_response', String(error));
-    const notice = new UmErrorEvent({ error: apiError });
-    this.dispatchEvent(notice);
-    this.failureSuppressed = notice.defaultPrevented;
+    const { error: apiError, suppressed } = announceError(this, error);
+    this.failureSuppressed = suppressed;
     return apiError;
   }
 }

@@ -3,7 +3,7 @@ import { property, query, state } from 'lit/decorators.js';
 import { inviteUserBody, type InviteUserBody } from '../../shared/invitations.ts';
 import type { FieldErrors } from '../../shared/errors.ts';
 import { iamRole } from '../../shared/roles.ts';
-import { ApiError, type ApiClient } from '../api/client.ts';
+import type { ApiClient, ApiError } from '../api/client.ts';
 import '../components/user-form.ts';
 import {
   cloudOf,
@@ -11,7 +11,7 @@ import {
   userFormStyles,
   type UmUserForm,
 } from '../components/user-form.ts';
-import { UmErrorEvent, UmUserInvitedEvent } from '../events.ts';
+import { announceError, UmUserInvitedEvent } from '../events.ts';
 import { errorText } from '../locales/errors.ts';
 import { t, type MessageKey, type Params } from '../locales/index.ts';
 import { controls } from '../styles/controls.ts';
@@ -188,11 +188,8 @@ export class UmInviteUserDialog extends LitElement {
       );
     } catch (error) {
       this.busy = false;
-      const apiError =
-        error instanceof ApiError ? error : new ApiError(0, 'unexpected_response', String(error));
-      const notice = new UmErrorEvent({ error: apiError });
-      this.dispatchEvent(notice);
-      this.failureSuppressed = notice.defaultPrevented;
+      const { error: apiError, suppressed } = announceError(this, error);
+      this.failureSuppressed = suppressed;
       this.failure = apiError;
       this.fieldErrors = apiError.fieldErrors;
       await this.updateComplete;

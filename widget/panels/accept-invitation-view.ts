@@ -9,8 +9,8 @@ import {
   type InvitationState,
   type InvitationStateName,
 } from '../../shared/invitations.ts';
-import { ApiError, isAbortError, type ApiClient } from '../api/client.ts';
-import { UmErrorEvent, UmInvitationAcceptedEvent } from '../events.ts';
+import { ApiError, isAbortError, type ApiClient, asApiError } from '../api/client.ts';
+import { announceError, UmInvitationAcceptedEvent } from '../events.ts';
 import { errorText, fieldErrorText } from '../locales/errors.ts';
 import { t, type MessageKey, type Params } from '../locales/index.ts';
 import { controls } from '../styles/controls.ts';
@@ -109,11 +109,7 @@ export class UmAcceptInvitationView extends LitElement {
             };
         }
         if (!isAbortError(error)) {
-          this.report(
-            error instanceof ApiError
-              ? error
-              : new ApiError(0, 'unexpected_response', String(error)),
-          );
+          this.report(error);
         }
         throw error;
       }
@@ -332,8 +328,7 @@ export class UmAcceptInvitationView extends LitElement {
         }),
       );
     } catch (error) {
-      const apiError =
-        error instanceof ApiError ? error : new ApiError(0, 'unexpected_response', String(error));
+      const apiError = asApiError(error);
       const state = STATE_BY_CODE[apiError.code];
       if (state) {
         this.lateState = state;
@@ -348,10 +343,8 @@ export class UmAcceptInvitationView extends LitElement {
     }
   }
 
-  private report(error: ApiError) {
-    const notice = new UmErrorEvent({ error });
-    this.dispatchEvent(notice);
-    this.failureSuppressed = notice.defaultPrevented;
+  private report(error: unknown) {
+    this.failureSuppressed = announceError(this, error).suppressed;
   }
 
   private async focusFirstInvalid() {

@@ -122,6 +122,42 @@ describe('Account panel', () => {
     adminAccess = (await login()).access;
   });
 
+  it('says the details could not be loaded, with Retry; a host that cancels um-error keeps the reason to itself', async () => {
+    const member = await newMember(adminAccess, 'load-fail');
+    const realFetch = window.fetch;
+    // Only the member's details fail to load (the database went down after the account came).
+    window.fetch = (input, init) =>
+      String(input).includes(`/iam/users/${member.userId}`)
+        ? Promise.resolve(
+            new Response(JSON.stringify({ message: 'down', code: 'service_unavailable' }), {
+              status: 503,
+              headers: { 'Content-Type': 'application/json' },
+            }),
+          )
+        : realFetch(input, init);
+    try {
+      for (const cancel of [false, true]) {
+        const el = await fixture<UserManagement>(
+          html`<user-management
+            api="/bff"
+            panel="account"
+            lang="en"
+            .token=${member.access}
+            @um-error=${(event: Event) => cancel && event.preventDefault()}
+          ></user-management>`,
+        );
+        await waitUntil(() => accountPanel(el).querySelector('[part="error"]'), 'no error');
+        const text = accountPanel(el).querySelector('[part="error"] p')!.textContent!.trim();
+        expect(text.startsWith('Your details could not be loaded.'), text).to.equal(true);
+        expect(text.includes('temporarily unavailable'), text).to.equal(!cancel);
+        const retry = accountPanel(el).querySelector<HTMLButtonElement>('[part="error"] button')!;
+        expect(retry.textContent!.trim()).to.equal('Retry');
+      }
+    } finally {
+      window.fetch = realFetch;
+    }
+  });
+
   describe('General', () => {
     it('shows the loaded values; Save and Discard wait for a change; Discard restores', async () => {
       const member = await newMember(adminAccess, 'general', { name: 'Gina General', lang: 'de' });

@@ -15,7 +15,7 @@ import {
 } from '../../shared/users.ts';
 import { ApiError, isAbortError, type ApiClient } from '../api/client.ts';
 import { issuesToFieldErrors } from '../dialogs/invite-user-dialog.ts';
-import { UmErrorEvent, UmUserUpdatedEvent } from '../events.ts';
+import { announceError, UmUserUpdatedEvent } from '../events.ts';
 import { errorText, fieldErrorText } from '../locales/errors.ts';
 import { t, type MessageKey, type Params } from '../locales/index.ts';
 import { controls } from '../styles/controls.ts';
@@ -190,7 +190,7 @@ export class UmAccountPanel extends LitElement {
               : html`<div class="alert" part="error" role="alert">
                   <p>
                     ${this.t('account.loadFailed')}
-                    ${error instanceof ApiError ? errorText(error, this.lang) : ''}
+                    ${error instanceof ApiError && !this.suppressed ? errorText(error, this.lang) : ''}
                   </p>
                   <button type="button" part="button" @click=${() => this.user.run()}>
                     ${this.t('users.retry')}
@@ -593,11 +593,8 @@ export class UmAccountPanel extends LitElement {
   private suppressed = false;
 
   private report(error: unknown): ApiError {
-    const apiError =
-      error instanceof ApiError ? error : new ApiError(0, 'unexpected_response', String(error));
-    const notice = new UmErrorEvent({ error: apiError });
-    this.dispatchEvent(notice);
-    this.suppressed = notice.defaultPrevented;
+    const { error: apiError, suppressed } = announceError(this, error);
+    this.suppressed = suppressed;
     return apiError;
   }
 

@@ -5,14 +5,14 @@ import type { ClientMe } from '../../shared/clients.ts';
 import { can, type Actor } from '../../shared/permissions.ts';
 import { IAM_ROLES, isIamRoleId, type IamRoleId } from '../../shared/roles.ts';
 import type { Token } from '../../shared/tokens.ts';
-import { ApiError, isAbortError, type ApiClient } from '../api/client.ts';
+import { isAbortError, type ApiClient, type ApiError } from '../api/client.ts';
 import '../components/row-menu.ts';
 import type { UmRowMenu } from '../components/row-menu.ts';
 import '../dialogs/confirm-dialog.ts';
 import type { UmConfirmDialog } from '../dialogs/confirm-dialog.ts';
 import '../dialogs/create-token-dialog.ts';
 import type { UmCreateTokenDialog } from '../dialogs/create-token-dialog.ts';
-import { UmErrorEvent, type UmTokenCreatedEvent } from '../events.ts';
+import { announceError, type UmTokenCreatedEvent } from '../events.ts';
 import { errorText } from '../locales/errors.ts';
 import { t, type MessageKey, type Params } from '../locales/index.ts';
 import { controls } from '../styles/controls.ts';
@@ -543,11 +543,7 @@ export class UmApiTokensPanel extends LitElement {
   }
 
   private report(error: unknown) {
-    const apiError =
-      error instanceof ApiError ? error : new ApiError(0, 'unexpected_response', String(error));
-    const event = new UmErrorEvent({ error: apiError });
-    this.dispatchEvent(event);
-    this.errorSuppressed = event.defaultPrevented;
+    this.errorSuppressed = announceError(this, error).suppressed;
   }
 
   private setFilters(change: Partial<Filters>) {
@@ -606,11 +602,8 @@ export class UmApiTokensPanel extends LitElement {
       await this.client.deleteToken(me.id, token.id);
       this.status = this.t('tokens.deleted', { name: token.name });
     } catch (error) {
-      const apiError =
-        error instanceof ApiError ? error : new ApiError(0, 'unexpected_response', String(error));
-      const event = new UmErrorEvent({ error: apiError });
-      this.dispatchEvent(event);
-      this.actionErrorSuppressed = event.defaultPrevented;
+      const { error: apiError, suppressed } = announceError(this, error);
+      this.actionErrorSuppressed = suppressed;
       this.actionError = apiError;
     }
     this.refresh();

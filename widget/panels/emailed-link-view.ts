@@ -1,8 +1,8 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { ApiError, type ApiClient } from '../api/client.ts';
+import type { ApiClient, ApiError } from '../api/client.ts';
 import type { LinkKind } from '../../shared/links.ts';
-import { UmErrorEvent } from '../events.ts';
+import { announceError } from '../events.ts';
 import { errorText } from '../locales/errors.ts';
 import { t, type MessageKey, type Params } from '../locales/index.ts';
 import { controls } from '../styles/controls.ts';
@@ -97,13 +97,10 @@ export abstract class EmailedLinkView extends LitElement {
       this.outcome = 'done';
     } catch (error) {
       if (token !== this.token) return;
-      const apiError =
-        error instanceof ApiError ? error : new ApiError(0, 'unexpected_response', String(error));
+      const { error: apiError, suppressed } = announceError(this, error);
       this.error = apiError;
+      this.errorSuppressed = suppressed;
       this.outcome = this.outcomeOf(apiError);
-      const notice = new UmErrorEvent({ error: apiError });
-      this.dispatchEvent(notice);
-      this.errorSuppressed = notice.defaultPrevented;
     }
     if (this.outcome !== 'failed') removeLinkTokenFromUrl(this.kind);
     await this.updateComplete;

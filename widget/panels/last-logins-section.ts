@@ -3,7 +3,7 @@ import { property, state } from 'lit/decorators.js';
 import { Task, TaskStatus } from '@lit/task';
 import type { LoginEvent } from '../../shared/two-fa.ts';
 import { ApiError, isAbortError, type ApiClient } from '../api/client.ts';
-import { UmErrorEvent } from '../events.ts';
+import { announceError } from '../events.ts';
 import { errorText } from '../locales/errors.ts';
 import { t, type MessageKey, type Params } from '../locales/index.ts';
 import { controls } from '../styles/controls.ts';
@@ -131,11 +131,7 @@ export class UmLastLoginsSection extends LitElement {
   private suppressed = false;
 
   private report(error: unknown) {
-    const apiError =
-      error instanceof ApiError ? error : new ApiError(0, 'unexpected_response', String(error));
-    const notice = new UmErrorEvent({ error: apiError });
-    this.dispatchEvent(notice);
-    this.suppressed = notice.defaultPrevented;
+    this.suppressed = announceError(this, error).suppressed;
   }
 
   override render() {

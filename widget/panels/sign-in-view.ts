@@ -1,7 +1,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import type { LoginBody, TokenPair } from '../../shared/auth.ts';
-import { ApiError, type ApiClient } from '../api/client.ts';
+import { ApiError, type ApiClient, asApiError } from '../api/client.ts';
 import { UmErrorEvent } from '../events.ts';
 import { errorText, fieldErrorText } from '../locales/errors.ts';
 import { t, type MessageKey } from '../locales/index.ts';
@@ -254,8 +254,7 @@ export class UmSignInView extends LitElement {
       const pair = await this.client.login(body);
       this.dispatchEvent(new CustomEvent<TokenPair>('um-session', { detail: pair }));
     } catch (error) {
-      const apiError =
-        error instanceof ApiError ? error : new ApiError(0, 'unexpected_response', String(error));
+      const apiError = asApiError(error);
       if (apiError.code === 'two_fa_required' && !this.codeStep) {
         // The password was right: the second step asks for the code, no error to show yet.
         this.codeStep = { username: body.username, password: body.password, backup: false };

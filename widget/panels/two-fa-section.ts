@@ -3,8 +3,8 @@ import { property, state } from 'lit/decorators.js';
 import { correction, generate } from 'lean-qr/nano';
 import type { FieldErrors } from '../../shared/errors.ts';
 import { twoFaCodeBody } from '../../shared/two-fa.ts';
-import { ApiError, type ApiClient } from '../api/client.ts';
-import { UmErrorEvent } from '../events.ts';
+import type { ApiClient, ApiError } from '../api/client.ts';
+import { announceError } from '../events.ts';
 import { errorText, fieldErrorText } from '../locales/errors.ts';
 import { t, type MessageKey, type Params } from '../locales/index.ts';
 import { controls } from '../styles/controls.ts';
@@ -606,11 +606,8 @@ export class UmTwoFaSection extends LitElement {
   }
 
   private report(error: unknown): ApiError {
-    const apiError =
-      error instanceof ApiError ? error : new ApiError(0, 'unexpected_response', String(error));
-    const notice = new UmErrorEvent({ error: apiError });
-    this.dispatchEvent(notice);
-    this.suppressed = notice.defaultPrevented;
+    const { error: apiError, suppressed } = announceError(this, error);
+    this.suppressed = suppressed;
     return apiError;
   }
 }

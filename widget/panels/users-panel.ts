@@ -11,7 +11,7 @@ import {
 import type { ClientMe } from '../../shared/clients.ts';
 import { can, type Actor } from '../../shared/permissions.ts';
 import type { User, UsersPage } from '../../shared/users.ts';
-import { ApiError, isAbortError, type ApiClient } from '../api/client.ts';
+import { isAbortError, type ApiClient, type ApiError } from '../api/client.ts';
 import '../components/multi-select.ts';
 import type { MultiSelectOption, UmMultiSelect } from '../components/multi-select.ts';
 import '../components/row-menu.ts';
@@ -23,7 +23,7 @@ import type { UmEditUserDialog } from '../dialogs/edit-user-dialog.ts';
 import '../dialogs/invite-user-dialog.ts';
 import type { UmInviteUserDialog } from '../dialogs/invite-user-dialog.ts';
 import {
-  UmErrorEvent,
+  announceError,
   UmUserDeletedEvent,
   type UmUserInvitedEvent,
   type UmUserUpdatedEvent,
@@ -569,11 +569,8 @@ export class UmUsersPanel extends LitElement {
       }
       this.refresh();
     } catch (error) {
-      const apiError =
-        error instanceof ApiError ? error : new ApiError(0, 'unexpected_response', String(error));
-      const event = new UmErrorEvent({ error: apiError });
-      this.dispatchEvent(event);
-      this.actionErrorSuppressed = event.defaultPrevented;
+      const { error: apiError, suppressed } = announceError(this, error);
+      this.actionErrorSuppressed = suppressed;
       this.actionError = apiError;
       // The row may have changed meanwhile (accepted, deleted): show what is true now.
       this.refresh();
@@ -599,11 +596,8 @@ export class UmUsersPanel extends LitElement {
       this.status = this.t('users.deleted', { email: user.email });
       this.dispatchEvent(new UmUserDeletedEvent({ userId: user.id }));
     } catch (error) {
-      const apiError =
-        error instanceof ApiError ? error : new ApiError(0, 'unexpected_response', String(error));
-      const event = new UmErrorEvent({ error: apiError });
-      this.dispatchEvent(event);
-      this.actionErrorSuppressed = event.defaultPrevented;
+      const { error: apiError, suppressed } = announceError(this, error);
+      this.actionErrorSuppressed = suppressed;
       this.actionError = apiError;
       if (apiError.code === 'user_has_active_tokens') {
         this.refusedUser = user;
@@ -691,11 +685,7 @@ export class UmUsersPanel extends LitElement {
   }
 
   private report(error: unknown) {
-    const apiError =
-      error instanceof ApiError ? error : new ApiError(0, 'unexpected_response', String(error));
-    const event = new UmErrorEvent({ error: apiError });
-    this.dispatchEvent(event);
-    this.errorSuppressed = event.defaultPrevented;
+    this.errorSuppressed = announceError(this, error).suppressed;
   }
 
   private hasFilters(): boolean {
