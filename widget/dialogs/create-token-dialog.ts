@@ -7,12 +7,11 @@ import { IAM_ROLES, ROLE, type IamRoleId } from '../../shared/roles.ts';
 import { createTokenBody, type CreateTokenBody } from '../../shared/tokens.ts';
 import type { ApiClient, ApiError } from '../api/client.ts';
 import { announceError, UmTokenCreatedEvent } from '../events.ts';
-import { errorText, fieldErrorText } from '../locales/errors.ts';
+import { errorText, fieldErrorText, issuesToFieldErrors } from '../locales/errors.ts';
 import { t, type MessageKey, type Params } from '../locales/index.ts';
 import { controls } from '../styles/controls.ts';
 import { dialogStyles } from '../styles/dialog.ts';
 import { define } from '../define.ts';
-import { issuesToFieldErrors } from './invite-user-dialog.ts';
 
 type Expiration = 'never' | 'date';
 

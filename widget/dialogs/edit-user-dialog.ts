@@ -22,12 +22,11 @@ import {
   type UserFormState,
 } from '../components/user-form.ts';
 import { announceError, UmUserUpdatedEvent } from '../events.ts';
-import { errorText } from '../locales/errors.ts';
+import { errorText, issuesToFieldErrors } from '../locales/errors.ts';
 import { t, type MessageKey, type Params } from '../locales/index.ts';
 import { controls } from '../styles/controls.ts';
 import { dialogStyles } from '../styles/dialog.ts';
 import { define } from '../define.ts';
-import { issuesToFieldErrors } from './invite-user-dialog.ts';
 
 /** What the server holds for the user being edited: the baseline a save is compared with. */
 interface Loaded {

@@ -12,24 +12,11 @@ import {
   type UmUserForm,
 } from '../components/user-form.ts';
 import { announceError, UmUserInvitedEvent } from '../events.ts';
-import { errorText } from '../locales/errors.ts';
+import { errorText, issuesToFieldErrors } from '../locales/errors.ts';
 import { t, type MessageKey, type Params } from '../locales/index.ts';
 import { controls } from '../styles/controls.ts';
 import { dialogStyles } from '../styles/dialog.ts';
 import { define } from '../define.ts';
-
-/** Zod issues as field errors by dotted path (an issue of the whole object goes to `fallback`). */
-export function issuesToFieldErrors(
-  issues: readonly { path: readonly PropertyKey[]; message: string }[],
-  fallback: string,
-): FieldErrors {
-  const errors: FieldErrors = {};
-  for (const issue of issues) {
-    const field = issue.path.map(String).join('.') || fallback;
-    (errors[field] ??= []).push(issue.message);
-  }
-  return errors;
-}
 
 /**
  * The Invite user form (PRODUCT.md "Invite user"), in a modal `<dialog>`; the fields are the

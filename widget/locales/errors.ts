@@ -1,3 +1,4 @@
+import type { FieldErrors } from '../../shared/errors.ts';
 import type { ApiError } from '../api/client.ts';
 import { isMessageKey, t, type MessageKey } from './index.ts';
 
@@ -53,4 +54,17 @@ export function fieldErrorText(message: string, lang: string): string {
     if (match) return t(key, param ? { [param]: match[1] } : undefined, lang);
   }
   return message;
+}
+
+/** Zod issues as field errors by dotted path (an issue of the whole object goes to `fallback`). */
+export function issuesToFieldErrors(
+  issues: readonly { path: readonly PropertyKey[]; message: string }[],
+  fallback: string,
+): FieldErrors {
+  const errors: FieldErrors = {};
+  for (const issue of issues) {
+    const field = issue.path.map(String).join('.') || fallback;
+    (errors[field] ??= []).push(issue.message);
+  }
+  return errors;
 }

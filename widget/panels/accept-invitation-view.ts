@@ -11,7 +11,7 @@ import {
 } from '../../shared/invitations.ts';
 import { ApiError, isAbortError, type ApiClient, asApiError } from '../api/client.ts';
 import { announceError, UmInvitationAcceptedEvent } from '../events.ts';
-import { errorText, fieldErrorText } from '../locales/errors.ts';
+import { errorText, fieldErrorText, issuesToFieldErrors } from '../locales/errors.ts';
 import { t, type MessageKey, type Params } from '../locales/index.ts';
 import { controls } from '../styles/controls.ts';
 import { viewCard } from '../styles/card.ts';
@@ -299,12 +299,7 @@ export class UmAcceptInvitationView extends LitElement {
       const password = String(data.get('password') ?? '');
       const name = String(data.get('name') ?? '').trim();
       const parsed = acceptInvitationBody.safeParse({ password, ...(name ? { name } : {}) });
-      const errors: FieldErrors = {};
-      if (!parsed.success) {
-        for (const issue of parsed.error.issues) {
-          (errors[issue.path.join('.') || 'password'] ??= []).push(issue.message);
-        }
-      }
+      const errors = parsed.success ? {} : issuesToFieldErrors(parsed.error.issues, 'password');
       if (password !== String(data.get('repeat') ?? '')) {
         errors.repeat = [this.t('accept.passwordMismatch')];
       }

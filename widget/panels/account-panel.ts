@@ -14,9 +14,8 @@ import {
   type User,
 } from '../../shared/users.ts';
 import { ApiError, isAbortError, type ApiClient } from '../api/client.ts';
-import { issuesToFieldErrors } from '../dialogs/invite-user-dialog.ts';
 import { announceError, UmUserUpdatedEvent } from '../events.ts';
-import { errorText, fieldErrorText } from '../locales/errors.ts';
+import { errorText, fieldErrorText, issuesToFieldErrors } from '../locales/errors.ts';
 import { t, type MessageKey, type Params } from '../locales/index.ts';
 import { controls } from '../styles/controls.ts';
 import { sectionCard, sectionForm } from '../styles/card.ts';
