@@ -286,6 +286,42 @@ eachDatabase('sessions', (ctx) => {
     assert.deepEqual(audits, [{ details: { session_id: decodeJwt(leaving.access).sid } }]);
   });
 
+  it('sign-out with a refresh token already spent ends the session it belonged to', async () => {
+    const member = await newMember();
+    const first = await signIn(member.email);
+    const current = await renewed(first.refresh); // another tab renewed; this one holds the old
+    const out = await ctx().request('/iam/auth/jwt/logout', {
+      method: 'POST',
+      json: { refresh: first.refresh },
+    });
+    assert.equal(out.status, 204);
+    assert.equal(await accessStatus(current.access), 401);
+    assert.equal((await refresh(current.refresh)).status, 401);
+    assert.deepEqual(await reuseAudits(member.id), []);
+  });
+
+  it('refuses a sign-out body without a usable refresh token, naming the field', async () => {
+    const logout = (body: string) =>
+      ctx().request('/iam/auth/jwt/logout', {
+        method: 'POST',
+        body,
+        headers: { 'Content-Type': 'application/json' },
+      });
+    for (const body of [
+      '{}',
+      '{"refresh": 42}',
+      '{"refresh": null}',
+      JSON.stringify({ refresh: 'x'.repeat(513) }),
+    ]) {
+      const response = await logout(body);
+      assert.equal(response.status, 400, body);
+      assert.deepEqual(Object.keys((await response.json()).errors), ['refresh'], body);
+    }
+    const malformed = await logout('{"refresh": ');
+    assert.equal(malformed.status, 400);
+    assert.equal((await malformed.json()).code, 'malformed_json');
+  });
+
   it('a removal from the account ends its refresh tokens there, and is no reuse', async () => {
     const member = await newMember();
     await ctx().fixtures.join(otherAccountId, member.id, ROLE.users);
