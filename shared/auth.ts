@@ -18,7 +18,6 @@ export const refreshBody = z.object({
     .string({ error: 'This field is required.' })
     .check(z.minLength(1, 'This field may not be blank.'), maxChars(512)),
 });
-export type RefreshBody = z.infer<typeof refreshBody>;
 
 export const tokenPair = z.object({
   access: z.string().check(z.describe('ES256 JWT, valid one hour')),

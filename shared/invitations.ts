@@ -59,7 +59,6 @@ export const cloudAccessInput = z
       { path: ['projects'], error: 'Each project may appear once.' },
     ),
   );
-export type CloudAccessInput = z.input<typeof cloudAccessInput>;
 
 export const inviteUserBody = z.object({
   client_id: idParam,

@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 
 /** Row types of the tables created by migrations/ (0001_initial.ts, then the later ones). */
 
@@ -215,6 +215,3 @@ export interface Database {
   mailbox_messages: MailboxMessagesTable;
   audit_log: AuditLogTable;
 }
-
-export type UserRow = Selectable<UsersTable>;
-export type NewUser = Insertable<UsersTable>;

@@ -10,11 +10,11 @@ import type { Db } from '../db/connect.ts';
  * with 2FA on), and one person who belongs to both accounts. Runs only on an empty database.
  */
 
-export const DEMO_ACCOUNTS = { acme: 'Acme Cloud', globex: 'Globex' } as const;
+const DEMO_ACCOUNTS = { acme: 'Acme Cloud', globex: 'Globex' } as const;
 /** Password of every seeded member but the administrator (whose password is a setting). */
 export const DEMO_MEMBER_PASSWORD = 'demo-member-password';
 /** The person in both accounts: Engineer at Acme, Administrator at Globex. */
-export const DEMO_SHARED_USER_EMAIL = 'sam.shared@example.test';
+const DEMO_SHARED_USER_EMAIL = 'sam.shared@example.test';
 
 const HOUR = 60 * 60 * 1000;
 

@@ -23,7 +23,7 @@ import { enqueueEmail } from '../mail/outbox.ts';
  * valid once, for 24 hours. The link's token is 32 random bytes; the database keeps its SHA-256.
  */
 
-export const INVITATION_LIFETIME_MS = 24 * 60 * 60 * 1000;
+const INVITATION_LIFETIME_MS = 24 * 60 * 60 * 1000;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export interface InvitationDeps {

@@ -4,7 +4,7 @@ import type { Db } from '../db/connect.ts';
 import type { AppEnv } from '../http/env.ts';
 import { operation } from '../http/openapi.ts';
 
-export const mailboxMessages = z.object({
+const mailboxMessages = z.object({
   messages: z.array(
     z.object({
       id: z.number().int(),

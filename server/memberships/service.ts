@@ -10,7 +10,7 @@ import type { Caller } from '../http/env.ts';
 
 export const LAST_ADMINISTRATOR_MESSAGE =
   'The last Administrator of an account can be neither demoted nor removed.';
-export const ACTIVE_TOKENS_MESSAGE = "You can't remove the user as they have active tokens.";
+const ACTIVE_TOKENS_MESSAGE = "You can't remove the user as they have active tokens.";
 export const REMOVE_SELF_MESSAGE = "You can't remove yourself from the account.";
 export const TOKEN_ROLE_CONFLICT_MESSAGE =
   'The specified user has issued a token with a higher role. Try using another role.';
@@ -44,7 +44,7 @@ export async function memberRole(db: Db, accountId: number, userId: number): Pro
  * take an Administrator away (demotion, removal) takes these locks first, so of two administrators
  * demoting or removing each other at the same moment the second waits, then sees one left.
  */
-export async function lockAdministrators(trx: Db, accountId: number): Promise<number[]> {
+async function lockAdministrators(trx: Db, accountId: number): Promise<number[]> {
   const rows = await trx
     .selectFrom('memberships')
     .select('user_id')
@@ -58,7 +58,7 @@ export async function lockAdministrators(trx: Db, accountId: number): Promise<nu
 }
 
 /** Refuse when `userId` is the only one of the (locked) Administrators. */
-export function assertNotLastAdministrator(administrators: number[], userId: number): void {
+function assertNotLastAdministrator(administrators: number[], userId: number): void {
   if (administrators.every((id) => id === userId)) {
     throw new AppError('last_administrator', LAST_ADMINISTRATOR_MESSAGE);
   }

@@ -10,7 +10,7 @@ import { matchTotp } from '../auth/totp.ts';
  * table does not give them away.
  */
 
-export const BACKUP_CODE_COUNT = 5;
+const BACKUP_CODE_COUNT = 5;
 const BACKUP_ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789'; // no 0/o, 1/l/i: read aloud or typed
 /** Failed codes allowed per user in the window, before 429. */
 export const MAX_CODE_FAILURES = 5;

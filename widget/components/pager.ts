@@ -7,7 +7,7 @@ import { t } from '../locales/index.ts';
  * the panel's own shadow root and takes the panel's styles (widget/styles/table.ts).
  */
 
-export const PAGE_SIZES = [10, 25, 50, 100] as const;
+const PAGE_SIZES = [10, 25, 50, 100] as const;
 
 export interface PagerOptions {
   current: number;
@@ -82,7 +82,7 @@ function keepFocusInPager(event: FocusEvent) {
  * The page numbers to offer: the first, the last, and two either side of the current one, with
  * `undefined` where a run is left out ("1 … 4 5 6 7 8 … 20").
  */
-export function pageWindow(current: number, pages: number): (number | undefined)[] {
+function pageWindow(current: number, pages: number): (number | undefined)[] {
   const shown = new Set([1, pages]);
   for (let n = current - 2; n <= current + 2; n++) if (n >= 1 && n <= pages) shown.add(n);
   const sorted = [...shown].sort((a, b) => a - b);

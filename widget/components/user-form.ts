@@ -19,7 +19,7 @@ import { define } from '../define.ts';
 export type ProjectRole = (typeof CLOUD_PROJECT_ROLES)[number];
 export type Scope = 'client' | 'project';
 
-export interface ProjectRow {
+interface ProjectRow {
   /** Stable key of the row, so removing one does not shuffle the others' fields. */
   key: number;
   projectId: number | undefined;

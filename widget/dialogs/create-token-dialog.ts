@@ -21,7 +21,7 @@ function isoDay(date: Date): string {
 }
 
 /** The chosen day's last second in UTC: a token set to expire "on 31 Jan" works all that day. */
-export function endOfDayUtc(day: string): string {
+function endOfDayUtc(day: string): string {
   return `${day}T23:59:59Z`;
 }
 

@@ -19,7 +19,7 @@ export function errorText(error: ApiError, lang: string, lead?: string): string 
 }
 
 /** "Try again in 30 s." — in minutes or hours once seconds stop being readable (a daily limit). */
-export function retryText(seconds: number, lang: string): string {
+function retryText(seconds: number, lang: string): string {
   if (seconds < 120) return t('error.retryAfter', { seconds }, lang);
   if (seconds < 2 * 3600)
     return t('error.retryAfterMinutes', { minutes: Math.ceil(seconds / 60) }, lang);

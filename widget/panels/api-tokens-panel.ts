@@ -22,8 +22,8 @@ import { define } from '../define.ts';
 import { renderErrorRow, renderLoadingRow } from '../components/table-rows.ts';
 import { renderPager } from '../components/pager.ts';
 
-export type TokenStatus = 'active' | 'expired' | 'deleted';
-export const TOKEN_STATUSES: readonly TokenStatus[] = ['active', 'expired', 'deleted'];
+type TokenStatus = 'active' | 'expired' | 'deleted';
+const TOKEN_STATUSES: readonly TokenStatus[] = ['active', 'expired', 'deleted'];
 
 /** Whose tokens to show: set by the host, or by the Users panel's "Show their tokens". */
 export interface TokenIssuer {
@@ -32,7 +32,7 @@ export interface TokenIssuer {
   email?: string;
 }
 
-export function tokenStatus(token: Token): TokenStatus {
+function tokenStatus(token: Token): TokenStatus {
   return token.deleted ? 'deleted' : token.expired ? 'expired' : 'active';
 }
 

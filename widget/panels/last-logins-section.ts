@@ -11,7 +11,7 @@ import { sectionCard } from '../styles/card.ts';
 import { dataTable } from '../styles/table.ts';
 import { define } from '../define.ts';
 
-export const LOGINS_PAGE_SIZE = 10;
+const LOGINS_PAGE_SIZE = 10;
 
 const BROWSERS: [RegExp, string][] = [
   [/\bEdg(?:e|A|iOS)?\/(\d+)/, 'Edge'],
