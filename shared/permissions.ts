@@ -1,4 +1,5 @@
-import { IAM_ROLES, ROLE, type IamRoleId } from './roles.ts';
+import type { ClientMe } from './clients.ts';
+import { iamRole, ROLE, type IamRoleId } from './roles.ts';
 
 /**
  * "May this caller do this?" — answered here once. The BFF calls `can` on every route and refuses
@@ -11,6 +12,13 @@ export interface Actor {
   roleId: IamRoleId;
   /** How the caller authenticated: an API token may act, but not manage the login itself. */
   via?: 'jwt' | 'identity_provider' | 'api_token';
+}
+
+/** The widget's caller, as `GET /iam/clients/me` describes them (the BFF builds its own). */
+export function actorOf(
+  me: Pick<ClientMe, 'currentUser' | 'currentUserRole'> | undefined,
+): Actor | undefined {
+  return me ? { userId: me.currentUser, roleId: me.currentUserRole.id as IamRoleId } : undefined;
 }
 
 export interface Target {
@@ -75,7 +83,7 @@ const self = (actor: Actor, target: Target) => target.userId === actor.userId;
  * turn itself into one, or into something that outlives its deletion.
  */
 const signedIn = (actor: Actor) => actor.via !== 'api_token';
-const rank = (roleId: IamRoleId) => IAM_ROLES.find((role) => role.id === roleId)?.rank ?? 0;
+const rank = (roleId: IamRoleId) => iamRole(roleId).rank;
 const selfOrAdministrators = (actor: Actor, target: Target) =>
   self(actor, target) || administrators(actor);
 

@@ -2,7 +2,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import type { ClientMe } from '../../shared/clients.ts';
 import type { FieldErrors } from '../../shared/errors.ts';
-import { can, type Actor } from '../../shared/permissions.ts';
+import { actorOf, can, type Actor } from '../../shared/permissions.ts';
 import { IAM_ROLES, ROLE, type IamRoleId } from '../../shared/roles.ts';
 import { createTokenBody, type CreateTokenBody } from '../../shared/tokens.ts';
 import type { ApiClient, ApiError } from '../api/client.ts';
@@ -177,10 +177,7 @@ export class UmCreateTokenDialog extends LitElement {
   }
 
   private get actor(): Actor | undefined {
-    const me = this.me;
-    return me
-      ? { userId: me.currentUser, roleId: me.currentUserRole.id as Actor['roleId'] }
-      : undefined;
+    return actorOf(this.me);
   }
 
   /** The roles the caller may give a token, highest first. */

@@ -4,7 +4,7 @@ import { Task } from '@lit/task';
 import type { ClientMe } from '../../shared/clients.ts';
 import type { FieldErrors } from '../../shared/errors.ts';
 import { PASSWORD_MIN_LENGTH } from '../../shared/invitations.ts';
-import { can, type Actor } from '../../shared/permissions.ts';
+import { actorOf, can, type Actor } from '../../shared/permissions.ts';
 import { OFFERED_LANGUAGES, type Language } from '../../shared/roles.ts';
 import {
   changeEmailBody,
@@ -147,10 +147,7 @@ export class UmAccountPanel extends LitElement {
   }
 
   private get actor(): Actor | undefined {
-    const me = this.me;
-    return me
-      ? { userId: me.currentUser, roleId: me.currentUserRole.id as Actor['roleId'] }
-      : undefined;
+    return actorOf(this.me);
   }
 
   /** Only the owner of an email changes it: here that is always the caller, but ask the rule. */

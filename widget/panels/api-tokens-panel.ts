@@ -2,7 +2,7 @@ import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { Task, TaskStatus } from '@lit/task';
 import type { ClientMe } from '../../shared/clients.ts';
-import { can, type Actor } from '../../shared/permissions.ts';
+import { actorOf, can, type Actor } from '../../shared/permissions.ts';
 import { IAM_ROLES, isIamRoleId, type IamRoleId } from '../../shared/roles.ts';
 import type { Token } from '../../shared/tokens.ts';
 import { isAbortError, type ApiClient, type ApiError } from '../api/client.ts';
@@ -161,10 +161,7 @@ export class UmApiTokensPanel extends LitElement {
   });
 
   private get actor(): Actor | undefined {
-    const me = this.me;
-    return me
-      ? { userId: me.currentUser, roleId: me.currentUserRole.id as Actor['roleId'] }
-      : undefined;
+    return actorOf(this.me);
   }
 
   private get managesAll(): boolean {

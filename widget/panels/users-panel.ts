@@ -3,13 +3,14 @@ import { property, state } from 'lit/decorators.js';
 import { Task, TaskStatus } from '@lit/task';
 import {
   IAM_ROLES,
+  isIamRoleId,
   OFFERED_LANGUAGES,
   USER_STATUSES,
   type IamRoleId,
   type UserStatus,
 } from '../../shared/roles.ts';
 import type { ClientMe } from '../../shared/clients.ts';
-import { can, type Actor } from '../../shared/permissions.ts';
+import { actorOf, can, type Actor } from '../../shared/permissions.ts';
 import type { User, UsersPage } from '../../shared/users.ts';
 import { isAbortError, type ApiClient, type ApiError } from '../api/client.ts';
 import '../components/multi-select.ts';
@@ -200,10 +201,7 @@ export class UmUsersPanel extends LitElement {
   }
 
   private get actor(): Actor | undefined {
-    const me = this.me;
-    return me
-      ? { userId: me.currentUser, roleId: me.currentUserRole.id as Actor['roleId'] }
-      : undefined;
+    return actorOf(this.me);
   }
 
   private may(action: Parameters<typeof can>[1], target?: { userId: number }): boolean {
@@ -515,10 +513,7 @@ export class UmUsersPanel extends LitElement {
 
   private renderRow(user: User) {
     const role = user.groups[0];
-    const roleLabel =
-      role && IAM_ROLES.some((r) => r.id === role.id)
-        ? this.t(`role.${role.id as IamRoleId}`)
-        : (role?.name ?? '');
+    const roleLabel = role && isIamRoleId(role.id) ? this.t(`role.${role.id}`) : (role?.name ?? '');
     return html`
       <tr part="row" data-user-id=${user.id}>
         <td part="cell">${user.id}</td>
