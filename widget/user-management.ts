@@ -1,6 +1,7 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { Task } from '@lit/task';
+import { ContextProvider } from '@lit/context';
 import type { TokenPair } from '../shared/auth.ts';
 import type { ClientMe } from '../shared/clients.ts';
 import {
@@ -16,16 +17,12 @@ import {
   UmSignedInEvent,
   UmSignedOutEvent,
 } from './events.ts';
-import { errorText } from './locales/errors.ts';
 import {
   DEFAULT_LANG,
   hasDictionary,
   loadLanguage,
   resolveLang,
-  t,
   UI_LANGUAGES,
-  type MessageKey,
-  type Params,
 } from './locales/index.ts';
 import './panels/accept-invitation-view.ts';
 import './panels/confirm-email-view.ts';
@@ -41,6 +38,8 @@ import type { ShowTokensDetail } from './panels/users-panel.ts';
 import { controls } from './styles/controls.ts';
 import { tokens } from './styles/tokens.ts';
 import { define } from './define.ts';
+import { clientContext, langContext, meContext } from './context.ts';
+import { LocalizeController } from './controllers/localize.ts';
 import { linkTokenFromUrl, removeLinkTokenFromUrl } from './link-tokens.ts';
 
 export { ApiError } from './api/client.ts';
@@ -213,6 +212,11 @@ export class UserManagement extends LitElement {
     `,
   ];
 
+  private readonly localize = new LocalizeController(this, () => this.shownLang);
+  private readonly clientProvider = new ContextProvider(this, { context: clientContext });
+  private readonly meProvider = new ContextProvider(this, { context: meContext });
+  private readonly langProvider = new ContextProvider(this, { context: langContext });
+
   @property() api = '';
   @property({ reflect: true }) panel: PanelName = 'users';
   @property() override lang = '';
@@ -307,6 +311,10 @@ export class UserManagement extends LitElement {
         : this.sessionClient(this.readSession());
     }
     this.followLanguage();
+    // Before rendering, so that an element this render creates finds the values in place.
+    this.clientProvider.setValue(this.client ?? this.anonymousClient);
+    this.meProvider.setValue(this.client ? this.account.value : undefined);
+    this.langProvider.setValue(this.shownLang);
   }
 
   private followLanguage() {
@@ -325,35 +333,25 @@ export class UserManagement extends LitElement {
     });
   }
 
-  private t(key: MessageKey, params?: Params): string {
-    return t(key, params, this.shownLang);
-  }
-
   override render() {
     if (this.confirmEmailToken) {
       return html`<um-confirm-email-view
         exportparts="confirm-email-view, button"
-        .client=${this.anonymousClient}
         .token=${this.confirmEmailToken}
-        lang=${this.shownLang}
         @um-confirm-email-done=${this.onEmailConfirmed}
       ></um-confirm-email-view>`;
     }
     if (this.disable2faToken) {
       return html`<um-disable-2fa-view
         exportparts="disable-2fa-view, button"
-        .client=${this.anonymousClient}
         .token=${this.disable2faToken}
-        lang=${this.shownLang}
         @um-disable-2fa-done=${() => (this.disable2faToken = undefined)}
       ></um-disable-2fa-view>`;
     }
     if (this.acceptingToken) {
       return html`<um-accept-invitation-view
         exportparts="accept-view, input, button, submit, error, field-error"
-        .client=${this.anonymousClient}
         .token=${this.acceptingToken}
-        lang=${this.shownLang}
         @um-accept-done=${this.onAccepted}
         @um-accept-sign-in=${this.leaveInvitation}
         @um-accept-language=${(event: CustomEvent<string>) => (this.inviteeLang = event.detail)}
@@ -362,8 +360,6 @@ export class UserManagement extends LitElement {
     if (!this.client) {
       return html`<um-sign-in-view
         exportparts="sign-in-form, input, button, submit, error, notice, sign-in-code, field-error"
-        .client=${this.anonymousClient}
-        lang=${this.shownLang}
         .email=${this.signInPrefill?.email ?? ''}
         .notice=${this.signInPrefill?.notice ?? ''}
         @um-session=${this.onSignedIn}
@@ -379,21 +375,21 @@ export class UserManagement extends LitElement {
               ${
                 this.switchError
                   ? html`<p class="alert" part="error" role="alert">
-                      ${errorText(this.switchError, this.shownLang)}
+                      ${this.localize.error(this.switchError)}
                     </p>`
                   : nothing
               }
               ${me && me.clients.length > 1 ? this.renderSwitcher(me) : nothing}
               ${
                 company && !(me && me.clients.length > 1)
-                  ? html`<span>${this.t('app.account', { company })}</span>`
+                  ? html`<span>${this.localize.t('app.account', { company })}</span>`
                   : nothing
               }
               ${
                 this.token
                   ? nothing
                   : html`<button type="button" part="button sign-out" @click=${this.signOut}>
-                      ${this.t('app.signOut')}
+                      ${this.localize.t('app.signOut')}
                     </button>`
               }
             </div>`
@@ -402,23 +398,14 @@ export class UserManagement extends LitElement {
         this.panel === 'api-tokens'
           ? html`<um-api-tokens-panel
               exportparts="panel, heading, filters, input, button, table, header-cell, row, cell, loading, empty, error, pagination, page-button, summary, status, dialog, field-error, menu-button, menu, menu-item, create-token-button, token-secret, deleted-issuer, tooltip"
-              .client=${this.client}
-              .me=${me}
-              lang=${this.shownLang}
               .issuer=${this.tokensIssuer}
             ></um-api-tokens-panel>`
           : this.panel === 'account'
             ? html`<um-account-panel
                 exportparts="panel, heading, input, button, error, field-error, notice, account-general, account-password, account-two-fa, two-fa-qr, two-fa-key, backup-codes, account-logins, table, row, cell, pagination, page-button, summary, empty"
-                .client=${this.client}
-                .me=${me}
-                lang=${this.shownLang}
               ></um-account-panel>`
             : html`<um-users-panel
                 exportparts="panel, heading, filters, popup, input, button, table, header-cell, row, cell, loading, empty, error, pagination, page-button, summary, status, invite-button, dialog, field-error, menu-button, menu, menu-item, show-tokens"
-                .client=${this.client}
-                .me=${me}
-                lang=${this.shownLang}
                 @um-show-tokens=${this.onShowTokens}
               ></um-users-panel>`
       }
@@ -438,7 +425,7 @@ export class UserManagement extends LitElement {
 
   private renderSwitcher(me: ClientMe) {
     return html`<span class="switcher">
-      <label for="account-switcher">${this.t('app.switchAccount')}</label>
+      <label for="account-switcher">${this.localize.t('app.switchAccount')}</label>
       <select
         id="account-switcher"
         part="input account-switcher"
@@ -456,7 +443,9 @@ export class UserManagement extends LitElement {
       </select>
       ${
         this.switching
-          ? html`<span class="visually-hidden" role="status">${this.t('app.switching')}</span>`
+          ? html`<span class="visually-hidden" role="status"
+              >${this.localize.t('app.switching')}</span
+            >`
           : nothing
       }
     </span>`;
@@ -534,7 +523,10 @@ export class UserManagement extends LitElement {
 
   private onAccepted(event: CustomEvent<AcceptDoneDetail>) {
     const { email, company } = event.detail;
-    this.signInPrefill = { email, notice: this.t('signIn.invitationAccepted', { company }) };
+    this.signInPrefill = {
+      email,
+      notice: this.localize.t('signIn.invitationAccepted', { company }),
+    };
     this.leaveInvitation();
   }
 

@@ -12,9 +12,11 @@ import {
   type IamRoleId,
 } from '../../shared/roles.ts';
 import { isAbortError, type ApiClient } from '../api/client.ts';
-import { fieldErrorText } from '../locales/errors.ts';
-import { t, type MessageKey, type Params } from '../locales/index.ts';
+import { type MessageKey } from '../locales/index.ts';
 import { define } from '../define.ts';
+import { LocalizeController } from '../controllers/localize.ts';
+import { consume } from '@lit/context';
+import { clientContext } from '../context.ts';
 
 export type ProjectRole = (typeof CLOUD_PROJECT_ROLES)[number];
 export type Scope = 'client' | 'project';
@@ -197,8 +199,11 @@ export const userFormStyles = css`
  * the `fieldErrors` it is given, each next to its field.
  */
 export class UmUserForm extends LitElement {
-  @property({ attribute: false }) client!: ApiClient;
-  @property() override lang = 'en';
+  @consume({ context: clientContext, subscribe: true })
+  private readonly localize = new LocalizeController(this);
+
+  @property({ attribute: false })
+  client!: ApiClient;
   /** `readonly`: the email is shown but only its owner may change it (the Edit dialog). */
   @property() emailMode: 'edit' | 'readonly' = 'edit';
   /** Field errors to show, by dotted path (`cloud.projects.0.role`). */
@@ -246,10 +251,6 @@ export class UmUserForm extends LitElement {
     return Boolean(invalid);
   }
 
-  private t(key: MessageKey, params?: Params): string {
-    return t(key, params, this.lang);
-  }
-
   override render() {
     const f = this.form;
     return html`
@@ -281,7 +282,7 @@ export class UmUserForm extends LitElement {
   }
 
   private messagesText(messages: readonly string[]): string {
-    return messages.map((message) => fieldErrorText(message, this.lang)).join(' ');
+    return messages.map((message) => this.localize.fieldError(message)).join(' ');
   }
 
   /** Errors of a group: the field itself and anything below it (`user_role.id`). */
@@ -317,14 +318,14 @@ export class UmUserForm extends LitElement {
     const error = this.errorOf(field);
     return html`
       <div class="field">
-        <label for="user-${field}">${this.t(label)}</label>
+        <label for="user-${field}">${this.localize.t(label)}</label>
         <input
           id="user-${field}"
           part="input"
           name=${field}
           type=${field === 'email' ? 'email' : 'text'}
           autocomplete="off"
-          placeholder=${this.t(placeholder)}
+          placeholder=${this.localize.t(placeholder)}
           .value=${value}
           aria-invalid=${error ? 'true' : 'false'}
           aria-describedby=${error ? errorId(field) : nothing}
@@ -347,7 +348,7 @@ export class UmUserForm extends LitElement {
     }
     return html`
       <div class="field">
-        <label for="user-email">${this.t('invite.email')}</label>
+        <label for="user-email">${this.localize.t('invite.email')}</label>
         <input
           id="user-email"
           part="input"
@@ -357,7 +358,7 @@ export class UmUserForm extends LitElement {
           .value=${this.form.email}
           aria-describedby="email-owner-note"
         />
-        <p class="hint" id="email-owner-note">${this.t('edit.emailOwnerOnly')}</p>
+        <p class="hint" id="email-owner-note">${this.localize.t('edit.emailOwnerOnly')}</p>
       </div>
     `;
   }
@@ -366,7 +367,7 @@ export class UmUserForm extends LitElement {
     const error = this.groupError('lang');
     return html`
       <fieldset class="inline-radios">
-        <legend>${this.t('invite.language')}</legend>
+        <legend>${this.localize.t('invite.language')}</legend>
         ${OFFERED_LANGUAGES.map(
           (lang) => html`
             <label class="radio">
@@ -379,7 +380,7 @@ export class UmUserForm extends LitElement {
                 aria-describedby=${error ? errorId('lang') : nothing}
                 @change=${() => this.patch({ lang })}
               />
-              ${this.t(`lang.${lang}`)}
+              ${this.localize.t(`lang.${lang}`)}
             </label>
           `,
         )}
@@ -393,7 +394,7 @@ export class UmUserForm extends LitElement {
     const locked = this.roleLockedReason;
     return html`
       <fieldset>
-        <legend>${this.t('invite.iamRole')}</legend>
+        <legend>${this.localize.t('invite.iamRole')}</legend>
         ${locked ? html`<p class="locked" id="role-locked">${locked}</p>` : nothing}
         ${IAM_ROLES.map((role) => {
           const describedBy = [
@@ -416,8 +417,10 @@ export class UmUserForm extends LitElement {
                 aria-describedby=${describedBy}
                 @change=${() => this.chooseRole(role.id)}
               />
-              <label for="role-${role.id}">${this.t(`role.${role.id}`)}</label>
-              <p class="hint" id="role-${role.id}-info">${this.t(`roleInfo.${role.id}`)}</p>
+              <label for="role-${role.id}">${this.localize.t(`role.${role.id}`)}</label>
+              <p class="hint" id="role-${role.id}-info">
+                ${this.localize.t(`roleInfo.${role.id}`)}
+              </p>
             </div>
           `;
         })}
@@ -431,16 +434,16 @@ export class UmUserForm extends LitElement {
     const cloudError = this.errorOf('cloud');
     return html`
       <fieldset>
-        <legend>${this.t('invite.cloud')}</legend>
-        <p class="accent-hint">${this.t('invite.cloudHint')}</p>
+        <legend>${this.localize.t('invite.cloud')}</legend>
+        <p class="accent-hint">${this.localize.t('invite.cloudHint')}</p>
         <label class="field">
-          <span>${this.t('invite.scope')}</span>
+          <span>${this.localize.t('invite.scope')}</span>
           <select part="input" name="scope" @change=${this.onScope}>
             <option value="client" ?selected=${f.scope === 'client'}>
-              ${this.t('invite.scope.client')}
+              ${this.localize.t('invite.scope.client')}
             </option>
             <option value="project" ?selected=${f.scope === 'project'}>
-              ${this.t('invite.scope.project')}
+              ${this.localize.t('invite.scope.project')}
             </option>
           </select>
         </label>
@@ -454,7 +457,7 @@ export class UmUserForm extends LitElement {
     const error = this.errorOf('cloud.client_role');
     return html`
       <div class="field">
-        <label for="user-client-role">${this.t('invite.clientRole')}</label>
+        <label for="user-client-role">${this.localize.t('invite.clientRole')}</label>
         <select
           id="user-client-role"
           part="input"
@@ -469,13 +472,13 @@ export class UmUserForm extends LitElement {
           }}
         >
           <option value="" ?selected=${this.form.clientRole === ''}>
-            ${this.t('invite.clientRole.none')}
+            ${this.localize.t('invite.clientRole.none')}
           </option>
           <option
             value="ClientAdministrator"
             ?selected=${this.form.clientRole === 'ClientAdministrator'}
           >
-            ${this.t('invite.clientRole.ClientAdministrator')}
+            ${this.localize.t('invite.clientRole.ClientAdministrator')}
           </option>
         </select>
         ${this.fieldError('cloud.client_role', error)}
@@ -488,29 +491,32 @@ export class UmUserForm extends LitElement {
     const rows = this.form.rows;
     const listError = this.errorOf('cloud.projects');
     const status = this.projects.render({
-      pending: () => html`<p class="hint" role="status">${this.t('invite.projectsLoading')}</p>`,
+      pending: () =>
+        html`<p class="hint" role="status">${this.localize.t('invite.projectsLoading')}</p>`,
       error: (error) =>
         isAbortError(error)
           ? nothing
           : html`<p class="field-error">
-              ${this.t('invite.projectsFailed')}
+              ${this.localize.t('invite.projectsFailed')}
               <button type="button" part="button" class="link" @click=${() => this.projects.run()}>
-                ${this.t('users.retry')}
+                ${this.localize.t('users.retry')}
               </button>
             </p>`,
       complete: (list) =>
-        list.length === 0 ? html`<p class="hint">${this.t('invite.noProjects')}</p>` : nothing,
+        list.length === 0
+          ? html`<p class="hint">${this.localize.t('invite.noProjects')}</p>`
+          : nothing,
     });
     return html`
       ${status}
       ${
         rows.length
           ? html`<div class="project-head" aria-hidden="true">
-              <span class="label">${this.t('invite.project')}</span>
-              <span class="label">${this.t('invite.projectRole')}</span>
+              <span class="label">${this.localize.t('invite.project')}</span>
+              <span class="label">${this.localize.t('invite.projectRole')}</span>
             </div>`
           : projects.length
-            ? html`<p class="hint">${this.t('invite.noProjectRows')}</p>`
+            ? html`<p class="hint">${this.localize.t('invite.noProjectRows')}</p>`
             : nothing
       }
       <div class="project-rows">
@@ -526,8 +532,8 @@ export class UmUserForm extends LitElement {
           type="button"
           part="button"
           data-action="add-project"
-          aria-label=${this.t('invite.addProject')}
-          title=${this.t('invite.addProject')}
+          aria-label=${this.localize.t('invite.addProject')}
+          title=${this.localize.t('invite.addProject')}
           ?disabled=${rows.length >= projects.length}
           @click=${this.addRow}
         >
@@ -552,7 +558,7 @@ export class UmUserForm extends LitElement {
         <select
           part="input"
           name="project_id"
-          aria-label=${this.t('invite.projectN', { n })}
+          aria-label=${this.localize.t('invite.projectN', { n })}
           aria-invalid=${projectError ? 'true' : 'false'}
           aria-describedby=${projectError ? errorId(projectField) : nothing}
           @change=${(event: Event) =>
@@ -562,7 +568,7 @@ export class UmUserForm extends LitElement {
           ${
             row.projectId !== undefined && !known
               ? html`<option value=${row.projectId} selected>
-                  ${this.t('edit.projectN', { id: row.projectId })}
+                  ${this.localize.t('edit.projectN', { id: row.projectId })}
                 </option>`
               : nothing
           }
@@ -581,7 +587,7 @@ export class UmUserForm extends LitElement {
         <select
           part="input"
           name="project_role"
-          aria-label=${this.t('invite.projectRoleN', { n })}
+          aria-label=${this.localize.t('invite.projectRoleN', { n })}
           aria-invalid=${roleError ? 'true' : 'false'}
           aria-describedby=${roleError ? errorId(roleField) : nothing}
           @change=${(event: Event) =>
@@ -590,7 +596,7 @@ export class UmUserForm extends LitElement {
           ${CLOUD_PROJECT_ROLES.map(
             (role) => html`
               <option value=${role} ?selected=${row.role === role}>
-                ${this.t(`cloudRole.${role}`)}
+                ${this.localize.t(`cloudRole.${role}`)}
               </option>
             `,
           )}
@@ -599,8 +605,8 @@ export class UmUserForm extends LitElement {
           type="button"
           part="button"
           data-action="remove-project"
-          aria-label=${this.t('invite.removeProject', { n })}
-          title=${this.t('invite.removeProject', { n })}
+          aria-label=${this.localize.t('invite.removeProject', { n })}
+          title=${this.localize.t('invite.removeProject', { n })}
           @click=${() => this.removeRow(row)}
         >
           <span aria-hidden="true">✕</span>

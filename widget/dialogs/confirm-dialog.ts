@@ -1,9 +1,9 @@
 import { LitElement, css, html, nothing } from 'lit';
-import { property, query, state } from 'lit/decorators.js';
-import { t } from '../locales/index.ts';
+import { query, state } from 'lit/decorators.js';
 import { controls } from '../styles/controls.ts';
 import { dialogStyles } from '../styles/dialog.ts';
 import { define } from '../define.ts';
+import { LocalizeController } from '../controllers/localize.ts';
 
 export interface ConfirmOptions {
   heading: string;
@@ -38,7 +38,8 @@ export class UmConfirmDialog extends LitElement {
     `,
   ];
 
-  @property() override lang = 'en';
+  private readonly localize = new LocalizeController(this);
+
   @state() private options: ConfirmOptions | undefined;
   @query('dialog') private dialog!: HTMLDialogElement;
   private opener: HTMLElement | undefined;
@@ -77,7 +78,7 @@ export class UmConfirmDialog extends LitElement {
                 <div class="body"><p id="confirm-message">${options.message}</p></div>
                 <footer>
                   <button type="button" part="button" data-action="cancel" @click=${this.cancel}>
-                    ${t('confirm.cancel', undefined, this.lang)}
+                    ${this.localize.t('confirm.cancel')}
                   </button>
                   <button
                     type="submit"

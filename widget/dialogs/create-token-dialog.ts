@@ -7,11 +7,13 @@ import { IAM_ROLES, ROLE, type IamRoleId } from '../../shared/roles.ts';
 import { createTokenBody, type CreateTokenBody } from '../../shared/tokens.ts';
 import type { ApiClient, ApiError } from '../api/client.ts';
 import { announceError, UmTokenCreatedEvent } from '../events.ts';
-import { errorText, fieldErrorText, issuesToFieldErrors } from '../locales/errors.ts';
-import { t, type MessageKey, type Params } from '../locales/index.ts';
+import { issuesToFieldErrors } from '../locales/errors.ts';
 import { controls } from '../styles/controls.ts';
 import { dialogStyles } from '../styles/dialog.ts';
 import { define } from '../define.ts';
+import { LocalizeController } from '../controllers/localize.ts';
+import { consume } from '@lit/context';
+import { clientContext, meContext } from '../context.ts';
 
 type Expiration = 'never' | 'date';
 
@@ -139,10 +141,15 @@ export class UmCreateTokenDialog extends LitElement {
     `,
   ];
 
-  @property({ attribute: false }) client!: ApiClient;
+  private readonly localize = new LocalizeController(this);
+
+  @consume({ context: clientContext, subscribe: true })
+  @property({ attribute: false })
+  client!: ApiClient;
   /** The account and the caller (`GET /iam/clients/me`): what roles may be granted. */
-  @property({ attribute: false }) me: ClientMe | undefined;
-  @property() override lang = 'en';
+  @consume({ context: meContext, subscribe: true })
+  @property({ attribute: false })
+  me: ClientMe | undefined;
 
   @state() private isOpen = false;
   @state() private busy = false;
@@ -161,10 +168,6 @@ export class UmCreateTokenDialog extends LitElement {
   @query('dialog.form') private dialog!: HTMLDialogElement;
   @query('dialog.secret') private secretDialog!: HTMLDialogElement;
   private opener: HTMLElement | undefined;
-
-  private t(key: MessageKey, params?: Params): string {
-    return t(key, params, this.lang);
-  }
 
   /** Whether the form is showing. */
   get open(): boolean {
@@ -262,11 +265,11 @@ export class UmCreateTokenDialog extends LitElement {
     const refused = /^Can't create token with role (.+)$/.exec(message);
     if (refused) {
       const role = IAM_ROLES.find((r) => r.name === refused[1]);
-      return this.t('tokens.create.roleTooHigh', {
-        role: role ? this.t(`role.${role.id}`) : refused[1],
+      return this.localize.t('tokens.create.roleTooHigh', {
+        role: role ? this.localize.t(`role.${role.id}`) : refused[1],
       });
     }
-    return fieldErrorText(message, this.lang);
+    return this.localize.fieldError(message);
   }
 
   private renderForm() {
@@ -276,24 +279,24 @@ export class UmCreateTokenDialog extends LitElement {
     const role = this.errorParts('role');
     const failure =
       this.failure && !this.failureSuppressed && Object.keys(this.fieldErrors).length === 0
-        ? errorText(this.failure, this.lang)
+        ? this.localize.error(this.failure)
         : '';
     return html`
       <form novalidate @submit=${this.onSubmit}>
         <header>
-          <h2 id="token-heading">${this.t('tokens.create.heading')}</h2>
+          <h2 id="token-heading">${this.localize.t('tokens.create.heading')}</h2>
         </header>
         <div class="body">
           <p class="alert" part="error" role="alert" ?hidden=${!failure}>${failure}</p>
           <div class="field">
-            <label for="token-name">${this.t('tokens.create.name')}</label>
+            <label for="token-name">${this.localize.t('tokens.create.name')}</label>
             <input
               id="token-name"
               part="input"
               name="name"
               autocomplete="off"
               maxlength="255"
-              placeholder=${this.t('tokens.create.namePlaceholder')}
+              placeholder=${this.localize.t('tokens.create.namePlaceholder')}
               aria-invalid=${name.invalid}
               aria-describedby=${name.describedBy ?? nothing}
               .value=${this.name}
@@ -302,13 +305,13 @@ export class UmCreateTokenDialog extends LitElement {
             ${name.message}
           </div>
           <div class="field">
-            <label for="token-description">${this.t('tokens.create.description')}</label>
+            <label for="token-description">${this.localize.t('tokens.create.description')}</label>
             <textarea
               id="token-description"
               part="input"
               name="description"
               maxlength="1000"
-              placeholder=${this.t('tokens.create.descriptionPlaceholder')}
+              placeholder=${this.localize.t('tokens.create.descriptionPlaceholder')}
               aria-invalid=${description.invalid}
               aria-describedby=${description.describedBy ?? nothing}
               .value=${this.description}
@@ -318,7 +321,7 @@ export class UmCreateTokenDialog extends LitElement {
             ${description.message}
           </div>
           <fieldset>
-            <legend>${this.t('tokens.create.expiration')}</legend>
+            <legend>${this.localize.t('tokens.create.expiration')}</legend>
             <label class="radio">
               <input
                 type="radio"
@@ -328,7 +331,7 @@ export class UmCreateTokenDialog extends LitElement {
                 .checked=${this.expiration === 'never'}
                 @change=${() => (this.expiration = 'never')}
               />
-              ${this.t('tokens.create.neverExpire')}
+              ${this.localize.t('tokens.create.neverExpire')}
             </label>
             <label class="radio">
               <input
@@ -339,12 +342,12 @@ export class UmCreateTokenDialog extends LitElement {
                 .checked=${this.expiration === 'date'}
                 @change=${() => (this.expiration = 'date')}
               />
-              ${this.t('tokens.create.setDate')}
+              ${this.localize.t('tokens.create.setDate')}
             </label>
             ${
               this.expiration === 'date'
                 ? html`<div class="field date">
-                    <label for="token-date">${this.t('tokens.create.date')}</label>
+                    <label for="token-date">${this.localize.t('tokens.create.date')}</label>
                     <input
                       id="token-date"
                       part="input"
@@ -363,7 +366,7 @@ export class UmCreateTokenDialog extends LitElement {
             }
           </fieldset>
           <fieldset aria-describedby=${role.describedBy ?? nothing}>
-            <legend>${this.t('tokens.create.role')}</legend>
+            <legend>${this.localize.t('tokens.create.role')}</legend>
             ${this.grantableRoles.map(
               (roleId) => html`
                 <div class="role">
@@ -377,8 +380,10 @@ export class UmCreateTokenDialog extends LitElement {
                     .checked=${this.roleId === roleId}
                     @change=${() => (this.roleId = roleId)}
                   />
-                  <label for="token-role-${roleId}">${this.t(`role.${roleId}`)}</label>
-                  <p class="hint" id="token-role-${roleId}-info">${this.t(`roleInfo.${roleId}`)}</p>
+                  <label for="token-role-${roleId}">${this.localize.t(`role.${roleId}`)}</label>
+                  <p class="hint" id="token-role-${roleId}-info">
+                    ${this.localize.t(`roleInfo.${roleId}`)}
+                  </p>
                 </div>
               `,
             )}
@@ -387,7 +392,7 @@ export class UmCreateTokenDialog extends LitElement {
         </div>
         <footer>
           <button type="button" part="button" ?disabled=${this.busy} @click=${() => this.close()}>
-            ${this.t('tokens.create.cancel')}
+            ${this.localize.t('tokens.create.cancel')}
           </button>
           <button
             type="submit"
@@ -397,7 +402,7 @@ export class UmCreateTokenDialog extends LitElement {
             ?disabled=${this.busy}
             aria-busy=${this.busy ? 'true' : 'false'}
           >
-            ${this.t(this.busy ? 'tokens.create.submitting' : 'tokens.create.submit')}
+            ${this.localize.t(this.busy ? 'tokens.create.submitting' : 'tokens.create.submit')}
           </button>
         </footer>
       </form>
@@ -408,18 +413,18 @@ export class UmCreateTokenDialog extends LitElement {
     return html`
       <form method="dialog">
         <header>
-          <h2 id="secret-heading">${this.t('tokens.secret.heading')}</h2>
+          <h2 id="secret-heading">${this.localize.t('tokens.secret.heading')}</h2>
         </header>
         <div class="body">
           <div class="secret-text" id="secret-text">
-            <p>${this.t('tokens.secret.copyNow')}</p>
+            <p>${this.localize.t('tokens.secret.copyNow')}</p>
             <p>
-              ${this.t('tokens.secret.usage')}
-              <code>Authorization: APIKey ${this.t('tokens.secret.example')}</code>
+              ${this.localize.t('tokens.secret.usage')}
+              <code>Authorization: APIKey ${this.localize.t('tokens.secret.example')}</code>
             </p>
           </div>
           <div class="field">
-            <label for="token-secret">${this.t('tokens.secret.label')}</label>
+            <label for="token-secret">${this.localize.t('tokens.secret.label')}</label>
             <div class="secret-row">
               <input
                 id="token-secret"
@@ -431,15 +436,15 @@ export class UmCreateTokenDialog extends LitElement {
                 @focus=${(e: FocusEvent) => (e.target as HTMLInputElement).select()}
               />
               <button type="button" part="button" data-action="copy" @click=${this.copy}>
-                ${this.t('tokens.secret.copy')}
+                ${this.localize.t('tokens.secret.copy')}
               </button>
             </div>
             <p class="copied" role="status">
               ${
                 this.copyState === 'copied'
-                  ? this.t('tokens.secret.copied')
+                  ? this.localize.t('tokens.secret.copied')
                   : this.copyState === 'failed'
-                    ? this.t('tokens.secret.copyFailed')
+                    ? this.localize.t('tokens.secret.copyFailed')
                     : ''
               }
             </p>
@@ -447,7 +452,7 @@ export class UmCreateTokenDialog extends LitElement {
         </div>
         <footer>
           <button type="submit" class="primary" part="button" data-action="done">
-            ${this.t('tokens.secret.done')}
+            ${this.localize.t('tokens.secret.done')}
           </button>
         </footer>
       </form>
@@ -488,8 +493,9 @@ export class UmCreateTokenDialog extends LitElement {
     const errors: FieldErrors = {};
     let exp_date: string | null = null;
     if (this.expiration === 'date') {
-      if (!this.day) errors.exp_date = [this.t('tokens.create.dateRequired')];
-      else if (this.day < isoDay(new Date())) errors.exp_date = [this.t('tokens.create.datePast')];
+      if (!this.day) errors.exp_date = [this.localize.t('tokens.create.dateRequired')];
+      else if (this.day < isoDay(new Date()))
+        errors.exp_date = [this.localize.t('tokens.create.datePast')];
       else exp_date = endOfDayUtc(this.day);
     }
     const description = this.description.trim();

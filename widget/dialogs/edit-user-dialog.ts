@@ -22,11 +22,13 @@ import {
   type UserFormState,
 } from '../components/user-form.ts';
 import { announceError, UmUserUpdatedEvent } from '../events.ts';
-import { errorText, issuesToFieldErrors } from '../locales/errors.ts';
-import { t, type MessageKey, type Params } from '../locales/index.ts';
+import { issuesToFieldErrors } from '../locales/errors.ts';
 import { controls } from '../styles/controls.ts';
 import { dialogStyles } from '../styles/dialog.ts';
 import { define } from '../define.ts';
+import { LocalizeController } from '../controllers/localize.ts';
+import { consume } from '@lit/context';
+import { clientContext, meContext } from '../context.ts';
 
 /** What the server holds for the user being edited: the baseline a save is compared with. */
 interface Loaded {
@@ -72,10 +74,15 @@ function formOf(user: User, assignments: CloudAssignment[]): UserFormState {
 export class UmEditUserDialog extends LitElement {
   static override styles = [controls, dialogStyles, userFormStyles];
 
-  @property({ attribute: false }) client!: ApiClient;
+  private readonly localize = new LocalizeController(this);
+
+  @consume({ context: clientContext, subscribe: true })
+  @property({ attribute: false })
+  client!: ApiClient;
   /** The account and the caller (`GET /iam/clients/me`). */
-  @property({ attribute: false }) me: ClientMe | undefined;
-  @property() override lang = 'en';
+  @consume({ context: meContext, subscribe: true })
+  @property({ attribute: false })
+  me: ClientMe | undefined;
 
   @state() private isOpen = false;
   @state() private loaded: Loaded | undefined;
@@ -90,10 +97,6 @@ export class UmEditUserDialog extends LitElement {
   private opener: HTMLElement | undefined;
   private userId = 0;
   private loading: AbortController | undefined;
-
-  private t(key: MessageKey, params?: Params): string {
-    return t(key, params, this.lang);
-  }
 
   /** Whether the dialog is showing. */
   get open(): boolean {
@@ -185,24 +188,22 @@ export class UmEditUserDialog extends LitElement {
     return html`
       <form novalidate @submit=${this.onSubmit}>
         <header>
-          <h2 id="edit-heading">${this.t('edit.heading')}</h2>
+          <h2 id="edit-heading">${this.localize.t('edit.heading')}</h2>
         </header>
         <div class="body">
           ${
             loaded
               ? html`<um-user-form
-                  .client=${this.client}
-                  .lang=${this.lang}
                   emailMode="readonly"
-                  .roleLockedReason=${loaded.lastAdministrator ? this.t('edit.lastAdministrator') : ''}
+                  .roleLockedReason=${loaded.lastAdministrator ? this.localize.t('edit.lastAdministrator') : ''}
                   .fieldErrors=${this.fieldErrors}
                   .failure=${this.failureLines()}
                 ></um-user-form>`
               : this.loadError
                 ? html`<div class="alert" part="error" role="alert">
                     <p>
-                      ${this.t('edit.loadFailed')}
-                      ${this.failureSuppressed ? '' : errorText(this.loadError, this.lang)}
+                      ${this.localize.t('edit.loadFailed')}
+                      ${this.failureSuppressed ? '' : this.localize.error(this.loadError)}
                     </p>
                     <button
                       type="button"
@@ -210,15 +211,15 @@ export class UmEditUserDialog extends LitElement {
                       data-action="retry"
                       @click=${() => this.load()}
                     >
-                      ${this.t('users.retry')}
+                      ${this.localize.t('users.retry')}
                     </button>
                   </div>`
-                : html`<p class="loading" role="status">${this.t('edit.loading')}</p>`
+                : html`<p class="loading" role="status">${this.localize.t('edit.loading')}</p>`
           }
         </div>
         <footer>
           <button type="button" part="button" ?disabled=${this.busy} @click=${() => this.close()}>
-            ${this.t('edit.cancel')}
+            ${this.localize.t('edit.cancel')}
           </button>
           <button
             type="submit"
@@ -227,7 +228,7 @@ export class UmEditUserDialog extends LitElement {
             ?disabled=${this.busy || !loaded}
             aria-busy=${this.busy ? 'true' : 'false'}
           >
-            ${this.t(this.busy ? 'edit.submitting' : 'edit.submit')}
+            ${this.localize.t(this.busy ? 'edit.submitting' : 'edit.submit')}
           </button>
         </footer>
       </form>
@@ -236,7 +237,7 @@ export class UmEditUserDialog extends LitElement {
 
   private failureLines(): string[] {
     const failure = this.failure;
-    return failure && !this.failureSuppressed ? [errorText(failure, this.lang)] : [];
+    return failure && !this.failureSuppressed ? [this.localize.error(failure)] : [];
   }
 
   private async onSubmit(event: SubmitEvent) {

@@ -12,11 +12,13 @@ import {
   type UmUserForm,
 } from '../components/user-form.ts';
 import { announceError, UmUserInvitedEvent } from '../events.ts';
-import { errorText, issuesToFieldErrors } from '../locales/errors.ts';
-import { t, type MessageKey, type Params } from '../locales/index.ts';
+import { issuesToFieldErrors } from '../locales/errors.ts';
 import { controls } from '../styles/controls.ts';
 import { dialogStyles } from '../styles/dialog.ts';
 import { define } from '../define.ts';
+import { LocalizeController } from '../controllers/localize.ts';
+import { consume } from '@lit/context';
+import { clientContext } from '../context.ts';
 
 /**
  * The Invite user form (PRODUCT.md "Invite user"), in a modal `<dialog>`; the fields are the
@@ -29,10 +31,13 @@ import { define } from '../define.ts';
 export class UmInviteUserDialog extends LitElement {
   static override styles = [controls, dialogStyles, userFormStyles];
 
-  @property({ attribute: false }) client!: ApiClient;
+  private readonly localize = new LocalizeController(this);
+
+  @consume({ context: clientContext, subscribe: true })
+  @property({ attribute: false })
+  client!: ApiClient;
   /** The account invited into (`client_id` of the request). */
   @property({ attribute: false }) clientId = 0;
-  @property() override lang = 'en';
 
   @state() private busy = false;
   @state() private fieldErrors: FieldErrors = {};
@@ -44,10 +49,6 @@ export class UmInviteUserDialog extends LitElement {
   @query('um-user-form') private form!: UmUserForm;
   /** Takes focus back when the dialog closes (the browser's own restoring misses clicked buttons). */
   private opener: HTMLElement | undefined;
-
-  private t(key: MessageKey, params?: Params): string {
-    return t(key, params, this.lang);
-  }
 
   /** The form exists only while the dialog is open: a closed dialog leaves no fields in the page. */
   @state() private isOpen = false;
@@ -99,19 +100,17 @@ export class UmInviteUserDialog extends LitElement {
     return html`
       <form novalidate @submit=${this.onSubmit}>
         <header>
-          <h2 id="invite-heading">${this.t('invite.heading')}</h2>
+          <h2 id="invite-heading">${this.localize.t('invite.heading')}</h2>
         </header>
         <div class="body">
           <um-user-form
-            .client=${this.client}
-            .lang=${this.lang}
             .fieldErrors=${this.fieldErrors}
             .failure=${this.failureLines()}
           ></um-user-form>
         </div>
         <footer>
           <button type="button" part="button" ?disabled=${this.busy} @click=${() => this.close()}>
-            ${this.t('invite.cancel')}
+            ${this.localize.t('invite.cancel')}
           </button>
           <button
             type="submit"
@@ -120,7 +119,7 @@ export class UmInviteUserDialog extends LitElement {
             ?disabled=${this.busy}
             aria-busy=${this.busy ? 'true' : 'false'}
           >
-            ${this.t(this.busy ? 'invite.submitting' : 'invite.submit')}
+            ${this.localize.t(this.busy ? 'invite.submitting' : 'invite.submit')}
           </button>
         </footer>
       </form>
@@ -131,10 +130,9 @@ export class UmInviteUserDialog extends LitElement {
     const failure = this.failure;
     if (!failure || this.failureSuppressed) return [];
     return [
-      errorText(
+      this.localize.error(
         failure,
-        this.lang,
-        failure.code === 'rate_limited' ? this.t('invite.rateLimited') : undefined,
+        failure.code === 'rate_limited' ? this.localize.t('invite.rateLimited') : undefined,
       ),
     ];
   }

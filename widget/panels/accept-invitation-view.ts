@@ -11,11 +11,14 @@ import {
 } from '../../shared/invitations.ts';
 import { ApiError, isAbortError, type ApiClient, asApiError } from '../api/client.ts';
 import { announceError, UmInvitationAcceptedEvent } from '../events.ts';
-import { errorText, fieldErrorText, issuesToFieldErrors } from '../locales/errors.ts';
-import { t, type MessageKey, type Params } from '../locales/index.ts';
+import { issuesToFieldErrors } from '../locales/errors.ts';
+import { type MessageKey } from '../locales/index.ts';
 import { controls } from '../styles/controls.ts';
 import { viewCard } from '../styles/card.ts';
 import { define } from '../define.ts';
+import { LocalizeController } from '../controllers/localize.ts';
+import { consume } from '@lit/context';
+import { clientContext } from '../context.ts';
 
 /** Internal: what the root needs after an acceptance (the public event carries no company name). */
 export interface AcceptDoneDetail {
@@ -73,10 +76,13 @@ export class UmAcceptInvitationView extends LitElement {
     `,
   ];
 
-  @property({ attribute: false }) client!: ApiClient;
+  private readonly localize = new LocalizeController(this);
+
+  @consume({ context: clientContext, subscribe: true })
+  @property({ attribute: false })
+  client!: ApiClient;
   /** The token of the link (`?token=…`). */
   @property({ attribute: false }) token = '';
-  @property() override lang = 'en';
 
   @state() private busy = false;
   @state() private fieldErrors: FieldErrors = {};
@@ -117,10 +123,6 @@ export class UmAcceptInvitationView extends LitElement {
     args: () => [this.client, this.token] as const,
   });
 
-  private t(key: MessageKey, params?: Params): string {
-    return t(key, params, this.lang);
-  }
-
   override render() {
     return html`<section class="card" part="accept-view" aria-labelledby="accept-heading">
       ${this.invitation.render({
@@ -134,20 +136,22 @@ export class UmAcceptInvitationView extends LitElement {
 
   private renderLoading() {
     return html`
-      <h2 id="accept-heading" class="visually-hidden">${this.t('accept.loading')}</h2>
-      <p role="status">${this.t('accept.loading')}</p>
+      <h2 id="accept-heading" class="visually-hidden">${this.localize.t('accept.loading')}</h2>
+      <p role="status">${this.localize.t('accept.loading')}</p>
     `;
   }
 
   private renderLookupError(error: unknown) {
     const message =
-      error instanceof ApiError ? errorText(error, this.lang) : this.t('error.unexpected_response');
+      error instanceof ApiError
+        ? this.localize.error(error)
+        : this.localize.t('error.unexpected_response');
     return html`
-      <h2 id="accept-heading">${this.t('accept.failed.heading')}</h2>
+      <h2 id="accept-heading">${this.localize.t('accept.failed.heading')}</h2>
       ${this.failureSuppressed ? nothing : html`<p class="alert" part="error" role="alert">${message}</p>`}
       <div>
         <button type="button" part="button" @click=${() => this.invitation.run()}>
-          ${this.t('accept.retry')}
+          ${this.localize.t('accept.retry')}
         </button>
       </div>
     `;
@@ -168,7 +172,7 @@ export class UmAcceptInvitationView extends LitElement {
               part="button"
               @click=${() => this.dispatchEvent(new Event('um-accept-sign-in'))}
             >
-              ${this.t('accept.signIn')}
+              ${this.localize.t('accept.signIn')}
             </button>
           </div>
         `;
@@ -181,8 +185,8 @@ export class UmAcceptInvitationView extends LitElement {
 
   private renderDeadLink(heading: MessageKey, text: MessageKey) {
     return html`
-      <h2 id="accept-heading">${this.t(heading)}</h2>
-      <p>${this.t(text)}</p>
+      <h2 id="accept-heading">${this.localize.t(heading)}</h2>
+      <p>${this.localize.t(text)}</p>
     `;
   }
 
@@ -192,23 +196,23 @@ export class UmAcceptInvitationView extends LitElement {
     const error = (field: string) => {
       const messages = this.fieldErrors[field];
       return messages?.length
-        ? messages.map((message) => fieldErrorText(message, this.lang)).join(' ')
+        ? messages.map((message) => this.localize.fieldError(message)).join(' ')
         : undefined;
     };
     const passwordError = error('password');
     const repeatError = error('repeat');
     const nameError = error('name');
     const failure =
-      this.failure && !this.failureSuppressed ? errorText(this.failure, this.lang) : '';
+      this.failure && !this.failureSuppressed ? this.localize.error(this.failure) : '';
     return html`
-      <h2 id="accept-heading">${this.t('accept.heading', { company })}</h2>
-      <p>${this.t('accept.intro', { company })}</p>
-      <p class="hint">${this.t(newUser ? 'accept.introNew' : 'accept.introExisting')}</p>
+      <h2 id="accept-heading">${this.localize.t('accept.heading', { company })}</h2>
+      <p>${this.localize.t('accept.intro', { company })}</p>
+      <p class="hint">${this.localize.t(newUser ? 'accept.introNew' : 'accept.introExisting')}</p>
       <form novalidate @submit=${(event: SubmitEvent) => this.onSubmit(event, invitation)}>
         <div class="fields">
           <p class="alert" part="error" role="alert">${failure}</p>
           <div class="field">
-            <label for="accept-email">${this.t('accept.email')}</label>
+            <label for="accept-email">${this.localize.t('accept.email')}</label>
             <input
               id="accept-email"
               part="input"
@@ -223,7 +227,7 @@ export class UmAcceptInvitationView extends LitElement {
             newUser
               ? html`
                   <div class="field">
-                    <label for="accept-name">${this.t('accept.name')}</label>
+                    <label for="accept-name">${this.localize.t('accept.name')}</label>
                     <input
                       id="accept-name"
                       part="input"
@@ -236,7 +240,7 @@ export class UmAcceptInvitationView extends LitElement {
                     ${this.fieldError('name', nameError)}
                   </div>
                   <div class="field">
-                    <label for="accept-password">${this.t('accept.password')}</label>
+                    <label for="accept-password">${this.localize.t('accept.password')}</label>
                     <input
                       id="accept-password"
                       part="input"
@@ -247,12 +251,12 @@ export class UmAcceptInvitationView extends LitElement {
                       aria-describedby="password-hint${passwordError ? ' password-error' : ''}"
                     />
                     <span class="hint" id="password-hint"
-                      >${this.t('accept.passwordHint', { min: PASSWORD_MIN_LENGTH })}</span
+                      >${this.localize.t('accept.passwordHint', { min: PASSWORD_MIN_LENGTH })}</span
                     >
                     ${this.fieldError('password', passwordError)}
                   </div>
                   <div class="field">
-                    <label for="accept-repeat">${this.t('accept.repeatPassword')}</label>
+                    <label for="accept-repeat">${this.localize.t('accept.repeatPassword')}</label>
                     <input
                       id="accept-repeat"
                       part="input"
@@ -274,7 +278,7 @@ export class UmAcceptInvitationView extends LitElement {
             ?disabled=${this.busy}
             aria-busy=${this.busy ? 'true' : 'false'}
           >
-            ${this.t(
+            ${this.localize.t(
               this.busy ? 'accept.submitting' : newUser ? 'accept.submit' : 'accept.submitExisting',
             )}
           </button>
@@ -301,7 +305,7 @@ export class UmAcceptInvitationView extends LitElement {
       const parsed = acceptInvitationBody.safeParse({ password, ...(name ? { name } : {}) });
       const errors = parsed.success ? {} : issuesToFieldErrors(parsed.error.issues, 'password');
       if (password !== String(data.get('repeat') ?? '')) {
-        errors.repeat = [this.t('accept.passwordMismatch')];
+        errors.repeat = [this.localize.t('accept.passwordMismatch')];
       }
       if (!parsed.success || errors.repeat) {
         this.fieldErrors = errors;

@@ -15,13 +15,16 @@ import {
 } from '../../shared/users.ts';
 import { ApiError, isAbortError, type ApiClient } from '../api/client.ts';
 import { announceError, UmUserUpdatedEvent } from '../events.ts';
-import { errorText, fieldErrorText, issuesToFieldErrors } from '../locales/errors.ts';
-import { t, type MessageKey, type Params } from '../locales/index.ts';
+import { issuesToFieldErrors } from '../locales/errors.ts';
+import { type MessageKey } from '../locales/index.ts';
 import { controls } from '../styles/controls.ts';
 import { sectionCard, sectionForm } from '../styles/card.ts';
 import { define } from '../define.ts';
 import './last-logins-section.ts';
 import './two-fa-section.ts';
+import { LocalizeController } from '../controllers/localize.ts';
+import { consume } from '@lit/context';
+import { clientContext, meContext } from '../context.ts';
 
 interface General {
   name: string;
@@ -109,10 +112,15 @@ export class UmAccountPanel extends LitElement {
     `,
   ];
 
-  @property({ attribute: false }) client!: ApiClient;
+  private readonly localize = new LocalizeController(this);
+
+  @consume({ context: clientContext, subscribe: true })
+  @property({ attribute: false })
+  client!: ApiClient;
   /** The account and the caller (`GET /iam/clients/me`). */
-  @property({ attribute: false }) me: ClientMe | undefined;
-  @property() override lang = 'en';
+  @consume({ context: meContext, subscribe: true })
+  @property({ attribute: false })
+  me: ClientMe | undefined;
 
   /** The values the BFF holds: what Discard goes back to and Save compares with. */
   @state() private saved: General | undefined;
@@ -141,10 +149,6 @@ export class UmAccountPanel extends LitElement {
       this.passwordOutcome = IDLE;
     },
   });
-
-  private t(key: MessageKey, params?: Params): string {
-    return t(key, params, this.lang);
-  }
 
   private get actor(): Actor | undefined {
     return actorOf(this.me);
@@ -175,7 +179,7 @@ export class UmAccountPanel extends LitElement {
   override render() {
     return html`
       <section part="panel" aria-labelledby="account-heading">
-        <h2 id="account-heading" part="heading">${this.t('account.heading')}</h2>
+        <h2 id="account-heading" part="heading">${this.localize.t('account.heading')}</h2>
         ${this.user.render({
           initial: () => this.renderLoading(),
           pending: () => (this.general ? this.renderSections() : this.renderLoading()),
@@ -185,11 +189,11 @@ export class UmAccountPanel extends LitElement {
               ? nothing
               : html`<div class="alert" part="error" role="alert">
                   <p>
-                    ${this.t('account.loadFailed')}
-                    ${error instanceof ApiError && !this.suppressed ? errorText(error, this.lang) : ''}
+                    ${this.localize.t('account.loadFailed')}
+                    ${error instanceof ApiError && !this.suppressed ? this.localize.error(error) : ''}
                   </p>
                   <button type="button" part="button" @click=${() => this.user.run()}>
-                    ${this.t('users.retry')}
+                    ${this.localize.t('users.retry')}
                   </button>
                 </div>`,
         })}
@@ -198,7 +202,7 @@ export class UmAccountPanel extends LitElement {
   }
 
   private renderLoading() {
-    return html`<p class="hint" role="status">${this.t('account.loading')}</p>`;
+    return html`<p class="hint" role="status">${this.localize.t('account.loading')}</p>`;
   }
 
   private renderSections() {
@@ -207,15 +211,11 @@ export class UmAccountPanel extends LitElement {
       ${this.renderGeneral()} ${this.renderPassword()}
       <um-two-fa-section
         exportparts="account-two-fa, two-fa-qr, two-fa-key, backup-codes, input, button, error, field-error, notice"
-        .client=${this.client}
-        .lang=${this.lang}
         .enabled=${user?.two_fa ?? false}
         .email=${this.saved?.email ?? ''}
       ></um-two-fa-section>
       <um-last-logins-section
         exportparts="account-logins, table, row, cell, pagination, page-button, summary, button, error, empty"
-        .client=${this.client}
-        .lang=${this.lang}
       ></um-last-logins-section>
     </div>`;
   }
@@ -223,7 +223,7 @@ export class UmAccountPanel extends LitElement {
   private errorText(errors: FieldErrors, field: string): string | undefined {
     const messages = errors[field];
     return messages?.length
-      ? messages.map((message) => fieldErrorText(message, this.lang)).join(' ')
+      ? messages.map((message) => this.localize.fieldError(message)).join(' ')
       : undefined;
   }
 
@@ -247,7 +247,7 @@ export class UmAccountPanel extends LitElement {
       .join(' ');
     return html`
       <div class="field">
-        <label for=${id}>${this.t(options.label)}</label>
+        <label for=${id}>${this.localize.t(options.label)}</label>
         <input
           id=${id}
           part="input"
@@ -291,7 +291,7 @@ export class UmAccountPanel extends LitElement {
         novalidate
         @submit=${this.saveGeneral}
       >
-        <h3 id="general-heading">${this.t('account.general')}</h3>
+        <h3 id="general-heading">${this.localize.t('account.general')}</h3>
         <p
           class=${outcome.notice ? 'notice' : 'notice quiet'}
           part="notice"
@@ -336,13 +336,13 @@ export class UmAccountPanel extends LitElement {
                 autocomplete: 'current-password',
                 errors,
                 required: true,
-                hint: this.t('account.currentPasswordHint'),
+                hint: this.localize.t('account.currentPasswordHint'),
                 onInput: (password) => patch({ password }),
               })
             : nothing
         }
         <div class="field">
-          <label for="general-lang">${this.t('account.language')}</label>
+          <label for="general-lang">${this.localize.t('account.language')}</label>
           <select
             id="general-lang"
             part="input"
@@ -354,7 +354,7 @@ export class UmAccountPanel extends LitElement {
             ${languages.map(
               (lang) =>
                 html`<option value=${lang} ?selected=${g.lang === lang}>
-                  ${this.t(`lang.${lang as Language}`)}
+                  ${this.localize.t(`lang.${lang as Language}`)}
                 </option>`,
             )}
           </select>
@@ -384,7 +384,7 @@ export class UmAccountPanel extends LitElement {
             ?disabled=${!this.dirty || outcome.busy}
             @click=${this.discard}
           >
-            ${this.t('account.discard')}
+            ${this.localize.t('account.discard')}
           </button>
           <button
             type="submit"
@@ -393,7 +393,7 @@ export class UmAccountPanel extends LitElement {
             ?disabled=${!this.dirty || outcome.busy}
             aria-busy=${outcome.busy ? 'true' : 'false'}
           >
-            ${this.t(outcome.busy ? 'account.saving' : 'account.save')}
+            ${this.localize.t(outcome.busy ? 'account.saving' : 'account.save')}
           </button>
         </div>
       </form>
@@ -430,7 +430,7 @@ export class UmAccountPanel extends LitElement {
         novalidate
         @submit=${this.savePassword}
       >
-        <h3 id="password-heading">${this.t('account.password')}</h3>
+        <h3 id="password-heading">${this.localize.t('account.password')}</h3>
         <p
           class=${outcome.notice ? 'notice' : 'notice quiet'}
           part="notice"
@@ -457,7 +457,7 @@ export class UmAccountPanel extends LitElement {
           'new',
           'account.newPassword',
           'new-password',
-          this.t('account.newPasswordHint', { min: PASSWORD_MIN_LENGTH }),
+          this.localize.t('account.newPasswordHint', { min: PASSWORD_MIN_LENGTH }),
         )}
         ${field('double', 'account.repeatPassword', 'new-password')}
         <div class="actions">
@@ -468,7 +468,7 @@ export class UmAccountPanel extends LitElement {
             ?disabled=${outcome.busy}
             aria-busy=${outcome.busy ? 'true' : 'false'}
           >
-            ${this.t(outcome.busy ? 'account.saving' : 'account.save')}
+            ${this.localize.t(outcome.busy ? 'account.saving' : 'account.save')}
           </button>
         </div>
       </form>
@@ -538,9 +538,11 @@ export class UmAccountPanel extends LitElement {
         errors: renameEmailField(apiError.fieldErrors),
         failure: this.failureText(
           apiError,
-          apiError.code === 'rate_limited' ? this.t('account.emailRateLimited') : undefined,
+          apiError.code === 'rate_limited'
+            ? this.localize.t('account.emailRateLimited')
+            : undefined,
         ),
-        notice: sentTo ? this.t('account.emailConfirmationSent', { email: sentTo }) : '',
+        notice: sentTo ? this.localize.t('account.emailConfirmationSent', { email: sentTo }) : '',
       };
       await this.focusFirstInvalid('account-general');
     }
@@ -548,8 +550,8 @@ export class UmAccountPanel extends LitElement {
 
   private savedNotice(sentTo: string | undefined): string {
     return sentTo
-      ? this.t('account.emailConfirmationSent', { email: sentTo })
-      : this.t('account.saved');
+      ? this.localize.t('account.emailConfirmationSent', { email: sentTo })
+      : this.localize.t('account.saved');
   }
 
   private async savePassword(event: SubmitEvent) {
@@ -567,7 +569,7 @@ export class UmAccountPanel extends LitElement {
     try {
       await this.client.changePassword(userId, body);
       this.passwords = NO_PASSWORDS;
-      this.passwordOutcome = { ...IDLE, notice: this.t('account.passwordChanged') };
+      this.passwordOutcome = { ...IDLE, notice: this.localize.t('account.passwordChanged') };
       await this.updateComplete;
       this.renderRoot.querySelector<HTMLElement>('[data-notice="password"]')?.focus();
     } catch (error) {
@@ -583,7 +585,7 @@ export class UmAccountPanel extends LitElement {
 
   /** The alert's text, unless the host cancelled `um-error` to show it its own way. */
   private failureText(error: ApiError, lead?: string): string {
-    return this.suppressed ? '' : errorText(error, this.lang, lead);
+    return this.suppressed ? '' : this.localize.error(error, lead);
   }
 
   private suppressed = false;

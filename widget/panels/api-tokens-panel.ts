@@ -13,14 +13,16 @@ import type { UmConfirmDialog } from '../dialogs/confirm-dialog.ts';
 import '../dialogs/create-token-dialog.ts';
 import type { UmCreateTokenDialog } from '../dialogs/create-token-dialog.ts';
 import { announceError, type UmTokenCreatedEvent } from '../events.ts';
-import { errorText } from '../locales/errors.ts';
-import { t, type MessageKey, type Params } from '../locales/index.ts';
+import { type MessageKey } from '../locales/index.ts';
 import { controls } from '../styles/controls.ts';
 import { panelFrame } from '../styles/panel.ts';
 import { panelTable, tableStates } from '../styles/table.ts';
 import { define } from '../define.ts';
 import { renderErrorRow, renderLoadingRow } from '../components/table-rows.ts';
 import { renderPager } from '../components/pager.ts';
+import { LocalizeController } from '../controllers/localize.ts';
+import { consume } from '@lit/context';
+import { clientContext, meContext } from '../context.ts';
 
 type TokenStatus = 'active' | 'expired' | 'deleted';
 const TOKEN_STATUSES: readonly TokenStatus[] = ['active', 'expired', 'deleted'];
@@ -127,10 +129,15 @@ export class UmApiTokensPanel extends LitElement {
     `,
   ];
 
-  @property({ attribute: false }) client!: ApiClient;
+  private readonly localize = new LocalizeController(this);
+
+  @consume({ context: clientContext, subscribe: true })
+  @property({ attribute: false })
+  client!: ApiClient;
   /** The account in scope and the caller's role in it: whether all tokens or one's own show. */
-  @property({ attribute: false }) me: ClientMe | undefined;
-  @property() override lang = 'en';
+  @consume({ context: meContext, subscribe: true })
+  @property({ attribute: false })
+  me: ClientMe | undefined;
   /** Show this user's tokens (the Issuer filter); Administrators only. */
   @property({ attribute: false }) issuer: TokenIssuer | undefined;
 
@@ -174,10 +181,6 @@ export class UmApiTokensPanel extends LitElement {
     return actor ? can(actor, 'tokens.own') : false;
   }
 
-  private t(key: MessageKey, params?: Params): string {
-    return t(key, params, this.lang);
-  }
-
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('issuer') && this.issuer) {
       this.filters = { ...DEFAULT_FILTERS, issuer: this.issuer.userId };
@@ -206,7 +209,9 @@ export class UmApiTokensPanel extends LitElement {
     return html`
       <section part="panel" aria-labelledby="tokens-heading">
         <div class="header">
-          <h2 id="tokens-heading" part="heading" tabindex="-1">${this.t('tokens.heading')}</h2>
+          <h2 id="tokens-heading" part="heading" tabindex="-1">
+            ${this.localize.t('tokens.heading')}
+          </h2>
           ${
             this.mayCreate && this.me
               ? html`<button
@@ -217,20 +222,20 @@ export class UmApiTokensPanel extends LitElement {
                   aria-haspopup="dialog"
                   @click=${this.openCreate}
                 >
-                  ${this.t('tokens.create.open')}
+                  ${this.localize.t('tokens.create.open')}
                 </button>`
               : nothing
           }
         </div>
         <div class="intro">
-          <p>${this.t('tokens.intro')}</p>
-          <p>${this.t('tokens.introDelete')}</p>
+          <p>${this.localize.t('tokens.intro')}</p>
+          <p>${this.localize.t('tokens.introDelete')}</p>
         </div>
         <p class="status-line" part="status" role="status">${this.status}</p>
         ${
           this.actionError && !this.actionErrorSuppressed
             ? html`<p class="alert" part="error" role="alert">
-                ${errorText(this.actionError, this.lang)}
+                ${this.localize.error(this.actionError)}
               </p>`
             : nothing
         }
@@ -242,14 +247,11 @@ export class UmApiTokensPanel extends LitElement {
         this.me
           ? html`<um-create-token-dialog
               exportparts="dialog, input, button, error, field-error, token-secret"
-              .client=${this.client}
-              .me=${this.me}
-              .lang=${this.lang}
               @um-token-created=${this.onCreated}
             ></um-create-token-dialog>`
           : nothing
       }
-      <um-confirm-dialog exportparts="dialog, button" .lang=${this.lang}></um-confirm-dialog>
+      <um-confirm-dialog exportparts="dialog, button"></um-confirm-dialog>
     `;
   }
 
@@ -262,7 +264,10 @@ export class UmApiTokensPanel extends LitElement {
       const who = issuer.user_name
         ? `${issuer.user_name} (${issuer.user_email})`
         : issuer.user_email;
-      seen.set(issuer.user_id, issuer.deleted ? this.t('tokens.issuerDeleted', { who }) : who);
+      seen.set(
+        issuer.user_id,
+        issuer.deleted ? this.localize.t('tokens.issuerDeleted', { who }) : who,
+      );
     }
     const wanted = this.filters.issuer;
     if (wanted !== '' && !seen.has(wanted)) {
@@ -277,9 +282,14 @@ export class UmApiTokensPanel extends LitElement {
   private renderFilters() {
     const f = this.filters;
     return html`
-      <div class="filters" part="filters" role="search" aria-label=${this.t('tokens.filters')}>
+      <div
+        class="filters"
+        part="filters"
+        role="search"
+        aria-label=${this.localize.t('tokens.filters')}
+      >
         <label class="field">
-          <span>${this.t('tokens.filter.status')}</span>
+          <span>${this.localize.t('tokens.filter.status')}</span>
           <select
             part="input"
             name="status"
@@ -289,13 +299,13 @@ export class UmApiTokensPanel extends LitElement {
             ${TOKEN_STATUSES.map(
               (status) =>
                 html`<option value=${status} ?selected=${f.status === status}>
-                  ${this.t(`tokens.status.${status}`)}
+                  ${this.localize.t(`tokens.status.${status}`)}
                 </option>`,
             )}
           </select>
         </label>
         <label class="field">
-          <span>${this.t('tokens.filter.role')}</span>
+          <span>${this.localize.t('tokens.filter.role')}</span>
           <select
             part="input"
             name="role"
@@ -304,11 +314,13 @@ export class UmApiTokensPanel extends LitElement {
               this.setFilters({ role: isIamRoleId(value) ? value : '' });
             }}
           >
-            <option value="" ?selected=${f.role === ''}>${this.t('tokens.filter.all')}</option>
+            <option value="" ?selected=${f.role === ''}>
+              ${this.localize.t('tokens.filter.all')}
+            </option>
             ${IAM_ROLES.map(
               (role) =>
                 html`<option value=${role.id} ?selected=${f.role === role.id}>
-                  ${this.t(`role.${role.id}`)}
+                  ${this.localize.t(`role.${role.id}`)}
                 </option>`,
             )}
           </select>
@@ -316,7 +328,7 @@ export class UmApiTokensPanel extends LitElement {
         ${
           this.managesAll
             ? html`<label class="field">
-                <span>${this.t('tokens.filter.issuer')}</span>
+                <span>${this.localize.t('tokens.filter.issuer')}</span>
                 <select
                   part="input"
                   name="issuer"
@@ -326,7 +338,7 @@ export class UmApiTokensPanel extends LitElement {
                   }}
                 >
                   <option value="" ?selected=${f.issuer === ''}>
-                    ${this.t('tokens.filter.all')}
+                    ${this.localize.t('tokens.filter.all')}
                   </option>
                   ${this.issuerOptions().map(
                     (option) =>
@@ -363,9 +375,9 @@ export class UmApiTokensPanel extends LitElement {
       <table part="table" aria-labelledby="tokens-heading" aria-busy=${pending ? 'true' : 'false'}>
         <thead>
           <tr>
-            ${columns.map((key) => html`<th scope="col" part="header-cell">${this.t(key)}</th>`)}
+            ${columns.map((key) => html`<th scope="col" part="header-cell">${this.localize.t(key)}</th>`)}
             <th scope="col" part="header-cell">
-              <span class="visually-hidden">${this.t('tokens.column.actions')}</span>
+              <span class="visually-hidden">${this.localize.t('tokens.column.actions')}</span>
             </th>
           </tr>
         </thead>
@@ -389,7 +401,7 @@ export class UmApiTokensPanel extends LitElement {
   }
 
   private renderLoading() {
-    return renderLoadingRow(this.columnCount, this.t('tokens.loading'));
+    return renderLoadingRow(this.columnCount, this.localize.t('tokens.loading'));
   }
 
   /** The page shown: the offset falls back to the last page when the list shrank below it. */
@@ -408,11 +420,13 @@ export class UmApiTokensPanel extends LitElement {
       return html`
         <tr class="state empty" part="empty">
           <td colspan=${this.columnCount}>
-            <p>${this.t(empty && !this.hasFilters ? 'tokens.emptyAccount' : 'tokens.empty')}</p>
+            <p>
+              ${this.localize.t(empty && !this.hasFilters ? 'tokens.emptyAccount' : 'tokens.empty')}
+            </p>
             ${
               this.hasFilters
                 ? html`<button type="button" part="button" @click=${this.clearFilters}>
-                    ${this.t('tokens.clearFilters')}
+                    ${this.localize.t('tokens.clearFilters')}
                   </button>`
                 : nothing
             }
@@ -427,7 +441,7 @@ export class UmApiTokensPanel extends LitElement {
     const date = new Date(iso);
     if (Number.isNaN(date.getTime())) return iso;
     try {
-      return new Intl.DateTimeFormat(this.lang, options).format(date);
+      return new Intl.DateTimeFormat(this.localize.lang, options).format(date);
     } catch {
       return new Intl.DateTimeFormat('en', options).format(date);
     }
@@ -436,16 +450,16 @@ export class UmApiTokensPanel extends LitElement {
   private renderRow(token: Token) {
     const issuer = token.client_user;
     const roleId = issuer.role.id;
-    const role = isIamRoleId(roleId) ? this.t(`role.${roleId}`) : issuer.role.name;
+    const role = isIamRoleId(roleId) ? this.localize.t(`role.${roleId}`) : issuer.role.name;
     const status = tokenStatus(token);
     // The expiration is a day chosen in UTC (the end of it): show that day wherever the reader is.
     const expire = token.exp_date
       ? this.formatDate(token.exp_date, { dateStyle: 'medium', timeZone: 'UTC' })
-      : this.t('tokens.never');
+      : this.localize.t('tokens.never');
     const start = this.formatDate(token.created, { dateStyle: 'medium' });
     const lastUsage = token.last_usage
       ? this.formatDate(token.last_usage, { dateStyle: 'medium', timeStyle: 'short' })
-      : this.t('tokens.notUsed');
+      : this.localize.t('tokens.notUsed');
     return html`
       <tr part="row" data-token-id=${token.id}>
         <td part="cell">${token.id}</td>
@@ -453,7 +467,7 @@ export class UmApiTokensPanel extends LitElement {
         <td part="cell" class="issuer">${this.renderIssuer(token)}</td>
         <td part="cell" title=${role}>${role}</td>
         <td part="cell">
-          <span class="badge ${status}">${this.t(`tokens.status.${status}`)}</span>
+          <span class="badge ${status}">${this.localize.t(`tokens.status.${status}`)}</span>
         </td>
         <td part="cell">${expire}</td>
         <td part="cell" title=${token.description ?? ''}>${token.description ?? ''}</td>
@@ -465,8 +479,8 @@ export class UmApiTokensPanel extends LitElement {
               ? nothing
               : html`<um-row-menu
                   exportparts="button, menu-button, menu, menu-item"
-                  .label=${this.t('tokens.actionsFor', { name: token.name })}
-                  .items=${[{ id: 'delete', label: this.t('tokens.action.delete'), danger: true }]}
+                  .label=${this.localize.t('tokens.actionsFor', { name: token.name })}
+                  .items=${[{ id: 'delete', label: this.localize.t('tokens.action.delete'), danger: true }]}
                   @menu-select=${(event: CustomEvent<{ id: string }>) =>
                     this.confirmDelete(token, event.currentTarget as UmRowMenu)}
                 ></um-row-menu>`
@@ -498,8 +512,12 @@ export class UmApiTokensPanel extends LitElement {
         @mouseleave=${(e: MouseEvent) =>
           (e.currentTarget as HTMLElement).classList.remove('dismissed')}
         >${name ? html`<s>${name}</s> ` : nothing}<s>${issuer.user_email}</s></span
-      ><span role="tooltip" part="tooltip" id=${tip} aria-label=${this.t('tokens.issuerDeletedTip')}
-        >${this.t('tokens.issuerDeletedTip')}</span
+      ><span
+        role="tooltip"
+        part="tooltip"
+        id=${tip}
+        aria-label=${this.localize.t('tokens.issuerDeletedTip')}
+        >${this.localize.t('tokens.issuerDeletedTip')}</span
       >`;
   }
 
@@ -507,9 +525,9 @@ export class UmApiTokensPanel extends LitElement {
     return renderErrorRow({
       columns: this.columnCount,
       error,
-      lang: this.lang,
+      lang: this.localize.lang,
       suppressed: this.errorSuppressed,
-      retryLabel: this.t('tokens.retry'),
+      retryLabel: this.localize.t('tokens.retry'),
       onRetry: () => void this.tokens.run(),
     });
   }
@@ -522,15 +540,15 @@ export class UmApiTokensPanel extends LitElement {
     const current = Math.floor(from / limit) + 1;
     const summary =
       rows.length === 0
-        ? this.t('tokens.showingNone')
-        : this.t('tokens.showing', { from: from + 1, to: from + rows.length, count });
+        ? this.localize.t('tokens.showingNone')
+        : this.localize.t('tokens.showing', { from: from + 1, to: from + rows.length, count });
     return renderPager({
       current,
       pages,
       limit,
       summary,
       perPageId: 'tokens-per-page',
-      lang: this.lang,
+      lang: this.localize.lang,
       onGo: (n) => this.goTo(n),
       onPageSize: (size) => {
         this.limit = size;
@@ -573,7 +591,7 @@ export class UmApiTokensPanel extends LitElement {
   }
 
   private onCreated(_event: UmTokenCreatedEvent) {
-    this.status = this.t('tokens.created');
+    this.status = this.localize.t('tokens.created');
     if (this.filters.status !== 'active') this.setFilters({ status: 'active' });
     this.refresh();
   }
@@ -587,9 +605,9 @@ export class UmApiTokensPanel extends LitElement {
     const trigger = menu.shadowRoot?.querySelector<HTMLElement>('[part~="menu-button"]');
     const confirmed = await dialog.show(
       {
-        heading: this.t('tokens.delete.heading'),
-        message: this.t('tokens.delete.message', { name: token.name }),
-        confirmLabel: this.t('tokens.delete.confirm'),
+        heading: this.localize.t('tokens.delete.heading'),
+        message: this.localize.t('tokens.delete.message', { name: token.name }),
+        confirmLabel: this.localize.t('tokens.delete.confirm'),
         danger: true,
       },
       trigger ?? undefined,
@@ -597,7 +615,7 @@ export class UmApiTokensPanel extends LitElement {
     if (!confirmed) return;
     try {
       await this.client.deleteToken(me.id, token.id);
-      this.status = this.t('tokens.deleted', { name: token.name });
+      this.status = this.localize.t('tokens.deleted', { name: token.name });
     } catch (error) {
       const { error: apiError, suppressed } = announceError(this, error);
       this.actionErrorSuppressed = suppressed;

@@ -3,11 +3,13 @@ import { property, state } from 'lit/decorators.js';
 import type { ApiClient, ApiError } from '../api/client.ts';
 import type { LinkKind } from '../../shared/links.ts';
 import { announceError } from '../events.ts';
-import { errorText } from '../locales/errors.ts';
-import { t, type MessageKey, type Params } from '../locales/index.ts';
+import { type MessageKey, type Params } from '../locales/index.ts';
 import { controls } from '../styles/controls.ts';
 import { viewCard } from '../styles/card.ts';
 import { removeLinkTokenFromUrl } from '../link-tokens.ts';
+import { LocalizeController } from '../controllers/localize.ts';
+import { consume } from '@lit/context';
+import { clientContext } from '../context.ts';
 
 /**
  * `taken`: the link was good, but what it would do can no longer be done (another account took
@@ -49,10 +51,13 @@ export abstract class EmailedLinkView extends LitElement {
   ];
 
   /** A client for requests without a session (the link works signed out). */
-  @property({ attribute: false }) client!: ApiClient;
+  protected readonly localize = new LocalizeController(this);
+
+  @consume({ context: clientContext, subscribe: true })
+  @property({ attribute: false })
+  client!: ApiClient;
   /** The link's token. */
   @property() token = '';
-  @property() override lang = 'en';
 
   @state() protected outcome: LinkOutcome = 'working';
   @state() private error: ApiError | undefined;
@@ -75,10 +80,6 @@ export abstract class EmailedLinkView extends LitElement {
   /** A refusal is final; anything else is worth a retry. */
   protected outcomeOf(error: ApiError): LinkOutcome {
     return error.code === 'invalid_token' || error.status === 400 ? 'invalid' : 'failed';
-  }
-
-  protected t(key: MessageKey, params?: Params): string {
-    return t(key, params, this.lang);
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -111,20 +112,22 @@ export abstract class EmailedLinkView extends LitElement {
     const x = this.texts;
     if (this.outcome === 'working') {
       return html`<div class="card" part=${this.partName}>
-        <p class="hint" role="status">${this.t(x.working)}</p>
+        <p class="hint" role="status">${this.localize.t(x.working)}</p>
       </div>`;
     }
     const [heading, text] =
       this.outcome === 'done'
-        ? [this.t(x.doneHeading, this.doneParams()), this.t(x.doneText)]
+        ? [this.localize.t(x.doneHeading, this.doneParams()), this.localize.t(x.doneText)]
         : this.outcome === 'failed'
           ? [
-              this.t(x.failedHeading),
-              this.error && !this.errorSuppressed ? errorText(this.error, this.lang) : '',
+              this.localize.t(x.failedHeading),
+              this.error && !this.errorSuppressed ? this.localize.error(this.error) : '',
             ]
           : [
-              this.t(x.invalidHeading),
-              this.t(this.outcome === 'taken' && x.takenText ? x.takenText : x.invalidText),
+              this.localize.t(x.invalidHeading),
+              this.localize.t(
+                this.outcome === 'taken' && x.takenText ? x.takenText : x.invalidText,
+              ),
             ];
     return html`<div class="card" part=${this.partName}>
       <h2 tabindex="-1" data-outcome=${this.outcome}>${heading}</h2>
@@ -133,12 +136,12 @@ export abstract class EmailedLinkView extends LitElement {
         ${
           this.outcome === 'failed'
             ? html`<button type="button" part="button" @click=${() => this.confirm()}>
-                ${this.t(x.retry)}
+                ${this.localize.t(x.retry)}
               </button>`
             : nothing
         }
         <button type="button" class="primary" part="button" @click=${this.onContinue}>
-          ${this.t(x.continue)}
+          ${this.localize.t(x.continue)}
         </button>
       </div>
     </div>`;

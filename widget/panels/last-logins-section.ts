@@ -4,12 +4,13 @@ import { Task, TaskStatus } from '@lit/task';
 import type { LoginEvent } from '../../shared/two-fa.ts';
 import { ApiError, isAbortError, type ApiClient } from '../api/client.ts';
 import { announceError } from '../events.ts';
-import { errorText } from '../locales/errors.ts';
-import { t, type MessageKey, type Params } from '../locales/index.ts';
 import { controls } from '../styles/controls.ts';
 import { sectionCard } from '../styles/card.ts';
 import { dataTable } from '../styles/table.ts';
 import { define } from '../define.ts';
+import { LocalizeController } from '../controllers/localize.ts';
+import { consume } from '@lit/context';
+import { clientContext } from '../context.ts';
 
 const LOGINS_PAGE_SIZE = 10;
 
@@ -100,8 +101,11 @@ export class UmLastLoginsSection extends LitElement {
     `,
   ];
 
-  @property({ attribute: false }) client!: ApiClient;
-  @property() override lang = 'en';
+  private readonly localize = new LocalizeController(this);
+
+  @consume({ context: clientContext, subscribe: true })
+  @property({ attribute: false })
+  client!: ApiClient;
   /** Whose sign-ins (Administrators may pass a member's id); the caller's own when unset. */
   @property({ attribute: false }) userId: number | undefined;
 
@@ -124,10 +128,6 @@ export class UmLastLoginsSection extends LitElement {
     void this.logins.run();
   }
 
-  private t(key: MessageKey, params?: Params): string {
-    return t(key, params, this.lang);
-  }
-
   private suppressed = false;
 
   private report(error: unknown) {
@@ -138,7 +138,7 @@ export class UmLastLoginsSection extends LitElement {
     const page = this.logins.value;
     const busy = this.logins.status === TaskStatus.PENDING;
     return html`<section class="card" part="account-logins" aria-labelledby="logins-heading">
-      <h3 id="logins-heading">${this.t('logins.heading')}</h3>
+      <h3 id="logins-heading">${this.localize.t('logins.heading')}</h3>
       ${this.logins.render({
         initial: () => this.renderLoading(),
         pending: () => (page ? nothing : this.renderLoading()),
@@ -147,11 +147,11 @@ export class UmLastLoginsSection extends LitElement {
             ? nothing
             : html`<div class="alert" part="error" role="alert">
                 <p>
-                  ${this.t('logins.loadFailed')}
-                  ${!this.suppressed && error instanceof ApiError ? errorText(error, this.lang) : ''}
+                  ${this.localize.t('logins.loadFailed')}
+                  ${!this.suppressed && error instanceof ApiError ? this.localize.error(error) : ''}
                 </p>
                 <button type="button" part="button" @click=${() => this.logins.run()}>
-                  ${this.t('logins.retry')}
+                  ${this.localize.t('logins.retry')}
                 </button>
               </div>`,
         complete: () => nothing,
@@ -161,23 +161,26 @@ export class UmLastLoginsSection extends LitElement {
   }
 
   private renderLoading() {
-    return html`<p class="hint" role="status">${this.t('logins.loading')}</p>`;
+    return html`<p class="hint" role="status">${this.localize.t('logins.loading')}</p>`;
   }
 
   private renderTable(results: LoginEvent[], count: number, busy: boolean) {
-    if (!count) return html`<p class="hint" part="empty">${this.t('logins.empty')}</p>`;
+    if (!count) return html`<p class="hint" part="empty">${this.localize.t('logins.empty')}</p>`;
     const from = Math.min(this.offset + 1, count);
     const to = Math.min(this.offset + results.length, count);
-    const format = new Intl.DateTimeFormat(this.lang, { dateStyle: 'medium', timeStyle: 'short' });
+    const format = new Intl.DateTimeFormat(this.localize.lang, {
+      dateStyle: 'medium',
+      timeStyle: 'short',
+    });
     return html`<div class="table-wrap">
         <table part="table" aria-labelledby="logins-heading" aria-busy=${busy ? 'true' : 'false'}>
           <thead>
             <tr>
-              <th scope="col">${this.t('logins.column.date')}</th>
-              <th scope="col">${this.t('logins.column.ip')}</th>
-              <th scope="col">${this.t('logins.column.browser')}</th>
-              <th scope="col">${this.t('logins.column.result')}</th>
-              <th scope="col">${this.t('logins.column.method')}</th>
+              <th scope="col">${this.localize.t('logins.column.date')}</th>
+              <th scope="col">${this.localize.t('logins.column.ip')}</th>
+              <th scope="col">${this.localize.t('logins.column.browser')}</th>
+              <th scope="col">${this.localize.t('logins.column.result')}</th>
+              <th scope="col">${this.localize.t('logins.column.method')}</th>
             </tr>
           </thead>
           <tbody>
@@ -185,9 +188,9 @@ export class UmLastLoginsSection extends LitElement {
           </tbody>
         </table>
       </div>
-      <nav part="pagination" aria-label=${this.t('logins.pagination')}>
+      <nav part="pagination" aria-label=${this.localize.t('logins.pagination')}>
         <span part="summary" aria-live="polite">
-          ${this.t('logins.showing', { from, to, count })}
+          ${this.localize.t('logins.showing', { from, to, count })}
         </span>
         <div>
           <button
@@ -197,7 +200,7 @@ export class UmLastLoginsSection extends LitElement {
             ?disabled=${this.offset === 0}
             @click=${() => this.turn(-1)}
           >
-            ${this.t('logins.previous')}
+            ${this.localize.t('logins.previous')}
           </button>
           <button
             type="button"
@@ -206,18 +209,18 @@ export class UmLastLoginsSection extends LitElement {
             ?disabled=${this.offset + LOGINS_PAGE_SIZE >= count}
             @click=${() => this.turn(1)}
           >
-            ${this.t('logins.next')}
+            ${this.localize.t('logins.next')}
           </button>
         </div>
       </nav>`;
   }
 
   private renderRow(login: LoginEvent, format: Intl.DateTimeFormat) {
-    const unknown = this.t('logins.unknown');
+    const unknown = this.localize.t('logins.unknown');
     const { browser, os } = describeUserAgent(login.user_agent ?? '');
     const browserText =
       browser && os
-        ? this.t('logins.browserOn', { browser, os })
+        ? this.localize.t('logins.browserOn', { browser, os })
         : (browser ?? os ?? login.user_agent?.slice(0, 40) ?? unknown);
     const date = new Date(login.date);
     return html`<tr part="row" data-id=${login.id}>
@@ -225,9 +228,9 @@ export class UmLastLoginsSection extends LitElement {
       <td part="cell">${login.ip ?? unknown}</td>
       <td part="cell" title=${login.user_agent ?? nothing}>${browserText}</td>
       <td part="cell" class=${login.success ? '' : 'failed'}>
-        ${this.t(login.success ? 'logins.success' : 'logins.failed')}
+        ${this.localize.t(login.success ? 'logins.success' : 'logins.failed')}
       </td>
-      <td part="cell">${this.t(`logins.method.${login.method}`)}</td>
+      <td part="cell">${this.localize.t(`logins.method.${login.method}`)}</td>
     </tr>`;
   }
 

@@ -3,11 +3,12 @@ import { property, state } from 'lit/decorators.js';
 import type { LoginBody, TokenPair } from '../../shared/auth.ts';
 import { ApiError, type ApiClient, asApiError } from '../api/client.ts';
 import { UmErrorEvent } from '../events.ts';
-import { errorText, fieldErrorText } from '../locales/errors.ts';
-import { t, type MessageKey } from '../locales/index.ts';
 import { controls } from '../styles/controls.ts';
 import { viewCard } from '../styles/card.ts';
 import { define } from '../define.ts';
+import { LocalizeController } from '../controllers/localize.ts';
+import { consume } from '@lit/context';
+import { clientContext } from '../context.ts';
 
 /**
  * The sign-in form. On success it fires `um-session` (internal, not composed) with the token pair;
@@ -43,8 +44,11 @@ export class UmSignInView extends LitElement {
     `,
   ];
 
-  @property({ attribute: false }) client!: ApiClient;
-  @property() override lang = 'en';
+  private readonly localize = new LocalizeController(this);
+
+  @consume({ context: clientContext, subscribe: true })
+  @property({ attribute: false })
+  client!: ApiClient;
   /** Prefills the email (after an accepted invitation). */
   @property() email = '';
   /** A success notice above the form (after an accepted invitation). */
@@ -58,17 +62,13 @@ export class UmSignInView extends LitElement {
   @state() private error: ApiError | undefined;
   @state() private errorSuppressed = false;
 
-  private t(key: MessageKey): string {
-    return t(key, undefined, this.lang);
-  }
-
   override render() {
     if (this.codeStep) return this.renderCodeStep(this.codeStep);
     const fieldErrors = this.error?.fieldErrors ?? {};
     const fieldError = (name: string) => {
       const messages = fieldErrors[name];
       if (!messages?.length) return nothing;
-      const text = messages.map((message) => fieldErrorText(message, this.lang)).join(' ');
+      const text = messages.map((message) => this.localize.fieldError(message)).join(' ');
       return html`<span class="field-error" id="${name}-error">${text}</span>`;
     };
     return html`
@@ -78,17 +78,17 @@ export class UmSignInView extends LitElement {
         @submit=${this.onSubmit}
         aria-labelledby="sign-in-heading"
       >
-        <h2 id="sign-in-heading">${this.t('signIn.heading')}</h2>
+        <h2 id="sign-in-heading">${this.localize.t('signIn.heading')}</h2>
         ${this.notice ? html`<p class="notice" part="notice" role="status">${this.notice}</p>` : nothing}
         ${
           this.error && !this.errorSuppressed
             ? html`<p class="alert" part="error" role="alert">
-                ${errorText(this.error, this.lang)}
+                ${this.localize.error(this.error)}
               </p>`
             : nothing
         }
         <label>
-          ${this.t('signIn.email')}
+          ${this.localize.t('signIn.email')}
           <input
             part="input"
             name="username"
@@ -102,7 +102,7 @@ export class UmSignInView extends LitElement {
           ${fieldError('username')}
         </label>
         <label>
-          ${this.t('signIn.password')}
+          ${this.localize.t('signIn.password')}
           <input
             part="input"
             name="password"
@@ -115,7 +115,7 @@ export class UmSignInView extends LitElement {
           ${fieldError('password')}
         </label>
         <button class="primary" part="button submit" type="submit" ?disabled=${this.busy}>
-          ${this.t(this.busy ? 'signIn.submitting' : 'signIn.submit')}
+          ${this.localize.t(this.busy ? 'signIn.submitting' : 'signIn.submit')}
         </button>
       </form>
     `;
@@ -126,11 +126,11 @@ export class UmSignInView extends LitElement {
     const error = this.error;
     const fieldError =
       error?.code === 'invalid_one_time_password'
-        ? this.t('signIn.code.invalid')
+        ? this.localize.t('signIn.code.invalid')
         : error?.code === 'two_fa_required'
-          ? this.t('field.required')
+          ? this.localize.t('field.required')
           : '';
-    const alert = error && !fieldError && !this.errorSuppressed ? errorText(error, this.lang) : '';
+    const alert = error && !fieldError && !this.errorSuppressed ? this.localize.error(error) : '';
     return html`
       <form
         class="card"
@@ -139,13 +139,13 @@ export class UmSignInView extends LitElement {
         @submit=${this.onSubmitCode}
         aria-labelledby="code-heading"
       >
-        <h2 id="code-heading" tabindex="-1">${this.t('signIn.code.heading')}</h2>
+        <h2 id="code-heading" tabindex="-1">${this.localize.t('signIn.code.heading')}</h2>
         <p class="hint" id="code-intro">
-          ${this.t(step.backup ? 'signIn.code.backupIntro' : 'signIn.code.intro')}
+          ${this.localize.t(step.backup ? 'signIn.code.backupIntro' : 'signIn.code.intro')}
         </p>
         ${alert ? html`<p class="alert" part="error" role="alert">${alert}</p>` : nothing}
         <label>
-          ${this.t(step.backup ? 'signIn.code.backupLabel' : 'signIn.code.label')}
+          ${this.localize.t(step.backup ? 'signIn.code.backupLabel' : 'signIn.code.label')}
           <input
             part="input"
             name="one_time_password"
@@ -166,7 +166,7 @@ export class UmSignInView extends LitElement {
           }
         </label>
         <button class="primary" part="button submit" type="submit" ?disabled=${this.busy}>
-          ${this.t(this.busy ? 'signIn.submitting' : 'signIn.submit')}
+          ${this.localize.t(this.busy ? 'signIn.submitting' : 'signIn.submit')}
         </button>
         <div class="row">
           <button
@@ -176,10 +176,10 @@ export class UmSignInView extends LitElement {
             data-action="switch-code"
             @click=${this.switchCodeKind}
           >
-            ${this.t(step.backup ? 'signIn.code.useApp' : 'signIn.code.useBackup')}
+            ${this.localize.t(step.backup ? 'signIn.code.useApp' : 'signIn.code.useBackup')}
           </button>
           <button type="button" class="link" part="button" data-action="back" @click=${this.back}>
-            ${this.t('signIn.code.back')}
+            ${this.localize.t('signIn.code.back')}
           </button>
         </div>
       </form>

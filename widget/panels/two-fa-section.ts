@@ -5,11 +5,13 @@ import type { FieldErrors } from '../../shared/errors.ts';
 import { twoFaCodeBody } from '../../shared/two-fa.ts';
 import type { ApiClient, ApiError } from '../api/client.ts';
 import { announceError } from '../events.ts';
-import { errorText, fieldErrorText } from '../locales/errors.ts';
-import { t, type MessageKey, type Params } from '../locales/index.ts';
+import { type MessageKey } from '../locales/index.ts';
 import { controls } from '../styles/controls.ts';
 import { sectionCard, sectionForm } from '../styles/card.ts';
 import { define } from '../define.ts';
+import { LocalizeController } from '../controllers/localize.ts';
+import { consume } from '@lit/context';
+import { clientContext } from '../context.ts';
 
 /** What the section shows besides its heading. */
 type Step =
@@ -155,8 +157,11 @@ export class UmTwoFaSection extends LitElement {
     `,
   ];
 
-  @property({ attribute: false }) client!: ApiClient;
-  @property() override lang = 'en';
+  private readonly localize = new LocalizeController(this);
+
+  @consume({ context: clientContext, subscribe: true })
+  @property({ attribute: false })
+  client!: ApiClient;
   /** Whether 2FA is on for the signed-in user (`two_fa` of `GET /iam/users/{id}`). */
   @property({ type: Boolean }) enabled = false;
   /** The user's email: the disable link goes there; it heads the downloaded codes. */
@@ -174,10 +179,6 @@ export class UmTwoFaSection extends LitElement {
   @state() private copyStatus: { target: 'key' | 'codes'; text: string } | undefined;
   @state() private downloadUrl: string | undefined;
 
-  private t(key: MessageKey, params?: Params): string {
-    return t(key, params, this.lang);
-  }
-
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.revokeDownload();
@@ -188,7 +189,7 @@ export class UmTwoFaSection extends LitElement {
       this.revokeDownload();
       if (this.step.kind === 'codes') {
         const text = [
-          this.t('twoFa.codes.fileHeader', { email: this.email }),
+          this.localize.t('twoFa.codes.fileHeader', { email: this.email }),
           '',
           ...this.step.codes,
           '',
@@ -207,9 +208,9 @@ export class UmTwoFaSection extends LitElement {
     return html`
       <section class="card" part="account-two-fa" aria-labelledby="two-fa-heading">
         <h3 id="two-fa-heading">
-          ${this.t('twoFa.heading')}
+          ${this.localize.t('twoFa.heading')}
           <span class="badge ${this.enabled ? 'on' : ''}"
-            >${this.t(this.enabled ? 'twoFa.on' : 'twoFa.off')}</span
+            >${this.localize.t(this.enabled ? 'twoFa.on' : 'twoFa.off')}</span
           >
         </h3>
         <p
@@ -238,8 +239,8 @@ export class UmTwoFaSection extends LitElement {
         return this.renderCodes(step.codes);
       case 'regenerate':
         return html`<form novalidate data-form="regenerate" @submit=${this.onRegenerate}>
-          <h4 id="two-fa-step-heading" tabindex="-1">${this.t('twoFa.regenerate')}</h4>
-          <p class="hint">${this.t('twoFa.regenerate.intro')}</p>
+          <h4 id="two-fa-step-heading" tabindex="-1">${this.localize.t('twoFa.regenerate')}</h4>
+          <p class="hint">${this.localize.t('twoFa.regenerate.intro')}</p>
           ${this.renderCodeField()}
           <div class="actions">
             ${this.renderSubmit('twoFa.regenerate.submit', 'twoFa.regenerate.submitting')}
@@ -248,8 +249,8 @@ export class UmTwoFaSection extends LitElement {
         </form>`;
       case 'disable':
         return html`<form data-form="disable" @submit=${this.onDisable}>
-          <h4 id="two-fa-step-heading" tabindex="-1">${this.t('twoFa.disable')}</h4>
-          <p class="hint">${this.t('twoFa.disable.intro')}</p>
+          <h4 id="two-fa-step-heading" tabindex="-1">${this.localize.t('twoFa.disable')}</h4>
+          <p class="hint">${this.localize.t('twoFa.disable.intro')}</p>
           <div class="actions">
             ${this.renderSubmit('twoFa.disable.submit', 'twoFa.disable.submitting')}
             ${this.renderCancel()}
@@ -264,7 +265,7 @@ export class UmTwoFaSection extends LitElement {
                 data-action="disable"
                 @click=${() => this.go({ kind: 'disable' })}
               >
-                ${this.t('twoFa.disable')}
+                ${this.localize.t('twoFa.disable')}
               </button>
               <button
                 type="button"
@@ -272,10 +273,10 @@ export class UmTwoFaSection extends LitElement {
                 data-action="regenerate"
                 @click=${() => this.go({ kind: 'regenerate' })}
               >
-                ${this.t('twoFa.regenerate')}
+                ${this.localize.t('twoFa.regenerate')}
               </button>
             </div>`
-          : html`<p class="hint">${this.t('twoFa.intro')}</p>
+          : html`<p class="hint">${this.localize.t('twoFa.intro')}</p>
               <div class="actions">
                 <button
                   type="button"
@@ -286,7 +287,7 @@ export class UmTwoFaSection extends LitElement {
                   aria-busy=${this.busy ? 'true' : 'false'}
                   @click=${this.onStart}
                 >
-                  ${this.t(this.busy ? 'twoFa.starting' : 'twoFa.enable')}
+                  ${this.localize.t(this.busy ? 'twoFa.starting' : 'twoFa.enable')}
                 </button>
               </div>`;
     }
@@ -294,23 +295,23 @@ export class UmTwoFaSection extends LitElement {
 
   private renderSetup(secret: string, qr: { size: number; path: string }) {
     return html`<form novalidate data-form="enable" @submit=${this.onActivate}>
-      <h4 id="two-fa-step-heading" tabindex="-1">${this.t('twoFa.enable')}</h4>
+      <h4 id="two-fa-step-heading" tabindex="-1">${this.localize.t('twoFa.enable')}</h4>
       <ol>
-        <li>${this.t('twoFa.step.app')}</li>
+        <li>${this.localize.t('twoFa.step.app')}</li>
         <li>
-          ${this.t('twoFa.step.scan')}
+          ${this.localize.t('twoFa.step.scan')}
           <svg
             class="qr"
             part="two-fa-qr"
             role="img"
-            aria-label=${this.t('twoFa.qrLabel')}
+            aria-label=${this.localize.t('twoFa.qrLabel')}
             viewBox="0 0 ${qr.size} ${qr.size}"
             shape-rendering="crispEdges"
           >
             ${svg`<rect width=${qr.size} height=${qr.size} fill="#fff"></rect>
               <path d=${qr.path} fill="#000"></path>`}
           </svg>
-          <p class="hint" id="two-fa-key-intro">${this.t('twoFa.keyIntro')}</p>
+          <p class="hint" id="two-fa-key-intro">${this.localize.t('twoFa.keyIntro')}</p>
           <div class="key">
             <code part="two-fa-key" id="two-fa-key" data-key=${secret}>${groupKey(secret)}</code>
             <button
@@ -319,13 +320,14 @@ export class UmTwoFaSection extends LitElement {
               data-action="copy-key"
               @click=${() => this.copy('key', secret)}
             >
-              ${this.t('twoFa.copyKey')}
+              ${this.localize.t('twoFa.copyKey')}
             </button>
             ${this.renderCopyStatus('key')}
           </div>
         </li>
         <li>
-          ${this.t('twoFa.step.code')} ${this.renderCodeField()} ${this.renderPasswordField()}
+          ${this.localize.t('twoFa.step.code')} ${this.renderCodeField()}
+          ${this.renderPasswordField()}
         </li>
       </ol>
       <div class="actions">
@@ -336,9 +338,9 @@ export class UmTwoFaSection extends LitElement {
 
   private renderCodes(codes: string[]) {
     return html`<div data-form="codes">
-      <h4 id="two-fa-step-heading" tabindex="-1">${this.t('twoFa.codes.heading')}</h4>
-      <p class="hint">${this.t('twoFa.codes.intro')}</p>
-      <ul class="codes" part="backup-codes" aria-label=${this.t('twoFa.codes.list')}>
+      <h4 id="two-fa-step-heading" tabindex="-1">${this.localize.t('twoFa.codes.heading')}</h4>
+      <p class="hint">${this.localize.t('twoFa.codes.intro')}</p>
+      <ul class="codes" part="backup-codes" aria-label=${this.localize.t('twoFa.codes.list')}>
         ${codes.map((code) => html`<li><code>${code}</code></li>`)}
       </ul>
       <div class="actions">
@@ -348,14 +350,14 @@ export class UmTwoFaSection extends LitElement {
           data-action="copy-codes"
           @click=${() => this.copy('codes', codes.join('\n'))}
         >
-          ${this.t('twoFa.codes.copy')}
+          ${this.localize.t('twoFa.codes.copy')}
         </button>
         <a
           part="button"
           data-action="download-codes"
           href=${this.downloadUrl ?? nothing}
-          download=${this.t('twoFa.codes.fileName')}
-          >${this.t('twoFa.codes.download')}</a
+          download=${this.localize.t('twoFa.codes.fileName')}
+          >${this.localize.t('twoFa.codes.download')}</a
         >
         <button
           type="button"
@@ -364,7 +366,7 @@ export class UmTwoFaSection extends LitElement {
           data-action="done"
           @click=${this.onDone}
         >
-          ${this.t('twoFa.codes.done')}
+          ${this.localize.t('twoFa.codes.done')}
         </button>
         ${this.renderCopyStatus('codes')}
       </div>
@@ -379,10 +381,10 @@ export class UmTwoFaSection extends LitElement {
   private renderPasswordField() {
     const messages = this.errors.password;
     const error = messages?.length
-      ? messages.map((m) => fieldErrorText(m, this.lang)).join(' ')
+      ? messages.map((m) => this.localize.fieldError(m)).join(' ')
       : '';
     return html`<div class="field">
-      <label for="two-fa-password">${this.t('twoFa.password')}</label>
+      <label for="two-fa-password">${this.localize.t('twoFa.password')}</label>
       <input
         id="two-fa-password"
         part="input"
@@ -410,10 +412,10 @@ export class UmTwoFaSection extends LitElement {
   private renderCodeField() {
     const messages = this.errors.code;
     const error = messages?.length
-      ? messages.map((m) => fieldErrorText(m, this.lang)).join(' ')
+      ? messages.map((m) => this.localize.fieldError(m)).join(' ')
       : '';
     return html`<div class="field">
-      <label for="two-fa-code">${this.t('twoFa.code')}</label>
+      <label for="two-fa-code">${this.localize.t('twoFa.code')}</label>
       <input
         id="two-fa-code"
         part="input"
@@ -448,7 +450,7 @@ export class UmTwoFaSection extends LitElement {
       ?disabled=${this.busy}
       aria-busy=${this.busy ? 'true' : 'false'}
     >
-      ${this.t(this.busy ? busyLabel : label)}
+      ${this.localize.t(this.busy ? busyLabel : label)}
     </button>`;
   }
 
@@ -460,7 +462,7 @@ export class UmTwoFaSection extends LitElement {
       ?disabled=${this.busy}
       @click=${() => this.go({ kind: 'idle' }, '[data-action]')}
     >
-      ${this.t('twoFa.cancel')}
+      ${this.localize.t('twoFa.cancel')}
     </button>`;
   }
 
@@ -497,7 +499,9 @@ export class UmTwoFaSection extends LitElement {
     const check = twoFaCodeBody.safeParse({ code: this.code });
     if (check.success) return check.data.code;
     this.errors = {
-      code: [this.code.trim() ? this.t('twoFa.codeFormat') : this.t('field.required')],
+      code: [
+        this.code.trim() ? this.localize.t('twoFa.codeFormat') : this.localize.t('field.required'),
+      ],
     };
     await this.focusCode();
     return undefined;
@@ -514,7 +518,7 @@ export class UmTwoFaSection extends LitElement {
     const code = await this.checkedCode();
     if (!code) return;
     if (!this.password) {
-      this.errors = { password: [this.t('field.required')] };
+      this.errors = { password: [this.localize.t('field.required')] };
       await this.updateComplete;
       this.renderRoot.querySelector<HTMLInputElement>('#two-fa-password')?.focus();
       return;
@@ -523,7 +527,7 @@ export class UmTwoFaSection extends LitElement {
     await this.submitCode(async () => {
       const { backup_codes: codes } = await this.client.enableTwoFa(code, password);
       this.enabled = true;
-      this.notice = this.t('twoFa.enabled');
+      this.notice = this.localize.t('twoFa.enabled');
       return codes;
     });
   }
@@ -550,7 +554,7 @@ export class UmTwoFaSection extends LitElement {
       this.busy = false;
       const apiError = this.report(error);
       if (apiError.code === 'invalid_one_time_password') {
-        this.errors = { code: [this.t('twoFa.codeInvalid')] };
+        this.errors = { code: [this.localize.t('twoFa.codeInvalid')] };
       } else if (apiError.fieldErrors.code || apiError.fieldErrors.password) {
         this.errors = apiError.fieldErrors;
       } else {
@@ -576,7 +580,7 @@ export class UmTwoFaSection extends LitElement {
     try {
       await this.client.requestTwoFaDisable();
       this.busy = false;
-      this.notice = this.t('twoFa.disable.sent', { email: this.email });
+      this.notice = this.localize.t('twoFa.disable.sent', { email: this.email });
       await this.go({ kind: 'idle' }, '[data-notice="two-fa"]');
     } catch (error) {
       this.busy = false;
@@ -587,9 +591,9 @@ export class UmTwoFaSection extends LitElement {
   private async copy(target: 'key' | 'codes', text: string) {
     try {
       await navigator.clipboard.writeText(text);
-      this.copyStatus = { target, text: this.t('twoFa.copied') };
+      this.copyStatus = { target, text: this.localize.t('twoFa.copied') };
     } catch {
-      this.copyStatus = { target, text: this.t('twoFa.copyFailed') };
+      this.copyStatus = { target, text: this.localize.t('twoFa.copyFailed') };
       const node = this.renderRoot.querySelector(
         target === 'key' ? '#two-fa-key' : '[part="backup-codes"]',
       );
@@ -602,7 +606,7 @@ export class UmTwoFaSection extends LitElement {
 
   /** The alert's text, unless the host cancelled `um-error` to show it its own way. */
   private failureText(error: ApiError): string {
-    return this.suppressed ? '' : errorText(error, this.lang);
+    return this.suppressed ? '' : this.localize.error(error);
   }
 
   private report(error: unknown): ApiError {

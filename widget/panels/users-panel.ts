@@ -29,14 +29,16 @@ import {
   type UmUserInvitedEvent,
   type UmUserUpdatedEvent,
 } from '../events.ts';
-import { errorText } from '../locales/errors.ts';
-import { t, type MessageKey, type Params } from '../locales/index.ts';
+import { type MessageKey } from '../locales/index.ts';
 import { controls } from '../styles/controls.ts';
 import { panelFrame } from '../styles/panel.ts';
 import { panelTable, tableStates } from '../styles/table.ts';
 import { renderErrorRow, renderLoadingRow } from '../components/table-rows.ts';
 import { renderPager } from '../components/pager.ts';
 import { define } from '../define.ts';
+import { LocalizeController } from '../controllers/localize.ts';
+import { consume } from '@lit/context';
+import { clientContext, meContext } from '../context.ts';
 
 const TEXT_DEBOUNCE_MS = 300;
 type SortField = 'id' | 'email' | 'name';
@@ -113,10 +115,15 @@ export class UmUsersPanel extends LitElement {
     `,
   ];
 
-  @property({ attribute: false }) client!: ApiClient;
+  private readonly localize = new LocalizeController(this);
+
+  @consume({ context: clientContext, subscribe: true })
+  @property({ attribute: false })
+  client!: ApiClient;
   /** The account in scope and the caller's role in it (`GET /iam/clients/me`); decides what is offered. */
-  @property({ attribute: false }) me: ClientMe | undefined;
-  @property() override lang = 'en';
+  @consume({ context: meContext, subscribe: true })
+  @property({ attribute: false })
+  me: ClientMe | undefined;
 
   /** The query the table shows. */
   @state() private query: UsersQueryState = {
@@ -224,12 +231,12 @@ export class UmUsersPanel extends LitElement {
   /** The row menu's items for one user; empty means no menu on that row. */
   private rowActions(user: User): (RowMenuItem & { id: RowAction })[] {
     const items: (RowMenuItem & { id: RowAction })[] = [];
-    if (this.mayEdit(user)) items.push({ id: 'edit', label: this.t('users.action.edit') });
+    if (this.mayEdit(user)) items.push({ id: 'edit', label: this.localize.t('users.action.edit') });
     if (user.status !== 'active' && this.may('users.resend_invite')) {
-      items.push({ id: 'resend-invite', label: this.t('users.action.resendInvite') });
+      items.push({ id: 'resend-invite', label: this.localize.t('users.action.resendInvite') });
     }
     if (this.may('users.delete', { userId: user.id })) {
-      items.push({ id: 'delete', label: this.t('users.action.delete'), danger: true });
+      items.push({ id: 'delete', label: this.localize.t('users.action.delete'), danger: true });
     }
     return items;
   }
@@ -245,15 +252,11 @@ export class UmUsersPanel extends LitElement {
     return this.hasActions ? 8 : 7;
   }
 
-  private t(key: MessageKey, params?: Params): string {
-    return t(key, params, this.lang);
-  }
-
   override render() {
     return html`
       <section part="panel" aria-labelledby="users-heading">
         <div class="header">
-          <h2 id="users-heading" part="heading">${this.t('users.heading')}</h2>
+          <h2 id="users-heading" part="heading">${this.localize.t('users.heading')}</h2>
           ${
             this.may('users.invite')
               ? html`<button
@@ -264,7 +267,7 @@ export class UmUsersPanel extends LitElement {
                   aria-haspopup="dialog"
                   @click=${this.openInvite}
                 >
-                  ${this.t('invite.open')}
+                  ${this.localize.t('invite.open')}
                 </button>`
               : nothing
           }
@@ -273,7 +276,7 @@ export class UmUsersPanel extends LitElement {
         ${
           this.actionError && !this.actionErrorSuppressed
             ? html`<p class="alert" part="error" role="alert">
-                ${errorText(this.actionError, this.lang)}
+                ${this.localize.error(this.actionError)}
                 ${
                   this.refusedUser
                     ? html`<button
@@ -282,7 +285,7 @@ export class UmUsersPanel extends LitElement {
                         data-action="show-tokens"
                         @click=${this.showTokens}
                       >
-                        ${this.t('users.showTokens')}
+                        ${this.localize.t('users.showTokens')}
                       </button>`
                     : nothing
                 }
@@ -297,9 +300,7 @@ export class UmUsersPanel extends LitElement {
         this.may('users.invite') && this.me
           ? html`<um-invite-user-dialog
               exportparts="dialog, input, button, error, field-error"
-              .client=${this.client}
               .clientId=${this.me.id}
-              .lang=${this.lang}
               @um-user-invited=${this.onInvited}
             ></um-invite-user-dialog>`
           : nothing
@@ -308,19 +309,13 @@ export class UmUsersPanel extends LitElement {
         this.may('users.change_role') && this.me
           ? html`<um-edit-user-dialog
               exportparts="dialog, input, button, error, field-error"
-              .client=${this.client}
-              .me=${this.me}
-              .lang=${this.lang}
               @um-user-updated=${this.onUpdated}
             ></um-edit-user-dialog>`
           : nothing
       }
       ${
         this.may('users.delete')
-          ? html`<um-confirm-dialog
-              exportparts="dialog, button"
-              .lang=${this.lang}
-            ></um-confirm-dialog>`
+          ? html`<um-confirm-dialog exportparts="dialog, button"></um-confirm-dialog>`
           : nothing
       }
     `;
@@ -331,7 +326,7 @@ export class UmUsersPanel extends LitElement {
     const idInvalid = !this.idValid;
     const textField = (name: TextFilter, key: MessageKey, inputmode?: string) => html`
       <label class="field">
-        <span>${this.t(key)}</span>
+        <span>${this.localize.t(key)}</span>
         <input
           part="input"
           type="search"
@@ -346,7 +341,7 @@ export class UmUsersPanel extends LitElement {
         ${
           name === 'id' && idInvalid
             ? html`<span class="field-error" id="id-error"
-                >${this.t('users.filter.idInvalid')}</span
+                >${this.localize.t('users.filter.idInvalid')}</span
               >`
             : nothing
         }
@@ -354,21 +349,26 @@ export class UmUsersPanel extends LitElement {
     `;
     const roles: MultiSelectOption[] = IAM_ROLES.map((role) => ({
       value: String(role.id),
-      label: this.t(`role.${role.id}`),
+      label: this.localize.t(`role.${role.id}`),
     }));
     const langs: MultiSelectOption[] = OFFERED_LANGUAGES.map((lang) => ({
       value: lang,
-      label: this.t(`lang.${lang}`),
+      label: this.localize.t(`lang.${lang}`),
     }));
     return html`
-      <div class="filters" part="filters" role="search" aria-label=${this.t('users.filters')}>
+      <div
+        class="filters"
+        part="filters"
+        role="search"
+        aria-label=${this.localize.t('users.filters')}
+      >
         ${textField('id', 'users.filter.id', 'numeric')} ${textField('email', 'users.filter.email')}
         ${textField('name', 'users.filter.name')}
         <um-multi-select
           data-filter="role"
           exportparts="button, popup"
-          .label=${this.t('users.filter.roles')}
-          .summary=${this.t('users.filter.selected', {
+          .label=${this.localize.t('users.filter.roles')}
+          .summary=${this.localize.t('users.filter.selected', {
             selected: q.role.length,
             total: roles.length,
           })}
@@ -382,8 +382,8 @@ export class UmUsersPanel extends LitElement {
         <um-multi-select
           data-filter="lang"
           exportparts="button, popup"
-          .label=${this.t('users.filter.language')}
-          .summary=${this.t('users.filter.selected', {
+          .label=${this.localize.t('users.filter.language')}
+          .summary=${this.localize.t('users.filter.selected', {
             selected: q.lang.length,
             total: langs.length,
           })}
@@ -393,7 +393,7 @@ export class UmUsersPanel extends LitElement {
             this.setFilters({ lang: (event.target as UmMultiSelect).value })}
         ></um-multi-select>
         <label class="field">
-          <span>${this.t('users.filter.status')}</span>
+          <span>${this.localize.t('users.filter.status')}</span>
           <select
             part="input"
             name="status"
@@ -402,17 +402,19 @@ export class UmUsersPanel extends LitElement {
                 status: (event.target as HTMLSelectElement).value as UserStatus | '',
               })}
           >
-            <option value="" ?selected=${q.status === ''}>${this.t('users.filter.all')}</option>
+            <option value="" ?selected=${q.status === ''}>
+              ${this.localize.t('users.filter.all')}
+            </option>
             ${USER_STATUSES.map(
               (status) =>
                 html`<option value=${status} ?selected=${q.status === status}>
-                  ${this.t(`status.${status}`)}
+                  ${this.localize.t(`status.${status}`)}
                 </option>`,
             )}
           </select>
         </label>
         <label class="field">
-          <span>${this.t('users.filter.twoFa')}</span>
+          <span>${this.localize.t('users.filter.twoFa')}</span>
           <select
             part="input"
             name="two_fa"
@@ -421,9 +423,15 @@ export class UmUsersPanel extends LitElement {
                 twoFa: (event.target as HTMLSelectElement).value as UsersQueryState['twoFa'],
               })}
           >
-            <option value="" ?selected=${q.twoFa === ''}>${this.t('users.filter.all')}</option>
-            <option value="true" ?selected=${q.twoFa === 'true'}>${this.t('twoFa.true')}</option>
-            <option value="false" ?selected=${q.twoFa === 'false'}>${this.t('twoFa.false')}</option>
+            <option value="" ?selected=${q.twoFa === ''}>
+              ${this.localize.t('users.filter.all')}
+            </option>
+            <option value="true" ?selected=${q.twoFa === 'true'}>
+              ${this.localize.t('twoFa.true')}
+            </option>
+            <option value="false" ?selected=${q.twoFa === 'false'}>
+              ${this.localize.t('twoFa.false')}
+            </option>
           </select>
         </label>
       </div>
@@ -453,7 +461,7 @@ export class UmUsersPanel extends LitElement {
             ${
               this.hasActions
                 ? html`<th scope="col" part="header-cell">
-                    <span class="visually-hidden">${this.t('users.column.actions')}</span>
+                    <span class="visually-hidden">${this.localize.t('users.column.actions')}</span>
                   </th>`
                 : nothing
             }
@@ -472,7 +480,7 @@ export class UmUsersPanel extends LitElement {
   }
 
   private renderHeader(key: MessageKey, field: SortField | undefined) {
-    if (!field) return html`<th scope="col" part="header-cell">${this.t(key)}</th>`;
+    if (!field) return html`<th scope="col" part="header-cell">${this.localize.t(key)}</th>`;
     const ordering = this.query.ordering;
     const sort =
       ordering === field ? 'ascending' : ordering === `-${field}` ? 'descending' : undefined;
@@ -480,14 +488,14 @@ export class UmUsersPanel extends LitElement {
     return html`
       <th scope="col" part="header-cell" aria-sort=${sort ?? nothing}>
         <button type="button" data-sort=${field} @click=${() => this.sortBy(field)}>
-          ${this.t(key)}<span aria-hidden="true">${arrow}</span>
+          ${this.localize.t(key)}<span aria-hidden="true">${arrow}</span>
         </button>
       </th>
     `;
   }
 
   private renderLoading() {
-    return renderLoadingRow(this.columnCount, this.t('users.loading'));
+    return renderLoadingRow(this.columnCount, this.localize.t('users.loading'));
   }
 
   private renderRows(page: UsersPage) {
@@ -496,11 +504,11 @@ export class UmUsersPanel extends LitElement {
       return html`
         <tr class="state empty" part="empty">
           <td colspan=${this.columnCount}>
-            <p>${this.t(filtered ? 'users.empty' : 'users.emptyAccount')}</p>
+            <p>${this.localize.t(filtered ? 'users.empty' : 'users.emptyAccount')}</p>
             ${
               filtered
                 ? html`<button type="button" part="button" @click=${this.clearFilters}>
-                    ${this.t('users.clearFilters')}
+                    ${this.localize.t('users.clearFilters')}
                   </button>`
                 : nothing
             }
@@ -513,16 +521,19 @@ export class UmUsersPanel extends LitElement {
 
   private renderRow(user: User) {
     const role = user.groups[0];
-    const roleLabel = role && isIamRoleId(role.id) ? this.t(`role.${role.id}`) : (role?.name ?? '');
+    const roleLabel =
+      role && isIamRoleId(role.id) ? this.localize.t(`role.${role.id}`) : (role?.name ?? '');
     return html`
       <tr part="row" data-user-id=${user.id}>
         <td part="cell">${user.id}</td>
         <td part="cell" title=${user.email}>${user.email}</td>
-        <td part="cell" title=${user.name ?? ''}>${user.name ?? this.t('users.noName')}</td>
+        <td part="cell" title=${user.name ?? ''}>
+          ${user.name ?? this.localize.t('users.noName')}
+        </td>
         <td part="cell" title=${roleLabel}>${roleLabel}</td>
-        <td part="cell">${this.t(`lang.${user.lang}`)}</td>
-        <td part="cell">${this.t(`status.${user.status}`)}</td>
-        <td part="cell">${this.t(user.two_fa ? 'twoFa.true' : 'twoFa.false')}</td>
+        <td part="cell">${this.localize.t(`lang.${user.lang}`)}</td>
+        <td part="cell">${this.localize.t(`status.${user.status}`)}</td>
+        <td part="cell">${this.localize.t(user.two_fa ? 'twoFa.true' : 'twoFa.false')}</td>
         ${this.hasActions ? html`<td part="cell" class="actions">${this.renderRowMenu(user)}</td>` : nothing}
       </tr>
     `;
@@ -533,7 +544,7 @@ export class UmUsersPanel extends LitElement {
     if (items.length === 0) return nothing;
     return html`<um-row-menu
       exportparts="button, menu-button, menu, menu-item"
-      .label=${this.t('users.actionsFor', { email: user.email })}
+      .label=${this.localize.t('users.actionsFor', { email: user.email })}
       .items=${items}
       @menu-select=${(event: CustomEvent<{ id: RowAction }>) =>
         this.runAction(event.detail.id, user, event.currentTarget as UmRowMenu)}
@@ -559,7 +570,7 @@ export class UmUsersPanel extends LitElement {
       switch (action) {
         case 'resend-invite':
           await this.client.resendInvite(this.me!.id, user.id);
-          this.status = this.t('users.invitationResent', { email: user.email });
+          this.status = this.localize.t('users.invitationResent', { email: user.email });
           break;
       }
       this.refresh();
@@ -578,9 +589,9 @@ export class UmUsersPanel extends LitElement {
     if (!dialog || !this.me) return;
     const confirmed = await dialog.show(
       {
-        heading: this.t('users.delete.heading'),
-        message: this.t('users.delete.message', { email: user.email }),
-        confirmLabel: this.t('users.delete.confirm'),
+        heading: this.localize.t('users.delete.heading'),
+        message: this.localize.t('users.delete.message', { email: user.email }),
+        confirmLabel: this.localize.t('users.delete.confirm'),
         danger: true,
       },
       trigger,
@@ -588,7 +599,7 @@ export class UmUsersPanel extends LitElement {
     if (!confirmed) return;
     try {
       await this.client.deleteUser(this.me.id, user.id);
-      this.status = this.t('users.deleted', { email: user.email });
+      this.status = this.localize.t('users.deleted', { email: user.email });
       this.dispatchEvent(new UmUserDeletedEvent({ userId: user.id }));
     } catch (error) {
       const { error: apiError, suppressed } = announceError(this, error);
@@ -633,13 +644,15 @@ export class UmUsersPanel extends LitElement {
     const dialog = event.target as UmEditUserDialog;
     if (!dialog.open) {
       const email = this.users.value?.results.find((u) => u.id === event.detail.userId)?.email;
-      this.status = this.t('users.userUpdated', { email: email ?? `#${event.detail.userId}` });
+      this.status = this.localize.t('users.userUpdated', {
+        email: email ?? `#${event.detail.userId}`,
+      });
     }
     this.refresh();
   }
 
   private onInvited(event: UmUserInvitedEvent) {
-    this.status = this.t('users.invitationSent', { email: event.detail.email });
+    this.status = this.localize.t('users.invitationSent', { email: event.detail.email });
     this.refresh();
   }
 
@@ -647,9 +660,9 @@ export class UmUsersPanel extends LitElement {
     return renderErrorRow({
       columns: this.columnCount,
       error,
-      lang: this.lang,
+      lang: this.localize.lang,
       suppressed: this.errorSuppressed,
-      retryLabel: this.t('users.retry'),
+      retryLabel: this.localize.t('users.retry'),
       onRetry: () => void this.users.run(),
     });
   }
@@ -665,15 +678,15 @@ export class UmUsersPanel extends LitElement {
     const shown = page?.results.length ?? 0;
     const summary =
       count === 0 || shown === 0
-        ? this.t('users.showingNone')
-        : this.t('users.showing', { from: offset + 1, to: offset + shown, count });
+        ? this.localize.t('users.showingNone')
+        : this.localize.t('users.showing', { from: offset + 1, to: offset + shown, count });
     return renderPager({
       current,
       pages,
       limit,
       summary,
       perPageId: 'per-page',
-      lang: this.lang,
+      lang: this.localize.lang,
       onGo: (n) => this.goTo(n),
       onPageSize: (size) => (this.query = { ...this.query, limit: size, offset: 0 }),
     });

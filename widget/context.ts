@@ -1,0 +1,23 @@
+import { createContext } from '@lit/context';
+import type { ClientMe } from '../shared/clients.ts';
+import type { ApiClient } from './api/client.ts';
+
+/**
+ * What `<user-management>` hands down to every panel, dialog and form inside it (Lit's
+ * `@lit/context`): no element passes these on by hand. An element consumes what it needs with
+ * `@consume({ context, subscribe: true })`, so a new session, an account switch or a new language
+ * reaches it at once. Without a provider (an element mounted alone in a test) the property keeps
+ * what was set on it directly.
+ */
+
+/**
+ * The client of the signed-in session or of the host's token; while signed out, a client without
+ * credentials (for sign-in and the emailed links).
+ */
+export const clientContext = createContext<ApiClient>(Symbol('um-client'));
+
+/** The account in scope and the caller's role in it (`GET /iam/clients/me`); undefined until loaded. */
+export const meContext = createContext<ClientMe | undefined>(Symbol('um-me'));
+
+/** The language the interface shows now (its dictionary is loaded). */
+export const langContext = createContext<string>(Symbol('um-lang'));
