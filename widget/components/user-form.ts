@@ -199,9 +199,9 @@ export const userFormStyles = css`
  * the `fieldErrors` it is given, each next to its field.
  */
 export class UmUserForm extends LitElement {
-  @consume({ context: clientContext, subscribe: true })
   private readonly localize = new LocalizeController(this);
 
+  @consume({ context: clientContext, subscribe: true })
   @property({ attribute: false })
   client!: ApiClient;
   /** `readonly`: the email is shown but only its owner may change it (the Edit dialog). */
