@@ -1,7 +1,6 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { Task } from '@lit/task';
-import type { FieldErrors } from '../../shared/errors.ts';
 import {
   PASSWORD_MIN_LENGTH,
   acceptInvitationBody,
@@ -16,6 +15,7 @@ import { type MessageKey } from '../locales/index.ts';
 import { controls } from '../styles/controls.ts';
 import { viewCard } from '../styles/card.ts';
 import { define } from '../define.ts';
+import { FormController } from '../controllers/form.ts';
 import { LocalizeController } from '../controllers/localize.ts';
 import { consume } from '@lit/context';
 import { clientContext } from '../context.ts';
@@ -77,6 +77,7 @@ export class UmAcceptInvitationView extends LitElement {
   ];
 
   private readonly localize = new LocalizeController(this);
+  private readonly fields = new FormController(this, this.localize);
 
   @consume({ context: clientContext, subscribe: true })
   @property({ attribute: false })
@@ -85,7 +86,6 @@ export class UmAcceptInvitationView extends LitElement {
   @property({ attribute: false }) token = '';
 
   @state() private busy = false;
-  @state() private fieldErrors: FieldErrors = {};
   @state() private failure: ApiError | undefined;
   @state() private failureSuppressed = false;
   /** The accept request found the link dead: show that page instead of the form. */
@@ -193,15 +193,7 @@ export class UmAcceptInvitationView extends LitElement {
   private renderForm(invitation: InvitationState) {
     const company = invitation.company_name ?? '';
     const newUser = invitation.new_user !== false;
-    const error = (field: string) => {
-      const messages = this.fieldErrors[field];
-      return messages?.length
-        ? messages.map((message) => this.localize.fieldError(message)).join(' ')
-        : undefined;
-    };
-    const passwordError = error('password');
-    const repeatError = error('repeat');
-    const nameError = error('name');
+    const fields = this.fields;
     const failure =
       this.failure && !this.failureSuppressed ? this.localize.error(this.failure) : '';
     return html`
@@ -234,10 +226,10 @@ export class UmAcceptInvitationView extends LitElement {
                       name="name"
                       type="text"
                       autocomplete="name"
-                      aria-invalid=${nameError ? 'true' : 'false'}
-                      aria-describedby=${nameError ? 'name-error' : nothing}
+                      aria-invalid=${fields.invalid('name')}
+                      aria-describedby=${fields.describedBy('name')}
                     />
-                    ${this.fieldError('name', nameError)}
+                    ${fields.message('name')}
                   </div>
                   <div class="field">
                     <label for="accept-password">${this.localize.t('accept.password')}</label>
@@ -247,13 +239,13 @@ export class UmAcceptInvitationView extends LitElement {
                       name="password"
                       type="password"
                       autocomplete="new-password"
-                      aria-invalid=${passwordError ? 'true' : 'false'}
-                      aria-describedby="password-hint${passwordError ? ' password-error' : ''}"
+                      aria-invalid=${fields.invalid('password')}
+                      aria-describedby=${fields.describedBy('password', 'password-hint')}
                     />
                     <span class="hint" id="password-hint"
                       >${this.localize.t('accept.passwordHint', { min: PASSWORD_MIN_LENGTH })}</span
                     >
-                    ${this.fieldError('password', passwordError)}
+                    ${fields.message('password')}
                   </div>
                   <div class="field">
                     <label for="accept-repeat">${this.localize.t('accept.repeatPassword')}</label>
@@ -263,10 +255,10 @@ export class UmAcceptInvitationView extends LitElement {
                       name="repeat"
                       type="password"
                       autocomplete="new-password"
-                      aria-invalid=${repeatError ? 'true' : 'false'}
-                      aria-describedby=${repeatError ? 'repeat-error' : nothing}
+                      aria-invalid=${fields.invalid('repeat')}
+                      aria-describedby=${fields.describedBy('repeat')}
                     />
-                    ${this.fieldError('repeat', repeatError)}
+                    ${fields.message('repeat')}
                   </div>
                 `
               : nothing
@@ -287,12 +279,6 @@ export class UmAcceptInvitationView extends LitElement {
     `;
   }
 
-  private fieldError(field: string, message: string | undefined) {
-    return message
-      ? html`<span class="field-error" part="field-error" id="${field}-error">${message}</span>`
-      : nothing;
-  }
-
   private async onSubmit(event: SubmitEvent, invitation: InvitationState) {
     event.preventDefault();
     if (this.busy) return;
@@ -308,13 +294,13 @@ export class UmAcceptInvitationView extends LitElement {
         errors.repeat = [this.localize.t('accept.passwordMismatch')];
       }
       if (!parsed.success || errors.repeat) {
-        this.fieldErrors = errors;
-        await this.focusFirstInvalid();
+        this.fields.show(errors);
+        await this.fields.focusFirstInvalid();
         return;
       }
       body = parsed.data;
     }
-    this.fieldErrors = {};
+    this.fields.clear();
     this.busy = true;
     try {
       const result = await this.client.acceptInvitation(this.token, body);
@@ -334,8 +320,8 @@ export class UmAcceptInvitationView extends LitElement {
       } else {
         this.report(apiError);
         this.failure = apiError;
-        this.fieldErrors = apiError.fieldErrors;
-        await this.focusFirstInvalid();
+        this.fields.show(apiError.fieldErrors);
+        await this.fields.focusFirstInvalid();
       }
     } finally {
       this.busy = false;
@@ -344,11 +330,6 @@ export class UmAcceptInvitationView extends LitElement {
 
   private report(error: unknown) {
     this.failureSuppressed = announceError(this, error).suppressed;
-  }
-
-  private async focusFirstInvalid() {
-    await this.updateComplete;
-    this.renderRoot.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
   }
 }
 

@@ -22,6 +22,7 @@ import { sectionCard, sectionForm } from '../styles/card.ts';
 import { define } from '../define.ts';
 import './last-logins-section.ts';
 import './two-fa-section.ts';
+import { FormController } from '../controllers/form.ts';
 import { LocalizeController } from '../controllers/localize.ts';
 import { consume } from '@lit/context';
 import { clientContext, meContext } from '../context.ts';
@@ -41,6 +42,9 @@ interface Passwords {
   double: string;
 }
 
+/** Where focus goes after a refusal that names no field. */
+const SUBMIT = 'button[type="submit"]';
+
 const NO_PASSWORDS: Passwords = { old: '', new: '', double: '' };
 
 function generalOf(user: User): General {
@@ -53,15 +57,14 @@ function generalOf(user: User): General {
   };
 }
 
-/** One form's outcome: field errors, a refused request, a success notice. */
+/** One form's outcome besides its field errors: a refused request, a success notice. */
 interface Outcome {
   busy: boolean;
-  errors: FieldErrors;
   failure: string;
   notice: string;
 }
 
-const IDLE: Outcome = { busy: false, errors: {}, failure: '', notice: '' };
+const IDLE: Outcome = { busy: false, failure: '', notice: '' };
 
 /**
  * The Account panel (PRODUCT.md "Account panel"), for every member: their own details.
@@ -113,6 +116,14 @@ export class UmAccountPanel extends LitElement {
   ];
 
   private readonly localize = new LocalizeController(this);
+  private readonly generalFields = new FormController(this, this.localize, {
+    root: () => this.renderRoot.querySelector('[part~="account-general"]'),
+    idPrefix: 'general-',
+  });
+  private readonly passwordFields = new FormController(this, this.localize, {
+    root: () => this.renderRoot.querySelector('[part~="account-password"]'),
+    idPrefix: 'password-',
+  });
 
   @consume({ context: clientContext, subscribe: true })
   @property({ attribute: false })
@@ -145,8 +156,10 @@ export class UmAccountPanel extends LitElement {
       this.saved = generalOf(user);
       this.general = generalOf(user);
       this.generalOutcome = IDLE;
+      this.generalFields.clear();
       this.passwords = NO_PASSWORDS;
       this.passwordOutcome = IDLE;
+      this.passwordFields.clear();
     },
   });
 
@@ -220,13 +233,6 @@ export class UmAccountPanel extends LitElement {
     </div>`;
   }
 
-  private errorText(errors: FieldErrors, field: string): string | undefined {
-    const messages = errors[field];
-    return messages?.length
-      ? messages.map((message) => this.localize.fieldError(message)).join(' ')
-      : undefined;
-  }
-
   private renderField(options: {
     form: 'general' | 'password';
     name: string;
@@ -234,17 +240,14 @@ export class UmAccountPanel extends LitElement {
     type: string;
     value: string;
     autocomplete: string;
-    errors: FieldErrors;
+    fields: FormController;
     hint?: string;
     required?: boolean;
     readonly?: boolean;
     onInput: (value: string) => void;
   }) {
     const id = `${options.form}-${options.name}`;
-    const error = this.errorText(options.errors, options.name);
-    const describedBy = [options.hint ? `${id}-hint` : '', error ? `${id}-error` : '']
-      .filter(Boolean)
-      .join(' ');
+    const fields = options.fields;
     return html`
       <div class="field">
         <label for=${id}>${this.localize.t(options.label)}</label>
@@ -257,16 +260,12 @@ export class UmAccountPanel extends LitElement {
           .value=${options.value}
           ?required=${options.required ?? false}
           ?readonly=${options.readonly ?? false}
-          aria-invalid=${error ? 'true' : 'false'}
-          aria-describedby=${describedBy || nothing}
+          aria-invalid=${fields.invalid(options.name)}
+          aria-describedby=${fields.describedBy(options.name, options.hint ? `${id}-hint` : '')}
           @input=${(event: InputEvent) => options.onInput((event.target as HTMLInputElement).value)}
         />
         ${options.hint ? html`<p class="hint" id="${id}-hint">${options.hint}</p>` : nothing}
-        ${
-          error
-            ? html`<span class="field-error" part="field-error" id="${id}-error">${error}</span>`
-            : nothing
-        }
+        ${fields.message(options.name)}
       </div>
     `;
   }
@@ -274,8 +273,7 @@ export class UmAccountPanel extends LitElement {
   private renderGeneral() {
     const g = this.general!;
     const outcome = this.generalOutcome;
-    const errors = outcome.errors;
-    const langError = this.errorText(errors, 'lang');
+    const fields = this.generalFields;
     const languages: string[] = [...OFFERED_LANGUAGES];
     // A language set elsewhere that this form does not offer (Gcore's `az`) stays selectable.
     if (!languages.includes(g.lang)) languages.push(g.lang);
@@ -311,7 +309,7 @@ export class UmAccountPanel extends LitElement {
           type: 'text',
           value: g.name,
           autocomplete: 'name',
-          errors,
+          fields,
           onInput: (name) => patch({ name }),
         })}
         ${this.renderField({
@@ -321,7 +319,7 @@ export class UmAccountPanel extends LitElement {
           type: 'email',
           value: g.email,
           autocomplete: 'email',
-          errors,
+          fields,
           readonly: !this.mayChangeEmail,
           onInput: (email) => patch({ email }),
         })}
@@ -334,7 +332,7 @@ export class UmAccountPanel extends LitElement {
                 type: 'password',
                 value: g.password,
                 autocomplete: 'current-password',
-                errors,
+                fields,
                 required: true,
                 hint: this.localize.t('account.currentPasswordHint'),
                 onInput: (password) => patch({ password }),
@@ -347,8 +345,8 @@ export class UmAccountPanel extends LitElement {
             id="general-lang"
             part="input"
             name="lang"
-            aria-invalid=${langError ? 'true' : 'false'}
-            aria-describedby=${langError ? 'general-lang-error' : nothing}
+            aria-invalid=${fields.invalid('lang')}
+            aria-describedby=${fields.describedBy('lang')}
             @change=${(event: Event) => patch({ lang: (event.target as HTMLSelectElement).value })}
           >
             ${languages.map(
@@ -358,13 +356,7 @@ export class UmAccountPanel extends LitElement {
                 </option>`,
             )}
           </select>
-          ${
-            langError
-              ? html`<span class="field-error" part="field-error" id="general-lang-error"
-                  >${langError}</span
-                >`
-              : nothing
-          }
+          ${fields.message('lang')}
         </div>
         ${this.renderField({
           form: 'general',
@@ -373,7 +365,7 @@ export class UmAccountPanel extends LitElement {
           type: 'tel',
           value: g.phone,
           autocomplete: 'tel',
-          errors,
+          fields,
           onInput: (phone) => patch({ phone }),
         })}
         <div class="actions">
@@ -417,7 +409,7 @@ export class UmAccountPanel extends LitElement {
         type: 'password',
         value: p[name],
         autocomplete,
-        errors: outcome.errors,
+        fields: this.passwordFields,
         required: true,
         hint,
         onInput: (value) => patch({ [name]: value }),
@@ -479,6 +471,7 @@ export class UmAccountPanel extends LitElement {
     if (!this.saved) return;
     this.general = { ...this.saved };
     this.generalOutcome = IDLE;
+    this.generalFields.clear();
     await this.updateComplete;
     // Discard is disabled now: keep focus in the form, on its first field.
     this.renderRoot.querySelector<HTMLInputElement>('#general-name')?.focus();
@@ -507,9 +500,10 @@ export class UmAccountPanel extends LitElement {
         Object.assign(errors, renameEmailField(emailErrors));
       }
     }
-    if (Object.keys(errors).length) {
-      this.generalOutcome = { ...IDLE, errors };
-      await this.focusFirstInvalid('account-general');
+    this.generalFields.show(errors);
+    if (this.generalFields.hasErrors) {
+      this.generalOutcome = IDLE;
+      await this.generalFields.focusFirstInvalid(SUBMIT);
       return;
     }
 
@@ -533,9 +527,9 @@ export class UmAccountPanel extends LitElement {
       const apiError = this.report(error);
       // The link went out even though the rest was refused: say so, and show the current email.
       if (sentTo) this.general = { ...g, email: this.saved!.email, password: '' };
+      this.generalFields.show(renameEmailField(apiError.fieldErrors));
       this.generalOutcome = {
         ...IDLE,
-        errors: renameEmailField(apiError.fieldErrors),
         failure: this.failureText(
           apiError,
           apiError.code === 'rate_limited'
@@ -544,7 +538,7 @@ export class UmAccountPanel extends LitElement {
         ),
         notice: sentTo ? this.localize.t('account.emailConfirmationSent', { email: sentTo }) : '',
       };
-      await this.focusFirstInvalid('account-general');
+      await this.generalFields.focusFirstInvalid(SUBMIT);
     }
   }
 
@@ -560,9 +554,10 @@ export class UmAccountPanel extends LitElement {
     if (!userId || this.passwordOutcome.busy) return;
     const body = { ...this.passwords };
     const check = changePasswordBody.safeParse(body);
-    if (!check.success) {
-      this.passwordOutcome = { ...IDLE, errors: issuesToFieldErrors(check.error.issues, 'new') };
-      await this.focusFirstInvalid('account-password');
+    this.passwordFields.show(check.success ? {} : issuesToFieldErrors(check.error.issues, 'new'));
+    if (this.passwordFields.hasErrors) {
+      this.passwordOutcome = IDLE;
+      await this.passwordFields.focusFirstInvalid(SUBMIT);
       return;
     }
     this.passwordOutcome = { ...IDLE, busy: true };
@@ -574,12 +569,9 @@ export class UmAccountPanel extends LitElement {
       this.renderRoot.querySelector<HTMLElement>('[data-notice="password"]')?.focus();
     } catch (error) {
       const apiError = this.report(error);
-      this.passwordOutcome = {
-        ...IDLE,
-        errors: apiError.fieldErrors,
-        failure: this.failureText(apiError),
-      };
-      await this.focusFirstInvalid('account-password');
+      this.passwordFields.show(apiError.fieldErrors);
+      this.passwordOutcome = { ...IDLE, failure: this.failureText(apiError) };
+      await this.passwordFields.focusFirstInvalid(SUBMIT);
     }
   }
 
@@ -594,15 +586,6 @@ export class UmAccountPanel extends LitElement {
     const { error: apiError, suppressed } = announceError(this, error);
     this.suppressed = suppressed;
     return apiError;
-  }
-
-  private async focusFirstInvalid(formPart: string) {
-    await this.updateComplete;
-    const form = this.renderRoot.querySelector(`[part="${formPart}"]`);
-    const target =
-      form?.querySelector<HTMLElement>('[aria-invalid="true"]') ??
-      form?.querySelector<HTMLElement>('button[type="submit"]');
-    target?.focus();
   }
 }
 

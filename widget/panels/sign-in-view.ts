@@ -6,6 +6,7 @@ import { UmErrorEvent } from '../events.ts';
 import { controls } from '../styles/controls.ts';
 import { viewCard } from '../styles/card.ts';
 import { define } from '../define.ts';
+import { FormController } from '../controllers/form.ts';
 import { LocalizeController } from '../controllers/localize.ts';
 import { consume } from '@lit/context';
 import { clientContext } from '../context.ts';
@@ -45,6 +46,9 @@ export class UmSignInView extends LitElement {
   ];
 
   private readonly localize = new LocalizeController(this);
+  private readonly fields = new FormController(this, this.localize, {
+    root: () => this.renderRoot.querySelector('form'),
+  });
 
   @consume({ context: clientContext, subscribe: true })
   @property({ attribute: false })
@@ -64,13 +68,7 @@ export class UmSignInView extends LitElement {
 
   override render() {
     if (this.codeStep) return this.renderCodeStep(this.codeStep);
-    const fieldErrors = this.error?.fieldErrors ?? {};
-    const fieldError = (name: string) => {
-      const messages = fieldErrors[name];
-      if (!messages?.length) return nothing;
-      const text = messages.map((message) => this.localize.fieldError(message)).join(' ');
-      return html`<span class="field-error" id="${name}-error">${text}</span>`;
-    };
+    const fields = this.fields;
     return html`
       <form
         class="card"
@@ -96,10 +94,10 @@ export class UmSignInView extends LitElement {
             autocomplete="username"
             required
             .value=${this.email}
-            aria-invalid=${fieldErrors.username ? 'true' : 'false'}
-            aria-describedby=${fieldErrors.username ? 'username-error' : nothing}
+            aria-invalid=${fields.invalid('username')}
+            aria-describedby=${fields.describedBy('username')}
           />
-          ${fieldError('username')}
+          ${fields.message('username')}
         </label>
         <label>
           ${this.localize.t('signIn.password')}
@@ -109,10 +107,10 @@ export class UmSignInView extends LitElement {
             type="password"
             autocomplete="current-password"
             required
-            aria-invalid=${fieldErrors.password ? 'true' : 'false'}
-            aria-describedby=${fieldErrors.password ? 'password-error' : nothing}
+            aria-invalid=${fields.invalid('password')}
+            aria-describedby=${fields.describedBy('password')}
           />
-          ${fieldError('password')}
+          ${fields.message('password')}
         </label>
         <button class="primary" part="button submit" type="submit" ?disabled=${this.busy}>
           ${this.localize.t(this.busy ? 'signIn.submitting' : 'signIn.submit')}
@@ -250,6 +248,7 @@ export class UmSignInView extends LitElement {
   private async signIn(body: LoginBody) {
     this.busy = true;
     this.error = undefined;
+    this.fields.clear();
     try {
       const pair = await this.client.login(body);
       this.dispatchEvent(new CustomEvent<TokenPair>('um-session', { detail: pair }));
@@ -268,6 +267,7 @@ export class UmSignInView extends LitElement {
       this.dispatchEvent(notice);
       this.errorSuppressed = notice.defaultPrevented;
       this.error = apiError;
+      if (!this.codeStep) this.fields.show(apiError.fieldErrors);
       if (this.codeStep) {
         this.busy = false;
         await this.focusCodeField();

@@ -1,7 +1,6 @@
 import { LitElement, css, html, nothing, svg, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { correction, generate } from 'lean-qr/nano';
-import type { FieldErrors } from '../../shared/errors.ts';
 import { twoFaCodeBody } from '../../shared/two-fa.ts';
 import type { ApiClient, ApiError } from '../api/client.ts';
 import { announceError } from '../events.ts';
@@ -9,6 +8,7 @@ import { type MessageKey } from '../locales/index.ts';
 import { controls } from '../styles/controls.ts';
 import { sectionCard, sectionForm } from '../styles/card.ts';
 import { define } from '../define.ts';
+import { FormController } from '../controllers/form.ts';
 import { LocalizeController } from '../controllers/localize.ts';
 import { consume } from '@lit/context';
 import { clientContext } from '../context.ts';
@@ -158,6 +158,7 @@ export class UmTwoFaSection extends LitElement {
   ];
 
   private readonly localize = new LocalizeController(this);
+  private readonly fields = new FormController(this, this.localize, { idPrefix: 'two-fa-' });
 
   @consume({ context: clientContext, subscribe: true })
   @property({ attribute: false })
@@ -172,7 +173,6 @@ export class UmTwoFaSection extends LitElement {
   /** Turning 2FA on asks for the password as well (the server refuses it without). */
   @state() private password = '';
   @state() private busy = false;
-  @state() private errors: FieldErrors = {};
   @state() private failure = '';
   @state() private notice = '';
   /** "Copied" (or the copy failure) next to the Copy button that was pressed. */
@@ -379,10 +379,7 @@ export class UmTwoFaSection extends LitElement {
   }
 
   private renderPasswordField() {
-    const messages = this.errors.password;
-    const error = messages?.length
-      ? messages.map((m) => this.localize.fieldError(m)).join(' ')
-      : '';
+    const fields = this.fields;
     return html`<div class="field">
       <label for="two-fa-password">${this.localize.t('twoFa.password')}</label>
       <input
@@ -393,27 +390,18 @@ export class UmTwoFaSection extends LitElement {
         autocomplete="current-password"
         required
         .value=${this.password}
-        aria-invalid=${error ? 'true' : 'false'}
-        aria-describedby=${error ? 'two-fa-password-error' : nothing}
+        aria-invalid=${fields.invalid('password')}
+        aria-describedby=${fields.describedBy('password')}
         @input=${(event: InputEvent) => {
           this.password = (event.target as HTMLInputElement).value;
         }}
       />
-      ${
-        error
-          ? html`<span class="field-error" part="field-error" id="two-fa-password-error"
-              >${error}</span
-            >`
-          : nothing
-      }
+      ${fields.message('password')}
     </div>`;
   }
 
   private renderCodeField() {
-    const messages = this.errors.code;
-    const error = messages?.length
-      ? messages.map((m) => this.localize.fieldError(m)).join(' ')
-      : '';
+    const fields = this.fields;
     return html`<div class="field">
       <label for="two-fa-code">${this.localize.t('twoFa.code')}</label>
       <input
@@ -426,19 +414,13 @@ export class UmTwoFaSection extends LitElement {
         maxlength="6"
         required
         .value=${this.code}
-        aria-invalid=${error ? 'true' : 'false'}
-        aria-describedby=${error ? 'two-fa-code-error' : nothing}
+        aria-invalid=${fields.invalid('code')}
+        aria-describedby=${fields.describedBy('code')}
         @input=${(event: InputEvent) => {
           this.code = (event.target as HTMLInputElement).value;
         }}
       />
-      ${
-        error
-          ? html`<span class="field-error" part="field-error" id="two-fa-code-error"
-              >${error}</span
-            >`
-          : nothing
-      }
+      ${fields.message('code')}
     </div>`;
   }
 
@@ -471,7 +453,7 @@ export class UmTwoFaSection extends LitElement {
     this.step = step;
     this.code = '';
     this.password = '';
-    this.errors = {};
+    this.fields.clear();
     this.failure = '';
     this.copyStatus = undefined;
     if (step.kind !== 'idle') this.notice = '';
@@ -498,11 +480,11 @@ export class UmTwoFaSection extends LitElement {
   private async checkedCode(): Promise<string | undefined> {
     const check = twoFaCodeBody.safeParse({ code: this.code });
     if (check.success) return check.data.code;
-    this.errors = {
+    this.fields.show({
       code: [
         this.code.trim() ? this.localize.t('twoFa.codeFormat') : this.localize.t('field.required'),
       ],
-    };
+    });
     await this.focusCode();
     return undefined;
   }
@@ -518,7 +500,7 @@ export class UmTwoFaSection extends LitElement {
     const code = await this.checkedCode();
     if (!code) return;
     if (!this.password) {
-      this.errors = { password: [this.localize.t('field.required')] };
+      this.fields.show({ password: [this.localize.t('field.required')] });
       await this.updateComplete;
       this.renderRoot.querySelector<HTMLInputElement>('#two-fa-password')?.focus();
       return;
@@ -542,7 +524,7 @@ export class UmTwoFaSection extends LitElement {
 
   private async submitCode(request: () => Promise<string[]>) {
     this.busy = true;
-    this.errors = {};
+    this.fields.clear();
     this.failure = '';
     try {
       const codes = await request();
@@ -554,17 +536,13 @@ export class UmTwoFaSection extends LitElement {
       this.busy = false;
       const apiError = this.report(error);
       if (apiError.code === 'invalid_one_time_password') {
-        this.errors = { code: [this.localize.t('twoFa.codeInvalid')] };
+        this.fields.show({ code: [this.localize.t('twoFa.codeInvalid')] });
       } else if (apiError.fieldErrors.code || apiError.fieldErrors.password) {
-        this.errors = apiError.fieldErrors;
+        this.fields.show(apiError.fieldErrors);
       } else {
         this.failure = this.failureText(apiError);
       }
-      if (this.errors.code) await this.focusCode();
-      else if (this.errors.password) {
-        await this.updateComplete;
-        this.renderRoot.querySelector<HTMLInputElement>('#two-fa-password')?.focus();
-      }
+      await this.fields.focusFirstInvalid();
     }
   }
 
