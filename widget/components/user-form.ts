@@ -1,4 +1,4 @@
-import { LitElement, css, html, nothing } from 'lit';
+import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { Task } from '@lit/task';
@@ -14,6 +14,7 @@ import {
 import { isAbortError, type ApiClient } from '../api/client.ts';
 import { type MessageKey } from '../locales/index.ts';
 import { define } from '../define.ts';
+import { FormController } from '../controllers/form.ts';
 import { LocalizeController } from '../controllers/localize.ts';
 import { consume } from '@lit/context';
 import { clientContext } from '../context.ts';
@@ -73,11 +74,6 @@ export function cloudOf(form: UserFormState): {
         client_role: null,
         projects: form.rows.map((row) => ({ project_id: row.projectId ?? 0, role: row.role })),
       };
-}
-
-/** `cloud.projects.0.project_id` → `cloud-projects-0-project_id`: usable in an id reference. */
-function errorId(field: string): string {
-  return `error-${field.replace(/\./g, '-')}`;
 }
 
 const PROJECT_FIELD = /^cloud\.projects\.(\d+)\.(project_id|role)$/;
@@ -200,6 +196,11 @@ export const userFormStyles = css`
  */
 export class UmUserForm extends LitElement {
   private readonly localize = new LocalizeController(this);
+  /** Its own element is the root: the fields render in the form's light DOM. */
+  private readonly fields = new FormController(this, this.localize, {
+    root: () => this,
+    groups: ['lang', 'user_role'],
+  });
 
   @consume({ context: clientContext, subscribe: true })
   @property({ attribute: false })
@@ -244,11 +245,12 @@ export class UmUserForm extends LitElement {
   }
 
   /** Focuses the first field marked invalid; false when there is none. */
-  async focusFirstInvalid(): Promise<boolean> {
-    await this.updateComplete;
-    const invalid = this.querySelector<HTMLElement>('[aria-invalid="true"]');
-    invalid?.focus();
-    return Boolean(invalid);
+  focusFirstInvalid(): Promise<boolean> {
+    return this.fields.focusFirstInvalid();
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('fieldErrors')) this.fields.show(this.fieldErrors);
   }
 
   override render() {
@@ -266,31 +268,13 @@ export class UmUserForm extends LitElement {
   }
 
   private renderFailure() {
-    const unplaced = Object.entries(this.fieldErrors).filter(([field]) => !this.isPlaced(field));
+    const unplaced = Object.entries(this.fields.all).filter(([field]) => !this.isPlaced(field));
     // Field errors the form has no place for (a field this version does not show) still count.
     const lines = [
       ...this.failure,
-      ...unplaced.map(([field, messages]) => `${field}: ${this.messagesText(messages)}`),
+      ...unplaced.map(([field]) => `${field}: ${this.fields.text(field)}`),
     ];
     return lines.length ? lines.map((line) => html`<p>${line}</p>`) : nothing;
-  }
-
-  /** The error messages of one field, joined; undefined when it has none. */
-  private errorOf(field: string): string | undefined {
-    const messages = this.fieldErrors[field];
-    return messages?.length ? this.messagesText(messages) : undefined;
-  }
-
-  private messagesText(messages: readonly string[]): string {
-    return messages.map((message) => this.localize.fieldError(message)).join(' ');
-  }
-
-  /** Errors of a group: the field itself and anything below it (`user_role.id`). */
-  private groupError(prefix: string): string | undefined {
-    const messages = Object.entries(this.fieldErrors)
-      .filter(([field]) => field === prefix || field.startsWith(`${prefix}.`))
-      .flatMap(([, list]) => list);
-    return messages.length ? this.messagesText(messages) : undefined;
   }
 
   private isPlaced(field: string): boolean {
@@ -303,19 +287,12 @@ export class UmUserForm extends LitElement {
     return /^cloud\.projects\.\d+$/.test(field) && this.form.scope === 'project';
   }
 
-  private fieldError(field: string, message: string | undefined) {
-    return message
-      ? html`<span class="field-error" part="field-error" id=${errorId(field)}>${message}</span>`
-      : nothing;
-  }
-
   private renderTextField(
     field: 'name' | 'email',
     label: MessageKey,
     value: string,
     placeholder: MessageKey,
   ) {
-    const error = this.errorOf(field);
     return html`
       <div class="field">
         <label for="user-${field}">${this.localize.t(label)}</label>
@@ -327,12 +304,12 @@ export class UmUserForm extends LitElement {
           autocomplete="off"
           placeholder=${this.localize.t(placeholder)}
           .value=${value}
-          aria-invalid=${error ? 'true' : 'false'}
-          aria-describedby=${error ? errorId(field) : nothing}
+          aria-invalid=${this.fields.invalid(field)}
+          aria-describedby=${this.fields.describedBy(field)}
           @input=${(event: InputEvent) =>
             this.patch({ [field]: (event.target as HTMLInputElement).value })}
         />
-        ${this.fieldError(field, error)}
+        ${this.fields.message(field)}
       </div>
     `;
   }
@@ -364,7 +341,6 @@ export class UmUserForm extends LitElement {
   }
 
   private renderLanguage() {
-    const error = this.groupError('lang');
     return html`
       <fieldset class="inline-radios">
         <legend>${this.localize.t('invite.language')}</legend>
@@ -376,34 +352,27 @@ export class UmUserForm extends LitElement {
                 name="lang"
                 .value=${lang}
                 .checked=${this.form.lang === lang}
-                aria-invalid=${error ? 'true' : 'false'}
-                aria-describedby=${error ? errorId('lang') : nothing}
+                aria-invalid=${this.fields.invalid('lang')}
+                aria-describedby=${this.fields.describedBy('lang')}
                 @change=${() => this.patch({ lang })}
               />
               ${this.localize.t(`lang.${lang}`)}
             </label>
           `,
         )}
-        ${this.fieldError('lang', error)}
+        ${this.fields.message('lang')}
       </fieldset>
     `;
   }
 
   private renderRoles() {
-    const error = this.groupError('user_role');
     const locked = this.roleLockedReason;
     return html`
       <fieldset>
         <legend>${this.localize.t('invite.iamRole')}</legend>
         ${locked ? html`<p class="locked" id="role-locked">${locked}</p>` : nothing}
         ${IAM_ROLES.map((role) => {
-          const describedBy = [
-            locked ? 'role-locked' : '',
-            `role-${role.id}-info`,
-            error ? errorId('user_role') : '',
-          ]
-            .filter(Boolean)
-            .join(' ');
+          const hints = [locked ? 'role-locked' : '', `role-${role.id}-info`];
           return html`
             <div class="role">
               <input
@@ -413,8 +382,8 @@ export class UmUserForm extends LitElement {
                 .value=${String(role.id)}
                 .checked=${this.form.roleId === role.id}
                 ?disabled=${Boolean(locked)}
-                aria-invalid=${error ? 'true' : 'false'}
-                aria-describedby=${describedBy}
+                aria-invalid=${this.fields.invalid('user_role')}
+                aria-describedby=${this.fields.describedBy('user_role', ...hints)}
                 @change=${() => this.chooseRole(role.id)}
               />
               <label for="role-${role.id}">${this.localize.t(`role.${role.id}`)}</label>
@@ -424,14 +393,13 @@ export class UmUserForm extends LitElement {
             </div>
           `;
         })}
-        ${this.fieldError('user_role', error)}
+        ${this.fields.message('user_role')}
       </fieldset>
     `;
   }
 
   private renderCloud() {
     const f = this.form;
-    const cloudError = this.errorOf('cloud');
     return html`
       <fieldset>
         <legend>${this.localize.t('invite.cloud')}</legend>
@@ -448,13 +416,12 @@ export class UmUserForm extends LitElement {
           </select>
         </label>
         ${f.scope === 'client' ? this.renderClientRole() : this.renderProjectRows()}
-        ${this.fieldError('cloud', cloudError)}
+        ${this.fields.message('cloud')}
       </fieldset>
     `;
   }
 
   private renderClientRole() {
-    const error = this.errorOf('cloud.client_role');
     return html`
       <div class="field">
         <label for="user-client-role">${this.localize.t('invite.clientRole')}</label>
@@ -462,8 +429,9 @@ export class UmUserForm extends LitElement {
           id="user-client-role"
           part="input"
           name="client_role"
-          aria-invalid=${error ? 'true' : 'false'}
-          aria-describedby=${error ? errorId('cloud.client_role') : nothing}
+          data-field="cloud.client_role"
+          aria-invalid=${this.fields.invalid('cloud.client_role')}
+          aria-describedby=${this.fields.describedBy('cloud.client_role')}
           @change=${(event: Event) => {
             this.cloudTouched = true;
             this.patch({
@@ -481,7 +449,7 @@ export class UmUserForm extends LitElement {
             ${this.localize.t('invite.clientRole.ClientAdministrator')}
           </option>
         </select>
-        ${this.fieldError('cloud.client_role', error)}
+        ${this.fields.message('cloud.client_role')}
       </div>
     `;
   }
@@ -489,7 +457,6 @@ export class UmUserForm extends LitElement {
   private renderProjectRows() {
     const projects = this.projects.value ?? [];
     const rows = this.form.rows;
-    const listError = this.errorOf('cloud.projects');
     const status = this.projects.render({
       pending: () =>
         html`<p class="hint" role="status">${this.localize.t('invite.projectsLoading')}</p>`,
@@ -526,7 +493,7 @@ export class UmUserForm extends LitElement {
           (row, index) => this.renderProjectRow(row, index, projects),
         )}
       </div>
-      ${this.fieldError('cloud.projects', listError)}
+      ${this.fields.message('cloud.projects')}
       <div>
         <button
           type="button"
@@ -547,9 +514,6 @@ export class UmUserForm extends LitElement {
     const n = index + 1;
     const projectField = `cloud.projects.${index}.project_id`;
     const roleField = `cloud.projects.${index}.role`;
-    const projectError = this.errorOf(projectField);
-    const roleError = this.errorOf(roleField);
-    const rowError = this.errorOf(`cloud.projects.${index}`);
     const taken = new Set(this.form.rows.filter((r) => r.key !== row.key).map((r) => r.projectId));
     // A row may name a project the list does not hold (yet, or any more): keep it selectable.
     const known = projects.some((project) => project.id === row.projectId);
@@ -559,8 +523,9 @@ export class UmUserForm extends LitElement {
           part="input"
           name="project_id"
           aria-label=${this.localize.t('invite.projectN', { n })}
-          aria-invalid=${projectError ? 'true' : 'false'}
-          aria-describedby=${projectError ? errorId(projectField) : nothing}
+          data-field=${projectField}
+          aria-invalid=${this.fields.invalid(projectField)}
+          aria-describedby=${this.fields.describedBy(projectField)}
           @change=${(event: Event) =>
             this.updateRow(row, { projectId: Number((event.target as HTMLSelectElement).value) })}
         >
@@ -588,8 +553,9 @@ export class UmUserForm extends LitElement {
           part="input"
           name="project_role"
           aria-label=${this.localize.t('invite.projectRoleN', { n })}
-          aria-invalid=${roleError ? 'true' : 'false'}
-          aria-describedby=${roleError ? errorId(roleField) : nothing}
+          data-field=${roleField}
+          aria-invalid=${this.fields.invalid(roleField)}
+          aria-describedby=${this.fields.describedBy(roleField)}
           @change=${(event: Event) =>
             this.updateRow(row, { role: (event.target as HTMLSelectElement).value as ProjectRole })}
         >
@@ -611,8 +577,8 @@ export class UmUserForm extends LitElement {
         >
           <span aria-hidden="true">✕</span>
         </button>
-        ${this.fieldError(projectField, projectError)} ${this.fieldError(roleField, roleError)}
-        ${this.fieldError(`cloud.projects.${index}`, rowError)}
+        ${this.fields.message(projectField)} ${this.fields.message(roleField)}
+        ${this.fields.message(`cloud.projects.${index}`)}
       </div>
     `;
   }

@@ -11,6 +11,8 @@ export interface FormOptions {
   idPrefix?: string;
   /** Error keys of the BFF shown at a field of another name (`date` ← `exp_date`). */
   aliases?: Record<string, readonly string[]>;
+  /** Fields whose error includes those of their parts (`user_role` ← `user_role.id`). */
+  groups?: readonly string[];
   /** One message in the user's words; default: the shared field-message translation. */
   message?: (message: string) => string;
 }
@@ -20,8 +22,7 @@ export interface FormOptions {
  * schema said about each field, shown next to it with `aria-invalid` and `aria-describedby`, focus
  * on the first invalid field, and a field's error gone as soon as its value changes. A control
  * names its field by `name`, or by `data-field` where the error's key differs
- * (`cloud.projects.0.role`). A group's error (`user_role`) includes those of its parts
- * (`user_role.id`).
+ * (`cloud.projects.0.role`).
  */
 export class FormController implements ReactiveController {
   private errors: FieldErrors = {};
@@ -64,7 +65,7 @@ export class FormController implements ReactiveController {
     return this.errors;
   }
 
-  /** The translated messages of a field (and of its parts), joined; undefined when it has none. */
+  /** The translated messages of a field, joined; undefined when it has none. */
   text(field: string): string | undefined {
     const messages = this.keysOf(field).flatMap((key) => this.errors[key] ?? []);
     if (!messages.length) return undefined;
@@ -103,9 +104,13 @@ export class FormController implements ReactiveController {
   async focusFirstInvalid(fallback?: string): Promise<boolean> {
     await this.host.updateComplete;
     const root = this.root();
-    const target =
+    let target =
       root?.querySelector<HTMLElement>('[aria-invalid="true"]') ??
       (fallback ? root?.querySelector<HTMLElement>(fallback) : null);
+    // In a group of radios the checked one takes focus, as the arrow keys would leave it.
+    if (target instanceof HTMLInputElement && target.type === 'radio') {
+      target = root?.querySelector<HTMLElement>(`input[name="${target.name}"]:checked`) ?? target;
+    }
     target?.focus();
     return Boolean(target);
   }
@@ -114,11 +119,12 @@ export class FormController implements ReactiveController {
     return this.options.root ? this.options.root() : this.host.renderRoot;
   }
 
-  /** The error keys shown at `field`: itself, its aliases, and the parts of each. */
+  /** The error keys shown at `field`: itself and its aliases, with their parts for a group. */
   private keysOf(field: string): string[] {
     const names = [field, ...(this.options.aliases?.[field] ?? [])];
+    const group = this.options.groups?.includes(field) ?? false;
     return Object.keys(this.errors).filter((key) =>
-      names.some((name) => key === name || key.startsWith(`${name}.`)),
+      names.some((name) => key === name || (group && key.startsWith(`${name}.`))),
     );
   }
 

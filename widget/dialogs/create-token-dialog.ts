@@ -11,6 +11,7 @@ import { issuesToFieldErrors } from '../locales/errors.ts';
 import { controls } from '../styles/controls.ts';
 import { dialogStyles } from '../styles/dialog.ts';
 import { define } from '../define.ts';
+import { FormController } from '../controllers/form.ts';
 import { LocalizeController } from '../controllers/localize.ts';
 import { consume } from '@lit/context';
 import { clientContext, meContext } from '../context.ts';
@@ -28,13 +29,8 @@ function endOfDayUtc(day: string): string {
 }
 
 /** The form's fields and the body paths their errors come back under. */
-const FIELD_PATHS = {
-  name: ['name'],
-  description: ['description'],
-  date: ['exp_date'],
-  role: ['client_user.role', 'client_user.role.id', 'client_user'],
-} as const;
-type FieldName = keyof typeof FIELD_PATHS;
+/** The BFF's error keys of the fields whose names differ. */
+const ALIASES = { date: ['exp_date'], role: ['client_user'] };
 
 /**
  * Create API token (PRODUCT.md "API tokens panel"), in a modal `<dialog>`: Name, Description
@@ -142,6 +138,12 @@ export class UmCreateTokenDialog extends LitElement {
   ];
 
   private readonly localize = new LocalizeController(this);
+  private readonly fields = new FormController(this, this.localize, {
+    root: () => this.renderRoot.querySelector('form'),
+    aliases: ALIASES,
+    groups: ['role'],
+    message: (message) => this.fieldMessage(message),
+  });
 
   @consume({ context: clientContext, subscribe: true })
   @property({ attribute: false })
@@ -158,7 +160,6 @@ export class UmCreateTokenDialog extends LitElement {
   @state() private expiration: Expiration = 'date';
   @state() private day = '';
   @state() private roleId: IamRoleId = ROLE.users;
-  @state() private fieldErrors: FieldErrors = {};
   @state() private failure: ApiError | undefined;
   @state() private failureSuppressed = false;
   /** The new token, `<id>_<secret>`, while the one-time dialog shows it; forgotten on closing. */
@@ -203,7 +204,7 @@ export class UmCreateTokenDialog extends LitElement {
     this.day = isoDay(nextYear);
     // Least privilege: the lowest role is chosen until the user picks another.
     this.roleId = this.grantableRoles.at(-1) ?? ROLE.users;
-    this.fieldErrors = {};
+    this.fields.clear();
     this.failure = undefined;
     this.busy = false;
     this.isOpen = true;
@@ -241,25 +242,6 @@ export class UmCreateTokenDialog extends LitElement {
     `;
   }
 
-  private errorsOf(field: FieldName): string[] {
-    return FIELD_PATHS[field].flatMap((path) => this.fieldErrors[path] ?? []);
-  }
-
-  /** `aria-invalid`, `aria-describedby` and the message element of one field. */
-  private errorParts(field: FieldName) {
-    const messages = this.errorsOf(field);
-    const id = `${field}-error`;
-    return {
-      invalid: messages.length ? 'true' : 'false',
-      describedBy: messages.length ? id : undefined,
-      message: messages.length
-        ? html`<span class="field-error" part="field-error" id=${id}
-            >${messages.map((m) => this.fieldMessage(m)).join(' ')}</span
-          >`
-        : nothing,
-    };
-  }
-
   /** The BFF's role refusal names the role: said in the widget's words (and language). */
   private fieldMessage(message: string): string {
     const refused = /^Can't create token with role (.+)$/.exec(message);
@@ -273,12 +255,9 @@ export class UmCreateTokenDialog extends LitElement {
   }
 
   private renderForm() {
-    const name = this.errorParts('name');
-    const description = this.errorParts('description');
-    const date = this.errorParts('date');
-    const role = this.errorParts('role');
+    const fields = this.fields;
     const failure =
-      this.failure && !this.failureSuppressed && Object.keys(this.fieldErrors).length === 0
+      this.failure && !this.failureSuppressed && !fields.hasErrors
         ? this.localize.error(this.failure)
         : '';
     return html`
@@ -297,12 +276,12 @@ export class UmCreateTokenDialog extends LitElement {
               autocomplete="off"
               maxlength="255"
               placeholder=${this.localize.t('tokens.create.namePlaceholder')}
-              aria-invalid=${name.invalid}
-              aria-describedby=${name.describedBy ?? nothing}
+              aria-invalid=${fields.invalid('name')}
+              aria-describedby=${fields.describedBy('name')}
               .value=${this.name}
               @input=${(e: InputEvent) => (this.name = (e.target as HTMLInputElement).value)}
             />
-            ${name.message}
+            ${fields.message('name')}
           </div>
           <div class="field">
             <label for="token-description">${this.localize.t('tokens.create.description')}</label>
@@ -312,13 +291,13 @@ export class UmCreateTokenDialog extends LitElement {
               name="description"
               maxlength="1000"
               placeholder=${this.localize.t('tokens.create.descriptionPlaceholder')}
-              aria-invalid=${description.invalid}
-              aria-describedby=${description.describedBy ?? nothing}
+              aria-invalid=${fields.invalid('description')}
+              aria-describedby=${fields.describedBy('description')}
               .value=${this.description}
               @input=${(e: InputEvent) =>
                 (this.description = (e.target as HTMLTextAreaElement).value)}
             ></textarea>
-            ${description.message}
+            ${fields.message('description')}
           </div>
           <fieldset>
             <legend>${this.localize.t('tokens.create.expiration')}</legend>
@@ -353,19 +332,20 @@ export class UmCreateTokenDialog extends LitElement {
                       part="input"
                       type="date"
                       name="exp_date"
+                      data-field="date"
                       min=${isoDay(new Date())}
-                      aria-invalid=${date.invalid}
-                      aria-describedby=${date.describedBy ?? nothing}
+                      aria-invalid=${fields.invalid('date')}
+                      aria-describedby=${fields.describedBy('date')}
                       .value=${this.day}
                       @input=${(e: InputEvent) => (this.day = (e.target as HTMLInputElement).value)}
                       @change=${(e: Event) => (this.day = (e.target as HTMLInputElement).value)}
                     />
-                    ${date.message}
+                    ${fields.message('date')}
                   </div>`
                 : nothing
             }
           </fieldset>
-          <fieldset aria-describedby=${role.describedBy ?? nothing}>
+          <fieldset aria-describedby=${fields.describedBy('role')}>
             <legend>${this.localize.t('tokens.create.role')}</legend>
             ${this.grantableRoles.map(
               (roleId) => html`
@@ -376,7 +356,7 @@ export class UmCreateTokenDialog extends LitElement {
                     id="token-role-${roleId}"
                     value=${roleId}
                     aria-describedby="token-role-${roleId}-info"
-                    aria-invalid=${role.invalid}
+                    aria-invalid=${fields.invalid('role')}
                     .checked=${this.roleId === roleId}
                     @change=${() => (this.roleId = roleId)}
                   />
@@ -387,7 +367,7 @@ export class UmCreateTokenDialog extends LitElement {
                 </div>
               `,
             )}
-            ${role.message}
+            ${fields.message('role')}
           </fieldset>
         </div>
         <footer>
@@ -511,19 +491,6 @@ export class UmCreateTokenDialog extends LitElement {
     return { body: check.data! };
   }
 
-  /** Focuses the first field with an error (of a radio group, its checked radio). */
-  private async focusFirstInvalid(): Promise<boolean> {
-    await this.updateComplete;
-    let first = this.renderRoot.querySelector<HTMLInputElement>('form [aria-invalid="true"]');
-    if (first?.type === 'radio') {
-      first =
-        this.renderRoot.querySelector<HTMLInputElement>(`input[name="${first.name}"]:checked`) ??
-        first;
-    }
-    first?.focus();
-    return Boolean(first);
-  }
-
   private async onSubmit(event: SubmitEvent) {
     event.preventDefault();
     const me = this.me;
@@ -531,11 +498,11 @@ export class UmCreateTokenDialog extends LitElement {
     this.failure = undefined;
     const checked = this.body();
     if ('errors' in checked) {
-      this.fieldErrors = checked.errors;
-      await this.focusFirstInvalid();
+      this.fields.show(checked.errors);
+      await this.fields.focusFirstInvalid();
       return;
     }
-    this.fieldErrors = {};
+    this.fields.clear();
     this.busy = true;
     try {
       const created = await this.client.createToken(me.id, checked.body);
@@ -552,10 +519,8 @@ export class UmCreateTokenDialog extends LitElement {
       const { error: apiError, suppressed } = announceError(this, error);
       this.failureSuppressed = suppressed;
       this.failure = apiError;
-      this.fieldErrors = apiError.fieldErrors;
-      if (!(await this.focusFirstInvalid())) {
-        this.renderRoot.querySelector<HTMLButtonElement>('[data-action="create"]')?.focus();
-      }
+      this.fields.show(apiError.fieldErrors);
+      await this.fields.focusFirstInvalid('[data-action="create"]');
     }
   }
 }
