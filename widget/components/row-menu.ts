@@ -1,4 +1,4 @@
-import { LitElement, css, html, type PropertyValues } from 'lit';
+import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { controls } from '../styles/controls.ts';
 import { define } from '../define.ts';
@@ -74,6 +74,8 @@ export class UmRowMenu extends LitElement {
   /** Accessible name of the button, e.g. "Actions for jane@example.com". */
   @property() label = '';
   @property({ attribute: false }) items: RowMenuItem[] = [];
+  /** Its row's action is under way: the button stays (with focus) but opens nothing. */
+  @property({ type: Boolean }) busy = false;
   @state() private open = false;
   @query('.trigger') private trigger!: HTMLButtonElement;
   @query('[role="menu"]') private menu!: HTMLElement;
@@ -121,7 +123,9 @@ export class UmRowMenu extends LitElement {
         aria-haspopup="menu"
         aria-expanded=${this.open ? 'true' : 'false'}
         aria-controls=${this.menuId}
-        @click=${() => (this.open ? this.close(true) : this.show('first'))}
+        aria-disabled=${this.busy ? 'true' : nothing}
+        aria-busy=${this.busy ? 'true' : nothing}
+        @click=${() => (this.open ? this.close(true) : this.busy || this.show('first'))}
         @keydown=${this.onTriggerKeydown}
       >
         ⋯
@@ -185,7 +189,7 @@ export class UmRowMenu extends LitElement {
   }
 
   private onTriggerKeydown(event: KeyboardEvent) {
-    if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+    if ((event.key === 'ArrowDown' || event.key === 'ArrowUp') && !this.busy) {
       event.preventDefault();
       void this.show(event.key === 'ArrowDown' ? 'first' : 'last');
     }

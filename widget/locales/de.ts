@@ -37,6 +37,7 @@ export const de: Dictionary = {
   'users.column.twoFa': 'Zwei-Faktor-Authentifizierung',
   'users.sortBy': 'Sortieren nach {column}',
   'users.loading': 'Benutzer werden geladen…',
+  'list.rowBusy': 'Wird ausgeführt…',
   'users.empty': 'Keine Benutzer passen zu diesen Filtern',
   'users.emptyAccount': 'In diesem Konto gibt es noch keine Benutzer',
   'users.clearFilters': 'Filter zurücksetzen',

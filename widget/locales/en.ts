@@ -37,6 +37,7 @@ export const en = {
   'users.column.twoFa': 'Two-Factor authentication',
   'users.sortBy': 'Sort by {column}',
   'users.loading': 'Loading users…',
+  'list.rowBusy': 'Working…',
   'users.empty': 'No users match these filters',
   'users.emptyAccount': 'There are no users in this account yet',
   'users.clearFilters': 'Clear filters',

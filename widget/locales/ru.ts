@@ -36,6 +36,7 @@ export const ru: Dictionary = {
   'users.column.twoFa': 'Двухфакторная аутентификация',
   'users.sortBy': 'Сортировать по столбцу «{column}»',
   'users.loading': 'Загрузка пользователей…',
+  'list.rowBusy': 'Выполняется…',
   'users.empty': 'Нет пользователей, подходящих под фильтры',
   'users.emptyAccount': 'В этом аккаунте пока нет пользователей',
   'users.clearFilters': 'Сбросить фильтры',

@@ -36,6 +36,7 @@ export const zh: Dictionary = {
   'users.column.twoFa': '双重身份验证',
   'users.sortBy': '按{column}排序',
   'users.loading': '正在加载用户…',
+  'list.rowBusy': '处理中…',
   'users.empty': '没有符合筛选条件的用户',
   'users.emptyAccount': '此账户中还没有用户',
   'users.clearFilters': '清除筛选',

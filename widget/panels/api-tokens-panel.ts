@@ -1,25 +1,23 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
-import { property, state } from 'lit/decorators.js';
-import { Task, TaskStatus } from '@lit/task';
+import { property } from 'lit/decorators.js';
 import type { ClientMe } from '../../shared/clients.ts';
 import { actorOf, can, type Actor } from '../../shared/permissions.ts';
 import { IAM_ROLES, isIamRoleId, type IamRoleId } from '../../shared/roles.ts';
 import type { Token } from '../../shared/tokens.ts';
-import { isAbortError, type ApiClient, type ApiError } from '../api/client.ts';
+import { type ApiClient } from '../api/client.ts';
 import '../components/row-menu.ts';
 import type { UmRowMenu } from '../components/row-menu.ts';
 import '../dialogs/confirm-dialog.ts';
 import type { UmConfirmDialog } from '../dialogs/confirm-dialog.ts';
 import '../dialogs/create-token-dialog.ts';
 import type { UmCreateTokenDialog } from '../dialogs/create-token-dialog.ts';
-import { announceError, type UmTokenCreatedEvent } from '../events.ts';
+import { type UmTokenCreatedEvent } from '../events.ts';
 import { type MessageKey } from '../locales/index.ts';
 import { controls } from '../styles/controls.ts';
 import { panelFrame } from '../styles/panel.ts';
 import { panelTable, tableStates } from '../styles/table.ts';
 import { define } from '../define.ts';
-import { renderErrorRow, renderLoadingRow } from '../components/table-rows.ts';
-import { renderPager } from '../components/pager.ts';
+import { PagedListController, type ListQuery } from '../controllers/paged-list.ts';
 import { LocalizeController } from '../controllers/localize.ts';
 import { consume } from '@lit/context';
 import { clientContext, meContext } from '../context.ts';
@@ -34,6 +32,15 @@ export interface TokenIssuer {
   email?: string;
 }
 
+/** Whether a token passes the Status, Role and Issuer filters. */
+function passes(token: Token, { status, role, issuer }: Filters): boolean {
+  return (
+    tokenStatus(token) === status &&
+    (role === '' || token.client_user.role.id === role) &&
+    (issuer === '' || token.client_user.user_id === issuer)
+  );
+}
+
 function tokenStatus(token: Token): TokenStatus {
   return token.deleted ? 'deleted' : token.expired ? 'expired' : 'active';
 }
@@ -45,6 +52,8 @@ interface Filters {
 }
 
 const DEFAULT_FILTERS: Filters = { status: 'active', role: '', issuer: '' };
+
+type TokensQuery = Filters & ListQuery;
 
 /**
  * The API tokens panel (PRODUCT.md "API tokens panel"): the caller's tokens, or every token of the
@@ -141,30 +150,33 @@ export class UmApiTokensPanel extends LitElement {
   /** Show this user's tokens (the Issuer filter); Administrators only. */
   @property({ attribute: false }) issuer: TokenIssuer | undefined;
 
-  @state() private filters: Filters = { ...DEFAULT_FILTERS };
-  @state() private limit = 10;
-  @state() private offset = 0;
-  @state() private errorSuppressed = false;
-  @state() private status = '';
-  @state() private actionError: ApiError | undefined;
-  @state() private actionErrorSuppressed = false;
-  /** Reloading after an action: keep the rows on screen meanwhile. */
-  private softRefresh = false;
-
-  /** The live list (Active and Expired) or the deleted one; reruns when that choice changes. */
-  private readonly tokens = new Task(this, {
-    task: async ([client, clientId, deleted], { signal }) => {
-      if (!clientId) return undefined;
-      try {
-        return await client.listTokens(clientId, deleted ? { deleted: true } : {}, signal);
-      } catch (error) {
-        if (!isAbortError(error)) this.report(error);
-        throw error;
-      } finally {
-        if (!signal.aborted) this.softRefresh = false;
-      }
+  /**
+   * The live list (Active and Expired) or the deleted one, asked again only when that choice
+   * changes; the other filters and the paging work on it here (an account holds at most 100 live
+   * tokens).
+   */
+  private readonly list = new PagedListController(this, this.localize, {
+    query: { ...DEFAULT_FILTERS, limit: 10, offset: 0 } as TokensQuery,
+    load: (query, signal) =>
+      this.me
+        ? this.client.listTokens(
+            this.me.id,
+            query.status === 'deleted' ? { deleted: true } : {},
+            signal,
+          )
+        : Promise.resolve(undefined),
+    args: (query) => [this.client, this.me?.id, query.status === 'deleted'],
+    page: (tokens: Token[] | undefined, query) => {
+      const all = (tokens ?? []).filter((token) => passes(token, query));
+      return { rows: all.slice(query.offset, query.offset + query.limit), count: all.length };
     },
-    args: () => [this.client, this.me?.id, this.filters.status === 'deleted'] as const,
+    text: {
+      loading: 'tokens.loading',
+      retry: 'tokens.retry',
+      showing: 'tokens.showing',
+      showingNone: 'tokens.showingNone',
+    },
+    perPageId: 'tokens-per-page',
   });
 
   private get actor(): Actor | undefined {
@@ -183,25 +195,12 @@ export class UmApiTokensPanel extends LitElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('issuer') && this.issuer) {
-      this.filters = { ...DEFAULT_FILTERS, issuer: this.issuer.userId };
-      this.offset = 0;
+      this.list.filter({ ...DEFAULT_FILTERS, issuer: this.issuer.userId });
     }
-    if (changed.has('client') || changed.has('me')) this.softRefresh = false;
-  }
-
-  /** The fetched tokens that pass the filters. */
-  private get filtered(): Token[] {
-    const { status, role, issuer } = this.filters;
-    return (this.tokens.value ?? []).filter(
-      (token) =>
-        tokenStatus(token) === status &&
-        (role === '' || token.client_user.role.id === role) &&
-        (issuer === '' || token.client_user.user_id === issuer),
-    );
   }
 
   private get hasFilters(): boolean {
-    const { status, role, issuer } = this.filters;
+    const { status, role, issuer } = this.list.query;
     return status !== DEFAULT_FILTERS.status || role !== '' || issuer !== '';
   }
 
@@ -231,17 +230,10 @@ export class UmApiTokensPanel extends LitElement {
           <p>${this.localize.t('tokens.intro')}</p>
           <p>${this.localize.t('tokens.introDelete')}</p>
         </div>
-        <p class="status-line" part="status" role="status">${this.status}</p>
-        ${
-          this.actionError && !this.actionErrorSuppressed
-            ? html`<p class="alert" part="error" role="alert">
-                ${this.localize.error(this.actionError)}
-              </p>`
-            : nothing
-        }
-        ${this.renderFilters()}
+        <p class="status-line" part="status" role="status">${this.list.status}</p>
+        ${this.list.renderAlert()} ${this.renderFilters()}
         <div class="table-wrap">${this.renderTable()}</div>
-        ${this.renderFooter()}
+        ${this.list.renderFooter()}
       </section>
       ${
         this.me
@@ -258,7 +250,7 @@ export class UmApiTokensPanel extends LitElement {
   /** Issuers to filter by: those of the fetched tokens, and the one asked for. */
   private issuerOptions(): { userId: number; label: string }[] {
     const seen = new Map<number, string>();
-    for (const token of this.tokens.value ?? []) {
+    for (const token of this.list.task.value ?? []) {
       const issuer = token.client_user;
       if (seen.has(issuer.user_id)) continue;
       const who = issuer.user_name
@@ -269,7 +261,7 @@ export class UmApiTokensPanel extends LitElement {
         issuer.deleted ? this.localize.t('tokens.issuerDeleted', { who }) : who,
       );
     }
-    const wanted = this.filters.issuer;
+    const wanted = this.list.query.issuer;
     if (wanted !== '' && !seen.has(wanted)) {
       const email = this.issuer?.userId === wanted ? this.issuer.email : undefined;
       seen.set(wanted, email ?? `#${wanted}`);
@@ -280,7 +272,7 @@ export class UmApiTokensPanel extends LitElement {
   }
 
   private renderFilters() {
-    const f = this.filters;
+    const f = this.list.query;
     return html`
       <div
         class="filters"
@@ -294,7 +286,7 @@ export class UmApiTokensPanel extends LitElement {
             part="input"
             name="status"
             @change=${(e: Event) =>
-              this.setFilters({ status: (e.target as HTMLSelectElement).value as TokenStatus })}
+              this.list.filter({ status: (e.target as HTMLSelectElement).value as TokenStatus })}
           >
             ${TOKEN_STATUSES.map(
               (status) =>
@@ -311,7 +303,7 @@ export class UmApiTokensPanel extends LitElement {
             name="role"
             @change=${(e: Event) => {
               const value = Number((e.target as HTMLSelectElement).value);
-              this.setFilters({ role: isIamRoleId(value) ? value : '' });
+              this.list.filter({ role: isIamRoleId(value) ? value : '' });
             }}
           >
             <option value="" ?selected=${f.role === ''}>
@@ -334,7 +326,7 @@ export class UmApiTokensPanel extends LitElement {
                   name="issuer"
                   @change=${(e: Event) => {
                     const value = (e.target as HTMLSelectElement).value;
-                    this.setFilters({ issuer: value ? Number(value) : '' });
+                    this.list.filter({ issuer: value ? Number(value) : '' });
                   }}
                 >
                   <option value="" ?selected=${f.issuer === ''}>
@@ -359,7 +351,7 @@ export class UmApiTokensPanel extends LitElement {
   }
 
   private renderTable() {
-    const pending = this.tokens.status === TaskStatus.PENDING || !this.me;
+    const pending = this.list.pending || !this.me;
     const columns: MessageKey[] = [
       'tokens.column.id',
       'tokens.column.name',
@@ -382,41 +374,16 @@ export class UmApiTokensPanel extends LitElement {
           </tr>
         </thead>
         <tbody>
-          ${
-            !this.me
-              ? this.renderLoading()
-              : this.tokens.render({
-                  initial: () => this.renderLoading(),
-                  pending: () =>
-                    this.softRefresh && this.tokens.value
-                      ? this.renderRows()
-                      : this.renderLoading(),
-                  complete: () => this.renderRows(),
-                  error: (error) => this.renderError(error),
-                })
-          }
+          ${this.list.renderBody(this.columnCount, (page) => this.renderRows(page.rows))}
         </tbody>
       </table>
     `;
   }
 
-  private renderLoading() {
-    return renderLoadingRow(this.columnCount, this.localize.t('tokens.loading'));
-  }
-
-  /** The page shown: the offset falls back to the last page when the list shrank below it. */
-  private get page(): { from: number; rows: Token[]; count: number } {
-    const all = this.filtered;
-    const count = all.length;
-    const from =
-      count === 0 ? 0 : Math.min(this.offset, Math.floor((count - 1) / this.limit) * this.limit);
-    return { from, rows: all.slice(from, from + this.limit), count };
-  }
-
-  private renderRows() {
-    const { rows } = this.page;
+  private renderRows(rows: Token[]) {
     if (rows.length === 0) {
-      const empty = (this.tokens.value ?? []).length === 0 && this.filters.status === 'active';
+      const empty =
+        (this.list.task.value ?? []).length === 0 && this.list.query.status === 'active';
       return html`
         <tr class="state empty" part="empty">
           <td colspan=${this.columnCount}>
@@ -437,16 +404,6 @@ export class UmApiTokensPanel extends LitElement {
     return rows.map((token) => this.renderRow(token));
   }
 
-  private formatDate(iso: string, options: Intl.DateTimeFormatOptions): string {
-    const date = new Date(iso);
-    if (Number.isNaN(date.getTime())) return iso;
-    try {
-      return new Intl.DateTimeFormat(this.localize.lang, options).format(date);
-    } catch {
-      return new Intl.DateTimeFormat('en', options).format(date);
-    }
-  }
-
   private renderRow(token: Token) {
     const issuer = token.client_user;
     const roleId = issuer.role.id;
@@ -454,14 +411,18 @@ export class UmApiTokensPanel extends LitElement {
     const status = tokenStatus(token);
     // The expiration is a day chosen in UTC (the end of it): show that day wherever the reader is.
     const expire = token.exp_date
-      ? this.formatDate(token.exp_date, { dateStyle: 'medium', timeZone: 'UTC' })
+      ? this.localize.date(token.exp_date, { dateStyle: 'medium', timeZone: 'UTC' })
       : this.localize.t('tokens.never');
-    const start = this.formatDate(token.created, { dateStyle: 'medium' });
+    const start = this.localize.date(token.created, { dateStyle: 'medium' });
     const lastUsage = token.last_usage
-      ? this.formatDate(token.last_usage, { dateStyle: 'medium', timeStyle: 'short' })
+      ? this.localize.date(token.last_usage, { dateStyle: 'medium', timeStyle: 'short' })
       : this.localize.t('tokens.notUsed');
     return html`
-      <tr part="row" data-token-id=${token.id}>
+      <tr
+        part="row"
+        data-token-id=${token.id}
+        aria-busy=${this.list.isBusy(token.id) ? 'true' : nothing}
+      >
         <td part="cell">${token.id}</td>
         <td part="cell" title=${token.name}>${token.name}</td>
         <td part="cell" class="issuer">${this.renderIssuer(token)}</td>
@@ -481,6 +442,7 @@ export class UmApiTokensPanel extends LitElement {
                   exportparts="button, menu-button, menu, menu-item"
                   .label=${this.localize.t('tokens.actionsFor', { name: token.name })}
                   .items=${[{ id: 'delete', label: this.localize.t('tokens.action.delete'), danger: true }]}
+                  ?busy=${this.list.isBusy(token.id)}
                   @menu-select=${(event: CustomEvent<{ id: string }>) =>
                     this.confirmDelete(token, event.currentTarget as UmRowMenu)}
                 ></um-row-menu>`
@@ -521,69 +483,12 @@ export class UmApiTokensPanel extends LitElement {
       >`;
   }
 
-  private renderError(error: unknown) {
-    return renderErrorRow({
-      columns: this.columnCount,
-      error,
-      lang: this.localize.lang,
-      suppressed: this.errorSuppressed,
-      retryLabel: this.localize.t('tokens.retry'),
-      onRetry: () => void this.tokens.run(),
-    });
-  }
-
-  private renderFooter() {
-    const failed = this.tokens.status === TaskStatus.ERROR || !this.tokens.value;
-    const { from, rows, count } = failed ? { from: 0, rows: [], count: 0 } : this.page;
-    const limit = this.limit;
-    const pages = Math.max(1, Math.ceil(count / limit));
-    const current = Math.floor(from / limit) + 1;
-    const summary =
-      rows.length === 0
-        ? this.localize.t('tokens.showingNone')
-        : this.localize.t('tokens.showing', { from: from + 1, to: from + rows.length, count });
-    return renderPager({
-      current,
-      pages,
-      limit,
-      summary,
-      perPageId: 'tokens-per-page',
-      lang: this.localize.lang,
-      onGo: (n) => this.goTo(n),
-      onPageSize: (size) => {
-        this.limit = size;
-        this.offset = 0;
-      },
-    });
-  }
-
-  private report(error: unknown) {
-    this.errorSuppressed = announceError(this, error).suppressed;
-  }
-
-  private setFilters(change: Partial<Filters>) {
-    this.filters = { ...this.filters, ...change };
-    this.offset = 0;
-  }
-
   private clearFilters() {
-    this.setFilters(DEFAULT_FILTERS);
-  }
-
-  private goTo(page: number) {
-    const { from } = this.page;
-    this.offset = Math.max(0, from + (page - (Math.floor(from / this.limit) + 1)) * this.limit);
-  }
-
-  /** Reloads the list without blanking the table. */
-  private refresh() {
-    this.softRefresh = true;
-    void this.tokens.run();
+    this.list.filter(DEFAULT_FILTERS);
   }
 
   private openCreate() {
-    this.status = '';
-    this.actionError = undefined;
+    this.list.resetOutcome();
     const opener = this.renderRoot.querySelector<HTMLButtonElement>('[data-action="create-token"]');
     void this.renderRoot
       .querySelector<UmCreateTokenDialog>('um-create-token-dialog')
@@ -591,14 +496,13 @@ export class UmApiTokensPanel extends LitElement {
   }
 
   private onCreated(_event: UmTokenCreatedEvent) {
-    this.status = this.localize.t('tokens.created');
-    if (this.filters.status !== 'active') this.setFilters({ status: 'active' });
-    this.refresh();
+    this.list.status = this.localize.t('tokens.created');
+    if (this.list.query.status !== 'active') this.list.filter({ status: 'active' });
+    void this.list.refresh();
   }
 
   private async confirmDelete(token: Token, menu: UmRowMenu) {
-    this.status = '';
-    this.actionError = undefined;
+    this.list.resetOutcome();
     const me = this.me;
     const dialog = this.renderRoot.querySelector<UmConfirmDialog>('um-confirm-dialog');
     if (!me || !dialog) return;
@@ -613,16 +517,10 @@ export class UmApiTokensPanel extends LitElement {
       trigger ?? undefined,
     );
     if (!confirmed) return;
-    try {
+    await this.list.act(token.id, async () => {
       await this.client.deleteToken(me.id, token.id);
-      this.status = this.localize.t('tokens.deleted', { name: token.name });
-    } catch (error) {
-      const { error: apiError, suppressed } = announceError(this, error);
-      this.actionErrorSuppressed = suppressed;
-      this.actionError = apiError;
-    }
-    this.refresh();
-    await this.tokens.taskComplete.catch(() => undefined);
+      return this.localize.t('tokens.deleted', { name: token.name });
+    });
     await this.updateComplete;
     // The row (and its menu button, which had focus) is gone: keep focus in the panel.
     if (trigger && !trigger.isConnected) {

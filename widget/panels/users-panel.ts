@@ -1,6 +1,5 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { Task, TaskStatus } from '@lit/task';
 import {
   IAM_ROLES,
   isIamRoleId,
@@ -12,7 +11,7 @@ import {
 import type { ClientMe } from '../../shared/clients.ts';
 import { actorOf, can, type Actor } from '../../shared/permissions.ts';
 import type { User, UsersPage } from '../../shared/users.ts';
-import { isAbortError, type ApiClient, type ApiError } from '../api/client.ts';
+import type { ApiClient } from '../api/client.ts';
 import '../components/multi-select.ts';
 import type { MultiSelectOption, UmMultiSelect } from '../components/multi-select.ts';
 import '../components/row-menu.ts';
@@ -23,24 +22,17 @@ import '../dialogs/edit-user-dialog.ts';
 import type { UmEditUserDialog } from '../dialogs/edit-user-dialog.ts';
 import '../dialogs/invite-user-dialog.ts';
 import type { UmInviteUserDialog } from '../dialogs/invite-user-dialog.ts';
-import {
-  announceError,
-  UmUserDeletedEvent,
-  type UmUserInvitedEvent,
-  type UmUserUpdatedEvent,
-} from '../events.ts';
+import { UmUserDeletedEvent, type UmUserInvitedEvent, type UmUserUpdatedEvent } from '../events.ts';
 import { type MessageKey } from '../locales/index.ts';
 import { controls } from '../styles/controls.ts';
 import { panelFrame } from '../styles/panel.ts';
 import { panelTable, tableStates } from '../styles/table.ts';
-import { renderErrorRow, renderLoadingRow } from '../components/table-rows.ts';
-import { renderPager } from '../components/pager.ts';
+import { PagedListController } from '../controllers/paged-list.ts';
 import { define } from '../define.ts';
 import { LocalizeController } from '../controllers/localize.ts';
 import { consume } from '@lit/context';
 import { clientContext, meContext } from '../context.ts';
 
-const TEXT_DEBOUNCE_MS = 300;
 type SortField = 'id' | 'email' | 'name';
 type Ordering = SortField | `-${SortField}`;
 
@@ -117,6 +109,44 @@ export class UmUsersPanel extends LitElement {
 
   private readonly localize = new LocalizeController(this);
 
+  /**
+   * Every filter, the order and the page are query parameters of `GET /iam/users`: the server
+   * does the work, and a new question aborts the request of the previous one.
+   */
+  private readonly list = new PagedListController(this, this.localize, {
+    query: { ...EMPTY_FILTERS, ordering: '', limit: 10, offset: 0 } as UsersQueryState,
+    load: (query, signal) =>
+      this.client.listUsers(
+        {
+          id: query.id || undefined,
+          email: query.email || undefined,
+          name: query.name || undefined,
+          role: query.role.map(String),
+          lang: query.lang,
+          status: query.status || undefined,
+          two_fa: query.twoFa || undefined,
+          ordering: query.ordering || undefined,
+          limit: query.limit,
+          offset: query.offset,
+        },
+        signal,
+      ),
+    args: (query) => [this.client, query],
+    page: (loaded: UsersPage) => ({ rows: loaded.results, count: loaded.count }),
+    text: {
+      loading: 'users.loading',
+      retry: 'users.retry',
+      showing: 'users.showing',
+      showingNone: 'users.showingNone',
+    },
+    perPageId: 'per-page',
+  });
+
+  /** What is typed in the text filters, ahead of the debounced query. */
+  @state() private typed: Record<TextFilter, string> = { id: '', email: '', name: '' };
+  /** The user whose deletion was refused for their active tokens: the alert links to them. */
+  @state() private refusedUser: User | undefined;
+
   @consume({ context: clientContext, subscribe: true })
   @property({ attribute: false })
   client!: ApiClient;
@@ -124,88 +154,6 @@ export class UmUsersPanel extends LitElement {
   @consume({ context: meContext, subscribe: true })
   @property({ attribute: false })
   me: ClientMe | undefined;
-
-  /** The query the table shows. */
-  @state() private query: UsersQueryState = {
-    ...EMPTY_FILTERS,
-    ordering: '',
-    limit: 10,
-    offset: 0,
-  };
-  /** What is typed in the text filters, ahead of the debounced query. */
-  @state() private typed: Record<TextFilter, string> = { id: '', email: '', name: '' };
-  /** The host cancelled `um-error` for the last failure: show no message of our own. */
-  @state() private errorSuppressed = false;
-  /** The polite status line ("Invitation sent to …"). */
-  @state() private status = '';
-  /** A row action that failed (the table itself is fine). */
-  @state() private actionError: ApiError | undefined;
-  @state() private actionErrorSuppressed = false;
-  /** The user whose deletion was refused for their active tokens: the alert links to them. */
-  @state() private refusedUser: User | undefined;
-  /** The table reloads after an action: keep the rows on screen (and focus in them) meanwhile. */
-  private softRefresh = false;
-
-  private debounce: ReturnType<typeof setTimeout> | undefined;
-
-  /**
-   * Reruns whenever `client` or `query` changes; the previous run's request is aborted, so an
-   * answer to a question the user no longer asks never lands in the table.
-   */
-  private readonly users = new Task(this, {
-    task: async ([client, query], { signal }) => {
-      this.asked = query;
-      try {
-        return await client.listUsers(
-          {
-            id: query.id || undefined,
-            email: query.email || undefined,
-            name: query.name || undefined,
-            role: query.role.map(String),
-            lang: query.lang,
-            status: query.status || undefined,
-            two_fa: query.twoFa || undefined,
-            ordering: query.ordering || undefined,
-            limit: query.limit,
-            offset: query.offset,
-          },
-          signal,
-        );
-      } catch (error) {
-        if (!isAbortError(error)) this.report(error);
-        throw error;
-      } finally {
-        if (!signal.aborted) this.softRefresh = false;
-      }
-    },
-    args: () => [this.client, this.query] as const,
-    onComplete: (page) => this.followCount(page),
-  });
-
-  /** The query of the latest run: `onComplete` acts only while it is still the query shown. */
-  private asked: UsersQueryState | undefined;
-
-  /**
-   * When the count shrank below the page asked for (people left the account, or a stale pager
-   * offered a page that is gone), show the last page that exists instead of an empty table.
-   */
-  private followCount(page: UsersPage) {
-    const query = this.query;
-    if (this.asked !== query || page.results.length > 0 || page.count === 0) return;
-    if (query.offset < page.count) return;
-    const offset = Math.floor((page.count - 1) / query.limit) * query.limit;
-    this.query = { ...query, offset };
-  }
-
-  override disconnectedCallback(): void {
-    clearTimeout(this.debounce);
-    super.disconnectedCallback();
-  }
-
-  protected override willUpdate(changed: Map<PropertyKey, unknown>): void {
-    // A new question (filter, page, account) shows the loading row again.
-    if (changed.has('query') || changed.has('client')) this.softRefresh = false;
-  }
 
   private get actor(): Actor | undefined {
     return actorOf(this.me);
@@ -272,29 +220,22 @@ export class UmUsersPanel extends LitElement {
               : nothing
           }
         </div>
-        <p class="status-line" part="status" role="status">${this.status}</p>
-        ${
-          this.actionError && !this.actionErrorSuppressed
-            ? html`<p class="alert" part="error" role="alert">
-                ${this.localize.error(this.actionError)}
-                ${
-                  this.refusedUser
-                    ? html`<button
-                        type="button"
-                        part="button show-tokens"
-                        data-action="show-tokens"
-                        @click=${this.showTokens}
-                      >
-                        ${this.localize.t('users.showTokens')}
-                      </button>`
-                    : nothing
-                }
-              </p>`
-            : nothing
-        }
+        <p class="status-line" part="status" role="status">${this.list.status}</p>
+        ${this.list.renderAlert(
+          this.refusedUser
+            ? html`<button
+                type="button"
+                part="button show-tokens"
+                data-action="show-tokens"
+                @click=${this.showTokens}
+              >
+                ${this.localize.t('users.showTokens')}
+              </button>`
+            : nothing,
+        )}
         ${this.renderFilters()}
         <div class="table-wrap">${this.renderTable()}</div>
-        ${this.renderFooter()}
+        ${this.list.renderFooter()}
       </section>
       ${
         this.may('users.invite') && this.me
@@ -322,7 +263,7 @@ export class UmUsersPanel extends LitElement {
   }
 
   private renderFilters() {
-    const q = this.query;
+    const q = this.list.query;
     const idInvalid = !this.idValid;
     const textField = (name: TextFilter, key: MessageKey, inputmode?: string) => html`
       <label class="field">
@@ -375,7 +316,7 @@ export class UmUsersPanel extends LitElement {
           .options=${roles}
           .value=${q.role.map(String)}
           @change=${(event: Event) =>
-            this.setFilters({
+            this.list.filter({
               role: (event.target as UmMultiSelect).value.map(Number) as IamRoleId[],
             })}
         ></um-multi-select>
@@ -390,7 +331,7 @@ export class UmUsersPanel extends LitElement {
           .options=${langs}
           .value=${q.lang}
           @change=${(event: Event) =>
-            this.setFilters({ lang: (event.target as UmMultiSelect).value })}
+            this.list.filter({ lang: (event.target as UmMultiSelect).value })}
         ></um-multi-select>
         <label class="field">
           <span>${this.localize.t('users.filter.status')}</span>
@@ -398,7 +339,7 @@ export class UmUsersPanel extends LitElement {
             part="input"
             name="status"
             @change=${(event: Event) =>
-              this.setFilters({
+              this.list.filter({
                 status: (event.target as HTMLSelectElement).value as UserStatus | '',
               })}
           >
@@ -419,7 +360,7 @@ export class UmUsersPanel extends LitElement {
             part="input"
             name="two_fa"
             @change=${(event: Event) =>
-              this.setFilters({
+              this.list.filter({
                 twoFa: (event.target as HTMLSelectElement).value as UsersQueryState['twoFa'],
               })}
           >
@@ -439,7 +380,7 @@ export class UmUsersPanel extends LitElement {
   }
 
   private renderTable() {
-    const pending = this.users.status === TaskStatus.PENDING;
+    const pending = this.list.pending;
     const columns: [MessageKey, SortField | undefined][] = [
       ['users.column.id', 'id'],
       ['users.column.email', 'email'],
@@ -449,10 +390,6 @@ export class UmUsersPanel extends LitElement {
       ['users.column.status', undefined],
       ['users.column.twoFa', undefined],
     ];
-    const pendingRows = () =>
-      this.softRefresh && this.users.value
-        ? this.renderRows(this.users.value)
-        : this.renderLoading();
     return html`
       <table part="table" aria-labelledby="users-heading" aria-busy=${pending ? 'true' : 'false'}>
         <thead>
@@ -468,12 +405,7 @@ export class UmUsersPanel extends LitElement {
           </tr>
         </thead>
         <tbody>
-          ${this.users.render({
-            initial: () => this.renderLoading(),
-            pending: pendingRows,
-            complete: (page) => this.renderRows(page),
-            error: (error) => this.renderError(error),
-          })}
+          ${this.list.renderBody(this.columnCount, (page) => this.renderRows(page.rows))}
         </tbody>
       </table>
     `;
@@ -481,7 +413,7 @@ export class UmUsersPanel extends LitElement {
 
   private renderHeader(key: MessageKey, field: SortField | undefined) {
     if (!field) return html`<th scope="col" part="header-cell">${this.localize.t(key)}</th>`;
-    const ordering = this.query.ordering;
+    const ordering = this.list.query.ordering;
     const sort =
       ordering === field ? 'ascending' : ordering === `-${field}` ? 'descending' : undefined;
     const arrow = sort === 'ascending' ? '↑' : sort === 'descending' ? '↓' : '↕';
@@ -494,12 +426,8 @@ export class UmUsersPanel extends LitElement {
     `;
   }
 
-  private renderLoading() {
-    return renderLoadingRow(this.columnCount, this.localize.t('users.loading'));
-  }
-
-  private renderRows(page: UsersPage) {
-    if (page.results.length === 0) {
+  private renderRows(users: User[]) {
+    if (users.length === 0) {
       const filtered = this.hasFilters();
       return html`
         <tr class="state empty" part="empty">
@@ -516,7 +444,7 @@ export class UmUsersPanel extends LitElement {
         </tr>
       `;
     }
-    return page.results.map((user) => this.renderRow(user));
+    return users.map((user) => this.renderRow(user));
   }
 
   private renderRow(user: User) {
@@ -524,7 +452,11 @@ export class UmUsersPanel extends LitElement {
     const roleLabel =
       role && isIamRoleId(role.id) ? this.localize.t(`role.${role.id}`) : (role?.name ?? '');
     return html`
-      <tr part="row" data-user-id=${user.id}>
+      <tr
+        part="row"
+        data-user-id=${user.id}
+        aria-busy=${this.list.isBusy(user.id) ? 'true' : nothing}
+      >
         <td part="cell">${user.id}</td>
         <td part="cell" title=${user.email}>${user.email}</td>
         <td part="cell" title=${user.name ?? ''}>
@@ -542,51 +474,48 @@ export class UmUsersPanel extends LitElement {
   private renderRowMenu(user: User) {
     const items = this.rowActions(user);
     if (items.length === 0) return nothing;
+    const busy = this.list.isBusy(user.id);
     return html`<um-row-menu
-      exportparts="button, menu-button, menu, menu-item"
-      .label=${this.localize.t('users.actionsFor', { email: user.email })}
-      .items=${items}
-      @menu-select=${(event: CustomEvent<{ id: RowAction }>) =>
-        this.runAction(event.detail.id, user, event.currentTarget as UmRowMenu)}
-    ></um-row-menu>`;
+        exportparts="button, menu-button, menu, menu-item"
+        .label=${this.localize.t('users.actionsFor', { email: user.email })}
+        .items=${items}
+        ?busy=${busy}
+        @menu-select=${(event: CustomEvent<{ id: RowAction }>) =>
+          this.runAction(event.detail.id, user, event.currentTarget as UmRowMenu)}
+      ></um-row-menu
+      >${
+        busy
+          ? html`<span class="row-busy" part="row-busy" role="status"
+              >${this.localize.t('list.rowBusy')}</span
+            >`
+          : nothing
+      }`;
   }
 
   private async runAction(action: RowAction, user: User, menu: UmRowMenu) {
-    this.actionError = undefined;
     this.refusedUser = undefined;
-    this.status = '';
+    this.list.resetOutcome();
     const trigger = menu.shadowRoot?.querySelector<HTMLElement>('[part~="menu-button"]');
-    if (action === 'delete') {
-      await this.deleteUser(user, trigger ?? undefined);
-      return;
-    }
     if (action === 'edit') {
       void this.renderRoot
         .querySelector<UmEditUserDialog>('um-edit-user-dialog')
         ?.show(user.id, trigger ?? undefined);
-      return;
-    }
-    try {
-      switch (action) {
-        case 'resend-invite':
-          await this.client.resendInvite(this.me!.id, user.id);
-          this.status = this.localize.t('users.invitationResent', { email: user.email });
-          break;
-      }
-      this.refresh();
-    } catch (error) {
-      const { error: apiError, suppressed } = announceError(this, error);
-      this.actionErrorSuppressed = suppressed;
-      this.actionError = apiError;
-      // The row may have changed meanwhile (accepted, deleted): show what is true now.
-      this.refresh();
+    } else if (action === 'delete') {
+      await this.deleteUser(user, trigger ?? undefined);
+    } else {
+      // Either way the row may have changed meanwhile (accepted, deleted): the list reloads.
+      await this.list.act(user.id, async () => {
+        await this.client.resendInvite(this.me!.id, user.id);
+        return this.localize.t('users.invitationResent', { email: user.email });
+      });
     }
   }
 
   /** Asks first; a refusal for active tokens offers a way to those tokens. */
   private async deleteUser(user: User, trigger: HTMLElement | undefined) {
     const dialog = this.renderRoot.querySelector<UmConfirmDialog>('um-confirm-dialog');
-    if (!dialog || !this.me) return;
+    const me = this.me;
+    if (!dialog || !me) return;
     const confirmed = await dialog.show(
       {
         heading: this.localize.t('users.delete.heading'),
@@ -597,21 +526,21 @@ export class UmUsersPanel extends LitElement {
       trigger,
     );
     if (!confirmed) return;
-    try {
-      await this.client.deleteUser(this.me.id, user.id);
-      this.status = this.localize.t('users.deleted', { email: user.email });
-      this.dispatchEvent(new UmUserDeletedEvent({ userId: user.id }));
-    } catch (error) {
-      const { error: apiError, suppressed } = announceError(this, error);
-      this.actionErrorSuppressed = suppressed;
-      this.actionError = apiError;
-      if (apiError.code === 'user_has_active_tokens') {
+    await this.list.act(
+      user.id,
+      async () => {
+        await this.client.deleteUser(me.id, user.id);
+        this.dispatchEvent(new UmUserDeletedEvent({ userId: user.id }));
+        return this.localize.t('users.deleted', { email: user.email });
+      },
+      (error) => {
+        if (error.code !== 'user_has_active_tokens') return;
         this.refusedUser = user;
-        await this.updateComplete;
-        this.renderRoot.querySelector<HTMLButtonElement>('[data-action="show-tokens"]')?.focus();
-      }
-    }
-    this.refresh();
+        void this.updateComplete.then(() =>
+          this.renderRoot.querySelector<HTMLButtonElement>('[data-action="show-tokens"]')?.focus(),
+        );
+      },
+    );
   }
 
   private showTokens() {
@@ -624,15 +553,8 @@ export class UmUsersPanel extends LitElement {
     );
   }
 
-  /** Reloads the current page without blanking it. */
-  private refresh() {
-    this.softRefresh = true;
-    void this.users.run();
-  }
-
   private openInvite() {
-    this.status = '';
-    this.actionError = undefined;
+    this.list.resetOutcome();
     const opener = this.renderRoot.querySelector<HTMLButtonElement>('[data-action="invite"]');
     void this.renderRoot
       .querySelector<UmInviteUserDialog>('um-invite-user-dialog')
@@ -643,83 +565,38 @@ export class UmUsersPanel extends LitElement {
   private onUpdated(event: UmUserUpdatedEvent) {
     const dialog = event.target as UmEditUserDialog;
     if (!dialog.open) {
-      const email = this.users.value?.results.find((u) => u.id === event.detail.userId)?.email;
-      this.status = this.localize.t('users.userUpdated', {
+      const email = this.list.page?.rows.find((u) => u.id === event.detail.userId)?.email;
+      this.list.status = this.localize.t('users.userUpdated', {
         email: email ?? `#${event.detail.userId}`,
       });
     }
-    this.refresh();
+    void this.list.refresh();
   }
 
   private onInvited(event: UmUserInvitedEvent) {
-    this.status = this.localize.t('users.invitationSent', { email: event.detail.email });
-    this.refresh();
-  }
-
-  private renderError(error: unknown) {
-    return renderErrorRow({
-      columns: this.columnCount,
-      error,
-      lang: this.localize.lang,
-      suppressed: this.errorSuppressed,
-      retryLabel: this.localize.t('users.retry'),
-      onRetry: () => void this.users.run(),
-    });
-  }
-
-  private renderFooter() {
-    // While a page loads the previous count stays, so the pager does not jump; after a failure
-    // there is nothing to count.
-    const page = this.users.status === TaskStatus.ERROR ? undefined : this.users.value;
-    const { limit, offset } = this.query;
-    const count = page?.count ?? 0;
-    const pages = Math.max(1, Math.ceil(count / limit));
-    const current = Math.floor(offset / limit) + 1;
-    const shown = page?.results.length ?? 0;
-    const summary =
-      count === 0 || shown === 0
-        ? this.localize.t('users.showingNone')
-        : this.localize.t('users.showing', { from: offset + 1, to: offset + shown, count });
-    return renderPager({
-      current,
-      pages,
-      limit,
-      summary,
-      perPageId: 'per-page',
-      lang: this.localize.lang,
-      onGo: (n) => this.goTo(n),
-      onPageSize: (size) => (this.query = { ...this.query, limit: size, offset: 0 }),
-    });
-  }
-
-  private report(error: unknown) {
-    this.errorSuppressed = announceError(this, error).suppressed;
+    this.list.status = this.localize.t('users.invitationSent', { email: event.detail.email });
+    void this.list.refresh();
   }
 
   private hasFilters(): boolean {
-    const q = this.query;
+    const q = this.list.query;
     return Boolean(
       q.id || q.email || q.name || q.role.length || q.lang.length || q.status || q.twoFa,
     );
   }
 
-  /** Any filter change starts again from page 1. */
-  private setFilters(change: Partial<UsersQueryState>) {
-    this.query = { ...this.query, ...change, offset: 0 };
-  }
-
   private onType(name: TextFilter, value: string) {
     this.typed = { ...this.typed, [name]: value };
-    clearTimeout(this.debounce);
-    this.debounce = setTimeout(() => {
-      const q = this.query;
+    this.list.later(() => {
+      const q = this.list.query;
       // The BFF refuses an ID that is not digits: the field says so, and the table keeps the last
       // valid ID while the other filters still apply.
       const id = this.idValid ? this.typed.id.trim() : q.id;
       const email = this.typed.email.trim();
       const name = this.typed.name.trim();
-      if (id !== q.id || email !== q.email || name !== q.name) this.setFilters({ id, email, name });
-    }, TEXT_DEBOUNCE_MS);
+      if (id !== q.id || email !== q.email || name !== q.name)
+        this.list.filter({ id, email, name });
+    });
   }
 
   private get idValid(): boolean {
@@ -727,21 +604,17 @@ export class UmUsersPanel extends LitElement {
   }
 
   private clearFilters() {
-    clearTimeout(this.debounce);
+    this.list.cancelLater();
     this.typed = { id: '', email: '', name: '' };
-    this.setFilters(EMPTY_FILTERS);
+    this.list.filter(EMPTY_FILTERS);
   }
 
   /** Ascending first, then descending, then back to the server's default order. */
   private sortBy(field: SortField) {
-    const ordering = this.query.ordering;
-    const next: Ordering | '' =
-      ordering === field ? `-${field}` : ordering === `-${field}` ? '' : field;
-    this.query = { ...this.query, ordering: next, offset: 0 };
-  }
-
-  private goTo(page: number) {
-    this.query = { ...this.query, offset: (page - 1) * this.query.limit };
+    const ordering = this.list.query.ordering;
+    this.list.filter({
+      ordering: ordering === field ? `-${field}` : ordering === `-${field}` ? '' : field,
+    });
   }
 }
 

@@ -1,0 +1,249 @@
+import { html, nothing, type ReactiveController, type ReactiveControllerHost } from 'lit';
+import { Task, TaskStatus } from '@lit/task';
+import { isAbortError, type ApiError } from '../api/client.ts';
+import { renderErrorRow, renderLoadingRow } from '../components/table-rows.ts';
+import { renderPager } from '../components/pager.ts';
+import { announceError } from '../events.ts';
+import type { MessageKey } from '../locales/index.ts';
+import type { LocalizeController } from './localize.ts';
+
+type Host = ReactiveControllerHost & HTMLElement;
+
+/** What a list asks: its filters and order, and the page (`limit`, `offset`). */
+export interface ListQuery {
+  limit: number;
+  offset: number;
+}
+
+/** One page of the list, as the table shows it. */
+export interface ListPage<Row> {
+  rows: Row[];
+  /** Rows in the whole (filtered) list. */
+  count: number;
+}
+
+export interface PagedListOptions<Query extends ListQuery, Loaded, Row> {
+  query: Query;
+  /** Asks the BFF; the previous request is aborted when a newer one starts. */
+  load(query: Query, signal: AbortSignal): Promise<Loaded>;
+  /**
+   * What a new request depends on (the host's client, say, and the query or part of it).
+   * A list paged in the browser leaves the page out, so turning a page asks nothing.
+   */
+  args(query: Query): readonly unknown[];
+  /** The page to show of what was loaded. */
+  page(loaded: Loaded, query: Query): ListPage<Row>;
+  /** The keys of the list's texts (each panel says "Loading users…" its own way). */
+  text: { loading: MessageKey; retry: MessageKey; showing: MessageKey; showingNone: MessageKey };
+  /** Id of the page-size select, unique within the host. */
+  perPageId: string;
+}
+
+const TEXT_DEBOUNCE_MS = 300;
+
+/**
+ * The machinery of a table panel (Users, API tokens), written once: the query (filters, order,
+ * page) and the request that answers it, the loading, error and Retry rows, the pager, a reload
+ * that keeps the rows on screen, the status line and the alert of a row action, and a busy state
+ * per row action so that Resend or Delete cannot be sent twice and shows its progress. The panel
+ * keeps what is particular to it: its filters, columns and actions.
+ */
+export class PagedListController<
+  Query extends ListQuery,
+  Loaded,
+  Row,
+> implements ReactiveController {
+  /** The polite status line ("Invitation sent to …"). */
+  status = '';
+  /** A row action that failed (the table itself is fine), unless the host took the message. */
+  actionError: ApiError | undefined;
+  private actionErrorSuppressed = false;
+  /** The host cancelled `um-error` for the last failed load: show only Retry. */
+  private loadErrorSuppressed = false;
+  /** After an action the list reloads with the rows kept on screen (and focus in them). */
+  private softRefresh = false;
+  private readonly busyRows = new Set<string | number>();
+  private debounce: ReturnType<typeof setTimeout> | undefined;
+  private current: Query;
+  readonly task: Task<readonly unknown[], Loaded>;
+
+  constructor(
+    private readonly host: Host,
+    private readonly localize: LocalizeController,
+    private readonly options: PagedListOptions<Query, Loaded, Row>,
+  ) {
+    this.current = options.query;
+    host.addController(this);
+    this.task = new Task(host, {
+      task: async (_args, { signal }) => {
+        const query = this.current;
+        try {
+          return await options.load(query, signal);
+        } catch (error) {
+          if (!isAbortError(error)) {
+            this.loadErrorSuppressed = announceError(host, error).suppressed;
+          }
+          throw error;
+        } finally {
+          if (!signal.aborted) this.softRefresh = false;
+        }
+      },
+      args: () => options.args(this.current),
+      onComplete: (loaded) => this.followCount(loaded),
+    });
+  }
+
+  hostDisconnected(): void {
+    clearTimeout(this.debounce);
+  }
+
+  get query(): Query {
+    return this.current;
+  }
+
+  /** A new question (filter, order, page) shows the loading row again. */
+  set query(query: Query) {
+    this.current = query;
+    this.softRefresh = false;
+    this.host.requestUpdate();
+  }
+
+  /** Any filter change starts again from page 1. */
+  filter(change: Partial<Query>): void {
+    this.query = { ...this.current, ...change, offset: 0 };
+  }
+
+  /** Typing in a text filter asks once the typing pauses. */
+  later(apply: () => void): void {
+    clearTimeout(this.debounce);
+    this.debounce = setTimeout(apply, TEXT_DEBOUNCE_MS);
+  }
+
+  cancelLater(): void {
+    clearTimeout(this.debounce);
+  }
+
+  /** The page on screen: none while the first request is under way or after a failure. */
+  get page(): ListPage<Row> | undefined {
+    const loaded = this.task.value;
+    if (this.task.status === TaskStatus.ERROR || loaded === undefined) return undefined;
+    return this.options.page(loaded, this.current);
+  }
+
+  get pending(): boolean {
+    return this.task.status === TaskStatus.PENDING;
+  }
+
+  /** Loads the current page again without blanking it. */
+  refresh(): Promise<void> {
+    this.softRefresh = true;
+    void this.task.run();
+    return this.task.taskComplete.then(
+      () => undefined,
+      () => undefined,
+    );
+  }
+
+  /** Clears the status line and the alert: a new action begins. */
+  resetOutcome(): void {
+    this.status = '';
+    this.actionError = undefined;
+    this.host.requestUpdate();
+  }
+
+  /** Whether a row's action is under way. */
+  isBusy(key: string | number): boolean {
+    return this.busyRows.has(key);
+  }
+
+  /**
+   * Runs a row's action once at a time: the row shows it is busy meanwhile, a failure goes to
+   * the alert (and `um-error`), and the list reloads afterwards, since the row may have changed
+   * either way. `onError` sees a failure before the alert shows it (to offer a way out).
+   */
+  async act(
+    key: string | number,
+    action: () => Promise<string>,
+    onError?: (error: ApiError) => void,
+  ): Promise<void> {
+    if (this.busyRows.has(key)) return undefined;
+    this.busyRows.add(key);
+    this.resetOutcome();
+    try {
+      this.status = await action();
+    } catch (error) {
+      const { error: apiError, suppressed } = announceError(this.host, error);
+      onError?.(apiError);
+      this.actionErrorSuppressed = suppressed;
+      this.actionError = apiError;
+    }
+    await this.refresh();
+    this.busyRows.delete(key);
+    this.host.requestUpdate();
+  }
+
+  /** The alert of a failed row action, with `extra` (a way out) inside it. */
+  renderAlert(extra: unknown = nothing) {
+    const error = this.actionError;
+    if (!error || this.actionErrorSuppressed) return nothing;
+    return html`<p class="alert" part="error" role="alert">
+      ${this.localize.error(error)} ${extra}
+    </p>`;
+  }
+
+  /** The table's body: the loading row, the rows (kept during a soft refresh), or the error. */
+  renderBody(columns: number, rows: (page: ListPage<Row>) => unknown) {
+    const loading = () => renderLoadingRow(columns, this.localize.t(this.options.text.loading));
+    const shown = () => {
+      const page = this.page;
+      return page ? rows(page) : loading();
+    };
+    return this.task.render({
+      initial: loading,
+      pending: () => (this.softRefresh && this.task.value !== undefined ? shown() : loading()),
+      complete: shown,
+      error: (error) =>
+        renderErrorRow({
+          columns,
+          error,
+          lang: this.localize.lang,
+          suppressed: this.loadErrorSuppressed,
+          retryLabel: this.localize.t(this.options.text.retry),
+          onRetry: () => void this.task.run(),
+        }),
+    });
+  }
+
+  /** The pager and "Showing 1 - 10 of N entries"; while a page loads the previous count stays. */
+  renderFooter() {
+    const { limit, offset } = this.current;
+    const page = this.task.status === TaskStatus.ERROR ? undefined : this.page;
+    const count = page?.count ?? 0;
+    const shown = page?.rows.length ?? 0;
+    const { showing, showingNone } = this.options.text;
+    return renderPager({
+      current: Math.floor(offset / limit) + 1,
+      pages: Math.max(1, Math.ceil(count / limit)),
+      limit,
+      summary:
+        count === 0 || shown === 0
+          ? this.localize.t(showingNone)
+          : this.localize.t(showing, { from: offset + 1, to: offset + shown, count }),
+      perPageId: this.options.perPageId,
+      lang: this.localize.lang,
+      onGo: (n) => (this.query = { ...this.current, offset: (n - 1) * limit }),
+      onPageSize: (size) => (this.query = { ...this.current, limit: size, offset: 0 }),
+    });
+  }
+
+  /**
+   * When the list shrank below the page shown (people left, a stale pager offered a page that is
+   * gone), show the last page that exists instead of an empty table.
+   */
+  private followCount(loaded: Loaded) {
+    const query = this.current;
+    const { rows, count } = this.options.page(loaded, query);
+    if (rows.length > 0 || count === 0 || query.offset < count) return;
+    this.query = { ...query, offset: Math.floor((count - 1) / query.limit) * query.limit };
+  }
+}
