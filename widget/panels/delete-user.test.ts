@@ -9,6 +9,7 @@ import {
   newMember,
   panel,
   rows,
+  setDelays,
   settled,
   type Member,
 } from '../test-helpers.ts';
@@ -148,5 +149,39 @@ describe('Deleting users', () => {
     confirm.querySelector<HTMLButtonElement>('[data-action="confirm"]')!.click();
     await waitUntil(() => panel(el).querySelector('[data-action="show-tokens"]'));
     await expect(el).to.be.accessible();
+  });
+
+  it('shows a slow deletion on its row, and a second press sends nothing', async () => {
+    const slow = await newMember(adminAccess, 'slow-delete');
+    await setDelays([
+      { match: `/client-users/${slow.userId}`, ms: 2000 },
+      { match: '', ms: 0 },
+    ]);
+    try {
+      const el = await fixture<UserManagement>(
+        html`<user-management api="/bff-slow" .token=${adminAccess}></user-management>`,
+      );
+      await settled(el);
+      await waitUntil(() => rowOf(el, slow.email)?.querySelector('um-row-menu'), 'no row menu');
+      const confirm = await askDelete(el, slow.email);
+      confirm.querySelector<HTMLButtonElement>('[data-action="confirm"]')!.click();
+      await waitUntil(
+        () => rowOf(el, slow.email)?.getAttribute('aria-busy') === 'true',
+        'not busy',
+      );
+      const row = rowOf(el, slow.email)!;
+      expect(row.querySelector('[part~="row-busy"]')!.textContent!.trim()).to.equal('Working…');
+      const { trigger } = menuOf(el, slow.email);
+      expect(trigger!.getAttribute('aria-disabled')).to.equal('true');
+      trigger!.click();
+      expect(trigger!.getAttribute('aria-expanded'), 'the menu opened while busy').to.equal(
+        'false',
+      );
+      await waitUntil(() => !rowOf(el, slow.email), 'the row stayed', { timeout: 8000 });
+      expect(panel(el).querySelector('[part="error"][role="alert"]')).to.equal(null);
+      expect(panel(el).querySelector('[part~="status"]')!.textContent).to.contain(slow.email);
+    } finally {
+      await setDelays([]);
+    }
   });
 });
