@@ -404,7 +404,6 @@ export const de: Dictionary = {
 
   'logins.heading': 'Letzte Anmeldungen',
   'logins.loading': 'Anmeldungen werden geladen…',
-  'logins.loadFailed': 'Die Anmeldungen konnten nicht geladen werden.',
   'logins.retry': 'Erneut versuchen',
   'logins.empty': 'Noch keine Anmeldungen',
   'logins.column.date': 'Datum',
@@ -421,7 +420,4 @@ export const de: Dictionary = {
   'logins.browserOn': '{browser} unter {os}',
   'logins.unknown': 'Unbekannt',
   'logins.showing': 'Einträge {from}–{to} von {count}',
-  'logins.pagination': 'Seiten der Anmeldungen',
-  'logins.previous': 'Vorherige Seite',
-  'logins.next': 'Nächste Seite',
 };

@@ -392,7 +392,6 @@ export const en = {
 
   'logins.heading': 'Last logins',
   'logins.loading': 'Loading sign-ins…',
-  'logins.loadFailed': 'The sign-ins could not be loaded.',
   'logins.retry': 'Retry',
   'logins.empty': 'No sign-ins yet',
   'logins.column.date': 'Date',
@@ -409,7 +408,4 @@ export const en = {
   'logins.browserOn': '{browser} on {os}',
   'logins.unknown': 'Unknown',
   'logins.showing': 'Showing {from} - {to} of {count} entries',
-  'logins.pagination': 'Sign-in pages',
-  'logins.previous': 'Previous page',
-  'logins.next': 'Next page',
 } as const;

@@ -395,7 +395,6 @@ export const ru: Dictionary = {
 
   'logins.heading': 'Последние входы',
   'logins.loading': 'Загрузка истории входов…',
-  'logins.loadFailed': 'Не удалось загрузить историю входов.',
   'logins.retry': 'Повторить',
   'logins.empty': 'Входов пока не было',
   'logins.column.date': 'Дата',
@@ -412,7 +411,4 @@ export const ru: Dictionary = {
   'logins.browserOn': '{browser}, {os}',
   'logins.unknown': 'Неизвестно',
   'logins.showing': 'Записи: {from}–{to} из {count}',
-  'logins.pagination': 'Страницы истории входов',
-  'logins.previous': 'Предыдущая страница',
-  'logins.next': 'Следующая страница',
 };

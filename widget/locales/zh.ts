@@ -380,7 +380,6 @@ export const zh: Dictionary = {
 
   'logins.heading': '最近登录',
   'logins.loading': '正在加载登录记录…',
-  'logins.loadFailed': '无法加载登录记录。',
   'logins.retry': '重试',
   'logins.empty': '暂无登录记录',
   'logins.column.date': '日期',
@@ -397,7 +396,4 @@ export const zh: Dictionary = {
   'logins.browserOn': '{browser}（{os}）',
   'logins.unknown': '未知',
   'logins.showing': '显示第 {from} - {to} 条，共 {count} 条',
-  'logins.pagination': '登录记录分页',
-  'logins.previous': '上一页',
-  'logins.next': '下一页',
 };

@@ -1,18 +1,15 @@
 import { LitElement, css, html, nothing } from 'lit';
-import { property, state } from 'lit/decorators.js';
-import { Task, TaskStatus } from '@lit/task';
-import type { LoginEvent } from '../../shared/two-fa.ts';
-import { ApiError, isAbortError, type ApiClient } from '../api/client.ts';
-import { announceError } from '../events.ts';
+import { property } from 'lit/decorators.js';
+import type { LoginEvent, LoginsPage } from '../../shared/two-fa.ts';
+import type { ApiClient } from '../api/client.ts';
+import { PagedListController, type ListQuery } from '../controllers/paged-list.ts';
 import { controls } from '../styles/controls.ts';
 import { sectionCard } from '../styles/card.ts';
-import { dataTable } from '../styles/table.ts';
+import { dataTable, tableStates } from '../styles/table.ts';
 import { define } from '../define.ts';
 import { LocalizeController } from '../controllers/localize.ts';
 import { consume } from '@lit/context';
 import { clientContext } from '../context.ts';
-
-const LOGINS_PAGE_SIZE = 10;
 
 const BROWSERS: [RegExp, string][] = [
   [/\bEdg(?:e|A|iOS)?\/(\d+)/, 'Edge'],
@@ -50,6 +47,8 @@ export function describeUserAgent(ua: string): { browser?: string; os?: string }
   return { browser, os };
 }
 
+const COLUMNS = 5;
+
 /**
  * The Account panel's Last logins section (PRODUCT.md "Account panel"): the sign-in attempts of
  * the signed-in member (`GET /iam/activity_log/logins`), newest first, ten a page, with Date, IP,
@@ -59,8 +58,8 @@ export function describeUserAgent(ua: string): { browser?: string; os?: string }
  * @csspart table - The table of sign-ins.
  * @csspart row - A sign-in's row.
  * @csspart cell - A cell of such a row.
- * @csspart pagination - Previous / next.
- * @csspart page-button - The previous and next buttons.
+ * @csspart pagination - The page navigation.
+ * @csspart page-button - Previous, next and page-number buttons.
  * @csspart summary - "Showing 1 - 10 of N entries".
  */
 export class UmLastLoginsSection extends LitElement {
@@ -68,6 +67,7 @@ export class UmLastLoginsSection extends LitElement {
     controls,
     sectionCard,
     dataTable,
+    tableStates,
     css`
       .card {
         min-width: 0;
@@ -83,21 +83,6 @@ export class UmLastLoginsSection extends LitElement {
       .failed {
         color: var(--_danger);
       }
-      .hint {
-        margin: 0;
-        color: var(--_text-muted);
-      }
-      nav {
-        display: flex;
-        align-items: center;
-        justify-content: space-between;
-        flex-wrap: wrap;
-        gap: var(--_space);
-      }
-      nav div {
-        display: flex;
-        gap: var(--_space);
-      }
     `,
   ];
 
@@ -109,71 +94,38 @@ export class UmLastLoginsSection extends LitElement {
   /** Whose sign-ins (Administrators may pass a member's id); the caller's own when unset. */
   @property({ attribute: false }) userId: number | undefined;
 
-  @state() private offset = 0;
-
-  private readonly logins = new Task(this, {
-    task: async ([client, offset, userId], { signal }) => {
-      try {
-        return await client.logins({ limit: LOGINS_PAGE_SIZE, offset, user_id: userId }, signal);
-      } catch (error) {
-        if (!isAbortError(error)) this.report(error);
-        throw error;
-      }
+  private readonly list = new PagedListController(this, this.localize, {
+    query: { limit: 10, offset: 0 } as ListQuery,
+    load: (query, signal) => this.client.logins({ ...query, user_id: this.userId }, signal),
+    args: (query) => [this.client, query, this.userId],
+    page: (loaded: LoginsPage) => ({ rows: loaded.results, count: loaded.count }),
+    text: {
+      loading: 'logins.loading',
+      retry: 'logins.retry',
+      showing: 'logins.showing',
+      showingNone: 'users.showingNone',
     },
-    args: () => [this.client, this.offset, this.userId] as const,
+    perPageId: 'logins-per-page',
   });
 
   /** Loads the current page again (after a sign-in elsewhere, say). */
   reload(): void {
-    void this.logins.run();
-  }
-
-  private suppressed = false;
-
-  private report(error: unknown) {
-    this.suppressed = announceError(this, error).suppressed;
+    void this.list.refresh();
   }
 
   override render() {
-    const page = this.logins.value;
-    const busy = this.logins.status === TaskStatus.PENDING;
-    return html`<section class="card" part="account-logins" aria-labelledby="logins-heading">
-      <h3 id="logins-heading">${this.localize.t('logins.heading')}</h3>
-      ${this.logins.render({
-        initial: () => this.renderLoading(),
-        pending: () => (page ? nothing : this.renderLoading()),
-        error: (error) =>
-          isAbortError(error)
-            ? nothing
-            : html`<div class="alert" part="error" role="alert">
-                <p>
-                  ${this.localize.t('logins.loadFailed')}
-                  ${!this.suppressed && error instanceof ApiError ? this.localize.error(error) : ''}
-                </p>
-                <button type="button" part="button" @click=${() => this.logins.run()}>
-                  ${this.localize.t('logins.retry')}
-                </button>
-              </div>`,
-        complete: () => nothing,
-      })}
-      ${page ? this.renderTable(page.results, page.count, busy) : nothing}
-    </section>`;
-  }
-
-  private renderLoading() {
-    return html`<p class="hint" role="status">${this.localize.t('logins.loading')}</p>`;
-  }
-
-  private renderTable(results: LoginEvent[], count: number, busy: boolean) {
-    if (!count) return html`<p class="hint" part="empty">${this.localize.t('logins.empty')}</p>`;
-    const from = Math.min(this.offset + 1, count);
-    const to = Math.min(this.offset + results.length, count);
     const format = new Intl.DateTimeFormat(this.localize.lang, {
       dateStyle: 'medium',
       timeStyle: 'short',
     });
-    return html`<div class="table-wrap">
-        <table part="table" aria-labelledby="logins-heading" aria-busy=${busy ? 'true' : 'false'}>
+    return html`<section class="card" part="account-logins" aria-labelledby="logins-heading">
+      <h3 id="logins-heading">${this.localize.t('logins.heading')}</h3>
+      <div class="table-wrap">
+        <table
+          part="table"
+          aria-labelledby="logins-heading"
+          aria-busy=${this.list.pending ? 'true' : 'false'}
+        >
           <thead>
             <tr>
               <th scope="col">${this.localize.t('logins.column.date')}</th>
@@ -184,35 +136,18 @@ export class UmLastLoginsSection extends LitElement {
             </tr>
           </thead>
           <tbody>
-            ${results.map((login) => this.renderRow(login, format))}
+            ${this.list.renderBody(COLUMNS, ({ rows }) =>
+              rows.length
+                ? rows.map((login) => this.renderRow(login, format))
+                : html`<tr class="state empty" part="empty">
+                    <td colspan=${COLUMNS}>${this.localize.t('logins.empty')}</td>
+                  </tr>`,
+            )}
           </tbody>
         </table>
       </div>
-      <nav part="pagination" aria-label=${this.localize.t('logins.pagination')}>
-        <span part="summary" aria-live="polite">
-          ${this.localize.t('logins.showing', { from, to, count })}
-        </span>
-        <div>
-          <button
-            type="button"
-            part="button page-button"
-            data-action="previous"
-            ?disabled=${this.offset === 0}
-            @click=${() => this.turn(-1)}
-          >
-            ${this.localize.t('logins.previous')}
-          </button>
-          <button
-            type="button"
-            part="button page-button"
-            data-action="next"
-            ?disabled=${this.offset + LOGINS_PAGE_SIZE >= count}
-            @click=${() => this.turn(1)}
-          >
-            ${this.localize.t('logins.next')}
-          </button>
-        </div>
-      </nav>`;
+      ${this.list.renderFooter()}
+    </section>`;
   }
 
   private renderRow(login: LoginEvent, format: Intl.DateTimeFormat) {
@@ -232,23 +167,6 @@ export class UmLastLoginsSection extends LitElement {
       </td>
       <td part="cell">${this.localize.t(`logins.method.${login.method}`)}</td>
     </tr>`;
-  }
-
-  private async turn(direction: 1 | -1) {
-    // The buttons stay enabled while a page loads (a disabled button drops focus): one at a time.
-    if (this.logins.status === TaskStatus.PENDING) return;
-    this.offset = Math.max(0, this.offset + direction * LOGINS_PAGE_SIZE);
-    await this.updateComplete;
-    await this.logins.taskComplete.catch(() => undefined);
-    await this.updateComplete;
-    // The pressed button may be disabled now (first or last page): keep focus in the pager.
-    const pressed = this.renderRoot.querySelector<HTMLButtonElement>(
-      `[data-action="${direction > 0 ? 'next' : 'previous'}"]`,
-    );
-    const other = this.renderRoot.querySelector<HTMLButtonElement>(
-      `[data-action="${direction > 0 ? 'previous' : 'next'}"]`,
-    );
-    (pressed && !pressed.disabled ? pressed : other)?.focus();
   }
 }
 
