@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import minifyHtmlLiterals from '@lit-labs/rollup-plugin-minify-html-literals';
 import { defineConfig } from 'vite';
 
 /**
@@ -15,6 +16,8 @@ const widgetEntry = fileURLToPath(new URL('./widget/user-management.ts', import.
 
 export default defineConfig({
   root: 'demo',
+  // The whitespace of Lit's html`` and css`` templates is for the reader: the build drops it.
+  plugins: [{ ...minifyHtmlLiterals({ failOnError: true }), enforce: 'pre' }],
   publicDir: false,
   build: {
     outDir: '../dist',
