@@ -21,9 +21,12 @@ export const twoFaEnableBody = z.strictObject({ code: codeField, password: curre
 export const backupCodes = z.object({ backup_codes: z.array(z.string()) });
 export type BackupCodes = z.infer<typeof backupCodes>;
 
+export const twoFaDisableRequested = z.object({ status: z.literal('sent') });
+
 export const twoFaDisableConfirmBody = z.strictObject({
   token: z.string({ error: 'This field is required.' }).check(maxChars(128)),
 });
+export const twoFaDisabled = z.object({ status: z.literal('disabled') });
 
 export const loginEvent = z.object({
   id: z.int(),

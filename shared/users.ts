@@ -155,6 +155,8 @@ export const clientUserRoleAnswer = z.object({
   user_role: z.object({ id: z.int(), name: z.string() }),
 });
 
+export const memberRemoved = z.object({ status: z.literal('removed'), user_deleted: z.boolean() });
+
 export const emailChangeRequested = z.object({
   status: z.literal('confirmation_sent'),
   new_email: z.string(),
