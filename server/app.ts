@@ -14,7 +14,7 @@ import type { Db } from './db/connect.ts';
 import { AppError } from './errors.ts';
 import type { AppEnv } from './http/env.ts';
 import { handleError } from './http/errors.ts';
-import { ROUTES } from '../shared/routes.ts';
+import * as routes from '../shared/routes.ts';
 import { openApiDocument, operation, type Operation } from './http/openapi.ts';
 import { invitationOperations, invitationRoutes } from './invitations/routes.ts';
 import { mailboxOperations, mailboxRoutes } from './mail/mailbox-routes.ts';
@@ -36,7 +36,7 @@ export interface AppDeps {
 }
 
 const serviceOperations = {
-  health: operation(ROUTES.service.health, {
+  health: operation(routes.health, {
     summary: 'Liveness and database reachability',
     responses: {
       200: {
@@ -45,7 +45,7 @@ const serviceOperations = {
       },
     },
   }),
-  openapi: operation(ROUTES.service.openapi, {
+  openapi: operation(routes.openapiDocument, {
     summary: 'This document',
     responses: { 200: { description: 'OpenAPI 3.0 document' } },
   }),

@@ -5,17 +5,17 @@ import { recordAudit } from '../audit.ts';
 import { authenticate, authorize, type AuthDeps } from '../auth/middleware.ts';
 import { invalidToken } from '../errors.ts';
 import type { AppEnv } from '../http/env.ts';
-import { ROUTES } from '../../shared/routes.ts';
+import * as routes from '../../shared/routes.ts';
 import { operation } from '../http/openapi.ts';
 import { validate } from '../http/validate.ts';
 import { accountsOf, listAdministrators } from '../users/repository.ts';
 
 export const clientOperations = {
-  me: operation(ROUTES.clients.me, {
+  me: operation(routes.me, {
     summary: 'The account in scope',
     responses: { 200: { description: 'The account', schema: clientMe } },
   }),
-  create: operation(ROUTES.clients.create, {
+  create: operation(routes.createClient, {
     summary: 'Create an account whose Administrator is the caller',
     body: createClientBody,
     responses: { 201: { description: 'The new account', schema: createdClient } },

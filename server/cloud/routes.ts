@@ -14,39 +14,39 @@ import { authenticate, authorize, type AuthDeps } from '../auth/middleware.ts';
 import type { Db } from '../db/connect.ts';
 import { AppError, notFound } from '../errors.ts';
 import type { AppEnv } from '../http/env.ts';
-import { ROUTES } from '../../shared/routes.ts';
+import * as routes from '../../shared/routes.ts';
 import { operation } from '../http/openapi.ts';
 import { validate } from '../http/validate.ts';
 
 /** Projects and Cloud role assignments of the account in scope (`/cloud/v1/…`). */
 
 export const cloudOperations = {
-  listProjects: operation(ROUTES.cloud.listProjects, {
+  listProjects: operation(routes.listProjects, {
     summary: "The account's projects",
     responses: { 200: { description: 'Projects, by name', schema: z.array(project) } },
   }),
-  createProject: operation(ROUTES.cloud.createProject, {
+  createProject: operation(routes.createProject, {
     summary: 'Create a project (Administrators)',
     body: createProjectBody,
     responses: { 201: { description: 'The project', schema: project } },
   }),
-  listAssignments: operation(ROUTES.cloud.listAssignments, {
+  listAssignments: operation(routes.listCloudAssignments, {
     summary: 'Cloud role assignments of the account',
     query: cloudAssignmentsQuery,
     responses: { 200: { description: 'Assignments', schema: z.array(cloudAssignment) } },
   }),
-  createAssignment: operation(ROUTES.cloud.createAssignment, {
+  createAssignment: operation(routes.createCloudAssignment, {
     summary: 'Give a member a Cloud role at Client or Project scope (Administrators)',
     body: createCloudAssignmentBody,
     responses: { 201: { description: 'The assignment', schema: cloudAssignment } },
   }),
-  updateAssignment: operation(ROUTES.cloud.updateAssignment, {
+  updateAssignment: operation(routes.updateCloudAssignment, {
     summary: 'Change the role of an assignment (Administrators)',
     params: cloudAssignmentParams,
     body: updateCloudAssignmentBody,
     responses: { 200: { description: 'The assignment', schema: cloudAssignment } },
   }),
-  deleteAssignment: operation(ROUTES.cloud.deleteAssignment, {
+  deleteAssignment: operation(routes.deleteCloudAssignment, {
     summary: 'Take a Cloud role away (Administrators)',
     params: cloudAssignmentParams,
     responses: { 204: { description: 'Removed' } },

@@ -11,7 +11,7 @@ import {
 } from '../../shared/invitations.ts';
 import { authenticate, authorize, type AuthDeps } from '../auth/middleware.ts';
 import type { AppEnv } from '../http/env.ts';
-import { ROUTES } from '../../shared/routes.ts';
+import * as routes from '../../shared/routes.ts';
 import { operation } from '../http/openapi.ts';
 import { validate } from '../http/validate.ts';
 import {
@@ -23,23 +23,23 @@ import {
 } from './service.ts';
 
 export const invitationOperations = {
-  invite: operation(ROUTES.invitations.invite, {
+  invite: operation(routes.inviteUser, {
     summary: 'Invite a person into the account (Administrators); emails a link valid 24 hours',
     body: inviteUserBody,
     responses: { 200: { description: 'The invitation was sent', schema: inviteUserResult } },
   }),
-  resend: operation(ROUTES.invitations.resend, {
+  resend: operation(routes.resendInvite, {
     summary:
       'Send a pending invitation again: a new link, valid 24 hours; earlier links stop working',
     params: resendInviteParams,
     responses: { 200: { description: 'A new link was sent', schema: resendInviteResult } },
   }),
-  state: operation(ROUTES.invitations.state, {
+  state: operation(routes.getInvitation, {
     summary: 'What an invitation link is: valid, expired, used or invalid',
     params: invitationTokenParams,
     responses: { 200: { description: 'The state of the link', schema: invitationStateSchema } },
   }),
-  accept: operation(ROUTES.invitations.accept, {
+  accept: operation(routes.acceptInvitation, {
     summary: 'Accept an invitation: a new person sets a password, an existing one accepts',
     params: invitationTokenParams,
     body: acceptInvitationBody,

@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import type { Db } from '../db/connect.ts';
 import type { AppEnv } from '../http/env.ts';
-import { ROUTES } from '../../shared/routes.ts';
+import * as routes from '../../shared/routes.ts';
 import { operation } from '../http/openapi.ts';
 
 const mailboxMessages = z.object({
@@ -20,7 +20,7 @@ const mailboxMessages = z.object({
 });
 
 export const mailboxOperations = {
-  list: operation(ROUTES.mailbox.list, {
+  list: operation(routes.mailbox, {
     summary: 'The built-in mailbox (only while the demo seed is on and no SMTP server is set)',
     responses: { 200: { description: 'Every message, newest first', schema: mailboxMessages } },
   }),

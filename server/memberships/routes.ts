@@ -9,24 +9,24 @@ import {
 import { authenticate, authorize, type AuthDeps } from '../auth/middleware.ts';
 import { AppError, notFound } from '../errors.ts';
 import type { AppEnv } from '../http/env.ts';
-import { ROUTES } from '../../shared/routes.ts';
+import * as routes from '../../shared/routes.ts';
 import { operation } from '../http/openapi.ts';
 import { validate } from '../http/validate.ts';
 import { changeRole, memberRole, removeMember, REMOVE_SELF_MESSAGE } from './service.ts';
 
 export const membershipOperations = {
-  getRole: operation(ROUTES.memberships.getRole, {
+  getRole: operation(routes.getRole, {
     summary: "A member's IAM role in the account",
     params: clientUserParams,
     responses: { 200: { description: 'The role', schema: clientUserRoleAnswer } },
   }),
-  setRole: operation(ROUTES.memberships.setRole, {
+  setRole: operation(routes.setRole, {
     summary: "Change a member's IAM role (Administrators; never the last Administrator's)",
     params: clientUserParams,
     body: clientUserRole,
     responses: { 204: { description: 'Changed' } },
   }),
-  remove: operation(ROUTES.memberships.remove, {
+  remove: operation(routes.removeMember, {
     summary:
       'Remove a user from the account (Administrators; not oneself, not the last Administrator)',
     params: clientUserParams,

@@ -11,19 +11,19 @@ import {
 import { authenticate, authorize, type AuthDeps } from '../auth/middleware.ts';
 import { notFound } from '../errors.ts';
 import type { AppEnv } from '../http/env.ts';
-import { ROUTES } from '../../shared/routes.ts';
+import * as routes from '../../shared/routes.ts';
 import { operation } from '../http/openapi.ts';
 import { validate } from '../http/validate.ts';
 import { createToken, deleteToken, getToken, listTokens } from './service.ts';
 
 export const tokenOperations = {
-  list: operation(ROUTES.tokens.list, {
+  list: operation(routes.listTokens, {
     summary: "API tokens: every token of the account for Administrators, one's own for others",
     params: tokensParams,
     query: tokensQuery,
     responses: { 200: { description: 'Tokens, newest first', schema: z.array(tokenObject) } },
   }),
-  create: operation(ROUTES.tokens.create, {
+  create: operation(routes.createToken, {
     summary: 'Create a token with a role no higher than your own; its secret is shown this once',
     params: tokensParams,
     body: createTokenBody,
@@ -31,12 +31,12 @@ export const tokenOperations = {
       201: { description: 'The token, with `token: "<id>_<secret>"`', schema: createdToken },
     },
   }),
-  get: operation(ROUTES.tokens.get, {
+  get: operation(routes.getToken, {
     summary: 'One token',
     params: tokenParams,
     responses: { 200: { description: 'The token', schema: tokenObject } },
   }),
-  remove: operation(ROUTES.tokens.remove, {
+  remove: operation(routes.deleteToken, {
     summary: 'Delete a token: the next request with it is refused',
     params: tokenParams,
     responses: { 204: { description: 'Deleted' } },

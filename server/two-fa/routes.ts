@@ -17,7 +17,7 @@ import { newTotpSecret } from '../auth/totp.ts';
 import type { Config } from '../config.ts';
 import { AppError } from '../errors.ts';
 import type { AppEnv, Caller } from '../http/env.ts';
-import { ROUTES } from '../../shared/routes.ts';
+import * as routes from '../../shared/routes.ts';
 import { operation } from '../http/openapi.ts';
 import { validate } from '../http/validate.ts';
 import { enqueueEmail } from '../mail/outbox.ts';
@@ -34,29 +34,29 @@ const DISABLE_LINK_LIFETIME_MS = 60 * 60_000;
 const ISSUER = 'User management';
 
 export const twoFaOperations = {
-  setup: operation(ROUTES.twoFa.setup, {
+  setup: operation(routes.setUpTwoFa, {
     summary: 'Start enrolment: a new secret and its otpauth:// URL (for the QR code)',
     responses: { 200: { description: 'The secret', schema: twoFaSetup } },
   }),
-  enable: operation(ROUTES.twoFa.enable, {
+  enable: operation(routes.enableTwoFa, {
     summary: 'Turn 2FA on with a current code and your password; answers 5 single-use backup codes',
     body: twoFaEnableBody,
     responses: { 200: { description: 'Backup codes, shown this once', schema: backupCodes } },
   }),
-  backupCodes: operation(ROUTES.twoFa.backupCodes, {
+  backupCodes: operation(routes.replaceBackupCodes, {
     summary: 'Replace the backup codes (a current code proves the second factor)',
     body: twoFaCodeBody,
     responses: {
       200: { description: 'New backup codes; the old ones stop working', schema: backupCodes },
     },
   }),
-  disable: operation(ROUTES.twoFa.disable, {
+  disable: operation(routes.requestTwoFaDisable, {
     summary: 'Ask to turn 2FA off: a confirmation link, valid one hour, goes to your email',
     responses: {
       202: { description: 'The link was sent', schema: twoFaDisableRequested },
     },
   }),
-  confirmDisable: operation(ROUTES.twoFa.confirmDisable, {
+  confirmDisable: operation(routes.confirmTwoFaDisable, {
     summary: 'Complete turning 2FA off with the token from the emailed link',
     body: twoFaDisableConfirmBody,
     responses: {

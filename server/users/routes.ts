@@ -20,7 +20,7 @@ import type { Config } from '../config.ts';
 import type { Db } from '../db/connect.ts';
 import { forbidden, notFound } from '../errors.ts';
 import type { AppEnv, Caller } from '../http/env.ts';
-import { ROUTES } from '../../shared/routes.ts';
+import * as routes from '../../shared/routes.ts';
 import { operation } from '../http/openapi.ts';
 import { validate } from '../http/validate.ts';
 import { toUser } from './mapper.ts';
@@ -41,7 +41,7 @@ import {
 } from './repository.ts';
 
 export const userOperations = {
-  list: operation(ROUTES.users.list, {
+  list: operation(routes.listUsers, {
     summary: 'Users of the account in scope; paged when `limit` is given',
     query: usersQuery,
     responses: {
@@ -51,18 +51,18 @@ export const userOperations = {
       },
     },
   }),
-  get: operation(ROUTES.users.get, {
+  get: operation(routes.getUser, {
     summary: 'One user of the account in scope',
     params: userIdParams,
     responses: { 200: { description: 'The user', schema: user } },
   }),
-  update: operation(ROUTES.users.update, {
+  update: operation(routes.updateUser, {
     summary: "Change a user's name, language or phone (the user, or an Administrator)",
     params: userIdParams,
     body: updateUserBody,
     responses: { 200: { description: 'The user', schema: user } },
   }),
-  changeEmail: operation(ROUTES.users.changeEmail, {
+  changeEmail: operation(routes.changeEmail, {
     summary:
       'Change your own email, with your password: a link goes to the new address, and the email changes when it is opened (10 an hour)',
     params: userIdParams,
@@ -71,12 +71,12 @@ export const userOperations = {
       202: { description: 'The confirmation link was sent', schema: emailChangeRequested },
     },
   }),
-  confirmEmail: operation(ROUTES.users.confirmEmail, {
+  confirmEmail: operation(routes.confirmEmail, {
     summary: 'Open the link sent to a new address: the email changes',
     body: confirmEmailBody,
     responses: { 200: { description: 'The email changed', schema: emailChanged } },
   }),
-  changePassword: operation(ROUTES.users.changePassword, {
+  changePassword: operation(routes.changePassword, {
     summary: 'Change your own password',
     params: userIdParams,
     body: changePasswordBody,
