@@ -24,12 +24,16 @@ import type {
 import {
   ApiError,
   normalizeBaseUrl,
+  type AnyCallArgs,
+  type CallArgs,
+  type ResultOf,
   pathOf,
   queryString,
   readResult,
   send,
   toApiError,
 } from './transport.ts';
+import { sameSessionAndAccount, type Session } from './session.ts';
 
 export {
   ApiError,
@@ -46,12 +50,6 @@ export {
  * validates every request anyway.
  */
 
-export interface Session {
-  access: string;
-  /** Absent when the host handed the widget its own access token: then there is nothing to renew. */
-  refresh?: string;
-}
-
 export interface ApiClientOptions {
   /** The BFF's base URL; '' or '/' means the page's own origin. */
   baseUrl: string;
@@ -65,41 +63,6 @@ export interface ApiClientOptions {
    * same session and account.
    */
   storedSession?: () => Session | undefined;
-}
-
-/** What `call()` takes for a route: its path's params, query and body when it has them. */
-export type CallArgs<T extends RouteTypes> = { signal?: AbortSignal | undefined } & (T extends {
-  params: infer P;
-}
-  ? { params: P }
-  : unknown) &
-  (T extends { query: infer Q } ? { query?: Q } : unknown) &
-  (T extends { body: infer B } ? { body: B } : unknown);
-
-export type ResultOf<T extends RouteTypes> = T extends { result: infer R } ? R : void;
-
-/** The claims of a JWT, unverified: only to tell whose session and account a stored pair is. */
-function jwtClaims(token: string): { sid?: unknown; client_id?: unknown } | undefined {
-  try {
-    const payload = token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/');
-    return JSON.parse(atob(payload)) as { sid?: unknown; client_id?: unknown };
-  } catch {
-    return undefined;
-  }
-}
-
-/** Whether two access tokens name one session (decoded, not verified: the BFF verifies). */
-export function sameSession(a: string, b: string): boolean {
-  const [first, second] = [jwtClaims(a), jwtClaims(b)];
-  return first?.sid !== undefined && first.sid === second?.sid;
-}
-
-/**
- * Whether two access tokens belong to one session in one account: a pair another widget stored
- * after an account switch, or after someone else signed in, is not this widget's to take.
- */
-function sameSessionAndAccount(a: string, b: string): boolean {
-  return sameSession(a, b) && jwtClaims(a)?.client_id === jwtClaims(b)?.client_id;
 }
 
 export class ApiClient {
@@ -121,17 +84,8 @@ export class ApiClient {
    * Calls a route. A route that needs credentials sends the session's access token; a 401 renews
    * the session once and tries again, and ends it when it cannot be renewed.
    */
-  async call<T extends RouteTypes>(
-    route: Route<T>,
-    args: CallArgs<T> & { keepalive?: boolean },
-  ): Promise<ResultOf<T>> {
-    const { params, query, body, signal, keepalive } = args as {
-      params?: object;
-      query?: object;
-      body?: unknown;
-      signal?: AbortSignal;
-      keepalive?: boolean;
-    };
+  async call<T extends RouteTypes>(route: Route<T>, args: CallArgs<T>): Promise<ResultOf<T>> {
+    const { params, query, body, signal, keepalive } = args as AnyCallArgs;
     const path = pathOf(route, params) + queryString(query ?? {});
     const usedAccess = this.session?.access;
     const attempt = () =>

@@ -1,6 +1,7 @@
 import type { ReactiveControllerHost } from 'lit';
 import type { TokenPair } from '../../shared/auth.ts';
-import { ApiClient, normalizeBaseUrl, sameSession, type Session } from './client.ts';
+import { ApiClient, normalizeBaseUrl } from './client.ts';
+import { sameSession, type Session } from './session.ts';
 
 const STORAGE_KEY_PREFIX = 'um-session:';
 

@@ -1,5 +1,5 @@
 import type { ErrorBody, ErrorCode, FieldErrors } from '../../shared/errors.ts';
-import type { Route } from '../../shared/routes.ts';
+import type { Route, RouteTypes } from '../../shared/routes.ts';
 
 /**
  * How the widget speaks to the BFF over HTTP: one request, and what a refusal or a failure becomes
@@ -112,6 +112,29 @@ export function queryString(query: object): string {
   }
   const text = params.toString();
   return text ? `?${text}` : '';
+}
+
+/** What `call()` takes for a route: its path's params, query and body when it has them. */
+export type CallArgs<T extends RouteTypes> = ParamsArg<T> &
+  QueryArg<T> &
+  BodyArg<T> & {
+    signal?: AbortSignal | undefined;
+    /** Outlives the page (a sign-out as the host navigates away). */
+    keepalive?: boolean;
+  };
+type ParamsArg<T> = T extends { params: infer P } ? { params: P } : unknown;
+type QueryArg<T> = T extends { query: infer Q } ? { query?: Q } : unknown;
+type BodyArg<T> = T extends { body: infer B } ? { body: B } : unknown;
+
+export type ResultOf<T extends RouteTypes> = T extends { result: infer R } ? R : void;
+
+/** CallArgs of any route, as `call()` reads them. */
+export interface AnyCallArgs {
+  params?: object;
+  query?: object;
+  body?: unknown;
+  signal?: AbortSignal | undefined;
+  keepalive?: boolean;
 }
 
 /** A route's path with its `:name` parts filled in. */
