@@ -62,7 +62,8 @@ import type {
  * them, so neither side writes a path of its own.
  *
  * They are plain objects on purpose: the schemas come in as types only, so the widget's bundle
- * carries no schema it does not validate with itself.
+ * carries no schema it does not validate with itself. And one export per route, not one object of
+ * them all: the bundler then leaves out the routes the widget never calls.
  */
 
 type Schema = z.ZodMiniType;
@@ -97,8 +98,8 @@ type Body<S extends Schema> = z.input<S>;
 type Result<S extends Schema> = z.output<S>;
 
 // The service itself
-export const health: Route<object> = { method: 'get', path: '/health', auth: false };
-export const openapiDocument: Route<object> = { method: 'get', path: '/openapi.json', auth: false };
+export const health: Route = { method: 'get', path: '/health', auth: false };
+export const openapiDocument: Route = { method: 'get', path: '/openapi.json', auth: false };
 
 // Sign-in and sessions
 export const login: Route<{ body: Body<typeof loginBody>; result: Result<typeof tokenPair> }> = {
@@ -117,7 +118,7 @@ export const switchAccount: Route<{
   params: Params<typeof clientIdParams>;
   result: Result<typeof tokenPair>;
 }> = { method: 'get', path: '/iam/auth/jwt/clients/:clientId/login', auth: true };
-export const jwks: Route<object> = { method: 'get', path: '/.well-known/jwks.json', auth: false };
+export const jwks: Route = { method: 'get', path: '/.well-known/jwks.json', auth: false };
 
 // Accounts
 export const me: Route<{ result: Result<typeof clientMe> }> = {
@@ -276,4 +277,4 @@ export const listLogins: Route<{
 }> = { method: 'get', path: '/iam/activity_log/logins', auth: true };
 
 // The demo's built-in mailbox (served only with the demo seed and no SMTP server)
-export const mailbox: Route<object> = { method: 'get', path: '/dev/mailbox', auth: false };
+export const mailbox: Route = { method: 'get', path: '/dev/mailbox', auth: false };
