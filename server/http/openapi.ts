@@ -2,8 +2,8 @@ import { z } from 'zod';
 import type { Route, RouteTypes } from '../../shared/routes.ts';
 
 /**
- * Each route is declared once as an `Operation` holding the zod schemas that validate it; the
- * route passes those very schemas to `validate`, and `/openapi.json` is generated from the same
+ * Each route of shared/routes.ts (method, path, auth) is declared once as an `Operation` holding
+ * the zod schemas that validate it; the route passes those very schemas to `validate`, and `/openapi.json` is generated from the same
  * objects, so the document cannot drift from what the BFF accepts. The shared schemas are
  * `zod/mini` ones and the server's own are classic; both are zod 4 core schemas, which is the
  * type taken here.
