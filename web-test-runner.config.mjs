@@ -168,7 +168,7 @@ async function bffProxy(ctx, next) {
 }
 
 export default {
-  files: ['widget/**/*.test.ts'],
+  files: ['widget/**/*.test.ts', 'test/widget/**/*.test.ts'],
   nodeResolve: true,
   concurrency: 1,
   testFramework: { config: { timeout: 10_000 } },

@@ -14,6 +14,7 @@ import type { Db } from './db/connect.ts';
 import { AppError } from './errors.ts';
 import type { AppEnv } from './http/env.ts';
 import { handleError } from './http/errors.ts';
+import * as routes from '../shared/routes.ts';
 import { openApiDocument, operation, type Operation } from './http/openapi.ts';
 import { invitationOperations, invitationRoutes } from './invitations/routes.ts';
 import { mailboxOperations, mailboxRoutes } from './mail/mailbox-routes.ts';
@@ -35,11 +36,8 @@ export interface AppDeps {
 }
 
 const serviceOperations = {
-  health: operation({
-    method: 'get',
-    path: '/health',
+  health: operation(routes.health, {
     summary: 'Liveness and database reachability',
-    auth: false,
     responses: {
       200: {
         description: 'Up',
@@ -47,11 +45,8 @@ const serviceOperations = {
       },
     },
   }),
-  openapi: operation({
-    method: 'get',
-    path: '/openapi.json',
+  openapi: operation(routes.openapiDocument, {
     summary: 'This document',
-    auth: false,
     responses: { 200: { description: 'OpenAPI 3.0 document' } },
   }),
 };

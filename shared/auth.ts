@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { currentPasswordField, maxChars } from './fields.ts';
+import { currentPasswordField, described, maxChars } from './fields.ts';
 
 /** Sign-in and token requests (Gcore's `/iam/auth/jwt/*`). */
 
@@ -20,7 +20,7 @@ export const refreshBody = z.object({
 });
 
 export const tokenPair = z.object({
-  access: z.string().check(z.describe('ES256 JWT, valid one hour')),
-  refresh: z.string().check(z.describe('opaque, single use, valid 24 hours')),
+  access: described(z.string(), 'ES256 JWT, valid one hour'),
+  refresh: described(z.string(), 'opaque, single use, valid 24 hours'),
 });
 export type TokenPair = z.infer<typeof tokenPair>;

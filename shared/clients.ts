@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { idParam, languageField, requiredText } from './fields.ts';
+import { described, idParam, languageField, requiredText } from './fields.ts';
 
 /** Accounts ("clients" in Gcore's API). */
 
@@ -8,17 +8,17 @@ export const clientMe = z.object({
   client_id: z.int(),
   companyName: z.string(),
   name: z.string(),
-  currentUser: z.int().check(z.describe('id of the caller')),
+  currentUser: described(z.int(), 'id of the caller'),
   currentUserRole: z.object({ id: z.int(), name: z.string() }),
-  currentUserLang: languageField.check(
-    z.describe("the caller's language, which the widget follows"),
+  currentUserLang: described(languageField, "the caller's language, which the widget follows"),
+  users: described(
+    z.array(z.object({ id: z.int(), email: z.string(), name: z.nullable(z.string()) })),
+    "the account's Administrators (the full list is GET /iam/users)",
   ),
-  users: z
-    .array(z.object({ id: z.int(), email: z.string(), name: z.nullable(z.string()) }))
-    .check(z.describe("the account's Administrators (the full list is GET /iam/users)")),
-  clients: z
-    .array(z.object({ id: z.int(), companyName: z.string() }))
-    .check(z.describe('every account the caller is an active member of, for switching')),
+  clients: described(
+    z.array(z.object({ id: z.int(), companyName: z.string() })),
+    'every account the caller is an active member of, for switching',
+  ),
 });
 export type ClientMe = z.infer<typeof clientMe>;
 

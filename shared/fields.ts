@@ -7,22 +7,32 @@ import { IAM_ROLE_IDS, LANGUAGES } from './roles.ts';
  * Everything in shared/ is written with `zod/mini`, the tree-shakable form of zod 4: these schemas
  * ship inside the widget too (it validates forms with them), and the classic API would add about
  * 20 KB gzipped to it (docs/decisions/010-zod-mini-in-shared.md).
+ *
+ * The helpers below are marked `@__NO_SIDE_EFFECTS__`: a bundler cannot tell that a call of them
+ * (or a `.check()`) has none, and would keep the schemas the widget never uses (query and path
+ * parameters, answers) in its bundle.
  */
 
 const INVALID_INTEGER = { error: 'A valid integer is required.' };
 
+/** A description of a field in /openapi.json. */
+export const described = /* @__NO_SIDE_EFFECTS__ */ <T extends z.ZodMiniType>(
+  schema: T,
+  description: string,
+) => schema.check(z.describe(description));
+
 /** The length check of a text field, with its message (every length limit has one). */
-export const maxChars = (max: number) =>
+export const maxChars = /* @__NO_SIDE_EFFECTS__ */ (max: number) =>
   z.maxLength(max, `Ensure this field has no more than ${max} characters.`);
 
 /** A string, trimmed, at most `max` characters. */
-export const trimmedText = (max: number) =>
+export const trimmedText = /* @__NO_SIDE_EFFECTS__ */ (max: number) =>
   z
     .string()
     .check(z.trim(), z.maxLength(max, `Ensure this field has no more than ${max} characters.`));
 
 /** A required string that may not be blank once trimmed, at most `max` characters. */
-export const requiredText = (max: number) =>
+export const requiredText = /* @__NO_SIDE_EFFECTS__ */ (max: number) =>
   z
     .string({ error: 'This field is required.' })
     .check(z.trim(), z.minLength(1, 'This field may not be blank.'), maxChars(max));
@@ -33,7 +43,7 @@ export const currentPasswordField = z
   .check(z.minLength(1, 'This field may not be blank.'), maxChars(1024));
 
 /** An integer query parameter between `min` and `max` (`?limit=10`). */
-export const integerParam = (min: number, max?: number) =>
+export const integerParam = /* @__NO_SIDE_EFFECTS__ */ (min: number, max?: number) =>
   z.coerce
     .number(INVALID_INTEGER)
     .check(
@@ -79,6 +89,7 @@ export const booleanParam = z.pipe(
  * A query parameter that may repeat (`?role=1&role=5`) or hold a comma-separated list (`?role=1,5`).
  * Hono hands a single value as a string and a repeated one as an array.
  */
+/* @__NO_SIDE_EFFECTS__ */
 export function listParam<T extends z.ZodMiniType>(item: T) {
   return z.pipe(
     z.pipe(

@@ -1,5 +1,12 @@
 import * as z from 'zod/mini';
-import { booleanParam, iamRoleIdField, idParam, requiredText, trimmedText } from './fields.ts';
+import {
+  booleanParam,
+  described,
+  iamRoleIdField,
+  idParam,
+  requiredText,
+  trimmedText,
+} from './fields.ts';
 import { iamRoleRef } from './invitations.ts';
 
 /** API tokens (Gcore's `/iam/v2/clients/{clientId}/tokens`). */
@@ -11,7 +18,7 @@ export const tokenObject = z.object({
   id: z.int(),
   name: z.string(),
   description: z.nullable(z.string()),
-  exp_date: z.nullable(z.string()).check(z.describe('null: never expires')),
+  exp_date: described(z.nullable(z.string()), 'null: never expires'),
   expired: z.boolean(),
   deleted: z.boolean(),
   created: z.string(),
@@ -49,9 +56,10 @@ export const tokensQuery = z.object({
   role: z.optional(iamRoleIdField),
   issued_by: z.optional(idParam),
   not_issued_by: z.optional(idParam),
-  deleted: z
-    .optional(booleanParam)
-    .check(z.describe('true: only deleted tokens; false (default): only live ones')),
+  deleted: described(
+    z.optional(booleanParam),
+    'true: only deleted tokens; false (default): only live ones',
+  ),
 });
 
 export const tokenParams = z.object({ clientId: idParam, tokenId: idParam });

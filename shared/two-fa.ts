@@ -1,11 +1,11 @@
 import * as z from 'zod/mini';
-import { currentPasswordField, idParam, integerParam, maxChars } from './fields.ts';
+import { currentPasswordField, described, idParam, integerParam, maxChars } from './fields.ts';
 
 /** Two-factor authentication (TOTP) and the sign-in history. */
 
 export const twoFaSetup = z.object({
-  secret: z.string().check(z.describe('base32, for typing into an authenticator app')),
-  otpauth_url: z.string().check(z.describe('otpauth://totp/… for the QR code')),
+  secret: described(z.string(), 'base32, for typing into an authenticator app'),
+  otpauth_url: described(z.string(), 'otpauth://totp/… for the QR code'),
 });
 export type TwoFaSetup = z.infer<typeof twoFaSetup>;
 
@@ -21,9 +21,12 @@ export const twoFaEnableBody = z.strictObject({ code: codeField, password: curre
 export const backupCodes = z.object({ backup_codes: z.array(z.string()) });
 export type BackupCodes = z.infer<typeof backupCodes>;
 
+export const twoFaDisableRequested = z.object({ status: z.literal('sent') });
+
 export const twoFaDisableConfirmBody = z.strictObject({
   token: z.string({ error: 'This field is required.' }).check(maxChars(128)),
 });
+export const twoFaDisabled = z.object({ status: z.literal('disabled') });
 
 export const loginEvent = z.object({
   id: z.int(),
@@ -40,9 +43,10 @@ export type LoginEvent = z.infer<typeof loginEvent>;
 export const loginsQuery = z.object({
   limit: z._default(integerParam(1, 100), 10),
   offset: z._default(integerParam(0), 0),
-  user_id: z
-    .optional(idParam)
-    .check(z.describe("Administrators: one member's sign-ins; others: only their own")),
+  user_id: described(
+    z.optional(idParam),
+    "Administrators: one member's sign-ins; others: only their own",
+  ),
 });
 
 export const loginsPage = z.object({

@@ -2,9 +2,10 @@ import * as z from 'zod/mini';
 import {
   booleanParam,
   currentPasswordField,
+  described,
   emailField,
-  idParam,
   iamRoleIdField,
+  idParam,
   integerParam,
   languageField,
   listParam,
@@ -35,12 +36,12 @@ export const user = z.object({
   email: z.string(),
   name: z.nullable(z.string()),
   phone: z.nullable(z.string()),
-  company: z.string().check(z.describe('name of the account in scope')),
+  company: described(z.string(), 'name of the account in scope'),
   lang: z.enum(LANGUAGES),
-  client: z.int().check(z.describe('id of the account in scope')),
+  client: described(z.int(), 'id of the account in scope'),
   deleted: z.boolean(),
-  groups: z.array(roleRef).check(z.describe('the IAM role in the account in scope')),
-  activated: z.boolean().check(z.describe('the user has accepted the invitation to this account')),
+  groups: described(z.array(roleRef), 'the IAM role in the account in scope'),
+  activated: described(z.boolean(), 'the user has accepted the invitation to this account'),
   is_active: z.boolean(),
   sso_auth: z.boolean(),
   two_fa: z.boolean(),
@@ -65,18 +66,19 @@ const orderings = USER_ORDERINGS.flatMap((field) => [field, `-${field}`] as cons
 
 /** `GET /iam/users` filters; all of them run in SQL. */
 export const usersQuery = z.object({
-  id: z
-    .optional(z.string().check(z.trim(), z.regex(/^\d{1,10}$/, 'Enter digits of a user ID.')))
-    .check(z.describe('substring of the user ID')),
-  email: z
-    .optional(z.string().check(z.trim(), maxChars(254)))
-    .check(z.describe('case-insensitive substring')),
-  name: z
-    .optional(z.string().check(z.trim(), maxChars(254)))
-    .check(z.describe('case-insensitive substring')),
-  role: z
-    .optional(listParam(iamRoleIdField))
-    .check(z.describe('IAM role ids; repeat or comma-separate')),
+  id: described(
+    z.optional(z.string().check(z.trim(), z.regex(/^\d{1,10}$/, 'Enter digits of a user ID.'))),
+    'substring of the user ID',
+  ),
+  email: described(
+    z.optional(z.string().check(z.trim(), maxChars(254))),
+    'case-insensitive substring',
+  ),
+  name: described(
+    z.optional(z.string().check(z.trim(), maxChars(254))),
+    'case-insensitive substring',
+  ),
+  role: described(z.optional(listParam(iamRoleIdField)), 'IAM role ids; repeat or comma-separate'),
   lang: z.optional(listParam(languageField)),
   status: z.optional(
     listParam(z.enum(USER_STATUSES, { error: `Must be one of: ${USER_STATUSES.join(', ')}.` })),
@@ -154,6 +156,8 @@ export type ClientUserRole = z.input<typeof clientUserRole>;
 export const clientUserRoleAnswer = z.object({
   user_role: z.object({ id: z.int(), name: z.string() }),
 });
+
+export const memberRemoved = z.object({ status: z.literal('removed'), user_deleted: z.boolean() });
 
 export const emailChangeRequested = z.object({
   status: z.literal('confirmation_sent'),

@@ -4,13 +4,8 @@ import { Task } from '@lit/task';
 import { ContextProvider } from '@lit/context';
 import type { TokenPair } from '../shared/auth.ts';
 import type { ClientMe } from '../shared/clients.ts';
-import {
-  ApiClient,
-  normalizeBaseUrl,
-  sameSession,
-  type ApiError,
-  type Session,
-} from './api/client.ts';
+import type { ApiError } from './api/client.ts';
+import { SessionController } from './api/session-controller.ts';
 import {
   announceError,
   UmAccountSwitchedEvent,
@@ -57,8 +52,6 @@ export {
 
 /** The panels of the widget. */
 export type PanelName = 'users' | 'account' | 'api-tokens';
-
-const SESSION_KEY_PREFIX = 'um-session:';
 
 /**
  * Complete user management for an account, in one tag:
@@ -231,18 +224,16 @@ export class UserManagement extends LitElement {
   @state() private confirmEmailToken: string | undefined = linkTokenFromUrl('confirmEmail');
   /** What the sign-in view shows after an acceptance. */
   @state() private signInPrefill: { email: string; notice: string } | undefined;
-  /** The client of the signed-in session (or of the host's token); undefined: show sign-in. */
-  @state() private client: ApiClient | undefined;
-  /** For what needs no session (sign-in, invitation links); one per `api`, so views keep it. */
-  private anonymousClient = new ApiClient({ baseUrl: '' });
+  /** The session's client (undefined: show sign-in), and the one for what needs no session. */
+  private readonly session = new SessionController(this, (reason) =>
+    this.dispatchEvent(new UmSignedOutEvent({ reason })),
+  );
   private justSignedIn = false;
   /** A switch of account is under way. */
   @state() private switching = false;
   @state() private switchError: ApiError | undefined;
   /** Whose tokens the API tokens panel shows, after "Show their tokens" in the Users panel. */
   @state() private tokensIssuer: TokenIssuer | undefined;
-  /** The session this widget holds (as last stored by it), to tell it from another widget's. */
-  private ownSession: Session | undefined;
   /** The language the interface shows: `wantedLang()` once its dictionary is loaded. */
   @state() private shownLang = DEFAULT_LANG;
   /** The signed-in member's language, from `clients/me` and their own later saves. */
@@ -266,7 +257,7 @@ export class UserManagement extends LitElement {
       }
       return me;
     },
-    args: () => [this.client] as const,
+    args: () => [this.session.client] as const,
   });
 
   constructor() {
@@ -286,17 +277,10 @@ export class UserManagement extends LitElement {
    * language the widget has no dictionary for (`az`) counts as none.
    */
   private wantedLang(): string {
-    const personLang = this.acceptingToken || !this.client ? this.inviteeLang : this.userLang;
+    const personLang =
+      this.acceptingToken || !this.session.client ? this.inviteeLang : this.userLang;
     const known = personLang && UI_LANGUAGES.includes(personLang) ? personLang : undefined;
     return resolveLang(this.lang || known || navigator.language);
-  }
-
-  private get baseUrl(): string {
-    return normalizeBaseUrl(this.api);
-  }
-
-  private get storageKey(): string {
-    return SESSION_KEY_PREFIX + this.baseUrl;
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -304,16 +288,12 @@ export class UserManagement extends LitElement {
       this.acceptingToken = this.invitationToken || linkTokenFromUrl('invitation');
     }
     if (changed.has('panel') && this.panel !== 'api-tokens') this.tokensIssuer = undefined;
-    if (changed.has('api')) this.anonymousClient = new ApiClient({ baseUrl: this.baseUrl });
-    if (changed.has('api') || changed.has('token')) {
-      this.client = this.token
-        ? new ApiClient({ baseUrl: this.baseUrl, session: { access: this.token } })
-        : this.sessionClient(this.readSession());
-    }
+    if (changed.has('api') || changed.has('token')) this.session.connect(this.api, this.token);
     this.followLanguage();
     // Before rendering, so that an element this render creates finds the values in place.
-    this.clientProvider.setValue(this.client ?? this.anonymousClient);
-    this.meProvider.setValue(this.client ? this.account.value : undefined);
+    const client = this.session.client;
+    this.clientProvider.setValue(client ?? this.session.anonymousClient);
+    this.meProvider.setValue(client ? this.account.value : undefined);
     this.langProvider.setValue(this.shownLang);
   }
 
@@ -357,7 +337,8 @@ export class UserManagement extends LitElement {
         @um-accept-language=${(event: CustomEvent<string>) => (this.inviteeLang = event.detail)}
       ></um-accept-invitation-view>`;
     }
-    if (!this.client) {
+    const client = this.session.client;
+    if (!client) {
       return html`<um-sign-in-view
         exportparts="sign-in-form, input, button, submit, error, notice, sign-in-code, field-error"
         .email=${this.signInPrefill?.email ?? ''}
@@ -455,20 +436,11 @@ export class UserManagement extends LitElement {
   private async onSwitch(event: Event) {
     const select = event.target as HTMLSelectElement;
     const clientId = Number(select.value);
-    const client = this.client;
-    if (!client || this.switching) return;
+    if (!this.session.client || this.switching) return;
     this.switching = true;
     this.switchError = undefined;
     try {
-      const pair = await client.switchAccount(clientId);
-      if (this.token) {
-        // The host owns its token: the new account's access token lives in memory only.
-        this.client = new ApiClient({ baseUrl: this.baseUrl, session: { access: pair.access } });
-      } else {
-        const session = { access: pair.access, refresh: pair.refresh };
-        this.writeSession(session);
-        this.client = this.sessionClient(session);
-      }
+      await this.session.switchAccount(clientId);
       this.dispatchEvent(new UmAccountSwitchedEvent({ clientId }));
     } catch (error) {
       const { error: apiError, suppressed } = announceError(this, error);
@@ -488,36 +460,13 @@ export class UserManagement extends LitElement {
    * drop). Other widgets of the page in the same session follow at their next request.
    */
   signOut(): void {
-    if (this.token) return;
-    void this.client?.logout();
-    this.endSession('user');
-  }
-
-  private sessionClient(session: Session | undefined): ApiClient | undefined {
-    if (!session) return undefined;
-    this.ownSession = session;
-    const client: ApiClient = new ApiClient({
-      baseUrl: this.baseUrl,
-      session,
-      storedSession: () => this.readSession(),
-      onSessionChange: (renewed) => {
-        // A renewal that finishes after a sign-out (or a switch) speaks for a left-behind client.
-        if (this.client !== client) return;
-        if (renewed) {
-          this.ownSession = renewed;
-          this.writeSession(renewed);
-        } else {
-          this.endSession('expired');
-        }
-      },
-    });
-    return client;
+    this.session.signOut();
   }
 
   /** Back from the confirmation link: signed out, the sign-in view offers the new email. */
   private onEmailConfirmed(event: UmConfirmEmailDoneEvent) {
     const email = event.detail.email;
-    if (email && !this.client) this.signInPrefill = { email, notice: '' };
+    if (email && !this.session.client) this.signInPrefill = { email, notice: '' };
     this.confirmEmailToken = undefined;
   }
 
@@ -537,51 +486,8 @@ export class UserManagement extends LitElement {
 
   private onSignedIn(event: CustomEvent<TokenPair>) {
     this.signInPrefill = undefined;
-    const session = { access: event.detail.access, refresh: event.detail.refresh };
-    this.writeSession(session);
     this.justSignedIn = true;
-    this.client = this.sessionClient(session);
-  }
-
-  private endSession(reason: 'user' | 'expired') {
-    if (this.token || !this.client) return;
-    // The stored session is forgotten only if it is this widget's: another widget of the page may
-    // have stored a newer one (a password change, a new sign-in) that must outlive this one.
-    const stored = this.readSession();
-    const own = this.ownSession;
-    if (
-      stored &&
-      own &&
-      (stored.refresh === own.refresh || sameSession(stored.access, own.access))
-    ) {
-      this.writeSession(undefined);
-    }
-    this.ownSession = undefined;
-    this.client = undefined;
-    this.dispatchEvent(new UmSignedOutEvent({ reason }));
-  }
-
-  // sessionStorage can be unavailable (privacy modes, sandboxed frames): then the session lasts
-  // as long as the page.
-  private readSession(): Session | undefined {
-    try {
-      const stored = JSON.parse(sessionStorage.getItem(this.storageKey) ?? 'null') as unknown;
-      if (stored && typeof stored === 'object' && typeof (stored as Session).access === 'string') {
-        return stored as Session;
-      }
-    } catch {
-      // fall through: no stored session
-    }
-    return undefined;
-  }
-
-  private writeSession(session: Session | undefined) {
-    try {
-      if (session) sessionStorage.setItem(this.storageKey, JSON.stringify(session));
-      else sessionStorage.removeItem(this.storageKey);
-    } catch {
-      // see readSession
-    }
+    this.session.signIn(event.detail);
   }
 }
 

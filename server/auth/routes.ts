@@ -6,6 +6,7 @@ import type { Config } from '../config.ts';
 import { invalidToken, notFound } from '../errors.ts';
 import { clientIp } from '../http/client-ip.ts';
 import type { AppEnv } from '../http/env.ts';
+import * as routes from '../../shared/routes.ts';
 import { operation } from '../http/openapi.ts';
 import { validate } from '../http/validate.ts';
 import { authenticate, authorize, findCaller, type AuthDeps } from './middleware.ts';
@@ -14,45 +15,30 @@ import { endSessionOf, renewSession } from './sessions.ts';
 import { issueTokens, openSession } from './tokens.ts';
 
 export const authOperations = {
-  login: operation({
-    method: 'post',
-    path: '/iam/auth/jwt/login',
+  login: operation(routes.login, {
     summary: 'Sign in with email and password',
-    auth: false,
     body: loginBody,
     responses: { 200: { description: 'Access and refresh tokens', schema: tokenPair } },
   }),
-  refresh: operation({
-    method: 'post',
-    path: '/iam/auth/jwt/refresh',
+  refresh: operation(routes.refresh, {
     summary: 'Exchange a refresh token (single use) for new tokens',
-    auth: false,
     body: refreshBody,
     responses: { 200: { description: 'Access and refresh tokens', schema: tokenPair } },
   }),
-  logout: operation({
-    method: 'post',
-    path: '/iam/auth/jwt/logout',
+  logout: operation(routes.logout, {
     summary:
       "End the refresh token's session: its access and refresh tokens stop working. Answers 204 " +
       'for any token, known or not (like OAuth token revocation, RFC 7009)',
-    auth: false,
     body: refreshBody,
     responses: { 204: { description: 'The session, if there was one, is over' } },
   }),
-  switchAccount: operation({
-    method: 'get',
-    path: '/iam/auth/jwt/clients/:clientId/login',
+  switchAccount: operation(routes.switchAccount, {
     summary: 'Tokens for another account of the same user',
-    auth: true,
     params: clientIdParams,
     responses: { 200: { description: 'Access and refresh tokens', schema: tokenPair } },
   }),
-  jwks: operation({
-    method: 'get',
-    path: '/.well-known/jwks.json',
+  jwks: operation(routes.jwks, {
     summary: 'Public keys that verify access tokens',
-    auth: false,
     responses: { 200: { description: 'JSON Web Key Set' } },
   }),
 };

@@ -5,23 +5,18 @@ import { recordAudit } from '../audit.ts';
 import { authenticate, authorize, type AuthDeps } from '../auth/middleware.ts';
 import { invalidToken } from '../errors.ts';
 import type { AppEnv } from '../http/env.ts';
+import * as routes from '../../shared/routes.ts';
 import { operation } from '../http/openapi.ts';
 import { validate } from '../http/validate.ts';
 import { accountsOf, listAdministrators } from '../users/repository.ts';
 
 export const clientOperations = {
-  me: operation({
-    method: 'get',
-    path: '/iam/clients/me',
+  me: operation(routes.me, {
     summary: 'The account in scope',
-    auth: true,
     responses: { 200: { description: 'The account', schema: clientMe } },
   }),
-  create: operation({
-    method: 'post',
-    path: '/iam/clients/create',
+  create: operation(routes.createClient, {
     summary: 'Create an account whose Administrator is the caller',
-    auth: true,
     body: createClientBody,
     responses: { 201: { description: 'The new account', schema: createdClient } },
   }),

@@ -14,57 +14,40 @@ import { authenticate, authorize, type AuthDeps } from '../auth/middleware.ts';
 import type { Db } from '../db/connect.ts';
 import { AppError, notFound } from '../errors.ts';
 import type { AppEnv } from '../http/env.ts';
+import * as routes from '../../shared/routes.ts';
 import { operation } from '../http/openapi.ts';
 import { validate } from '../http/validate.ts';
 
 /** Projects and Cloud role assignments of the account in scope (`/cloud/v1/…`). */
 
 export const cloudOperations = {
-  listProjects: operation({
-    method: 'get',
-    path: '/cloud/v1/projects',
+  listProjects: operation(routes.listProjects, {
     summary: "The account's projects",
-    auth: true,
     responses: { 200: { description: 'Projects, by name', schema: z.array(project) } },
   }),
-  createProject: operation({
-    method: 'post',
-    path: '/cloud/v1/projects',
+  createProject: operation(routes.createProject, {
     summary: 'Create a project (Administrators)',
-    auth: true,
     body: createProjectBody,
     responses: { 201: { description: 'The project', schema: project } },
   }),
-  listAssignments: operation({
-    method: 'get',
-    path: '/cloud/v1/users/assignments',
+  listAssignments: operation(routes.listCloudAssignments, {
     summary: 'Cloud role assignments of the account',
-    auth: true,
     query: cloudAssignmentsQuery,
     responses: { 200: { description: 'Assignments', schema: z.array(cloudAssignment) } },
   }),
-  createAssignment: operation({
-    method: 'post',
-    path: '/cloud/v1/users/assignments',
+  createAssignment: operation(routes.createCloudAssignment, {
     summary: 'Give a member a Cloud role at Client or Project scope (Administrators)',
-    auth: true,
     body: createCloudAssignmentBody,
     responses: { 201: { description: 'The assignment', schema: cloudAssignment } },
   }),
-  updateAssignment: operation({
-    method: 'patch',
-    path: '/cloud/v1/users/assignments/:id',
+  updateAssignment: operation(routes.updateCloudAssignment, {
     summary: 'Change the role of an assignment (Administrators)',
-    auth: true,
     params: cloudAssignmentParams,
     body: updateCloudAssignmentBody,
     responses: { 200: { description: 'The assignment', schema: cloudAssignment } },
   }),
-  deleteAssignment: operation({
-    method: 'delete',
-    path: '/cloud/v1/users/assignments/:id',
+  deleteAssignment: operation(routes.deleteCloudAssignment, {
     summary: 'Take a Cloud role away (Administrators)',
-    auth: true,
     params: cloudAssignmentParams,
     responses: { 204: { description: 'Removed' } },
   }),

@@ -1,8 +1,9 @@
 import { z } from 'zod';
+import type { Route, RouteTypes } from '../../shared/routes.ts';
 
 /**
- * Each route is declared once as an `Operation` holding the zod schemas that validate it; the
- * route passes those very schemas to `validate`, and `/openapi.json` is generated from the same
+ * Each route of shared/routes.ts (method, path, auth) is declared once as an `Operation` holding
+ * the zod schemas that validate it; the route passes those very schemas to `validate`, and `/openapi.json` is generated from the same
  * objects, so the document cannot drift from what the BFF accepts. The shared schemas are
  * `zod/mini` ones and the server's own are classic; both are zod 4 core schemas, which is the
  * type taken here.
@@ -11,13 +12,9 @@ import { z } from 'zod';
 type Schema = z.core.$ZodType;
 type ObjectSchema = z.core.$ZodObject;
 
-export interface Operation {
-  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
-  /** Hono's path syntax (`/iam/users/:userId`). */
-  path: string;
+/** A route of shared/routes.ts with what the BFF adds: its schemas and words for the document. */
+export interface Operation extends Route {
   summary: string;
-  /** false for the few endpoints that need no credentials. */
-  auth: boolean;
   params?: ObjectSchema;
   query?: ObjectSchema;
   body?: Schema;
@@ -25,8 +22,22 @@ export interface Operation {
   responses: Record<number, { description: string; schema?: Schema }>;
 }
 
-export function operation<const O extends Operation>(op: O): O {
-  return op;
+/**
+ * The route's result type checks each success schema: what the BFF documents and answers is what
+ * the widget's client expects.
+ */
+type Spec<T extends RouteTypes> = Omit<Operation, keyof Route> & {
+  responses: Record<
+    number,
+    { description: string; schema?: z.core.$ZodType<T extends { result: infer R } ? R : unknown> }
+  >;
+};
+
+export function operation<T extends RouteTypes, const S extends Spec<T>>(
+  route: Route<T>,
+  spec: S,
+): Route<T> & S {
+  return { ...route, ...spec };
 }
 
 const errorSchema = z.object({

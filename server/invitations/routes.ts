@@ -11,6 +11,7 @@ import {
 } from '../../shared/invitations.ts';
 import { authenticate, authorize, type AuthDeps } from '../auth/middleware.ts';
 import type { AppEnv } from '../http/env.ts';
+import * as routes from '../../shared/routes.ts';
 import { operation } from '../http/openapi.ts';
 import { validate } from '../http/validate.ts';
 import {
@@ -22,36 +23,24 @@ import {
 } from './service.ts';
 
 export const invitationOperations = {
-  invite: operation({
-    method: 'post',
-    path: '/iam/clients/invite_user',
+  invite: operation(routes.inviteUser, {
     summary: 'Invite a person into the account (Administrators); emails a link valid 24 hours',
-    auth: true,
     body: inviteUserBody,
     responses: { 200: { description: 'The invitation was sent', schema: inviteUserResult } },
   }),
-  resend: operation({
-    method: 'post',
-    path: '/iam/clients/:clientId/client-users/:userId/resend_invite',
+  resend: operation(routes.resendInvite, {
     summary:
       'Send a pending invitation again: a new link, valid 24 hours; earlier links stop working',
-    auth: true,
     params: resendInviteParams,
     responses: { 200: { description: 'A new link was sent', schema: resendInviteResult } },
   }),
-  state: operation({
-    method: 'get',
-    path: '/iam/auth/invitations/:token',
+  state: operation(routes.getInvitation, {
     summary: 'What an invitation link is: valid, expired, used or invalid',
-    auth: false,
     params: invitationTokenParams,
     responses: { 200: { description: 'The state of the link', schema: invitationStateSchema } },
   }),
-  accept: operation({
-    method: 'post',
-    path: '/iam/auth/invitations/:token/accept',
+  accept: operation(routes.acceptInvitation, {
     summary: 'Accept an invitation: a new person sets a password, an existing one accepts',
-    auth: false,
     params: invitationTokenParams,
     body: acceptInvitationBody,
     responses: { 200: { description: 'The membership is active', schema: acceptInvitationResult } },

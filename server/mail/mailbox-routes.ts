@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import type { Db } from '../db/connect.ts';
 import type { AppEnv } from '../http/env.ts';
+import * as routes from '../../shared/routes.ts';
 import { operation } from '../http/openapi.ts';
 
 const mailboxMessages = z.object({
@@ -19,11 +20,8 @@ const mailboxMessages = z.object({
 });
 
 export const mailboxOperations = {
-  list: operation({
-    method: 'get',
-    path: '/dev/mailbox',
+  list: operation(routes.mailbox, {
     summary: 'The built-in mailbox (only while the demo seed is on and no SMTP server is set)',
-    auth: false,
     responses: { 200: { description: 'Every message, newest first', schema: mailboxMessages } },
   }),
 };

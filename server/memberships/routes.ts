@@ -1,43 +1,39 @@
 import { Hono } from 'hono';
 import { iamRole } from '../../shared/roles.ts';
-import { clientUserParams, clientUserRole, clientUserRoleAnswer } from '../../shared/users.ts';
+import {
+  clientUserParams,
+  clientUserRole,
+  clientUserRoleAnswer,
+  memberRemoved,
+} from '../../shared/users.ts';
 import { authenticate, authorize, type AuthDeps } from '../auth/middleware.ts';
 import { AppError, notFound } from '../errors.ts';
 import type { AppEnv } from '../http/env.ts';
+import * as routes from '../../shared/routes.ts';
 import { operation } from '../http/openapi.ts';
 import { validate } from '../http/validate.ts';
-import { z } from 'zod';
 import { changeRole, memberRole, removeMember, REMOVE_SELF_MESSAGE } from './service.ts';
 
 export const membershipOperations = {
-  getRole: operation({
-    method: 'get',
-    path: '/iam/clients/:clientId/client-users/:userId',
+  getRole: operation(routes.getRole, {
     summary: "A member's IAM role in the account",
-    auth: true,
     params: clientUserParams,
     responses: { 200: { description: 'The role', schema: clientUserRoleAnswer } },
   }),
-  setRole: operation({
-    method: 'put',
-    path: '/iam/clients/:clientId/client-users/:userId',
+  setRole: operation(routes.setRole, {
     summary: "Change a member's IAM role (Administrators; never the last Administrator's)",
-    auth: true,
     params: clientUserParams,
     body: clientUserRole,
     responses: { 204: { description: 'Changed' } },
   }),
-  remove: operation({
-    method: 'delete',
-    path: '/iam/clients/:clientId/client-users/:userId',
+  remove: operation(routes.removeMember, {
     summary:
       'Remove a user from the account (Administrators; not oneself, not the last Administrator)',
-    auth: true,
     params: clientUserParams,
     responses: {
       200: {
         description: 'Removed; `user_deleted` when they were in no other account',
-        schema: z.object({ status: z.literal('removed'), user_deleted: z.boolean() }),
+        schema: memberRemoved,
       },
     },
   }),

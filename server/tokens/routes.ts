@@ -11,44 +11,33 @@ import {
 import { authenticate, authorize, type AuthDeps } from '../auth/middleware.ts';
 import { notFound } from '../errors.ts';
 import type { AppEnv } from '../http/env.ts';
+import * as routes from '../../shared/routes.ts';
 import { operation } from '../http/openapi.ts';
 import { validate } from '../http/validate.ts';
 import { createToken, deleteToken, getToken, listTokens } from './service.ts';
 
 export const tokenOperations = {
-  list: operation({
-    method: 'get',
-    path: '/iam/v2/clients/:clientId/tokens',
+  list: operation(routes.listTokens, {
     summary: "API tokens: every token of the account for Administrators, one's own for others",
-    auth: true,
     params: tokensParams,
     query: tokensQuery,
     responses: { 200: { description: 'Tokens, newest first', schema: z.array(tokenObject) } },
   }),
-  create: operation({
-    method: 'post',
-    path: '/iam/v2/clients/:clientId/tokens',
+  create: operation(routes.createToken, {
     summary: 'Create a token with a role no higher than your own; its secret is shown this once',
-    auth: true,
     params: tokensParams,
     body: createTokenBody,
     responses: {
       201: { description: 'The token, with `token: "<id>_<secret>"`', schema: createdToken },
     },
   }),
-  get: operation({
-    method: 'get',
-    path: '/iam/v2/clients/:clientId/tokens/:tokenId',
+  get: operation(routes.getToken, {
     summary: 'One token',
-    auth: true,
     params: tokenParams,
     responses: { 200: { description: 'The token', schema: tokenObject } },
   }),
-  remove: operation({
-    method: 'delete',
-    path: '/iam/v2/clients/:clientId/tokens/:tokenId',
+  remove: operation(routes.deleteToken, {
     summary: 'Delete a token: the next request with it is refused',
-    auth: true,
     params: tokenParams,
     responses: { 204: { description: 'Deleted' } },
   }),

@@ -4,15 +4,13 @@ import { authenticate, authorize, type AuthDeps } from '../auth/middleware.ts';
 import { toCount } from '../db/connect.ts';
 import { notFound } from '../errors.ts';
 import type { AppEnv } from '../http/env.ts';
+import * as routes from '../../shared/routes.ts';
 import { operation } from '../http/openapi.ts';
 import { validate } from '../http/validate.ts';
 
 export const loginOperations = {
-  list: operation({
-    method: 'get',
-    path: '/iam/activity_log/logins',
+  list: operation(routes.listLogins, {
     summary: "Sign-in attempts, newest first: one's own; Administrators may ask for any member's",
-    auth: true,
     query: loginsQuery,
     responses: { 200: { description: 'A page of sign-in attempts', schema: loginsPage } },
   }),

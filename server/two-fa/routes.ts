@@ -3,10 +3,11 @@ import {
   backupCodes,
   twoFaCodeBody,
   twoFaDisableConfirmBody,
+  twoFaDisabled,
+  twoFaDisableRequested,
   twoFaEnableBody,
   twoFaSetup,
 } from '../../shared/two-fa.ts';
-import { z } from 'zod';
 import { emailedLink } from '../../shared/links.ts';
 import { auditBy, recordAudit } from '../audit.ts';
 import { authenticate, authorize, type AuthDeps } from '../auth/middleware.ts';
@@ -16,6 +17,7 @@ import { newTotpSecret } from '../auth/totp.ts';
 import type { Config } from '../config.ts';
 import { AppError } from '../errors.ts';
 import type { AppEnv, Caller } from '../http/env.ts';
+import * as routes from '../../shared/routes.ts';
 import { operation } from '../http/openapi.ts';
 import { validate } from '../http/validate.ts';
 import { enqueueEmail } from '../mail/outbox.ts';
@@ -32,48 +34,33 @@ const DISABLE_LINK_LIFETIME_MS = 60 * 60_000;
 const ISSUER = 'User management';
 
 export const twoFaOperations = {
-  setup: operation({
-    method: 'post',
-    path: '/iam/users/me/2fa/setup',
+  setup: operation(routes.setUpTwoFa, {
     summary: 'Start enrolment: a new secret and its otpauth:// URL (for the QR code)',
-    auth: true,
     responses: { 200: { description: 'The secret', schema: twoFaSetup } },
   }),
-  enable: operation({
-    method: 'post',
-    path: '/iam/users/me/2fa/enable',
+  enable: operation(routes.enableTwoFa, {
     summary: 'Turn 2FA on with a current code and your password; answers 5 single-use backup codes',
-    auth: true,
     body: twoFaEnableBody,
     responses: { 200: { description: 'Backup codes, shown this once', schema: backupCodes } },
   }),
-  backupCodes: operation({
-    method: 'post',
-    path: '/iam/users/me/2fa/backup_codes',
+  backupCodes: operation(routes.replaceBackupCodes, {
     summary: 'Replace the backup codes (a current code proves the second factor)',
-    auth: true,
     body: twoFaCodeBody,
     responses: {
       200: { description: 'New backup codes; the old ones stop working', schema: backupCodes },
     },
   }),
-  disable: operation({
-    method: 'post',
-    path: '/iam/users/me/2fa/disable',
+  disable: operation(routes.requestTwoFaDisable, {
     summary: 'Ask to turn 2FA off: a confirmation link, valid one hour, goes to your email',
-    auth: true,
     responses: {
-      202: { description: 'The link was sent', schema: z.object({ status: z.literal('sent') }) },
+      202: { description: 'The link was sent', schema: twoFaDisableRequested },
     },
   }),
-  confirmDisable: operation({
-    method: 'post',
-    path: '/iam/auth/2fa/disable/confirm',
+  confirmDisable: operation(routes.confirmTwoFaDisable, {
     summary: 'Complete turning 2FA off with the token from the emailed link',
-    auth: false,
     body: twoFaDisableConfirmBody,
     responses: {
-      200: { description: '2FA is off', schema: z.object({ status: z.literal('disabled') }) },
+      200: { description: '2FA is off', schema: twoFaDisabled },
     },
   }),
 };

@@ -20,6 +20,7 @@ import type { Config } from '../config.ts';
 import type { Db } from '../db/connect.ts';
 import { forbidden, notFound } from '../errors.ts';
 import type { AppEnv, Caller } from '../http/env.ts';
+import * as routes from '../../shared/routes.ts';
 import { operation } from '../http/openapi.ts';
 import { validate } from '../http/validate.ts';
 import { toUser } from './mapper.ts';
@@ -40,11 +41,8 @@ import {
 } from './repository.ts';
 
 export const userOperations = {
-  list: operation({
-    method: 'get',
-    path: '/iam/users',
+  list: operation(routes.listUsers, {
     summary: 'Users of the account in scope; paged when `limit` is given',
-    auth: true,
     query: usersQuery,
     responses: {
       200: {
@@ -53,48 +51,33 @@ export const userOperations = {
       },
     },
   }),
-  get: operation({
-    method: 'get',
-    path: '/iam/users/:userId',
+  get: operation(routes.getUser, {
     summary: 'One user of the account in scope',
-    auth: true,
     params: userIdParams,
     responses: { 200: { description: 'The user', schema: user } },
   }),
-  update: operation({
-    method: 'patch',
-    path: '/iam/users/:userId',
+  update: operation(routes.updateUser, {
     summary: "Change a user's name, language or phone (the user, or an Administrator)",
-    auth: true,
     params: userIdParams,
     body: updateUserBody,
     responses: { 200: { description: 'The user', schema: user } },
   }),
-  changeEmail: operation({
-    method: 'put',
-    path: '/iam/users/:userId/email',
+  changeEmail: operation(routes.changeEmail, {
     summary:
       'Change your own email, with your password: a link goes to the new address, and the email changes when it is opened (10 an hour)',
-    auth: true,
     params: userIdParams,
     body: changeEmailBody,
     responses: {
       202: { description: 'The confirmation link was sent', schema: emailChangeRequested },
     },
   }),
-  confirmEmail: operation({
-    method: 'post',
-    path: '/iam/auth/email/confirm',
+  confirmEmail: operation(routes.confirmEmail, {
     summary: 'Open the link sent to a new address: the email changes',
-    auth: false,
     body: confirmEmailBody,
     responses: { 200: { description: 'The email changed', schema: emailChanged } },
   }),
-  changePassword: operation({
-    method: 'put',
-    path: '/iam/users/:userId/password',
+  changePassword: operation(routes.changePassword, {
     summary: 'Change your own password',
-    auth: true,
     params: userIdParams,
     body: changePasswordBody,
     responses: {
