@@ -217,7 +217,10 @@ describe('Invite user dialog', () => {
     await openDialog(el);
     fill(field(el, 'input[name="email"]'), email);
     select(field(el, 'select[name="scope"]'), 'project');
-    await waitUntil(() => inviteDialog(el).querySelectorAll('.project-row').length === 1);
+    // The first row waits for the account's projects to load.
+    await waitUntil(() => inviteDialog(el).querySelectorAll('.project-row').length === 1, '', {
+      timeout: 5000,
+    });
     const add = field(el, '[data-action="add-project"]');
     const projectCount = field(el, 'select[name="project_id"]').options.length;
     expect(projectCount).to.be.greaterThan(1);
