@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { loginBody, refreshBody, tokenPair } from '../../shared/auth.ts';
+import { loginAnswer, loginBody, refreshBody, tokenPair } from '../../shared/auth.ts';
 import { clientIdParams } from '../../shared/clients.ts';
 import { recordAudit } from '../audit.ts';
 import type { Config } from '../config.ts';
@@ -20,7 +20,9 @@ export const authOperations = {
     summary: 'Sign in with email and password',
     auth: false,
     body: loginBody,
-    responses: { 200: { description: 'Access and refresh tokens', schema: tokenPair } },
+    responses: {
+      200: { description: 'Access and refresh tokens, and the device token', schema: loginAnswer },
+    },
   }),
   refresh: operation({
     method: 'post',

@@ -5,6 +5,7 @@ import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
 import * as initial from './migrations/0001_initial.ts';
 import * as sessions from './migrations/0002_sessions.ts';
+import * as signInThrottling from './migrations/0003_sign_in_throttling.ts';
 import type { Database } from './schema.ts';
 
 export type Db = Kysely<Database>;
@@ -31,7 +32,7 @@ export interface DatabaseOptions {
  */
 const STATEMENT_TIMEOUT_MS = 5_000;
 const SILENT_SERVER_GRACE_MS = 1_000;
-const CONNECTION_TIMEOUT_MS = 3_000;
+const CONNECTION_TIMEOUT_MS = 5_000;
 /** TCP keepalive finds a peer that has gone away (not one that is merely paused) on idle sockets. */
 const KEEPALIVE_DELAY_MS = 10_000;
 
@@ -45,6 +46,7 @@ export interface OpenDatabase {
 const MIGRATIONS: Record<string, Migration> = {
   '0001_initial': initial,
   '0002_sessions': sessions,
+  '0003_sign_in_throttling': signInThrottling,
 };
 
 export async function openDatabase(options: DatabaseOptions): Promise<OpenDatabase> {

@@ -5,6 +5,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createApp } from '../app.ts';
 import { ManualClock } from '../clock.ts';
 import { loadConfig } from '../config.ts';
@@ -149,7 +150,7 @@ it(
           // Today's hang shows as a failed assertion here, not as a test that never ends.
           const response = await Promise.race([
             request(),
-            new Promise<undefined>((resolve) => setTimeout(resolve, ANSWER_WITHIN_MS * 2).unref()),
+            sleep(ANSWER_WITHIN_MS * 2, undefined, { ref: false }),
           ]);
           return { name, response, ms: Date.now() - started };
         }),
@@ -169,7 +170,7 @@ it(
       const thawed = Date.now();
       let health = await requests.health();
       while (health.status !== 200 && Date.now() - thawed < ANSWER_WITHIN_MS) {
-        await new Promise((resolve) => setTimeout(resolve, 200));
+        await sleep(200);
         health = await requests.health();
       }
       assert.equal(health.status, 200, 'health after the thaw');
