@@ -4,7 +4,7 @@ import type { Caller } from '../http/env.ts';
 
 /**
  * A secret checked in the settings (the password before an email change, a 2FA code before
- * turning 2FA on) has a limit of its own. It is written down as a failure
+ * turning 2FA on) has a limit of its own, apart from sign-in's. It is written down as a failure
  * before it is checked, so guesses sent in parallel see each other and the limit holds; it is
  * struck off again when it proves right (it is no sign-in for the history).
  *

@@ -14,12 +14,17 @@ const MAX_DEVICES_PER_USER = 20;
 /** `<uuid>.<secret>`: the id finds the row, the secret proves the token is that row's. */
 const TOKEN = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.([\w-]{43})$/;
 
-/** The id of the user's device that `token` names, if it is one; anything else: undefined. */
+export interface Device {
+  id: string;
+  token: string;
+}
+
+/** The user's device that `token` names, if it is one; anything else: undefined. */
 export async function knownDevice(
   db: Db,
   userId: number,
   token: string | undefined,
-): Promise<string | undefined> {
+): Promise<Device | undefined> {
   const match = token ? TOKEN.exec(token) : null;
   if (!match) return undefined;
   const row = await db
@@ -29,7 +34,7 @@ export async function knownDevice(
     .where('user_id', '=', userId)
     .where('secret_hash', '=', hashSecret(match[2]))
     .executeTakeFirst();
-  return row?.id;
+  return row && token ? { id: row.id, token } : undefined;
 }
 
 /**
@@ -39,7 +44,7 @@ export async function knownDevice(
 export async function deviceTokenFor(
   db: Db,
   userId: number,
-  known: { id: string; token: string } | undefined,
+  known: Device | undefined,
   now: Date,
 ): Promise<string> {
   if (known) {

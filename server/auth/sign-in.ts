@@ -3,7 +3,7 @@ import { INVALID_CREDENTIALS_MESSAGE } from '../../shared/errors.ts';
 import type { Db } from '../db/connect.ts';
 import { recordAudit } from '../audit.ts';
 import { AppError } from '../errors.ts';
-import { deviceTokenFor, knownDevice } from './devices.ts';
+import { deviceTokenFor, knownDevice, type Device } from './devices.ts';
 import { verifyPassword } from './passwords.ts';
 import { addressThrottle, deviceThrottle, ipThrottle, throttledCheck } from './throttle.ts';
 import { issueTokens, openSession, type TokenDeps } from './tokens.ts';
@@ -93,12 +93,12 @@ export async function signIn(
     .where('email', '=', email)
     .where('deleted_at', 'is', null)
     .executeTakeFirst();
-  const deviceId = user ? await knownDevice(db, user.id, body.device_token) : undefined;
+  const device = user ? await knownDevice(db, user.id, body.device_token) : undefined;
   let passwordMatches: boolean;
   try {
     passwordMatches = await throttledCheck(
       db,
-      throttlesFor(email, deviceId, attempt.ip),
+      throttlesFor(email, device, attempt.ip),
       now,
       // Always verify (a dummy hash for an unknown email), so both failures take the same time.
       () => verifyPassword(user?.password_hash ?? null, body.password),
@@ -162,9 +162,7 @@ export async function signIn(
     throw invalidCredentials();
   }
   const tokens = await issueTokens(deps, { userId: user.id, accountId }, sessionId);
-  const known =
-    deviceId && body.device_token ? { id: deviceId, token: body.device_token } : undefined;
-  const deviceToken = await deviceTokenFor(db, user.id, known, now);
+  const deviceToken = await deviceTokenFor(db, user.id, device, now);
   await record(true, method, { userId: user.id, accountId });
   return { ...tokens, device_token: deviceToken };
 }
@@ -173,8 +171,8 @@ export async function signIn(
  * What a password attempt is counted against: a device that signed in before as this user counts
  * for itself alone; any other client counts against the typed address and its IP.
  */
-function throttlesFor(email: string, deviceId: string | undefined, ip: string | null) {
-  if (deviceId) return [deviceThrottle(deviceId)];
+function throttlesFor(email: string, device: Device | undefined, ip: string | null) {
+  if (device) return [deviceThrottle(device.id)];
   return ip ? [addressThrottle(email), ipThrottle(ip)] : [addressThrottle(email)];
 }
 

@@ -40,8 +40,10 @@ export const addressThrottle = (email: string): Throttle => ({
 
 /** A device that signed in before has a count of its own: the address's does not touch it. */
 export const deviceThrottle = (deviceId: string): Throttle => ({
-  ...addressThrottle(''),
   key: `device:${deviceId}`,
+  freeFailures: FREE_FAILURES_PER_ADDRESS,
+  memoryMs: 24 * 60 * MINUTE,
+  clearedByRightPassword: true,
 });
 
 /** Spraying one password over many addresses. Known devices are exempt (a shared proxy's IP). */
