@@ -13,6 +13,7 @@ import type { Config } from './config.ts';
 import type { Db } from './db/connect.ts';
 import { AppError } from './errors.ts';
 import type { AppEnv } from './http/env.ts';
+import { warnOfUntrustedProxy } from './http/client-ip.ts';
 import { handleError } from './http/errors.ts';
 import * as routes from '../shared/routes.ts';
 import { openApiDocument, operation, type Operation } from './http/openapi.ts';
@@ -102,6 +103,7 @@ export function createApp(deps: AppDeps) {
     await next();
   });
   app.use(secureHeaders({ crossOriginResourcePolicy: false }));
+  if (!deps.config.trustProxy) app.use(warnOfUntrustedProxy());
   app.use(
     bodyLimit({
       maxSize: MAX_BODY_BYTES,

@@ -1,9 +1,10 @@
-import type { Db } from '../db/connect.ts';
+import { toCount, type Db } from '../db/connect.ts';
+import { refuseOverLimit } from '../errors.ts';
 import type { Caller } from '../http/env.ts';
 
 /**
  * A secret checked in the settings (the password before an email change, a 2FA code before
- * turning 2FA on) counts toward the sign-in limits. As at sign-in, it is written down as a failure
+ * turning 2FA on) has a limit of its own, apart from sign-in's. It is written down as a failure
  * before it is checked, so guesses sent in parallel see each other and the limit holds; it is
  * struck off again when it proves right (it is no sign-in for the history).
  *
@@ -44,4 +45,37 @@ export async function checkedAttempt(
   if (!(await isRight())) return false;
   await db.deleteFrom('login_events').where('id', '=', event.id).execute();
   return true;
+}
+
+/** Wrong passwords a user may type in the settings in the window, before 429. */
+export const MAX_SETTINGS_PASSWORD_FAILURES = 10;
+const SETTINGS_FAILURE_WINDOW_MS = 15 * 60_000;
+export const WRONG_PASSWORD_IN_SETTINGS = 'wrong_password_in_settings';
+
+/**
+ * The limit on passwords checked in the settings (`checkLimits` of `checkedAttempt`). It counts
+ * only the signed-in user's own wrong passwords there: guesses at sign-in by someone else must not
+ * hold the owner up, and attempts refused by this limit (`rate_limited`) do not renew it.
+ */
+export async function checkSettingsPasswordFailures(db: Db, userId: number, now: Date) {
+  const failures = await db
+    .selectFrom('login_events')
+    .select((eb) => [
+      eb.fn.countAll<string | number>().as('count'),
+      eb.fn.min('occurred_at').as('oldest'),
+    ])
+    .where('user_id', '=', userId)
+    .where('success', '=', false)
+    .where('failure_reason', '=', WRONG_PASSWORD_IN_SETTINGS)
+    .where('occurred_at', '>', new Date(now.getTime() - SETTINGS_FAILURE_WINDOW_MS))
+    .executeTakeFirstOrThrow();
+  refuseOverLimit({
+    count: toCount(failures.count),
+    oldest: failures.oldest,
+    // This attempt is already written down as a failure, and is allowed to be the last.
+    limit: MAX_SETTINGS_PASSWORD_FAILURES + 1,
+    windowMs: SETTINGS_FAILURE_WINDOW_MS,
+    now,
+    message: 'Too many failed sign-in attempts. Try again later.',
+  });
 }

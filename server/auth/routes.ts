@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { loginBody, refreshBody, tokenPair } from '../../shared/auth.ts';
+import { loginAnswer, loginBody, refreshBody, tokenPair } from '../../shared/auth.ts';
 import { clientIdParams } from '../../shared/clients.ts';
 import { recordAudit } from '../audit.ts';
 import type { Config } from '../config.ts';
@@ -18,7 +18,9 @@ export const authOperations = {
   login: operation(routes.login, {
     summary: 'Sign in with email and password',
     body: loginBody,
-    responses: { 200: { description: 'Access and refresh tokens', schema: tokenPair } },
+    responses: {
+      200: { description: 'Access and refresh tokens, and the device token', schema: loginAnswer },
+    },
   }),
   refresh: operation(routes.refresh, {
     summary: 'Exchange a refresh token (single use) for new tokens',

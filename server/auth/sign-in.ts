@@ -1,9 +1,11 @@
-import type { LoginBody, TokenPair } from '../../shared/auth.ts';
+import type { LoginAnswer, LoginBody } from '../../shared/auth.ts';
 import { INVALID_CREDENTIALS_MESSAGE } from '../../shared/errors.ts';
-import { toCount, type Db } from '../db/connect.ts';
+import type { Db } from '../db/connect.ts';
 import { recordAudit } from '../audit.ts';
-import { AppError, refuseOverLimit } from '../errors.ts';
+import { AppError } from '../errors.ts';
+import { deviceTokenFor, knownDevice, type Device } from './devices.ts';
 import { verifyPassword } from './passwords.ts';
+import { addressThrottle, deviceThrottle, ipThrottle, throttledCheck } from './throttle.ts';
 import { issueTokens, openSession, type TokenDeps } from './tokens.ts';
 import {
   checkCodeFailures,
@@ -14,13 +16,9 @@ import {
 
 /**
  * Sign-in with email, password and, when two-factor authentication is on, a TOTP code. Every
- * attempt is recorded in `login_events`; failed attempts are limited per typed address and per IP.
+ * attempt is recorded in `login_events` (the history); failed passwords are throttled per address,
+ * device and IP (server/auth/throttle.ts), failed codes per user (server/two-fa/codes.ts).
  */
-
-/** Failed attempts allowed in the window, per address and per IP, before 429. */
-export const MAX_FAILURES_PER_EMAIL = 10;
-export const MAX_FAILURES_PER_IP = 100;
-const FAILURE_WINDOW_MS = 15 * 60_000;
 
 export interface AttemptContext {
   ip: string | null;
@@ -39,13 +37,13 @@ export async function signIn(
   deps: TokenDeps,
   body: LoginBody,
   attempt: AttemptContext,
-): Promise<TokenPair> {
+): Promise<LoginAnswer> {
   const { db, clock } = deps;
   const email = body.username.toLowerCase();
   const now = clock.now();
 
-  // The attempt is written first, as a failure, and the limits count it with the others: attempts
-  // made in parallel see each other, so the limit holds. It turns into a success only at the end.
+  // The attempt is in the history from the start, as a failure in progress: one cut short (a
+  // database that stopped answering) still shows. It turns into a success only at the end.
   const event = await db
     .insertInto('login_events')
     .values({
@@ -89,22 +87,27 @@ export async function signIn(
     });
   };
 
-  try {
-    await checkFailureLimits(db, email, attempt.ip, now, true);
-  } catch (error) {
-    await record(false, 'password', { reason: 'rate_limited' });
-    throw error;
-  }
-
   const user = await db
     .selectFrom('users')
     .select(['id', 'password_hash', 'credentials_version', 'two_fa_secret', 'two_fa_enabled_at'])
     .where('email', '=', email)
     .where('deleted_at', 'is', null)
     .executeTakeFirst();
-  // Always verify (a dummy hash for an unknown email), so both failures take the same time.
-  const passwordMatches = await verifyPassword(user?.password_hash ?? null, body.password);
-  const accountId = user && passwordMatches ? await defaultAccountId(deps, user.id) : undefined;
+  const device = user ? await knownDevice(db, user.id, body.device_token) : undefined;
+  let passwordMatches: boolean;
+  try {
+    passwordMatches = await throttledCheck(
+      db,
+      throttlesFor(email, device, attempt.ip),
+      now,
+      // Always verify (a dummy hash for an unknown email), so both failures take the same time.
+      () => verifyPassword(user?.password_hash ?? null, body.password),
+    );
+  } catch (error) {
+    if (error instanceof AppError) await record(false, 'password', { reason: 'rate_limited' });
+    throw error;
+  }
+  const accountId = user && passwordMatches ? await defaultAccountId(db, user.id) : undefined;
   if (!user || accountId === undefined) {
     const reason = !user
       ? 'unknown_email'
@@ -159,50 +162,23 @@ export async function signIn(
     throw invalidCredentials();
   }
   const tokens = await issueTokens(deps, { userId: user.id, accountId }, sessionId);
+  const deviceToken = await deviceTokenFor(db, user.id, device, now);
   await record(true, method, { userId: user.id, accountId });
-  return tokens;
+  return { ...tokens, device_token: deviceToken };
 }
 
-export async function checkFailureLimits(
-  db: Db,
-  email: string,
-  ip: string | null,
-  now: Date,
-  /** The attempt being checked is already recorded as a failure (and is allowed to be the last). */
-  includesThisAttempt = false,
-) {
-  const since = new Date(now.getTime() - FAILURE_WINDOW_MS);
-  const failures = (column: 'email' | 'ip', value: string) =>
-    db
-      .selectFrom('login_events')
-      .select((eb) => [
-        eb.fn.countAll<string | number>().as('count'),
-        eb.fn.min('occurred_at').as('oldest'),
-      ])
-      .where(column, '=', value)
-      .where('success', '=', false)
-      .where('occurred_at', '>', since)
-      .executeTakeFirstOrThrow();
-  const checks: Array<[Promise<{ count: string | number; oldest: Date | null }>, number]> = [
-    [failures('email', email), MAX_FAILURES_PER_EMAIL],
-  ];
-  if (ip) checks.push([failures('ip', ip), MAX_FAILURES_PER_IP]);
-  for (const [query, limit] of checks) {
-    const { count, oldest } = await query;
-    refuseOverLimit({
-      count: toCount(count),
-      oldest,
-      limit: limit + (includesThisAttempt ? 1 : 0),
-      windowMs: FAILURE_WINDOW_MS,
-      now,
-      message: 'Too many failed sign-in attempts. Try again later.',
-    });
-  }
+/**
+ * What a password attempt is counted against: a device that signed in before as this user counts
+ * for itself alone; any other client counts against the typed address and its IP.
+ */
+function throttlesFor(email: string, device: Device | undefined, ip: string | null) {
+  if (device) return [deviceThrottle(device.id)];
+  return ip ? [addressThrottle(email), ipThrottle(ip)] : [addressThrottle(email)];
 }
 
 /** The account a sign-in lands in: the user's earliest accepted membership. */
-async function defaultAccountId(deps: TokenDeps, userId: number): Promise<number | undefined> {
-  const row = await deps.db
+async function defaultAccountId(db: Db, userId: number): Promise<number | undefined> {
+  const row = await db
     .selectFrom('memberships')
     .select('account_id')
     .where('user_id', '=', userId)

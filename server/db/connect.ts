@@ -5,6 +5,7 @@ import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
 import * as initial from './migrations/0001_initial.ts';
 import * as sessions from './migrations/0002_sessions.ts';
+import * as signInThrottling from './migrations/0003_sign_in_throttling.ts';
 import type { Database } from './schema.ts';
 
 export type Db = Kysely<Database>;
@@ -21,6 +22,20 @@ export interface DatabaseOptions {
   statementTimeoutMs?: number;
 }
 
+/**
+ * How long the BFF waits for PostgreSQL (API.md: "down or too slow: 503"). The server cancels a
+ * query that runs too long itself; the client gives up a little later, for a server that does not
+ * answer at all (a paused VM, a network partition, a frozen process: its sockets stay open, so
+ * without a client-side limit a request would wait forever). A timed-out query makes its request
+ * answer 503; the connection carries on once the server answers again, so the pool recovers by
+ * itself. Migrations share these limits: a migration that needs longer must raise them.
+ */
+const STATEMENT_TIMEOUT_MS = 5_000;
+const SILENT_SERVER_GRACE_MS = 1_000;
+const CONNECTION_TIMEOUT_MS = 5_000;
+/** TCP keepalive finds a peer that has gone away (not one that is merely paused) on idle sockets. */
+const KEEPALIVE_DELAY_MS = 10_000;
+
 export interface OpenDatabase {
   db: Db;
   dialect: DialectName;
@@ -31,15 +46,21 @@ export interface OpenDatabase {
 const MIGRATIONS: Record<string, Migration> = {
   '0001_initial': initial,
   '0002_sessions': sessions,
+  '0003_sign_in_throttling': signInThrottling,
 };
 
 export async function openDatabase(options: DatabaseOptions): Promise<OpenDatabase> {
   if (options.databaseUrl) {
+    const statementTimeout = options.statementTimeoutMs ?? STATEMENT_TIMEOUT_MS;
     const pool = new pg.Pool({
       connectionString: options.databaseUrl,
       max: 10,
-      connectionTimeoutMillis: 5_000,
-      statement_timeout: options.statementTimeoutMs ?? 10_000,
+      // Also bounds the wait for a free connection while every one is busy.
+      connectionTimeoutMillis: CONNECTION_TIMEOUT_MS,
+      statement_timeout: statementTimeout,
+      query_timeout: statementTimeout + SILENT_SERVER_GRACE_MS,
+      keepAlive: true,
+      keepAliveInitialDelayMillis: KEEPALIVE_DELAY_MS,
     });
     // An idle client losing its connection must not crash the process; the next query reports it.
     pool.on('error', () => {});

@@ -133,6 +133,24 @@ export interface LoginEventsTable {
   failure_reason: string | null;
 }
 
+/** Recent failed sign-ins counted against one address, device or IP (migrations/0003). */
+export interface SignInThrottlesTable {
+  key: string;
+  failures: number;
+  last_failure_at: Timestamp;
+  /** Attempts before this moment are refused unchecked. */
+  next_attempt_at: Timestamp;
+}
+
+/** A client that has signed in before, and the hash of the token it holds (migrations/0003). */
+export interface TrustedDevicesTable {
+  id: Generated<string>;
+  user_id: number;
+  secret_hash: Uint8Array;
+  created_at: CreatedAt;
+  last_used_at: Timestamp;
+}
+
 export interface TwoFaBackupCodesTable {
   id: Generated<number>;
   user_id: number;
@@ -208,6 +226,8 @@ export interface Database {
   sessions: SessionsTable;
   signing_keys: SigningKeysTable;
   login_events: LoginEventsTable;
+  sign_in_throttles: SignInThrottlesTable;
+  trusted_devices: TrustedDevicesTable;
   two_fa_backup_codes: TwoFaBackupCodesTable;
   two_fa_disable_requests: TwoFaDisableRequestsTable;
   email_change_requests: EmailChangeRequestsTable;

@@ -74,7 +74,8 @@ export function handleError(error: Error, c: Context): Response {
 }
 
 // Connection failures (Node's socket errors), PostgreSQL's "cannot connect now", admin shutdown,
-// too many connections and statement timeouts: the database, not the request, is at fault.
+// too many connections, statement timeouts and a server that stopped answering (pg's client-side
+// query timeout, server/db/connect.ts): the database, not the request, is at fault.
 const UNAVAILABLE_CODES = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
@@ -97,6 +98,7 @@ const UNAVAILABLE_MESSAGES = [
   'timeout exceeded when trying to connect',
   'Connection terminated',
   'connection timeout',
+  'Query read timeout',
 ];
 
 function isDatabaseUnavailable(error: unknown, depth = 0): boolean {

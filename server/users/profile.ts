@@ -6,8 +6,11 @@ import { emailedLink } from '../../shared/links.ts';
 import { auditBy, recordAudit } from '../audit.ts';
 import { COMMON_PASSWORD_MESSAGE, isCommonPassword } from '../auth/password-policy.ts';
 import { hashPassword, verifyPassword } from '../auth/passwords.ts';
-import { checkedAttempt } from '../auth/attempts.ts';
-import { checkFailureLimits } from '../auth/sign-in.ts';
+import {
+  checkedAttempt,
+  checkSettingsPasswordFailures,
+  WRONG_PASSWORD_IN_SETTINGS,
+} from '../auth/attempts.ts';
 import type { Clock } from '../clock.ts';
 import { toCount, type Db } from '../db/connect.ts';
 import { AppError, refuseOverLimit } from '../errors.ts';
@@ -68,7 +71,7 @@ export async function updateProfile(
   });
 }
 
-/** The caller's current password, or a 400 naming `field`; failures count toward sign-in limits. */
+/** The caller's current password, or a 400 naming `field`; failures have a limit of their own. */
 export async function checkPassword(
   deps: ProfileDeps,
   caller: Caller,
@@ -80,8 +83,8 @@ export async function checkPassword(
     deps.db,
     caller,
     now,
-    { method: 'password', reason: 'wrong_password_in_settings' },
-    () => checkFailureLimits(deps.db, caller.email, null, now, true),
+    { method: 'password', reason: WRONG_PASSWORD_IN_SETTINGS },
+    () => checkSettingsPasswordFailures(deps.db, caller.userId, now),
     async () => {
       const user = await deps.db
         .selectFrom('users')
