@@ -1,4 +1,4 @@
-import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { Task } from '@lit/task';
 import { ContextProvider } from '@lit/context';
@@ -38,6 +38,7 @@ import type { ShowTokensDetail } from './panels/users-panel.ts';
 import { controls } from './styles/controls.ts';
 import { tokens } from './styles/tokens.ts';
 import { define } from './define.ts';
+import { userManagementStyles } from './user-management.styles.ts';
 import { clientContext, langContext, meContext } from './context.ts';
 import { LocalizeController } from './controllers/localize.ts';
 import { linkTokenFromUrl, removeLinkTokenFromUrl } from './link-tokens.ts';
@@ -188,29 +189,7 @@ const SESSION_KEY_PREFIX = 'um-session:';
  * @cssproperty [--um-space=8px] - Base spacing unit.
  */
 export class UserManagement extends LitElement {
-  static override styles = [
-    tokens,
-    controls,
-    css`
-      .toolbar {
-        display: flex;
-        flex-wrap: wrap;
-        justify-content: flex-end;
-        align-items: center;
-        gap: calc(var(--_space) * 2);
-        margin-bottom: calc(var(--_space) * 2);
-        color: var(--_text-muted);
-      }
-      .switcher {
-        display: flex;
-        align-items: center;
-        gap: var(--_space);
-      }
-      .toolbar .alert {
-        margin: 0;
-      }
-    `,
-  ];
+  static override styles = [tokens, controls, userManagementStyles];
 
   private readonly localize = new LocalizeController(this, () => this.shownLang);
   private readonly clientProvider = new ContextProvider(this, { context: clientContext });

@@ -1,4 +1,4 @@
-import { LitElement, css, html, nothing } from 'lit';
+import { LitElement, html, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { Task } from '@lit/task';
 import {
@@ -20,6 +20,7 @@ import { LocalizeController } from '../controllers/localize.ts';
 import { consume } from '@lit/context';
 import { clientContext } from '../context.ts';
 
+import { acceptInvitationViewStyles } from './accept-invitation-view.styles.ts';
 /** Internal: what the root needs after an acceptance (the public event carries no company name). */
 export interface AcceptDoneDetail {
   email: string;
@@ -44,37 +45,7 @@ const STATE_BY_CODE: Partial<Record<string, InvitationStateName>> = {
  * (internal, `detail`: the invitee's language), which the root follows unless the host set `lang`.
  */
 export class UmAcceptInvitationView extends LitElement {
-  static override styles = [
-    controls,
-    viewCard,
-    css`
-      .card {
-        max-width: 26rem;
-      }
-      .field {
-        display: grid;
-        gap: 4px;
-      }
-      input[readonly] {
-        background: var(--_surface);
-        color: var(--_text-muted);
-      }
-      .hint {
-        font-size: 0.9em;
-      }
-      .field-error {
-        color: var(--_danger);
-        font-size: 0.9em;
-      }
-      .fields {
-        display: grid;
-        gap: calc(var(--_space) * 2);
-      }
-      .alert:empty {
-        display: none;
-      }
-    `,
-  ];
+  static override styles = [controls, viewCard, acceptInvitationViewStyles];
 
   private readonly localize = new LocalizeController(this);
   private readonly fields = new FormController(this, this.localize);

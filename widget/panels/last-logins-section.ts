@@ -1,4 +1,4 @@
-import { LitElement, css, html, nothing } from 'lit';
+import { LitElement, html, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { Task, TaskStatus } from '@lit/task';
 import type { LoginEvent } from '../../shared/two-fa.ts';
@@ -7,6 +7,7 @@ import { announceError } from '../events.ts';
 import { controls } from '../styles/controls.ts';
 import { sectionCard } from '../styles/card.ts';
 import { dataTable } from '../styles/table.ts';
+import { lastLoginsSectionStyles } from './last-logins-section.styles.ts';
 import { define } from '../define.ts';
 import { LocalizeController } from '../controllers/localize.ts';
 import { consume } from '@lit/context';
@@ -64,42 +65,7 @@ export function describeUserAgent(ua: string): { browser?: string; os?: string }
  * @csspart summary - "Showing 1 - 10 of N entries".
  */
 export class UmLastLoginsSection extends LitElement {
-  static override styles = [
-    controls,
-    sectionCard,
-    dataTable,
-    css`
-      .card {
-        min-width: 0;
-      }
-      th,
-      td {
-        padding: var(--_space);
-        white-space: nowrap;
-      }
-      th {
-        font-weight: 600;
-      }
-      .failed {
-        color: var(--_danger);
-      }
-      .hint {
-        margin: 0;
-        color: var(--_text-muted);
-      }
-      nav {
-        display: flex;
-        align-items: center;
-        justify-content: space-between;
-        flex-wrap: wrap;
-        gap: var(--_space);
-      }
-      nav div {
-        display: flex;
-        gap: var(--_space);
-      }
-    `,
-  ];
+  static override styles = [controls, sectionCard, dataTable, lastLoginsSectionStyles];
 
   private readonly localize = new LocalizeController(this);
 

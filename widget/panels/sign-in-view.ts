@@ -1,10 +1,11 @@
-import { LitElement, css, html, nothing } from 'lit';
+import { LitElement, html, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import type { LoginBody, TokenPair } from '../../shared/auth.ts';
 import { ApiError, type ApiClient, asApiError } from '../api/client.ts';
 import { UmErrorEvent } from '../events.ts';
 import { controls } from '../styles/controls.ts';
 import { viewCard } from '../styles/card.ts';
+import { signInViewStyles } from './sign-in-view.styles.ts';
 import { define } from '../define.ts';
 import { FormController } from '../controllers/form.ts';
 import { LocalizeController } from '../controllers/localize.ts';
@@ -21,29 +22,7 @@ import { clientContext } from '../context.ts';
  * used code is shown next to the field. Its form is the `sign-in-form` and `sign-in-code` parts.
  */
 export class UmSignInView extends LitElement {
-  static override styles = [
-    controls,
-    viewCard,
-    css`
-      .card {
-        max-width: 24rem;
-      }
-      label {
-        display: grid;
-        gap: 4px;
-      }
-      .field-error {
-        color: var(--_danger);
-        font-size: 0.9em;
-      }
-      .row {
-        display: flex;
-        justify-content: space-between;
-        flex-wrap: wrap;
-        gap: var(--_space);
-      }
-    `,
-  ];
+  static override styles = [controls, viewCard, signInViewStyles];
 
   private readonly localize = new LocalizeController(this);
   private readonly fields = new FormController(this, this.localize, {

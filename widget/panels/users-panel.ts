@@ -1,4 +1,4 @@
-import { LitElement, css, html, nothing } from 'lit';
+import { LitElement, html, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { Task, TaskStatus } from '@lit/task';
 import {
@@ -34,6 +34,7 @@ import { controls } from '../styles/controls.ts';
 import { panelFrame } from '../styles/panel.ts';
 import { panelTable, tableStates } from '../styles/table.ts';
 import { renderErrorRow, renderLoadingRow } from '../components/table-rows.ts';
+import { usersPanelStyles } from './users-panel.styles.ts';
 import { renderPager } from '../components/pager.ts';
 import { define } from '../define.ts';
 import { LocalizeController } from '../controllers/localize.ts';
@@ -91,29 +92,7 @@ export interface ShowTokensDetail {
  * is offered follows `can()` of shared/permissions.ts, the BFF enforces it.
  */
 export class UmUsersPanel extends LitElement {
-  static override styles = [
-    controls,
-    panelFrame,
-    panelTable,
-    tableStates,
-    css`
-      .field > .field-error {
-        color: var(--_danger);
-      }
-      th button {
-        border: none;
-        background: none;
-        padding: 0;
-        color: inherit;
-        display: inline-flex;
-        gap: 4px;
-      }
-      th[aria-sort] button {
-        color: var(--_text);
-        font-weight: 600;
-      }
-    `,
-  ];
+  static override styles = [controls, panelFrame, panelTable, tableStates, usersPanelStyles];
 
   private readonly localize = new LocalizeController(this);
 
