@@ -2,7 +2,6 @@ import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { Task } from '@lit/task';
 import { ContextProvider } from '@lit/context';
-import type { TokenPair } from '../shared/auth.ts';
 import type { ClientMe } from '../shared/clients.ts';
 import {
   ApiClient,
@@ -16,6 +15,11 @@ import {
   UmAccountSwitchedEvent,
   UmSignedInEvent,
   UmSignedOutEvent,
+  type UmAcceptDoneEvent,
+  type UmAcceptLanguageEvent,
+  type UmConfirmEmailDoneEvent,
+  type UmSessionEvent,
+  type UmShowTokensEvent,
 } from './events.ts';
 import {
   DEFAULT_LANG,
@@ -26,19 +30,16 @@ import {
 } from './locales/index.ts';
 import './panels/accept-invitation-view.ts';
 import './panels/confirm-email-view.ts';
-import type { UmConfirmEmailDoneEvent } from './panels/confirm-email-view.ts';
 import './panels/disable-2fa-view.ts';
 import './panels/account-panel.ts';
-import type { AcceptDoneDetail } from './panels/accept-invitation-view.ts';
 import './panels/api-tokens-panel.ts';
 import type { TokenIssuer } from './panels/api-tokens-panel.ts';
 import './panels/sign-in-view.ts';
 import './panels/users-panel.ts';
-import type { ShowTokensDetail } from './panels/users-panel.ts';
 import { controls } from './styles/controls.ts';
 import { tokens } from './styles/tokens.ts';
-import { define } from './define.ts';
 import { userManagementStyles } from './user-management.styles.ts';
+import { define } from './define.ts';
 import { clientContext, langContext, meContext } from './context.ts';
 import { LocalizeController } from './controllers/localize.ts';
 import { linkTokenFromUrl, removeLinkTokenFromUrl } from './link-tokens.ts';
@@ -333,7 +334,7 @@ export class UserManagement extends LitElement {
         .token=${this.acceptingToken}
         @um-accept-done=${this.onAccepted}
         @um-accept-sign-in=${this.leaveInvitation}
-        @um-accept-language=${(event: CustomEvent<string>) => (this.inviteeLang = event.detail)}
+        @um-accept-language=${(event: UmAcceptLanguageEvent) => (this.inviteeLang = event.detail)}
       ></um-accept-invitation-view>`;
     }
     if (!this.client) {
@@ -392,7 +393,7 @@ export class UserManagement extends LitElement {
   }
 
   /** "Show their tokens": the API tokens panel, filtered by that user. */
-  private async onShowTokens(event: CustomEvent<ShowTokensDetail>) {
+  private async onShowTokens(event: UmShowTokensEvent) {
     this.panel = 'api-tokens';
     this.tokensIssuer = { userId: event.detail.userId, email: event.detail.email };
     // The button that had focus is gone with the Users panel: focus the new panel's heading.
@@ -500,7 +501,7 @@ export class UserManagement extends LitElement {
     this.confirmEmailToken = undefined;
   }
 
-  private onAccepted(event: CustomEvent<AcceptDoneDetail>) {
+  private onAccepted(event: UmAcceptDoneEvent) {
     const { email, company } = event.detail;
     this.signInPrefill = {
       email,
@@ -514,7 +515,7 @@ export class UserManagement extends LitElement {
     this.acceptingToken = undefined;
   }
 
-  private onSignedIn(event: CustomEvent<TokenPair>) {
+  private onSignedIn(event: UmSessionEvent) {
     this.signInPrefill = undefined;
     const session = { access: event.detail.access, refresh: event.detail.refresh };
     this.writeSession(session);

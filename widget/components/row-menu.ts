@@ -3,6 +3,7 @@ import { property, query, state } from 'lit/decorators.js';
 import { controls } from '../styles/controls.ts';
 import { rowMenuStyles } from './row-menu.styles.ts';
 import { define } from '../define.ts';
+import { UmMenuSelectEvent } from '../events.ts';
 
 export interface RowMenuItem {
   /** Sent back in `menu-select`; also the item's `data-action`. */
@@ -22,7 +23,7 @@ let nextId = 0;
  *
  * The menu is a manual popover: the top layer keeps it clear of the table's overflow clipping, and
  * its position is set from the button's on opening. Choosing an item closes the menu, puts focus
- * back on the button and fires `menu-select` (not composed: internal) with `detail.id`.
+ * back on the button and fires `menu-select` (UmMenuSelectEvent, internal) with `detail.id`.
  */
 export class UmRowMenu extends LitElement {
   static override styles = [controls, rowMenuStyles];
@@ -137,7 +138,7 @@ export class UmRowMenu extends LitElement {
 
   private choose(item: RowMenuItem) {
     this.close(true);
-    this.dispatchEvent(new CustomEvent('menu-select', { detail: { id: item.id } }));
+    this.dispatchEvent(new UmMenuSelectEvent({ id: item.id }));
   }
 
   private onTriggerKeydown(event: KeyboardEvent) {

@@ -25,6 +25,7 @@ import '../dialogs/invite-user-dialog.ts';
 import type { UmInviteUserDialog } from '../dialogs/invite-user-dialog.ts';
 import {
   announceError,
+  UmShowTokensEvent,
   UmUserDeletedEvent,
   type UmUserInvitedEvent,
   type UmUserUpdatedEvent,
@@ -33,8 +34,8 @@ import { type MessageKey } from '../locales/index.ts';
 import { controls } from '../styles/controls.ts';
 import { panelFrame } from '../styles/panel.ts';
 import { panelTable, tableStates } from '../styles/table.ts';
-import { renderErrorRow, renderLoadingRow } from '../components/table-rows.ts';
 import { usersPanelStyles } from './users-panel.styles.ts';
+import { renderErrorRow, renderLoadingRow } from '../components/table-rows.ts';
 import { renderPager } from '../components/pager.ts';
 import { define } from '../define.ts';
 import { LocalizeController } from '../controllers/localize.ts';
@@ -596,11 +597,7 @@ export class UmUsersPanel extends LitElement {
   private showTokens() {
     const user = this.refusedUser;
     if (!user) return;
-    this.dispatchEvent(
-      new CustomEvent<ShowTokensDetail>('um-show-tokens', {
-        detail: { userId: user.id, email: user.email },
-      }),
-    );
+    this.dispatchEvent(new UmShowTokensEvent({ userId: user.id, email: user.email }));
   }
 
   /** Reloads the current page without blanking it. */
