@@ -168,7 +168,9 @@ async function bffProxy(ctx, next) {
 }
 
 export default {
-  files: ['widget/**/*.test.ts'],
+  // Tests sit beside the widget's code; test/widget/ holds their shared support (and any test
+  // that is about no one element).
+  files: ['widget/**/*.test.ts', 'test/widget/**/*.test.ts'],
   nodeResolve: true,
   concurrency: 1,
   testFramework: { config: { timeout: 10_000 } },

@@ -11,7 +11,7 @@ import {
   rows,
   settled,
   type Member,
-} from '../test-helpers.ts';
+} from '../../test/widget/helpers.ts';
 import {
   createToken,
   ownAccount,
@@ -19,7 +19,7 @@ import {
   tokenRows,
   tokensPanel,
   tokensSettled,
-} from '../test-helpers-tokens.ts';
+} from '../../test/widget/tokens.ts';
 
 const EMAIL = 1;
 

@@ -16,8 +16,8 @@ import {
   messagesTo,
   newMember,
   type Member,
-} from '../test-helpers.ts';
-import { enableTwoFa, nextCode, tryLogin, wrongCode } from '../test-helpers-totp.ts';
+} from '../../test/widget/helpers.ts';
+import { enableTwoFa, nextCode, tryLogin, wrongCode } from '../../test/widget/totp.ts';
 
 let adminAccess: string;
 
