@@ -1,5 +1,6 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
+import { describeElement, focused } from '../../test/widget/helpers.ts';
 import './confirm-dialog.ts';
 import type { ConfirmOptions, UmConfirmDialog } from './confirm-dialog.ts';
 
@@ -41,7 +42,7 @@ describe('um-confirm-dialog', () => {
     const dialog = el.shadowRoot!.querySelector('dialog')!;
     expect(dialog.getAttribute('role')).to.equal('alertdialog');
     expect(el.shadowRoot!.querySelector('h2')!.textContent).to.equal('Delete user');
-    expect(el.shadowRoot!.activeElement).to.equal(button(el, 'cancel'));
+    expect(focused()).to.equal(describeElement(button(el, 'cancel')));
     expect(button(el, 'cancel').textContent!.trim()).to.equal('Cancel');
     expect(button(el, 'confirm').textContent!.trim()).to.equal('Delete');
     expect(button(el, 'confirm').className).to.equal('danger');
