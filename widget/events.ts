@@ -143,8 +143,8 @@ export class UmUserDeletedEvent extends Event {
 
 /*
  * Internal events: one part of the widget telling the element that renders it (which listens on
- * the part itself). None is composed, so none leaves `<user-management>`'s shadow root and a host
- * page never sees them; their names and options are not part of the public API.
+ * the part itself). None is composed: none leaves the shadow root it is fired in, a host page
+ * never sees them, and their names and options are not part of the public API.
  */
 
 export interface ShowTokensDetail {

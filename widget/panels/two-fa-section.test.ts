@@ -231,9 +231,7 @@ describe('Two-factor authentication section', () => {
         'This link no longer works',
       );
       const done = new Promise<boolean>((resolve) =>
-        again.addEventListener('um-disable-2fa-done', (event) =>
-          resolve((event as Event & { detail: { disabled: boolean } }).detail.disabled),
-        ),
+        again.addEventListener('um-disable-2fa-done', (event) => resolve(event.detail.disabled)),
       );
       [...again.shadowRoot!.querySelectorAll('button')].at(-1)!.click();
       expect(await done).to.equal(false);
