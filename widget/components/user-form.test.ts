@@ -93,6 +93,18 @@ describe('um-user-form', () => {
     expect(field(el, '[role="alert"]').textContent!.trim()).to.equal('phone: Too long.');
   });
 
+  it('starts project scope with one row when the projects arrive after it was chosen', async () => {
+    let answer: (projects: Project[]) => void = () => {};
+    const { el } = await mount(() => new Promise((resolve) => (answer = resolve)));
+    select(field<HTMLSelectElement>(el, 'select[name="scope"]'), 'project');
+    await el.updateComplete;
+    expect(el.querySelectorAll('.project-row')).to.have.length(0);
+
+    answer(PROJECTS);
+    await waitUntil(() => el.querySelector('[data-row="0"]'), 'no row once the projects came');
+    expect(el.value.rows.map((row) => row.projectId)).to.deep.equal([PROJECTS[0].id]);
+  });
+
   it('loads the projects from its client and shows a project row’s errors at its fields', async () => {
     const { el, asked } = await mount();
     select(field<HTMLSelectElement>(el, 'select[name="scope"]'), 'project');

@@ -393,7 +393,7 @@ export class UmUserForm extends LitElement {
           aria-label=${this.localize.t('invite.addProject')}
           title=${this.localize.t('invite.addProject')}
           ?disabled=${rows.length >= projects.length}
-          @click=${this.addRow}
+          @click=${() => this.addRow()}
         >
           +
         </button>
@@ -501,13 +501,17 @@ export class UmUserForm extends LitElement {
   /** Project scope starts with one row, on the first project. */
   private addDefaultRow(projects: Project[]) {
     if (this.form.scope === 'project' && this.form.rows.length === 0 && projects.length) {
-      this.addRow();
+      this.addRow(projects);
     }
   }
 
-  private addRow() {
+  /**
+   * `projects`: the list when it has just arrived; the task stores it only after its function
+   * returns, so a scope chosen while it loaded would otherwise get no row.
+   */
+  private addRow(projects: Project[] = this.projects.value ?? []) {
     const used = new Set(this.form.rows.map((row) => row.projectId));
-    const free = (this.projects.value ?? []).find((project) => !used.has(project.id));
+    const free = projects.find((project) => !used.has(project.id));
     if (!free) return;
     this.cloudTouched = true;
     this.patch({ rows: [...this.form.rows, projectRow(free.id, DEFAULT_PROJECT_ROLE)] });
