@@ -168,6 +168,8 @@ async function bffProxy(ctx, next) {
 }
 
 export default {
+  // Tests sit beside the widget's code; test/widget/ holds their shared support (and any test
+  // that is about no one element).
   files: ['widget/**/*.test.ts', 'test/widget/**/*.test.ts'],
   nodeResolve: true,
   concurrency: 1,

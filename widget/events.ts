@@ -1,7 +1,11 @@
+import type { TokenPair } from '../shared/auth.ts';
 import { asApiError, type ApiError } from './api/client.ts';
 
 /**
- * The events `<user-management>` fires. All bubble and are composed, so a host listens on the
+ * Every event of the widget, one class each with a typed `detail` (all listed in
+ * `GlobalEventHandlersEventMap` at the end).
+ *
+ * The public ones: the events `<user-management>` fires. All bubble and are composed, so a host listens on the
  * element itself or any ancestor; `um-error` is cancelable: a host that shows errors its own way
  * calls `preventDefault()` and the widget leaves its message out.
  */
@@ -137,6 +141,94 @@ export class UmUserDeletedEvent extends Event {
   }
 }
 
+/*
+ * Internal events: one part of the widget telling the element that renders it (which listens on
+ * the part itself). None is composed: none leaves the shadow root it is fired in, a host page
+ * never sees them, and their names and options are not part of the public API.
+ */
+
+export interface ShowTokensDetail {
+  userId: number;
+  email: string;
+}
+
+/**
+ * Internal: "Show their tokens" in the Users panel, after a deletion was refused because the user
+ * holds active API tokens; `<user-management>` opens the API tokens panel filtered by them.
+ */
+export class UmShowTokensEvent extends Event {
+  static readonly type = 'um-show-tokens';
+  constructor(readonly detail: ShowTokensDetail) {
+    super(UmShowTokensEvent.type);
+  }
+}
+
+/** Internal: the sign-in view signed in; `<user-management>` stores the pair and shows a panel. */
+export class UmSessionEvent extends Event {
+  static readonly type = 'um-session';
+  constructor(readonly detail: TokenPair) {
+    super(UmSessionEvent.type);
+  }
+}
+
+/** Internal: what the root needs after an acceptance (the public event carries no company name). */
+export interface AcceptDoneDetail {
+  email: string;
+  company: string;
+}
+
+/** Internal: the invitee accepted; `<user-management>` shows the sign-in view with a notice. */
+export class UmAcceptDoneEvent extends Event {
+  static readonly type = 'um-accept-done';
+  constructor(readonly detail: AcceptDoneDetail) {
+    super(UmAcceptDoneEvent.type);
+  }
+}
+
+/** Internal: "Sign in" on the page of a used invitation link; `<user-management>` leaves the link. */
+export class UmAcceptSignInEvent extends Event {
+  static readonly type = 'um-accept-sign-in';
+  constructor() {
+    super(UmAcceptSignInEvent.type);
+  }
+}
+
+/**
+ * Internal: the invitation's language (`detail`), known once the link is; `<user-management>`
+ * follows it unless the host set `lang`.
+ */
+export class UmAcceptLanguageEvent extends Event {
+  static readonly type = 'um-accept-language';
+  constructor(readonly detail: string) {
+    super(UmAcceptLanguageEvent.type);
+  }
+}
+
+/** Internal: an item of a row's "⋯" menu was chosen (`detail.id`: the item's id). */
+export class UmMenuSelectEvent extends Event {
+  static readonly type = 'menu-select';
+  constructor(readonly detail: { id: string }) {
+    super(UmMenuSelectEvent.type);
+  }
+}
+
+/** Internal: the user left the confirm-email view with Continue (bubbles, not composed). */
+export class UmConfirmEmailDoneEvent extends Event {
+  static readonly type = 'um-confirm-email-done';
+  /** `email`: the new address when it changed. */
+  constructor(readonly detail: { changed: boolean; email?: string }) {
+    super(UmConfirmEmailDoneEvent.type, { bubbles: true });
+  }
+}
+
+/** Internal: the user left the disable-2FA view with Continue (bubbles, not composed). */
+export class UmDisable2faDoneEvent extends Event {
+  static readonly type = 'um-disable-2fa-done';
+  constructor(readonly detail: { disabled: boolean }) {
+    super(UmDisable2faDoneEvent.type, { bubbles: true });
+  }
+}
+
 declare global {
   interface GlobalEventHandlersEventMap {
     'um-signed-in': UmSignedInEvent;
@@ -148,5 +240,13 @@ declare global {
     'um-account-switched': UmAccountSwitchedEvent;
     'um-token-created': UmTokenCreatedEvent;
     'um-user-deleted': UmUserDeletedEvent;
+    'um-show-tokens': UmShowTokensEvent;
+    'um-session': UmSessionEvent;
+    'um-accept-done': UmAcceptDoneEvent;
+    'um-accept-sign-in': UmAcceptSignInEvent;
+    'um-accept-language': UmAcceptLanguageEvent;
+    'menu-select': UmMenuSelectEvent;
+    'um-confirm-email-done': UmConfirmEmailDoneEvent;
+    'um-disable-2fa-done': UmDisable2faDoneEvent;
   }
 }

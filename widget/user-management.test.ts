@@ -15,7 +15,7 @@ import {
   setOutage,
   settled,
   signInForm,
-} from './test-helpers.ts';
+} from '../test/widget/helpers.ts';
 
 async function submitSignIn(el: UserManagement, username: string, password: string) {
   const form = signInForm(el)!;

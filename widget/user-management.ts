@@ -1,8 +1,7 @@
-import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { Task } from '@lit/task';
 import { ContextProvider } from '@lit/context';
-import type { TokenPair } from '../shared/auth.ts';
 import type { ClientMe } from '../shared/clients.ts';
 import type { ApiError } from './api/client.ts';
 import { SessionController } from './api/session-controller.ts';
@@ -11,6 +10,11 @@ import {
   UmAccountSwitchedEvent,
   UmSignedInEvent,
   UmSignedOutEvent,
+  type UmAcceptDoneEvent,
+  type UmAcceptLanguageEvent,
+  type UmConfirmEmailDoneEvent,
+  type UmSessionEvent,
+  type UmShowTokensEvent,
 } from './events.ts';
 import {
   DEFAULT_LANG,
@@ -21,17 +25,15 @@ import {
 } from './locales/index.ts';
 import './panels/accept-invitation-view.ts';
 import './panels/confirm-email-view.ts';
-import type { UmConfirmEmailDoneEvent } from './panels/confirm-email-view.ts';
 import './panels/disable-2fa-view.ts';
 import './panels/account-panel.ts';
-import type { AcceptDoneDetail } from './panels/accept-invitation-view.ts';
 import './panels/api-tokens-panel.ts';
 import type { TokenIssuer } from './panels/api-tokens-panel.ts';
 import './panels/sign-in-view.ts';
 import './panels/users-panel.ts';
-import type { ShowTokensDetail } from './panels/users-panel.ts';
 import { controls } from './styles/controls.ts';
 import { tokens } from './styles/tokens.ts';
+import { userManagementStyles } from './user-management.styles.ts';
 import { define } from './define.ts';
 import { clientContext, langContext, meContext } from './context.ts';
 import { LocalizeController } from './controllers/localize.ts';
@@ -181,29 +183,7 @@ export type PanelName = 'users' | 'account' | 'api-tokens';
  * @cssproperty [--um-space=8px] - Base spacing unit.
  */
 export class UserManagement extends LitElement {
-  static override styles = [
-    tokens,
-    controls,
-    css`
-      .toolbar {
-        display: flex;
-        flex-wrap: wrap;
-        justify-content: flex-end;
-        align-items: center;
-        gap: calc(var(--_space) * 2);
-        margin-bottom: calc(var(--_space) * 2);
-        color: var(--_text-muted);
-      }
-      .switcher {
-        display: flex;
-        align-items: center;
-        gap: var(--_space);
-      }
-      .toolbar .alert {
-        margin: 0;
-      }
-    `,
-  ];
+  static override styles = [tokens, controls, userManagementStyles];
 
   private readonly localize = new LocalizeController(this, () => this.shownLang);
   private readonly clientProvider = new ContextProvider(this, { context: clientContext });
@@ -334,7 +314,7 @@ export class UserManagement extends LitElement {
         .token=${this.acceptingToken}
         @um-accept-done=${this.onAccepted}
         @um-accept-sign-in=${this.leaveInvitation}
-        @um-accept-language=${(event: CustomEvent<string>) => (this.inviteeLang = event.detail)}
+        @um-accept-language=${(event: UmAcceptLanguageEvent) => (this.inviteeLang = event.detail)}
       ></um-accept-invitation-view>`;
     }
     const client = this.session.client;
@@ -394,7 +374,7 @@ export class UserManagement extends LitElement {
   }
 
   /** "Show their tokens": the API tokens panel, filtered by that user. */
-  private async onShowTokens(event: CustomEvent<ShowTokensDetail>) {
+  private async onShowTokens(event: UmShowTokensEvent) {
     this.panel = 'api-tokens';
     this.tokensIssuer = { userId: event.detail.userId, email: event.detail.email };
     // The button that had focus is gone with the Users panel: focus the new panel's heading.
@@ -470,7 +450,7 @@ export class UserManagement extends LitElement {
     this.confirmEmailToken = undefined;
   }
 
-  private onAccepted(event: CustomEvent<AcceptDoneDetail>) {
+  private onAccepted(event: UmAcceptDoneEvent) {
     const { email, company } = event.detail;
     this.signInPrefill = {
       email,
@@ -484,7 +464,7 @@ export class UserManagement extends LitElement {
     this.acceptingToken = undefined;
   }
 
-  private onSignedIn(event: CustomEvent<TokenPair>) {
+  private onSignedIn(event: UmSessionEvent) {
     this.signInPrefill = undefined;
     this.justSignedIn = true;
     this.session.signIn(event.detail);

@@ -1,6 +1,7 @@
-import { LitElement, css, html, type PropertyValues } from 'lit';
+import { LitElement, html, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { controls } from '../styles/controls.ts';
+import { multiSelectStyles } from './multi-select.styles.ts';
 import { define } from '../define.ts';
 
 export interface MultiSelectOption {
@@ -17,51 +18,7 @@ let nextId = 0;
  * Fires `change` (not composed: internal) with the new `value`.
  */
 export class UmMultiSelect extends LitElement {
-  static override styles = [
-    controls,
-    css`
-      :host {
-        display: block;
-        position: relative;
-      }
-      .trigger {
-        display: flex;
-        width: 100%;
-        align-items: center;
-        justify-content: space-between;
-        gap: var(--_space);
-        background: var(--_surface-alt);
-        text-align: start;
-      }
-      .count {
-        color: var(--_text-muted);
-      }
-      .chevron {
-        border-inline-start: 1px solid var(--_border);
-        padding-inline-start: var(--_space);
-      }
-      .popup {
-        position: absolute;
-        z-index: 10;
-        inset-inline: 0;
-        top: calc(100% + 4px);
-        margin: 0;
-        padding: var(--_space);
-        background: var(--_surface);
-        border: 1px solid var(--_border);
-        border-radius: var(--_radius);
-        box-shadow: 0 4px 16px rgb(0 0 0 / 0.15);
-        display: grid;
-        gap: calc(var(--_space) * 0.5);
-      }
-      label {
-        display: flex;
-        align-items: center;
-        gap: var(--_space);
-        cursor: pointer;
-      }
-    `,
-  ];
+  static override styles = [controls, multiSelectStyles];
 
   @property() label = '';
   /** Text of the count, e.g. "{selected}/{total}" already filled in by the owner. */

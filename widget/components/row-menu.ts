@@ -1,7 +1,9 @@
-import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { controls } from '../styles/controls.ts';
+import { rowMenuStyles } from './row-menu.styles.ts';
 import { define } from '../define.ts';
+import { UmMenuSelectEvent } from '../events.ts';
 
 export interface RowMenuItem {
   /** Sent back in `menu-select`; also the item's `data-action`. */
@@ -21,55 +23,10 @@ let nextId = 0;
  *
  * The menu is a manual popover: the top layer keeps it clear of the table's overflow clipping, and
  * its position is set from the button's on opening. Choosing an item closes the menu, puts focus
- * back on the button and fires `menu-select` (not composed: internal) with `detail.id`.
+ * back on the button and fires `menu-select` (UmMenuSelectEvent, internal) with `detail.id`.
  */
 export class UmRowMenu extends LitElement {
-  static override styles = [
-    controls,
-    css`
-      :host {
-        display: inline-block;
-      }
-      .trigger {
-        padding: 0 var(--_space);
-        line-height: 1.6;
-        font-weight: 700;
-        letter-spacing: 1px;
-      }
-      [role='menu'] {
-        position: fixed;
-        inset: auto;
-        margin: 0;
-        min-width: 10rem;
-        padding: calc(var(--_space) * 0.5) 0;
-        color: var(--_text);
-        background: var(--_surface);
-        border: 1px solid var(--_border);
-        border-radius: var(--_radius);
-        box-shadow: 0 4px 16px rgb(0 0 0 / 0.15);
-        font: inherit;
-      }
-      [role='menuitem'] {
-        display: block;
-        width: 100%;
-        text-align: start;
-        border: none;
-        border-radius: 0;
-        background: none;
-        padding: var(--_space) calc(var(--_space) * 2);
-      }
-      [role='menuitem']:hover,
-      [role='menuitem']:focus-visible {
-        background: var(--_surface-alt);
-      }
-      [role='menuitem']:focus-visible {
-        outline-offset: -2px;
-      }
-      [role='menuitem'].danger {
-        color: var(--_danger);
-      }
-    `,
-  ];
+  static override styles = [controls, rowMenuStyles];
 
   /** Accessible name of the button, e.g. "Actions for jane@example.com". */
   @property() label = '';
@@ -185,7 +142,7 @@ export class UmRowMenu extends LitElement {
 
   private choose(item: RowMenuItem) {
     this.close(true);
-    this.dispatchEvent(new CustomEvent('menu-select', { detail: { id: item.id } }));
+    this.dispatchEvent(new UmMenuSelectEvent({ id: item.id }));
   }
 
   private onTriggerKeydown(event: KeyboardEvent) {

@@ -1,7 +1,8 @@
-import { LitElement, css, html, nothing } from 'lit';
+import { LitElement, html, nothing } from 'lit';
 import { query, state } from 'lit/decorators.js';
 import { controls } from '../styles/controls.ts';
 import { dialogStyles } from '../styles/dialog.ts';
+import { confirmDialogStyles } from './confirm-dialog.styles.ts';
 import { define } from '../define.ts';
 import { LocalizeController } from '../controllers/localize.ts';
 
@@ -20,23 +21,7 @@ export interface ConfirmOptions {
  * focus starts on Cancel, the harmless choice, and goes back to `opener` when it closes.
  */
 export class UmConfirmDialog extends LitElement {
-  static override styles = [
-    controls,
-    dialogStyles,
-    css`
-      dialog {
-        width: min(32rem, calc(100vw - 2rem));
-      }
-      .body p {
-        margin: 0;
-      }
-      button.danger {
-        background: var(--_danger);
-        border-color: var(--_danger);
-        color: var(--_accent-text);
-      }
-    `,
-  ];
+  static override styles = [controls, dialogStyles, confirmDialogStyles];
 
   private readonly localize = new LocalizeController(this);
 

@@ -1,4 +1,4 @@
-import { LitElement, css, html, nothing } from 'lit';
+import { LitElement, html, nothing } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import type { ClientMe } from '../../shared/clients.ts';
 import type { FieldErrors } from '../../shared/errors.ts';
@@ -10,6 +10,7 @@ import { announceError, UmTokenCreatedEvent } from '../events.ts';
 import { issuesToFieldErrors } from '../locales/errors.ts';
 import { controls } from '../styles/controls.ts';
 import { dialogStyles } from '../styles/dialog.ts';
+import { createTokenDialogStyles } from './create-token-dialog.styles.ts';
 import { define } from '../define.ts';
 import { FormController } from '../controllers/form.ts';
 import { LocalizeController } from '../controllers/localize.ts';
@@ -42,100 +43,7 @@ const ALIASES = { date: ['exp_date'], role: ['client_user'] };
  * the secret. Focus goes back to the element that opened the form.
  */
 export class UmCreateTokenDialog extends LitElement {
-  static override styles = [
-    controls,
-    dialogStyles,
-    css`
-      dialog.form {
-        width: min(40rem, calc(100vw - 2rem));
-      }
-      dialog.secret {
-        width: min(36rem, calc(100vw - 2rem));
-      }
-      .body {
-        display: grid;
-        gap: calc(var(--_space) * 2);
-        align-content: start;
-      }
-      .field {
-        display: grid;
-        gap: 4px;
-      }
-      .field > label,
-      .label {
-        font-size: 0.9em;
-        color: var(--_text-muted);
-      }
-      textarea {
-        font: inherit;
-        color: inherit;
-        border: 1px solid var(--_border);
-        border-radius: var(--_radius);
-        background: var(--_surface-alt);
-        padding: calc(var(--_space) * 0.75) var(--_space);
-        min-height: 4.5rem;
-        resize: vertical;
-      }
-      fieldset {
-        margin: 0;
-        padding: 0;
-        border: none;
-        display: grid;
-        gap: var(--_space);
-        min-width: 0;
-      }
-      legend {
-        padding: 0;
-        margin-bottom: var(--_space);
-        font-weight: 600;
-      }
-      .radio {
-        display: flex;
-        align-items: center;
-        gap: 6px;
-      }
-      .role {
-        display: grid;
-        grid-template-columns: auto 1fr;
-        column-gap: var(--_space);
-      }
-      .role input {
-        margin: 3px 0 0;
-      }
-      .hint {
-        grid-column: 2;
-        margin: 0;
-        font-size: 0.9em;
-        color: var(--_text-muted);
-      }
-      .date {
-        justify-self: start;
-      }
-      .field-error {
-        color: var(--_danger);
-        font-size: 0.9em;
-      }
-      .secret-text p {
-        margin: 0 0 var(--_space);
-      }
-      .secret-row {
-        display: flex;
-        gap: var(--_space);
-      }
-      .secret-row input {
-        flex: 1;
-        font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace;
-      }
-      .copied {
-        color: var(--_text-muted);
-        min-height: 1.4em;
-        margin: 0;
-      }
-      code {
-        font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace;
-      }
-    `,
-  ];
+  static override styles = [controls, dialogStyles, createTokenDialogStyles];
 
   private readonly localize = new LocalizeController(this);
   private readonly fields = new FormController(this, this.localize, {

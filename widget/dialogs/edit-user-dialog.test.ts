@@ -26,7 +26,7 @@ import {
   switchAccount,
   typeInto,
   uniqueEmail,
-} from '../test-helpers.ts';
+} from '../../test/widget/helpers.ts';
 
 const [, EMAIL, NAME, ROLE, LANGUAGE] = [0, 1, 2, 3, 4];
 

@@ -16,11 +16,11 @@ import '../components/user-form.ts';
 import {
   cloudOf,
   projectRow,
-  userFormStyles,
   type ProjectRole,
   type UmUserForm,
   type UserFormState,
 } from '../components/user-form.ts';
+import { userFormStyles } from '../components/user-form.styles.ts';
 import { announceError, UmUserUpdatedEvent } from '../events.ts';
 import { issuesToFieldErrors } from '../locales/errors.ts';
 import { controls } from '../styles/controls.ts';

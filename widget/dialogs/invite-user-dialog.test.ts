@@ -19,7 +19,7 @@ import {
   settled,
   typeInto,
   uniqueEmail,
-} from '../test-helpers.ts';
+} from '../../test/widget/helpers.ts';
 
 const MEMBER = { username: 'alice@acme.test', password: 'demo-member-password' };
 const [, EMAIL, NAME, ROLE, LANGUAGE, STATUS] = [0, 1, 2, 3, 4, 5, 6];

@@ -5,12 +5,8 @@ import type { FieldErrors } from '../../shared/errors.ts';
 import { iamRole } from '../../shared/roles.ts';
 import type { ApiClient, ApiError } from '../api/client.ts';
 import '../components/user-form.ts';
-import {
-  cloudOf,
-  emptyUserForm,
-  userFormStyles,
-  type UmUserForm,
-} from '../components/user-form.ts';
+import { cloudOf, emptyUserForm, type UmUserForm } from '../components/user-form.ts';
+import { userFormStyles } from '../components/user-form.styles.ts';
 import { announceError, UmUserInvitedEvent } from '../events.ts';
 import { issuesToFieldErrors } from '../locales/errors.ts';
 import { controls } from '../styles/controls.ts';

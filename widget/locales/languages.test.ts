@@ -17,7 +17,7 @@ import {
   signInForm,
   uniqueEmail,
   type Member,
-} from '../test-helpers.ts';
+} from '../../test/widget/helpers.ts';
 import { de } from './de.ts';
 import { en } from './en.ts';
 import { loadLanguage, resolveLang, t, UI_LANGUAGES, type Dictionary } from './index.ts';

@@ -18,7 +18,7 @@ import {
   settled,
   signInForm,
   uniqueEmail,
-} from '../test-helpers.ts';
+} from '../../test/widget/helpers.ts';
 
 const PASSWORD = 'correct horse battery staple';
 

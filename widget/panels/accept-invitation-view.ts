@@ -1,4 +1,4 @@
-import { LitElement, css, html, nothing } from 'lit';
+import { LitElement, html, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { Task } from '@lit/task';
 import {
@@ -9,22 +9,23 @@ import {
   type InvitationStateName,
 } from '../../shared/invitations.ts';
 import { ApiError, isAbortError, type ApiClient, asApiError } from '../api/client.ts';
-import { announceError, UmInvitationAcceptedEvent } from '../events.ts';
+import {
+  announceError,
+  UmAcceptDoneEvent,
+  UmAcceptLanguageEvent,
+  UmAcceptSignInEvent,
+  UmInvitationAcceptedEvent,
+} from '../events.ts';
 import { issuesToFieldErrors } from '../locales/errors.ts';
 import { type MessageKey } from '../locales/index.ts';
 import { controls } from '../styles/controls.ts';
 import { viewCard } from '../styles/card.ts';
+import { acceptInvitationViewStyles } from './accept-invitation-view.styles.ts';
 import { define } from '../define.ts';
 import { FormController } from '../controllers/form.ts';
 import { LocalizeController } from '../controllers/localize.ts';
 import { consume } from '@lit/context';
 import { clientContext } from '../context.ts';
-
-/** Internal: what the root needs after an acceptance (the public event carries no company name). */
-export interface AcceptDoneDetail {
-  email: string;
-  company: string;
-}
 
 /** An answer of the accept request that says the link itself is no longer good. */
 const STATE_BY_CODE: Partial<Record<string, InvitationStateName>> = {
@@ -44,37 +45,7 @@ const STATE_BY_CODE: Partial<Record<string, InvitationStateName>> = {
  * (internal, `detail`: the invitee's language), which the root follows unless the host set `lang`.
  */
 export class UmAcceptInvitationView extends LitElement {
-  static override styles = [
-    controls,
-    viewCard,
-    css`
-      .card {
-        max-width: 26rem;
-      }
-      .field {
-        display: grid;
-        gap: 4px;
-      }
-      input[readonly] {
-        background: var(--_surface);
-        color: var(--_text-muted);
-      }
-      .hint {
-        font-size: 0.9em;
-      }
-      .field-error {
-        color: var(--_danger);
-        font-size: 0.9em;
-      }
-      .fields {
-        display: grid;
-        gap: calc(var(--_space) * 2);
-      }
-      .alert:empty {
-        display: none;
-      }
-    `,
-  ];
+  static override styles = [controls, viewCard, acceptInvitationViewStyles];
 
   private readonly localize = new LocalizeController(this);
   private readonly fields = new FormController(this, this.localize);
@@ -97,7 +68,7 @@ export class UmAcceptInvitationView extends LitElement {
       try {
         const invitation = await client.invitation(token, signal);
         if (invitation.lang) {
-          this.dispatchEvent(new CustomEvent('um-accept-language', { detail: invitation.lang }));
+          this.dispatchEvent(new UmAcceptLanguageEvent(invitation.lang));
         }
         return invitation;
       } catch (error) {
@@ -170,7 +141,7 @@ export class UmAcceptInvitationView extends LitElement {
               type="button"
               class="primary"
               part="button"
-              @click=${() => this.dispatchEvent(new Event('um-accept-sign-in'))}
+              @click=${() => this.dispatchEvent(new UmAcceptSignInEvent())}
             >
               ${this.localize.t('accept.signIn')}
             </button>
@@ -308,9 +279,7 @@ export class UmAcceptInvitationView extends LitElement {
         new UmInvitationAcceptedEvent({ email: result.email, clientId: result.client_id }),
       );
       this.dispatchEvent(
-        new CustomEvent<AcceptDoneDetail>('um-accept-done', {
-          detail: { email: result.email, company: invitation.company_name ?? '' },
-        }),
+        new UmAcceptDoneEvent({ email: result.email, company: invitation.company_name ?? '' }),
       );
     } catch (error) {
       const apiError = asApiError(error);

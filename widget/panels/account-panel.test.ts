@@ -28,7 +28,7 @@ import {
   signInForm,
   uniqueEmail,
   type Member,
-} from '../test-helpers.ts';
+} from '../../test/widget/helpers.ts';
 
 let adminAccess: string;
 

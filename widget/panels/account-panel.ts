@@ -1,4 +1,4 @@
-import { LitElement, css, html, nothing } from 'lit';
+import { LitElement, html, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { Task } from '@lit/task';
 import type { ClientMe } from '../../shared/clients.ts';
@@ -19,6 +19,7 @@ import { issuesToFieldErrors } from '../locales/errors.ts';
 import { type MessageKey } from '../locales/index.ts';
 import { controls } from '../styles/controls.ts';
 import { sectionCard, sectionForm } from '../styles/card.ts';
+import { accountPanelStyles } from './account-panel.styles.ts';
 import { define } from '../define.ts';
 import './last-logins-section.ts';
 import './two-fa-section.ts';
@@ -80,40 +81,7 @@ const IDLE: Outcome = { busy: false, failure: '', notice: '' };
  * and **Last logins** (`<um-last-logins-section>`) follow.
  */
 export class UmAccountPanel extends LitElement {
-  static override styles = [
-    controls,
-    sectionCard,
-    sectionForm,
-    css`
-      h2 {
-        font-size: 1.7em;
-        margin: 0 0 calc(var(--_space) * 2);
-      }
-      .sections {
-        display: grid;
-        gap: calc(var(--_space) * 3);
-        align-items: start;
-      }
-      @media (min-width: 56rem) {
-        .sections {
-          grid-template-columns: 1fr 1fr;
-        }
-        um-last-logins-section {
-          grid-column: 1 / -1;
-        }
-      }
-      .hint {
-        margin: 0;
-        font-size: 0.9em;
-        color: var(--_text-muted);
-      }
-      .actions {
-        display: flex;
-        justify-content: flex-end;
-        gap: var(--_space);
-      }
-    `,
-  ];
+  static override styles = [controls, sectionCard, sectionForm, accountPanelStyles];
 
   private readonly localize = new LocalizeController(this);
   private readonly generalFields = new FormController(this, this.localize, {

@@ -4,7 +4,14 @@ import { resetMouse, sendMouse } from '@web/test-runner-commands';
 import '../user-management.ts';
 import type { UserManagement } from '../user-management.ts';
 import type { UmTokenCreatedEvent } from '../events.ts';
-import { fill, focused, newMember, select, setRole, type Member } from '../test-helpers.ts';
+import {
+  fill,
+  focused,
+  newMember,
+  select,
+  setRole,
+  type Member,
+} from '../../test/widget/helpers.ts';
 import {
   cellText,
   createDialog,
@@ -18,7 +25,7 @@ import {
   tokenRows,
   tokensPanel,
   tokensSettled,
-} from '../test-helpers-tokens.ts';
+} from '../../test/widget/tokens.ts';
 
 const COLUMNS = [
   'ID',

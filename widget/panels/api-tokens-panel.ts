@@ -1,4 +1,4 @@
-import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
 import type { ClientMe } from '../../shared/clients.ts';
 import { actorOf, can, type Actor } from '../../shared/permissions.ts';
@@ -11,11 +11,12 @@ import '../dialogs/confirm-dialog.ts';
 import type { UmConfirmDialog } from '../dialogs/confirm-dialog.ts';
 import '../dialogs/create-token-dialog.ts';
 import type { UmCreateTokenDialog } from '../dialogs/create-token-dialog.ts';
-import { type UmTokenCreatedEvent } from '../events.ts';
+import type { UmMenuSelectEvent, UmTokenCreatedEvent } from '../events.ts';
 import { type MessageKey } from '../locales/index.ts';
 import { controls } from '../styles/controls.ts';
 import { panelFrame } from '../styles/panel.ts';
 import { panelTable, tableStates } from '../styles/table.ts';
+import { apiTokensPanelStyles } from './api-tokens-panel.styles.ts';
 import { define } from '../define.ts';
 import { PagedListController, type ListQuery } from '../controllers/paged-list.ts';
 import { LocalizeController } from '../controllers/localize.ts';
@@ -65,78 +66,7 @@ type TokensQuery = Filters & ListQuery;
  * been deleted" (a tooltip referenced by `aria-describedby`; Escape hides it).
  */
 export class UmApiTokensPanel extends LitElement {
-  static override styles = [
-    controls,
-    panelFrame,
-    panelTable,
-    tableStates,
-    css`
-      .intro {
-        margin: 0 0 calc(var(--_space) * 2);
-        color: var(--_text-muted);
-      }
-      .intro p {
-        margin: 0;
-      }
-      th {
-        white-space: nowrap;
-      }
-      td.issuer {
-        overflow: visible;
-        position: relative;
-      }
-      .issuer-email {
-        display: block;
-        color: var(--_text-muted);
-        overflow: hidden;
-        text-overflow: ellipsis;
-      }
-      .deleted-issuer {
-        display: inline-block;
-        max-width: 100%;
-        color: var(--_text-muted);
-        border-radius: var(--_radius);
-      }
-      .deleted-issuer s {
-        display: block;
-        overflow: hidden;
-        text-overflow: ellipsis;
-      }
-      [role='tooltip'] {
-        display: none;
-        position: absolute;
-        bottom: calc(100% - var(--_space));
-        inset-inline-start: var(--_space);
-        z-index: 1;
-        padding: calc(var(--_space) * 0.5) var(--_space);
-        border-radius: var(--_radius);
-        background: var(--_text);
-        color: var(--_surface);
-        white-space: nowrap;
-        font-size: 0.9em;
-      }
-      .deleted-issuer:is(:hover, :focus) + [role='tooltip'],
-      [role='tooltip']:hover {
-        display: block;
-      }
-      .deleted-issuer.dismissed + [role='tooltip'] {
-        display: none;
-      }
-      .badge {
-        display: inline-block;
-        padding: 0 var(--_space);
-        border-radius: 999px;
-        border: 1px solid var(--_border);
-        background: var(--_surface-alt);
-      }
-      .badge.active {
-        border-color: var(--_accent);
-      }
-      .alert button {
-        margin-inline-start: var(--_space);
-      }
-    `,
-  ];
+  static override styles = [controls, panelFrame, panelTable, tableStates, apiTokensPanelStyles];
 
   private readonly localize = new LocalizeController(this);
 
@@ -443,7 +373,7 @@ export class UmApiTokensPanel extends LitElement {
                   .label=${this.localize.t('tokens.actionsFor', { name: token.name })}
                   .items=${[{ id: 'delete', label: this.localize.t('tokens.action.delete'), danger: true }]}
                   ?busy=${this.list.isBusy(token.id)}
-                  @menu-select=${(event: CustomEvent<{ id: string }>) =>
+                  @menu-select=${(event: UmMenuSelectEvent) =>
                     this.confirmDelete(token, event.currentTarget as UmRowMenu)}
                 ></um-row-menu>`
           }

@@ -1,15 +1,7 @@
 import type { ApiError } from '../api/client.ts';
 import { define } from '../define.ts';
+import { UmConfirmEmailDoneEvent } from '../events.ts';
 import { EmailedLinkView, type LinkOutcome } from './emailed-link-view.ts';
-
-/** Fired (bubbles, not composed) when the user leaves the view with Continue. */
-export class UmConfirmEmailDoneEvent extends Event {
-  static readonly type = 'um-confirm-email-done';
-  /** `email`: the new address when it changed. */
-  constructor(readonly detail: { changed: boolean; email?: string }) {
-    super(UmConfirmEmailDoneEvent.type, { bubbles: true });
-  }
-}
 
 /**
  * The view of the emailed link `?confirm_email_token=…` (sent to the new address after a change

@@ -12,7 +12,7 @@ import {
   setDelays,
   settled,
   type Member,
-} from '../test-helpers.ts';
+} from '../../test/widget/helpers.ts';
 import {
   createToken,
   ownAccount,
@@ -20,7 +20,7 @@ import {
   tokenRows,
   tokensPanel,
   tokensSettled,
-} from '../test-helpers-tokens.ts';
+} from '../../test/widget/tokens.ts';
 
 const EMAIL = 1;
 

@@ -1,13 +1,6 @@
 import { define } from '../define.ts';
+import { UmDisable2faDoneEvent } from '../events.ts';
 import { EmailedLinkView } from './emailed-link-view.ts';
-
-/** Fired (bubbles, not composed) when the user leaves the view with Continue. */
-export class UmDisable2faDoneEvent extends Event {
-  static readonly type = 'um-disable-2fa-done';
-  constructor(readonly detail: { disabled: boolean }) {
-    super(UmDisable2faDoneEvent.type, { bubbles: true });
-  }
-}
 
 /**
  * The view of the emailed link `?disable_2fa_token=…`: it posts the token

@@ -10,8 +10,8 @@ import {
   login,
   newMember,
   type Member,
-} from '../test-helpers.ts';
-import { tryLogin } from '../test-helpers-totp.ts';
+} from '../../test/widget/helpers.ts';
+import { tryLogin } from '../../test/widget/totp.ts';
 
 let adminAccess: string;
 

@@ -1,4 +1,4 @@
-import { LitElement, css, html, nothing } from 'lit';
+import { LitElement, html, nothing } from 'lit';
 import { property } from 'lit/decorators.js';
 import type { LoginEvent, LoginsPage } from '../../shared/two-fa.ts';
 import type { ApiClient } from '../api/client.ts';
@@ -6,6 +6,7 @@ import { PagedListController, type ListQuery } from '../controllers/paged-list.t
 import { controls } from '../styles/controls.ts';
 import { sectionCard } from '../styles/card.ts';
 import { dataTable, tableStates } from '../styles/table.ts';
+import { lastLoginsSectionStyles } from './last-logins-section.styles.ts';
 import { define } from '../define.ts';
 import { LocalizeController } from '../controllers/localize.ts';
 import { consume } from '@lit/context';
@@ -63,28 +64,7 @@ const COLUMNS = 5;
  * @csspart summary - "Showing 1 - 10 of N entries".
  */
 export class UmLastLoginsSection extends LitElement {
-  static override styles = [
-    controls,
-    sectionCard,
-    dataTable,
-    tableStates,
-    css`
-      .card {
-        min-width: 0;
-      }
-      th,
-      td {
-        padding: var(--_space);
-        white-space: nowrap;
-      }
-      th {
-        font-weight: 600;
-      }
-      .failed {
-        color: var(--_danger);
-      }
-    `,
-  ];
+  static override styles = [controls, sectionCard, dataTable, tableStates, lastLoginsSectionStyles];
 
   private readonly localize = new LocalizeController(this);
 

@@ -1,10 +1,11 @@
-import { LitElement, css, html, nothing } from 'lit';
+import { LitElement, html, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import type { LoginBody, TokenPair } from '../../shared/auth.ts';
+import type { LoginBody } from '../../shared/auth.ts';
 import { ApiError, type ApiClient, asApiError } from '../api/client.ts';
-import { UmErrorEvent } from '../events.ts';
+import { UmErrorEvent, UmSessionEvent } from '../events.ts';
 import { controls } from '../styles/controls.ts';
 import { viewCard } from '../styles/card.ts';
+import { signInViewStyles } from './sign-in-view.styles.ts';
 import { define } from '../define.ts';
 import { FormController } from '../controllers/form.ts';
 import { LocalizeController } from '../controllers/localize.ts';
@@ -12,7 +13,7 @@ import { consume } from '@lit/context';
 import { clientContext } from '../context.ts';
 
 /**
- * The sign-in form. On success it fires `um-session` (internal, not composed) with the token pair;
+ * The sign-in form. On success it fires `um-session` (UmSessionEvent, internal) with the token pair;
  * the root element stores it and shows the panel.
  *
  * With two-factor authentication on, the BFF answers the password with `two_fa_required`: the
@@ -21,29 +22,7 @@ import { clientContext } from '../context.ts';
  * used code is shown next to the field. Its form is the `sign-in-form` and `sign-in-code` parts.
  */
 export class UmSignInView extends LitElement {
-  static override styles = [
-    controls,
-    viewCard,
-    css`
-      .card {
-        max-width: 24rem;
-      }
-      label {
-        display: grid;
-        gap: 4px;
-      }
-      .field-error {
-        color: var(--_danger);
-        font-size: 0.9em;
-      }
-      .row {
-        display: flex;
-        justify-content: space-between;
-        flex-wrap: wrap;
-        gap: var(--_space);
-      }
-    `,
-  ];
+  static override styles = [controls, viewCard, signInViewStyles];
 
   private readonly localize = new LocalizeController(this);
   private readonly fields = new FormController(this, this.localize, {
@@ -251,7 +230,7 @@ export class UmSignInView extends LitElement {
     this.fields.clear();
     try {
       const pair = await this.client.login(body);
-      this.dispatchEvent(new CustomEvent<TokenPair>('um-session', { detail: pair }));
+      this.dispatchEvent(new UmSessionEvent(pair));
     } catch (error) {
       const apiError = asApiError(error);
       if (apiError.code === 'two_fa_required' && !this.codeStep) {

@@ -16,8 +16,8 @@ import {
   messagesTo,
   newMember,
   type Member,
-} from '../test-helpers.ts';
-import { enableTwoFa, nextCode, tryLogin, wrongCode } from '../test-helpers-totp.ts';
+} from '../../test/widget/helpers.ts';
+import { enableTwoFa, nextCode, tryLogin, wrongCode } from '../../test/widget/totp.ts';
 
 let adminAccess: string;
 
@@ -231,9 +231,7 @@ describe('Two-factor authentication section', () => {
         'This link no longer works',
       );
       const done = new Promise<boolean>((resolve) =>
-        again.addEventListener('um-disable-2fa-done', (event) =>
-          resolve((event as Event & { detail: { disabled: boolean } }).detail.disabled),
-        ),
+        again.addEventListener('um-disable-2fa-done', (event) => resolve(event.detail.disabled)),
       );
       [...again.shadowRoot!.querySelectorAll('button')].at(-1)!.click();
       expect(await done).to.equal(false);

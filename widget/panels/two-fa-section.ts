@@ -1,4 +1,4 @@
-import { LitElement, css, html, nothing, svg, type PropertyValues } from 'lit';
+import { LitElement, html, nothing, svg, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { correction, generate } from 'lean-qr/nano';
 import { twoFaCodeBody } from '../../shared/two-fa.ts';
@@ -7,6 +7,7 @@ import { announceError } from '../events.ts';
 import { type MessageKey } from '../locales/index.ts';
 import { controls } from '../styles/controls.ts';
 import { sectionCard, sectionForm } from '../styles/card.ts';
+import { twoFaSectionStyles } from './two-fa-section.styles.ts';
 import { define } from '../define.ts';
 import { FormController } from '../controllers/form.ts';
 import { LocalizeController } from '../controllers/localize.ts';
@@ -58,104 +59,7 @@ function qrPath(text: string): { size: number; path: string } {
  * @csspart backup-codes - The list of backup codes.
  */
 export class UmTwoFaSection extends LitElement {
-  static override styles = [
-    controls,
-    sectionCard,
-    sectionForm,
-    css`
-      h3,
-      h4 {
-        display: flex;
-        align-items: center;
-        gap: var(--_space);
-      }
-      h4 {
-        margin: 0;
-        font-size: 1.05em;
-      }
-      p {
-        margin: 0;
-      }
-      .badge {
-        font-size: 0.75em;
-        font-weight: normal;
-        padding: 2px var(--_space);
-        border-radius: 999px;
-        border: 1px solid var(--_border);
-        background: var(--_surface-alt);
-        color: var(--_text-muted);
-      }
-      .badge.on {
-        border-color: var(--_accent);
-        color: var(--_text);
-      }
-      .hint {
-        color: var(--_text-muted);
-      }
-      ol {
-        margin: 0;
-        padding-inline-start: 1.4em;
-        display: grid;
-        gap: calc(var(--_space) * 1.5);
-      }
-      .qr {
-        display: block;
-        width: 11rem;
-        height: 11rem;
-        margin: var(--_space) 0;
-      }
-      .key {
-        display: flex;
-        flex-wrap: wrap;
-        align-items: center;
-        gap: var(--_space);
-      }
-      code {
-        font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace;
-        font-size: 1.05em;
-        padding: 2px var(--_space);
-        background: var(--_surface-alt);
-        border-radius: var(--_radius);
-        user-select: all;
-      }
-      form {
-        display: grid;
-        gap: var(--_space);
-      }
-      .field {
-        max-width: 14rem;
-      }
-      .field input {
-        letter-spacing: 0.2em;
-      }
-      .codes {
-        list-style: none;
-        margin: 0;
-        padding: 0;
-        display: grid;
-        grid-template-columns: repeat(auto-fill, minmax(8rem, 1fr));
-        gap: var(--_space);
-      }
-      .codes code {
-        display: block;
-        text-align: center;
-      }
-      .actions {
-        display: flex;
-        flex-wrap: wrap;
-        gap: var(--_space);
-      }
-      a[part~='button'] {
-        display: inline-block;
-        border: 1px solid var(--_border);
-        border-radius: var(--_radius);
-        background: var(--_surface);
-        padding: calc(var(--_space) * 0.75) calc(var(--_space) * 1.5);
-        color: inherit;
-        text-decoration: none;
-      }
-    `,
-  ];
+  static override styles = [controls, sectionCard, sectionForm, twoFaSectionStyles];
 
   private readonly localize = new LocalizeController(this);
   private readonly fields = new FormController(this, this.localize, { idPrefix: 'two-fa-' });

@@ -12,8 +12,8 @@ import {
   root,
   signInForm,
   type Member,
-} from '../test-helpers.ts';
-import { enableTwoFa, nextCode, tryLogin, wrongCode } from '../test-helpers-totp.ts';
+} from '../../test/widget/helpers.ts';
+import { enableTwoFa, nextCode, tryLogin, wrongCode } from '../../test/widget/totp.ts';
 
 let adminAccess: string;
 

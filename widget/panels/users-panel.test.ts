@@ -24,7 +24,7 @@ import {
   summaryIs,
   table,
   typeInto,
-} from '../test-helpers.ts';
+} from '../../test/widget/helpers.ts';
 
 const COLUMNS = ['ID', 'Email', 'Name', 'Role', 'Language', 'Status', 'Two-Factor authentication'];
 const [ID, EMAIL, NAME, ROLE, LANGUAGE, STATUS, TWO_FA] = COLUMNS.map((_, i) => i);

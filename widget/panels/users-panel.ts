@@ -1,4 +1,4 @@
-import { LitElement, css, html, nothing } from 'lit';
+import { LitElement, html, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import {
   IAM_ROLES,
@@ -22,12 +22,19 @@ import '../dialogs/edit-user-dialog.ts';
 import type { UmEditUserDialog } from '../dialogs/edit-user-dialog.ts';
 import '../dialogs/invite-user-dialog.ts';
 import type { UmInviteUserDialog } from '../dialogs/invite-user-dialog.ts';
-import { UmUserDeletedEvent, type UmUserInvitedEvent, type UmUserUpdatedEvent } from '../events.ts';
+import {
+  UmShowTokensEvent,
+  type UmMenuSelectEvent,
+  UmUserDeletedEvent,
+  type UmUserInvitedEvent,
+  type UmUserUpdatedEvent,
+} from '../events.ts';
 import { type MessageKey } from '../locales/index.ts';
 import { controls } from '../styles/controls.ts';
 import { panelFrame } from '../styles/panel.ts';
 import { panelTable, tableStates } from '../styles/table.ts';
 import { PagedListController } from '../controllers/paged-list.ts';
+import { usersPanelStyles } from './users-panel.styles.ts';
 import { define } from '../define.ts';
 import { LocalizeController } from '../controllers/localize.ts';
 import { consume } from '@lit/context';
@@ -66,15 +73,6 @@ type TextFilter = 'id' | 'email' | 'name';
 type RowAction = 'edit' | 'resend-invite' | 'delete';
 
 /**
- * Fired (not composed: for `<user-management>`) by "Show their tokens" after a deletion was refused
- * because the user holds active API tokens.
- */
-export interface ShowTokensDetail {
-  userId: number;
-  email: string;
-}
-
-/**
  * The Users panel: filters, the table and paging of the account's users. Every filter, the order
  * and the page are query parameters of `GET /iam/users`; the server does the work. For an
  * Administrator it adds "Invite user" (the dialog) and a row menu with "Edit" (the Edit user
@@ -83,29 +81,7 @@ export interface ShowTokensDetail {
  * is offered follows `can()` of shared/permissions.ts, the BFF enforces it.
  */
 export class UmUsersPanel extends LitElement {
-  static override styles = [
-    controls,
-    panelFrame,
-    panelTable,
-    tableStates,
-    css`
-      .field > .field-error {
-        color: var(--_danger);
-      }
-      th button {
-        border: none;
-        background: none;
-        padding: 0;
-        color: inherit;
-        display: inline-flex;
-        gap: 4px;
-      }
-      th[aria-sort] button {
-        color: var(--_text);
-        font-weight: 600;
-      }
-    `,
-  ];
+  static override styles = [controls, panelFrame, panelTable, tableStates, usersPanelStyles];
 
   private readonly localize = new LocalizeController(this);
 
@@ -480,8 +456,8 @@ export class UmUsersPanel extends LitElement {
         .label=${this.localize.t('users.actionsFor', { email: user.email })}
         .items=${items}
         ?busy=${busy}
-        @menu-select=${(event: CustomEvent<{ id: RowAction }>) =>
-          this.runAction(event.detail.id, user, event.currentTarget as UmRowMenu)}
+        @menu-select=${(event: UmMenuSelectEvent) =>
+          this.runAction(event.detail.id as RowAction, user, event.currentTarget as UmRowMenu)}
       ></um-row-menu
       >${
         busy
@@ -546,11 +522,7 @@ export class UmUsersPanel extends LitElement {
   private showTokens() {
     const user = this.refusedUser;
     if (!user) return;
-    this.dispatchEvent(
-      new CustomEvent<ShowTokensDetail>('um-show-tokens', {
-        detail: { userId: user.id, email: user.email },
-      }),
-    );
+    this.dispatchEvent(new UmShowTokensEvent({ userId: user.id, email: user.email }));
   }
 
   private openInvite() {

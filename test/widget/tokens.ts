@@ -1,8 +1,8 @@
 /// <reference types="mocha" />
 import { waitUntil } from '@open-wc/testing';
-import type { CreatedToken, Token } from '../shared/tokens.ts';
-import type { UserManagement } from './user-management.ts';
-import { createAccount, login, me, root, switchAccount } from './test-helpers.ts';
+import type { CreatedToken, Token } from '../../shared/tokens.ts';
+import type { UserManagement } from '../../widget/user-management.ts';
+import { createAccount, login, me, root, switchAccount } from './helpers.ts';
 
 /**
  * Helpers for the API tokens tests. Each test file works in an account of its own (created by

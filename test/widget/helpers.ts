@@ -1,8 +1,8 @@
 /// <reference types="mocha" />
 import { waitUntil } from '@open-wc/testing';
-import type { TokenPair } from '../shared/auth.ts';
-import type { UsersPage } from '../shared/users.ts';
-import type { UserManagement } from './user-management.ts';
+import type { TokenPair } from '../../shared/auth.ts';
+import type { UsersPage } from '../../shared/users.ts';
+import type { UserManagement } from '../../widget/user-management.ts';
 
 /**
  * Helpers for the widget's browser tests. `/bff` is the real BFF behind the test server's proxy

@@ -1,4 +1,4 @@
-import { MEMBER_PASSWORD } from './test-helpers.ts';
+import { MEMBER_PASSWORD } from './helpers.ts';
 /**
  * TOTP codes for the browser tests (RFC 6238: HMAC-SHA1, 30 s steps, 6 digits), computed with
  * WebCrypto from the base32 secret the widget shows. The BFF accepts each step once and only a

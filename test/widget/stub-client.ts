@@ -1,0 +1,17 @@
+import type { Project } from '../../shared/invitations.ts';
+import type { ApiClient } from '../../widget/api/client.ts';
+
+/**
+ * A client for an element mounted alone (`.client=${stubClient({ projects })}`): it holds only the
+ * methods a test gives it, so the element never reaches a BFF and a call the test did not plan for
+ * fails ("is not a function") instead of passing by accident.
+ */
+export function stubClient(methods: Partial<ApiClient>): ApiClient {
+  return methods as ApiClient;
+}
+
+/** The account's projects as `GET /cloud/v1/projects` lists them. */
+export const PROJECTS: Project[] = [
+  { id: 11, name: 'Website', client_id: 1 },
+  { id: 12, name: 'Data warehouse', client_id: 1 },
+];

@@ -1,0 +1,45 @@
+import { css } from 'lit';
+
+/** The rules particular to `<um-multi-select>`, after the shared sheets in its `styles`. */
+export const multiSelectStyles = css`
+  :host {
+    display: block;
+    position: relative;
+  }
+  .trigger {
+    display: flex;
+    width: 100%;
+    align-items: center;
+    justify-content: space-between;
+    gap: var(--_space);
+    background: var(--_surface-alt);
+    text-align: start;
+  }
+  .count {
+    color: var(--_text-muted);
+  }
+  .chevron {
+    border-inline-start: 1px solid var(--_border);
+    padding-inline-start: var(--_space);
+  }
+  .popup {
+    position: absolute;
+    z-index: 10;
+    inset-inline: 0;
+    top: calc(100% + 4px);
+    margin: 0;
+    padding: var(--_space);
+    background: var(--_surface);
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+    box-shadow: 0 4px 16px rgb(0 0 0 / 0.15);
+    display: grid;
+    gap: calc(var(--_space) * 0.5);
+  }
+  label {
+    display: flex;
+    align-items: center;
+    gap: var(--_space);
+    cursor: pointer;
+  }
+`;
