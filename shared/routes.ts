@@ -1,5 +1,5 @@
 import type * as z from 'zod/mini';
-import type { loginBody, refreshBody, tokenPair } from './auth.ts';
+import type { loginAnswer, loginBody, refreshBody, tokenPair } from './auth.ts';
 import type { clientIdParams, clientMe, createClientBody, createdClient } from './clients.ts';
 import type {
   cloudAssignment,
@@ -102,7 +102,7 @@ export const health: Route = { method: 'get', path: '/health', auth: false };
 export const openapiDocument: Route = { method: 'get', path: '/openapi.json', auth: false };
 
 // Sign-in and sessions
-export const login: Route<{ body: Body<typeof loginBody>; result: Result<typeof tokenPair> }> = {
+export const login: Route<{ body: Body<typeof loginBody>; result: Result<typeof loginAnswer> }> = {
   method: 'post',
   path: '/iam/auth/jwt/login',
   auth: false,

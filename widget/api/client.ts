@@ -21,6 +21,7 @@ import type {
   UsersPage,
   UsersQueryInput,
 } from '../../shared/users.ts';
+import { deviceTokenFor, keepDeviceToken } from './device-tokens.ts';
 import {
   ApiError,
   normalizeBaseUrl,
@@ -109,9 +110,18 @@ export class ApiClient {
     return (await readResult(response)) as ResultOf<T>;
   }
 
-  /** Exchanges credentials for a token pair. */
-  login(body: LoginBody, signal?: AbortSignal): Promise<TokenPair> {
-    return this.call(routes.login, { body, signal });
+  /**
+   * Exchanges credentials for a token pair, as this browser's device for that address: the
+   * device token an earlier sign-in answered goes along, and the new one is kept.
+   */
+  async login(body: LoginBody, signal?: AbortSignal): Promise<TokenPair> {
+    const device = deviceTokenFor(body.username);
+    const answer = await this.call(routes.login, {
+      body: device ? { ...body, device_token: device } : body,
+      signal,
+    });
+    keepDeviceToken(body.username, answer.device_token);
+    return { access: answer.access, refresh: answer.refresh };
   }
 
   /**
