@@ -16,8 +16,7 @@ import { type MessageKey } from '../locales/index.ts';
 import { define } from '../define.ts';
 import { FormController } from '../controllers/form.ts';
 import { LocalizeController } from '../controllers/localize.ts';
-import { consume } from '@lit/context';
-import { clientContext } from '../context.ts';
+import { clientContext, provided } from '../context.ts';
 
 export type ProjectRole = (typeof CLOUD_PROJECT_ROLES)[number];
 export type Scope = 'client' | 'project';
@@ -93,9 +92,7 @@ export class UmUserForm extends LitElement {
     groups: ['lang', 'user_role'],
   });
 
-  @consume({ context: clientContext, subscribe: true })
-  @property({ attribute: false })
-  client!: ApiClient;
+  @provided(clientContext) client!: ApiClient;
   /** `readonly`: the email is shown but only its owner may change it (the Edit dialog). */
   @property() emailMode: 'edit' | 'readonly' = 'edit';
   /** Field errors to show, by dotted path (`cloud.projects.0.role`). */

@@ -1,5 +1,5 @@
 import { LitElement, html, nothing } from 'lit';
-import { property, query, state } from 'lit/decorators.js';
+import { query, state } from 'lit/decorators.js';
 import type { ClientMe } from '../../shared/clients.ts';
 import type { FieldErrors } from '../../shared/errors.ts';
 import { actorOf, can, type Actor } from '../../shared/permissions.ts';
@@ -14,8 +14,7 @@ import { createTokenDialogStyles } from './create-token-dialog.styles.ts';
 import { define } from '../define.ts';
 import { FormController } from '../controllers/form.ts';
 import { LocalizeController } from '../controllers/localize.ts';
-import { consume } from '@lit/context';
-import { clientContext, meContext } from '../context.ts';
+import { clientContext, meContext, provided } from '../context.ts';
 
 type Expiration = 'never' | 'date';
 
@@ -53,13 +52,9 @@ export class UmCreateTokenDialog extends LitElement {
     message: (message) => this.fieldMessage(message),
   });
 
-  @consume({ context: clientContext, subscribe: true })
-  @property({ attribute: false })
-  client!: ApiClient;
+  @provided(clientContext) client!: ApiClient;
   /** The account and the caller (`GET /iam/clients/me`): what roles may be granted. */
-  @consume({ context: meContext, subscribe: true })
-  @property({ attribute: false })
-  me: ClientMe | undefined;
+  @provided(meContext) me: ClientMe | undefined;
 
   @state() private isOpen = false;
   @state() private busy = false;

@@ -1,5 +1,5 @@
 import { LitElement, html, nothing } from 'lit';
-import { property, query, state } from 'lit/decorators.js';
+import { query, state } from 'lit/decorators.js';
 import type { ClientMe } from '../../shared/clients.ts';
 import type { CloudAssignment } from '../../shared/cloud.ts';
 import type { FieldErrors } from '../../shared/errors.ts';
@@ -27,8 +27,7 @@ import { controls } from '../styles/controls.ts';
 import { dialogStyles } from '../styles/dialog.ts';
 import { define } from '../define.ts';
 import { LocalizeController } from '../controllers/localize.ts';
-import { consume } from '@lit/context';
-import { clientContext, meContext } from '../context.ts';
+import { clientContext, meContext, provided } from '../context.ts';
 
 /** What the server holds for the user being edited: the baseline a save is compared with. */
 interface Loaded {
@@ -76,13 +75,9 @@ export class UmEditUserDialog extends LitElement {
 
   private readonly localize = new LocalizeController(this);
 
-  @consume({ context: clientContext, subscribe: true })
-  @property({ attribute: false })
-  client!: ApiClient;
+  @provided(clientContext) client!: ApiClient;
   /** The account and the caller (`GET /iam/clients/me`). */
-  @consume({ context: meContext, subscribe: true })
-  @property({ attribute: false })
-  me: ClientMe | undefined;
+  @provided(meContext) me: ClientMe | undefined;
 
   @state() private isOpen = false;
   @state() private loaded: Loaded | undefined;

@@ -13,8 +13,7 @@ import { controls } from '../styles/controls.ts';
 import { dialogStyles } from '../styles/dialog.ts';
 import { define } from '../define.ts';
 import { LocalizeController } from '../controllers/localize.ts';
-import { consume } from '@lit/context';
-import { clientContext } from '../context.ts';
+import { clientContext, provided } from '../context.ts';
 
 /**
  * The Invite user form (PRODUCT.md "Invite user"), in a modal `<dialog>`; the fields are the
@@ -29,9 +28,7 @@ export class UmInviteUserDialog extends LitElement {
 
   private readonly localize = new LocalizeController(this);
 
-  @consume({ context: clientContext, subscribe: true })
-  @property({ attribute: false })
-  client!: ApiClient;
+  @provided(clientContext) client!: ApiClient;
   /** The account invited into (`client_id` of the request). */
   @property({ attribute: false }) clientId = 0;
 

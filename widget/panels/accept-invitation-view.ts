@@ -24,8 +24,7 @@ import { acceptInvitationViewStyles } from './accept-invitation-view.styles.ts';
 import { define } from '../define.ts';
 import { FormController } from '../controllers/form.ts';
 import { LocalizeController } from '../controllers/localize.ts';
-import { consume } from '@lit/context';
-import { clientContext } from '../context.ts';
+import { clientContext, provided } from '../context.ts';
 
 /** An answer of the accept request that says the link itself is no longer good. */
 const STATE_BY_CODE: Partial<Record<string, InvitationStateName>> = {
@@ -50,9 +49,7 @@ export class UmAcceptInvitationView extends LitElement {
   private readonly localize = new LocalizeController(this);
   private readonly fields = new FormController(this, this.localize);
 
-  @consume({ context: clientContext, subscribe: true })
-  @property({ attribute: false })
-  client!: ApiClient;
+  @provided(clientContext) client!: ApiClient;
   /** The token of the link (`?token=…`). */
   @property({ attribute: false }) token = '';
 

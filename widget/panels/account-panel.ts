@@ -1,5 +1,5 @@
 import { LitElement, html, nothing } from 'lit';
-import { property, state } from 'lit/decorators.js';
+import { state } from 'lit/decorators.js';
 import { Task } from '@lit/task';
 import type { ClientMe } from '../../shared/clients.ts';
 import type { FieldErrors } from '../../shared/errors.ts';
@@ -25,8 +25,7 @@ import './last-logins-section.ts';
 import './two-fa-section.ts';
 import { FormController } from '../controllers/form.ts';
 import { LocalizeController } from '../controllers/localize.ts';
-import { consume } from '@lit/context';
-import { clientContext, meContext } from '../context.ts';
+import { clientContext, meContext, provided } from '../context.ts';
 
 interface General {
   name: string;
@@ -93,13 +92,9 @@ export class UmAccountPanel extends LitElement {
     idPrefix: 'password-',
   });
 
-  @consume({ context: clientContext, subscribe: true })
-  @property({ attribute: false })
-  client!: ApiClient;
+  @provided(clientContext) client!: ApiClient;
   /** The account and the caller (`GET /iam/clients/me`). */
-  @consume({ context: meContext, subscribe: true })
-  @property({ attribute: false })
-  me: ClientMe | undefined;
+  @provided(meContext) me: ClientMe | undefined;
 
   /** The values the BFF holds: what Discard goes back to and Save compares with. */
   @state() private saved: General | undefined;

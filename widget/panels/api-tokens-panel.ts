@@ -20,8 +20,7 @@ import { apiTokensPanelStyles } from './api-tokens-panel.styles.ts';
 import { define } from '../define.ts';
 import { PagedListController, type ListQuery } from '../controllers/paged-list.ts';
 import { LocalizeController } from '../controllers/localize.ts';
-import { consume } from '@lit/context';
-import { clientContext, meContext } from '../context.ts';
+import { clientContext, meContext, provided } from '../context.ts';
 
 type TokenStatus = 'active' | 'expired' | 'deleted';
 const TOKEN_STATUSES: readonly TokenStatus[] = ['active', 'expired', 'deleted'];
@@ -70,13 +69,9 @@ export class UmApiTokensPanel extends LitElement {
 
   private readonly localize = new LocalizeController(this);
 
-  @consume({ context: clientContext, subscribe: true })
-  @property({ attribute: false })
-  client!: ApiClient;
+  @provided(clientContext) client!: ApiClient;
   /** The account in scope and the caller's role in it: whether all tokens or one's own show. */
-  @consume({ context: meContext, subscribe: true })
-  @property({ attribute: false })
-  me: ClientMe | undefined;
+  @provided(meContext) me: ClientMe | undefined;
   /** Show this user's tokens (the Issuer filter); Administrators only. */
   @property({ attribute: false }) issuer: TokenIssuer | undefined;
 

@@ -8,8 +8,7 @@ import { controls } from '../styles/controls.ts';
 import { viewCard } from '../styles/card.ts';
 import { removeLinkTokenFromUrl } from '../link-tokens.ts';
 import { LocalizeController } from '../controllers/localize.ts';
-import { consume } from '@lit/context';
-import { clientContext } from '../context.ts';
+import { clientContext, provided } from '../context.ts';
 
 /**
  * `taken`: the link was good, but what it would do can no longer be done (another account took
@@ -53,9 +52,7 @@ export abstract class EmailedLinkView extends LitElement {
   /** A client for requests without a session (the link works signed out). */
   protected readonly localize = new LocalizeController(this);
 
-  @consume({ context: clientContext, subscribe: true })
-  @property({ attribute: false })
-  client!: ApiClient;
+  @provided(clientContext) client!: ApiClient;
   /** The link's token. */
   @property() token = '';
 

@@ -9,8 +9,7 @@ import { dataTable, tableStates } from '../styles/table.ts';
 import { lastLoginsSectionStyles } from './last-logins-section.styles.ts';
 import { define } from '../define.ts';
 import { LocalizeController } from '../controllers/localize.ts';
-import { consume } from '@lit/context';
-import { clientContext } from '../context.ts';
+import { clientContext, provided } from '../context.ts';
 
 const BROWSERS: [RegExp, string][] = [
   [/\bEdg(?:e|A|iOS)?\/(\d+)/, 'Edge'],
@@ -68,9 +67,7 @@ export class UmLastLoginsSection extends LitElement {
 
   private readonly localize = new LocalizeController(this);
 
-  @consume({ context: clientContext, subscribe: true })
-  @property({ attribute: false })
-  client!: ApiClient;
+  @provided(clientContext) client!: ApiClient;
   /** Whose sign-ins (Administrators may pass a member's id); the caller's own when unset. */
   @property({ attribute: false }) userId: number | undefined;
 

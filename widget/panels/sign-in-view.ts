@@ -9,8 +9,7 @@ import { signInViewStyles } from './sign-in-view.styles.ts';
 import { define } from '../define.ts';
 import { FormController } from '../controllers/form.ts';
 import { LocalizeController } from '../controllers/localize.ts';
-import { consume } from '@lit/context';
-import { clientContext } from '../context.ts';
+import { clientContext, provided } from '../context.ts';
 
 /**
  * The sign-in form. On success it fires `um-session` (UmSessionEvent, internal) with the token pair;
@@ -29,9 +28,7 @@ export class UmSignInView extends LitElement {
     root: () => this.renderRoot.querySelector('form'),
   });
 
-  @consume({ context: clientContext, subscribe: true })
-  @property({ attribute: false })
-  client!: ApiClient;
+  @provided(clientContext) client!: ApiClient;
   /** Prefills the email (after an accepted invitation). */
   @property() email = '';
   /** A success notice above the form (after an accepted invitation). */

@@ -11,8 +11,7 @@ import { twoFaSectionStyles } from './two-fa-section.styles.ts';
 import { define } from '../define.ts';
 import { FormController } from '../controllers/form.ts';
 import { LocalizeController } from '../controllers/localize.ts';
-import { consume } from '@lit/context';
-import { clientContext } from '../context.ts';
+import { clientContext, provided } from '../context.ts';
 
 /** What the section shows besides its heading. */
 type Step =
@@ -64,9 +63,7 @@ export class UmTwoFaSection extends LitElement {
   private readonly localize = new LocalizeController(this);
   private readonly fields = new FormController(this, this.localize, { idPrefix: 'two-fa-' });
 
-  @consume({ context: clientContext, subscribe: true })
-  @property({ attribute: false })
-  client!: ApiClient;
+  @provided(clientContext) client!: ApiClient;
   /** Whether 2FA is on for the signed-in user (`two_fa` of `GET /iam/users/{id}`). */
   @property({ type: Boolean }) enabled = false;
   /** The user's email: the disable link goes there; it heads the downloaded codes. */

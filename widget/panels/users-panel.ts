@@ -1,5 +1,5 @@
 import { LitElement, html, nothing } from 'lit';
-import { property, state } from 'lit/decorators.js';
+import { state } from 'lit/decorators.js';
 import {
   IAM_ROLES,
   isIamRoleId,
@@ -37,8 +37,7 @@ import { PagedListController } from '../controllers/paged-list.ts';
 import { usersPanelStyles } from './users-panel.styles.ts';
 import { define } from '../define.ts';
 import { LocalizeController } from '../controllers/localize.ts';
-import { consume } from '@lit/context';
-import { clientContext, meContext } from '../context.ts';
+import { clientContext, meContext, provided } from '../context.ts';
 
 type SortField = 'id' | 'email' | 'name';
 type Ordering = SortField | `-${SortField}`;
@@ -123,13 +122,9 @@ export class UmUsersPanel extends LitElement {
   /** The user whose deletion was refused for their active tokens: the alert links to them. */
   @state() private refusedUser: User | undefined;
 
-  @consume({ context: clientContext, subscribe: true })
-  @property({ attribute: false })
-  client!: ApiClient;
+  @provided(clientContext) client!: ApiClient;
   /** The account in scope and the caller's role in it (`GET /iam/clients/me`); decides what is offered. */
-  @consume({ context: meContext, subscribe: true })
-  @property({ attribute: false })
-  me: ClientMe | undefined;
+  @provided(meContext) me: ClientMe | undefined;
 
   private get actor(): Actor | undefined {
     return actorOf(this.me);
