@@ -53,7 +53,7 @@ export async function serveHost(options: {
     const answer = await fetch(`${options.bffUrl}${request.url}`, {
       method: request.method,
       headers,
-      body,
+      body: body && new Uint8Array(body),
       redirect: 'manual',
     });
     const out: Record<string, string> = {};
