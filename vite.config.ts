@@ -10,6 +10,8 @@ import { defineConfig } from 'vite';
  * - dist/index.html (+ assets/): the demo host portal, which loads the widget from that URL the
  *   way a real host would (`vite-ignore` keeps Vite from bundling it into the page);
  * - dist/mailbox.html: the demo's mailbox page, listing the emails of the built-in mailbox.
+ * - dist/csp.html: the demo under a strict Content-Security-Policy (no inline script or style,
+ *   Trusted Types), for the end-to-end test that counts violations (test/e2e/csp.test.ts).
  * Decorators: tsconfig's experimentalDecorators, which Vite's TypeScript transform compiles away.
  */
 const widgetEntry = fileURLToPath(new URL('./widget/user-management.ts', import.meta.url));
@@ -27,6 +29,7 @@ export default defineConfig({
       input: {
         index: fileURLToPath(new URL('./demo/index.html', import.meta.url)),
         mailbox: fileURLToPath(new URL('./demo/mailbox.html', import.meta.url)),
+        csp: fileURLToPath(new URL('./demo/csp.html', import.meta.url)),
         widget: widgetEntry,
       },
       output: {

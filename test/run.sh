@@ -22,8 +22,9 @@ echo "== widget tests (Chromium)"
 node test/check-chromium.mjs
 npx wtr | tee -a "$log"
 
-echo "== end-to-end test of the demo (Chromium)"
+echo "== end-to-end tests: the demo, the built package, framework and CSP hosts (Chromium)"
 npx vite build --logLevel warn
+npm run -s build:types
 # shellcheck disable=SC2046
 LOG_LEVEL=silent node --import tsx --test $(find test/e2e -name '*.test.ts' | sort) | tee -a "$log"
 

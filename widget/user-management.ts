@@ -70,6 +70,13 @@ export type PanelName = 'users' | 'account' | 'api-tokens';
  * URL once answered: `?confirm_email_token=…` confirms a new email, `?disable_2fa_token=…` turns
  * two-factor authentication off.
  *
+ * A member of several accounts gets an account switcher (a labelled select) in the toolbar. It
+ * asks the BFF for tokens of the chosen account (`GET /iam/auth/jwt/clients/{id}/login`), keeps
+ * them where the sign-in keeps its session, and reloads the panel: roles, status and edits are per
+ * account.
+ *
+ * @tagname user-management
+ *
  * @attr {string} api - Base URL of the BFF. `''` or `'/'` is the page's own origin; a trailing
  *   slash is ignored.
  * @attr {string} panel - The panel to show: `users` (the default; the account's users, with
@@ -91,11 +98,6 @@ export type PanelName = 'users' | 'account' | 'api-tokens';
  *   no sign-in view and never stores or renews the token: the host replaces it when it expires
  *   (listen for `um-error` with `status` 401). Switching accounts then keeps the new account's
  *   access token in memory only, until the host sets `token` again.
- *
- * A member of several accounts gets an account switcher (a labelled select) in the toolbar. It
- * asks the BFF for tokens of the chosen account (`GET /iam/auth/jwt/clients/{id}/login`), keeps
- * them where the sign-in keeps its session, and reloads the panel: roles, status and edits are per
- * account.
  *
  * @event {UmSignedInEvent} um-signed-in - A user signed in through the sign-in view. `detail`:
  *   `{clientId, userId}`.

@@ -1,0 +1,180 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after, describe, it } from 'node:test';
+
+/**
+ * What `npm run build` hands a host besides the script: dist/um/custom-elements.json, read by
+ * editors, Storybook and framework wrappers, and dist/um/user-management.d.ts for TypeScript hosts.
+ */
+const MANIFEST = 'dist/um/custom-elements.json';
+const TYPES = resolve('dist/um/user-management.d.ts');
+
+/** Every public event and the fields of its `detail`, as docs/embedding.md lists them. */
+const EVENTS: Record<string, { eventClass: string; detail: string[] }> = {
+  'um-signed-in': { eventClass: 'UmSignedInEvent', detail: ['clientId', 'userId'] },
+  'um-signed-out': { eventClass: 'UmSignedOutEvent', detail: ['reason'] },
+  'um-error': { eventClass: 'UmErrorEvent', detail: ['error'] },
+  'um-user-invited': { eventClass: 'UmUserInvitedEvent', detail: ['userId', 'email'] },
+  'um-invitation-accepted': {
+    eventClass: 'UmInvitationAcceptedEvent',
+    detail: ['email', 'clientId'],
+  },
+  'um-user-updated': { eventClass: 'UmUserUpdatedEvent', detail: ['userId', 'lang'] },
+  'um-account-switched': { eventClass: 'UmAccountSwitchedEvent', detail: ['clientId'] },
+  'um-token-created': { eventClass: 'UmTokenCreatedEvent', detail: ['tokenId'] },
+  'um-user-deleted': { eventClass: 'UmUserDeletedEvent', detail: ['userId'] },
+};
+
+interface Named {
+  name: string;
+  description?: string;
+  type?: { text: string };
+}
+interface ElementDeclaration {
+  tagName?: string;
+  customElement?: boolean;
+  attributes?: (Named & { fieldName?: string })[];
+  members?: (Named & { kind: string; privacy?: string; attribute?: string })[];
+  events?: Named[];
+  cssParts?: Named[];
+  cssProperties?: (Named & { default?: string })[];
+}
+
+function element(): ElementDeclaration {
+  assert.ok(existsSync(MANIFEST), 'run `npm run build` first (npm test does)');
+  const manifest = JSON.parse(readFileSync(MANIFEST, 'utf8')) as {
+    modules: { declarations?: ElementDeclaration[] }[];
+  };
+  const found = manifest.modules
+    .flatMap((module) => module.declarations ?? [])
+    .filter((declaration) => declaration.customElement);
+  assert.equal(found.length, 1, 'one public element: the internal ones are not a host’s API');
+  return found[0];
+}
+
+describe('the custom elements manifest', () => {
+  it('names the tag, its attributes and its properties', () => {
+    const el = element();
+    assert.equal(el.tagName, 'user-management');
+    assert.deepEqual(
+      el.attributes!.map((a) => [a.name, a.fieldName]),
+      [
+        ['api', 'api'],
+        ['panel', 'panel'],
+        ['lang', 'lang'],
+        ['invitation-token', 'invitationToken'],
+      ],
+    );
+    const publicFields = el
+      .members!.filter((m) => m.kind === 'field' && !m.privacy)
+      .map((m) => m.name);
+    assert.deepEqual(publicFields, ['api', 'panel', 'lang', 'token', 'invitationToken']);
+    const token = el.members!.find((m) => m.name === 'token')!;
+    assert.equal(token.attribute, undefined, '`token` is a property only: no JWT in the DOM');
+    assert.match(token.description ?? '', /access JWT/);
+    for (const attribute of el.attributes!) assert.ok(attribute.description, attribute.name);
+  });
+
+  it('lists every event the element fires, with its class and its detail', () => {
+    const events = element().events!;
+    // The events.ts classes are the truth: an event added there without an `@event` tag fails here.
+    const declared = [
+      ...readFileSync('widget/events.ts', 'utf8').matchAll(/static readonly type = '([\w-]+)'/g),
+    ].map((match) => match[1]);
+    assert.deepEqual(events.map((e) => e.name).sort(), declared.sort());
+    assert.deepEqual(events.map((e) => e.name).sort(), Object.keys(EVENTS).sort());
+    for (const event of events) {
+      const expected = EVENTS[event.name];
+      assert.equal(event.type?.text, expected.eventClass, event.name);
+      for (const field of expected.detail) {
+        assert.match(event.description ?? '', new RegExp(`\\b${field}\\b`), `${event.name}.detail`);
+      }
+    }
+  });
+
+  it('documents the CSS parts and custom properties hosts may style', () => {
+    const el = element();
+    const parts = el.cssParts!.map((p) => p.name);
+    for (const part of ['toolbar', 'sign-in-form', 'panel', 'table', 'row', 'dialog', 'button']) {
+      assert.ok(parts.includes(part), part);
+    }
+    assert.ok(parts.length >= 40, `${parts.length} parts`);
+    const properties = el.cssProperties!;
+    assert.ok(properties.length >= 13, `${properties.length} custom properties`);
+    for (const property of properties) {
+      assert.match(property.name, /^--um-/);
+      assert.ok(property.default, `${property.name} has its default`);
+    }
+    assert.ok(properties.some((p) => p.name === '--um-color-accent' && p.default === '#c2410c'));
+  });
+});
+
+describe('the type declarations', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'um-types-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** Type-checks `source` as a host's file, with the declarations in its program; tsc's output. */
+  const typeCheck = (source: string) => {
+    assert.ok(existsSync(TYPES), 'run `npm run build` first (npm test does)');
+    writeFileSync(join(dir, 'host.ts'), source);
+    writeFileSync(
+      join(dir, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          strict: true,
+          target: 'ES2022',
+          module: 'ESNext',
+          moduleResolution: 'Bundler',
+          lib: ['ES2022', 'DOM'],
+          types: [],
+          noEmit: true,
+          // Check the declarations themselves too, not only their use.
+          skipLibCheck: false,
+          // The declarations import Lit's types: a host has `lit` installed (docs/embedding.md).
+          paths: { '*': [resolve('node_modules/*')] },
+        },
+        files: ['host.ts', TYPES],
+      }),
+    );
+    const tsc = spawnSync(
+      process.execPath,
+      [resolve('node_modules/typescript/bin/tsc'), '-p', dir],
+      {
+        encoding: 'utf8',
+      },
+    );
+    return { ok: tsc.status === 0, output: tsc.stdout + tsc.stderr };
+  };
+
+  it('types the tag, its properties and its events for a host', () => {
+    const { ok, output } = typeCheck(`
+      import { UmErrorEvent, type PanelName, type UserManagement } from ${JSON.stringify(TYPES.replace(/\.d\.ts$/, '.js'))};
+      const widget: UserManagement = document.querySelector('user-management')!;
+      widget.token = 'x';
+      const panel: PanelName = 'api-tokens';
+      widget.panel = panel;
+      widget.addEventListener('um-user-invited', (e) => e.detail.email.toLowerCase());
+      document.addEventListener('um-signed-out', (e) => e.detail.reason === 'expired');
+      widget.addEventListener('um-error', (e: UmErrorEvent) => e.detail.error.status === 401 && e.preventDefault());
+      const created: number = document.createElement('user-management').panel.length;
+      void created;
+    `);
+    assert.ok(ok, output);
+  });
+
+  it('refuses what the element does not have', () => {
+    const { ok, output } = typeCheck(`
+      const widget = document.querySelector('user-management')!;
+      widget.token = 42;
+      widget.panel = 'settings';
+      widget.addEventListener('um-user-invited', (e) => e.detail.emial);
+    `);
+    assert.equal(ok, false);
+    assert.match(output, /'number' is not assignable to type 'string'/);
+    assert.match(output, /"settings"' is not assignable to type 'PanelName'/);
+    assert.match(output, /Property 'emial' does not exist/);
+  });
+});
