@@ -10,6 +10,23 @@ import { asApiError, type ApiError } from './api/client.ts';
  * calls `preventDefault()` and the widget leaves its message out.
  */
 
+/**
+ * What every event of the widget is: an `Event` with a typed `detail`, its name in the class's
+ * static `type`. Public events bubble and are composed, so a host listens on the element itself or
+ * any ancestor; the internal ones (below) stay where they are fired unless they say otherwise.
+ */
+export abstract class UmEvent<Detail> extends Event {
+  static readonly type: string;
+  static readonly init: EventInit = { bubbles: true, composed: true };
+  constructor(readonly detail: Detail) {
+    const { type, init } = new.target as unknown as { type: string; init: EventInit };
+    super(type, init);
+  }
+}
+
+/** Internal events are for the widget's own elements: they neither bubble nor leave the root. */
+const INTERNAL: EventInit = {};
+
 export interface SignedInDetail {
   /** The account signed into. */
   clientId: number;
@@ -18,29 +35,21 @@ export interface SignedInDetail {
 }
 
 /** A user signed in through the widget's sign-in view (or a stored session was resumed). */
-export class UmSignedInEvent extends Event {
-  static readonly type = 'um-signed-in';
-  constructor(readonly detail: SignedInDetail) {
-    super(UmSignedInEvent.type, { bubbles: true, composed: true });
-  }
+export class UmSignedInEvent extends UmEvent<SignedInDetail> {
+  static override readonly type = 'um-signed-in';
 }
 
 export type SignedOutReason = 'user' | 'expired';
 
 /** The session ended: the user pressed Sign out (`user`) or it could not be renewed (`expired`). */
-export class UmSignedOutEvent extends Event {
-  static readonly type = 'um-signed-out';
-  constructor(readonly detail: { reason: SignedOutReason }) {
-    super(UmSignedOutEvent.type, { bubbles: true, composed: true });
-  }
+export class UmSignedOutEvent extends UmEvent<{ reason: SignedOutReason }> {
+  static override readonly type = 'um-signed-out';
 }
 
 /** A request to the BFF failed. Cancel it to suppress the widget's own message. */
-export class UmErrorEvent extends Event {
-  static readonly type = 'um-error';
-  constructor(readonly detail: { error: ApiError }) {
-    super(UmErrorEvent.type, { bubbles: true, composed: true, cancelable: true });
-  }
+export class UmErrorEvent extends UmEvent<{ error: ApiError }> {
+  static override readonly type = 'um-error';
+  static override readonly init = { bubbles: true, composed: true, cancelable: true };
 }
 
 /**
@@ -65,11 +74,8 @@ export interface UserInvitedDetail {
 }
 
 /** An administrator invited someone through the Invite user dialog; the email is on its way. */
-export class UmUserInvitedEvent extends Event {
-  static readonly type = 'um-user-invited';
-  constructor(readonly detail: UserInvitedDetail) {
-    super(UmUserInvitedEvent.type, { bubbles: true, composed: true });
-  }
+export class UmUserInvitedEvent extends UmEvent<UserInvitedDetail> {
+  static override readonly type = 'um-user-invited';
 }
 
 export interface InvitationAcceptedDetail {
@@ -80,11 +86,8 @@ export interface InvitationAcceptedDetail {
 }
 
 /** An invitee accepted an invitation in the acceptance view; the sign-in view follows. */
-export class UmInvitationAcceptedEvent extends Event {
-  static readonly type = 'um-invitation-accepted';
-  constructor(readonly detail: InvitationAcceptedDetail) {
-    super(UmInvitationAcceptedEvent.type, { bubbles: true, composed: true });
-  }
+export class UmInvitationAcceptedEvent extends UmEvent<InvitationAcceptedDetail> {
+  static override readonly type = 'um-invitation-accepted';
 }
 
 export interface UserUpdatedDetail {
@@ -95,11 +98,8 @@ export interface UserUpdatedDetail {
 }
 
 /** An administrator saved changes to a user in the Edit user dialog. */
-export class UmUserUpdatedEvent extends Event {
-  static readonly type = 'um-user-updated';
-  constructor(readonly detail: UserUpdatedDetail) {
-    super(UmUserUpdatedEvent.type, { bubbles: true, composed: true });
-  }
+export class UmUserUpdatedEvent extends UmEvent<UserUpdatedDetail> {
+  static override readonly type = 'um-user-updated';
 }
 
 export interface AccountSwitchedDetail {
@@ -108,11 +108,8 @@ export interface AccountSwitchedDetail {
 }
 
 /** The user switched to another of their accounts with the toolbar's account switcher. */
-export class UmAccountSwitchedEvent extends Event {
-  static readonly type = 'um-account-switched';
-  constructor(readonly detail: AccountSwitchedDetail) {
-    super(UmAccountSwitchedEvent.type, { bubbles: true, composed: true });
-  }
+export class UmAccountSwitchedEvent extends UmEvent<AccountSwitchedDetail> {
+  static override readonly type = 'um-account-switched';
 }
 
 export interface TokenCreatedDetail {
@@ -121,11 +118,8 @@ export interface TokenCreatedDetail {
 }
 
 /** Someone created an API token in the Create token dialog; its secret is being shown once. */
-export class UmTokenCreatedEvent extends Event {
-  static readonly type = 'um-token-created';
-  constructor(readonly detail: TokenCreatedDetail) {
-    super(UmTokenCreatedEvent.type, { bubbles: true, composed: true });
-  }
+export class UmTokenCreatedEvent extends UmEvent<TokenCreatedDetail> {
+  static override readonly type = 'um-token-created';
 }
 
 export interface UserDeletedDetail {
@@ -134,11 +128,8 @@ export interface UserDeletedDetail {
 }
 
 /** An Administrator removed a user from the account (Users panel, row menu, Delete). */
-export class UmUserDeletedEvent extends Event {
-  static readonly type = 'um-user-deleted';
-  constructor(readonly detail: UserDeletedDetail) {
-    super(UmUserDeletedEvent.type, { bubbles: true, composed: true });
-  }
+export class UmUserDeletedEvent extends UmEvent<UserDeletedDetail> {
+  static override readonly type = 'um-user-deleted';
 }
 
 /*
@@ -156,19 +147,15 @@ export interface ShowTokensDetail {
  * Internal: "Show their tokens" in the Users panel, after a deletion was refused because the user
  * holds active API tokens; `<user-management>` opens the API tokens panel filtered by them.
  */
-export class UmShowTokensEvent extends Event {
-  static readonly type = 'um-show-tokens';
-  constructor(readonly detail: ShowTokensDetail) {
-    super(UmShowTokensEvent.type);
-  }
+export class UmShowTokensEvent extends UmEvent<ShowTokensDetail> {
+  static override readonly type = 'um-show-tokens';
+  static override readonly init = INTERNAL;
 }
 
 /** Internal: the sign-in view signed in; `<user-management>` stores the pair and shows a panel. */
-export class UmSessionEvent extends Event {
-  static readonly type = 'um-session';
-  constructor(readonly detail: TokenPair) {
-    super(UmSessionEvent.type);
-  }
+export class UmSessionEvent extends UmEvent<TokenPair> {
+  static override readonly type = 'um-session';
+  static override readonly init = INTERNAL;
 }
 
 /** Internal: what the root needs after an acceptance (the public event carries no company name). */
@@ -178,55 +165,45 @@ export interface AcceptDoneDetail {
 }
 
 /** Internal: the invitee accepted; `<user-management>` shows the sign-in view with a notice. */
-export class UmAcceptDoneEvent extends Event {
-  static readonly type = 'um-accept-done';
-  constructor(readonly detail: AcceptDoneDetail) {
-    super(UmAcceptDoneEvent.type);
-  }
+export class UmAcceptDoneEvent extends UmEvent<AcceptDoneDetail> {
+  static override readonly type = 'um-accept-done';
+  static override readonly init = INTERNAL;
 }
 
 /** Internal: "Sign in" on the page of a used invitation link; `<user-management>` leaves the link. */
-export class UmAcceptSignInEvent extends Event {
-  static readonly type = 'um-accept-sign-in';
-  constructor() {
-    super(UmAcceptSignInEvent.type);
-  }
+export class UmAcceptSignInEvent extends UmEvent<undefined> {
+  static override readonly type = 'um-accept-sign-in';
+  static override readonly init = INTERNAL;
 }
 
 /**
  * Internal: the invitation's language (`detail`), known once the link is; `<user-management>`
  * follows it unless the host set `lang`.
  */
-export class UmAcceptLanguageEvent extends Event {
-  static readonly type = 'um-accept-language';
-  constructor(readonly detail: string) {
-    super(UmAcceptLanguageEvent.type);
-  }
+export class UmAcceptLanguageEvent extends UmEvent<string> {
+  static override readonly type = 'um-accept-language';
+  static override readonly init = INTERNAL;
 }
 
 /** Internal: an item of a row's "⋯" menu was chosen (`detail.id`: the item's id). */
-export class UmMenuSelectEvent extends Event {
-  static readonly type = 'menu-select';
-  constructor(readonly detail: { id: string }) {
-    super(UmMenuSelectEvent.type);
-  }
+export class UmMenuSelectEvent extends UmEvent<{ id: string }> {
+  static override readonly type = 'menu-select';
+  static override readonly init = INTERNAL;
 }
 
-/** Internal: the user left the confirm-email view with Continue (bubbles, not composed). */
-export class UmConfirmEmailDoneEvent extends Event {
-  static readonly type = 'um-confirm-email-done';
-  /** `email`: the new address when it changed. */
-  constructor(readonly detail: { changed: boolean; email?: string }) {
-    super(UmConfirmEmailDoneEvent.type, { bubbles: true });
-  }
+/**
+ * Internal: the user left the confirm-email view with Continue (bubbles, not composed); `email`:
+ * the new address when it changed.
+ */
+export class UmConfirmEmailDoneEvent extends UmEvent<{ changed: boolean; email?: string }> {
+  static override readonly type = 'um-confirm-email-done';
+  static override readonly init = { bubbles: true };
 }
 
 /** Internal: the user left the disable-2FA view with Continue (bubbles, not composed). */
-export class UmDisable2faDoneEvent extends Event {
-  static readonly type = 'um-disable-2fa-done';
-  constructor(readonly detail: { disabled: boolean }) {
-    super(UmDisable2faDoneEvent.type, { bubbles: true });
-  }
+export class UmDisable2faDoneEvent extends UmEvent<{ disabled: boolean }> {
+  static override readonly type = 'um-disable-2fa-done';
+  static override readonly init = { bubbles: true };
 }
 
 declare global {
@@ -240,6 +217,12 @@ declare global {
     'um-account-switched': UmAccountSwitchedEvent;
     'um-token-created': UmTokenCreatedEvent;
     'um-user-deleted': UmUserDeletedEvent;
+  }
+}
+
+// The internal events, apart: the build publishes the block above, not this one.
+declare global {
+  interface GlobalEventHandlersEventMap {
     'um-show-tokens': UmShowTokensEvent;
     'um-session': UmSessionEvent;
     'um-accept-done': UmAcceptDoneEvent;

@@ -138,7 +138,7 @@ export class UmAcceptInvitationView extends LitElement {
               type="button"
               class="primary"
               part="button"
-              @click=${() => this.dispatchEvent(new UmAcceptSignInEvent())}
+              @click=${() => this.dispatchEvent(new UmAcceptSignInEvent(undefined))}
             >
               ${this.localize.t('accept.signIn')}
             </button>
