@@ -55,6 +55,13 @@ export const user = z.object({
     }),
   ),
   status: z.enum(USER_STATUSES),
+  shared_profile: z
+    .boolean()
+    .check(
+      z.describe(
+        'the user has joined and also belongs to another account: only they change their name, phone and language',
+      ),
+    ),
   invitation_expires_at: z.nullable(z.string()),
   cloud: cloudAccess,
 });

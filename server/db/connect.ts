@@ -5,6 +5,7 @@ import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
 import * as initial from './migrations/0001_initial.ts';
 import * as sessions from './migrations/0002_sessions.ts';
+import * as perAccountViews from './migrations/0003_per_account_views.ts';
 import type { Database } from './schema.ts';
 
 export type Db = Kysely<Database>;
@@ -31,6 +32,7 @@ export interface OpenDatabase {
 const MIGRATIONS: Record<string, Migration> = {
   '0001_initial': initial,
   '0002_sessions': sessions,
+  '0003_per_account_views': perAccountViews,
 };
 
 export async function openDatabase(options: DatabaseOptions): Promise<OpenDatabase> {

@@ -155,6 +155,17 @@ export async function removeMember(
       .executeTakeFirst();
     if (liveToken) throw new AppError('user_has_active_tokens', ACTIVE_TOKENS_MESSAGE);
 
+    // The account's token history keeps the issuer as the account knew them: what happens to
+    // the person later, elsewhere (a new invitation, their own changes), does not rewrite it.
+    await trx
+      .updateTable('api_tokens')
+      .set((eb) => ({
+        issuer_name: eb.selectFrom('users').select('name').where('id', '=', target.userId),
+        issuer_email: eb.selectFrom('users').select('email').where('id', '=', target.userId),
+      }))
+      .where('account_id', '=', caller.accountId)
+      .where('user_id', '=', target.userId)
+      .execute();
     await trx.deleteFrom('memberships').where('id', '=', member.id).execute();
     const elsewhere = await trx
       .selectFrom('memberships')

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { z } from 'zod';
 import { iamRole, type IamRoleId } from '../../shared/roles.ts';
 import {
@@ -42,8 +43,12 @@ function tokensOf(db: Db, accountId: number) {
       't.role_id',
       't.account_id',
       't.user_id',
-      'u.name as user_name',
-      'u.email as user_email',
+      // Once the issuer has left the account, the name and email it knew (decision 011).
+      sql<string | null>`case when m.id is null and t.issuer_email is not null
+        then t.issuer_name else u.name end`.as('user_name'),
+      sql<string>`case when m.id is null then coalesce(t.issuer_email, u.email) else u.email end`.as(
+        'user_email',
+      ),
       'u.deleted_at as user_deleted_at',
       'm.accepted_at as member_since',
     ])
