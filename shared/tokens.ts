@@ -41,7 +41,7 @@ export const createTokenBody = z.strictObject({
       error: 'Enter a valid date and time, e.g. 2027-01-31T00:00:00Z.',
     }),
   ),
-  client_user: z.object({ role: iamRoleRef }, { error: 'This field is required.' }),
+  client_user: z.strictObject({ role: iamRoleRef }, { error: 'This field is required.' }),
 });
 export type CreateTokenBody = z.input<typeof createTokenBody>;
 

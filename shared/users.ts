@@ -9,7 +9,7 @@ import {
   languageField,
   listParam,
   maxChars,
-  trimmedText,
+  nameText,
 } from './fields.ts';
 import { iamRoleRef, passwordField } from './invitations.ts';
 import { CLOUD_CLIENT_ROLES, CLOUD_PROJECT_ROLES, LANGUAGES, USER_STATUSES } from './roles.ts';
@@ -119,7 +119,7 @@ const phoneField = z.nullable(
  * an email changes through `PUT /iam/users/{userId}/email`, by its owner, with their password.
  */
 export const updateUserBody = z.strictObject({
-  name: z.optional(z.nullable(trimmedText(255))),
+  name: z.optional(z.nullable(nameText(255))),
   lang: z.optional(languageField),
   phone: z.optional(
     z.union([
