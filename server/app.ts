@@ -14,6 +14,7 @@ import type { Db } from './db/connect.ts';
 import { AppError } from './errors.ts';
 import type { AppEnv } from './http/env.ts';
 import { handleError } from './http/errors.ts';
+import { answerHeaders } from './http/headers.ts';
 import { openApiDocument, operation, type Operation } from './http/openapi.ts';
 import { invitationOperations, invitationRoutes } from './invitations/routes.ts';
 import { mailboxOperations, mailboxRoutes } from './mail/mailbox-routes.ts';
@@ -107,6 +108,7 @@ export function createApp(deps: AppDeps) {
     await next();
   });
   app.use(secureHeaders({ crossOriginResourcePolicy: false }));
+  app.use(answerHeaders());
   app.use(
     bodyLimit({
       maxSize: MAX_BODY_BYTES,

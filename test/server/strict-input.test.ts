@@ -1,5 +1,9 @@
 import assert from 'node:assert/strict';
-import { before, it } from 'node:test';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { startBff, type RunningBff } from '../../server/start.ts';
 import { ROLE } from '../../shared/roles.ts';
 import { renderEmail } from '../../server/mail/templates.ts';
 import { eachDatabase } from '../support/context.ts';
@@ -149,4 +153,136 @@ it('renders names and company names inert in both parts of an email', () => {
   );
   assert.doesNotMatch(email.subject, /[\r\n]/);
   assert.doesNotMatch(email.html, /\r/);
+});
+
+eachDatabase('headers and content types', (ctx) => {
+  let accountId: number;
+  let admin: { id: number; email: string };
+
+  before(async () => {
+    accountId = await ctx().fixtures.account('Headers Co');
+    admin = await ctx().fixtures.member(accountId, { role: ROLE.administrators });
+  });
+
+  it('marks every authenticated JSON answer, and every answer holding tokens, no-store', async () => {
+    const token = await ctx().tokenFor(admin.id, accountId);
+    for (const path of [
+      '/iam/users',
+      `/iam/users/${admin.id}`,
+      '/iam/clients/me',
+      '/iam/users/0',
+    ]) {
+      const response = await ctx().request(path, { token });
+      assert.equal(response.headers.get('Cache-Control'), 'no-store', path);
+    }
+    const login = await ctx().request('/iam/auth/jwt/login', {
+      method: 'POST',
+      json: { username: admin.email, password: Fixtures.PASSWORD },
+    });
+    assert.equal(login.status, 200);
+    assert.equal(login.headers.get('Cache-Control'), 'no-store');
+    // Public documents keep their own caching.
+    const jwks = await ctx().request('/.well-known/jwks.json');
+    assert.equal(jwks.headers.get('Cache-Control'), 'public, max-age=300');
+  });
+
+  it('refuses a body that is not JSON with 415, and changes nothing', async () => {
+    const token = await ctx().tokenFor(admin.id, accountId);
+    const before = await ctx()
+      .db.selectFrom('users')
+      .select('name')
+      .where('id', '=', admin.id)
+      .executeTakeFirstOrThrow();
+    const bodies: [string | undefined, string][] = [
+      ['text/plain', JSON.stringify({ name: 'Plain' })],
+      ['application/x-www-form-urlencoded', 'name=Form'],
+      [
+        'multipart/form-data; boundary=x',
+        '--x\r\nContent-Disposition: form-data; name="name"\r\n\r\nForm\r\n--x--\r\n',
+      ],
+      [undefined, JSON.stringify({ name: 'Untyped' })],
+    ];
+    for (const [type, body] of bodies) {
+      const headers: Record<string, string> = { Authorization: `Bearer ${token}` };
+      if (type) headers['Content-Type'] = type;
+      const response = await ctx().app.request(`/iam/users/${admin.id}`, {
+        method: 'PATCH',
+        headers,
+        body: new TextEncoder().encode(body),
+      });
+      assert.equal(response.status, 415, String(type));
+      assert.equal((await response.json()).code, 'unsupported_media_type');
+      const login = await ctx().app.request('/iam/auth/jwt/login', {
+        method: 'POST',
+        headers: type ? { 'Content-Type': type } : {},
+        body: new TextEncoder().encode(`username=${admin.email}&password=x`),
+      });
+      assert.equal(login.status, 415, `login ${type}`);
+    }
+    assert.deepEqual(
+      await ctx()
+        .db.selectFrom('users')
+        .select('name')
+        .where('id', '=', admin.id)
+        .executeTakeFirstOrThrow(),
+      before,
+    );
+    // JSON with a charset, and a request with no body at all, are fine.
+    const typed = await ctx().request(`/iam/users/${admin.id}`, {
+      method: 'PATCH',
+      token,
+      headers: { 'Content-Type': 'application/json; charset=utf-8' },
+      body: JSON.stringify({ name: 'Typed' }),
+    });
+    assert.equal(typed.status, 200);
+    const resend = await ctx().request(
+      `/iam/clients/${accountId}/client-users/${admin.id}/resend_invite`,
+      {
+        method: 'POST',
+        token,
+      },
+    );
+    assert.notEqual(resend.status, 415);
+  });
+});
+
+describe('the HTML pages the BFF serves', () => {
+  let bff: RunningBff;
+  let pages: string;
+
+  before(async () => {
+    pages = await mkdtemp(join(tmpdir(), 'um-pages-'));
+    await writeFile(join(pages, 'index.html'), '<!doctype html><title>demo</title>');
+    await writeFile(join(pages, 'mailbox.html'), '<!doctype html><title>mailbox</title>');
+    bff = await startBff(
+      { PORT: '0', DATA_DIR: 'memory://', DEMO_SEED: 'false', LOG_LEVEL: 'silent' },
+      undefined,
+      pages,
+    );
+  });
+  after(async () => {
+    await bff.close();
+    await rm(pages, { recursive: true });
+  });
+
+  it('sends a strict Content-Security-Policy that forbids framing', async () => {
+    for (const path of ['/', '/index.html', '/mailbox.html']) {
+      const response = await fetch(`${bff.url}${path}`);
+      assert.equal(response.status, 200, path);
+      assert.match(response.headers.get('Content-Type') ?? '', /^text\/html/);
+      const policy = response.headers.get('Content-Security-Policy') ?? '';
+      const directives = Object.fromEntries(
+        policy.split(';').map((d) => {
+          const [name, ...values] = d.trim().split(/\s+/);
+          return [name, values.join(' ')];
+        }),
+      );
+      assert.equal(directives['default-src'], "'self'", policy);
+      assert.equal(directives['script-src'], "'self'", policy);
+      assert.equal(directives['frame-ancestors'], "'none'", policy);
+      assert.equal(directives['object-src'], "'none'", policy);
+      assert.equal(directives['base-uri'], "'none'", policy);
+      assert.doesNotMatch(policy, /unsafe-inline|unsafe-eval/);
+    }
+  });
 });
