@@ -6,6 +6,8 @@ import { iamRoleRef } from './invitations.ts';
 
 /** Tokens an account may hold at once (deleted ones do not count). */
 export const MAX_TOKENS_PER_ACCOUNT = 100;
+/** Tokens one member may hold at once in an account: no one, whatever their role, fills its quota. */
+export const MAX_TOKENS_PER_MEMBER = 20;
 
 export const tokenObject = z.object({
   id: z.int(),

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { iamRole, type IamRoleId } from '../../shared/roles.ts';
 import {
   MAX_TOKENS_PER_ACCOUNT,
+  MAX_TOKENS_PER_MEMBER,
   type Token,
   type createTokenBody,
   type tokensQuery,
@@ -154,6 +155,20 @@ export async function createToken(
       throw new AppError(
         'token_limit_reached',
         `An account can hold at most ${MAX_TOKENS_PER_ACCOUNT} tokens. Delete one to create another.`,
+      );
+    }
+    // Under the same lock: the lowest roles must not be able to fill the account's quota.
+    const own = await trx
+      .selectFrom('api_tokens')
+      .select((eb) => eb.fn.countAll<string | number>().as('count'))
+      .where('account_id', '=', caller.accountId)
+      .where('user_id', '=', caller.userId)
+      .where('deleted_at', 'is', null)
+      .executeTakeFirstOrThrow();
+    if (Number(own.count) >= MAX_TOKENS_PER_MEMBER) {
+      throw new AppError(
+        'token_limit_reached',
+        `You can't have more than ${MAX_TOKENS_PER_MEMBER} active tokens in this account. Delete one to create another.`,
       );
     }
     const created = await trx

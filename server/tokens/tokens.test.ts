@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
 import { IAM_ROLES, ROLE, type IamRoleId } from '../../shared/roles.ts';
-import { MAX_TOKENS_PER_ACCOUNT, type CreatedToken, type Token } from '../../shared/tokens.ts';
+import {
+  MAX_TOKENS_PER_ACCOUNT,
+  MAX_TOKENS_PER_MEMBER,
+  type CreatedToken,
+  type Token,
+} from '../../shared/tokens.ts';
 import { eachDatabase, type TestContext } from '../../test/support/context.ts';
 import { Fixtures } from '../../test/support/fixtures.ts';
 
@@ -307,21 +312,29 @@ eachDatabase('API tokens', (ctx) => {
   it(`holds at most ${MAX_TOKENS_PER_ACCOUNT} live tokens per account`, async () => {
     const crowded = await ctx().fixtures.account();
     const owner = await ctx().fixtures.member(crowded, { role: ROLE.administrators });
+    // Spread over members, each at their own limit, so that the account's limit is what refuses.
+    const issuers = [owner.id];
+    while (issuers.length * MAX_TOKENS_PER_MEMBER < MAX_TOKENS_PER_ACCOUNT) {
+      issuers.push((await ctx().fixtures.member(crowded)).id);
+    }
     await ctx()
       .db.insertInto('api_tokens')
       .values(
         Array.from({ length: MAX_TOKENS_PER_ACCOUNT }, (_, i) => ({
           account_id: crowded,
-          user_id: owner.id,
+          user_id: issuers[i % issuers.length],
           name: `t${i}`,
           role_id: 2,
           secret_hash: Buffer.alloc(32, i),
         })),
       )
       .execute();
-    const refused = await create(ctx(), crowded, owner.id, ROLE.users);
+    const other = await ctx().fixtures.member(crowded);
+    const refused = await create(ctx(), crowded, other.id, ROLE.users);
     assert.equal(refused.status, 400);
-    assert.equal((await refused.json()).code, 'token_limit_reached');
+    const body = await refused.json();
+    assert.equal(body.code, 'token_limit_reached');
+    assert.match(body.message, new RegExp(`${MAX_TOKENS_PER_ACCOUNT} tokens`));
     await ctx()
       .db.updateTable('api_tokens')
       .set({ deleted_at: ctx().clock.now() })
@@ -333,6 +346,40 @@ eachDatabase('API tokens', (ctx) => {
       201,
       'deleted tokens do not count',
     );
+  });
+
+  it(`holds at most ${MAX_TOKENS_PER_MEMBER} live tokens per member, whatever their role`, async () => {
+    const team = await ctx().fixtures.account();
+    const viewer = await ctx().fixtures.member(team, { role: ROLE.users });
+    const colleague = await ctx().fixtures.member(team, { role: ROLE.users });
+    for (let i = 0; i < MAX_TOKENS_PER_MEMBER; i++) {
+      assert.equal((await create(ctx(), team, viewer.id, ROLE.users)).status, 201, `token ${i}`);
+    }
+    const refused = await create(ctx(), team, viewer.id, ROLE.users);
+    assert.equal(refused.status, 400);
+    assert.deepEqual(await refused.json(), {
+      message: `You can't have more than ${MAX_TOKENS_PER_MEMBER} active tokens in this account. Delete one to create another.`,
+      code: 'token_limit_reached',
+    });
+    assert.equal(
+      (await create(ctx(), team, colleague.id, ROLE.users)).status,
+      201,
+      'per member: the account still has room for others',
+    );
+    await ctx()
+      .db.updateTable('api_tokens')
+      .set({ deleted_at: ctx().clock.now() })
+      .where('account_id', '=', team)
+      .where('user_id', '=', viewer.id)
+      .where('id', '=', (eb) =>
+        eb
+          .selectFrom('api_tokens')
+          .select((e) => e.fn.min('id').as('id'))
+          .where('account_id', '=', team)
+          .where('user_id', '=', viewer.id),
+      )
+      .execute();
+    assert.equal((await create(ctx(), team, viewer.id, ROLE.users)).status, 201);
   });
 
   it('refuses to lower a user below a token they issued', async () => {
