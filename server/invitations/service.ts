@@ -7,6 +7,7 @@ import type {
   inviteUserBody,
 } from '../../shared/invitations.ts';
 import { auditBy, recordAudit } from '../audit.ts';
+import { authorizeInTransaction } from '../auth/middleware.ts';
 import { COMMON_PASSWORD_MESSAGE, isCommonPassword } from '../auth/password-policy.ts';
 import { hashPassword } from '../auth/passwords.ts';
 import { hashSecret, newSecret } from '../auth/secrets.ts';
@@ -56,6 +57,7 @@ export async function inviteUser(
       .where('id', '=', caller.userId)
       .forUpdate()
       .executeTakeFirstOrThrow();
+    await authorizeInTransaction(trx, caller, 'users.invite');
     await checkDailyCount(
       trx,
       { actorUserId: caller.userId, action: 'user.invited' },
@@ -322,6 +324,7 @@ export async function resendInvitation(
   if (target.clientId !== caller.accountId) throw notFound();
   const now = deps.clock.now();
   await deps.db.transaction().execute(async (trx) => {
+    await authorizeInTransaction(trx, caller, 'users.resend_invite');
     const member = await trx
       .selectFrom('memberships as m')
       .innerJoin('users as u', 'u.id', 'm.user_id')
