@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { before, it } from 'node:test';
 import { IAM_ROLES, ROLE, type IamRoleId } from '../../shared/roles.ts';
 import {
@@ -99,8 +100,13 @@ eachDatabase('API tokens', (ctx) => {
       .selectAll()
       .where('id', '=', created.id)
       .executeTakeFirstOrThrow();
-    assert.equal(Buffer.from(stored.secret_hash).length, 32);
-    assert.ok(!JSON.stringify(stored).includes(secret), 'the secret is not in the row');
+    // The stored bytes are the secret's SHA-256 (a bytea: compare bytes, not its JSON form);
+    // test/server/stored-secrets.test.ts also looks for the secret in every table.
+    assert.deepEqual(Buffer.from(stored.secret_hash), createHash('sha256').update(secret).digest());
+    for (const [column, value] of Object.entries(stored)) {
+      const bytes = value instanceof Uint8Array ? Buffer.from(value) : Buffer.from(String(value));
+      assert.ok(!bytes.includes(Buffer.from(secret)), `the secret is not in ${column}`);
+    }
 
     const again = await ctx().request(`/iam/v2/clients/${accountId}/tokens/${created.id}`, {
       token: await ctx().tokenFor(engineer.id, accountId),
@@ -380,6 +386,50 @@ eachDatabase('API tokens', (ctx) => {
       )
       .execute();
     assert.equal((await create(ctx(), team, viewer.id, ROLE.users)).status, 201);
+  });
+
+  it('shows the issuer deleted once removed from this account, while still a member of another', async () => {
+    const here = await ctx().fixtures.account();
+    const elsewhere = await ctx().fixtures.account();
+    const boss = await ctx().fixtures.member(here, { role: ROLE.administrators });
+    const issuer = await ctx().fixtures.member(here, { role: ROLE.users, name: 'Ivo Issuer' });
+    await ctx().fixtures.join(elsewhere, issuer.id, ROLE.users);
+    const created = (await (await create(ctx(), here, issuer.id, ROLE.users)).json()) as Token;
+    const bossToken = await ctx().tokenFor(boss.id, here);
+    const issuerOf = async () =>
+      (
+        (await (
+          await ctx().request(`/iam/v2/clients/${here}/tokens/${created.id}`, { token: bossToken })
+        ).json()) as Token
+      ).client_user;
+    assert.equal((await issuerOf()).deleted, false);
+    const tokenGone = await ctx().request(`/iam/v2/clients/${here}/tokens/${created.id}`, {
+      method: 'DELETE',
+      token: bossToken,
+    });
+    assert.equal(tokenGone.status, 204);
+    const removed = await ctx().request(`/iam/clients/${here}/client-users/${issuer.id}`, {
+      method: 'DELETE',
+      token: bossToken,
+    });
+    assert.deepEqual(await removed.json(), { status: 'removed', user_deleted: false });
+    const shown = await issuerOf();
+    assert.equal(shown.deleted, true, 'crossed out here');
+    assert.equal(shown.user_name, 'Ivo Issuer');
+    const listed = (await (
+      await ctx().request(`/iam/v2/clients/${here}/tokens?deleted=true&issued_by=${issuer.id}`, {
+        token: bossToken,
+      })
+    ).json()) as Token[];
+    assert.deepEqual(
+      listed.map((t) => t.client_user.deleted),
+      [true],
+    );
+    // Elsewhere they are a member as before.
+    const there = await ctx().request('/iam/clients/me', {
+      token: await ctx().tokenFor(issuer.id, elsewhere),
+    });
+    assert.equal(there.status, 200);
   });
 
   it('refuses to lower a user below a token they issued', async () => {
