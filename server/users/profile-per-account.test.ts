@@ -191,6 +191,22 @@ eachDatabase(
       // Acme sees what it sent.
       const seen = await getUser(acmeAdmin.id, acme, issuer.id);
       assert.deepEqual([seen.name, seen.lang], ['Someone Else', 'zh']);
+
+      // The person joins Acme under a new name: Globex's history keeps the one it knew.
+      const row = await ctx()
+        .db.selectFrom('email_outbox')
+        .select('payload')
+        .where('recipient', '=', issuer.email)
+        .orderBy('id', 'desc')
+        .executeTakeFirstOrThrow();
+      const link = new URL((row.payload as { link: string }).link).searchParams.get('token');
+      const accepted = await ctx().request(`/iam/auth/invitations/${link}/accept`, {
+        method: 'POST',
+        json: { password: 'a long and unusual passphrase', name: 'Dana Anew' },
+      });
+      assert.equal(accepted.status, 200);
+      assert.equal((await userRow(ctx(), issuer.id)).name, 'Dana Anew');
+      assert.deepEqual(await issuerAsGlobexSeesIt(), before);
     });
 
     it('answers the inviter of an existing person exactly as for a new one', async () => {
