@@ -32,7 +32,7 @@ export const iamRoleRef = z.strictObject(
 
 /** Cloud access chosen in the invite (and later the edit) form. */
 export const cloudAccessInput = z
-  .object({
+  .strictObject({
     /** Client scope: every project of the account. */
     client_role: z._default(
       z.nullable(z.enum(CLOUD_CLIENT_ROLES, { error: 'Must be ClientAdministrator or null.' })),
@@ -42,7 +42,7 @@ export const cloudAccessInput = z
     projects: z._default(
       z
         .array(
-          z.object({
+          z.strictObject({
             project_id: idParam,
             role: z.enum(CLOUD_PROJECT_ROLES, {
               error: `Must be one of: ${CLOUD_PROJECT_ROLES.join(', ')}.`,

@@ -62,6 +62,11 @@ eachDatabase(
       const refusals: [string, unknown, string?][] = [
         ['/iam/clients/invite_user', inviteBody({ is_admin: true })],
         ['/iam/clients/invite_user', inviteBody({ user_role: { id: 2, name: 'Users', x: 1 } })],
+        ['/iam/clients/invite_user', inviteBody({ cloud: { client_role: null, admin: true } })],
+        [
+          '/iam/clients/invite_user',
+          inviteBody({ cloud: { projects: [{ project_id: 1, role: 'User', all: true }] } }),
+        ],
         ['/iam/clients/create', { company: 'Extra Inc', owner: 1 }],
         [
           `/iam/auth/invitations/${invitationToken}/accept`,
