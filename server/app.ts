@@ -16,6 +16,7 @@ import type { AppEnv } from './http/env.ts';
 import { warnOfUntrustedProxy } from './http/client-ip.ts';
 import { handleError } from './http/errors.ts';
 import * as routes from '../shared/routes.ts';
+import { answerHeaders } from './http/headers.ts';
 import { openApiDocument, operation, type Operation } from './http/openapi.ts';
 import { invitationOperations, invitationRoutes } from './invitations/routes.ts';
 import { mailboxOperations, mailboxRoutes } from './mail/mailbox-routes.ts';
@@ -104,6 +105,7 @@ export function createApp(deps: AppDeps) {
   });
   app.use(secureHeaders({ crossOriginResourcePolicy: false }));
   if (!deps.config.trustProxy) app.use(warnOfUntrustedProxy());
+  app.use(answerHeaders());
   app.use(
     bodyLimit({
       maxSize: MAX_BODY_BYTES,

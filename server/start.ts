@@ -27,6 +27,8 @@ export interface RunningBff {
 export async function startBff(
   env: Record<string, string | undefined> = process.env,
   clock: Clock = systemClock,
+  /** The built pages and widget; tests give a folder of their own. */
+  staticDir: string = DIST,
 ): Promise<RunningBff> {
   const config = loadConfig(env);
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
@@ -44,7 +46,7 @@ export async function startBff(
     '/',
     createApp({ db: database.db, config, clock, onEmailQueued: () => sender.poke() }),
   );
-  if (existsSync(DIST)) host.use('/*', serveStatic({ root: DIST }));
+  if (existsSync(staticDir)) host.use('/*', serveStatic({ root: staticDir }));
   host.notFound((c) => c.json({ message: 'Not found.', code: 'not_found' }, 404));
 
   const server = await new Promise<ServerType>((resolve) => {

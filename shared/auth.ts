@@ -3,7 +3,7 @@ import { currentPasswordField, described, maxChars } from './fields.ts';
 
 /** Sign-in and token requests (Gcore's `/iam/auth/jwt/*`). */
 
-export const loginBody = z.object({
+export const loginBody = z.strictObject({
   // Gcore calls the email `username`; it is compared case-insensitively.
   username: z
     .string({ error: 'This field is required.' })
@@ -16,7 +16,7 @@ export const loginBody = z.object({
 });
 export type LoginBody = z.infer<typeof loginBody>;
 
-export const refreshBody = z.object({
+export const refreshBody = z.strictObject({
   refresh: z
     .string({ error: 'This field is required.' })
     .check(z.minLength(1, 'This field may not be blank.'), maxChars(512)),

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { described, idParam, languageField, requiredText } from './fields.ts';
+import { described, idParam, languageField, requiredNameText } from './fields.ts';
 
 /** Accounts ("clients" in Gcore's API). */
 
@@ -22,7 +22,7 @@ export const clientMe = z.object({
 });
 export type ClientMe = z.infer<typeof clientMe>;
 
-export const createClientBody = z.object({ company: requiredText(255) });
+export const createClientBody = z.strictObject({ company: requiredNameText(255) });
 
 export const createdClient = z.object({ id: z.int(), company: z.string() });
 

@@ -31,6 +31,22 @@ export const trimmedText = /* @__NO_SIDE_EFFECTS__ */ (max: number) =>
     .string()
     .check(z.trim(), z.maxLength(max, `Ensure this field has no more than ${max} characters.`));
 
+/**
+ * Control characters (C0, DEL, C1) and the Unicode line and paragraph separators. A name is one
+ * line of printable text: it goes into emails to strangers, where a line break would let it pose
+ * as a paragraph of the product's own ("SECURITY NOTICE: sign in at …").
+ */
+const CONTROL_CHARACTERS = /[\p{Cc}\u2028\u2029]/u;
+const oneLine = z.refine<string>((value) => !CONTROL_CHARACTERS.test(value), {
+  error: 'Enter one line of text, without control characters.',
+});
+
+/** A person's or a company's name: trimmed, at most `max` characters, one line. */
+export const nameText = (max: number) => trimmedText(max).check(oneLine);
+
+/** A required name that may not be blank once trimmed: at most `max` characters, one line. */
+export const requiredNameText = (max: number) => requiredText(max).check(oneLine);
+
 /** A required string that may not be blank once trimmed, at most `max` characters. */
 export const requiredText = /* @__NO_SIDE_EFFECTS__ */ (max: number) =>
   z

@@ -5,7 +5,7 @@ import {
   idParam,
   languageField,
   maxChars,
-  trimmedText,
+  nameText,
 } from './fields.ts';
 import { CLOUD_CLIENT_ROLES, CLOUD_PROJECT_ROLES } from './roles.ts';
 
@@ -25,14 +25,14 @@ export const passwordField = z
   );
 
 /** An IAM role as Gcore's clients send it, `{id, name}`: the id decides, the name is informative. */
-export const iamRoleRef = z.object(
+export const iamRoleRef = z.strictObject(
   { id: iamRoleIdField, name: z.optional(z.string().check(maxChars(255))) },
   { error: 'This field is required.' },
 );
 
 /** Cloud access chosen in the invite (and later the edit) form. */
 export const cloudAccessInput = z
-  .object({
+  .strictObject({
     /** Client scope: every project of the account. */
     client_role: z._default(
       z.nullable(z.enum(CLOUD_CLIENT_ROLES, { error: 'Must be ClientAdministrator or null.' })),
@@ -42,7 +42,7 @@ export const cloudAccessInput = z
     projects: z._default(
       z
         .array(
-          z.object({
+          z.strictObject({
             project_id: idParam,
             role: z.enum(CLOUD_PROJECT_ROLES, {
               error: `Must be one of: ${CLOUD_PROJECT_ROLES.join(', ')}.`,
@@ -60,11 +60,12 @@ export const cloudAccessInput = z
     ),
   );
 
-export const inviteUserBody = z.object({
+/** Strict: exactly what Gcore's SDK sends (types/iam/user_invite_params.py), and our `cloud`. */
+export const inviteUserBody = z.strictObject({
   client_id: idParam,
   email: emailField,
   user_role: iamRoleRef,
-  name: z.optional(trimmedText(255)),
+  name: z.optional(nameText(255)),
   lang: z._default(languageField, 'en'),
   cloud: z.optional(cloudAccessInput),
 });
@@ -96,10 +97,10 @@ export type InvitationState = z.infer<typeof invitationState>;
 /** The token in a link: 32 random bytes, base64url. Anything else is an invalid link. */
 export const invitationTokenParams = z.object({ token: z.string().check(maxChars(128)) });
 
-export const acceptInvitationBody = z.object({
+export const acceptInvitationBody = z.strictObject({
   /** Required for a new person, refused for one who already has a password. */
   password: z.optional(passwordField),
-  name: z.optional(trimmedText(255)),
+  name: z.optional(nameText(255)),
 });
 export type AcceptInvitationBody = z.input<typeof acceptInvitationBody>;
 

@@ -25,7 +25,16 @@ export interface Target {
   userId?: number;
   /** The IAM role an action would give (a token's role). */
   roleId?: IamRoleId;
+  /**
+   * The target has joined the account and also belongs to another one (the user object's
+   * `shared_profile`): their name, phone and language are theirs alone to change.
+   */
+  sharedProfile?: boolean;
 }
+
+/** Why an Administrator may not change a profile that another account shares (docs/decisions/011). */
+export const PROFILE_SHARED_MESSAGE =
+  'This person also belongs to another account: only they can change their profile.';
 
 export type Action =
   /** See the account's users (every member: the "Users" role is "view only", not "view nothing"). */
@@ -46,7 +55,10 @@ export type Action =
   | 'projects.list'
   /** Create a project in the account. */
   | 'projects.create'
-  /** Change a user's name, language and phone: the user themself, or an Administrator. */
+  /**
+   * Change a user's name, language and phone: the user themself, or an Administrator where the
+   * user belongs to the Administrator's account alone (one account never edits another's view).
+   */
   | 'users.update_profile'
   /** Change a user's email or password: only the user themself, with their password. */
   | 'users.change_email'
@@ -97,7 +109,8 @@ const RULES: Record<Action, (actor: Actor, target: Target) => boolean> = {
   'users.resend_invite': administrators,
   'projects.list': anyMember,
   'projects.create': administrators,
-  'users.update_profile': selfOrAdministrators,
+  'users.update_profile': (actor, target) =>
+    self(actor, target) || (administrators(actor) && !target.sharedProfile),
   'users.change_email': (actor, target) => self(actor, target) && signedIn(actor),
   'users.change_password': (actor, target) => self(actor, target) && signedIn(actor),
   'users.read_role': anyMember,

@@ -13,6 +13,8 @@ import { iamRoleRef } from './invitations.ts';
 
 /** Tokens an account may hold at once (deleted ones do not count). */
 export const MAX_TOKENS_PER_ACCOUNT = 100;
+/** Tokens one member may hold at once in an account: no one, whatever their role, fills its quota. */
+export const MAX_TOKENS_PER_MEMBER = 20;
 
 export const tokenObject = z.object({
   id: z.int(),
@@ -48,7 +50,7 @@ export const createTokenBody = z.strictObject({
       error: 'Enter a valid date and time, e.g. 2027-01-31T00:00:00Z.',
     }),
   ),
-  client_user: z.object({ role: iamRoleRef }, { error: 'This field is required.' }),
+  client_user: z.strictObject({ role: iamRoleRef }, { error: 'This field is required.' }),
 });
 export type CreateTokenBody = z.input<typeof createTokenBody>;
 

@@ -10,7 +10,7 @@ import {
   languageField,
   listParam,
   maxChars,
-  trimmedText,
+  nameText,
 } from './fields.ts';
 import { iamRoleRef, passwordField } from './invitations.ts';
 import { CLOUD_CLIENT_ROLES, CLOUD_PROJECT_ROLES, LANGUAGES, USER_STATUSES } from './roles.ts';
@@ -56,6 +56,13 @@ export const user = z.object({
     }),
   ),
   status: z.enum(USER_STATUSES),
+  shared_profile: z
+    .boolean()
+    .check(
+      z.describe(
+        'the user has joined and also belongs to another account: only they change their name, phone and language',
+      ),
+    ),
   invitation_expires_at: z.nullable(z.string()),
   cloud: cloudAccess,
 });
@@ -114,7 +121,7 @@ const phoneField = z.nullable(
  * an email changes through `PUT /iam/users/{userId}/email`, by its owner, with their password.
  */
 export const updateUserBody = z.strictObject({
-  name: z.optional(z.nullable(trimmedText(255))),
+  name: z.optional(z.nullable(nameText(255))),
   lang: z.optional(languageField),
   phone: z.optional(
     z.union([

@@ -1,7 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { decodeJwt } from 'jose';
 import { can, type Action, type Target } from '../../shared/permissions.ts';
-import type { IamRoleId, Language } from '../../shared/roles.ts';
+import { iamRole, type IamRoleId, type Language } from '../../shared/roles.ts';
 import { auditBy } from '../audit.ts';
 import type { Db } from '../db/connect.ts';
 import type { AppError } from '../errors.ts';
@@ -128,4 +128,31 @@ export async function authorize(
     details: target.userId === undefined ? {} : { target_user_id: target.userId },
   });
   throw refusal;
+}
+
+/**
+ * Step three again, inside the transaction that acts: the caller's role read anew under a lock
+ * on their membership. A demotion or removal committed since the request began (when
+ * `authorize` read the role) counts, and one still running is waited for. The role used is the
+ * lower of the two reads, so an API token's cap stays. Call it once the transaction's first
+ * locks are taken, before changing anything.
+ */
+export async function authorizeInTransaction(
+  trx: Db,
+  caller: Caller,
+  action: Action,
+  target: Target = {},
+): Promise<void> {
+  const row = await trx
+    .selectFrom('memberships')
+    .select('role_id')
+    .where('account_id', '=', caller.accountId)
+    .where('user_id', '=', caller.userId)
+    .where('accepted_at', 'is not', null)
+    .forShare()
+    .executeTakeFirst();
+  if (!row) throw forbidden();
+  const now = row.role_id as IamRoleId;
+  const roleId = iamRole(now).rank < iamRole(caller.roleId).rank ? now : caller.roleId;
+  if (!can({ ...caller, roleId }, action, target)) throw forbidden();
 }

@@ -27,14 +27,19 @@ eachDatabase('access token checks', (ctx) => {
     ).status;
 
   /** A token signed with the BFF's real current key, with whatever claims a test wants. */
-  const signedByUs = async (claims: Record<string, unknown>, build?: (jwt: SignJWT) => SignJWT) => {
+  const signedByUs = async (
+    claims: Record<string, unknown>,
+    build?: (jwt: SignJWT) => SignJWT,
+    subject = String(member.id),
+    header: Record<string, unknown> = { typ: 'at+jwt' },
+  ) => {
     const key = await ctx().keys.current();
     const now = Math.floor(ctx().clock.now().getTime() / 1000);
     // The session of the member's real token, so that only the claims a test changes differ.
     const sid = decodeJwt(token).sid;
     let jwt = new SignJWT({ client_id: accountId, token_type: 'access', sid, ...claims })
-      .setProtectedHeader({ alg: 'ES256', kid: key.kid })
-      .setSubject(String(member.id))
+      .setProtectedHeader({ alg: 'ES256', kid: key.kid, ...header })
+      .setSubject(subject)
       .setIssuedAt(now);
     jwt = build
       ? build(jwt)
@@ -141,6 +146,48 @@ eachDatabase('access token checks', (ctx) => {
     );
     assert.equal(await statusWith(await signedByUs({ token_type: 'refresh' })), 401);
     assert.equal(await statusWith(await signedByUs({ client_id: 'one' })), 401);
+  });
+
+  it('refuses a token of another type, issued in the future or too long ago, or with a loose subject', async () => {
+    const now = Math.floor(ctx().clock.now().getTime() / 1000);
+    const withHeader = (header: Record<string, unknown>) =>
+      signedByUs({}, undefined, undefined, header);
+    assert.equal(await statusWith(await withHeader({ typ: 'at+jwt' })), 200, 'the control case');
+    assert.equal(await statusWith(await withHeader({})), 401, 'no typ');
+    assert.equal(await statusWith(await withHeader({ typ: 'JWT' })), 401, 'a generic JWT');
+    assert.equal(await statusWith(await withHeader({ typ: 'id+jwt' })), 401);
+
+    const issuedAt = (iat: number) =>
+      signedByUs({}, (j) =>
+        j
+          .setIssuedAt(iat)
+          .setIssuer(ctx().config.jwt.issuer)
+          .setAudience(ctx().config.jwt.audience)
+          .setExpirationTime(now + 600),
+      );
+    assert.equal(await statusWith(await issuedAt(now + 3)), 200, 'within the clock tolerance');
+    assert.equal(await statusWith(await issuedAt(now + 120)), 401, 'issued in the future');
+    assert.equal(
+      await statusWith(await issuedAt(now - 2 * 3600)),
+      401,
+      'older than an access token lives, whatever its exp says',
+    );
+
+    for (const sub of [
+      `0x${member.id.toString(16)}`,
+      `${member.id}.0`,
+      `+${member.id}`,
+      `0${member.id}`,
+      ` ${member.id}`,
+      `${member.id}e0`,
+    ]) {
+      assert.equal(
+        await statusWith(await signedByUs({}, undefined, sub)),
+        401,
+        JSON.stringify(sub),
+      );
+    }
+    assert.equal(await statusWith(await signedByUs({}, undefined, String(member.id))), 200);
   });
 
   it('refuses a token that names no session, an unknown one, or a revoked one', async () => {

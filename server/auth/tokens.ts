@@ -37,6 +37,15 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const CLOCK_TOLERANCE_SECONDS = 5;
 
 /**
+ * The JOSE type of our access tokens (RFC 9068): a JWT of any other kind (an ID token, some
+ * other service's JWT signed with a shared key) is never taken for one.
+ */
+const ACCESS_TOKEN_TYPE = 'at+jwt';
+
+/** A user id as we write it in `sub`: decimal digits, no sign, no leading zero, no exponent. */
+const USER_ID = /^[1-9][0-9]{0,9}$/;
+
+/**
  * Opens a session of the user and answers its id. `credentialsVersion`: the user's
  * `credentials_version` read with the password a sign-in checked, or written by a password
  * change; left out, the current one. Undefined when the user is deleted, or their credentials
@@ -112,7 +121,7 @@ export async function signAccessToken(deps: TokenDeps, claims: SessionClaims): P
   const key = await deps.keys.current();
   const issuedAt = Math.floor(deps.clock.now().getTime() / 1000);
   return new SignJWT({ client_id: claims.accountId, token_type: 'access', sid: claims.sessionId })
-    .setProtectedHeader({ alg: SIGNING_ALGORITHM, kid: key.kid, typ: 'JWT' })
+    .setProtectedHeader({ alg: SIGNING_ALGORITHM, kid: key.kid, typ: ACCESS_TOKEN_TYPE })
     .setSubject(String(claims.userId))
     .setIssuer(deps.config.jwt.issuer)
     .setAudience(deps.config.jwt.audience)
@@ -137,7 +146,11 @@ export async function verifyAccessToken(deps: TokenDeps, token: string): Promise
         algorithms: [SIGNING_ALGORITHM],
         issuer: deps.config.jwt.issuer,
         audience: deps.config.jwt.audience,
+        typ: ACCESS_TOKEN_TYPE,
         requiredClaims: ['exp', 'iat', 'sub'],
+        // Also refuses an `iat` in the future (beyond the tolerance): no token outlives the
+        // lifetime we give tokens, whatever its `exp` claims.
+        maxTokenAge: deps.config.jwt.accessTtlSeconds,
         clockTolerance: CLOCK_TOLERANCE_SECONDS,
         currentDate: deps.clock.now(),
       },
@@ -146,7 +159,7 @@ export async function verifyAccessToken(deps: TokenDeps, token: string): Promise
     if (error instanceof joseErrors.JOSEError) throw invalidToken();
     throw error;
   }
-  const userId = Number(payload.sub);
+  const userId = USER_ID.test(payload.sub ?? '') ? Number(payload.sub) : NaN;
   const accountId = payload.client_id;
   const sessionId = payload.sid;
   if (
@@ -154,6 +167,7 @@ export async function verifyAccessToken(deps: TokenDeps, token: string): Promise
     typeof sessionId !== 'string' ||
     !UUID.test(sessionId) ||
     !Number.isSafeInteger(userId) ||
+    userId > 2_147_483_647 ||
     typeof accountId !== 'number' ||
     !Number.isSafeInteger(accountId)
   ) {

@@ -6,6 +6,7 @@ import pg from 'pg';
 import * as initial from './migrations/0001_initial.ts';
 import * as sessions from './migrations/0002_sessions.ts';
 import * as signInThrottling from './migrations/0003_sign_in_throttling.ts';
+import * as perAccountViews from './migrations/0004_per_account_views.ts';
 import type { Database } from './schema.ts';
 
 export type Db = Kysely<Database>;
@@ -47,6 +48,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0001_initial': initial,
   '0002_sessions': sessions,
   '0003_sign_in_throttling': signInThrottling,
+  '0004_per_account_views': perAccountViews,
 };
 
 export async function openDatabase(options: DatabaseOptions): Promise<OpenDatabase> {

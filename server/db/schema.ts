@@ -39,6 +39,9 @@ export interface MembershipsTable {
   invited_at: Generated<Date>;
   invitation_expires_at: Timestamp | null;
   accepted_at: Timestamp | null;
+  /** What the invitation said (migrations/0003): shown until the person joins. */
+  invited_name: string | null;
+  invited_lang: string | null;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
 }
@@ -85,6 +88,9 @@ export interface ApiTokensTable {
   created_at: CreatedAt;
   deleted_at: Timestamp | null;
   last_used_at: Timestamp | null;
+  /** The issuer as this account knew them when they left it (migrations/0003). */
+  issuer_name: string | null;
+  issuer_email: string | null;
 }
 
 export interface RefreshTokensTable {

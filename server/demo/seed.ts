@@ -137,9 +137,16 @@ export async function seedDemo(
       const hoursAgo = status === 'active' ? 720 : status === 'invitation_expired' ? 72 : 2;
       const invitedAt = new Date(now.getTime() - hoursAgo * HOUR);
       const expiresAt = new Date(invitedAt.getTime() + 24 * HOUR);
+      const user = await trx
+        .selectFrom('users')
+        .select(['name', 'lang'])
+        .where('id', '=', userId)
+        .executeTakeFirstOrThrow();
       await trx
         .insertInto('memberships')
         .values({
+          invited_name: user.name,
+          invited_lang: user.lang,
           account_id: accountId,
           user_id: userId,
           role_id: role,

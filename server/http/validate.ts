@@ -17,7 +17,7 @@ export function validate<Target extends keyof ValidationTargets, Schema extends 
   target: Target,
   schema: Schema,
 ) {
-  return zValidator(target, schema, (result) => {
+  const validator = zValidator(target, schema, (result) => {
     if (!result.success) {
       throw new AppError(
         'validation_failed',
@@ -33,6 +33,20 @@ export function validate<Target extends keyof ValidationTargets, Schema extends 
       throw new AppError('validation_failed', 'Invalid input.', errors);
     }
   });
+  if (target !== 'json') return validator;
+  const jsonOnly: typeof validator = async (c, next) => {
+    // Hono reads any other body as `{}`: a form, text or untyped body would pass as empty.
+    const type = c.req.header('Content-Type');
+    const json = type !== undefined && /^application\/(.+\+)?json\s*(;|$)/i.test(type);
+    if (!json && (type !== undefined || (await c.req.text()) !== '')) {
+      throw new AppError(
+        'unsupported_media_type',
+        'Send the request body as JSON, with Content-Type: application/json.',
+      );
+    }
+    return validator(c, next);
+  };
+  return jsonOnly;
 }
 
 /**

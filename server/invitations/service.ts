@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { sql } from 'kysely';
 import type { z } from 'zod';
 import type {
@@ -6,6 +7,7 @@ import type {
   inviteUserBody,
 } from '../../shared/invitations.ts';
 import { auditBy, recordAudit } from '../audit.ts';
+import { authorizeInTransaction } from '../auth/middleware.ts';
 import { COMMON_PASSWORD_MESSAGE, isCommonPassword } from '../auth/password-policy.ts';
 import { hashPassword } from '../auth/passwords.ts';
 import { hashSecret, newSecret } from '../auth/secrets.ts';
@@ -55,6 +57,7 @@ export async function inviteUser(
       .where('id', '=', caller.userId)
       .forUpdate()
       .executeTakeFirstOrThrow();
+    await authorizeInTransaction(trx, caller, 'users.invite');
     await checkDailyCount(
       trx,
       { actorUserId: caller.userId, action: 'user.invited' },
@@ -74,6 +77,9 @@ export async function inviteUser(
         invited_by: caller.userId,
         invited_at: now,
         invitation_expires_at: new Date(now.getTime() + INVITATION_LIFETIME_MS),
+        // What this account sees until they join; the person's own row is not the inviter's.
+        invited_name: input.name || null,
+        invited_lang: input.lang,
         created_at: now,
         updated_at: now,
       })
@@ -204,45 +210,49 @@ interface Invitee {
 }
 
 async function findOrCreateInvitee(db: Db, input: InviteInput, now: Date): Promise<Invitee> {
-  await db
-    .insertInto('users')
-    .values({
-      email: input.email,
-      name: input.name || null,
-      lang: input.lang,
-      created_at: now,
-      updated_at: now,
-    })
-    .onConflict((conflict) => conflict.column('email').doNothing())
-    .execute();
-  const user = await db
-    .selectFrom('users')
-    .select([
-      'id',
-      'email',
-      'lang',
-      'deleted_at',
-      sql<boolean>`password_hash is null`.as('new_user'),
-    ])
-    .where('email', '=', input.email)
-    .forUpdate()
-    .executeTakeFirstOrThrow();
-  if (user.deleted_at) {
-    // A deleted person invited again starts over: no password, the details the inviter gave.
+  for (;;) {
+    // A new person's id is random, not the next of a sequence: an inviter who compares the id
+    // answered for an existing person with one of a person just created learns nothing.
     await db
-      .updateTable('users')
-      .set({
-        deleted_at: null,
-        password_hash: null,
+      .insertInto('users')
+      .values({
+        id: randomInt(1, 2 ** 31 - 1),
+        email: input.email,
         name: input.name || null,
         lang: input.lang,
+        created_at: now,
         updated_at: now,
       })
-      .where('id', '=', user.id)
+      .onConflict((conflict) => conflict.doNothing()) // the email exists, or (rarely) the id
       .execute();
-    return { id: user.id, email: user.email, lang: input.lang, newUser: true };
+    const user = await db
+      .selectFrom('users')
+      .select([
+        'id',
+        'email',
+        'lang',
+        'deleted_at',
+        sql<boolean>`password_hash is null`.as('new_user'),
+      ])
+      .where('email', '=', input.email)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!user) continue; // the random id was taken: draw again
+    if (user.deleted_at) {
+      // A deleted person invited again starts over, without their old password. Their name and
+      // language stay as they were: this account sees what it sent (on the membership), and no
+      // other account's view changes.
+      await db
+        .updateTable('users')
+        .set({ deleted_at: null, password_hash: null, updated_at: now })
+        .where('id', '=', user.id)
+        .execute();
+      user.new_user = true;
+    }
+    // A person without a password has no language of their own yet: the invitation's is used.
+    const lang = user.new_user ? input.lang : user.lang;
+    return { id: user.id, email: user.email, lang, newUser: user.new_user };
   }
-  return { id: user.id, email: user.email, lang: user.lang, newUser: user.new_user };
 }
 
 async function companyName(db: Db, accountId: number): Promise<string> {
@@ -314,13 +324,14 @@ export async function resendInvitation(
   if (target.clientId !== caller.accountId) throw notFound();
   const now = deps.clock.now();
   await deps.db.transaction().execute(async (trx) => {
+    await authorizeInTransaction(trx, caller, 'users.resend_invite');
     const member = await trx
       .selectFrom('memberships as m')
       .innerJoin('users as u', 'u.id', 'm.user_id')
       .select([
         'u.id',
         'u.email',
-        'u.lang',
+        invitationLang.as('lang'),
         'm.accepted_at',
         sql<boolean>`u.password_hash is null`.as('new_user'),
       ])
@@ -379,6 +390,13 @@ export async function resendInvitation(
   return { status: 'sent' as const };
 }
 
+/**
+ * The language of an invitation's emails and acceptance view: the person's own once they have a
+ * password, else the one this account's invitation chose (another account's must not change it).
+ */
+const invitationLang = sql<string>`(case when u.password_hash is null
+  then coalesce(m.invited_lang, u.lang) else u.lang end)`;
+
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
 
 interface LinkRow {
@@ -386,6 +404,7 @@ interface LinkRow {
   user_id: number;
   email: string;
   lang: string;
+  invited_name: string | null;
   company_name: string;
   new_user: boolean;
   expires_at: Date;
@@ -399,11 +418,15 @@ async function findLink(db: Db, token: string): Promise<LinkRow | undefined> {
     .selectFrom('invitations as i')
     .innerJoin('users as u', 'u.id', 'i.user_id')
     .innerJoin('accounts as a', 'a.id', 'i.account_id')
+    .leftJoin('memberships as m', (join) =>
+      join.onRef('m.account_id', '=', 'i.account_id').onRef('m.user_id', '=', 'i.user_id'),
+    )
     .select([
       'i.account_id',
       'i.user_id',
       'u.email',
-      'u.lang',
+      invitationLang.as('lang'),
+      'm.invited_name',
       'a.company_name',
       sql<boolean>`u.password_hash is null`.as('new_user'),
       'i.expires_at',
@@ -509,13 +532,16 @@ export async function acceptInvitation(
       .where('user_id', '=', spent.user_id)
       .execute();
     if (passwordHash) {
-      // Only if still without one: another account's invitation may have set it meanwhile.
+      // Only if still without one: another account's invitation may have set it meanwhile. The
+      // login becomes the person's as this invitation described them, unless they name themself.
+      const name = body.name || link.invited_name;
       await trx
         .updateTable('users')
         .set({
           password_hash: passwordHash,
+          lang: link.lang,
           updated_at: now,
-          ...(body.name ? { name: body.name } : {}),
+          ...(name ? { name } : {}),
         })
         .where('id', '=', spent.user_id)
         .where('password_hash', 'is', null)

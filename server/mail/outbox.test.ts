@@ -96,6 +96,37 @@ eachDatabase(
       assert.equal(await sender.runOnce(), 0, 'nothing is sent twice');
     });
 
+    it('gives a copy sent again after a crash between SMTP and the outbox commit the same Message-ID', async () => {
+      await drain(ctx());
+      const { server, port } = await startSmtp();
+      const smtp = smtpTransport(`smtp://127.0.0.1:${port}`, FROM);
+      let crashes = 1;
+      // The server accepted the message (250), then the sender died before marking it sent.
+      const crashing = {
+        async send(message: Parameters<typeof smtp.send>[0]) {
+          await smtp.send(message);
+          if (crashes-- > 0) throw new Error('crashed after the 250');
+        },
+      };
+      const sender = new OutboxSender(ctx().db, crashing, ctx().clock);
+      const first = await invite();
+      assert.equal(await sender.runOnce(), 0);
+      ctx().clock.advance(retryDelay(1));
+      assert.equal(await sender.runOnce(), 1);
+      const second = await invite();
+      assert.equal(await sender.runOnce(), 1);
+      const ids = (to: string) =>
+        server.received
+          .filter((mail) => (mail.to && !Array.isArray(mail.to) ? mail.to.text : '') === to)
+          .map((mail) => mail.messageId);
+      const copies = ids(first);
+      assert.equal(copies.length, 2);
+      assert.ok(copies[0], 'a Message-ID is set');
+      assert.equal(copies[1], copies[0], 'receivers can de-duplicate');
+      assert.match(copies[0]!, /^<[^<>@\s]+@um\.test>$/, 'on the sender domain');
+      assert.notEqual(ids(second)[0], copies[0], 'another email, another id');
+    });
+
     it('keeps an email through an SMTP outage and delivers it exactly once when the server is back', async () => {
       await drain(ctx());
       const port = await freePort();

@@ -10,7 +10,8 @@ import { renderEmail, type Email, type RenderedEmail } from './templates.ts';
  * it claims a batch with `FOR UPDATE SKIP LOCKED` (two senders never take the same row) and a
  * lease (a sender that dies mid-send leaves the row due again when the lease ends), then marks
  * each row sent, or schedules a retry with exponential backoff. Nothing is lost to a crash or an
- * SMTP outage; an email is sent twice only if a sender dies between sending and marking it sent.
+ * SMTP outage; an email is sent twice only if a sender dies between sending and marking it sent,
+ * and then both copies carry the same Message-ID.
  *
  * The link inside an invitation must be in the row until it is sent; once sent, it is removed
  * from the row, so the database keeps invitation tokens only as hashes.
@@ -34,7 +35,15 @@ export async function enqueueEmail(db: Db, email: OutgoingEmail, now: Date): Pro
 
 /** Where rendered emails go: an SMTP server, or the built-in mailbox. */
 export interface MailTransport {
-  send(message: RenderedEmail & { to: string; outboxId: string }): Promise<void>;
+  /**
+   * `messageKey` is the same for every attempt at one outbox row and differs between rows (its
+   * id and creation time, so a database started afresh never repeats one): a copy sent again
+   * after a crash between the server's 250 and the outbox commit carries the same Message-ID,
+   * and receivers de-duplicate it.
+   */
+  send(
+    message: RenderedEmail & { to: string; outboxId: string; messageKey: string },
+  ): Promise<void>;
 }
 
 interface ClaimedRow {
@@ -44,6 +53,7 @@ interface ClaimedRow {
   lang: string;
   payload: unknown;
   attempts: number;
+  created_at: Date;
 }
 
 const LEASE_MILLISECONDS = 60_000;
@@ -92,7 +102,7 @@ export class OutboxSender {
         order by id
         limit 1
         for update skip locked)
-      returning id, recipient, template, lang, payload, attempts`.execute(this.db);
+      returning id, recipient, template, lang, payload, attempts, created_at`.execute(this.db);
     return rows[0];
   }
 
@@ -101,7 +111,13 @@ export class OutboxSender {
     const payload = typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload;
     try {
       const rendered = renderEmail({ template: row.template, payload } as Email, row.lang);
-      await this.transport.send({ ...rendered, to: row.recipient, outboxId: String(row.id) });
+      const messageKey = `outbox.${row.id}.${new Date(row.created_at).getTime().toString(36)}`;
+      await this.transport.send({
+        ...rendered,
+        to: row.recipient,
+        outboxId: String(row.id),
+        messageKey,
+      });
       await sql`update email_outbox
         set sent_at = ${this.clock.now()}, last_error = null, payload = payload - 'link'
         where id = ${row.id}`.execute(this.db);

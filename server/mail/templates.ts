@@ -71,7 +71,9 @@ export function renderEmail(email: Email, lang: string): RenderedEmail {
   }
   const { payload } = email;
   const fill = (text: string) =>
-    text.replaceAll('{company}', payload.company).replaceAll('{inviter}', payload.inviter);
+    text
+      .replaceAll('{company}', inert(payload.company))
+      .replaceAll('{inviter}', inert(payload.inviter));
   const { subject, intro, action } =
     email.template === 'invitation_new_user'
       ? words.invitationNewUser
@@ -121,6 +123,14 @@ ${notes.length ? `<p style="${muted}">${escapeHtml(notes.join(' '))}</p>` : ''}
 </body></html>`;
   // A line break in a typed company name must not become a second header line.
   return { subject: subject.replace(/[\r\n\t]+/g, ' '), text, html };
+}
+
+/**
+ * Names and company names are typed by people, and the BFF refuses control characters in them;
+ * rows older than that rule, or written around it, still never break a line of an email.
+ */
+function inert(value: string): string {
+  return value.replace(/[\p{Cc}\u2028\u2029]+/gu, ' ').trim();
 }
 
 /** Names and company names are typed by people: never let them become markup. */

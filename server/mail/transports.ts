@@ -15,6 +15,8 @@ export function smtpTransport(url: string, from: string): MailTransport {
     if (!withTimeouts.searchParams.has(option)) withTimeouts.searchParams.set(option, milliseconds);
   }
   const transporter = nodemailer.createTransport(withTimeouts.toString());
+  // Message-IDs on the sender's domain (RFC 5322 3.6.4), one per outbox row.
+  const domain = /@([^@<>\s]+)>?\s*$/.exec(from)?.[1] ?? 'localhost';
 
   return {
     async send(message) {
@@ -24,6 +26,7 @@ export function smtpTransport(url: string, from: string): MailTransport {
         subject: message.subject,
         text: message.text,
         html: message.html,
+        messageId: `<${message.messageKey}@${domain}>`,
       });
     },
   };

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { IAM_ROLES, iamRole, ROLE, type IamRoleId } from '../../shared/roles.ts';
 import { auditBy } from '../audit.ts';
+import { authorizeInTransaction } from '../auth/middleware.ts';
 import type { Clock } from '../clock.ts';
 import type { Db } from '../db/connect.ts';
 import { AppError, notFound } from '../errors.ts';
@@ -78,6 +79,7 @@ export async function changeRole(
     // Locks in one order everywhere (the Administrators, then the member) so that role changes,
     // removals and token creations never deadlock one another.
     const administrators = await lockAdministrators(trx, caller.accountId);
+    await authorizeInTransaction(trx, caller, 'users.change_role', { userId: target.userId });
     const member = await trx
       .selectFrom('memberships as m')
       .innerJoin('users as u', 'u.id', 'm.user_id')
@@ -139,6 +141,7 @@ export async function removeMember(
   const now = clock.now();
   return db.transaction().execute(async (trx) => {
     const administrators = await lockAdministrators(trx, caller.accountId);
+    await authorizeInTransaction(trx, caller, 'users.delete', { userId: target.userId });
     const member = await trx
       .selectFrom('memberships')
       .select(['id', 'role_id', 'accepted_at'])
@@ -155,6 +158,17 @@ export async function removeMember(
       .executeTakeFirst();
     if (liveToken) throw new AppError('user_has_active_tokens', ACTIVE_TOKENS_MESSAGE);
 
+    // The account's token history keeps the issuer as the account knew them: what happens to
+    // the person later, elsewhere (a new invitation, their own changes), does not rewrite it.
+    await trx
+      .updateTable('api_tokens')
+      .set((eb) => ({
+        issuer_name: eb.selectFrom('users').select('name').where('id', '=', target.userId),
+        issuer_email: eb.selectFrom('users').select('email').where('id', '=', target.userId),
+      }))
+      .where('account_id', '=', caller.accountId)
+      .where('user_id', '=', target.userId)
+      .execute();
     await trx.deleteFrom('memberships').where('id', '=', member.id).execute();
     const elsewhere = await trx
       .selectFrom('memberships')

@@ -1,7 +1,9 @@
+import { sql } from 'kysely';
 import type { z } from 'zod';
 import { iamRole, type IamRoleId } from '../../shared/roles.ts';
 import {
   MAX_TOKENS_PER_ACCOUNT,
+  MAX_TOKENS_PER_MEMBER,
   type Token,
   type createTokenBody,
   type tokensQuery,
@@ -42,8 +44,12 @@ function tokensOf(db: Db, accountId: number) {
       't.role_id',
       't.account_id',
       't.user_id',
-      'u.name as user_name',
-      'u.email as user_email',
+      // Once the issuer has left the account, the name and email it knew (decision 011).
+      sql<string | null>`case when m.id is null and t.issuer_email is not null
+        then t.issuer_name else u.name end`.as('user_name'),
+      sql<string>`case when m.id is null then coalesce(t.issuer_email, u.email) else u.email end`.as(
+        'user_email',
+      ),
       'u.deleted_at as user_deleted_at',
       'm.accepted_at as member_since',
     ])
@@ -149,6 +155,20 @@ export async function createToken(
       throw new AppError(
         'token_limit_reached',
         `An account can hold at most ${MAX_TOKENS_PER_ACCOUNT} tokens. Delete one to create another.`,
+      );
+    }
+    // Under the same lock: the lowest roles must not be able to fill the account's quota.
+    const own = await trx
+      .selectFrom('api_tokens')
+      .select((eb) => eb.fn.countAll<string | number>().as('count'))
+      .where('account_id', '=', caller.accountId)
+      .where('user_id', '=', caller.userId)
+      .where('deleted_at', 'is', null)
+      .executeTakeFirstOrThrow();
+    if (Number(own.count) >= MAX_TOKENS_PER_MEMBER) {
+      throw new AppError(
+        'token_limit_reached',
+        `You can't have more than ${MAX_TOKENS_PER_MEMBER} active tokens in this account. Delete one to create another.`,
       );
     }
     const created = await trx

@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { before, it } from 'node:test';
 import { IAM_ROLES, ROLE, type IamRoleId } from '../../shared/roles.ts';
-import { MAX_TOKENS_PER_ACCOUNT, type CreatedToken, type Token } from '../../shared/tokens.ts';
+import {
+  MAX_TOKENS_PER_ACCOUNT,
+  MAX_TOKENS_PER_MEMBER,
+  type CreatedToken,
+  type Token,
+} from '../../shared/tokens.ts';
 import { eachDatabase, type TestContext } from '../../test/support/context.ts';
 import { Fixtures } from '../../test/support/fixtures.ts';
 
@@ -94,8 +100,13 @@ eachDatabase('API tokens', (ctx) => {
       .selectAll()
       .where('id', '=', created.id)
       .executeTakeFirstOrThrow();
-    assert.equal(Buffer.from(stored.secret_hash).length, 32);
-    assert.ok(!JSON.stringify(stored).includes(secret), 'the secret is not in the row');
+    // The stored bytes are the secret's SHA-256 (a bytea: compare bytes, not its JSON form);
+    // test/server/stored-secrets.test.ts also looks for the secret in every table.
+    assert.deepEqual(Buffer.from(stored.secret_hash), createHash('sha256').update(secret).digest());
+    for (const [column, value] of Object.entries(stored)) {
+      const bytes = value instanceof Uint8Array ? Buffer.from(value) : Buffer.from(String(value));
+      assert.ok(!bytes.includes(Buffer.from(secret)), `the secret is not in ${column}`);
+    }
 
     const again = await ctx().request(`/iam/v2/clients/${accountId}/tokens/${created.id}`, {
       token: await ctx().tokenFor(engineer.id, accountId),
@@ -307,21 +318,29 @@ eachDatabase('API tokens', (ctx) => {
   it(`holds at most ${MAX_TOKENS_PER_ACCOUNT} live tokens per account`, async () => {
     const crowded = await ctx().fixtures.account();
     const owner = await ctx().fixtures.member(crowded, { role: ROLE.administrators });
+    // Spread over members, each at their own limit, so that the account's limit is what refuses.
+    const issuers = [owner.id];
+    while (issuers.length * MAX_TOKENS_PER_MEMBER < MAX_TOKENS_PER_ACCOUNT) {
+      issuers.push((await ctx().fixtures.member(crowded)).id);
+    }
     await ctx()
       .db.insertInto('api_tokens')
       .values(
         Array.from({ length: MAX_TOKENS_PER_ACCOUNT }, (_, i) => ({
           account_id: crowded,
-          user_id: owner.id,
+          user_id: issuers[i % issuers.length],
           name: `t${i}`,
           role_id: 2,
           secret_hash: Buffer.alloc(32, i),
         })),
       )
       .execute();
-    const refused = await create(ctx(), crowded, owner.id, ROLE.users);
+    const other = await ctx().fixtures.member(crowded);
+    const refused = await create(ctx(), crowded, other.id, ROLE.users);
     assert.equal(refused.status, 400);
-    assert.equal((await refused.json()).code, 'token_limit_reached');
+    const body = await refused.json();
+    assert.equal(body.code, 'token_limit_reached');
+    assert.match(body.message, new RegExp(`${MAX_TOKENS_PER_ACCOUNT} tokens`));
     await ctx()
       .db.updateTable('api_tokens')
       .set({ deleted_at: ctx().clock.now() })
@@ -333,6 +352,84 @@ eachDatabase('API tokens', (ctx) => {
       201,
       'deleted tokens do not count',
     );
+  });
+
+  it(`holds at most ${MAX_TOKENS_PER_MEMBER} live tokens per member, whatever their role`, async () => {
+    const team = await ctx().fixtures.account();
+    const viewer = await ctx().fixtures.member(team, { role: ROLE.users });
+    const colleague = await ctx().fixtures.member(team, { role: ROLE.users });
+    for (let i = 0; i < MAX_TOKENS_PER_MEMBER; i++) {
+      assert.equal((await create(ctx(), team, viewer.id, ROLE.users)).status, 201, `token ${i}`);
+    }
+    const refused = await create(ctx(), team, viewer.id, ROLE.users);
+    assert.equal(refused.status, 400);
+    assert.deepEqual(await refused.json(), {
+      message: `You can't have more than ${MAX_TOKENS_PER_MEMBER} active tokens in this account. Delete one to create another.`,
+      code: 'token_limit_reached',
+    });
+    assert.equal(
+      (await create(ctx(), team, colleague.id, ROLE.users)).status,
+      201,
+      'per member: the account still has room for others',
+    );
+    await ctx()
+      .db.updateTable('api_tokens')
+      .set({ deleted_at: ctx().clock.now() })
+      .where('account_id', '=', team)
+      .where('user_id', '=', viewer.id)
+      .where('id', '=', (eb) =>
+        eb
+          .selectFrom('api_tokens')
+          .select((e) => e.fn.min('id').as('id'))
+          .where('account_id', '=', team)
+          .where('user_id', '=', viewer.id),
+      )
+      .execute();
+    assert.equal((await create(ctx(), team, viewer.id, ROLE.users)).status, 201);
+  });
+
+  it('shows the issuer deleted once removed from this account, while still a member of another', async () => {
+    const here = await ctx().fixtures.account();
+    const elsewhere = await ctx().fixtures.account();
+    const boss = await ctx().fixtures.member(here, { role: ROLE.administrators });
+    const issuer = await ctx().fixtures.member(here, { role: ROLE.users, name: 'Ivo Issuer' });
+    await ctx().fixtures.join(elsewhere, issuer.id, ROLE.users);
+    const created = (await (await create(ctx(), here, issuer.id, ROLE.users)).json()) as Token;
+    const bossToken = await ctx().tokenFor(boss.id, here);
+    const issuerOf = async () =>
+      (
+        (await (
+          await ctx().request(`/iam/v2/clients/${here}/tokens/${created.id}`, { token: bossToken })
+        ).json()) as Token
+      ).client_user;
+    assert.equal((await issuerOf()).deleted, false);
+    const tokenGone = await ctx().request(`/iam/v2/clients/${here}/tokens/${created.id}`, {
+      method: 'DELETE',
+      token: bossToken,
+    });
+    assert.equal(tokenGone.status, 204);
+    const removed = await ctx().request(`/iam/clients/${here}/client-users/${issuer.id}`, {
+      method: 'DELETE',
+      token: bossToken,
+    });
+    assert.deepEqual(await removed.json(), { status: 'removed', user_deleted: false });
+    const shown = await issuerOf();
+    assert.equal(shown.deleted, true, 'crossed out here');
+    assert.equal(shown.user_name, 'Ivo Issuer');
+    const listed = (await (
+      await ctx().request(`/iam/v2/clients/${here}/tokens?deleted=true&issued_by=${issuer.id}`, {
+        token: bossToken,
+      })
+    ).json()) as Token[];
+    assert.deepEqual(
+      listed.map((t) => t.client_user.deleted),
+      [true],
+    );
+    // Elsewhere they are a member as before.
+    const there = await ctx().request('/iam/clients/me', {
+      token: await ctx().tokenFor(issuer.id, elsewhere),
+    });
+    assert.equal(there.status, 200);
   });
 
   it('refuses to lower a user below a token they issued', async () => {

@@ -39,14 +39,14 @@ export function toUser(
   now: Date,
 ): User {
   const status = membershipStatus(row, now);
-  // Before someone joins, the account knows only what its invitation said: not the name, phone or
-  // second factor of a login they may already have elsewhere.
+  // Before someone joins, the account knows only what its invitation said (the name and language
+  // come from the membership, see repository.ts): not the phone or second factor of a login they
+  // may already have elsewhere.
   const joined = status === 'active';
-  const privateDetails = joined || !row.password_hash_set;
   return {
     id: row.id,
     email: row.email,
-    name: privateDetails ? row.name : null,
+    name: row.name,
     phone: joined ? row.phone : null,
     company: row.company_name,
     lang: row.lang as Language,
@@ -66,6 +66,7 @@ export function toUser(
       user_roles: [roleRef(account.role_id).name],
     })),
     status,
+    shared_profile: row.shared_profile,
     invitation_expires_at:
       status === 'active' || !row.invitation_expires_at
         ? null

@@ -18,6 +18,7 @@ import type { Caller } from '../http/env.ts';
 import { enqueueEmail } from '../mail/outbox.ts';
 import { hashSecret, newSecret } from '../auth/secrets.ts';
 import type { Config } from '../config.ts';
+import type { MemberRow } from './repository.ts';
 
 /**
  * A user's own details: name, language and phone (the user or an Administrator of their account),
@@ -35,16 +36,29 @@ export const EMAIL_CHANGES_PER_HOUR = 10;
 const HOUR_MS = 60 * 60 * 1000;
 const EMAIL_LINK_LIFETIME_MS = 24 * HOUR_MS;
 
+/**
+ * Before someone joins, what an Administrator edits is the account's own invitation (its name and
+ * language, kept on the membership): the person's row is shared with other accounts and is not
+ * the inviter's to change. Once they have joined, the row itself (the route has checked
+ * `users.update_profile`, which refuses a profile another account shares).
+ */
 export async function updateProfile(
   deps: ProfileDeps,
   caller: Caller,
-  userId: number,
+  member: Pick<MemberRow, 'id' | 'accepted_at'>,
   body: z.output<typeof updateUserBody>,
   requestId: string,
 ): Promise<void> {
+  const userId = member.id;
   if (body.email !== undefined) {
     throw new AppError('validation_failed', 'Invalid input.', {
       email: [`Change your email with PUT /iam/users/${userId}/email and your current password.`],
+    });
+  }
+  const joined = member.accepted_at !== null;
+  if (!joined && body.phone !== undefined) {
+    throw new AppError('validation_failed', 'Invalid input.', {
+      phone: ['Only the person sets their phone number, once they have joined.'],
     });
   }
   const changes = {
@@ -55,17 +69,30 @@ export async function updateProfile(
   if (Object.keys(changes).length === 0) return;
   const now = deps.clock.now();
   await deps.db.transaction().execute(async (trx) => {
-    await trx
-      .updateTable('users')
-      .set({ ...changes, updated_at: now })
-      .where('id', '=', userId)
-      .execute();
+    if (joined) {
+      await trx
+        .updateTable('users')
+        .set({ ...changes, updated_at: now })
+        .where('id', '=', userId)
+        .execute();
+    } else {
+      await trx
+        .updateTable('memberships')
+        .set({
+          ...(changes.name !== undefined ? { invited_name: changes.name } : {}),
+          ...(changes.lang !== undefined ? { invited_lang: changes.lang } : {}),
+          updated_at: now,
+        })
+        .where('account_id', '=', caller.accountId)
+        .where('user_id', '=', userId)
+        .execute();
+    }
     await auditBy(trx, caller, {
       action: 'user.updated',
       targetType: 'user',
       targetId: userId,
       requestId,
-      details: { fields: Object.keys(changes) },
+      details: { fields: Object.keys(changes), ...(joined ? {} : { invitation: true }) },
       at: now,
     });
   });

@@ -17,6 +17,8 @@ export interface MemberRow {
   deleted_at: Date | null;
   two_fa_enabled_at: Date | null;
   password_hash_set: boolean;
+  /** Joined here and an active member of another account too (docs/decisions/011). */
+  shared_profile: boolean;
   role_id: number;
   accepted_at: Date | null;
   invitation_expires_at: Date | null;
@@ -35,16 +37,27 @@ function membersOf(db: Db, accountId: number) {
 
 type MembersQuery = ReturnType<typeof membersOf>;
 
+// Until someone joins, the account sees what its invitation said, never the person's own row,
+// which other accounts share (docs/decisions/011). Filters and orderings use the same values.
+const shownName = sql<
+  string | null
+>`(case when m.accepted_at is null then m.invited_name else u.name end)`;
+const shownLang = sql<string>`(case when m.accepted_at is null then coalesce(m.invited_lang, u.lang) else u.lang end)`;
+const sharedProfile = sql<boolean>`(m.accepted_at is not null and exists (
+  select 1 from memberships o
+  where o.user_id = u.id and o.account_id <> m.account_id and o.accepted_at is not null))`;
+
 const memberColumns = (query: MembersQuery) =>
   query.select([
     'u.id',
     'u.email',
-    'u.name',
+    shownName.as('name'),
     'u.phone',
-    'u.lang',
+    shownLang.as('lang'),
     'u.deleted_at',
     'u.two_fa_enabled_at',
     sql<boolean>`u.password_hash is not null`.as('password_hash_set'),
+    sharedProfile.as('shared_profile'),
     'm.role_id',
     'm.accepted_at',
     'm.invitation_expires_at',
@@ -61,9 +74,9 @@ function applyFilters(query: MembersQuery, filters: UsersQuery, now: Date): Memb
   let q = query;
   if (filters.id) q = q.where(sql`cast(u.id as text)`, 'like', containing(filters.id));
   if (filters.email) q = q.where('u.email', 'like', containing(filters.email));
-  if (filters.name) q = q.where(sql`lower(u.name)`, 'like', containing(filters.name));
+  if (filters.name) q = q.where(sql`lower(${shownName})`, 'like', containing(filters.name));
   if (filters.role?.length) q = q.where('m.role_id', 'in', filters.role);
-  if (filters.lang?.length) q = q.where('u.lang', 'in', filters.lang);
+  if (filters.lang?.length) q = q.where(shownLang, 'in', filters.lang);
   const statuses = filters.status ?? [];
   if (statuses.length) {
     // One condition per status, each able to use an index (the status itself is derived).
@@ -112,11 +125,11 @@ function orderExpression(field: string, now: Date) {
     case 'email':
       return sql`u.email`;
     case 'name':
-      return sql`lower(u.name)`;
+      return sql`lower(${shownName})`;
     case 'role':
       return roleNameSql;
     case 'lang':
-      return sql`u.lang`;
+      return shownLang;
     case 'status':
       return statusSql(now);
     default:

@@ -18,7 +18,8 @@ import { issueTokens } from '../auth/tokens.ts';
 import { tokenPair } from '../../shared/auth.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/connect.ts';
-import { forbidden, notFound } from '../errors.ts';
+import { AppError, notFound } from '../errors.ts';
+import { PROFILE_SHARED_MESSAGE } from '../../shared/permissions.ts';
 import type { AppEnv, Caller } from '../http/env.ts';
 import * as routes from '../../shared/routes.ts';
 import { operation } from '../http/openapi.ts';
@@ -123,17 +124,19 @@ export function userRoutes(deps: AuthDeps & ProfileDeps & { config: Config }) {
       async (c) => {
         const { userId } = c.req.valid('param');
         const body = c.req.valid('json');
-        const caller = await authorize(c, db, 'users.update_profile', { userId });
+        const member = await findMember(db, c.get('caller').accountId, userId);
+        const sharedProfile = member?.shared_profile ?? false;
+        const caller = await authorize(
+          c,
+          db,
+          'users.update_profile',
+          { userId, sharedProfile },
+          sharedProfile ? new AppError('profile_shared', PROFILE_SHARED_MESSAGE) : undefined,
+        );
         // Only its owner changes an email (and not here): 403 for anyone else, audited.
         if (body.email !== undefined) await authorize(c, db, 'users.change_email', { userId });
-        const member = await findMember(db, caller.accountId, userId);
         if (!member) throw notFound();
-        // Inviting someone gives no power over a login they already have elsewhere: until they
-        // join, only a person whose record the invitation created can be edited.
-        if (!member.accepted_at && member.password_hash_set && userId !== caller.userId) {
-          throw forbidden('This person has not joined the account yet.');
-        }
-        await updateProfile(deps, caller, userId, body, c.get('requestId'));
+        await updateProfile(deps, caller, member, body, c.get('requestId'));
         return c.json(await currentUser(caller, userId));
       },
     )

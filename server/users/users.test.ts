@@ -121,6 +121,7 @@ eachDatabase('GET /iam/users', (ctx) => {
           },
         ],
         status: 'active',
+        shared_profile: false,
         invitation_expires_at: null,
         cloud: { client_role: null, projects: [] },
       },

@@ -1,16 +1,22 @@
 import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
 import { sql } from 'kysely';
+import { z } from 'zod';
+import { OPERATIONS } from '../../server/app.ts';
 import { IAM_ROLES, ROLE } from '../../shared/roles.ts';
 import { eachDatabase, type TestContext } from '../support/context.ts';
 
 /**
- * Every endpoint against every kind of caller, from one table. Each cell asserts the status, and a
- * refused call must leave the account's data exactly as it was.
+ * Every endpoint against every kind of caller, from one table. Each cell asserts the status; an
+ * allowed call's JSON answer must match the operation's schema exactly (no field more: a secret
+ * added to an answer is caught), a refusal must be an error answer, and a refused call must leave
+ * the data exactly as it was.
  *
  * Callers: each IAM role of account A; a Project Administrator (IAM Users with that Cloud role)
  * and a Users member with no Cloud access; an Administrator's API token with the Users role
- * (`Authorization: APIKey`); an administrator of account B; anonymous; the unexpired
+ * (`Authorization: APIKey`); an administrator of account B, once with A's ids in the path and
+ * once with B's own account id beside A's resource ids (so that a lost account filter on a
+ * resource is noticed, not hidden by the path check); anonymous; the unexpired
  * tokens of an Administrator demoted since, of a user deleted since, of a member removed since,
  * and of an invitee who never accepted.
  */
@@ -22,6 +28,7 @@ type CallerName =
   | 'demoted admin'
   | "admin's Users-role API token"
   | 'other account admin'
+  | "other account admin, own account's id in the path"
   | 'anonymous'
   | 'deleted user'
   | 'removed member'
@@ -29,6 +36,7 @@ type CallerName =
 
 interface World {
   accountA: number;
+  accountB: number;
   userInA: number;
   /** A member of A whose invitation is pending: what resend acts on. */
   pendingInA: number;
@@ -38,6 +46,8 @@ interface World {
   assignmentToDelete: number;
   /** A token issued by A's Administrator, and members of A to remove. */
   adminTokenId: number;
+  /** Live tokens of A's Administrator, one per DELETE, so that each caller meets a live one. */
+  tokensToDelete: number[];
   victims: number[];
   tokens: Record<CallerName, string | undefined>;
 }
@@ -49,6 +59,9 @@ interface Endpoint {
   expect: Partial<Record<CallerName, number>>;
   otherwise: number;
 }
+
+/** B's administrator, with B's id where the path names the account and A's resource ids. */
+const OWN_PATH = "other account admin, own account's id in the path" as const;
 
 /** Managing the login itself takes a signed-in session, not an API token. */
 const SIGNED_IN = { "admin's Users-role API token": 403 } as const;
@@ -114,7 +127,7 @@ const ENDPOINTS: Endpoint[] = [
   {
     name: 'GET /iam/auth/jwt/clients/{A}/login',
     request: (w) => ({ method: 'GET', path: `/iam/auth/jwt/clients/${w.accountA}/login` }),
-    expect: { ...SIGNED_IN, ...REVOKED, 'other account admin': 404 },
+    expect: { ...SIGNED_IN, ...REVOKED, 'other account admin': 404, [OWN_PATH]: 200 },
     otherwise: 200,
   },
   {
@@ -128,7 +141,7 @@ const ENDPOINTS: Endpoint[] = [
         user_role: { id: 2 },
       },
     }),
-    expect: { ...ADMINS_ONLY, 'other account admin': 404 },
+    expect: { ...ADMINS_ONLY, 'other account admin': 404, [OWN_PATH]: 200 },
     otherwise: 200,
   },
   {
@@ -248,7 +261,7 @@ const ENDPOINTS: Endpoint[] = [
   {
     name: 'GET /iam/v2/clients/{A}/tokens',
     request: (w) => ({ method: 'GET', path: `/iam/v2/clients/${w.accountA}/tokens` }),
-    expect: { ...REVOKED, 'other account admin': 404 },
+    expect: { ...REVOKED, 'other account admin': 404, [OWN_PATH]: 200 },
     otherwise: 200,
   },
   {
@@ -262,7 +275,7 @@ const ENDPOINTS: Endpoint[] = [
         client_user: { role: { id: ROLE.users } },
       },
     }),
-    expect: { ...SIGNED_IN, ...REVOKED, 'other account admin': 404 },
+    expect: { ...SIGNED_IN, ...REVOKED, 'other account admin': 404, [OWN_PATH]: 201 },
     otherwise: 201,
   },
   {
@@ -279,7 +292,7 @@ const ENDPOINTS: Endpoint[] = [
     name: "DELETE /iam/v2/clients/{A}/tokens/{id}: the Administrator's token",
     request: (w) => ({
       method: 'DELETE',
-      path: `/iam/v2/clients/${w.accountA}/tokens/${w.adminTokenId}`,
+      path: `/iam/v2/clients/${w.accountA}/tokens/${w.tokensToDelete.shift() ?? 0}`,
     }),
     expect: { ...REVOKED, ...refusedFor(NON_ADMINS, 404), 'other account admin': 404 },
     otherwise: 204,
@@ -348,18 +361,70 @@ async function snapshot(ctx: TestContext) {
     select concat_ws('/',
       (select md5(coalesce(string_agg(concat_ws(',', id, company_name), ';' order by id), '')) from accounts),
       (select md5(coalesce(string_agg(concat_ws(',', id, email, name, lang, phone, password_hash,
-        two_fa_secret, two_fa_enabled_at, deleted_at), ';' order by id), '')) from users),
+        two_fa_secret, two_fa_enabled_at, two_fa_last_step, credentials_version, deleted_at), ';' order by id), ''))
+        from users),
       (select md5(coalesce(string_agg(concat_ws(',', id, account_id, user_id, role_id,
-        invitation_expires_at, accepted_at), ';' order by id), '')) from memberships),
+        invitation_expires_at, accepted_at, invited_name, invited_lang), ';' order by id), '')) from memberships),
       (select md5(coalesce(string_agg(concat_ws(',', id, name), ';' order by id), '')) from projects),
       (select md5(coalesce(string_agg(concat_ws(',', id, user_id, project_id, role), ';' order by id), ''))
         from cloud_role_assignments),
       (select md5(coalesce(string_agg(concat_ws(',', id, expires_at, used_at, revoked_at), ';' order by id), ''))
         from invitations),
-      (select md5(coalesce(string_agg(concat_ws(',', id, role_id, deleted_at), ';' order by id), '')) from api_tokens),
-      (select count(*) from email_outbox),
-      (select count(*) from refresh_tokens)) as snapshot`.execute(ctx.db);
+      (select md5(coalesce(string_agg(concat_ws(',', id, account_id, user_id, name, description, role_id,
+        expires_at, deleted_at, issuer_name, issuer_email), ';' order by id), '')) from api_tokens),
+      (select md5(coalesce(string_agg(concat_ws(',', id, user_id, credentials_version, revoked_at), ';' order by id), ''))
+        from sessions),
+      (select md5(coalesce(string_agg(concat_ws(',', id, session_id, used_at, revoked_at), ';' order by id), ''))
+        from refresh_tokens),
+      (select md5(coalesce(string_agg(concat_ws(',', id, user_id, code_hash, used_at), ';' order by id), ''))
+        from two_fa_backup_codes),
+      (select md5(coalesce(string_agg(concat_ws(',', id, user_id, new_email, token_hash, expires_at, used_at),
+        ';' order by id), '')) from email_change_requests),
+      (select md5(coalesce(string_agg(concat_ws(',', id, user_id, token_hash, expires_at, used_at), ';' order by id), ''))
+        from two_fa_disable_requests),
+      (select count(*) from email_outbox)) as snapshot`.execute(ctx.db);
   return rows[0].snapshot;
+}
+
+/** Every error answer: API.md's shape, nothing more. */
+const errorAnswer = z.strictObject({
+  message: z.string(),
+  code: z.string(),
+  errors: z.optional(z.record(z.string(), z.unknown())),
+  request_id: z.optional(z.string()),
+});
+
+/**
+ * What is wrong with an answer, if anything: a success must be exactly what its operation's
+ * schema describes (parsing drops unknown fields, so an answer with one more field differs from
+ * its parse), an error must be an error answer.
+ */
+async function answerProblem(method: string, path: string, response: Response) {
+  const pathname = path.split('?')[0];
+  const op = OPERATIONS.find(
+    (candidate) =>
+      candidate.method === method.toLowerCase() &&
+      new RegExp(`^${candidate.path.replace(/:\w+/g, '[^/]+')}$`).test(pathname),
+  );
+  if (!op) return 'no operation documents this path';
+  const text = await response.text();
+  if (response.status === 204) return text === '' ? undefined : 'a 204 with a body';
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return `not JSON: ${text.slice(0, 80)}`;
+  }
+  const schema = response.status < 400 ? op.responses[response.status]?.schema : errorAnswer;
+  if (!schema) return `no schema for ${response.status}`;
+  const parsed = z.safeParse(schema, body);
+  if (!parsed.success) return `does not match its schema: ${parsed.error.message.slice(0, 300)}`;
+  try {
+    assert.deepEqual(parsed.data, body);
+  } catch {
+    return `has fields its schema does not name: ${text.slice(0, 300)}`;
+  }
+  return undefined;
 }
 
 eachDatabase('authorization matrix', (ctx) => {
@@ -420,11 +485,28 @@ eachDatabase('authorization matrix', (ctx) => {
       return (await response.json()) as { id: number; token: string };
     };
     world.adminTokenId = (await issue(ROLE.administrators, tokenIssuer.id)).id;
+    world.tokensToDelete = [];
+    for (let i = 0; i < 20; i++) {
+      const row = await ctx()
+        .db.insertInto('api_tokens')
+        .values({
+          account_id: world.accountA,
+          user_id: tokenIssuer.id,
+          name: `to delete ${i}`,
+          role_id: ROLE.users,
+          secret_hash: Buffer.alloc(32, i),
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      world.tokensToDelete.push(row.id);
+    }
     tokens["admin's Users-role API token"] =
       `APIKey ${(await issue(ROLE.users, apiKeyHolder.id)).token}`;
 
     const otherAdmin = await fixtures.member(accountB, { role: ROLE.administrators });
     tokens['other account admin'] = await ctx().tokenFor(otherAdmin.id, accountB);
+    tokens[OWN_PATH] = tokens['other account admin'];
+    world.accountB = accountB;
     tokens.anonymous = undefined;
 
     const deleted = await fixtures.member(world.accountA, { role: ROLE.administrators });
@@ -451,8 +533,13 @@ eachDatabase('authorization matrix', (ctx) => {
     it(endpoint.name, async () => {
       const failures: string[] = [];
       for (const caller of Object.keys(world.tokens) as CallerName[]) {
-        const expected = endpoint.expect[caller] ?? endpoint.otherwise;
-        const { method, path, json } = endpoint.request(world);
+        const expected =
+          endpoint.expect[caller] ??
+          (caller === OWN_PATH ? endpoint.expect['other account admin'] : undefined) ??
+          endpoint.otherwise;
+        const { method, path, json } = endpoint.request(
+          caller === OWN_PATH ? { ...world, accountA: world.accountB } : world,
+        );
         const before = await snapshot(ctx());
         const credential = world.tokens[caller];
         const response = await ctx().request(path, {
@@ -464,6 +551,8 @@ eachDatabase('authorization matrix', (ctx) => {
         });
         if (response.status !== expected)
           failures.push(`${caller}: ${response.status}, expected ${expected}`);
+        const problem = await answerProblem(method, path, response);
+        if (problem) failures.push(`${caller}: the answer ${problem}`);
         if (expected >= 400 && (await snapshot(ctx())) !== before)
           failures.push(`${caller}: refused, yet data changed`);
       }
@@ -485,12 +574,14 @@ eachDatabase('authorization matrix', (ctx) => {
     const covered = ENDPOINTS.map((e) => {
       const { method, path } = e.request({
         accountA: 1,
+        accountB: 9,
         userInA: 2,
         pendingInA: 3,
         projectInA: 4,
         assignmentToChange: 5,
         assignmentToDelete: 6,
         adminTokenId: 7,
+        tokensToDelete: [7],
         victims: [8],
         tokens: {} as World['tokens'],
       });

@@ -78,9 +78,17 @@ export class Fixtures {
     const now = this.clock.now();
     const invitedAt = new Date(now.getTime() - (status === 'invitation_expired' ? 48 : 1) * HOUR);
     const expiresAt = new Date(invitedAt.getTime() + 24 * HOUR);
+    const user = await this.db
+      .selectFrom('users')
+      .select(['name', 'lang'])
+      .where('id', '=', userId)
+      .executeTakeFirstOrThrow();
     await this.db
       .insertInto('memberships')
       .values({
+        // what the invitation said, as the BFF's invitations record it
+        invited_name: user.name,
+        invited_lang: user.lang,
         account_id: accountId,
         user_id: userId,
         role_id: role,
