@@ -16,13 +16,7 @@ import {
   type UmSessionEvent,
   type UmShowTokensEvent,
 } from './events.ts';
-import {
-  DEFAULT_LANG,
-  hasDictionary,
-  loadLanguage,
-  resolveLang,
-  UI_LANGUAGES,
-} from './locales/index.ts';
+import { resolveLang, UI_LANGUAGES } from './locales/index.ts';
 import './panels/accept-invitation-view.ts';
 import './panels/confirm-email-view.ts';
 import './panels/disable-2fa-view.ts';
@@ -35,7 +29,8 @@ import { controls } from './styles/controls.ts';
 import { tokens } from './styles/tokens.ts';
 import { userManagementStyles } from './user-management.styles.ts';
 import { define } from './define.ts';
-import { clientContext, langContext, meContext } from './context.ts';
+import { clientContext, meContext } from './context.ts';
+import { LanguageController } from './controllers/language.ts';
 import { LocalizeController } from './controllers/localize.ts';
 import { linkTokenFromUrl, removeLinkTokenFromUrl } from './link-tokens.ts';
 
@@ -187,10 +182,10 @@ export type PanelName = 'users' | 'account' | 'api-tokens';
 export class UserManagement extends LitElement {
   static override styles = [tokens, controls, userManagementStyles];
 
-  private readonly localize = new LocalizeController(this, () => this.shownLang);
+  private readonly language = new LanguageController(this, () => this.wantedLang());
+  private readonly localize = new LocalizeController(this, () => this.language.shown);
   private readonly clientProvider = new ContextProvider(this, { context: clientContext });
   private readonly meProvider = new ContextProvider(this, { context: meContext });
-  private readonly langProvider = new ContextProvider(this, { context: langContext });
 
   @property() api = '';
   @property({ reflect: true }) panel: PanelName = 'users';
@@ -216,14 +211,10 @@ export class UserManagement extends LitElement {
   @state() private switchError: ApiError | undefined;
   /** Whose tokens the API tokens panel shows, after "Show their tokens" in the Users panel. */
   @state() private tokensIssuer: TokenIssuer | undefined;
-  /** The language the interface shows: `wantedLang()` once its dictionary is loaded. */
-  @state() private shownLang = DEFAULT_LANG;
   /** The signed-in member's language, from `clients/me` and their own later saves. */
   @state() private userLang: string | undefined;
   /** The invitee's language, from the invitation link being shown. */
   @state() private inviteeLang: string | undefined;
-  /** The language last asked of `loadLanguage`, so a slow load never overrides a newer choice. */
-  private requestedLang = '';
 
   private readonly account = new Task(this, {
     task: async ([client], { signal }) => {
@@ -271,28 +262,10 @@ export class UserManagement extends LitElement {
     }
     if (changed.has('panel') && this.panel !== 'api-tokens') this.tokensIssuer = undefined;
     if (changed.has('api') || changed.has('token')) this.session.connect(this.api, this.token);
-    this.followLanguage();
     // Before rendering, so that an element this render creates finds the values in place.
     const client = this.session.client;
     this.clientProvider.setValue(client ?? this.session.anonymousClient);
     this.meProvider.setValue(client ? this.account.value : undefined);
-    this.langProvider.setValue(this.shownLang);
-  }
-
-  private followLanguage() {
-    const wanted = this.wantedLang();
-    if (wanted === this.requestedLang) return;
-    this.requestedLang = wanted;
-    if (hasDictionary(wanted)) {
-      this.shownLang = wanted;
-      return;
-    }
-    void loadLanguage(wanted).then((shown) => {
-      if (this.requestedLang !== wanted) return;
-      this.shownLang = shown;
-      // It could not be loaded: the next update asks again.
-      if (shown !== wanted) this.requestedLang = '';
-    });
   }
 
   override render() {
@@ -334,7 +307,7 @@ export class UserManagement extends LitElement {
       ${
         this.token && !company
           ? nothing
-          : html`<div class="toolbar" part="toolbar" lang=${this.shownLang}>
+          : html`<div class="toolbar" part="toolbar" lang=${this.language.shown}>
               ${
                 this.switchError
                   ? html`<p class="alert" part="error" role="alert">

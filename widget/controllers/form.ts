@@ -4,6 +4,25 @@ import type { LocalizeController } from './localize.ts';
 
 type Host = ReactiveControllerHost & HTMLElement & { renderRoot: ParentNode };
 
+/** A labelled text input of the form: the one markup every form's fields share. */
+export interface TextFieldOptions {
+  /** The input's id (its hint's is `${id}-hint`). */
+  id: string;
+  /** The field's name, which its errors are keyed by. */
+  name: string;
+  label: string;
+  value?: string;
+  type?: string;
+  autocomplete?: string;
+  hint?: string;
+  required?: boolean;
+  readonly?: boolean;
+  placeholder?: string;
+  maxlength?: number;
+  inputmode?: string;
+  onInput?: (value: string) => void;
+}
+
 export interface FormOptions {
   /** The form's element: focus stays in it, and only edits in it clear errors. Default: the host's. */
   root?: () => ParentNode | null | undefined;
@@ -95,6 +114,35 @@ export class FormController implements ReactiveController {
     return text
       ? html`<span class="field-error" part="field-error" id=${this.errorId(field)}>${text}</span>`
       : nothing;
+  }
+
+  /**
+   * A labelled input with its hint and its error. The value is bound as a property, so a form
+   * that reads its fields on submit passes a value that stays the same (Lit sets it only when it
+   * changes) and typing is kept.
+   */
+  textField(o: TextFieldOptions) {
+    return html`<div class="field">
+      <label for=${o.id}>${o.label}</label>
+      <input
+        id=${o.id}
+        part="input"
+        name=${o.name}
+        type=${o.type ?? 'text'}
+        autocomplete=${o.autocomplete ?? 'off'}
+        placeholder=${o.placeholder ?? nothing}
+        maxlength=${o.maxlength ?? nothing}
+        inputmode=${o.inputmode ?? nothing}
+        ?required=${o.required ?? false}
+        ?readonly=${o.readonly ?? false}
+        .value=${o.value ?? ''}
+        aria-invalid=${this.invalid(o.name)}
+        aria-describedby=${this.describedBy(o.name, o.hint ? `${o.id}-hint` : '')}
+        @input=${(event: InputEvent) => o.onInput?.((event.target as HTMLInputElement).value)}
+      />
+      ${o.hint ? html`<p class="hint" id="${o.id}-hint">${o.hint}</p>` : nothing}
+      ${this.message(o.name)}
+    </div>`;
   }
 
   /**

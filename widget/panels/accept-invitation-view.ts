@@ -171,63 +171,39 @@ export class UmAcceptInvitationView extends LitElement {
       <form novalidate @submit=${(event: SubmitEvent) => this.onSubmit(event, invitation)}>
         <div class="fields">
           <p class="alert" part="error" role="alert">${failure}</p>
-          <div class="field">
-            <label for="accept-email">${this.localize.t('accept.email')}</label>
-            <input
-              id="accept-email"
-              part="input"
-              name="email"
-              type="email"
-              autocomplete="username"
-              readonly
-              .value=${invitation.email ?? ''}
-            />
-          </div>
+          ${fields.textField({
+            id: 'accept-email',
+            name: 'email',
+            label: this.localize.t('accept.email'),
+            type: 'email',
+            autocomplete: 'username',
+            readonly: true,
+            value: invitation.email ?? '',
+          })}
           ${
             newUser
               ? html`
-                  <div class="field">
-                    <label for="accept-name">${this.localize.t('accept.name')}</label>
-                    <input
-                      id="accept-name"
-                      part="input"
-                      name="name"
-                      type="text"
-                      autocomplete="name"
-                      aria-invalid=${fields.invalid('name')}
-                      aria-describedby=${fields.describedBy('name')}
-                    />
-                    ${fields.message('name')}
-                  </div>
-                  <div class="field">
-                    <label for="accept-password">${this.localize.t('accept.password')}</label>
-                    <input
-                      id="accept-password"
-                      part="input"
-                      name="password"
-                      type="password"
-                      autocomplete="new-password"
-                      aria-invalid=${fields.invalid('password')}
-                      aria-describedby=${fields.describedBy('password', 'password-hint')}
-                    />
-                    <span class="hint" id="password-hint"
-                      >${this.localize.t('accept.passwordHint', { min: PASSWORD_MIN_LENGTH })}</span
-                    >
-                    ${fields.message('password')}
-                  </div>
-                  <div class="field">
-                    <label for="accept-repeat">${this.localize.t('accept.repeatPassword')}</label>
-                    <input
-                      id="accept-repeat"
-                      part="input"
-                      name="repeat"
-                      type="password"
-                      autocomplete="new-password"
-                      aria-invalid=${fields.invalid('repeat')}
-                      aria-describedby=${fields.describedBy('repeat')}
-                    />
-                    ${fields.message('repeat')}
-                  </div>
+                  ${fields.textField({
+                    id: 'accept-name',
+                    name: 'name',
+                    label: this.localize.t('accept.name'),
+                    autocomplete: 'name',
+                  })}
+                  ${fields.textField({
+                    id: 'accept-password',
+                    name: 'password',
+                    label: this.localize.t('accept.password'),
+                    type: 'password',
+                    autocomplete: 'new-password',
+                    hint: this.localize.t('accept.passwordHint', { min: PASSWORD_MIN_LENGTH }),
+                  })}
+                  ${fields.textField({
+                    id: 'accept-repeat',
+                    name: 'repeat',
+                    label: this.localize.t('accept.repeatPassword'),
+                    type: 'password',
+                    autocomplete: 'new-password',
+                  })}
                 `
               : nothing
           }

@@ -196,43 +196,6 @@ export class UmAccountPanel extends LitElement {
     </div>`;
   }
 
-  private renderField(options: {
-    form: 'general' | 'password';
-    name: string;
-    label: MessageKey;
-    type: string;
-    value: string;
-    autocomplete: string;
-    fields: FormController;
-    hint?: string;
-    required?: boolean;
-    readonly?: boolean;
-    onInput: (value: string) => void;
-  }) {
-    const id = `${options.form}-${options.name}`;
-    const fields = options.fields;
-    return html`
-      <div class="field">
-        <label for=${id}>${this.localize.t(options.label)}</label>
-        <input
-          id=${id}
-          part="input"
-          name=${options.name}
-          type=${options.type}
-          autocomplete=${options.autocomplete}
-          .value=${options.value}
-          ?required=${options.required ?? false}
-          ?readonly=${options.readonly ?? false}
-          aria-invalid=${fields.invalid(options.name)}
-          aria-describedby=${fields.describedBy(options.name, options.hint ? `${id}-hint` : '')}
-          @input=${(event: InputEvent) => options.onInput((event.target as HTMLInputElement).value)}
-        />
-        ${options.hint ? html`<p class="hint" id="${id}-hint">${options.hint}</p>` : nothing}
-        ${fields.message(options.name)}
-      </div>
-    `;
-  }
-
   private renderGeneral() {
     const g = this.general!;
     const outcome = this.generalOutcome;
@@ -265,37 +228,34 @@ export class UmAccountPanel extends LitElement {
         <div class="alert" part="error" role="alert">
           ${outcome.failure ? html`<p>${outcome.failure}</p>` : nothing}
         </div>
-        ${this.renderField({
-          form: 'general',
+        ${fields.textField({
+          id: 'general-name',
           name: 'name',
-          label: 'account.username',
+          label: this.localize.t('account.username'),
           type: 'text',
           value: g.name,
           autocomplete: 'name',
-          fields,
           onInput: (name) => patch({ name }),
         })}
-        ${this.renderField({
-          form: 'general',
+        ${fields.textField({
+          id: 'general-email',
           name: 'email',
-          label: 'account.email',
+          label: this.localize.t('account.email'),
           type: 'email',
           value: g.email,
           autocomplete: 'email',
-          fields,
           readonly: !this.mayChangeEmail,
           onInput: (email) => patch({ email }),
         })}
         ${
           this.emailChanged
-            ? this.renderField({
-                form: 'general',
+            ? fields.textField({
+                id: 'general-password',
                 name: 'password',
-                label: 'account.currentPassword',
+                label: this.localize.t('account.currentPassword'),
                 type: 'password',
                 value: g.password,
                 autocomplete: 'current-password',
-                fields,
                 required: true,
                 hint: this.localize.t('account.currentPasswordHint'),
                 onInput: (password) => patch({ password }),
@@ -321,14 +281,13 @@ export class UmAccountPanel extends LitElement {
           </select>
           ${fields.message('lang')}
         </div>
-        ${this.renderField({
-          form: 'general',
+        ${fields.textField({
+          id: 'general-phone',
           name: 'phone',
-          label: 'account.phone',
+          label: this.localize.t('account.phone'),
           type: 'tel',
           value: g.phone,
           autocomplete: 'tel',
-          fields,
           onInput: (phone) => patch({ phone }),
         })}
         <div class="actions">
@@ -365,14 +324,13 @@ export class UmAccountPanel extends LitElement {
       }
     };
     const field = (name: keyof Passwords, label: MessageKey, autocomplete: string, hint?: string) =>
-      this.renderField({
-        form: 'password',
+      this.passwordFields.textField({
+        id: `password-${name}`,
         name,
-        label,
+        label: this.localize.t(label),
         type: 'password',
         value: p[name],
         autocomplete,
-        fields: this.passwordFields,
         required: true,
         hint,
         onInput: (value) => patch({ [name]: value }),

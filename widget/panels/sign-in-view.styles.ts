@@ -5,6 +5,7 @@ export const signInViewStyles = css`
   .card {
     max-width: 24rem;
   }
+  .field,
   label {
     display: grid;
     gap: 4px;

@@ -61,33 +61,23 @@ export class UmSignInView extends LitElement {
               </p>`
             : nothing
         }
-        <label>
-          ${this.localize.t('signIn.email')}
-          <input
-            part="input"
-            name="username"
-            type="email"
-            autocomplete="username"
-            required
-            .value=${this.email}
-            aria-invalid=${fields.invalid('username')}
-            aria-describedby=${fields.describedBy('username')}
-          />
-          ${fields.message('username')}
-        </label>
-        <label>
-          ${this.localize.t('signIn.password')}
-          <input
-            part="input"
-            name="password"
-            type="password"
-            autocomplete="current-password"
-            required
-            aria-invalid=${fields.invalid('password')}
-            aria-describedby=${fields.describedBy('password')}
-          />
-          ${fields.message('password')}
-        </label>
+        ${fields.textField({
+          id: 'sign-in-email',
+          name: 'username',
+          label: this.localize.t('signIn.email'),
+          type: 'email',
+          autocomplete: 'username',
+          required: true,
+          value: this.email,
+        })}
+        ${fields.textField({
+          id: 'sign-in-password',
+          name: 'password',
+          label: this.localize.t('signIn.password'),
+          type: 'password',
+          autocomplete: 'current-password',
+          required: true,
+        })}
         <button class="primary" part="button submit" type="submit" ?disabled=${this.busy}>
           ${this.localize.t(this.busy ? 'signIn.submitting' : 'signIn.submit')}
         </button>

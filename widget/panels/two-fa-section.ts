@@ -280,49 +280,30 @@ export class UmTwoFaSection extends LitElement {
   }
 
   private renderPasswordField() {
-    const fields = this.fields;
-    return html`<div class="field">
-      <label for="two-fa-password">${this.localize.t('twoFa.password')}</label>
-      <input
-        id="two-fa-password"
-        part="input"
-        name="password"
-        type="password"
-        autocomplete="current-password"
-        required
-        .value=${this.password}
-        aria-invalid=${fields.invalid('password')}
-        aria-describedby=${fields.describedBy('password')}
-        @input=${(event: InputEvent) => {
-          this.password = (event.target as HTMLInputElement).value;
-        }}
-      />
-      ${fields.message('password')}
-    </div>`;
+    return this.fields.textField({
+      id: 'two-fa-password',
+      name: 'password',
+      label: this.localize.t('twoFa.password'),
+      type: 'password',
+      autocomplete: 'current-password',
+      required: true,
+      value: this.password,
+      onInput: (value) => (this.password = value),
+    });
   }
 
   private renderCodeField() {
-    const fields = this.fields;
-    return html`<div class="field">
-      <label for="two-fa-code">${this.localize.t('twoFa.code')}</label>
-      <input
-        id="two-fa-code"
-        part="input"
-        name="code"
-        type="text"
-        inputmode="numeric"
-        autocomplete="one-time-code"
-        maxlength="6"
-        required
-        .value=${this.code}
-        aria-invalid=${fields.invalid('code')}
-        aria-describedby=${fields.describedBy('code')}
-        @input=${(event: InputEvent) => {
-          this.code = (event.target as HTMLInputElement).value;
-        }}
-      />
-      ${fields.message('code')}
-    </div>`;
+    return this.fields.textField({
+      id: 'two-fa-code',
+      name: 'code',
+      label: this.localize.t('twoFa.code'),
+      inputmode: 'numeric',
+      autocomplete: 'one-time-code',
+      maxlength: 6,
+      required: true,
+      value: this.code,
+      onInput: (value) => (this.code = value),
+    });
   }
 
   private renderSubmit(label: MessageKey, busyLabel: MessageKey) {

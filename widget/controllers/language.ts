@@ -1,0 +1,49 @@
+import { ContextProvider } from '@lit/context';
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { langContext } from '../context.ts';
+import { DEFAULT_LANG, hasDictionary, loadLanguage } from '../locales/index.ts';
+
+type Host = ReactiveControllerHost & HTMLElement;
+
+/**
+ * The language `<user-management>` shows and hands down (`langContext`): the one `wanted()`
+ * names, once its dictionary is loaded (English until then, or if it cannot be loaded). Only the
+ * newest choice counts: a slow dictionary never overrides a language chosen after it was asked.
+ */
+export class LanguageController implements ReactiveController {
+  /** The language shown now. */
+  shown = DEFAULT_LANG;
+  /** The language last asked of `loadLanguage`. */
+  private requested = '';
+  private readonly provider: ContextProvider<typeof langContext>;
+
+  constructor(
+    private readonly host: Host,
+    private readonly wanted: () => string,
+  ) {
+    host.addController(this);
+    this.provider = new ContextProvider(host, { context: langContext, initialValue: this.shown });
+  }
+
+  /** Before each render, so the elements it creates speak the language at once. */
+  hostUpdate(): void {
+    this.follow(this.wanted());
+    this.provider.setValue(this.shown);
+  }
+
+  private follow(wanted: string) {
+    if (wanted === this.requested) return;
+    this.requested = wanted;
+    if (hasDictionary(wanted)) {
+      this.shown = wanted;
+      return;
+    }
+    void loadLanguage(wanted).then((shown) => {
+      if (this.requested !== wanted) return;
+      this.shown = shown;
+      // It could not be loaded: the next update asks again.
+      if (shown !== wanted) this.requested = '';
+      this.host.requestUpdate();
+    });
+  }
+}
