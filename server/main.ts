@@ -14,6 +14,7 @@ if (config.demoSeed) {
   );
 }
 
+// SIGTERM (the orchestrator, `kill`) and SIGINT (Ctrl-C) stop gracefully, then exit 0.
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     bff.close().then(

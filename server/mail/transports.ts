@@ -15,6 +15,9 @@ export function smtpTransport(url: string, from: string): MailTransport {
     if (!withTimeouts.searchParams.has(option)) withTimeouts.searchParams.set(option, milliseconds);
   }
   const transporter = nodemailer.createTransport(withTimeouts.toString());
+  // One Message-ID per outbox row, the same on every attempt and from every replica: should an
+  // email ever be sent twice, the receiving side can tell (and drop) the copy.
+  const domain = /@([^>\s]+)/.exec(from)?.[1] ?? 'localhost';
 
   return {
     async send(message) {
@@ -24,6 +27,7 @@ export function smtpTransport(url: string, from: string): MailTransport {
         subject: message.subject,
         text: message.text,
         html: message.html,
+        messageId: `<outbox-${message.outboxId}@${domain}>`,
       });
     },
   };
