@@ -40,7 +40,7 @@ async function waitFor(what: string, check: () => boolean | Promise<boolean>, ms
 
 const role = (id: IamRoleId) => ({ id, name: iamRole(id).name });
 
-describe('three BFF replicas on one database', { skip }, () => {
+describe('three BFF replicas on one database', { skip, timeout: 180_000 }, () => {
   const smtp = new TestSmtpServer();
   let database: { url: string; drop(): Promise<void> };
   let open: OpenDatabase;
@@ -368,7 +368,7 @@ describe('three BFF replicas on one database', { skip }, () => {
   });
 });
 
-describe('a replica shutting down', { skip }, () => {
+describe('a replica shutting down', { skip, timeout: 90_000 }, () => {
   const smtp = new TestSmtpServer();
   let database: { url: string; drop(): Promise<void> };
   let open: OpenDatabase;

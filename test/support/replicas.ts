@@ -84,6 +84,8 @@ export async function call(
       ...options.headers,
     },
     body: options.body === undefined ? undefined : JSON.stringify(options.body),
+    // Bounded: a replica that hangs fails the test instead of holding up the whole run.
+    signal: AbortSignal.timeout(30_000),
   });
   const text = await response.text();
   let body: unknown = text;
