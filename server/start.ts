@@ -62,9 +62,8 @@ export async function startBff(
 
   // Without createServer options, @hono/node-server serves HTTP/1.1 with node:http.
   const server = await new Promise<Server>((resolve) => {
-    const listening = serve(
-      { fetch: host.fetch, port: config.port, hostname: config.host },
-      () => resolve(listening as Server),
+    const listening = serve({ fetch: host.fetch, port: config.port, hostname: config.host }, () =>
+      resolve(listening as Server),
     );
   });
   const address = server.address();

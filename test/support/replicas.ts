@@ -29,7 +29,9 @@ export function startReplica(env: Record<string, string>): Promise<Replica> {
   let stdout = '';
   let stderr = '';
   child.stderr!.on('data', (chunk) => (stderr += chunk));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  );
   return new Promise<Replica>((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
