@@ -52,6 +52,24 @@ const serviceOperations = {
       },
     },
   }),
+  live: operation(routes.healthLive, {
+    summary: 'Liveness: the process answers',
+    responses: { 200: { description: 'Alive', schema: z.object({ status: z.literal('ok') }) } },
+  }),
+  ready: operation(routes.healthReady, {
+    summary: 'Readiness: database reachable, migrations done, not shutting down',
+    responses: {
+      200: { description: 'Ready', schema: z.object({ status: z.literal('ok') }) },
+      503: { description: 'Not ready (`status`: `migrating` or `shutting_down`), or no database' },
+    },
+  }),
+  metrics: operation(routes.metrics, {
+    summary: 'Prometheus metrics (with `Authorization: Bearer <METRICS_TOKEN>` when that is set)',
+    responses: {
+      200: { description: 'Prometheus text format' },
+      401: { description: 'METRICS_TOKEN is set and was not given' },
+    },
+  }),
   openapi: operation(routes.openapiDocument, {
     summary: 'This document',
     responses: { 200: { description: 'OpenAPI 3.0 document' } },
@@ -132,13 +150,13 @@ export function createApp(deps: AppDeps) {
   app.get(serviceOperations.openapi.path, (c) => c.json(openapi));
   // For the load balancer and the orchestrator: live = the process answers; ready = send it
   // traffic (its database answers, the schema is current, it is not shutting down).
-  app.get('/health/live', (c) => c.json({ status: 'ok' }));
-  app.get('/health/ready', async (c) => {
+  app.get(serviceOperations.live.path, (c) => c.json({ status: 'ok' }));
+  app.get(serviceOperations.ready.path, async (c) => {
     if (deps.isShuttingDown?.()) return c.json({ status: 'shutting_down' }, 503);
     if ((await pendingMigrations(deps.db)) > 0) return c.json({ status: 'migrating' }, 503);
     return c.json({ status: 'ok' });
   });
-  app.get('/metrics', async (c) => {
+  app.get(serviceOperations.metrics.path, async (c) => {
     const token = deps.config.metricsToken;
     if (token && !safeEqual(c.req.header('Authorization') ?? '', `Bearer ${token}`)) {
       throw new AppError('not_authenticated', 'Authentication credentials were not provided.');
