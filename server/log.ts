@@ -7,11 +7,13 @@ import pino from 'pino';
  * Callers log ids, routes, statuses and error texts, never a request's body or headers. The
  * redaction below is a second line: a field named like a secret is masked wherever it appears.
  */
+const LEVELS = ['debug', 'info', 'warn', 'error', 'silent'];
 const SECRET_FIELDS = ['password', 'token', 'access', 'refresh', 'code', 'link', 'authorization'];
 
 export const logger = pino(
   {
-    level: process.env.LOG_LEVEL ?? 'info',
+    // An unknown LOG_LEVEL falls back to info rather than stopping the process at its first import.
+    level: LEVELS.includes(process.env.LOG_LEVEL ?? '') ? process.env.LOG_LEVEL : 'info',
     base: undefined,
     messageKey: 'message',
     timestamp: pino.stdTimeFunctions.isoTime,
