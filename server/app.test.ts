@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import { createApp, OPERATIONS } from './app.ts';
 import { ManualClock } from './clock.ts';
 import { loadConfig } from './config.ts';
-import { openDatabase } from './db/connect.ts';
+import { migrate, openDatabase } from './db/connect.ts';
 import { eachDatabase, TEST_ENV } from '../test/support/context.ts';
 import { ROLE } from '../shared/roles.ts';
 
@@ -72,6 +72,37 @@ eachDatabase('service endpoints and the error model', (ctx) => {
       );
     }
   });
+});
+
+it('says not ready once shutting down, and guards /metrics with METRICS_TOKEN', async () => {
+  const database = await openDatabase({ databaseUrl: undefined, dataDir: 'memory://' });
+  let shuttingDown = false;
+  const app = createApp({
+    db: database.db,
+    config: loadConfig({ ...TEST_ENV, METRICS_TOKEN: 'a-metrics-token-of-16+' }),
+    clock: new ManualClock(),
+    isShuttingDown: () => shuttingDown,
+  });
+  try {
+    assert.deepEqual(await (await app.request('/health/ready')).json(), { status: 'migrating' });
+    await migrate(database.db);
+    assert.equal((await app.request('/health/ready')).status, 200);
+    shuttingDown = true;
+    const ready = await app.request('/health/ready');
+    assert.equal(ready.status, 503);
+    assert.deepEqual(await ready.json(), { status: 'shutting_down' });
+    assert.equal((await app.request('/health/live')).status, 200);
+
+    assert.equal((await app.request('/metrics')).status, 401);
+    const wrong = { headers: { Authorization: 'Bearer a-metrics-token-of-16-' } };
+    assert.equal((await app.request('/metrics', wrong)).status, 401);
+    const right = { headers: { Authorization: 'Bearer a-metrics-token-of-16+' } };
+    const scrape = await app.request('/metrics', right);
+    assert.equal(scrape.status, 200);
+    assert.ok((await scrape.text()).includes('outbox_backlog 0'));
+  } finally {
+    await database.close();
+  }
 });
 
 it('answers 503 with Retry-After when the database is unreachable', async () => {

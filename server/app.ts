@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { timingSafeEqual } from 'node:crypto';
 import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
 import { sql } from 'kysely';
@@ -10,7 +11,9 @@ import { authOperations, authRoutes } from './auth/routes.ts';
 import { clientOperations, clientRoutes } from './clients/routes.ts';
 import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
-import type { Db } from './db/connect.ts';
+import { pendingMigrations, type Db } from './db/connect.ts';
+import type pg from 'pg';
+import { createMetrics } from './http/metrics.ts';
 import { AppError } from './errors.ts';
 import type { AppEnv } from './http/env.ts';
 import { warnOfUntrustedProxy } from './http/client-ip.ts';
@@ -35,6 +38,10 @@ export interface AppDeps {
   keys?: SigningKeys;
   /** Told when a request has committed email to the outbox, so the sender need not wait. */
   onEmailQueued?: () => void;
+  /** PostgreSQL's pool, whose use `/metrics` reports. */
+  pool?: pg.Pool;
+  /** True once the process has been asked to stop: `/health/ready` then answers 503. */
+  isShuttingDown?: () => boolean;
 }
 
 const serviceOperations = {
@@ -45,6 +52,24 @@ const serviceOperations = {
         description: 'Up',
         schema: z.object({ status: z.literal('ok'), database: z.literal('ok') }),
       },
+    },
+  }),
+  live: operation(routes.healthLive, {
+    summary: 'Liveness: the process answers',
+    responses: { 200: { description: 'Alive', schema: z.object({ status: z.literal('ok') }) } },
+  }),
+  ready: operation(routes.healthReady, {
+    summary: 'Readiness: database reachable, migrations done, not shutting down',
+    responses: {
+      200: { description: 'Ready', schema: z.object({ status: z.literal('ok') }) },
+      503: { description: 'Not ready (`status`: `migrating` or `shutting_down`), or no database' },
+    },
+  }),
+  metrics: operation(routes.metrics, {
+    summary: 'Prometheus metrics (with `Authorization: Bearer <METRICS_TOKEN>` when that is set)',
+    responses: {
+      200: { description: 'Prometheus text format' },
+      401: { description: 'METRICS_TOKEN is set and was not given' },
     },
   }),
   openapi: operation(routes.openapiDocument, {
@@ -103,6 +128,8 @@ export function createApp(deps: AppDeps) {
     c.header('X-Request-Id', id);
     await next();
   });
+  const metrics = createMetrics(deps.db, deps.pool);
+  app.use(metrics.middleware);
   app.use(secureHeaders({ crossOriginResourcePolicy: false }));
   if (!deps.config.trustProxy) app.use(warnOfUntrustedProxy());
   app.use(answerHeaders());
@@ -125,6 +152,23 @@ export function createApp(deps: AppDeps) {
     return c.json({ status: 'ok', database: 'ok' } as const);
   });
   app.get(serviceOperations.openapi.path, (c) => c.json(openapi));
+  // For the load balancer and the orchestrator: live = the process answers; ready = send it
+  // traffic (its database answers, the schema is current, it is not shutting down).
+  app.get(serviceOperations.live.path, (c) => c.json({ status: 'ok' }));
+  app.get(serviceOperations.ready.path, async (c) => {
+    if (deps.isShuttingDown?.()) return c.json({ status: 'shutting_down' }, 503);
+    if ((await pendingMigrations(deps.db)) > 0) return c.json({ status: 'migrating' }, 503);
+    return c.json({ status: 'ok' });
+  });
+  app.get(serviceOperations.metrics.path, async (c) => {
+    const token = deps.config.metricsToken;
+    if (token && !safeEqual(c.req.header('Authorization') ?? '', `Bearer ${token}`)) {
+      throw new AppError('not_authenticated', 'Authentication credentials were not provided.');
+    }
+    return c.text(await metrics.registry.metrics(), 200, {
+      'Content-Type': metrics.registry.contentType,
+    });
+  });
 
   app.route('/', authRoutes(authDeps));
   app.route('/', clientRoutes(authDeps));
@@ -137,6 +181,13 @@ export function createApp(deps: AppDeps) {
   app.route('/', loginRoutes(authDeps));
   if (withMailbox) app.route('/', mailboxRoutes(deps.db));
   return app;
+}
+
+/** Compares in constant time, so the metrics token cannot be guessed a character at a time. */
+function safeEqual(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 export type App = ReturnType<typeof createApp>;

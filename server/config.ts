@@ -34,6 +34,10 @@ const environment = z.object({
   INVITES_PER_DAY: z.coerce.number().int().min(1).default(5),
   /** Take the client's IP from X-Forwarded-For (only behind a proxy that sets it). */
   TRUST_PROXY: booleanSetting.default(false),
+  /** On SIGTERM, how long requests in flight and an email being sent may take before the exit. */
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+  /** When set, `/metrics` answers only `Authorization: Bearer <METRICS_TOKEN>`. */
+  METRICS_TOKEN: z.string().min(16).optional(),
 });
 
 export interface IdentityProviderConfig {
@@ -63,6 +67,8 @@ export interface Config {
   identityProvider?: IdentityProviderConfig;
   trustProxy: boolean;
   invitesPerDay: number;
+  shutdownGraceMs: number;
+  metricsToken?: string;
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -106,5 +112,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         : undefined,
     trustProxy: e.TRUST_PROXY,
     invitesPerDay: e.INVITES_PER_DAY,
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    metricsToken: e.METRICS_TOKEN,
   };
 }

@@ -1,4 +1,5 @@
-import { serve, type ServerType } from '@hono/node-server';
+import { serve } from '@hono/node-server';
+import type { Server } from 'node:http';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { existsSync } from 'node:fs';
 import { Hono } from 'hono';
@@ -17,6 +18,10 @@ export interface RunningBff {
   url: string;
   config: Config;
   database: OpenDatabase;
+  /**
+   * Stop gracefully: refuse new connections (and say not ready), let requests in flight and an
+   * email being sent finish within SHUTDOWN_GRACE_MS, then close the database.
+   */
   close(): Promise<void>;
 }
 
@@ -41,18 +46,26 @@ export async function startBff(
   const sender = new OutboxSender(database.db, transport, clock);
   sender.start();
 
+  let shuttingDown = false;
   const host = new Hono();
   host.route(
     '/',
-    createApp({ db: database.db, config, clock, onEmailQueued: () => sender.poke() }),
+    createApp({
+      db: database.db,
+      config,
+      clock,
+      onEmailQueued: () => sender.poke(),
+      pool: database.pool,
+      isShuttingDown: () => shuttingDown,
+    }),
   );
   if (existsSync(staticDir)) host.use('/*', serveStatic({ root: staticDir }));
   host.notFound((c) => c.json({ message: 'Not found.', code: 'not_found' }, 404));
 
-  const server = await new Promise<ServerType>((resolve) => {
-    const listening: ServerType = serve(
-      { fetch: host.fetch, port: config.port, hostname: config.host },
-      () => resolve(listening),
+  // Without createServer options, @hono/node-server serves HTTP/1.1 with node:http.
+  const server = await new Promise<Server>((resolve) => {
+    const listening = serve({ fetch: host.fetch, port: config.port, hostname: config.host }, () =>
+      resolve(listening as Server),
     );
   });
   const address = server.address();
@@ -65,8 +78,15 @@ export async function startBff(
     config,
     database,
     close: async () => {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await sender.stop();
+      shuttingDown = true;
+      const deadline = Date.now() + config.shutdownGraceMs;
+      // close() stops listening at once, ends idle keep-alive connections, and calls back when
+      // the requests in flight have been answered; past the grace period they are cut off.
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      const cutOff = setTimeout(() => server.closeAllConnections(), config.shutdownGraceMs);
+      await closed;
+      clearTimeout(cutOff);
+      await sender.stop(Math.max(0, deadline - Date.now()));
       await database.close();
     },
   };

@@ -100,6 +100,10 @@ type Result<S extends Schema> = z.output<S>;
 // The service itself
 export const health: Route = { method: 'get', path: '/health', auth: false };
 export const openapiDocument: Route = { method: 'get', path: '/openapi.json', auth: false };
+export const healthLive: Route = { method: 'get', path: '/health/live', auth: false };
+export const healthReady: Route = { method: 'get', path: '/health/ready', auth: false };
+/** Behind METRICS_TOKEN when that is set, not behind a member's credentials. */
+export const metrics: Route = { method: 'get', path: '/metrics', auth: false };
 
 // Sign-in and sessions
 export const login: Route<{ body: Body<typeof loginBody>; result: Result<typeof loginAnswer> }> = {

@@ -40,6 +40,8 @@ const KEEPALIVE_DELAY_MS = 10_000;
 export interface OpenDatabase {
   db: Db;
   dialect: DialectName;
+  /** PostgreSQL's connection pool (for the metrics); none on PGlite. */
+  pool?: pg.Pool;
   close(): Promise<void>;
 }
 
@@ -67,7 +69,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<OpenDataba
     // An idle client losing its connection must not crash the process; the next query reports it.
     pool.on('error', () => {});
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { db, dialect: 'postgres', close: () => db.destroy() };
+    return { db, dialect: 'postgres', pool, close: () => db.destroy() };
   }
   const pglite =
     options.pglite ??
@@ -85,6 +87,12 @@ export async function migrate(db: Kysely<Database>): Promise<void> {
       cause: error,
     });
   }
+}
+
+/** How many migrations have not run yet (readiness: a replica is ready only when none is left). */
+export async function pendingMigrations(db: Kysely<Database>): Promise<number> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS } });
+  return (await migrator.getMigrations()).filter((m) => !m.executedAt).length;
 }
 
 /** pg answers `count(*)` as a string (bigint), PGlite as a number. */

@@ -2,6 +2,7 @@ import { IAM_ROLES, ROLE, type IamRoleId, type Language } from '../../shared/rol
 import { hashPassword } from '../auth/passwords.ts';
 import { hashSecret, newSecret } from '../auth/secrets.ts';
 import { newTotpSecret } from '../auth/totp.ts';
+import { sql } from 'kysely';
 import type { Clock } from '../clock.ts';
 import type { Db } from '../db/connect.ts';
 
@@ -17,6 +18,8 @@ export const DEMO_MEMBER_PASSWORD = 'demo-member-password';
 const DEMO_SHARED_USER_EMAIL = 'sam.shared@example.test';
 
 const HOUR = 60 * 60 * 1000;
+/** The advisory lock that seeding holds (any constant of our own; 'demo' in ASCII). */
+const SEED_LOCK = 0x64656d6f;
 
 type Status = 'active' | 'not_activated' | 'invitation_expired';
 
@@ -90,7 +93,13 @@ export async function seedDemo(
     hashPassword(DEMO_MEMBER_PASSWORD),
   ]);
 
-  await db.transaction().execute(async (trx) => {
+  return db.transaction().execute(async (trx) => {
+    // Replicas starting together on an empty database all get here: the lock lets one seed, and
+    // the others, once it is released, see its accounts and do nothing.
+    await sql`select pg_advisory_xact_lock(${SEED_LOCK})`.execute(trx);
+    const seeded = await trx.selectFrom('accounts').select('id').limit(1).executeTakeFirst();
+    if (seeded) return false;
+
     const createAccount = async (name: string, projects: string[]) => {
       const account = await trx
         .insertInto('accounts')
@@ -273,6 +282,6 @@ export async function seedDemo(
       .where('id', '=', departed)
       .execute();
     await token(departed, 'Legacy sync', ROLE.users, { deleted: true });
+    return true;
   });
-  return true;
 }

@@ -70,6 +70,9 @@ export function retryDelay(attempts: number): number {
 export class OutboxSender {
   private timer?: NodeJS.Timeout;
   private running?: Promise<unknown>;
+  private stopping = false;
+  /** The row this sender holds the lease of while it sends it. */
+  private claimed?: string;
 
   constructor(
     private readonly db: Db,
@@ -83,7 +86,7 @@ export class OutboxSender {
     let sent = 0;
     // One email per claim: the lease covers one send (bounded by the transport's timeouts), never
     // a whole batch that a slow server could drag past the lease.
-    for (let i = 0; i < this.batchSize; i++) {
+    for (let i = 0; i < this.batchSize && !this.stopping; i++) {
       const row = await this.claimOne();
       if (!row) break;
       if (await this.deliver(row)) sent++;
@@ -109,6 +112,7 @@ export class OutboxSender {
   /** Send one claimed email; on failure, schedule the retry. */
   private async deliver(row: ClaimedRow): Promise<boolean> {
     const payload = typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload;
+    this.claimed = row.id;
     try {
       const rendered = renderEmail({ template: row.template, payload } as Email, row.lang);
       const messageKey = `outbox.${row.id}.${new Date(row.created_at).getTime().toString(36)}`;
@@ -136,6 +140,8 @@ export class OutboxSender {
         .where('id', '=', row.id)
         .execute();
       return false;
+    } finally {
+      this.claimed = undefined;
     }
   }
 
@@ -147,7 +153,7 @@ export class OutboxSender {
 
   /** Something was just enqueued: deliver without waiting for the next tick (one run at a time). */
   poke(): void {
-    if (this.running) return;
+    if (this.running || this.stopping) return;
     this.running = this.runOnce()
       .catch((error: unknown) => log.warn('outbox run failed', { error: String(error) }))
       .finally(() => {
@@ -155,8 +161,25 @@ export class OutboxSender {
       });
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Stop sending: finish the email being sent if that takes less than `graceMs`, else give up its
+   * lease, so another replica sends it at once rather than when the lease would have ended.
+   */
+  async stop(graceMs = Infinity): Promise<void> {
+    this.stopping = true;
     clearInterval(this.timer);
-    await this.running;
+    let timer: NodeJS.Timeout | undefined;
+    const graceOver = new Promise<void>((resolve) => {
+      if (Number.isFinite(graceMs)) timer = setTimeout(resolve, graceMs);
+    });
+    await Promise.race([this.running, graceOver]);
+    clearTimeout(timer);
+    const unfinished = this.claimed;
+    if (unfinished === undefined) return;
+    // The send is cut off when the process exits; an SMTP server that has not answered DATA
+    // has not accepted the message, so sending it again does not make it arrive twice.
+    log.info('outbox lease released at shutdown', { outbox_id: unfinished });
+    await sql`update email_outbox set next_attempt_at = ${this.clock.now()}
+      where id = ${unfinished} and sent_at is null`.execute(this.db);
   }
 }

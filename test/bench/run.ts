@@ -5,6 +5,7 @@ import { build } from 'vite';
 import { ROLE } from '../../shared/roles.ts';
 import { DIALECTS } from '../support/databases.ts';
 import { createTestContext } from '../support/context.ts';
+import { benchReplicas } from './replicas.ts';
 
 /**
  * `npm run bench`: first the widget's size as a host downloads it (the script, and each dictionary
@@ -85,3 +86,5 @@ for (const dialect of DIALECTS) {
   for (const row of plan.rows) console.log(`    ${row['QUERY PLAN']}`);
   await ctx.close();
 }
+
+if (process.env.DATABASE_URL) console.log(`\n${await benchReplicas(process.env.DATABASE_URL)}`);
