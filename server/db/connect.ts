@@ -46,7 +46,7 @@ export interface OpenDatabase {
 }
 
 /** Migrations in order; Kysely's Migrator records which ran and locks against concurrent starts. */
-const MIGRATIONS: Record<string, Migration> = {
+export const MIGRATIONS: Record<string, Migration> = {
   '0001_initial': initial,
   '0002_sessions': sessions,
   '0003_sign_in_throttling': signInThrottling,

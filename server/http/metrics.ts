@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
-import { routePath } from 'hono/route';
+import { matchedRoutes } from 'hono/route';
 import { sql } from 'kysely';
 import type pg from 'pg';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
@@ -84,7 +84,10 @@ export function createMetrics(db: Db, pool?: pg.Pool): Metrics {
     const started = performance.now();
     await next();
     const seconds = (performance.now() - started) / 1000;
-    const route = routePath(c, -1);
+    // The handler's pattern, not a middleware's (`/*`, such as the static files served after the
+    // API): a bounded set of labels, and never a raw path with ids in it.
+    const handler = matchedRoutes(c).findLast((r) => r.method !== 'ALL');
+    const route = handler?.path ?? 'unmatched';
     const status = c.res.status;
     duration.observe({ method: c.req.method, route, status }, seconds);
     if (route === routes.login.path && c.req.method === 'POST') {

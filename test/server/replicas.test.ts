@@ -8,7 +8,7 @@ import { ROLE, iamRole, type IamRoleId } from '../../shared/roles.ts';
 import { totpCode } from '../../server/auth/totp.ts';
 import { FREE_FAILURES_PER_ADDRESS as MAX_FAILURES_PER_EMAIL } from '../../server/auth/throttle.ts';
 import { ManualClock } from '../../server/clock.ts';
-import { openDatabase, type OpenDatabase } from '../../server/db/connect.ts';
+import { MIGRATIONS, openDatabase, type OpenDatabase } from '../../server/db/connect.ts';
 import { enqueueEmail } from '../../server/mail/outbox.ts';
 import { MAX_CODE_FAILURES } from '../../server/two-fa/codes.ts';
 import { EMAIL_CHANGES_PER_HOUR } from '../../server/users/profile.ts';
@@ -107,7 +107,10 @@ describe('three BFF replicas on one database', { skip, timeout: 180_000 }, () =>
     const count = async (query: string) => Number((await pg_query(database.url, query))[0].count);
     assert.equal(await count(`select count(*) from accounts where company_name = 'Acme Cloud'`), 1);
     assert.equal(await count(`select count(*) from users where email = 'admin@demo.test'`), 1);
-    assert.equal(await count(`select count(*) from kysely_migration`), 2);
+    assert.equal(
+      await count(`select count(*) from kysely_migration`),
+      Object.keys(MIGRATIONS).length,
+    );
   });
 
   it('signs in on A, renews on B, lists on C, signs out on A: B and C refuse the token at once', async () => {
@@ -167,8 +170,9 @@ describe('three BFF replicas on one database', { skip, timeout: 180_000 }, () =>
       answers.filter((answer) => answer.status === 429).length,
       answers.length - checked,
     );
-    const right = await signIn(at(1), { username: user.email, password: Fixtures.PASSWORD });
-    assert.equal(right.status, 429, 'past the limit even the right password waits');
+    // What a right password meets next depends on how many guesses got checked (the wait starts
+    // at the fifth failure): server/auth/sign-in-throttling.test.ts covers it. What replicas must
+    // share is the count above.
   });
 
   it('holds the 2FA code limit against wrong codes at once over three replicas', async () => {
