@@ -12,7 +12,6 @@ import {
   type IamRoleId,
 } from '../../shared/roles.ts';
 import { isAbortError, type ApiClient } from '../api/client.ts';
-import { type MessageKey } from '../locales/index.ts';
 import { define } from '../define.ts';
 import { FormController } from '../controllers/form.ts';
 import { LocalizeController } from '../controllers/localize.ts';
@@ -101,6 +100,11 @@ export class UmUserForm extends LitElement {
   @property({ attribute: false }) failure: string[] = [];
   /** When set, the IAM role radios are disabled and this reason is shown (and referenced). */
   @property() roleLockedReason = '';
+  /**
+   * When set, Name and Language are read-only with this reason (a person who also belongs to
+   * another account changes their profile themself).
+   */
+  @property() profileLockedReason = '';
 
   @state() private form: UserFormState = emptyUserForm();
   /** The administrator changed Cloud access by hand: a role change no longer resets it. */
@@ -142,13 +146,11 @@ export class UmUserForm extends LitElement {
   }
 
   override render() {
-    const f = this.form;
     return html`
       <div class="alert" part="error" role="alert">${this.renderFailure()}</div>
       <div class="columns">
         <div class="column">
-          ${this.renderTextField('name', 'invite.name', f.name, 'invite.namePlaceholder')}
-          ${this.renderEmail()} ${this.renderLanguage()} ${this.renderRoles()}
+          ${this.renderName()} ${this.renderEmail()} ${this.renderLanguage()} ${this.renderRoles()}
         </div>
         <div class="column">${this.renderCloud()}</div>
       </div>
@@ -175,57 +177,34 @@ export class UmUserForm extends LitElement {
     return /^cloud\.projects\.\d+$/.test(field) && this.form.scope === 'project';
   }
 
-  private renderTextField(
-    field: 'name' | 'email',
-    label: MessageKey,
-    value: string,
-    placeholder: MessageKey,
-  ) {
-    return html`
-      <div class="field">
-        <label for="user-${field}">${this.localize.t(label)}</label>
-        <input
-          id="user-${field}"
-          part="input"
-          name=${field}
-          type=${field === 'email' ? 'email' : 'text'}
-          autocomplete="off"
-          placeholder=${this.localize.t(placeholder)}
-          .value=${value}
-          aria-invalid=${this.fields.invalid(field)}
-          aria-describedby=${this.fields.describedBy(field)}
-          @input=${(event: InputEvent) =>
-            this.patch({ [field]: (event.target as HTMLInputElement).value })}
-        />
-        ${this.fields.message(field)}
-      </div>
-    `;
+  private renderName() {
+    const locked = this.profileLockedReason;
+    return this.fields.textField({
+      id: 'user-name',
+      name: 'name',
+      label: this.localize.t('invite.name'),
+      placeholder: locked ? undefined : this.localize.t('invite.namePlaceholder'),
+      value: this.form.name,
+      readonly: Boolean(locked),
+      hint: locked || undefined,
+      onInput: (name) => this.patch({ name }),
+    });
   }
 
+  /** In the Edit dialog the email is shown, read-only: only its owner may change it. */
   private renderEmail() {
-    if (this.emailMode === 'edit') {
-      return this.renderTextField(
-        'email',
-        'invite.email',
-        this.form.email,
-        'invite.emailPlaceholder',
-      );
-    }
-    return html`
-      <div class="field">
-        <label for="user-email">${this.localize.t('invite.email')}</label>
-        <input
-          id="user-email"
-          part="input"
-          name="email"
-          type="email"
-          readonly
-          .value=${this.form.email}
-          aria-describedby="email-owner-note"
-        />
-        <p class="hint" id="email-owner-note">${this.localize.t('edit.emailOwnerOnly')}</p>
-      </div>
-    `;
+    const readonly = this.emailMode === 'readonly';
+    return this.fields.textField({
+      id: 'user-email',
+      name: 'email',
+      label: this.localize.t('invite.email'),
+      type: 'email',
+      placeholder: readonly ? undefined : this.localize.t('invite.emailPlaceholder'),
+      value: this.form.email,
+      readonly,
+      hint: readonly ? this.localize.t('edit.emailOwnerOnly') : undefined,
+      onInput: (email) => this.patch({ email }),
+    });
   }
 
   private renderLanguage() {
@@ -240,8 +219,12 @@ export class UmUserForm extends LitElement {
                 name="lang"
                 .value=${lang}
                 .checked=${this.form.lang === lang}
+                ?disabled=${Boolean(this.profileLockedReason)}
                 aria-invalid=${this.fields.invalid('lang')}
-                aria-describedby=${this.fields.describedBy('lang')}
+                aria-describedby=${this.fields.describedBy(
+                  'lang',
+                  this.profileLockedReason ? 'user-name-hint' : '',
+                )}
                 @change=${() => this.patch({ lang })}
               />
               ${this.localize.t(`lang.${lang}`)}

@@ -240,6 +240,27 @@ describe('Edit user dialog', () => {
     expect(dialog(el).open).to.equal(true);
   });
 
+  it('shows the profile of a person who also belongs to another account read-only, and saves the rest', async () => {
+    const shared = await newMember(adminAccess, 'shared-profile', { name: 'Shared Person' });
+    await createAccount(shared.access, `Elsewhere ${Date.now()}`);
+    const el = await renderRow(shared.email);
+    await openEdit(el);
+    const name = field(el, 'input[name="name"]');
+    expect(name.readOnly).to.equal(true);
+    const hint = editDialog(el).getElementById('user-name-hint')!;
+    expect(hint.textContent!.trim()).to.equal(
+      'This person also belongs to another account: only they can change their profile.',
+    );
+    expect(name.getAttribute('aria-describedby')!.split(' ')).to.include('user-name-hint');
+    const languages = [...editDialog(el).querySelectorAll<HTMLInputElement>('input[name="lang"]')];
+    expect(languages.every((radio) => radio.disabled)).to.equal(true);
+    field(el, '#role-5').click();
+    save(el);
+    await waitUntil(() => !dialog(el).open, 'the dialog stayed open');
+    const user = await getUser(adminAccess, shared.userId);
+    expect([user.name, user.groups[0].id]).to.deep.equal(['Shared Person', 5]);
+  });
+
   it('disables the IAM role of the last Administrator editing themself, saying why', async () => {
     const founder = await newMember(adminAccess, 'solo');
     const account = await createAccount(founder.access, `Solo ${Date.now()}`);

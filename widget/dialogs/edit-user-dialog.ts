@@ -4,6 +4,7 @@ import type { ClientMe } from '../../shared/clients.ts';
 import type { CloudAssignment } from '../../shared/cloud.ts';
 import type { FieldErrors } from '../../shared/errors.ts';
 import { cloudAccessInput } from '../../shared/invitations.ts';
+import { actorOf, can } from '../../shared/permissions.ts';
 import { ROLE, iamRole, isIamRoleId, type CloudRole } from '../../shared/roles.ts';
 import {
   clientUserRole,
@@ -159,6 +160,14 @@ export class UmEditUserDialog extends LitElement {
     };
   }
 
+  /** Whether this account may change the person's name and language (shared/permissions.ts). */
+  private mayEditProfile(user: User): boolean {
+    const actor = actorOf(this.me);
+    return actor
+      ? can(actor, 'users.update_profile', { userId: user.id, sharedProfile: user.shared_profile })
+      : false;
+  }
+
   override render() {
     return html`
       <dialog
@@ -191,6 +200,7 @@ export class UmEditUserDialog extends LitElement {
               ? html`<um-user-form
                   emailMode="readonly"
                   .roleLockedReason=${loaded.lastAdministrator ? this.localize.t('edit.lastAdministrator') : ''}
+                  .profileLockedReason=${this.mayEditProfile(loaded.user) ? '' : this.localize.t('edit.profileShared')}
                   .fieldErrors=${this.fieldErrors}
                   .failure=${this.failureLines()}
                 ></um-user-form>`
@@ -247,8 +257,10 @@ export class UmEditUserDialog extends LitElement {
     // What changed, each part checked with the BFF's own schema.
     const errors: FieldErrors = {};
     const profile: UpdateUserBody = {};
-    if (f.name.trim() !== (user.name ?? '')) profile.name = f.name.trim();
-    if (f.lang !== user.lang) profile.lang = f.lang as UpdateUserBody['lang'];
+    if (this.mayEditProfile(user)) {
+      if (f.name.trim() !== (user.name ?? '')) profile.name = f.name.trim();
+      if (f.lang !== user.lang) profile.lang = f.lang as UpdateUserBody['lang'];
+    }
     const profileCheck = updateUserBody.safeParse(profile);
     if (!profileCheck.success)
       Object.assign(errors, issuesToFieldErrors(profileCheck.error.issues, 'name'));

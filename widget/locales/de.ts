@@ -92,6 +92,8 @@ export const de: Dictionary = {
   'edit.heading': 'Benutzer bearbeiten',
   'edit.emailOwnerOnly':
     'Nur der Inhaber dieser E-Mail-Adresse kann sie in seinen Kontoeinstellungen ändern.',
+  'edit.profileShared':
+    'Diese Person gehört auch zu einem anderen Konto: Nur sie selbst kann ihr Profil ändern.',
   'edit.projectN': 'Projekt {id}',
   'edit.loading': 'Benutzer wird geladen…',
   'edit.loadFailed': 'Der Benutzer konnte nicht geladen werden.',
@@ -212,6 +214,9 @@ export const de: Dictionary = {
   'error.token_role_conflict':
     'Der angegebene Benutzer hat ein Token mit einer höheren Rolle ausgestellt. Versuchen Sie es mit einer anderen Rolle.',
   'error.forbidden': 'Sie haben keine Berechtigung dafür.',
+  'error.profile_shared':
+    'Diese Person gehört auch zu einem anderen Konto: Nur sie selbst kann ihr Profil ändern.',
+  'error.unsupported_media_type': 'Die Anfrage wurde nicht als JSON gesendet.',
   'error.not_found': 'Nicht gefunden.',
   'error.method_not_allowed': 'Diese Aktion wird nicht unterstützt.',
   'error.already_invited':

@@ -91,6 +91,8 @@ export const en = {
 
   'edit.heading': 'Edit user',
   'edit.emailOwnerOnly': 'Only the owner of this email can change it, in their account settings.',
+  'edit.profileShared':
+    'This person also belongs to another account: only they can change their profile.',
   'edit.projectN': 'Project {id}',
   'edit.loading': 'Loading the user…',
   'edit.loadFailed': 'The user could not be loaded.',
@@ -208,6 +210,9 @@ export const en = {
   'error.token_role_conflict':
     'The specified user has issued a token with a higher role. Try using another role.',
   'error.forbidden': 'You do not have permission to do this.',
+  'error.profile_shared':
+    'This person also belongs to another account: only they can change their profile.',
+  'error.unsupported_media_type': 'The request was not sent as JSON.',
   'error.not_found': 'Not found.',
   'error.method_not_allowed': 'This action is not supported.',
   'error.already_invited': 'This person is already a member of the account or has been invited.',

@@ -90,6 +90,7 @@ export const zh: Dictionary = {
 
   'edit.heading': '编辑用户',
   'edit.emailOwnerOnly': '只有该邮箱的所有者才能在其账户设置中更改邮箱。',
+  'edit.profileShared': '此人也属于另一个账户：只有本人可以更改其个人资料。',
   'edit.projectN': '项目 {id}',
   'edit.loading': '正在加载用户…',
   'edit.loadFailed': '无法加载该用户。',
@@ -202,6 +203,8 @@ export const zh: Dictionary = {
   'error.last_administrator': '账户的最后一位管理员既不能被降级，也不能被移除。',
   'error.token_role_conflict': '该用户已签发了角色更高的令牌，请尝试使用其他角色。',
   'error.forbidden': '您无权执行此操作。',
+  'error.profile_shared': '此人也属于另一个账户：只有本人可以更改其个人资料。',
+  'error.unsupported_media_type': '请求未以 JSON 格式发送。',
   'error.not_found': '未找到。',
   'error.method_not_allowed': '不支持此操作。',
   'error.already_invited': '此人已是该账户的成员或已被邀请。',

@@ -136,15 +136,12 @@ export class UmUsersPanel extends LitElement {
   }
 
   /**
-   * Edit user is the Administrators' form (PRODUCT.md "Edit user"): profile, IAM role and Cloud
-   * access together. A member edits their own profile in the Account panel instead.
+   * Edit user is the Administrators' form (PRODUCT.md "Edit user"): IAM role and Cloud access,
+   * and the profile where this account may change it (the dialog shows it read-only otherwise).
+   * A member edits their own profile in the Account panel instead.
    */
   private mayEdit(user: User): boolean {
-    return (
-      this.may('users.update_profile', { userId: user.id }) &&
-      this.may('users.change_role', { userId: user.id }) &&
-      this.may('cloud.manage')
-    );
+    return this.may('users.change_role', { userId: user.id }) && this.may('cloud.manage');
   }
 
   /** The row menu's items for one user; empty means no menu on that row. */
