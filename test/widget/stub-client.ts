@@ -15,3 +15,27 @@ export const PROJECTS: Project[] = [
   { id: 11, name: 'Website', client_id: 1 },
   { id: 12, name: 'Data warehouse', client_id: 1 },
 ];
+
+/** One request an element made through a recording client: the method and its arguments. */
+export type Call = [method: string, ...args: unknown[]];
+
+/**
+ * A stub client that also writes down every call in order (`calls`), as the element made it,
+ * without the abort signal: a test reads back which requests went out and with what.
+ */
+export function recordingClient(methods: Partial<ApiClient>): {
+  client: ApiClient;
+  calls: Call[];
+} {
+  const calls: Call[] = [];
+  const recorded = Object.fromEntries(
+    Object.entries(methods).map(([name, method]) => [
+      name,
+      (...args: unknown[]) => {
+        calls.push([name, ...args.filter((arg) => !(arg instanceof AbortSignal))]);
+        return (method as (...args: unknown[]) => unknown)(...args);
+      },
+    ]),
+  );
+  return { client: stubClient(recorded as Partial<ApiClient>), calls };
+}
