@@ -14,6 +14,7 @@ import { dialogStyles } from '../styles/dialog.ts';
 import { define } from '../define.ts';
 import { LocalizeController } from '../controllers/localize.ts';
 import { clientContext, provided } from '../context.ts';
+import { submitButton } from '../components/submit-button.ts';
 
 /**
  * The Invite user form (PRODUCT.md "Invite user"), in a modal `<dialog>`; the fields are the
@@ -105,15 +106,7 @@ export class UmInviteUserDialog extends LitElement {
           <button type="button" part="button" ?disabled=${this.busy} @click=${() => this.close()}>
             ${this.localize.t('invite.cancel')}
           </button>
-          <button
-            type="submit"
-            class="primary"
-            part="button"
-            ?disabled=${this.busy}
-            aria-busy=${this.busy ? 'true' : 'false'}
-          >
-            ${this.localize.t(this.busy ? 'invite.submitting' : 'invite.submit')}
-          </button>
+          ${submitButton(this.localize.t(this.busy ? 'invite.submitting' : 'invite.submit'), this.busy)}
         </footer>
       </form>
     `;

@@ -25,6 +25,7 @@ import { define } from '../define.ts';
 import { FormController } from '../controllers/form.ts';
 import { LocalizeController } from '../controllers/localize.ts';
 import { clientContext, provided } from '../context.ts';
+import { submitButton } from '../components/submit-button.ts';
 
 /** An answer of the accept request that says the link itself is no longer good. */
 const STATE_BY_CODE: Partial<Record<string, InvitationStateName>> = {
@@ -207,17 +208,13 @@ export class UmAcceptInvitationView extends LitElement {
                 `
               : nothing
           }
-          <button
-            type="submit"
-            class="primary"
-            part="button submit"
-            ?disabled=${this.busy}
-            aria-busy=${this.busy ? 'true' : 'false'}
-          >
-            ${this.localize.t(
+          ${submitButton(
+            this.localize.t(
               this.busy ? 'accept.submitting' : newUser ? 'accept.submit' : 'accept.submitExisting',
-            )}
-          </button>
+            ),
+            this.busy,
+            'button submit',
+          )}
         </div>
       </form>
     `;

@@ -26,6 +26,7 @@ import './two-fa-section.ts';
 import { FormController } from '../controllers/form.ts';
 import { LocalizeController } from '../controllers/localize.ts';
 import { clientContext, meContext, provided } from '../context.ts';
+import { submitButton } from '../components/submit-button.ts';
 
 interface General {
   name: string;
@@ -374,15 +375,7 @@ export class UmAccountPanel extends LitElement {
         )}
         ${field('double', 'account.repeatPassword', 'new-password')}
         <div class="actions">
-          <button
-            type="submit"
-            class="primary"
-            part="button"
-            ?disabled=${outcome.busy}
-            aria-busy=${outcome.busy ? 'true' : 'false'}
-          >
-            ${this.localize.t(outcome.busy ? 'account.saving' : 'account.save')}
-          </button>
+          ${submitButton(this.localize.t(outcome.busy ? 'account.saving' : 'account.save'), outcome.busy)}
         </div>
       </form>
     `;

@@ -12,6 +12,7 @@ import { define } from '../define.ts';
 import { FormController } from '../controllers/form.ts';
 import { LocalizeController } from '../controllers/localize.ts';
 import { clientContext, provided } from '../context.ts';
+import { submitButton } from '../components/submit-button.ts';
 
 /** What the section shows besides its heading. */
 type Step =
@@ -307,15 +308,7 @@ export class UmTwoFaSection extends LitElement {
   }
 
   private renderSubmit(label: MessageKey, busyLabel: MessageKey) {
-    return html`<button
-      type="submit"
-      class="primary"
-      part="button"
-      ?disabled=${this.busy}
-      aria-busy=${this.busy ? 'true' : 'false'}
-    >
-      ${this.localize.t(this.busy ? busyLabel : label)}
-    </button>`;
+    return html`${submitButton(this.localize.t(this.busy ? busyLabel : label), this.busy)}`;
   }
 
   private renderCancel() {
