@@ -1,19 +1,10 @@
 import { LitElement, html, nothing } from 'lit';
 import { state } from 'lit/decorators.js';
-import {
-  IAM_ROLES,
-  isIamRoleId,
-  OFFERED_LANGUAGES,
-  USER_STATUSES,
-  type IamRoleId,
-  type UserStatus,
-} from '../../shared/roles.ts';
+import { isIamRoleId } from '../../shared/roles.ts';
 import type { ClientMe } from '../../shared/clients.ts';
 import { actorOf, can, type Actor } from '../../shared/permissions.ts';
 import type { User, UsersPage } from '../../shared/users.ts';
 import type { ApiClient } from '../api/client.ts';
-import '../components/multi-select.ts';
-import type { MultiSelectOption, UmMultiSelect } from '../components/multi-select.ts';
 import '../components/row-menu.ts';
 import type { RowMenuItem, UmRowMenu } from '../components/row-menu.ts';
 import '../dialogs/confirm-dialog.ts';
@@ -37,36 +28,14 @@ import { PagedListController } from '../controllers/paged-list.ts';
 import { usersPanelStyles } from './users-panel.styles.ts';
 import { define } from '../define.ts';
 import { LocalizeController } from '../controllers/localize.ts';
+import {
+  EMPTY_FILTERS,
+  renderUsersFilters,
+  type SortField,
+  type TextFilter,
+  type UsersQueryState,
+} from './users-filters.ts';
 import { clientContext, meContext, provided } from '../context.ts';
-
-type SortField = 'id' | 'email' | 'name';
-type Ordering = SortField | `-${SortField}`;
-
-/** What the table currently asks the BFF; replaced (never mutated) so the task sees a change. */
-interface UsersQueryState {
-  id: string;
-  email: string;
-  name: string;
-  role: IamRoleId[];
-  lang: string[];
-  status: UserStatus | '';
-  twoFa: '' | 'true' | 'false';
-  ordering: Ordering | '';
-  limit: number;
-  offset: number;
-}
-
-const EMPTY_FILTERS = {
-  id: '',
-  email: '',
-  name: '',
-  role: [],
-  lang: [],
-  status: '',
-  twoFa: '',
-} satisfies Partial<UsersQueryState>;
-
-type TextFilter = 'id' | 'email' | 'name';
 
 /** What the row menu offers. */
 type RowAction = 'edit' | 'resend-invite' | 'delete';
@@ -231,120 +200,14 @@ export class UmUsersPanel extends LitElement {
   }
 
   private renderFilters() {
-    const q = this.list.query;
-    const idInvalid = !this.idValid;
-    const textField = (name: TextFilter, key: MessageKey, inputmode?: string) => html`
-      <label class="field">
-        <span>${this.localize.t(key)}</span>
-        <input
-          part="input"
-          type="search"
-          name=${name}
-          inputmode=${inputmode ?? nothing}
-          autocomplete="off"
-          aria-invalid=${name === 'id' && idInvalid ? 'true' : 'false'}
-          aria-describedby=${name === 'id' && idInvalid ? 'id-error' : nothing}
-          .value=${this.typed[name]}
-          @input=${(event: InputEvent) => this.onType(name, (event.target as HTMLInputElement).value)}
-        />
-        ${
-          name === 'id' && idInvalid
-            ? html`<span class="field-error" id="id-error"
-                >${this.localize.t('users.filter.idInvalid')}</span
-              >`
-            : nothing
-        }
-      </label>
-    `;
-    const roles: MultiSelectOption[] = IAM_ROLES.map((role) => ({
-      value: String(role.id),
-      label: this.localize.t(`role.${role.id}`),
-    }));
-    const langs: MultiSelectOption[] = OFFERED_LANGUAGES.map((lang) => ({
-      value: lang,
-      label: this.localize.t(`lang.${lang}`),
-    }));
-    return html`
-      <div
-        class="filters"
-        part="filters"
-        role="search"
-        aria-label=${this.localize.t('users.filters')}
-      >
-        ${textField('id', 'users.filter.id', 'numeric')} ${textField('email', 'users.filter.email')}
-        ${textField('name', 'users.filter.name')}
-        <um-multi-select
-          data-filter="role"
-          exportparts="button, popup"
-          .label=${this.localize.t('users.filter.roles')}
-          .summary=${this.localize.t('users.filter.selected', {
-            selected: q.role.length,
-            total: roles.length,
-          })}
-          .options=${roles}
-          .value=${q.role.map(String)}
-          @change=${(event: Event) =>
-            this.list.filter({
-              role: (event.target as UmMultiSelect).value.map(Number) as IamRoleId[],
-            })}
-        ></um-multi-select>
-        <um-multi-select
-          data-filter="lang"
-          exportparts="button, popup"
-          .label=${this.localize.t('users.filter.language')}
-          .summary=${this.localize.t('users.filter.selected', {
-            selected: q.lang.length,
-            total: langs.length,
-          })}
-          .options=${langs}
-          .value=${q.lang}
-          @change=${(event: Event) =>
-            this.list.filter({ lang: (event.target as UmMultiSelect).value })}
-        ></um-multi-select>
-        <label class="field">
-          <span>${this.localize.t('users.filter.status')}</span>
-          <select
-            part="input"
-            name="status"
-            @change=${(event: Event) =>
-              this.list.filter({
-                status: (event.target as HTMLSelectElement).value as UserStatus | '',
-              })}
-          >
-            <option value="" ?selected=${q.status === ''}>
-              ${this.localize.t('users.filter.all')}
-            </option>
-            ${USER_STATUSES.map(
-              (status) =>
-                html`<option value=${status} ?selected=${q.status === status}>
-                  ${this.localize.t(`status.${status}`)}
-                </option>`,
-            )}
-          </select>
-        </label>
-        <label class="field">
-          <span>${this.localize.t('users.filter.twoFa')}</span>
-          <select
-            part="input"
-            name="two_fa"
-            @change=${(event: Event) =>
-              this.list.filter({
-                twoFa: (event.target as HTMLSelectElement).value as UsersQueryState['twoFa'],
-              })}
-          >
-            <option value="" ?selected=${q.twoFa === ''}>
-              ${this.localize.t('users.filter.all')}
-            </option>
-            <option value="true" ?selected=${q.twoFa === 'true'}>
-              ${this.localize.t('twoFa.true')}
-            </option>
-            <option value="false" ?selected=${q.twoFa === 'false'}>
-              ${this.localize.t('twoFa.false')}
-            </option>
-          </select>
-        </label>
-      </div>
-    `;
+    return renderUsersFilters({
+      query: this.list.query,
+      typed: this.typed,
+      idValid: this.idValid,
+      localize: this.localize,
+      onType: (name, value) => this.onType(name, value),
+      onFilter: (change) => this.list.filter(change),
+    });
   }
 
   private renderTable() {
