@@ -25,7 +25,9 @@ export abstract class UmEvent<Detail> extends Event {
 }
 
 /** Internal events are for the widget's own elements: they neither bubble nor leave the root. */
-const INTERNAL: EventInit = {};
+abstract class UmInternalEvent<Detail> extends UmEvent<Detail> {
+  static override readonly init: EventInit = {};
+}
 
 export interface SignedInDetail {
   /** The account signed into. */
@@ -147,15 +149,13 @@ export interface ShowTokensDetail {
  * Internal: "Show their tokens" in the Users panel, after a deletion was refused because the user
  * holds active API tokens; `<user-management>` opens the API tokens panel filtered by them.
  */
-export class UmShowTokensEvent extends UmEvent<ShowTokensDetail> {
+export class UmShowTokensEvent extends UmInternalEvent<ShowTokensDetail> {
   static override readonly type = 'um-show-tokens';
-  static override readonly init = INTERNAL;
 }
 
 /** Internal: the sign-in view signed in; `<user-management>` stores the pair and shows a panel. */
-export class UmSessionEvent extends UmEvent<TokenPair> {
+export class UmSessionEvent extends UmInternalEvent<TokenPair> {
   static override readonly type = 'um-session';
-  static override readonly init = INTERNAL;
 }
 
 /** Internal: what the root needs after an acceptance (the public event carries no company name). */
@@ -165,43 +165,39 @@ export interface AcceptDoneDetail {
 }
 
 /** Internal: the invitee accepted; `<user-management>` shows the sign-in view with a notice. */
-export class UmAcceptDoneEvent extends UmEvent<AcceptDoneDetail> {
+export class UmAcceptDoneEvent extends UmInternalEvent<AcceptDoneDetail> {
   static override readonly type = 'um-accept-done';
-  static override readonly init = INTERNAL;
 }
 
 /** Internal: "Sign in" on the page of a used invitation link; `<user-management>` leaves the link. */
-export class UmAcceptSignInEvent extends UmEvent<undefined> {
+export class UmAcceptSignInEvent extends UmInternalEvent<undefined> {
   static override readonly type = 'um-accept-sign-in';
-  static override readonly init = INTERNAL;
 }
 
 /**
  * Internal: the invitation's language (`detail`), known once the link is; `<user-management>`
  * follows it unless the host set `lang`.
  */
-export class UmAcceptLanguageEvent extends UmEvent<string> {
+export class UmAcceptLanguageEvent extends UmInternalEvent<string> {
   static override readonly type = 'um-accept-language';
-  static override readonly init = INTERNAL;
 }
 
 /** Internal: an item of a row's "⋯" menu was chosen (`detail.id`: the item's id). */
-export class UmMenuSelectEvent extends UmEvent<{ id: string }> {
+export class UmMenuSelectEvent extends UmInternalEvent<{ id: string }> {
   static override readonly type = 'menu-select';
-  static override readonly init = INTERNAL;
 }
 
 /**
  * Internal: the user left the confirm-email view with Continue (bubbles, not composed); `email`:
  * the new address when it changed.
  */
-export class UmConfirmEmailDoneEvent extends UmEvent<{ changed: boolean; email?: string }> {
+export class UmConfirmEmailDoneEvent extends UmInternalEvent<{ changed: boolean; email?: string }> {
   static override readonly type = 'um-confirm-email-done';
   static override readonly init = { bubbles: true };
 }
 
 /** Internal: the user left the disable-2FA view with Continue (bubbles, not composed). */
-export class UmDisable2faDoneEvent extends UmEvent<{ disabled: boolean }> {
+export class UmDisable2faDoneEvent extends UmInternalEvent<{ disabled: boolean }> {
   static override readonly type = 'um-disable-2fa-done';
   static override readonly init = { bubbles: true };
 }

@@ -84,7 +84,7 @@ describe('the custom elements manifest', () => {
     // Internal ones (their comment starts with "Internal:") are the widget's own business.
     const classes = [
       ...readFileSync('widget/events.ts', 'utf8').matchAll(
-        /\/\*\*((?:(?!\*\/)[\s\S])*)\*\/\nexport class \w+ extends UmEvent<[^\n]*\n {2}static override readonly type = '([\w-]+)'/g,
+        /\/\*\*((?:(?!\*\/)[\s\S])*)\*\/\nexport class \w+ extends Um(?:Internal)?Event<[^\n]*\n {2}static override readonly type = '([\w-]+)'/g,
       ),
     ];
     const internal = ([, comment]: RegExpMatchArray) => /^\s*\*?\s*Internal:/.test(comment);
