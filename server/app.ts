@@ -20,6 +20,7 @@ import { warnOfUntrustedProxy } from './http/client-ip.ts';
 import { handleError } from './http/errors.ts';
 import * as routes from '../shared/routes.ts';
 import { answerHeaders } from './http/headers.ts';
+import { allowedOrigins } from './http/cors.ts';
 import { openApiDocument, operation, type Operation } from './http/openapi.ts';
 import { invitationOperations, invitationRoutes } from './invitations/routes.ts';
 import { mailboxOperations, mailboxRoutes } from './mail/mailbox-routes.ts';
@@ -130,6 +131,7 @@ export function createApp(deps: AppDeps) {
   });
   const metrics = createMetrics(deps.db, deps.pool);
   app.use(metrics.middleware);
+  app.use(allowedOrigins(deps.config.allowedOrigins));
   app.use(secureHeaders({ crossOriginResourcePolicy: false }));
   if (!deps.config.trustProxy) app.use(warnOfUntrustedProxy());
   app.use(answerHeaders());

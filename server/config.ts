@@ -6,6 +6,15 @@ const booleanSetting = z
   .enum(['true', 'false', '1', '0', ''])
   .transform((v) => v === 'true' || v === '1');
 
+/** `https://portal.example.com` or `http://localhost:5173`: no path, no trailing slash. */
+function isOrigin(value: string): boolean {
+  try {
+    return new URL(value).origin === value;
+  } catch {
+    return false;
+  }
+}
+
 const environment = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   /** Address to listen on; 0.0.0.0 in a container. */
@@ -36,6 +45,20 @@ const environment = z.object({
   TRUST_PROXY: booleanSetting.default(false),
   /** On SIGTERM, how long requests in flight and an email being sent may take before the exit. */
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+  /**
+   * Origins of host pages on other origins that may call the BFF and load `/um/*` (CORS),
+   * comma-separated, each exactly `scheme://host[:port]`; empty: the same origin only.
+   */
+  ALLOWED_ORIGINS: z
+    .string()
+    .default('')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((origin) => origin.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string().refine(isOrigin, 'each must be an origin: scheme://host[:port]'))),
   /** When set, `/metrics` answers only `Authorization: Bearer <METRICS_TOKEN>`. */
   METRICS_TOKEN: z.string().min(16).optional(),
 });
@@ -66,6 +89,8 @@ export interface Config {
   };
   identityProvider?: IdentityProviderConfig;
   trustProxy: boolean;
+  /** Origins allowed to call the BFF from another origin (CORS); none by default. */
+  allowedOrigins: string[];
   invitesPerDay: number;
   shutdownGraceMs: number;
   metricsToken?: string;
@@ -111,6 +136,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           }
         : undefined,
     trustProxy: e.TRUST_PROXY,
+    allowedOrigins: e.ALLOWED_ORIGINS,
     invitesPerDay: e.INVITES_PER_DAY,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     metricsToken: e.METRICS_TOKEN,

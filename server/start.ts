@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { existsSync } from 'node:fs';
 import { Hono } from 'hono';
+import { allowedOrigins } from './http/cors.ts';
 import { createApp } from './app.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { loadConfig, type Config } from './config.ts';
@@ -59,6 +60,8 @@ export async function startBff(
       isShuttingDown: () => shuttingDown,
     }),
   );
+  // The widget's files may be loaded by host pages of ALLOWED_ORIGINS, like the API.
+  host.use('/um/*', allowedOrigins(config.allowedOrigins));
   if (existsSync(staticDir)) host.use('/*', serveStatic({ root: staticDir }));
   host.notFound((c) => c.json({ message: 'Not found.', code: 'not_found' }, 404));
 
