@@ -3,12 +3,10 @@ import { state } from 'lit/decorators.js';
 import { Task } from '@lit/task';
 import type { ClientMe } from '../../shared/clients.ts';
 import type { FieldErrors } from '../../shared/errors.ts';
-import { PASSWORD_MIN_LENGTH } from '../../shared/invitations.ts';
 import { actorOf, can, type Actor } from '../../shared/permissions.ts';
 import { OFFERED_LANGUAGES, type Language } from '../../shared/roles.ts';
 import {
   changeEmailBody,
-  changePasswordBody,
   updateUserBody,
   type UpdateUserBody,
   type User,
@@ -16,17 +14,16 @@ import {
 import { ApiError, isAbortError, type ApiClient } from '../api/client.ts';
 import { announceError, UmUserUpdatedEvent } from '../events.ts';
 import { issuesToFieldErrors } from '../locales/errors.ts';
-import { type MessageKey } from '../locales/index.ts';
 import { controls } from '../styles/controls.ts';
 import { sectionCard, sectionForm } from '../styles/card.ts';
 import { accountPanelStyles } from './account-panel.styles.ts';
 import { define } from '../define.ts';
 import './last-logins-section.ts';
 import './two-fa-section.ts';
+import { IDLE, SUBMIT, type Outcome, type UmAccountPasswordForm } from './account-password-form.ts';
 import { FormController } from '../controllers/form.ts';
 import { LocalizeController } from '../controllers/localize.ts';
 import { clientContext, meContext, provided } from '../context.ts';
-import { submitButton } from '../components/submit-button.ts';
 
 interface General {
   name: string;
@@ -36,17 +33,6 @@ interface General {
   /** The current password, asked for only when the email changes. */
   password: string;
 }
-
-interface Passwords {
-  old: string;
-  new: string;
-  double: string;
-}
-
-/** Where focus goes after a refusal that names no field. */
-const SUBMIT = 'button[type="submit"]';
-
-const NO_PASSWORDS: Passwords = { old: '', new: '', double: '' };
 
 function generalOf(user: User): General {
   return {
@@ -58,15 +44,6 @@ function generalOf(user: User): General {
   };
 }
 
-/** One form's outcome besides its field errors: a refused request, a success notice. */
-interface Outcome {
-  busy: boolean;
-  failure: string;
-  notice: string;
-}
-
-const IDLE: Outcome = { busy: false, failure: '', notice: '' };
-
 /**
  * The Account panel (PRODUCT.md "Account panel"), for every member: their own details.
  *
@@ -75,10 +52,10 @@ const IDLE: Outcome = { busy: false, failure: '', notice: '' };
  * password (a field that appears then) and goes through `PUT /iam/users/{id}/email`, which emails
  * a confirmation link to the new address: the email changes when that link is opened
  * (`<um-confirm-email-view>`), so the field keeps showing the current one and a notice says where
- * the link went. The other fields through `PATCH /iam/users/{id}`. **Password** — old, new, repeat, through
- * `PUT /iam/users/{id}/password`. Both forms check their input with the BFF's zod schemas first
- * and show errors next to their fields. **Two-factor authentication** (`<um-two-fa-section>`)
- * and **Last logins** (`<um-last-logins-section>`) follow.
+ * the link went. The other fields through `PATCH /iam/users/{id}`. General checks its input with
+ * the BFF's zod schemas first and shows errors next to its fields. **Password**
+ * (`<um-account-password-form>`, in the panel's shadow root), **Two-factor authentication**
+ * (`<um-two-fa-section>`) and **Last logins** (`<um-last-logins-section>`) follow.
  */
 export class UmAccountPanel extends LitElement {
   static override styles = [controls, sectionCard, sectionForm, accountPanelStyles];
@@ -87,10 +64,6 @@ export class UmAccountPanel extends LitElement {
   private readonly generalFields = new FormController(this, this.localize, {
     root: () => this.renderRoot.querySelector('[part~="account-general"]'),
     idPrefix: 'general-',
-  });
-  private readonly passwordFields = new FormController(this, this.localize, {
-    root: () => this.renderRoot.querySelector('[part~="account-password"]'),
-    idPrefix: 'password-',
   });
 
   @provided(clientContext) client!: ApiClient;
@@ -101,8 +74,6 @@ export class UmAccountPanel extends LitElement {
   @state() private saved: General | undefined;
   @state() private general: General | undefined;
   @state() private generalOutcome: Outcome = IDLE;
-  @state() private passwords: Passwords = NO_PASSWORDS;
-  @state() private passwordOutcome: Outcome = IDLE;
 
   private readonly user = new Task(this, {
     task: async ([client, userId], { signal }) => {
@@ -121,9 +92,7 @@ export class UmAccountPanel extends LitElement {
       this.general = generalOf(user);
       this.generalOutcome = IDLE;
       this.generalFields.clear();
-      this.passwords = NO_PASSWORDS;
-      this.passwordOutcome = IDLE;
-      this.passwordFields.clear();
+      this.renderRoot.querySelector<UmAccountPasswordForm>('um-account-password-form')?.reset();
     },
   });
 
@@ -185,7 +154,8 @@ export class UmAccountPanel extends LitElement {
   private renderSections() {
     const user = this.user.value;
     return html`<div class="sections">
-      ${this.renderGeneral()} ${this.renderPassword()}
+      ${this.renderGeneral()}
+      <um-account-password-form .email=${this.saved?.email ?? ''}></um-account-password-form>
       <um-two-fa-section
         exportparts="account-two-fa, two-fa-qr, two-fa-key, backup-codes, input, button, error, field-error, notice"
         .enabled=${user?.two_fa ?? false}
@@ -315,72 +285,6 @@ export class UmAccountPanel extends LitElement {
     `;
   }
 
-  private renderPassword() {
-    const p = this.passwords;
-    const outcome = this.passwordOutcome;
-    const patch = (change: Partial<Passwords>) => {
-      this.passwords = { ...this.passwords, ...change };
-      if (this.passwordOutcome.notice) {
-        this.passwordOutcome = { ...this.passwordOutcome, notice: '' };
-      }
-    };
-    const field = (name: keyof Passwords, label: MessageKey, autocomplete: string, hint?: string) =>
-      this.passwordFields.textField({
-        id: `password-${name}`,
-        name,
-        label: this.localize.t(label),
-        type: 'password',
-        value: p[name],
-        autocomplete,
-        required: true,
-        hint,
-        onInput: (value) => patch({ [name]: value }),
-      });
-    return html`
-      <form
-        class="card"
-        part="account-password"
-        aria-labelledby="password-heading"
-        novalidate
-        @submit=${this.savePassword}
-      >
-        <h3 id="password-heading">${this.localize.t('account.password')}</h3>
-        <p
-          class=${outcome.notice ? 'notice' : 'notice quiet'}
-          part="notice"
-          role="status"
-          tabindex="-1"
-          data-notice="password"
-        >
-          ${outcome.notice}
-        </p>
-        <div class="alert" part="error" role="alert">
-          ${outcome.failure ? html`<p>${outcome.failure}</p>` : nothing}
-        </div>
-        <!-- The account's email as a username helps password managers file the new password. -->
-        <input
-          type="email"
-          name="username"
-          autocomplete="username"
-          .value=${this.saved?.email ?? ''}
-          hidden
-          readonly
-        />
-        ${field('old', 'account.oldPassword', 'current-password')}
-        ${field(
-          'new',
-          'account.newPassword',
-          'new-password',
-          this.localize.t('account.newPasswordHint', { min: PASSWORD_MIN_LENGTH }),
-        )}
-        ${field('double', 'account.repeatPassword', 'new-password')}
-        <div class="actions">
-          ${submitButton(this.localize.t(outcome.busy ? 'account.saving' : 'account.save'), outcome.busy)}
-        </div>
-      </form>
-    `;
-  }
-
   private async discard() {
     if (!this.saved) return;
     this.general = { ...this.saved };
@@ -460,33 +364,6 @@ export class UmAccountPanel extends LitElement {
     return sentTo
       ? this.localize.t('account.emailConfirmationSent', { email: sentTo })
       : this.localize.t('account.saved');
-  }
-
-  private async savePassword(event: SubmitEvent) {
-    event.preventDefault();
-    const userId = this.me?.currentUser;
-    if (!userId || this.passwordOutcome.busy) return;
-    const body = { ...this.passwords };
-    const check = changePasswordBody.safeParse(body);
-    this.passwordFields.show(check.success ? {} : issuesToFieldErrors(check.error.issues, 'new'));
-    if (this.passwordFields.hasErrors) {
-      this.passwordOutcome = IDLE;
-      await this.passwordFields.focusFirstInvalid(SUBMIT);
-      return;
-    }
-    this.passwordOutcome = { ...IDLE, busy: true };
-    try {
-      await this.client.changePassword(userId, body);
-      this.passwords = NO_PASSWORDS;
-      this.passwordOutcome = { ...IDLE, notice: this.localize.t('account.passwordChanged') };
-      await this.updateComplete;
-      this.renderRoot.querySelector<HTMLElement>('[data-notice="password"]')?.focus();
-    } catch (error) {
-      const apiError = this.report(error);
-      this.passwordFields.show(apiError.fieldErrors);
-      this.passwordOutcome = { ...IDLE, failure: this.failureText(apiError) };
-      await this.passwordFields.focusFirstInvalid(SUBMIT);
-    }
   }
 
   /** The alert's text, unless the host cancelled `um-error` to show it its own way. */

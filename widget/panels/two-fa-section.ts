@@ -1,6 +1,5 @@
-import { LitElement, html, nothing, svg, type PropertyValues } from 'lit';
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { correction, generate } from 'lean-qr/nano';
 import { twoFaCodeBody } from '../../shared/two-fa.ts';
 import type { ApiClient, ApiError } from '../api/client.ts';
 import { announceError } from '../events.ts';
@@ -13,35 +12,18 @@ import { FormController } from '../controllers/form.ts';
 import { LocalizeController } from '../controllers/localize.ts';
 import { clientContext, provided } from '../context.ts';
 import { submitButton } from '../components/submit-button.ts';
+import {
+  codesStep,
+  copyOrSelect,
+  copySource,
+  qrPath,
+  setupStep,
+  type CopyStatus,
+  type CopyTarget,
+  type Step,
+} from './two-fa-steps.ts';
 
-/** What the section shows besides its heading. */
-type Step =
-  | { kind: 'idle' }
-  /** `qr`: drawn once when the secret arrives, not on every render (each keystroke renders). */
-  | { kind: 'setup'; secret: string; qr: { size: number; path: string } }
-  | { kind: 'codes'; codes: string[] }
-  | { kind: 'regenerate' }
-  | { kind: 'disable' };
-
-/** The base32 key in groups of four, the way authenticator apps show and accept it. */
-export function groupKey(secret: string): string {
-  return (secret.replace(/\s+/g, '').match(/.{1,4}/g) ?? []).join(' ');
-}
-
-/**
- * The QR code of `text` as one SVG path, drawn in the browser (lean-qr's nano build, no service).
- * Dark modules on a white quiet zone whatever the theme: scanners need the contrast.
- */
-function qrPath(text: string): { size: number; path: string } {
-  const code = generate(text, { minCorrectionLevel: correction.M });
-  const parts: string[] = [];
-  for (let y = 0; y < code.size; y++) {
-    for (let x = 0; x < code.size; x++) {
-      if (code.get(x, y)) parts.push(`M${x + 4} ${y + 4}h1v1h-1z`);
-    }
-  }
-  return { size: code.size + 8, path: parts.join('') };
-}
+export { groupKey } from './two-fa-steps.ts';
 
 /**
  * The Account panel's Two-factor authentication section (PRODUCT.md "Account panel").
@@ -52,6 +34,7 @@ function qrPath(text: string): { size: number; path: string } {
  * once, with Copy and Download (a .txt file). On: "Generate backup codes" asks for a current code
  * and shows the new set (`…/backup_codes`); "Disable 2FA" asks to confirm and sends the emailed
  * confirmation link (`…/disable`). Errors are shown next to the code field, or in an alert.
+ * The templates of the setup and backup-codes steps, and their helpers, are in `two-fa-steps.ts`.
  *
  * @csspart account-two-fa - The section's card.
  * @csspart two-fa-qr - The QR code (an SVG image with a label).
@@ -78,7 +61,7 @@ export class UmTwoFaSection extends LitElement {
   @state() private failure = '';
   @state() private notice = '';
   /** "Copied" (or the copy failure) next to the Copy button that was pressed. */
-  @state() private copyStatus: { target: 'key' | 'codes'; text: string } | undefined;
+  @state() private copyStatus: CopyStatus;
   @state() private downloadUrl: string | undefined;
 
   override disconnectedCallback(): void {
@@ -136,9 +119,22 @@ export class UmTwoFaSection extends LitElement {
     const step = this.step;
     switch (step.kind) {
       case 'setup':
-        return this.renderSetup(step.secret, step.qr);
+        return setupStep({
+          ...this.stepView(),
+          secret: step.secret,
+          qr: step.qr,
+          onSubmit: (event) => this.onActivate(event),
+          fields: html`${this.renderCodeField()} ${this.renderPasswordField()}`,
+          actions: html`${this.renderSubmit('twoFa.activate', 'twoFa.activating')}
+          ${this.renderCancel()}`,
+        });
       case 'codes':
-        return this.renderCodes(step.codes);
+        return codesStep({
+          ...this.stepView(),
+          codes: step.codes,
+          downloadUrl: this.downloadUrl,
+          onDone: () => this.onDone(),
+        });
       case 'regenerate':
         return html`<form novalidate data-form="regenerate" @submit=${this.onRegenerate}>
           <h4 id="two-fa-step-heading" tabindex="-1">${this.localize.t('twoFa.regenerate')}</h4>
@@ -195,89 +191,13 @@ export class UmTwoFaSection extends LitElement {
     }
   }
 
-  private renderSetup(secret: string, qr: { size: number; path: string }) {
-    return html`<form novalidate data-form="enable" @submit=${this.onActivate}>
-      <h4 id="two-fa-step-heading" tabindex="-1">${this.localize.t('twoFa.enable')}</h4>
-      <ol>
-        <li>${this.localize.t('twoFa.step.app')}</li>
-        <li>
-          ${this.localize.t('twoFa.step.scan')}
-          <svg
-            class="qr"
-            part="two-fa-qr"
-            role="img"
-            aria-label=${this.localize.t('twoFa.qrLabel')}
-            viewBox="0 0 ${qr.size} ${qr.size}"
-            shape-rendering="crispEdges"
-          >
-            ${svg`<rect width=${qr.size} height=${qr.size} fill="#fff"></rect>
-              <path d=${qr.path} fill="#000"></path>`}
-          </svg>
-          <p class="hint" id="two-fa-key-intro">${this.localize.t('twoFa.keyIntro')}</p>
-          <div class="key">
-            <code part="two-fa-key" id="two-fa-key" data-key=${secret}>${groupKey(secret)}</code>
-            <button
-              type="button"
-              part="button"
-              data-action="copy-key"
-              @click=${() => this.copy('key', secret)}
-            >
-              ${this.localize.t('twoFa.copyKey')}
-            </button>
-            ${this.renderCopyStatus('key')}
-          </div>
-        </li>
-        <li>
-          ${this.localize.t('twoFa.step.code')} ${this.renderCodeField()}
-          ${this.renderPasswordField()}
-        </li>
-      </ol>
-      <div class="actions">
-        ${this.renderSubmit('twoFa.activate', 'twoFa.activating')} ${this.renderCancel()}
-      </div>
-    </form>`;
-  }
-
-  private renderCodes(codes: string[]) {
-    return html`<div data-form="codes">
-      <h4 id="two-fa-step-heading" tabindex="-1">${this.localize.t('twoFa.codes.heading')}</h4>
-      <p class="hint">${this.localize.t('twoFa.codes.intro')}</p>
-      <ul class="codes" part="backup-codes" aria-label=${this.localize.t('twoFa.codes.list')}>
-        ${codes.map((code) => html`<li><code>${code}</code></li>`)}
-      </ul>
-      <div class="actions">
-        <button
-          type="button"
-          part="button"
-          data-action="copy-codes"
-          @click=${() => this.copy('codes', codes.join('\n'))}
-        >
-          ${this.localize.t('twoFa.codes.copy')}
-        </button>
-        <a
-          part="button"
-          data-action="download-codes"
-          href=${this.downloadUrl ?? nothing}
-          download=${this.localize.t('twoFa.codes.fileName')}
-          >${this.localize.t('twoFa.codes.download')}</a
-        >
-        <button
-          type="button"
-          class="primary"
-          part="button"
-          data-action="done"
-          @click=${this.onDone}
-        >
-          ${this.localize.t('twoFa.codes.done')}
-        </button>
-        ${this.renderCopyStatus('codes')}
-      </div>
-    </div>`;
-  }
-
-  private renderCopyStatus(target: 'key' | 'codes') {
-    const status = this.copyStatus?.target === target ? this.copyStatus.text : '';
-    return html`<span class="hint" role="status">${status}</span>`;
+  /** What the setup and codes steps' templates take from the section. */
+  private stepView() {
+    return {
+      localize: this.localize,
+      copyStatus: this.copyStatus,
+      copy: (target: CopyTarget, text: string) => void this.copy(target, text),
+    };
   }
 
   private renderPasswordField() {
@@ -441,18 +361,12 @@ export class UmTwoFaSection extends LitElement {
     }
   }
 
-  private async copy(target: 'key' | 'codes', text: string) {
-    try {
-      await navigator.clipboard.writeText(text);
-      this.copyStatus = { target, text: this.localize.t('twoFa.copied') };
-    } catch {
-      this.copyStatus = { target, text: this.localize.t('twoFa.copyFailed') };
-      const node = this.renderRoot.querySelector(
-        target === 'key' ? '#two-fa-key' : '[part="backup-codes"]',
-      );
-      const selection = (this.renderRoot as ShadowRoot).ownerDocument.getSelection();
-      if (node && selection) selection.selectAllChildren(node);
-    }
+  private async copy(target: CopyTarget, text: string) {
+    const copied = await copyOrSelect(text, this.renderRoot.querySelector(copySource(target)));
+    this.copyStatus = {
+      target,
+      text: this.localize.t(copied ? 'twoFa.copied' : 'twoFa.copyFailed'),
+    };
   }
 
   private suppressed = false;
