@@ -1,13 +1,9 @@
-import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { LitElement, html, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { Task } from '@lit/task';
 import { ContextProvider } from '@lit/context';
-import type { ClientMe } from '../shared/clients.ts';
-import type { ApiError } from './api/client.ts';
 import { SessionController } from './api/session-controller.ts';
 import {
-  announceError,
-  UmAccountSwitchedEvent,
   UmSignedInEvent,
   UmSignedOutEvent,
   type UmAcceptDoneEvent,
@@ -22,7 +18,7 @@ import './panels/confirm-email-view.ts';
 import './panels/disable-2fa-view.ts';
 import './panels/account-panel.ts';
 import './panels/api-tokens-panel.ts';
-import type { TokenIssuer } from './panels/api-tokens-panel.ts';
+import type { TokenIssuer } from './panels/token-issuer.ts';
 import './panels/sign-in-view.ts';
 import './panels/users-panel.ts';
 import { controls } from './styles/controls.ts';
@@ -33,6 +29,7 @@ import { clientContext, meContext } from './context.ts';
 import { LanguageController } from './controllers/language.ts';
 import { LocalizeController } from './controllers/localize.ts';
 import { linkTokenFromUrl, removeLinkTokenFromUrl } from './link-tokens.ts';
+import { AccountSwitch, renderToolbar } from './components/toolbar.ts';
 
 export { ApiError } from './api/client.ts';
 export {
@@ -206,9 +203,11 @@ export class UserManagement extends LitElement {
     this.dispatchEvent(new UmSignedOutEvent({ reason })),
   );
   private justSignedIn = false;
-  /** A switch of account is under way. */
-  @state() private switching = false;
-  @state() private switchError: ApiError | undefined;
+  private readonly accountSwitch = new AccountSwitch(
+    this,
+    this.session,
+    () => this.account.value?.id,
+  );
   /** Whose tokens the API tokens panel shows, after "Show their tokens" in the Users panel. */
   @state() private tokensIssuer: TokenIssuer | undefined;
   /** The signed-in member's language, from `clients/me` and their own later saves. */
@@ -301,35 +300,15 @@ export class UserManagement extends LitElement {
         @um-session=${this.onSignedIn}
       ></um-sign-in-view>`;
     }
-    const me = this.account.value;
-    const company = me?.companyName;
     return html`
-      ${
-        this.token && !company
-          ? nothing
-          : html`<div class="toolbar" part="toolbar" lang=${this.language.shown}>
-              ${
-                this.switchError
-                  ? html`<p class="alert" part="error" role="alert">
-                      ${this.localize.error(this.switchError)}
-                    </p>`
-                  : nothing
-              }
-              ${me && me.clients.length > 1 ? this.renderSwitcher(me) : nothing}
-              ${
-                company && !(me && me.clients.length > 1)
-                  ? html`<span>${this.localize.t('app.account', { company })}</span>`
-                  : nothing
-              }
-              ${
-                this.token
-                  ? nothing
-                  : html`<button type="button" part="button sign-out" @click=${this.signOut}>
-                      ${this.localize.t('app.signOut')}
-                    </button>`
-              }
-            </div>`
-      }
+      ${renderToolbar({
+        me: this.account.value,
+        hostToken: this.token,
+        lang: this.language.shown,
+        localize: this.localize,
+        accountSwitch: this.accountSwitch,
+        onSignOut: () => this.signOut(),
+      })}
       ${
         this.panel === 'api-tokens'
           ? html`<um-api-tokens-panel
@@ -357,57 +336,6 @@ export class UserManagement extends LitElement {
     const tokensPanel = this.renderRoot.querySelector('um-api-tokens-panel');
     await tokensPanel?.updateComplete;
     tokensPanel?.shadowRoot?.querySelector<HTMLElement>('#tokens-heading')?.focus();
-  }
-
-  private renderSwitcher(me: ClientMe) {
-    return html`<span class="switcher">
-      <label for="account-switcher">${this.localize.t('app.switchAccount')}</label>
-      <select
-        id="account-switcher"
-        part="input account-switcher"
-        name="account"
-        ?disabled=${this.switching}
-        aria-busy=${this.switching ? 'true' : 'false'}
-        @change=${this.onSwitch}
-      >
-        ${me.clients.map(
-          (client) =>
-            html`<option value=${client.id} ?selected=${client.id === me.id}>
-              ${client.companyName}
-            </option>`,
-        )}
-      </select>
-      ${
-        this.switching
-          ? html`<span class="visually-hidden" role="status"
-              >${this.localize.t('app.switching')}</span
-            >`
-          : nothing
-      }
-    </span>`;
-  }
-
-  /** Tokens for the chosen account replace the session; the panels reload with the new client. */
-  private async onSwitch(event: Event) {
-    const select = event.target as HTMLSelectElement;
-    const clientId = Number(select.value);
-    if (!this.session.client || this.switching) return;
-    this.switching = true;
-    this.switchError = undefined;
-    try {
-      await this.session.switchAccount(clientId);
-      this.dispatchEvent(new UmAccountSwitchedEvent({ clientId }));
-    } catch (error) {
-      const { error: apiError, suppressed } = announceError(this, error);
-      if (!suppressed) this.switchError = apiError;
-      // Still in the old account: show it as chosen.
-      select.value = String(this.account.value?.id ?? '');
-    } finally {
-      this.switching = false;
-      await this.updateComplete;
-      // A disabled select loses focus; the user was working in it.
-      this.renderRoot.querySelector<HTMLSelectElement>('#account-switcher')?.focus();
-    }
   }
 
   /**

@@ -69,16 +69,12 @@ export interface ApiClientOptions {
 export class ApiClient {
   readonly baseUrl: string;
   private session: Session | undefined;
-  private readonly onSessionChange: ((session: Session | null) => void) | undefined;
-  private readonly storedSession: (() => Session | undefined) | undefined;
   /** One refresh at a time: refresh tokens are single use, so parallel 401s must share it. */
   private refreshing: Promise<boolean> | undefined;
 
-  constructor(options: ApiClientOptions) {
+  constructor(private readonly options: ApiClientOptions) {
     this.baseUrl = normalizeBaseUrl(options.baseUrl);
     this.session = options.session;
-    this.onSessionChange = options.onSessionChange;
-    this.storedSession = options.storedSession;
   }
 
   /**
@@ -218,7 +214,7 @@ export class ApiClient {
     const pair = await this.call(routes.changePassword, { params: { userId }, body, signal });
     if (this.session?.refresh) {
       this.session = { access: pair.access, refresh: pair.refresh };
-      this.onSessionChange?.(this.session);
+      this.options.onSessionChange?.(this.session);
     }
   }
 
@@ -360,7 +356,7 @@ export class ApiClient {
     const refresh = this.session?.refresh;
     if (!refresh) return Promise.resolve(false);
     this.refreshing ??= this.oneRenewalAtATime(async () => {
-      const stored = this.storedSession?.();
+      const stored = this.options.storedSession?.();
       if (
         stored?.refresh &&
         stored.refresh !== refresh &&
@@ -373,7 +369,7 @@ export class ApiClient {
       try {
         const pair = await this.call(routes.refresh, { body: { refresh } });
         this.session = { access: pair.access, refresh: pair.refresh };
-        this.onSessionChange?.(this.session);
+        this.options.onSessionChange?.(this.session);
         return true;
       } catch (error) {
         if (error instanceof ApiError && (error.status === 0 || error.status >= 500)) throw error;
@@ -397,6 +393,6 @@ export class ApiClient {
   private endSession(): void {
     if (!this.session?.refresh) return;
     this.session = undefined;
-    this.onSessionChange?.(null);
+    this.options.onSessionChange?.(null);
   }
 }

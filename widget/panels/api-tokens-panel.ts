@@ -2,7 +2,7 @@ import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
 import type { ClientMe } from '../../shared/clients.ts';
 import { actorOf, can, type Actor } from '../../shared/permissions.ts';
-import { IAM_ROLES, isIamRoleId, type IamRoleId } from '../../shared/roles.ts';
+import { IAM_ROLES, isIamRoleId } from '../../shared/roles.ts';
 import type { Token } from '../../shared/tokens.ts';
 import { type ApiClient } from '../api/client.ts';
 import '../components/row-menu.ts';
@@ -21,39 +21,19 @@ import { define } from '../define.ts';
 import { PagedListController, type ListQuery } from '../controllers/paged-list.ts';
 import { LocalizeController } from '../controllers/localize.ts';
 import { clientContext, meContext, provided } from '../context.ts';
+import {
+  DEFAULT_FILTERS,
+  TOKEN_STATUSES,
+  issuerOptions,
+  passes,
+  renderIssuer,
+  tokenStatus,
+  type TokenFilters,
+  type TokenIssuer,
+  type TokenStatus,
+} from './token-issuer.ts';
 
-type TokenStatus = 'active' | 'expired' | 'deleted';
-const TOKEN_STATUSES: readonly TokenStatus[] = ['active', 'expired', 'deleted'];
-
-/** Whose tokens to show: set by the host, or by the Users panel's "Show their tokens". */
-export interface TokenIssuer {
-  userId: number;
-  /** Shown in the Issuer filter while none of the listed tokens names this user. */
-  email?: string;
-}
-
-/** Whether a token passes the Status, Role and Issuer filters. */
-function passes(token: Token, { status, role, issuer }: Filters): boolean {
-  return (
-    tokenStatus(token) === status &&
-    (role === '' || token.client_user.role.id === role) &&
-    (issuer === '' || token.client_user.user_id === issuer)
-  );
-}
-
-function tokenStatus(token: Token): TokenStatus {
-  return token.deleted ? 'deleted' : token.expired ? 'expired' : 'active';
-}
-
-interface Filters {
-  status: TokenStatus;
-  role: IamRoleId | '';
-  issuer: number | '';
-}
-
-const DEFAULT_FILTERS: Filters = { status: 'active', role: '', issuer: '' };
-
-type TokensQuery = Filters & ListQuery;
+type TokensQuery = TokenFilters & ListQuery;
 
 /**
  * The API tokens panel (PRODUCT.md "API tokens panel"): the caller's tokens, or every token of the
@@ -172,30 +152,6 @@ export class UmApiTokensPanel extends LitElement {
     `;
   }
 
-  /** Issuers to filter by: those of the fetched tokens, and the one asked for. */
-  private issuerOptions(): { userId: number; label: string }[] {
-    const seen = new Map<number, string>();
-    for (const token of this.list.task.value ?? []) {
-      const issuer = token.client_user;
-      if (seen.has(issuer.user_id)) continue;
-      const who = issuer.user_name
-        ? `${issuer.user_name} (${issuer.user_email})`
-        : issuer.user_email;
-      seen.set(
-        issuer.user_id,
-        issuer.deleted ? this.localize.t('tokens.issuerDeleted', { who }) : who,
-      );
-    }
-    const wanted = this.list.query.issuer;
-    if (wanted !== '' && !seen.has(wanted)) {
-      const email = this.issuer?.userId === wanted ? this.issuer.email : undefined;
-      seen.set(wanted, email ?? `#${wanted}`);
-    }
-    return [...seen]
-      .map(([userId, label]) => ({ userId, label }))
-      .sort((a, b) => a.label.localeCompare(b.label));
-  }
-
   private renderFilters() {
     const f = this.list.query;
     return html`
@@ -257,7 +213,12 @@ export class UmApiTokensPanel extends LitElement {
                   <option value="" ?selected=${f.issuer === ''}>
                     ${this.localize.t('tokens.filter.all')}
                   </option>
-                  ${this.issuerOptions().map(
+                  ${issuerOptions(
+                    this.list.task.value ?? [],
+                    f.issuer,
+                    this.issuer,
+                    this.localize,
+                  ).map(
                     (option) =>
                       html`<option value=${option.userId} ?selected=${f.issuer === option.userId}>
                         ${option.label}
@@ -350,7 +311,7 @@ export class UmApiTokensPanel extends LitElement {
       >
         <td part="cell">${token.id}</td>
         <td part="cell" title=${token.name}>${token.name}</td>
-        <td part="cell" class="issuer">${this.renderIssuer(token)}</td>
+        <td part="cell" class="issuer">${renderIssuer(token, this.localize)}</td>
         <td part="cell" title=${role}>${role}</td>
         <td part="cell">
           <span class="badge ${status}">${this.localize.t(`tokens.status.${status}`)}</span>
@@ -375,37 +336,6 @@ export class UmApiTokensPanel extends LitElement {
         </td>
       </tr>
     `;
-  }
-
-  private renderIssuer(token: Token) {
-    const issuer = token.client_user;
-    const name = issuer.user_name ?? '';
-    if (!issuer.deleted) {
-      return html`<span title=${issuer.user_email}>
-        ${name ? html`<span class="issuer-name">${name}</span>` : nothing}
-        <span class="issuer-email">${issuer.user_email}</span>
-      </span>`;
-    }
-    const tip = `deleted-issuer-${token.id}`;
-    return html`<span
-        class="deleted-issuer"
-        part="deleted-issuer"
-        tabindex="0"
-        aria-describedby=${tip}
-        @keydown=${(e: KeyboardEvent) => {
-          if (e.key === 'Escape') (e.currentTarget as HTMLElement).classList.add('dismissed');
-        }}
-        @blur=${(e: FocusEvent) => (e.currentTarget as HTMLElement).classList.remove('dismissed')}
-        @mouseleave=${(e: MouseEvent) =>
-          (e.currentTarget as HTMLElement).classList.remove('dismissed')}
-        >${name ? html`<s>${name}</s> ` : nothing}<s>${issuer.user_email}</s></span
-      ><span
-        role="tooltip"
-        part="tooltip"
-        id=${tip}
-        aria-label=${this.localize.t('tokens.issuerDeletedTip')}
-        >${this.localize.t('tokens.issuerDeletedTip')}</span
-      >`;
   }
 
   private clearFilters() {
