@@ -64,7 +64,10 @@ export async function serveHost(options: {
       }
     });
     if ((answer.headers.get('content-type') ?? '').startsWith('text/html')) {
-      Object.assign(out, options.headers);
+      // The host's own headers replace the BFF's of the same name (fetch gives them lower case).
+      for (const [name, value] of Object.entries(options.headers ?? {})) {
+        out[name.toLowerCase()] = value;
+      }
     }
     response.writeHead(answer.status, out);
     response.end(Buffer.from(await answer.arrayBuffer()));
