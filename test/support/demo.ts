@@ -16,9 +16,10 @@ export interface Demo {
   close(): Promise<void>;
 }
 
-export async function openDemo(): Promise<Demo> {
+/** `env`: settings of the BFF beyond the demo's (ALLOWED_ORIGINS, say). */
+export async function openDemo(env: Record<string, string> = {}): Promise<Demo> {
   assert.ok(existsSync('dist/um/user-management.js'), 'run `npx vite build` first (npm test does)');
-  const bff = await startBff({ PORT: '0', DATA_DIR: 'memory://', DEMO_SEED: 'true' });
+  const bff = await startBff({ PORT: '0', DATA_DIR: 'memory://', DEMO_SEED: 'true', ...env });
   const browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
   return {
     bff,

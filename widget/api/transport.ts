@@ -7,7 +7,7 @@ import type { Route, RouteTypes } from '../../shared/routes.ts';
  */
 
 /** Codes the client adds for failures that never reached (or never came back from) the BFF. */
-export type ClientErrorCode = 'network_error' | 'unexpected_response';
+export type ClientErrorCode = 'network_error' | 'origin_not_allowed' | 'unexpected_response';
 
 export class ApiError extends Error {
   override readonly name = 'ApiError';
@@ -172,7 +172,8 @@ export async function send(baseUrl: string, request: HttpRequest): Promise<Respo
     });
   } catch (cause) {
     if (isAbortError(cause) || signal?.aborted) throw cause;
-    throw new ApiError(0, 'network_error', String(cause));
+    const refused = await refusedByCors(baseUrl);
+    throw new ApiError(0, refused ? 'origin_not_allowed' : 'network_error', String(cause));
   }
 }
 
@@ -184,5 +185,25 @@ export async function readResult(response: Response): Promise<unknown> {
   } catch (cause) {
     if (isAbortError(cause)) throw cause;
     throw new ApiError(response.status, 'unexpected_response', 'Response is not JSON');
+  }
+}
+
+/**
+ * Whether a request to a BFF on another origin failed because the BFF does not allow this page's
+ * origin (no CORS headers; its ALLOWED_ORIGINS setting) rather than because it cannot be reached.
+ * The browser says neither, but a `no-cors` request still gets an (opaque) answer from a BFF that
+ * answers at all, and fails like the first one when it cannot be reached.
+ */
+async function refusedByCors(baseUrl: string): Promise<boolean> {
+  const bff = new URL(baseUrl || '/', location.href);
+  if (bff.origin === location.origin) return false;
+  try {
+    await fetch(new URL('health', `${bff.href.replace(/\/?$/, '/')}`), {
+      mode: 'no-cors',
+      credentials: 'omit',
+    });
+    return true;
+  } catch {
+    return false;
   }
 }

@@ -232,6 +232,8 @@ export const de: Dictionary = {
   'error.internal_error': 'Auf dem Server ist ein Fehler aufgetreten.',
   'error.service_unavailable': 'Der Dienst ist vorübergehend nicht verfügbar.',
   'error.network_error': 'Der Server ist nicht erreichbar. Prüfen Sie Ihre Verbindung.',
+  'error.origin_not_allowed':
+    'Der Ursprung dieser Seite darf das BFF nicht verwenden: Tragen Sie ihn in die Einstellung ALLOWED_ORIGINS des BFF ein (oder stellen Sie das BFF unter dem Ursprung dieser Seite bereit).',
   'error.unexpected_response': 'Der Server hat eine unerwartete Antwort gesendet.',
   'error.retryAfter': 'Versuchen Sie es in {seconds} s erneut.',
   'error.retryAfterMinutes': 'Versuchen Sie es in {minutes} min erneut.',

@@ -226,6 +226,8 @@ export const en = {
   'error.internal_error': 'Something went wrong on the server.',
   'error.service_unavailable': 'The service is temporarily unavailable.',
   'error.network_error': 'The server could not be reached. Check your connection.',
+  'error.origin_not_allowed':
+    "This page's origin may not use the BFF: add it to the BFF's ALLOWED_ORIGINS setting (or serve the BFF under this page's origin).",
   'error.unexpected_response': 'The server sent an unexpected answer.',
   'error.retryAfter': 'Try again in {seconds} s.',
   'error.retryAfterMinutes': 'Try again in {minutes} min.',

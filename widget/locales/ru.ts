@@ -227,6 +227,8 @@ export const ru: Dictionary = {
   'error.internal_error': 'На сервере что-то пошло не так.',
   'error.service_unavailable': 'Сервис временно недоступен.',
   'error.network_error': 'Не удалось связаться с сервером. Проверьте подключение.',
+  'error.origin_not_allowed':
+    'Источнику этой страницы не разрешено обращаться к BFF: добавьте его в настройку ALLOWED_ORIGINS BFF (или разместите BFF под источником этой страницы).',
   'error.unexpected_response': 'Сервер прислал неожиданный ответ.',
   'error.retryAfter': 'Повторите через {seconds} с.',
   'error.retryAfterMinutes': 'Повторите через {minutes} мин.',

@@ -218,6 +218,8 @@ export const zh: Dictionary = {
   'error.internal_error': '服务器出错。',
   'error.service_unavailable': '服务暂时不可用。',
   'error.network_error': '无法连接到服务器，请检查网络连接。',
+  'error.origin_not_allowed':
+    '此页面的来源不允许使用 BFF：请将其添加到 BFF 的 ALLOWED_ORIGINS 设置中（或在此页面的来源下提供 BFF）。',
   'error.unexpected_response': '服务器返回了意外的响应。',
   'error.retryAfter': '请在 {seconds} 秒后重试。',
   'error.retryAfterMinutes': '请在 {minutes} 分钟后重试。',
