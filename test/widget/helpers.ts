@@ -1,5 +1,6 @@
 /// <reference types="mocha" />
 import { waitUntil } from '@open-wc/testing';
+import { sendMouse } from '@web/test-runner-commands';
 import type { TokenPair } from '../../shared/auth.ts';
 import type { UsersPage } from '../../shared/users.ts';
 import type { UserManagement } from '../../widget/user-management.ts';
@@ -258,6 +259,18 @@ export function describeElement(node: Element | null): string {
     .map((name) => `[${name}="${node.getAttribute(name)}"]`)
     .join('');
   return `${node.localName}${attrs} "${node.textContent?.trim().slice(0, 30) ?? ''}"`;
+}
+
+/**
+ * A real click in the middle of `target` (a user interaction: Chrome lets a page refuse a dialog's
+ * `cancel`, as Escape sends it, only after one).
+ */
+export async function clickOn(target: Element) {
+  const box = target.getBoundingClientRect();
+  await sendMouse({
+    type: 'click',
+    position: [Math.round(box.x + box.width / 2), Math.round(box.y + box.height / 2)],
+  });
 }
 
 /** The element that has focus (through shadow roots), described. */

@@ -89,6 +89,13 @@ export function createDialog(el: UserManagement): ShadowRoot {
   return host.shadowRoot;
 }
 
+/** The one-time dialog's shadow root (inside the create token dialog). */
+export function secretDialog(el: UserManagement): ShadowRoot {
+  const host = createDialog(el).querySelector('um-token-secret-dialog');
+  if (!host?.shadowRoot) throw new Error('the one-time token dialog is not rendered');
+  return host.shadowRoot;
+}
+
 /** The visible text of a cell: tooltips (shown only on hover or focus) left out. */
 export function cellText(cell: Element): string {
   const copy = cell.cloneNode(true) as Element;

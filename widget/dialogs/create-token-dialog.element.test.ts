@@ -3,7 +3,7 @@ import { sendKeys } from '@web/test-runner-commands';
 import type { ClientMe } from '../../shared/clients.ts';
 import { ROLE, type IamRoleId } from '../../shared/roles.ts';
 import type { CreateTokenBody, CreatedToken } from '../../shared/tokens.ts';
-import { describeElement, fill, focused } from '../../test/widget/helpers.ts';
+import { clickOn, describeElement, fill, focused } from '../../test/widget/helpers.ts';
 import { stubClient } from '../../test/widget/stub-client.ts';
 import { ApiError } from '../api/client.ts';
 import type { UmTokenCreatedEvent } from '../events.ts';
@@ -95,6 +95,18 @@ function field<T extends HTMLElement = HTMLInputElement>(
   selector: string,
 ) {
   return el.shadowRoot!.querySelector<T>(selector)!;
+}
+
+/** An element of the one-time dialog (`<um-token-secret-dialog>`, in the dialog's shadow root). */
+function inSecret<T extends HTMLElement = HTMLInputElement>(
+  el: UmCreateTokenDialog,
+  selector: string,
+) {
+  return secretRoot(el).querySelector<T>(selector)!;
+}
+
+function secretRoot(el: UmCreateTokenDialog): ShadowRoot {
+  return field(el, 'um-token-secret-dialog').shadowRoot!;
 }
 
 function has(el: UmCreateTokenDialog, selector: string): boolean {
@@ -218,15 +230,15 @@ describe('um-create-token-dialog', () => {
       ],
     ]);
     await waitUntil(() => el.secretOpen && !el.open, 'the secret is not shown');
-    const secret = field(el, '#token-secret');
+    const secret = inSecret(el, '#token-secret');
     expect(secret.value).to.equal(SECRET);
     expect(secret.readOnly).to.equal(true);
-    expect(focused()).to.equal(describeElement(field(el, '[data-action="copy"]')));
+    expect(focused()).to.equal(describeElement(inSecret(el, '[data-action="copy"]')));
     await expect(el).to.be.accessible();
 
     await withClipboard(async (copied) => {
-      field<HTMLButtonElement>(el, '[data-action="copy"]').click();
-      await waitUntil(() => field(el, '.copied').textContent!.trim() === 'Copied', 'not copied');
+      inSecret<HTMLButtonElement>(el, '[data-action="copy"]').click();
+      await waitUntil(() => inSecret(el, '.copied').textContent!.trim() === 'Copied', 'not copied');
       expect(copied).to.deep.equal([SECRET]);
     });
   });
@@ -246,10 +258,14 @@ describe('um-create-token-dialog', () => {
     submit(el);
     await waitUntil(() => el.secretOpen, 'the secret is not shown');
 
-    field<HTMLButtonElement>(el, '[data-action="done"]').click();
+    inSecret<HTMLButtonElement>(el, '[data-action="done"]').click();
     await backTo(el, opener);
-    await waitUntil(() => !has(el, '#token-secret'), 'the secret is still in the page');
+    await waitUntil(
+      () => !secretRoot(el).querySelector('#token-secret'),
+      'the secret is still in the page',
+    );
     expect(el.shadowRoot!.innerHTML).to.not.contain(SECRET.slice(3));
+    expect(secretRoot(el).innerHTML).to.not.contain(SECRET.slice(3));
   });
 
   it("shows the BFF's refusal of a role at the role group, in the widget's words", async () => {
@@ -287,6 +303,28 @@ describe('um-create-token-dialog', () => {
     );
     expect(focused()).to.equal(describeElement(field(el, '[data-action="create"]')));
     expect(el.open).to.equal(true);
+  });
+
+  it('asks before Escape closes the one-time dialog; Close forgets the token, focus to the opener', async () => {
+    const { el, opener } = await mount();
+    fill(field(el, '#token-name'), 'kept');
+    submit(el);
+    await waitUntil(() => el.secretOpen, 'the secret is not shown');
+    await clickOn(inSecret(el, 'h2'));
+    await sendKeys({ press: 'Escape' });
+
+    await waitUntil(() => secretRoot(el).querySelector('.leave'), 'Escape did not ask');
+    expect(el.secretOpen).to.equal(true);
+    expect(inSecret(el, '#token-secret').value).to.equal(SECRET);
+    expect(inSecret(el, '#secret-leave-text').textContent).to.equal(
+      'The token will not be shown again. Close anyway?',
+    );
+    expect(focused()).to.equal(describeElement(inSecret(el, '[data-action="keep-open"]')));
+    await expect(el).to.be.accessible();
+
+    inSecret<HTMLButtonElement>(el, '[data-action="leave"]').click();
+    await backTo(el, opener);
+    expect(secretRoot(el).innerHTML).to.not.contain(SECRET.slice(3));
   });
 
   it('closes on Escape without a request, and focus returns to the opener', async () => {

@@ -5,9 +5,6 @@ export const createTokenDialogStyles = css`
   dialog.form {
     width: min(40rem, calc(100vw - 2rem));
   }
-  dialog.secret {
-    width: min(36rem, calc(100vw - 2rem));
-  }
   .body {
     display: grid;
     gap: calc(var(--_space) * 2);
@@ -70,24 +67,5 @@ export const createTokenDialogStyles = css`
   .field-error {
     color: var(--_danger);
     font-size: 0.9em;
-  }
-  .secret-text p {
-    margin: 0 0 var(--_space);
-  }
-  .secret-row {
-    display: flex;
-    gap: var(--_space);
-  }
-  .secret-row input {
-    flex: 1;
-    font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace;
-  }
-  .copied {
-    color: var(--_text-muted);
-    min-height: 1.4em;
-    margin: 0;
-  }
-  code {
-    font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace;
   }
 `;

@@ -12,6 +12,8 @@ import { controls } from '../styles/controls.ts';
 import { dialogStyles } from '../styles/dialog.ts';
 import { createTokenDialogStyles } from './create-token-dialog.styles.ts';
 import { define } from '../define.ts';
+import './token-secret-dialog.ts';
+import type { UmTokenSecretDialog } from './token-secret-dialog.ts';
 import { FormController } from '../controllers/form.ts';
 import { LocalizeController } from '../controllers/localize.ts';
 import { clientContext, meContext, provided } from '../context.ts';
@@ -37,9 +39,9 @@ const ALIASES = { date: ['exp_date'], role: ['client_user'] };
  * (optional), Expiration (Never expire, or a day: the token works until the end of that day in
  * UTC) and the IAM role, offered only as far as the caller may grant (`tokens.grant_role` of
  * shared/permissions.ts; the BFF checks it again). The body is checked with the BFF's own schema
- * (`createTokenBody`) first. On success the form closes, `um-token-created` fires and a second
- * dialog shows the token `<id>_<secret>` once, read-only, with a Copy button; closing it forgets
- * the secret. Focus goes back to the element that opened the form.
+ * (`createTokenBody`) first. On success the form closes, `um-token-created` fires and
+ * `<um-token-secret-dialog>` shows the token `<id>_<secret>` once. Focus goes back to the element
+ * that opened the form.
  */
 export class UmCreateTokenDialog extends LitElement {
   static override styles = [controls, dialogStyles, createTokenDialogStyles];
@@ -65,12 +67,11 @@ export class UmCreateTokenDialog extends LitElement {
   @state() private roleId: IamRoleId = ROLE.users;
   @state() private failure: ApiError | undefined;
   @state() private failureSuppressed = false;
-  /** The new token, `<id>_<secret>`, while the one-time dialog shows it; forgotten on closing. */
-  @state() private secret: string | undefined;
-  @state() private copyState: 'idle' | 'copied' | 'failed' = 'idle';
+  /** The form's token went to the one-time dialog, which hands focus back when it closes. */
+  private handedOver = false;
 
   @query('dialog.form') private dialog!: HTMLDialogElement;
-  @query('dialog.secret') private secretDialog!: HTMLDialogElement;
+  @query('um-token-secret-dialog') private secretDialog!: UmTokenSecretDialog;
   private opener: HTMLElement | undefined;
 
   /** Whether the form is showing. */
@@ -110,6 +111,7 @@ export class UmCreateTokenDialog extends LitElement {
     this.fields.clear();
     this.failure = undefined;
     this.busy = false;
+    this.handedOver = false;
     this.isOpen = true;
     await this.updateComplete;
     if (!this.dialog.open) this.dialog.showModal();
@@ -133,15 +135,9 @@ export class UmCreateTokenDialog extends LitElement {
       >
         ${this.isOpen ? this.renderForm() : nothing}
       </dialog>
-      <dialog
-        class="secret"
-        part="dialog token-secret"
-        aria-labelledby="secret-heading"
-        aria-describedby="secret-text"
-        @close=${this.onSecretClosed}
-      >
-        ${this.secret === undefined ? nothing : this.renderSecret(this.secret)}
-      </dialog>
+      <um-token-secret-dialog
+        exportparts="dialog, token-secret, input, button"
+      ></um-token-secret-dialog>
     `;
   }
 
@@ -292,83 +288,12 @@ export class UmCreateTokenDialog extends LitElement {
     `;
   }
 
-  private renderSecret(secret: string) {
-    return html`
-      <form method="dialog">
-        <header>
-          <h2 id="secret-heading">${this.localize.t('tokens.secret.heading')}</h2>
-        </header>
-        <div class="body">
-          <div class="secret-text" id="secret-text">
-            <p>${this.localize.t('tokens.secret.copyNow')}</p>
-            <p>
-              ${this.localize.t('tokens.secret.usage')}
-              <code>Authorization: APIKey ${this.localize.t('tokens.secret.example')}</code>
-            </p>
-          </div>
-          <div class="field">
-            <label for="token-secret">${this.localize.t('tokens.secret.label')}</label>
-            <div class="secret-row">
-              <input
-                id="token-secret"
-                part="input"
-                readonly
-                autocomplete="off"
-                spellcheck="false"
-                .value=${secret}
-                @focus=${(e: FocusEvent) => (e.target as HTMLInputElement).select()}
-              />
-              <button type="button" part="button" data-action="copy" @click=${this.copy}>
-                ${this.localize.t('tokens.secret.copy')}
-              </button>
-            </div>
-            <p class="copied" role="status">
-              ${
-                this.copyState === 'copied'
-                  ? this.localize.t('tokens.secret.copied')
-                  : this.copyState === 'failed'
-                    ? this.localize.t('tokens.secret.copyFailed')
-                    : ''
-              }
-            </p>
-          </div>
-        </div>
-        <footer>
-          <button type="submit" class="primary" part="button" data-action="done">
-            ${this.localize.t('tokens.secret.done')}
-          </button>
-        </footer>
-      </form>
-    `;
-  }
-
-  private async copy() {
-    const secret = this.secret;
-    if (secret === undefined) return;
-    try {
-      await navigator.clipboard.writeText(secret);
-      this.copyState = 'copied';
-    } catch {
-      // No clipboard (permissions, an insecure page): select the text so Ctrl+C copies it.
-      this.copyState = 'failed';
-      const input = this.renderRoot.querySelector<HTMLInputElement>('#token-secret');
-      input?.focus();
-      input?.select();
-    }
-  }
-
   private onFormClosed() {
     // Reopened before the close event arrived (the event is queued): keep the new form.
     if (this.dialog.open) return;
     this.isOpen = false;
-    // After a success the one-time dialog is open and keeps focus; otherwise back to the opener.
-    if (this.secret === undefined) this.opener?.focus();
-  }
-
-  private onSecretClosed() {
-    this.secret = undefined;
-    this.copyState = 'idle';
-    this.opener?.focus();
+    // After a success the one-time dialog has focus and hands it back; otherwise back to the opener.
+    if (!this.handedOver) this.opener?.focus();
   }
 
   /** The body to send, or the field errors that keep it from being sent. */
@@ -410,13 +335,10 @@ export class UmCreateTokenDialog extends LitElement {
     try {
       const created = await this.client.createToken(me.id, checked.body);
       this.busy = false;
-      this.secret = created.token;
-      this.copyState = 'idle';
+      this.handedOver = true;
       this.close();
       this.dispatchEvent(new UmTokenCreatedEvent({ tokenId: created.id }));
-      await this.updateComplete;
-      if (!this.secretDialog.open) this.secretDialog.showModal();
-      this.renderRoot.querySelector<HTMLButtonElement>('[data-action="copy"]')?.focus();
+      await this.secretDialog.show(created.token, this.opener);
     } catch (error) {
       this.busy = false;
       const { error: apiError, suppressed } = announceError(this, error);

@@ -310,6 +310,9 @@ export const de: Dictionary = {
   'tokens.secret.copyFailed':
     'Kopieren fehlgeschlagen. Das Token ist markiert: Kopieren Sie es mit Strg+C oder ⌘C.',
   'tokens.secret.done': 'OK, ich habe das Token kopiert',
+  'tokens.secret.leaveQuestion': 'Das Token wird nicht noch einmal angezeigt. Trotzdem schließen?',
+  'tokens.secret.keepOpen': 'Geöffnet lassen',
+  'tokens.secret.leave': 'Schließen',
   'confirm.cancel': 'Abbrechen',
   'users.action.delete': 'Löschen',
   'users.delete.heading': 'Benutzer löschen',

@@ -305,6 +305,9 @@ export const ru: Dictionary = {
   'tokens.secret.copyFailed':
     'Не удалось скопировать. Токен выделен: скопируйте его с помощью Ctrl+C или ⌘C.',
   'tokens.secret.done': 'Готово, токен скопирован',
+  'tokens.secret.leaveQuestion': 'Токен больше не будет показан. Всё равно закрыть?',
+  'tokens.secret.keepOpen': 'Не закрывать',
+  'tokens.secret.leave': 'Закрыть',
   'confirm.cancel': 'Отмена',
   'users.action.delete': 'Удалить',
   'users.delete.heading': 'Удаление пользователя',

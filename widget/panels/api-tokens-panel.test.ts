@@ -20,6 +20,7 @@ import {
   deleteToken,
   listTokens,
   ownAccount,
+  secretDialog,
   statusWithApiKey,
   tokenRow,
   tokenRows,
@@ -94,10 +95,10 @@ function submit(dialog: ShadowRoot) {
 
 async function secretShown(el: UserManagement): Promise<string> {
   await waitUntil(
-    () => createDialog(el).querySelector<HTMLDialogElement>('dialog.secret')?.open,
+    () => secretDialog(el).querySelector<HTMLDialogElement>('dialog.secret')?.open,
     'the one-time dialog did not open',
   );
-  return createDialog(el).querySelector<HTMLInputElement>('#token-secret')!.value;
+  return secretDialog(el).querySelector<HTMLInputElement>('#token-secret')!.value;
 }
 
 /** Creates a token through the dialog (Never expire); returns the secret and the event's id. */
@@ -118,7 +119,7 @@ async function createThroughDialog(
 }
 
 function closeSecret(el: UserManagement) {
-  createDialog(el).querySelector<HTMLButtonElement>('[data-action="done"]')!.click();
+  secretDialog(el).querySelector<HTMLButtonElement>('[data-action="done"]')!.click();
 }
 
 function menuOf(el: UserManagement, tokenId: number) {
@@ -326,7 +327,7 @@ describe('API tokens panel', () => {
     const el = await render();
     const { secret, tokenId } = await createThroughDialog(el, 'one-time');
     expect(secret).to.match(new RegExp(`^${tokenId}_\\S{32,}$`));
-    const shadow = createDialog(el);
+    const shadow = secretDialog(el);
     expect(shadow.querySelector('#secret-text')!.textContent).to.contain(
       'Copy it now, we do not store tokens',
     );
