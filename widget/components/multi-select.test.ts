@@ -77,6 +77,26 @@ describe('um-multi-select', () => {
     expect(el.value).to.deep.equal(['en']);
   });
 
+  it('moves between the options with the arrow keys, Home and End, wrapping around', async () => {
+    const el = await mount();
+    await open(el);
+    const at = () => (el.shadowRoot!.activeElement as HTMLInputElement | null)?.value;
+    await sendKeys({ press: 'ArrowDown' });
+    expect(at()).to.equal('de');
+    await sendKeys({ press: 'ArrowRight' });
+    expect(at()).to.equal('ru');
+    await sendKeys({ press: 'ArrowDown' });
+    expect(at(), 'wraps to the first').to.equal('en');
+    await sendKeys({ press: 'ArrowUp' });
+    expect(at(), 'wraps to the last').to.equal('ru');
+    await sendKeys({ press: 'Home' });
+    expect(at()).to.equal('en');
+    await sendKeys({ press: 'End' });
+    expect(at()).to.equal('ru');
+    await sendKeys({ press: 'Space' });
+    expect(el.value).to.deep.equal(['ru']);
+  });
+
   it('closes on Escape and gives focus back to the button', async () => {
     const el = await mount();
     await open(el);

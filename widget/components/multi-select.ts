@@ -11,10 +11,21 @@ export interface MultiSelectOption {
 
 let nextId = 0;
 
+/** Where each key moves focus among `count` checkboxes from `at` (wrapping, as a menu does). */
+const ARROWS: Record<string, (at: number, count: number) => number> = {
+  ArrowDown: (at, count) => (at + 1) % count,
+  ArrowRight: (at, count) => (at + 1) % count,
+  ArrowUp: (at, count) => (at - 1 + count) % count,
+  ArrowLeft: (at, count) => (at - 1 + count) % count,
+  Home: () => 0,
+  End: (_at, count) => count - 1,
+};
+
 /**
  * A filter that picks several values: a button (label and "selected/total", `aria-expanded`)
- * opening a group of checkboxes. Enter or Space opens it, focus moves to the first checkbox,
- * Escape closes it and returns focus to the button; leaving it by Tab or click closes it too.
+ * opening a group of checkboxes. Enter or Space opens it, focus moves to the first checkbox, the
+ * arrow keys (and Home, End) move between the checkboxes, Escape closes it and returns focus to
+ * the button; leaving it by Tab or click closes it too.
  * Fires `change` (not composed: internal) with the new `value`.
  */
 export class UmMultiSelect extends LitElement {
@@ -97,11 +108,21 @@ export class UmMultiSelect extends LitElement {
   }
 
   private onKeydown(event: KeyboardEvent) {
-    if (event.key !== 'Escape') return;
+    if (event.key === 'Escape') {
+      event.preventDefault();
+      event.stopPropagation();
+      this.open = false;
+      this.trigger.focus();
+      return;
+    }
+    const boxes = [...this.renderRoot.querySelectorAll<HTMLInputElement>('input[type="checkbox"]')];
+    const current = boxes.indexOf(
+      (this.renderRoot as ShadowRoot).activeElement as HTMLInputElement,
+    );
+    const next = ARROWS[event.key]?.(current, boxes.length);
+    if (next === undefined || current < 0) return;
     event.preventDefault();
-    event.stopPropagation();
-    this.open = false;
-    this.trigger.focus();
+    boxes[next]?.focus();
   }
 
   private onFocusOut(event: FocusEvent) {
