@@ -1,11 +1,14 @@
 /// <reference types="mocha" />
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
 import './user-management.ts';
 import type { UserManagement } from './user-management.ts';
 import type { UmErrorEvent, UmSignedInEvent, UmSignedOutEvent } from './events.ts';
 import {
   ADMIN,
   accountPanel,
+  deepActiveElement,
+  describeElement,
   login,
   requestsTo,
   panel,
@@ -63,6 +66,23 @@ describe('<user-management> sign-in and session', () => {
     // The trailing slash of api is ignored: the session is keyed by the normalized base.
     expect(sessionStorage.getItem(sessionKey('/bff'))).to.be.a('string');
     expect(root(el).querySelector('[part="toolbar"]')!.textContent).to.contain('Acme Cloud');
+  });
+
+  it('puts focus on the panel heading after a sign-in with Enter, so it is announced', async () => {
+    const el = await fixture<UserManagement>(html`<user-management api="/bff"></user-management>`);
+    const form = signInForm(el)!;
+    form.querySelector<HTMLInputElement>('input[name="username"]')!.value = ADMIN.username;
+    const password = form.querySelector<HTMLInputElement>('input[name="password"]')!;
+    password.value = ADMIN.password;
+    password.focus();
+    await sendKeys({ press: 'Enter' });
+    await waitUntil(() => root(el).querySelector('um-users-panel'), 'no users panel');
+    await waitUntil(
+      () =>
+        describeElement(deepActiveElement()!) ===
+        describeElement(panel(el).querySelector('#users-heading')!),
+      'focus is not on the heading',
+    );
   });
 
   it('stays signed in across a reload by resuming the session from sessionStorage', async () => {

@@ -332,10 +332,20 @@ export class UserManagement extends LitElement {
     this.panel = 'api-tokens';
     this.tokensIssuer = { userId: event.detail.userId, email: event.detail.email };
     // The button that had focus is gone with the Users panel: focus the new panel's heading.
+    await this.focusPanelHeading();
+  }
+
+  /**
+   * Focus on the shown panel's heading (which a screen reader then reads): where the user is,
+   * after the view that had focus went away (a sign-in, "Show their tokens").
+   */
+  private async focusPanelHeading() {
     await this.updateComplete;
-    const tokensPanel = this.renderRoot.querySelector('um-api-tokens-panel');
-    await tokensPanel?.updateComplete;
-    tokensPanel?.shadowRoot?.querySelector<HTMLElement>('#tokens-heading')?.focus();
+    const panel = this.renderRoot.querySelector<LitElement>(
+      'um-users-panel, um-account-panel, um-api-tokens-panel',
+    );
+    await panel?.updateComplete;
+    panel?.shadowRoot?.querySelector<HTMLElement>('[part~="heading"]')?.focus();
   }
 
   /**
@@ -371,6 +381,8 @@ export class UserManagement extends LitElement {
     this.signInPrefill = undefined;
     this.justSignedIn = true;
     this.session.signIn(event.detail);
+    // The sign-in form that had focus is gone: without this, focus would fall to the page's body.
+    void this.focusPanelHeading();
   }
 }
 

@@ -223,6 +223,10 @@ export function resendInvite(access: string, clientId: number, userId: number) {
  * observes what went over the wire without stubbing anything. Call `performance.clearResourceTimings()`
  * first (the buffer is small and would fill up over a whole suite).
  */
+// The browser keeps 250 resource timings by default, and a test file makes more requests than
+// that: without room, requestsTo() would stop seeing new ones.
+performance.setResourceTimingBufferSize(100_000);
+
 export function requestsTo(path: string): PerformanceResourceTiming[] {
   return (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).filter((entry) =>
     entry.name.includes(path),

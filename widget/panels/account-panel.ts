@@ -125,7 +125,9 @@ export class UmAccountPanel extends LitElement {
   override render() {
     return html`
       <section part="panel" aria-labelledby="account-heading">
-        <h2 id="account-heading" part="heading">${this.localize.t('account.heading')}</h2>
+        <h2 id="account-heading" part="heading" tabindex="-1">
+          ${this.localize.t('account.heading')}
+        </h2>
         ${this.user.render({
           initial: () => this.renderLoading(),
           pending: () => (this.general ? this.renderSections() : this.renderLoading()),

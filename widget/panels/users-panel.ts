@@ -141,7 +141,9 @@ export class UmUsersPanel extends LitElement {
     return html`
       <section part="panel" aria-labelledby="users-heading">
         <div class="header">
-          <h2 id="users-heading" part="heading">${this.localize.t('users.heading')}</h2>
+          <h2 id="users-heading" part="heading" tabindex="-1">
+            ${this.localize.t('users.heading')}
+          </h2>
           ${
             this.may('users.invite')
               ? html`<button
