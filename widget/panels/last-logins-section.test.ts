@@ -1,5 +1,6 @@
 /// <reference types="mocha" />
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { setViewport } from '@web/test-runner-commands';
 import '../user-management.ts';
 import type { UserManagement } from '../user-management.ts';
 import { describeUserAgent } from './last-logins-section.ts';
@@ -72,6 +73,22 @@ describe('Last logins section', () => {
     expect(pageButton(el, 'previous').disabled).to.equal(true);
     expect(pageButton(el, 'next').disabled).to.equal(true);
     await expect(el).to.be.accessible();
+  });
+
+  it('can be scrolled sideways from the keyboard where it is wider than a phone', async () => {
+    const member = await newMember(adminAccess, 'logins-narrow');
+    await setViewport({ width: 375, height: 800 });
+    try {
+      const el = await render(member);
+      const wrap = section(el)!.querySelector<HTMLElement>('.table-wrap')!;
+      expect(wrap.scrollWidth, 'the table is wider than its box').to.be.greaterThan(
+        wrap.clientWidth,
+      );
+      expect(wrap.tabIndex).to.equal(0);
+      await expect(el).to.be.accessible();
+    } finally {
+      await setViewport({ width: 800, height: 600 });
+    }
   });
 
   it('pages through ten at a time', async () => {

@@ -97,7 +97,8 @@ export class UmLastLoginsSection extends LitElement {
     });
     return html`<section class="card" part="account-logins" aria-labelledby="logins-heading">
       <h3 id="logins-heading">${this.localize.t('logins.heading')}</h3>
-      <div class="table-wrap">
+      <!-- Focusable, so a keyboard can scroll it sideways where the table is wider (375 px). -->
+      <div class="table-wrap" tabindex="0">
         <table
           part="table"
           aria-labelledby="logins-heading"
