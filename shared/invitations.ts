@@ -87,6 +87,9 @@ export const invitationState = z.object({
   state: z.enum(INVITATION_STATES),
   email: z.nullable(z.string()),
   company_name: z.nullable(z.string()),
+  /** The name the administrator typed, to start the invitee's optional Name with (valid links). */
+  name: z.nullable(z.string()),
+  /** The invitation's language: the view speaks it (also for a used or expired link). */
   lang: z.nullable(languageField),
   /** The person has no password yet: accepting sets one. */
   new_user: z.nullable(z.boolean()),

@@ -125,12 +125,13 @@ eachDatabase(
 
     it('lets the new person see the link, set a password and sign in; the link then reads as used', async () => {
       const email = freshEmail('newbie');
-      await invite({ email, lang: 'ru' });
+      await invite({ email, lang: 'ru', name: 'Newbie Invited' });
       const { token } = await latestLink(ctx(), email);
       assert.deepEqual(await state(token), {
         state: 'valid',
         email,
         company_name: 'Invite Co',
+        name: 'Newbie Invited',
         lang: 'ru',
         new_user: true,
         expires_at: new Date(ctx().clock.now().getTime() + 24 * HOUR).toISOString(),
@@ -171,7 +172,8 @@ eachDatabase(
         state: 'used',
         email: null,
         company_name: 'Invite Co',
-        lang: null,
+        name: null,
+        lang: 'ru',
         new_user: null,
         expires_at: null,
       });
@@ -420,6 +422,7 @@ eachDatabase(
           state: 'invalid',
           email: null,
           company_name: null,
+          name: null,
           lang: null,
           new_user: null,
           expires_at: null,

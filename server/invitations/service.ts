@@ -446,7 +446,10 @@ function stateOf(link: LinkRow | undefined, now: Date): InvitationState['state']
   return 'valid';
 }
 
-/** What the acceptance view shows. Only a valid link reveals the email it was sent to. */
+/**
+ * What the acceptance view shows. Only a valid link reveals the email it was sent to and the name
+ * it was sent with; a used or expired one still says its language, so its page speaks it.
+ */
 export async function invitationState(
   deps: InvitationDeps,
   token: string,
@@ -458,7 +461,8 @@ export async function invitationState(
       state,
       email: null,
       company_name: link ? link.company_name : null,
-      lang: null,
+      name: null,
+      lang: link ? (link.lang as Language) : null,
       new_user: null,
       expires_at: null,
     };
@@ -467,6 +471,7 @@ export async function invitationState(
     state,
     email: link.email,
     company_name: link.company_name,
+    name: link.invited_name,
     lang: link.lang as Language,
     new_user: link.new_user,
     expires_at: link.expires_at.toISOString(),

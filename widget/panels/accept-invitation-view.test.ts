@@ -170,6 +170,25 @@ describe('Invitation acceptance view', () => {
     await login({ username: email, password: PASSWORD });
   });
 
+  it('starts the optional Name with the one the administrator typed', async () => {
+    const email = uniqueEmail('named');
+    await invite(adminAccess, email, { name: 'Nadia Named' });
+    const el = await render(await invitationToken(email));
+    await heading(el);
+    expect(input(el, 'name').value).to.equal('Nadia Named');
+  });
+
+  it("shows a used link in the invitee's language", async () => {
+    const email = uniqueEmail('used-de');
+    await invite(adminAccess, email, { lang: 'de' });
+    const token = await invitationToken(email);
+    await acceptInvitation(token, { password: PASSWORD });
+    const el = await render(token);
+    const view = () => el.shadowRoot!.querySelector('um-accept-invitation-view');
+    await waitUntil(() => view()?.getAttribute('lang') === 'de', 'the view is not in German');
+    expect(await heading(el)).to.not.equal('This invitation has already been used');
+  });
+
   it('says a link replaced by a resend has expired, and to ask for a new one', async () => {
     const email = uniqueEmail('expired');
     const userId = await invite(adminAccess, email);

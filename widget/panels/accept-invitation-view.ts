@@ -78,6 +78,7 @@ export class UmAcceptInvitationView extends LitElement {
               state,
               email: null,
               company_name: null,
+              name: null,
               lang: null,
               new_user: null,
               expires_at: null,
@@ -189,6 +190,8 @@ export class UmAcceptInvitationView extends LitElement {
                     name: 'name',
                     label: this.localize.t('accept.name'),
                     autocomplete: 'name',
+                    // What the administrator typed, for the invitee to keep or correct.
+                    value: invitation.name ?? '',
                   })}
                   ${fields.textField({
                     id: 'accept-password',
