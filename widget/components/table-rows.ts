@@ -4,9 +4,10 @@ import { errorText } from '../locales/errors.ts';
 import { t } from '../locales/index.ts';
 
 /**
- * The rows a table panel shows instead of its data: loading (a skeleton, announced politely) and
- * a failed load (the error and Retry). Functions, like the pager, so they render in the panel's
- * shadow root with its styles (`tableStates` in widget/styles/table.ts).
+ * The rows a table panel shows instead of its data: loading (a skeleton, announced politely), a
+ * failed load (the error and Retry), and nothing to show (with "Clear filters" where filters hid
+ * the rows). Functions, like the pager, so they render in the panel's shadow root with its styles
+ * (`tableStates` in widget/styles/table.ts).
  */
 
 export function renderLoadingRow(columns: number, label: string) {
@@ -40,6 +41,31 @@ export function renderErrorRow(o: ErrorRowOptions) {
       <td colspan=${o.columns}>
         ${o.suppressed ? nothing : html`<p class="alert" role="alert">${message}</p>`}
         <button type="button" part="button" @click=${o.onRetry}>${o.retryLabel}</button>
+      </td>
+    </tr>
+  `;
+}
+
+export interface EmptyRowOptions {
+  columns: number;
+  message: string;
+  /** "Clear filters", where filters hid the rows. */
+  clearLabel?: string | undefined;
+  onClear(): void;
+}
+
+export function renderEmptyRow(o: EmptyRowOptions) {
+  return html`
+    <tr class="state empty" part="empty">
+      <td colspan=${o.columns}>
+        <p>${o.message}</p>
+        ${
+          o.clearLabel
+            ? html`<button type="button" part="button" @click=${() => o.onClear()}>
+                ${o.clearLabel}
+              </button>`
+            : nothing
+        }
       </td>
     </tr>
   `;

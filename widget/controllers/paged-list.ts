@@ -3,7 +3,11 @@ import { Task, TaskStatus } from '@lit/task';
 import { isAbortError, type ApiError } from '../api/client.ts';
 import { renderErrorRow, renderLoadingRow } from '../components/table-rows.ts';
 import { renderPager } from '../components/pager.ts';
-import { announceError } from '../events.ts';
+import { renderPanelHeader, type PanelHeaderAction } from '../components/panel-header.ts';
+import '../components/row-menu.ts';
+import type { RowMenuItem, UmRowMenu } from '../components/row-menu.ts';
+import type { ConfirmOptions, UmConfirmDialog } from '../dialogs/confirm-dialog.ts';
+import { announceError, type UmMenuSelectEvent } from '../events.ts';
 import type { MessageKey } from '../locales/index.ts';
 import type { LocalizeController } from './localize.ts';
 
@@ -37,6 +41,8 @@ export interface PagedListOptions<Query extends ListQuery, Loaded, Row> {
   text: { loading: MessageKey; retry: MessageKey; showing: MessageKey; showingNone: MessageKey };
   /** Id of the page-size select, unique within the host. */
   perPageId: string;
+  /** The panel's heading (`renderHeader`); `focusable` where focus may be sent to it. */
+  heading?: { id: string; text: MessageKey; focusable?: boolean };
 }
 
 const TEXT_DEBOUNCE_MS = 300;
@@ -45,8 +51,10 @@ const TEXT_DEBOUNCE_MS = 300;
  * The machinery of a table panel (Users, API tokens), written once: the query (filters, order,
  * page) and the request that answers it, the loading, error and Retry rows, the pager, a reload
  * that keeps the rows on screen, the status line and the alert of a row action, and a busy state
- * per row action so that Resend or Delete cannot be sent twice and shows its progress. The panel
- * keeps what is particular to it: its filters, columns and actions.
+ * per row action so that Resend or Delete cannot be sent twice and shows its progress. It also
+ * draws the frame both panels share: the title row, the status line, alert and footer around the
+ * table, the row menus, and the confirmation a Delete asks first. The panel keeps what is
+ * particular to it: its filters, columns and actions.
  */
 export class PagedListController<
   Query extends ListQuery,
@@ -156,6 +164,11 @@ export class PagedListController<
     return this.busyRows.has(key);
   }
 
+  /** A row's `aria-busy`: set while its action runs. */
+  rowBusy(key: string | number): 'true' | typeof nothing {
+    return this.busyRows.has(key) ? 'true' : nothing;
+  }
+
   /**
    * Runs a row's action once at a time: the row shows it is busy meanwhile, a failure goes to
    * the alert (and `um-error`), and the list reloads afterwards, since the row may have changed
@@ -182,6 +195,23 @@ export class PagedListController<
     this.host.requestUpdate();
   }
 
+  /**
+   * A destructive row action (Delete): asks first in the host's `<um-confirm-dialog>`, focus going
+   * back to `trigger`, then runs it as `act` does. Resolves whether it was confirmed.
+   */
+  async confirmThenAct(
+    key: string | number,
+    question: Omit<ConfirmOptions, 'danger'> & { trigger: HTMLElement | undefined },
+    action: () => Promise<string>,
+    onError?: (error: ApiError) => void,
+  ): Promise<boolean> {
+    const { trigger, ...text } = question;
+    const dialog = this.host.shadowRoot?.querySelector<UmConfirmDialog>('um-confirm-dialog');
+    if (!dialog || !(await dialog.show({ ...text, danger: true }, trigger))) return false;
+    await this.act(key, action, onError);
+    return true;
+  }
+
   /** The alert of a failed row action, with `extra` (a way out) inside it. */
   renderAlert(extra: unknown = nothing) {
     const error = this.actionError;
@@ -189,6 +219,95 @@ export class PagedListController<
     return html`<p class="alert" part="error" role="alert">
       ${this.localize.error(error)} ${extra}
     </p>`;
+  }
+
+  /** The panel's title row: the heading, and `action` (the button that opens its dialog). */
+  renderHeader(action: PanelHeaderAction | undefined) {
+    const heading = this.options.heading;
+    if (!heading) return nothing;
+    const { id, text, focusable } = heading;
+    return renderPanelHeader({ id, heading: this.localize.t(text), focusable, action });
+  }
+
+  /**
+   * What follows the panel's title row: the status line, the alert of a row action (with
+   * `alertExtra`, a way out, inside it), the panel's filters, its table and the footer.
+   */
+  renderFrame(o: { filters: unknown; table: unknown; alertExtra?: unknown }) {
+    return html`
+      <p class="status-line" part="status" role="status">${this.status}</p>
+      ${this.renderAlert(o.alertExtra)} ${o.filters}
+      <div class="table-wrap">${o.table}</div>
+      ${this.renderFooter()}
+    `;
+  }
+
+  /**
+   * The table: the panel's column headers, a last header for the row menus where `actionsLabel`
+   * names it, and the body (`renderBody`).
+   */
+  renderTable(o: {
+    labelledBy: string;
+    busy: boolean;
+    headers: unknown;
+    actionsLabel?: string | undefined;
+    columns: number;
+    rows: (page: ListPage<Row>) => unknown;
+  }) {
+    return html`
+      <table part="table" aria-labelledby=${o.labelledBy} aria-busy=${o.busy ? 'true' : 'false'}>
+        <thead>
+          <tr>
+            ${o.headers}
+            ${
+              o.actionsLabel
+                ? html`<th scope="col" part="header-cell">
+                    <span class="visually-hidden">${o.actionsLabel}</span>
+                  </th>`
+                : nothing
+            }
+          </tr>
+        </thead>
+        <tbody>
+          ${this.renderBody(o.columns, o.rows)}
+        </tbody>
+      </table>
+    `;
+  }
+
+  /**
+   * A row's "⋯" menu, busy while the row's action runs (with "Working…" beside it where
+   * `sayBusy`). `onSelect` gets the chosen item and the menu's button, where focus returns.
+   */
+  renderRowMenu(
+    key: string | number,
+    o: {
+      label: string;
+      items: RowMenuItem[];
+      sayBusy?: boolean;
+      onSelect(id: string, trigger: HTMLElement | undefined): void;
+    },
+  ) {
+    const busy = this.isBusy(key);
+    const select = (event: UmMenuSelectEvent) => {
+      const menu = event.currentTarget as UmRowMenu;
+      const trigger = menu.shadowRoot?.querySelector<HTMLElement>('[part~="menu-button"]');
+      o.onSelect(event.detail.id, trigger ?? undefined);
+    };
+    return html`<um-row-menu
+        exportparts="button, menu-button, menu, menu-item"
+        .label=${o.label}
+        .items=${o.items}
+        ?busy=${busy}
+        @menu-select=${select}
+      ></um-row-menu
+      >${
+        busy && o.sayBusy
+          ? html`<span class="row-busy" part="row-busy" role="status"
+              >${this.localize.t('list.rowBusy')}</span
+            >`
+          : nothing
+      }`;
   }
 
   /** The table's body: the loading row, the rows (kept during a soft refresh), or the error. */

@@ -5,13 +5,10 @@ import { actorOf, can, type Actor } from '../../shared/permissions.ts';
 import { IAM_ROLES, isIamRoleId } from '../../shared/roles.ts';
 import type { Token } from '../../shared/tokens.ts';
 import { type ApiClient } from '../api/client.ts';
-import '../components/row-menu.ts';
-import type { UmRowMenu } from '../components/row-menu.ts';
 import '../dialogs/confirm-dialog.ts';
-import type { UmConfirmDialog } from '../dialogs/confirm-dialog.ts';
 import '../dialogs/create-token-dialog.ts';
 import type { UmCreateTokenDialog } from '../dialogs/create-token-dialog.ts';
-import type { UmMenuSelectEvent, UmTokenCreatedEvent } from '../events.ts';
+import type { UmTokenCreatedEvent } from '../events.ts';
 import { type MessageKey } from '../locales/index.ts';
 import { controls } from '../styles/controls.ts';
 import { panelFrame } from '../styles/panel.ts';
@@ -19,6 +16,8 @@ import { panelTable, tableStates } from '../styles/table.ts';
 import { apiTokensPanelStyles } from './api-tokens-panel.styles.ts';
 import { define } from '../define.ts';
 import { PagedListController, type ListQuery } from '../controllers/paged-list.ts';
+import type { PanelHeaderAction } from '../components/panel-header.ts';
+import { renderEmptyRow } from '../components/table-rows.ts';
 import { LocalizeController } from '../controllers/localize.ts';
 import { clientContext, meContext, provided } from '../context.ts';
 import {
@@ -82,6 +81,7 @@ export class UmApiTokensPanel extends LitElement {
       showingNone: 'tokens.showingNone',
     },
     perPageId: 'tokens-per-page',
+    heading: { id: 'tokens-heading', text: 'tokens.heading', focusable: true },
   });
 
   private get actor(): Actor | undefined {
@@ -98,6 +98,13 @@ export class UmApiTokensPanel extends LitElement {
     return actor ? can(actor, 'tokens.own') : false;
   }
 
+  /** "Create token" in the title row. */
+  private get headerAction(): PanelHeaderAction | undefined {
+    if (!this.mayCreate || !this.me) return undefined;
+    const label = this.localize.t('tokens.create.open');
+    return { name: 'create-token', label, onClick: (opener) => this.openCreate(opener) };
+  }
+
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('issuer') && this.issuer) {
       this.list.filter({ ...DEFAULT_FILTERS, issuer: this.issuer.userId });
@@ -112,33 +119,12 @@ export class UmApiTokensPanel extends LitElement {
   override render() {
     return html`
       <section part="panel" aria-labelledby="tokens-heading">
-        <div class="header">
-          <h2 id="tokens-heading" part="heading" tabindex="-1">
-            ${this.localize.t('tokens.heading')}
-          </h2>
-          ${
-            this.mayCreate && this.me
-              ? html`<button
-                  type="button"
-                  class="primary"
-                  part="button create-token-button"
-                  data-action="create-token"
-                  aria-haspopup="dialog"
-                  @click=${this.openCreate}
-                >
-                  ${this.localize.t('tokens.create.open')}
-                </button>`
-              : nothing
-          }
-        </div>
+        ${this.list.renderHeader(this.headerAction)}
         <div class="intro">
           <p>${this.localize.t('tokens.intro')}</p>
           <p>${this.localize.t('tokens.introDelete')}</p>
         </div>
-        <p class="status-line" part="status" role="status">${this.list.status}</p>
-        ${this.list.renderAlert()} ${this.renderFilters()}
-        <div class="table-wrap">${this.renderTable()}</div>
-        ${this.list.renderFooter()}
+        ${this.list.renderFrame({ filters: this.renderFilters(), table: this.renderTable() })}
       </section>
       ${
         this.me
@@ -237,7 +223,6 @@ export class UmApiTokensPanel extends LitElement {
   }
 
   private renderTable() {
-    const pending = this.list.pending || !this.me;
     const columns: MessageKey[] = [
       'tokens.column.id',
       'tokens.column.name',
@@ -249,43 +234,30 @@ export class UmApiTokensPanel extends LitElement {
       'tokens.column.start',
       'tokens.column.lastUsage',
     ];
-    return html`
-      <table part="table" aria-labelledby="tokens-heading" aria-busy=${pending ? 'true' : 'false'}>
-        <thead>
-          <tr>
-            ${columns.map((key) => html`<th scope="col" part="header-cell">${this.localize.t(key)}</th>`)}
-            <th scope="col" part="header-cell">
-              <span class="visually-hidden">${this.localize.t('tokens.column.actions')}</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          ${this.list.renderBody(this.columnCount, (page) => this.renderRows(page.rows))}
-        </tbody>
-      </table>
-    `;
+    return this.list.renderTable({
+      labelledBy: 'tokens-heading',
+      busy: this.list.pending || !this.me,
+      headers: columns.map(
+        (key) => html`<th scope="col" part="header-cell">${this.localize.t(key)}</th>`,
+      ),
+      actionsLabel: this.localize.t('tokens.column.actions'),
+      columns: this.columnCount,
+      rows: (page) => this.renderRows(page.rows),
+    });
   }
 
   private renderRows(rows: Token[]) {
     if (rows.length === 0) {
       const empty =
         (this.list.task.value ?? []).length === 0 && this.list.query.status === 'active';
-      return html`
-        <tr class="state empty" part="empty">
-          <td colspan=${this.columnCount}>
-            <p>
-              ${this.localize.t(empty && !this.hasFilters ? 'tokens.emptyAccount' : 'tokens.empty')}
-            </p>
-            ${
-              this.hasFilters
-                ? html`<button type="button" part="button" @click=${this.clearFilters}>
-                    ${this.localize.t('tokens.clearFilters')}
-                  </button>`
-                : nothing
-            }
-          </td>
-        </tr>
-      `;
+      return renderEmptyRow({
+        columns: this.columnCount,
+        message: this.localize.t(
+          empty && !this.hasFilters ? 'tokens.emptyAccount' : 'tokens.empty',
+        ),
+        clearLabel: this.hasFilters ? this.localize.t('tokens.clearFilters') : undefined,
+        onClear: () => this.clearFilters(),
+      });
     }
     return rows.map((token) => this.renderRow(token));
   }
@@ -304,11 +276,7 @@ export class UmApiTokensPanel extends LitElement {
       ? this.localize.date(token.last_usage, { dateStyle: 'medium', timeStyle: 'short' })
       : this.localize.t('tokens.notUsed');
     return html`
-      <tr
-        part="row"
-        data-token-id=${token.id}
-        aria-busy=${this.list.isBusy(token.id) ? 'true' : nothing}
-      >
+      <tr part="row" data-token-id=${token.id} aria-busy=${this.list.rowBusy(token.id)}>
         <td part="cell">${token.id}</td>
         <td part="cell" title=${token.name}>${token.name}</td>
         <td part="cell" class="issuer">${renderIssuer(token, this.localize)}</td>
@@ -324,14 +292,13 @@ export class UmApiTokensPanel extends LitElement {
           ${
             token.deleted
               ? nothing
-              : html`<um-row-menu
-                  exportparts="button, menu-button, menu, menu-item"
-                  .label=${this.localize.t('tokens.actionsFor', { name: token.name })}
-                  .items=${[{ id: 'delete', label: this.localize.t('tokens.action.delete'), danger: true }]}
-                  ?busy=${this.list.isBusy(token.id)}
-                  @menu-select=${(event: UmMenuSelectEvent) =>
-                    this.confirmDelete(token, event.currentTarget as UmRowMenu)}
-                ></um-row-menu>`
+              : this.list.renderRowMenu(token.id, {
+                  label: this.localize.t('tokens.actionsFor', { name: token.name }),
+                  items: [
+                    { id: 'delete', label: this.localize.t('tokens.action.delete'), danger: true },
+                  ],
+                  onSelect: (_id, trigger) => void this.confirmDelete(token, trigger),
+                })
           }
         </td>
       </tr>
@@ -342,12 +309,9 @@ export class UmApiTokensPanel extends LitElement {
     this.list.filter(DEFAULT_FILTERS);
   }
 
-  private openCreate() {
+  private openCreate(opener: HTMLElement) {
     this.list.resetOutcome();
-    const opener = this.renderRoot.querySelector<HTMLButtonElement>('[data-action="create-token"]');
-    void this.renderRoot
-      .querySelector<UmCreateTokenDialog>('um-create-token-dialog')
-      ?.show(opener ?? undefined);
+    void this.renderRoot.querySelector<UmCreateTokenDialog>('um-create-token-dialog')?.show(opener);
   }
 
   private onCreated(_event: UmTokenCreatedEvent) {
@@ -356,26 +320,21 @@ export class UmApiTokensPanel extends LitElement {
     void this.list.refresh();
   }
 
-  private async confirmDelete(token: Token, menu: UmRowMenu) {
+  private async confirmDelete(token: Token, trigger: HTMLElement | undefined) {
     this.list.resetOutcome();
     const me = this.me;
-    const dialog = this.renderRoot.querySelector<UmConfirmDialog>('um-confirm-dialog');
-    if (!me || !dialog) return;
-    const trigger = menu.shadowRoot?.querySelector<HTMLElement>('[part~="menu-button"]');
-    const confirmed = await dialog.show(
-      {
-        heading: this.localize.t('tokens.delete.heading'),
-        message: this.localize.t('tokens.delete.message', { name: token.name }),
-        confirmLabel: this.localize.t('tokens.delete.confirm'),
-        danger: true,
-      },
-      trigger ?? undefined,
-    );
-    if (!confirmed) return;
-    await this.list.act(token.id, async () => {
+    if (!me) return;
+    const question = {
+      heading: this.localize.t('tokens.delete.heading'),
+      message: this.localize.t('tokens.delete.message', { name: token.name }),
+      confirmLabel: this.localize.t('tokens.delete.confirm'),
+      trigger,
+    };
+    const deleted = await this.list.confirmThenAct(token.id, question, async () => {
       await this.client.deleteToken(me.id, token.id);
       return this.localize.t('tokens.deleted', { name: token.name });
     });
+    if (!deleted) return;
     await this.updateComplete;
     // The row (and its menu button, which had focus) is gone: keep focus in the panel.
     if (trigger && !trigger.isConnected) {

@@ -44,6 +44,24 @@ export const EMPTY_FILTERS = {
   twoFa: '',
 } satisfies Partial<UsersQueryState>;
 
+/** The query parameters of `GET /iam/users` for the table's question. */
+export function usersParams(query: UsersQueryState) {
+  return {
+    id: query.id || undefined,
+    email: query.email || undefined,
+    name: query.name || undefined,
+    role: query.role.map(String),
+    lang: query.lang,
+    status: query.status || undefined,
+    two_fa: query.twoFa || undefined,
+    ordering: query.ordering || undefined,
+    limit: query.limit,
+    offset: query.offset,
+  };
+}
+
+const TWO_FA = ['true', 'false'] as const;
+
 export type TextFilter = 'id' | 'email' | 'name';
 
 export interface FiltersOptions {
@@ -83,6 +101,52 @@ export function renderUsersFilters(o: FiltersOptions) {
       }
     </label>
   `;
+  const multiSelect = (
+    name: 'role' | 'lang',
+    key: MessageKey,
+    options: MultiSelectOption[],
+    value: string[],
+    onChange: (value: string[]) => void,
+  ) => html`
+    <um-multi-select
+      data-filter=${name}
+      exportparts="button, popup"
+      .label=${o.localize.t(key)}
+      .summary=${o.localize.t('users.filter.selected', {
+        selected: value.length,
+        total: options.length,
+      })}
+      .options=${options}
+      .value=${value}
+      @change=${(event: Event) => onChange((event.target as UmMultiSelect).value)}
+    ></um-multi-select>
+  `;
+  /** A single choice, "All" (the empty value) first. */
+  const select = <V extends string>(
+    name: string,
+    key: MessageKey,
+    current: V | '',
+    values: readonly V[],
+    label: (value: V) => string,
+    onChange: (value: V | '') => void,
+  ) => html`
+    <label class="field">
+      <span>${o.localize.t(key)}</span>
+      <select
+        part="input"
+        name=${name}
+        @change=${(event: Event) => onChange((event.target as HTMLSelectElement).value as V | '')}
+      >
+        <option value="" ?selected=${current === ''}>${o.localize.t('users.filter.all')}</option>
+        ${values.map(
+          (value) =>
+            html`<option value=${value} ?selected=${current === value}>${label(value)}</option>`,
+        )}
+      </select>
+    </label>
+  `;
+  const statusLabel = (status: UserStatus) => o.localize.t(`status.${status}`);
+  const twoFaLabel = (twoFa: 'true' | 'false') => o.localize.t(`twoFa.${twoFa}`);
   const roles: MultiSelectOption[] = IAM_ROLES.map((role) => ({
     value: String(role.id),
     label: o.localize.t(`role.${role.id}`),
@@ -95,71 +159,16 @@ export function renderUsersFilters(o: FiltersOptions) {
     <div class="filters" part="filters" role="search" aria-label=${o.localize.t('users.filters')}>
       ${textField('id', 'users.filter.id', 'numeric')} ${textField('email', 'users.filter.email')}
       ${textField('name', 'users.filter.name')}
-      <um-multi-select
-        data-filter="role"
-        exportparts="button, popup"
-        .label=${o.localize.t('users.filter.roles')}
-        .summary=${o.localize.t('users.filter.selected', {
-          selected: q.role.length,
-          total: roles.length,
-        })}
-        .options=${roles}
-        .value=${q.role.map(String)}
-        @change=${(event: Event) =>
-          o.onFilter({
-            role: (event.target as UmMultiSelect).value.map(Number) as IamRoleId[],
-          })}
-      ></um-multi-select>
-      <um-multi-select
-        data-filter="lang"
-        exportparts="button, popup"
-        .label=${o.localize.t('users.filter.language')}
-        .summary=${o.localize.t('users.filter.selected', {
-          selected: q.lang.length,
-          total: langs.length,
-        })}
-        .options=${langs}
-        .value=${q.lang}
-        @change=${(event: Event) => o.onFilter({ lang: (event.target as UmMultiSelect).value })}
-      ></um-multi-select>
-      <label class="field">
-        <span>${o.localize.t('users.filter.status')}</span>
-        <select
-          part="input"
-          name="status"
-          @change=${(event: Event) =>
-            o.onFilter({
-              status: (event.target as HTMLSelectElement).value as UserStatus | '',
-            })}
-        >
-          <option value="" ?selected=${q.status === ''}>${o.localize.t('users.filter.all')}</option>
-          ${USER_STATUSES.map(
-            (status) =>
-              html`<option value=${status} ?selected=${q.status === status}>
-                ${o.localize.t(`status.${status}`)}
-              </option>`,
-          )}
-        </select>
-      </label>
-      <label class="field">
-        <span>${o.localize.t('users.filter.twoFa')}</span>
-        <select
-          part="input"
-          name="two_fa"
-          @change=${(event: Event) =>
-            o.onFilter({
-              twoFa: (event.target as HTMLSelectElement).value as UsersQueryState['twoFa'],
-            })}
-        >
-          <option value="" ?selected=${q.twoFa === ''}>${o.localize.t('users.filter.all')}</option>
-          <option value="true" ?selected=${q.twoFa === 'true'}>
-            ${o.localize.t('twoFa.true')}
-          </option>
-          <option value="false" ?selected=${q.twoFa === 'false'}>
-            ${o.localize.t('twoFa.false')}
-          </option>
-        </select>
-      </label>
+      ${multiSelect('role', 'users.filter.roles', roles, q.role.map(String), (value) =>
+        o.onFilter({ role: value.map(Number) as IamRoleId[] }),
+      )}
+      ${multiSelect('lang', 'users.filter.language', langs, q.lang, (lang) => o.onFilter({ lang }))}
+      ${select('status', 'users.filter.status', q.status, USER_STATUSES, statusLabel, (status) =>
+        o.onFilter({ status }),
+      )}
+      ${select('two_fa', 'users.filter.twoFa', q.twoFa, TWO_FA, twoFaLabel, (twoFa) =>
+        o.onFilter({ twoFa }),
+      )}
     </div>
   `;
 }

@@ -5,17 +5,14 @@ import type { ClientMe } from '../../shared/clients.ts';
 import { actorOf, can, type Actor } from '../../shared/permissions.ts';
 import type { User, UsersPage } from '../../shared/users.ts';
 import type { ApiClient } from '../api/client.ts';
-import '../components/row-menu.ts';
-import type { RowMenuItem, UmRowMenu } from '../components/row-menu.ts';
+import type { RowMenuItem } from '../components/row-menu.ts';
 import '../dialogs/confirm-dialog.ts';
-import type { UmConfirmDialog } from '../dialogs/confirm-dialog.ts';
 import '../dialogs/edit-user-dialog.ts';
 import type { UmEditUserDialog } from '../dialogs/edit-user-dialog.ts';
 import '../dialogs/invite-user-dialog.ts';
 import type { UmInviteUserDialog } from '../dialogs/invite-user-dialog.ts';
 import {
   UmShowTokensEvent,
-  type UmMenuSelectEvent,
   UmUserDeletedEvent,
   type UmUserInvitedEvent,
   type UmUserUpdatedEvent,
@@ -25,6 +22,8 @@ import { controls } from '../styles/controls.ts';
 import { panelFrame } from '../styles/panel.ts';
 import { panelTable, tableStates } from '../styles/table.ts';
 import { PagedListController } from '../controllers/paged-list.ts';
+import type { PanelHeaderAction } from '../components/panel-header.ts';
+import { renderEmptyRow } from '../components/table-rows.ts';
 import { usersPanelStyles } from './users-panel.styles.ts';
 import { define } from '../define.ts';
 import { LocalizeController } from '../controllers/localize.ts';
@@ -34,6 +33,7 @@ import {
   type SortField,
   type TextFilter,
   type UsersQueryState,
+  usersParams,
 } from './users-filters.ts';
 import { clientContext, meContext, provided } from '../context.ts';
 
@@ -59,22 +59,7 @@ export class UmUsersPanel extends LitElement {
    */
   private readonly list = new PagedListController(this, this.localize, {
     query: { ...EMPTY_FILTERS, ordering: '', limit: 10, offset: 0 } as UsersQueryState,
-    load: (query, signal) =>
-      this.client.listUsers(
-        {
-          id: query.id || undefined,
-          email: query.email || undefined,
-          name: query.name || undefined,
-          role: query.role.map(String),
-          lang: query.lang,
-          status: query.status || undefined,
-          two_fa: query.twoFa || undefined,
-          ordering: query.ordering || undefined,
-          limit: query.limit,
-          offset: query.offset,
-        },
-        signal,
-      ),
+    load: (query, signal) => this.client.listUsers(usersParams(query), signal),
     args: (query) => [this.client, query],
     page: (loaded: UsersPage) => ({ rows: loaded.results, count: loaded.count }),
     text: {
@@ -84,6 +69,7 @@ export class UmUsersPanel extends LitElement {
       showingNone: 'users.showingNone',
     },
     perPageId: 'per-page',
+    heading: { id: 'users-heading', text: 'users.heading', focusable: true },
   });
 
   /** What is typed in the text filters, ahead of the debounced query. */
@@ -126,6 +112,13 @@ export class UmUsersPanel extends LitElement {
     return items;
   }
 
+  /** "Invite user" in the title row, for those who may invite. */
+  private get headerAction(): PanelHeaderAction | undefined {
+    if (!this.may('users.invite')) return undefined;
+    const label = this.localize.t('invite.open');
+    return { name: 'invite', label, onClick: (opener) => this.openInvite(opener) };
+  }
+
   /** Whether any row can have a menu: then the table has its "⋯" column. */
   private get hasActions(): boolean {
     return (
@@ -140,28 +133,9 @@ export class UmUsersPanel extends LitElement {
   override render() {
     return html`
       <section part="panel" aria-labelledby="users-heading">
-        <div class="header">
-          <h2 id="users-heading" part="heading" tabindex="-1">
-            ${this.localize.t('users.heading')}
-          </h2>
-          ${
-            this.may('users.invite')
-              ? html`<button
-                  type="button"
-                  class="primary"
-                  part="button invite-button"
-                  data-action="invite"
-                  aria-haspopup="dialog"
-                  @click=${this.openInvite}
-                >
-                  ${this.localize.t('invite.open')}
-                </button>`
-              : nothing
-          }
-        </div>
-        <p class="status-line" part="status" role="status">${this.list.status}</p>
-        ${this.list.renderAlert(
-          this.refusedUser
+        ${this.list.renderHeader(this.headerAction)}
+        ${this.list.renderFrame({
+          alertExtra: this.refusedUser
             ? html`<button
                 type="button"
                 part="button show-tokens"
@@ -171,10 +145,9 @@ export class UmUsersPanel extends LitElement {
                 ${this.localize.t('users.showTokens')}
               </button>`
             : nothing,
-        )}
-        ${this.renderFilters()}
-        <div class="table-wrap">${this.renderTable()}</div>
-        ${this.list.renderFooter()}
+          filters: this.renderFilters(),
+          table: this.renderTable(),
+        })}
       </section>
       ${
         this.may('users.invite') && this.me
@@ -213,7 +186,6 @@ export class UmUsersPanel extends LitElement {
   }
 
   private renderTable() {
-    const pending = this.list.pending;
     const columns: [MessageKey, SortField | undefined][] = [
       ['users.column.id', 'id'],
       ['users.column.email', 'email'],
@@ -223,25 +195,14 @@ export class UmUsersPanel extends LitElement {
       ['users.column.status', undefined],
       ['users.column.twoFa', undefined],
     ];
-    return html`
-      <table part="table" aria-labelledby="users-heading" aria-busy=${pending ? 'true' : 'false'}>
-        <thead>
-          <tr>
-            ${columns.map(([key, field]) => this.renderHeader(key, field))}
-            ${
-              this.hasActions
-                ? html`<th scope="col" part="header-cell">
-                    <span class="visually-hidden">${this.localize.t('users.column.actions')}</span>
-                  </th>`
-                : nothing
-            }
-          </tr>
-        </thead>
-        <tbody>
-          ${this.list.renderBody(this.columnCount, (page) => this.renderRows(page.rows))}
-        </tbody>
-      </table>
-    `;
+    return this.list.renderTable({
+      labelledBy: 'users-heading',
+      busy: this.list.pending,
+      headers: columns.map(([key, field]) => this.renderHeader(key, field)),
+      actionsLabel: this.hasActions ? this.localize.t('users.column.actions') : undefined,
+      columns: this.columnCount,
+      rows: (page) => this.renderRows(page.rows),
+    });
   }
 
   private renderHeader(key: MessageKey, field: SortField | undefined) {
@@ -262,20 +223,12 @@ export class UmUsersPanel extends LitElement {
   private renderRows(users: User[]) {
     if (users.length === 0) {
       const filtered = this.hasFilters();
-      return html`
-        <tr class="state empty" part="empty">
-          <td colspan=${this.columnCount}>
-            <p>${this.localize.t(filtered ? 'users.empty' : 'users.emptyAccount')}</p>
-            ${
-              filtered
-                ? html`<button type="button" part="button" @click=${this.clearFilters}>
-                    ${this.localize.t('users.clearFilters')}
-                  </button>`
-                : nothing
-            }
-          </td>
-        </tr>
-      `;
+      return renderEmptyRow({
+        columns: this.columnCount,
+        message: this.localize.t(filtered ? 'users.empty' : 'users.emptyAccount'),
+        clearLabel: filtered ? this.localize.t('users.clearFilters') : undefined,
+        onClear: () => this.clearFilters(),
+      });
     }
     return users.map((user) => this.renderRow(user));
   }
@@ -285,11 +238,7 @@ export class UmUsersPanel extends LitElement {
     const roleLabel =
       role && isIamRoleId(role.id) ? this.localize.t(`role.${role.id}`) : (role?.name ?? '');
     return html`
-      <tr
-        part="row"
-        data-user-id=${user.id}
-        aria-busy=${this.list.isBusy(user.id) ? 'true' : nothing}
-      >
+      <tr part="row" data-user-id=${user.id} aria-busy=${this.list.rowBusy(user.id)}>
         <td part="cell">${user.id}</td>
         <td part="cell" title=${user.email}>${user.email}</td>
         <td part="cell" title=${user.name ?? ''}>
@@ -307,34 +256,23 @@ export class UmUsersPanel extends LitElement {
   private renderRowMenu(user: User) {
     const items = this.rowActions(user);
     if (items.length === 0) return nothing;
-    const busy = this.list.isBusy(user.id);
-    return html`<um-row-menu
-        exportparts="button, menu-button, menu, menu-item"
-        .label=${this.localize.t('users.actionsFor', { email: user.email })}
-        .items=${items}
-        ?busy=${busy}
-        @menu-select=${(event: UmMenuSelectEvent) =>
-          this.runAction(event.detail.id as RowAction, user, event.currentTarget as UmRowMenu)}
-      ></um-row-menu
-      >${
-        busy
-          ? html`<span class="row-busy" part="row-busy" role="status"
-              >${this.localize.t('list.rowBusy')}</span
-            >`
-          : nothing
-      }`;
+    return this.list.renderRowMenu(user.id, {
+      label: this.localize.t('users.actionsFor', { email: user.email }),
+      items,
+      sayBusy: true,
+      onSelect: (id, trigger) => void this.runAction(id as RowAction, user, trigger),
+    });
   }
 
-  private async runAction(action: RowAction, user: User, menu: UmRowMenu) {
+  private async runAction(action: RowAction, user: User, trigger: HTMLElement | undefined) {
     this.refusedUser = undefined;
     this.list.resetOutcome();
-    const trigger = menu.shadowRoot?.querySelector<HTMLElement>('[part~="menu-button"]');
     if (action === 'edit') {
       void this.renderRoot
         .querySelector<UmEditUserDialog>('um-edit-user-dialog')
-        ?.show(user.id, trigger ?? undefined);
+        ?.show(user.id, trigger);
     } else if (action === 'delete') {
-      await this.deleteUser(user, trigger ?? undefined);
+      await this.deleteUser(user, trigger);
     } else {
       // Either way the row may have changed meanwhile (accepted, deleted): the list reloads.
       await this.list.act(user.id, async () => {
@@ -346,21 +284,16 @@ export class UmUsersPanel extends LitElement {
 
   /** Asks first; a refusal for active tokens offers a way to those tokens. */
   private async deleteUser(user: User, trigger: HTMLElement | undefined) {
-    const dialog = this.renderRoot.querySelector<UmConfirmDialog>('um-confirm-dialog');
     const me = this.me;
-    if (!dialog || !me) return;
-    const confirmed = await dialog.show(
+    if (!me) return;
+    await this.list.confirmThenAct(
+      user.id,
       {
         heading: this.localize.t('users.delete.heading'),
         message: this.localize.t('users.delete.message', { email: user.email }),
         confirmLabel: this.localize.t('users.delete.confirm'),
-        danger: true,
+        trigger,
       },
-      trigger,
-    );
-    if (!confirmed) return;
-    await this.list.act(
-      user.id,
       async () => {
         await this.client.deleteUser(me.id, user.id);
         this.dispatchEvent(new UmUserDeletedEvent({ userId: user.id }));
@@ -382,12 +315,9 @@ export class UmUsersPanel extends LitElement {
     this.dispatchEvent(new UmShowTokensEvent({ userId: user.id, email: user.email }));
   }
 
-  private openInvite() {
+  private openInvite(opener: HTMLElement) {
     this.list.resetOutcome();
-    const opener = this.renderRoot.querySelector<HTMLButtonElement>('[data-action="invite"]');
-    void this.renderRoot
-      .querySelector<UmInviteUserDialog>('um-invite-user-dialog')
-      ?.show(opener ?? undefined);
+    void this.renderRoot.querySelector<UmInviteUserDialog>('um-invite-user-dialog')?.show(opener);
   }
 
   /** Saved (or partly saved) in the Edit dialog: reload the row; say so once the dialog closed. */
