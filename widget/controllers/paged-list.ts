@@ -276,15 +276,14 @@ export class PagedListController<
   }
 
   /**
-   * A row's "⋯" menu, busy while the row's action runs (with "Working…" beside it where
-   * `sayBusy`). `onSelect` gets the chosen item and the menu's button, where focus returns.
+   * A row's "⋯" menu, busy while the row's action runs, with "Working…" beside it. `onSelect`
+   * gets the chosen item and the menu's button, where focus returns.
    */
   renderRowMenu(
     key: string | number,
     o: {
       label: string;
       items: RowMenuItem[];
-      sayBusy?: boolean;
       onSelect(id: string, trigger: HTMLElement | undefined): void;
     },
   ) {
@@ -302,7 +301,7 @@ export class PagedListController<
         @menu-select=${select}
       ></um-row-menu
       >${
-        busy && o.sayBusy
+        busy
           ? html`<span class="row-busy" part="row-busy" role="status"
               >${this.localize.t('list.rowBusy')}</span
             >`

@@ -11,6 +11,7 @@ import {
   select,
   setRole,
   type Member,
+  setDelays,
 } from '../../test/widget/helpers.ts';
 import {
   cellText,
@@ -377,6 +378,38 @@ describe('API tokens panel', () => {
       'The token "to delete" was deleted',
     );
     expect(await statusWithApiKey(token.token)).to.equal(401);
+  });
+
+  it('shows a slow deletion on its row, and a second press sends nothing', async () => {
+    const token = await createToken(adminAccess, { name: 'slow to delete' });
+    await setDelays([
+      { match: `/tokens/${token.id}`, ms: 2000 },
+      { match: '', ms: 0 },
+    ]);
+    try {
+      const el = await fixture<UserManagement>(
+        html`<user-management api="/bff-slow" panel="api-tokens" .token=${adminAccess}>
+        </user-management>`,
+      );
+      await tokensSettled(el);
+      await waitUntil(() => tokenRow(el, token.id), 'the token is not listed');
+      const confirm = await askDelete(el, token.id);
+      confirm.querySelector<HTMLButtonElement>('[data-action="confirm"]')!.click();
+      await waitUntil(
+        () => tokenRow(el, token.id)?.getAttribute('aria-busy') === 'true',
+        'not busy',
+      );
+      const row = tokenRow(el, token.id)!;
+      expect(row.querySelector('[part~="row-busy"]')!.textContent!.trim()).to.equal('Working…');
+      const { trigger } = menuOf(el, token.id);
+      expect(trigger.getAttribute('aria-disabled')).to.equal('true');
+      trigger.click();
+      expect(trigger.getAttribute('aria-expanded'), 'the menu opened while busy').to.equal('false');
+      await waitUntil(() => !tokenRow(el, token.id), 'the row stayed', { timeout: 8000 });
+      expect(tokensPanel(el).querySelector('[part="error"][role="alert"]')).to.equal(null);
+    } finally {
+      await setDelays([]);
+    }
   });
 
   describe('a deleted issuer', () => {

@@ -259,7 +259,6 @@ export class UmUsersPanel extends LitElement {
     return this.list.renderRowMenu(user.id, {
       label: this.localize.t('users.actionsFor', { email: user.email }),
       items,
-      sayBusy: true,
       onSelect: (id, trigger) => void this.runAction(id as RowAction, user, trigger),
     });
   }
