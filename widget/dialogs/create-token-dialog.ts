@@ -9,7 +9,8 @@ import type { ApiClient, ApiError } from '../api/client.ts';
 import { announceError, UmTokenCreatedEvent } from '../events.ts';
 import { issuesToFieldErrors } from '../locales/errors.ts';
 import { controls } from '../styles/controls.ts';
-import { dialogStyles } from '../styles/dialog.ts';
+import { dialogColumn, dialogStyles } from '../styles/dialog.ts';
+import { formFields } from '../styles/form.ts';
 import { createTokenDialogStyles } from './create-token-dialog.styles.ts';
 import { define } from '../define.ts';
 import './token-secret-dialog.ts';
@@ -44,7 +45,13 @@ const ALIASES = { date: ['exp_date'], role: ['client_user'] };
  * that opened the form.
  */
 export class UmCreateTokenDialog extends LitElement {
-  static override styles = [controls, dialogStyles, createTokenDialogStyles];
+  static override styles = [
+    controls,
+    dialogStyles,
+    dialogColumn,
+    formFields,
+    createTokenDialogStyles,
+  ];
 
   private readonly localize = new LocalizeController(this);
   private readonly fields = new FormController(this, this.localize, {

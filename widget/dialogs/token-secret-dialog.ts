@@ -1,7 +1,8 @@
 import { LitElement, html, nothing } from 'lit';
 import { query, state } from 'lit/decorators.js';
 import { controls } from '../styles/controls.ts';
-import { dialogStyles } from '../styles/dialog.ts';
+import { dialogColumn, dialogStyles } from '../styles/dialog.ts';
+import { formFields } from '../styles/form.ts';
 import { tokenSecretDialogStyles } from './token-secret-dialog.styles.ts';
 import { define } from '../define.ts';
 import { LocalizeController } from '../controllers/localize.ts';
@@ -15,7 +16,13 @@ import { LocalizeController } from '../controllers/localize.ts';
  * and focus goes back to the element that opened it.
  */
 export class UmTokenSecretDialog extends LitElement {
-  static override styles = [controls, dialogStyles, tokenSecretDialogStyles];
+  static override styles = [
+    controls,
+    dialogStyles,
+    dialogColumn,
+    formFields,
+    tokenSecretDialogStyles,
+  ];
 
   private readonly localize = new LocalizeController(this);
 
