@@ -13,6 +13,7 @@ import { dialogColumn, dialogStyles } from '../styles/dialog.ts';
 import { formFields } from '../styles/form.ts';
 import { createTokenDialogStyles } from './create-token-dialog.styles.ts';
 import { define } from '../define.ts';
+import { submitButton } from '../components/submit-button.ts';
 import './token-secret-dialog.ts';
 import type { UmTokenSecretDialog } from './token-secret-dialog.ts';
 import { FormController } from '../controllers/form.ts';
@@ -280,16 +281,11 @@ export class UmCreateTokenDialog extends LitElement {
           <button type="button" part="button" ?disabled=${this.busy} @click=${() => this.close()}>
             ${this.localize.t('tokens.create.cancel')}
           </button>
-          <button
-            type="submit"
-            class="primary"
-            part="button"
-            data-action="create"
-            ?disabled=${this.busy}
-            aria-busy=${this.busy ? 'true' : 'false'}
-          >
-            ${this.localize.t(this.busy ? 'tokens.create.submitting' : 'tokens.create.submit')}
-          </button>
+          ${submitButton(
+            this.localize.t(this.busy ? 'tokens.create.submitting' : 'tokens.create.submit'),
+            this.busy,
+            { action: 'create' },
+          )}
         </footer>
       </form>
     `;
