@@ -174,38 +174,25 @@ export class UmCreateTokenDialog extends LitElement {
         </header>
         <div class="body">
           <p class="alert" part="error" role="alert" ?hidden=${!failure}>${failure}</p>
-          <div class="field">
-            <label for="token-name">${this.localize.t('tokens.create.name')}</label>
-            <input
-              id="token-name"
-              part="input"
-              name="name"
-              autocomplete="off"
-              maxlength="255"
-              placeholder=${this.localize.t('tokens.create.namePlaceholder')}
-              aria-invalid=${fields.invalid('name')}
-              aria-describedby=${fields.describedBy('name')}
-              .value=${this.name}
-              @input=${(e: InputEvent) => (this.name = (e.target as HTMLInputElement).value)}
-            />
-            ${fields.message('name')}
-          </div>
-          <div class="field">
-            <label for="token-description">${this.localize.t('tokens.create.description')}</label>
-            <textarea
-              id="token-description"
-              part="input"
-              name="description"
-              maxlength="1000"
-              placeholder=${this.localize.t('tokens.create.descriptionPlaceholder')}
-              aria-invalid=${fields.invalid('description')}
-              aria-describedby=${fields.describedBy('description')}
-              .value=${this.description}
-              @input=${(e: InputEvent) =>
-                (this.description = (e.target as HTMLTextAreaElement).value)}
-            ></textarea>
-            ${fields.message('description')}
-          </div>
+          ${fields.textField({
+            id: 'token-name',
+            name: 'name',
+            label: this.localize.t('tokens.create.name'),
+            maxlength: 255,
+            placeholder: this.localize.t('tokens.create.namePlaceholder'),
+            value: this.name,
+            onInput: (value) => (this.name = value),
+          })}
+          ${fields.textField({
+            id: 'token-description',
+            name: 'description',
+            label: this.localize.t('tokens.create.description'),
+            multiline: true,
+            maxlength: 1000,
+            placeholder: this.localize.t('tokens.create.descriptionPlaceholder'),
+            value: this.description,
+            onInput: (value) => (this.description = value),
+          })}
           <fieldset>
             <legend>${this.localize.t('tokens.create.expiration')}</legend>
             <label class="radio">
