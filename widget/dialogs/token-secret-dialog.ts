@@ -6,6 +6,7 @@ import { formFields } from '../styles/form.ts';
 import { tokenSecretDialogStyles } from './token-secret-dialog.styles.ts';
 import { define } from '../define.ts';
 import { LocalizeController } from '../controllers/localize.ts';
+import { ModalController } from '../controllers/modal.ts';
 
 /**
  * The one-time dialog of a new API token (PRODUCT.md "API tokens panel"): the token
@@ -25,6 +26,7 @@ export class UmTokenSecretDialog extends LitElement {
   ];
 
   private readonly localize = new LocalizeController(this);
+  private readonly modal = new ModalController(this, () => this.onClosed());
 
   /** The token while the dialog shows it; forgotten on closing. */
   @state() private secret: string | undefined;
@@ -35,23 +37,20 @@ export class UmTokenSecretDialog extends LitElement {
   private confirmed = false;
 
   @query('dialog') private dialog!: HTMLDialogElement;
-  private opener: HTMLElement | undefined;
 
   /** Whether the dialog is showing. */
   get open(): boolean {
-    return this.dialog?.open ?? false;
+    return this.modal.open;
   }
 
   /** Shows `secret` once, focus on Copy; focus goes back to `opener` when the dialog closes. */
   async show(secret: string, opener?: HTMLElement) {
     this.secret = secret;
-    this.opener = opener;
     this.copyState = 'idle';
     this.asking = false;
     this.confirmed = false;
     await this.updateComplete;
-    if (!this.dialog.open) this.dialog.showModal();
-    this.focusOn('[data-action="copy"]');
+    this.modal.show(opener, '[data-action="copy"]');
   }
 
   override render() {
@@ -62,7 +61,6 @@ export class UmTokenSecretDialog extends LitElement {
         aria-labelledby="secret-heading"
         aria-describedby="secret-text"
         @cancel=${this.onCancel}
-        @close=${this.onClose}
       >
         ${this.secret === undefined ? nothing : this.renderSecret(this.secret)}
       </dialog>
@@ -186,12 +184,11 @@ export class UmTokenSecretDialog extends LitElement {
     void this.ask();
   }
 
-  private onClose() {
-    // Shown again before the close event arrived (the event is queued): that token stands.
-    if (this.dialog.open) return;
+  /** Closed (not shown again before the event arrived): the secret is forgotten. */
+  private onClosed() {
     if (!this.confirmed && this.secret !== undefined && this.isConnected) {
       // Closed without a cancel it could refuse (Chrome lets a page refuse Escape only once per
-      // user interaction, so a second Escape closes): open again and ask.
+      // user interaction, so a second Escape closes): open again and ask (focus stays inside).
       this.dialog.showModal();
       void this.ask();
       return;
@@ -199,7 +196,6 @@ export class UmTokenSecretDialog extends LitElement {
     this.secret = undefined;
     this.copyState = 'idle';
     this.asking = false;
-    this.opener?.focus();
   }
 }
 
