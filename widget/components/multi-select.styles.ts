@@ -27,12 +27,7 @@ export const multiSelectStyles = css`
     z-index: 10;
     inset-inline: 0;
     top: calc(100% + 4px);
-    margin: 0;
     padding: var(--_space);
-    background: var(--_surface);
-    border: 1px solid var(--_border);
-    border-radius: var(--_radius);
-    box-shadow: 0 4px 16px rgb(0 0 0 / 0.15);
     display: grid;
     gap: calc(var(--_space) * 0.5);
   }

@@ -1,6 +1,6 @@
 import { LitElement, html, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
-import { controls } from '../styles/controls.ts';
+import { controls, popup } from '../styles/controls.ts';
 import { multiSelectStyles } from './multi-select.styles.ts';
 import { define } from '../define.ts';
 
@@ -29,7 +29,7 @@ const ARROWS: Record<string, (at: number, count: number) => number> = {
  * Fires `change` (not composed: internal) with the new `value`.
  */
 export class UmMultiSelect extends LitElement {
-  static override styles = [controls, multiSelectStyles];
+  static override styles = [controls, popup, multiSelectStyles];
 
   @property() label = '';
   /** Text of the count, e.g. "{selected}/{total}" already filled in by the owner. */

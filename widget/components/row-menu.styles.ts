@@ -14,14 +14,9 @@ export const rowMenuStyles = css`
   [role='menu'] {
     position: fixed;
     inset: auto;
-    margin: 0;
     min-width: 10rem;
     padding: calc(var(--_space) * 0.5) 0;
     color: var(--_text);
-    background: var(--_surface);
-    border: 1px solid var(--_border);
-    border-radius: var(--_radius);
-    box-shadow: 0 4px 16px rgb(0 0 0 / 0.15);
     font: inherit;
   }
   [role='menuitem'] {

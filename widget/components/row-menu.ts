@@ -1,6 +1,6 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
-import { controls } from '../styles/controls.ts';
+import { controls, popup } from '../styles/controls.ts';
 import { rowMenuStyles } from './row-menu.styles.ts';
 import { define } from '../define.ts';
 import { UmMenuSelectEvent } from '../events.ts';
@@ -26,7 +26,7 @@ let nextId = 0;
  * back on the button and fires `menu-select` (UmMenuSelectEvent, internal) with `detail.id`.
  */
 export class UmRowMenu extends LitElement {
-  static override styles = [controls, rowMenuStyles];
+  static override styles = [controls, popup, rowMenuStyles];
 
   /** Accessible name of the button, e.g. "Actions for jane@example.com". */
   @property() label = '';
@@ -90,6 +90,7 @@ export class UmRowMenu extends LitElement {
       <div
         id=${this.menuId}
         role="menu"
+        class="popup"
         part="menu"
         popover="manual"
         aria-label=${this.label}

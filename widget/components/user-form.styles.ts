@@ -2,7 +2,7 @@ import { css } from 'lit';
 
 /**
  * The form's layout; the dialog that holds `<um-user-form>` adopts these (the form has no shadow
- * root).
+ * root), after `formFields`.
  */
 export const userFormStyles = css`
   .columns {
@@ -19,33 +19,13 @@ export const userFormStyles = css`
     gap: calc(var(--_space) * 2);
     align-content: start;
   }
-  label.field,
-  .field {
-    display: grid;
-    gap: 4px;
-  }
-  .field > label,
-  .field > span:not(.field-error),
-  .label {
+  .field > span:not(.field-error) {
     font-size: 0.9em;
     color: var(--_text-muted);
   }
   input[readonly] {
     background: var(--_surface);
     color: var(--_text-muted);
-  }
-  fieldset {
-    margin: 0;
-    padding: 0;
-    border: none;
-    display: grid;
-    gap: var(--_space);
-    min-width: 0;
-  }
-  legend {
-    padding: 0;
-    margin-bottom: var(--_space);
-    font-weight: 600;
   }
   .inline-radios {
     display: flex;
@@ -57,19 +37,6 @@ export const userFormStyles = css`
     font-size: 0.9em;
     color: var(--_text-muted);
     margin-bottom: 4px;
-  }
-  .radio {
-    display: flex;
-    align-items: center;
-    gap: 6px;
-  }
-  .role {
-    display: grid;
-    grid-template-columns: auto 1fr;
-    column-gap: var(--_space);
-  }
-  .role input {
-    margin: 3px 0 0;
   }
   .role .hint {
     grid-column: 2;
@@ -88,10 +55,6 @@ export const userFormStyles = css`
     padding: var(--_space) calc(var(--_space) * 1.5);
     border-inline-start: 3px solid var(--_accent);
     background: var(--_surface-alt);
-  }
-  .field-error {
-    color: var(--_danger);
-    font-size: 0.9em;
   }
   .project-rows {
     display: grid;

@@ -1,10 +1,11 @@
 import { html, nothing, type ReactiveController, type ReactiveControllerHost } from 'lit';
+import { html as staticHtml, literal } from 'lit/static-html.js';
 import type { FieldErrors } from '../../shared/errors.ts';
 import type { LocalizeController } from './localize.ts';
 
 type Host = ReactiveControllerHost & HTMLElement & { renderRoot: ParentNode };
 
-/** A labelled text input of the form: the one markup every form's fields share. */
+/** A labelled text input (or textarea) of the form: the one markup every form's fields share. */
 export interface TextFieldOptions {
   /** The input's id (its hint's is `${id}-hint`). */
   id: string;
@@ -20,6 +21,8 @@ export interface TextFieldOptions {
   placeholder?: string;
   maxlength?: number;
   inputmode?: string;
+  /** A `<textarea>` (several lines) instead of an `<input>`: no `type` or default `autocomplete`. */
+  multiline?: boolean;
   onInput?: (value: string) => void;
 }
 
@@ -122,14 +125,16 @@ export class FormController implements ReactiveController {
    * changes) and typing is kept.
    */
   textField(o: TextFieldOptions) {
-    return html`<div class="field">
+    // One template for both controls (a void `<input>`'s end tag is ignored by the parser).
+    const control = o.multiline ? literal`textarea` : literal`input`;
+    return staticHtml`<div class="field">
       <label for=${o.id}>${o.label}</label>
-      <input
+      <${control}
         id=${o.id}
         part="input"
         name=${o.name}
-        type=${o.type ?? 'text'}
-        autocomplete=${o.autocomplete ?? 'off'}
+        type=${o.multiline ? nothing : (o.type ?? 'text')}
+        autocomplete=${o.autocomplete ?? (o.multiline ? nothing : 'off')}
         placeholder=${o.placeholder ?? nothing}
         maxlength=${o.maxlength ?? nothing}
         inputmode=${o.inputmode ?? nothing}
@@ -139,7 +144,7 @@ export class FormController implements ReactiveController {
         aria-invalid=${this.invalid(o.name)}
         aria-describedby=${this.describedBy(o.name, o.hint ? `${o.id}-hint` : '')}
         @input=${(event: InputEvent) => o.onInput?.((event.target as HTMLInputElement).value)}
-      />
+      ></${control}>
       ${o.hint ? html`<p class="hint" id="${o.id}-hint">${o.hint}</p>` : nothing}
       ${this.message(o.name)}
     </div>`;

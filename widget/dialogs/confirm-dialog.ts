@@ -5,6 +5,7 @@ import { dialogStyles } from '../styles/dialog.ts';
 import { confirmDialogStyles } from './confirm-dialog.styles.ts';
 import { define } from '../define.ts';
 import { LocalizeController } from '../controllers/localize.ts';
+import { ModalController } from '../controllers/modal.ts';
 
 export interface ConfirmOptions {
   heading: string;
@@ -24,25 +25,23 @@ export class UmConfirmDialog extends LitElement {
   static override styles = [controls, dialogStyles, confirmDialogStyles];
 
   private readonly localize = new LocalizeController(this);
+  private readonly modal = new ModalController(this, () => this.onClosed());
 
   @state() private options: ConfirmOptions | undefined;
   @query('dialog') private dialog!: HTMLDialogElement;
-  private opener: HTMLElement | undefined;
   private resolve: ((confirmed: boolean) => void) | undefined;
 
   /** Whether the dialog is showing. */
   get open(): boolean {
-    return this.dialog?.open ?? false;
+    return this.modal.open;
   }
 
   /** Asks; resolves with the answer once the dialog has closed. */
   async show(options: ConfirmOptions, opener?: HTMLElement): Promise<boolean> {
     this.finish(false);
     this.options = options;
-    this.opener = opener;
     await this.updateComplete;
-    if (!this.dialog.open) this.dialog.showModal();
-    this.renderRoot.querySelector<HTMLButtonElement>('[data-action="cancel"]')?.focus();
+    this.modal.show(opener, '[data-action="cancel"]');
     return new Promise<boolean>((resolve) => (this.resolve = resolve));
   }
 
@@ -54,7 +53,6 @@ export class UmConfirmDialog extends LitElement {
         role="alertdialog"
         aria-labelledby="confirm-heading"
         aria-describedby="confirm-message"
-        @close=${this.onClose}
       >
         ${
           options
@@ -99,12 +97,10 @@ export class UmConfirmDialog extends LitElement {
     resolve?.(confirmed);
   }
 
-  private onClose() {
-    // Asked again before the close event arrived (the event is queued): that question stands.
-    if (this.dialog.open) return;
+  /** Closed (not asked again before the event arrived): the answer is no. */
+  private onClosed() {
     this.finish(false);
     this.options = undefined;
-    this.opener?.focus();
   }
 }
 

@@ -9,9 +9,11 @@ import type { ApiClient, ApiError } from '../api/client.ts';
 import { announceError, UmTokenCreatedEvent } from '../events.ts';
 import { issuesToFieldErrors } from '../locales/errors.ts';
 import { controls } from '../styles/controls.ts';
-import { dialogStyles } from '../styles/dialog.ts';
+import { dialogColumn, dialogStyles } from '../styles/dialog.ts';
+import { formFields } from '../styles/form.ts';
 import { createTokenDialogStyles } from './create-token-dialog.styles.ts';
 import { define } from '../define.ts';
+import { submitButton } from '../components/submit-button.ts';
 import './token-secret-dialog.ts';
 import type { UmTokenSecretDialog } from './token-secret-dialog.ts';
 import { FormController } from '../controllers/form.ts';
@@ -44,7 +46,13 @@ const ALIASES = { date: ['exp_date'], role: ['client_user'] };
  * that opened the form.
  */
 export class UmCreateTokenDialog extends LitElement {
-  static override styles = [controls, dialogStyles, createTokenDialogStyles];
+  static override styles = [
+    controls,
+    dialogStyles,
+    dialogColumn,
+    formFields,
+    createTokenDialogStyles,
+  ];
 
   private readonly localize = new LocalizeController(this);
   private readonly fields = new FormController(this, this.localize, {
@@ -166,38 +174,25 @@ export class UmCreateTokenDialog extends LitElement {
         </header>
         <div class="body">
           <p class="alert" part="error" role="alert" ?hidden=${!failure}>${failure}</p>
-          <div class="field">
-            <label for="token-name">${this.localize.t('tokens.create.name')}</label>
-            <input
-              id="token-name"
-              part="input"
-              name="name"
-              autocomplete="off"
-              maxlength="255"
-              placeholder=${this.localize.t('tokens.create.namePlaceholder')}
-              aria-invalid=${fields.invalid('name')}
-              aria-describedby=${fields.describedBy('name')}
-              .value=${this.name}
-              @input=${(e: InputEvent) => (this.name = (e.target as HTMLInputElement).value)}
-            />
-            ${fields.message('name')}
-          </div>
-          <div class="field">
-            <label for="token-description">${this.localize.t('tokens.create.description')}</label>
-            <textarea
-              id="token-description"
-              part="input"
-              name="description"
-              maxlength="1000"
-              placeholder=${this.localize.t('tokens.create.descriptionPlaceholder')}
-              aria-invalid=${fields.invalid('description')}
-              aria-describedby=${fields.describedBy('description')}
-              .value=${this.description}
-              @input=${(e: InputEvent) =>
-                (this.description = (e.target as HTMLTextAreaElement).value)}
-            ></textarea>
-            ${fields.message('description')}
-          </div>
+          ${fields.textField({
+            id: 'token-name',
+            name: 'name',
+            label: this.localize.t('tokens.create.name'),
+            maxlength: 255,
+            placeholder: this.localize.t('tokens.create.namePlaceholder'),
+            value: this.name,
+            onInput: (value) => (this.name = value),
+          })}
+          ${fields.textField({
+            id: 'token-description',
+            name: 'description',
+            label: this.localize.t('tokens.create.description'),
+            multiline: true,
+            maxlength: 1000,
+            placeholder: this.localize.t('tokens.create.descriptionPlaceholder'),
+            value: this.description,
+            onInput: (value) => (this.description = value),
+          })}
           <fieldset>
             <legend>${this.localize.t('tokens.create.expiration')}</legend>
             <label class="radio">
@@ -273,16 +268,11 @@ export class UmCreateTokenDialog extends LitElement {
           <button type="button" part="button" ?disabled=${this.busy} @click=${() => this.close()}>
             ${this.localize.t('tokens.create.cancel')}
           </button>
-          <button
-            type="submit"
-            class="primary"
-            part="button"
-            data-action="create"
-            ?disabled=${this.busy}
-            aria-busy=${this.busy ? 'true' : 'false'}
-          >
-            ${this.localize.t(this.busy ? 'tokens.create.submitting' : 'tokens.create.submit')}
-          </button>
+          ${submitButton(
+            this.localize.t(this.busy ? 'tokens.create.submitting' : 'tokens.create.submit'),
+            this.busy,
+            { action: 'create' },
+          )}
         </footer>
       </form>
     `;

@@ -26,6 +26,7 @@ import { announceError, UmUserUpdatedEvent } from '../events.ts';
 import { issuesToFieldErrors } from '../locales/errors.ts';
 import { controls } from '../styles/controls.ts';
 import { dialogStyles } from '../styles/dialog.ts';
+import { formFields } from '../styles/form.ts';
 import { define } from '../define.ts';
 import { LocalizeController } from '../controllers/localize.ts';
 import { clientContext, meContext, provided } from '../context.ts';
@@ -72,7 +73,7 @@ function formOf(user: User, assignments: CloudAssignment[]): UserFormState {
  * on full success it closes, and focus goes back to the element that opened it.
  */
 export class UmEditUserDialog extends LitElement {
-  static override styles = [controls, dialogStyles, userFormStyles];
+  static override styles = [controls, dialogStyles, formFields, userFormStyles];
 
   private readonly localize = new LocalizeController(this);
 

@@ -11,6 +11,7 @@ import { announceError, UmUserInvitedEvent } from '../events.ts';
 import { issuesToFieldErrors } from '../locales/errors.ts';
 import { controls } from '../styles/controls.ts';
 import { dialogStyles } from '../styles/dialog.ts';
+import { formFields } from '../styles/form.ts';
 import { define } from '../define.ts';
 import { LocalizeController } from '../controllers/localize.ts';
 import { clientContext, provided } from '../context.ts';
@@ -25,7 +26,7 @@ import { submitButton } from '../components/submit-button.ts';
  * back to the element that opened it.
  */
 export class UmInviteUserDialog extends LitElement {
-  static override styles = [controls, dialogStyles, userFormStyles];
+  static override styles = [controls, dialogStyles, formFields, userFormStyles];
 
   private readonly localize = new LocalizeController(this);
 

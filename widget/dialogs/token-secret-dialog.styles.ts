@@ -5,19 +5,6 @@ export const tokenSecretDialogStyles = css`
   dialog {
     width: min(36rem, calc(100vw - 2rem));
   }
-  .body {
-    display: grid;
-    gap: calc(var(--_space) * 2);
-    align-content: start;
-  }
-  .field {
-    display: grid;
-    gap: 4px;
-  }
-  .field > label {
-    font-size: 0.9em;
-    color: var(--_text-muted);
-  }
   .secret-text p {
     margin: 0 0 var(--_space);
   }

@@ -1,10 +1,12 @@
 import { LitElement, html, nothing } from 'lit';
 import { query, state } from 'lit/decorators.js';
 import { controls } from '../styles/controls.ts';
-import { dialogStyles } from '../styles/dialog.ts';
+import { dialogColumn, dialogStyles } from '../styles/dialog.ts';
+import { formFields } from '../styles/form.ts';
 import { tokenSecretDialogStyles } from './token-secret-dialog.styles.ts';
 import { define } from '../define.ts';
 import { LocalizeController } from '../controllers/localize.ts';
+import { ModalController } from '../controllers/modal.ts';
 
 /**
  * The one-time dialog of a new API token (PRODUCT.md "API tokens panel"): the token
@@ -15,9 +17,16 @@ import { LocalizeController } from '../controllers/localize.ts';
  * and focus goes back to the element that opened it.
  */
 export class UmTokenSecretDialog extends LitElement {
-  static override styles = [controls, dialogStyles, tokenSecretDialogStyles];
+  static override styles = [
+    controls,
+    dialogStyles,
+    dialogColumn,
+    formFields,
+    tokenSecretDialogStyles,
+  ];
 
   private readonly localize = new LocalizeController(this);
+  private readonly modal = new ModalController(this, () => this.onClosed());
 
   /** The token while the dialog shows it; forgotten on closing. */
   @state() private secret: string | undefined;
@@ -28,23 +37,20 @@ export class UmTokenSecretDialog extends LitElement {
   private confirmed = false;
 
   @query('dialog') private dialog!: HTMLDialogElement;
-  private opener: HTMLElement | undefined;
 
   /** Whether the dialog is showing. */
   get open(): boolean {
-    return this.dialog?.open ?? false;
+    return this.modal.open;
   }
 
   /** Shows `secret` once, focus on Copy; focus goes back to `opener` when the dialog closes. */
   async show(secret: string, opener?: HTMLElement) {
     this.secret = secret;
-    this.opener = opener;
     this.copyState = 'idle';
     this.asking = false;
     this.confirmed = false;
     await this.updateComplete;
-    if (!this.dialog.open) this.dialog.showModal();
-    this.focusOn('[data-action="copy"]');
+    this.modal.show(opener, '[data-action="copy"]');
   }
 
   override render() {
@@ -55,7 +61,6 @@ export class UmTokenSecretDialog extends LitElement {
         aria-labelledby="secret-heading"
         aria-describedby="secret-text"
         @cancel=${this.onCancel}
-        @close=${this.onClose}
       >
         ${this.secret === undefined ? nothing : this.renderSecret(this.secret)}
       </dialog>
@@ -179,12 +184,11 @@ export class UmTokenSecretDialog extends LitElement {
     void this.ask();
   }
 
-  private onClose() {
-    // Shown again before the close event arrived (the event is queued): that token stands.
-    if (this.dialog.open) return;
+  /** Closed (not shown again before the event arrived): the secret is forgotten. */
+  private onClosed() {
     if (!this.confirmed && this.secret !== undefined && this.isConnected) {
       // Closed without a cancel it could refuse (Chrome lets a page refuse Escape only once per
-      // user interaction, so a second Escape closes): open again and ask.
+      // user interaction, so a second Escape closes): open again and ask (focus stays inside).
       this.dialog.showModal();
       void this.ask();
       return;
@@ -192,7 +196,6 @@ export class UmTokenSecretDialog extends LitElement {
     this.secret = undefined;
     this.copyState = 'idle';
     this.asking = false;
-    this.opener?.focus();
   }
 }
 

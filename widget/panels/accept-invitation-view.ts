@@ -216,7 +216,7 @@ export class UmAcceptInvitationView extends LitElement {
               this.busy ? 'accept.submitting' : newUser ? 'accept.submit' : 'accept.submitExisting',
             ),
             this.busy,
-            'button submit',
+            { part: 'button submit' },
           )}
         </div>
       </form>

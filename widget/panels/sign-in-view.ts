@@ -113,7 +113,6 @@ export class UmSignInView extends LitElement {
           <input
             part="input"
             name="one_time_password"
-            type="text"
             autocomplete="one-time-code"
             inputmode=${step.backup ? 'text' : 'numeric'}
             maxlength=${step.backup ? 32 : 6}

@@ -11,7 +11,7 @@ import { define } from '../define.ts';
 import { FormController } from '../controllers/form.ts';
 import { LocalizeController } from '../controllers/localize.ts';
 import { clientContext, provided } from '../context.ts';
-import { submitButton } from '../components/submit-button.ts';
+import { busyButton, submitButton } from '../components/submit-button.ts';
 import {
   codesStep,
   copyOrSelect,
@@ -157,36 +157,26 @@ export class UmTwoFaSection extends LitElement {
       default:
         return this.enabled
           ? html`<div class="actions">
-              <button
-                type="button"
-                part="button"
-                data-action="disable"
-                @click=${() => this.go({ kind: 'disable' })}
-              >
-                ${this.localize.t('twoFa.disable')}
-              </button>
-              <button
-                type="button"
-                part="button"
-                data-action="regenerate"
-                @click=${() => this.go({ kind: 'regenerate' })}
-              >
-                ${this.localize.t('twoFa.regenerate')}
-              </button>
+              ${(['disable', 'regenerate'] as const).map(
+                (kind) =>
+                  html`<button
+                    type="button"
+                    part="button"
+                    data-action=${kind}
+                    @click=${() => this.go({ kind })}
+                  >
+                    ${this.localize.t(`twoFa.${kind}`)}
+                  </button>`,
+              )}
             </div>`
           : html`<p class="hint">${this.localize.t('twoFa.intro')}</p>
               <div class="actions">
-                <button
-                  type="button"
-                  class="primary"
-                  part="button"
-                  data-action="enable"
-                  ?disabled=${this.busy}
-                  aria-busy=${this.busy ? 'true' : 'false'}
-                  @click=${this.onStart}
-                >
-                  ${this.localize.t(this.busy ? 'twoFa.starting' : 'twoFa.enable')}
-                </button>
+                ${busyButton(
+                  this.localize.t(this.busy ? 'twoFa.starting' : 'twoFa.enable'),
+                  this.busy,
+                  { action: 'enable' },
+                  this.onStart,
+                )}
               </div>`;
     }
   }

@@ -81,3 +81,14 @@ export const controls = css`
     border: 0;
   }
 `;
+
+/** A box that floats over the widget, `class="popup"` (the multi-select's list, the row menu). */
+export const popup = css`
+  .popup {
+    margin: 0;
+    background: var(--_surface);
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+    box-shadow: 0 4px 16px rgb(0 0 0 / 0.15);
+  }
+`;

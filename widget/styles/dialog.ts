@@ -45,3 +45,12 @@ export const dialogStyles = css`
     color: var(--_text-muted);
   }
 `;
+
+/** A dialog whose body is a column of fields and paragraphs (Create API token, the one-time token). */
+export const dialogColumn = css`
+  .body {
+    display: grid;
+    gap: calc(var(--_space) * 2);
+    align-content: start;
+  }
+`;
