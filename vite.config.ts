@@ -19,7 +19,13 @@ const widgetEntry = fileURLToPath(new URL('./widget/user-management.ts', import.
 export default defineConfig({
   root: 'demo',
   // The whitespace of Lit's html`` and css`` templates is for the reader: the build drops it.
-  plugins: [{ ...minifyHtmlLiterals({ failOnError: true }), enforce: 'pre' }],
+  // form.ts names its control's tag at run time (lit/static-html), which the minifier cannot parse.
+  plugins: [
+    {
+      ...minifyHtmlLiterals({ failOnError: true, exclude: ['**/widget/controllers/form.ts'] }),
+      enforce: 'pre',
+    },
+  ],
   publicDir: false,
   build: {
     outDir: '../dist',
@@ -35,10 +41,13 @@ export default defineConfig({
       output: {
         entryFileNames: (chunk) =>
           chunk.name === 'widget' ? 'um/user-management.js' : 'assets/[name]-[hash].js',
+        // What the widget loads on first use lives beside it, relative to its own URL.
         chunkFileNames: (chunk) =>
           chunk.moduleIds.some((id) => id.includes('/widget/locales/'))
             ? 'um/locale-[name]-[hash].js'
-            : 'assets/[name]-[hash].js',
+            : chunk.moduleIds.some((id) => id.includes('/widget/'))
+              ? 'um/[name]-[hash].js'
+              : 'assets/[name]-[hash].js',
       },
     },
   },

@@ -16,7 +16,6 @@ import {
   codesStep,
   copyOrSelect,
   copySource,
-  qrPath,
   setupStep,
   type CopyStatus,
   type CopyTarget,
@@ -252,7 +251,10 @@ export class UmTwoFaSection extends LitElement {
     this.failure = '';
     this.notice = '';
     try {
-      const setup = await this.client.twoFaSetup();
+      const [setup, { qrPath }] = await Promise.all([
+        this.client.twoFaSetup(),
+        import('./qr-code.ts'),
+      ]);
       this.busy = false;
       await this.go({ kind: 'setup', secret: setup.secret, qr: qrPath(setup.otpauth_url) });
     } catch (error) {

@@ -1,5 +1,4 @@
 import { html, nothing, svg } from 'lit';
-import { correction, generate } from 'lean-qr/nano';
 import type { LocalizeController } from '../controllers/localize.ts';
 
 /**
@@ -32,21 +31,6 @@ export type CopyStatus = { target: CopyTarget; text: string } | undefined;
 /** The base32 key in groups of four, the way authenticator apps show and accept it. */
 export function groupKey(secret: string): string {
   return (secret.replace(/\s+/g, '').match(/.{1,4}/g) ?? []).join(' ');
-}
-
-/**
- * The QR code of `text` as one SVG path, drawn in the browser (lean-qr's nano build, no service).
- * Dark modules on a white quiet zone whatever the theme: scanners need the contrast.
- */
-export function qrPath(text: string): Qr {
-  const code = generate(text, { minCorrectionLevel: correction.M });
-  const parts: string[] = [];
-  for (let y = 0; y < code.size; y++) {
-    for (let x = 0; x < code.size; x++) {
-      if (code.get(x, y)) parts.push(`M${x + 4} ${y + 4}h1v1h-1z`);
-    }
-  }
-  return { size: code.size + 8, path: parts.join('') };
 }
 
 /** The selector of what a Copy button copies, selected for the user when the clipboard refuses. */
