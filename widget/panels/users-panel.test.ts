@@ -1,6 +1,6 @@
 /// <reference types="mocha" />
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
-import { sendKeys } from '@web/test-runner-commands';
+import { sendKeys, setViewport } from '@web/test-runner-commands';
 import '../user-management.ts';
 import type { UserManagement } from '../user-management.ts';
 import {
@@ -83,6 +83,17 @@ describe('Users panel', () => {
     expect(summary(el)).to.equal(`Showing 1 - 10 of ${total} entries`);
     expect(rows(el)).to.have.length(10);
     expect(panel(el).querySelector('h2')!.textContent!.trim()).to.equal('Users');
+  });
+
+  it('never makes the page wider than a phone, not even with its hidden Actions label', async () => {
+    await setViewport({ width: 375, height: 800 });
+    try {
+      const el = await render();
+      await waitUntil(() => panel(el).querySelector('um-row-menu'), 'no row menus');
+      expect(document.documentElement.scrollWidth).to.be.at.most(window.innerWidth);
+    } finally {
+      await setViewport({ width: 800, height: 600 });
+    }
   });
 
   it('has the columns of the Users list, with localized role, language, status and 2FA', async () => {

@@ -2,7 +2,10 @@ import { css } from 'lit';
 
 /** Every table of the widget: it scrolls sideways in its `.table-wrap`, rows ruled, headings muted. */
 export const dataTable = css`
+  /* Positioned, so what is absolutely positioned inside (the visually hidden Actions label) stays
+     in its scroll box instead of widening the host page. */
   .table-wrap {
+    position: relative;
     overflow-x: auto;
   }
   table {
