@@ -335,7 +335,9 @@ export class PagedListController<
   /** The pager and "Showing 1 - 10 of N entries"; while a page loads the previous count stays. */
   renderFooter() {
     const { limit, offset } = this.current;
-    const page = this.task.status === TaskStatus.ERROR ? undefined : this.page;
+    // After a failed load there is nothing to count: "Showing 0 of 0" would say the list is empty.
+    const failed = this.task.status === TaskStatus.ERROR;
+    const page = failed ? undefined : this.page;
     const count = page?.count ?? 0;
     const shown = page?.rows.length ?? 0;
     const { showing, showingNone } = this.options.text;
@@ -343,8 +345,9 @@ export class PagedListController<
       current: Math.floor(offset / limit) + 1,
       pages: Math.max(1, Math.ceil(count / limit)),
       limit,
-      summary:
-        count === 0 || shown === 0
+      summary: failed
+        ? ''
+        : count === 0 || shown === 0
           ? this.localize.t(showingNone)
           : this.localize.t(showing, { from: offset + 1, to: offset + shown, count }),
       perPageId: this.options.perPageId,
