@@ -1,4 +1,5 @@
 import { toCount, type Db } from '../db/connect.ts';
+import type { LoginEventsTable } from '../db/schema.ts';
 import { refuseOverLimit } from '../errors.ts';
 import type { Caller } from '../http/env.ts';
 
@@ -58,7 +59,31 @@ export const WRONG_PASSWORD_IN_SETTINGS = 'wrong_password_in_settings';
  * hold the owner up, and attempts refused by this limit (`rate_limited`) do not renew it.
  */
 export async function checkSettingsPasswordFailures(db: Db, userId: number, now: Date) {
-  const failures = await db
+  const failures = await recentFailures(db, userId, now, SETTINGS_FAILURE_WINDOW_MS, {
+    reason: WRONG_PASSWORD_IN_SETTINGS,
+  });
+  refuseOverLimit({
+    ...failures,
+    // This attempt is already written down as a failure, and is allowed to be the last.
+    limit: MAX_SETTINGS_PASSWORD_FAILURES + 1,
+    windowMs: SETTINGS_FAILURE_WINDOW_MS,
+    now,
+    message: 'Too many failed sign-in attempts. Try again later.',
+  });
+}
+
+/**
+ * How many failed attempts of a user in the last `windowMs` match `which` (a failure reason, or
+ * methods), and when the oldest was: what each "at most N in a window" limit counts.
+ */
+export async function recentFailures(
+  db: Db,
+  userId: number,
+  now: Date,
+  windowMs: number,
+  which: { reason: string } | { methods: LoginEventsTable['method'][] },
+): Promise<{ count: number; oldest: Date | null }> {
+  let query = db
     .selectFrom('login_events')
     .select((eb) => [
       eb.fn.countAll<string | number>().as('count'),
@@ -66,16 +91,11 @@ export async function checkSettingsPasswordFailures(db: Db, userId: number, now:
     ])
     .where('user_id', '=', userId)
     .where('success', '=', false)
-    .where('failure_reason', '=', WRONG_PASSWORD_IN_SETTINGS)
-    .where('occurred_at', '>', new Date(now.getTime() - SETTINGS_FAILURE_WINDOW_MS))
-    .executeTakeFirstOrThrow();
-  refuseOverLimit({
-    count: toCount(failures.count),
-    oldest: failures.oldest,
-    // This attempt is already written down as a failure, and is allowed to be the last.
-    limit: MAX_SETTINGS_PASSWORD_FAILURES + 1,
-    windowMs: SETTINGS_FAILURE_WINDOW_MS,
-    now,
-    message: 'Too many failed sign-in attempts. Try again later.',
-  });
+    .where('occurred_at', '>', new Date(now.getTime() - windowMs));
+  query =
+    'reason' in which
+      ? query.where('failure_reason', '=', which.reason)
+      : query.where('method', 'in', which.methods);
+  const failures = await query.executeTakeFirstOrThrow();
+  return { count: toCount(failures.count), oldest: failures.oldest };
 }

@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
-import { toCount, type Db } from '../db/connect.ts';
+import type { Db } from '../db/connect.ts';
+import { recentFailures } from '../auth/attempts.ts';
 import { refuseOverLimit } from '../errors.ts';
 import { hashPassword, verifyPassword } from '../auth/passwords.ts';
 import { matchTotp } from '../auth/totp.ts';
@@ -93,21 +94,11 @@ export async function checkCodeFailures(
   /** The attempt being checked is already recorded as a failure (and is allowed to be the last). */
   includesThisAttempt = false,
 ): Promise<void> {
-  const since = new Date(now.getTime() - CODE_FAILURE_WINDOW_MS);
-  const failures = await db
-    .selectFrom('login_events')
-    .select((eb) => [
-      eb.fn.countAll<string | number>().as('count'),
-      eb.fn.min('occurred_at').as('oldest'),
-    ])
-    .where('user_id', '=', userId)
-    .where('success', '=', false)
-    .where('method', 'in', ['totp', 'backup_code'])
-    .where('occurred_at', '>', since)
-    .executeTakeFirstOrThrow();
+  const failures = await recentFailures(db, userId, now, CODE_FAILURE_WINDOW_MS, {
+    methods: ['totp', 'backup_code'],
+  });
   refuseOverLimit({
-    count: toCount(failures.count),
-    oldest: failures.oldest,
+    ...failures,
     limit: MAX_CODE_FAILURES + (includesThisAttempt ? 1 : 0),
     windowMs: CODE_FAILURE_WINDOW_MS,
     now,
