@@ -76,4 +76,24 @@ describe('the widget on a page of another origin', () => {
     await alert.waitFor();
     assert.equal((await alert.textContent())?.trim(), en['error.origin_not_allowed']);
   });
+
+  it('still says the server cannot be reached when a BFF on another origin does not answer', async () => {
+    // A port that was free a moment ago: nothing answers there.
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const port = (probe.address() as AddressInfo).port;
+    await new Promise((resolve) => probe.close(resolve));
+    const nowhere = await serveHost(page(() => '/um/user-management.js'));
+    (nowhere.server as unknown as { setBff(url: string): void }).setBff(`http://localhost:${port}`);
+    try {
+      const tab = await demo.newPage();
+      await tab.goto(`${nowhere.url}/`);
+      await signIn(tab, demo.bff.config.demoAdmin.email, demo.bff.config.demoAdmin.password);
+      const alert = tab.locator('form[part~="sign-in-form"] [role="alert"]');
+      await alert.waitFor();
+      assert.equal((await alert.textContent())?.trim(), en['error.network_error']);
+    } finally {
+      nowhere.server.close();
+    }
+  });
 });
