@@ -1,49 +1,111 @@
+import { availableParallelism } from 'node:os';
 import { hash, verify } from '@node-rs/argon2';
+import { AppError } from '../errors.ts';
 
 /**
  * Argon2id password hashes (@node-rs/argon2: native, no build step, OWASP's recommended
  * algorithm; its defaults are m=19 MiB, t=2, p=1, which is OWASP's baseline).
  *
- * Each hash takes ~70 ms of a core and 19 MiB, so at most a few run at once; the rest wait their
- * turn, and a flood of sign-ins slows sign-in down instead of exhausting the machine.
+ * Each hash takes ~70 ms of a core and 19 MiB. Hashing runs on libuv's threads, beside the event
+ * loop that serves every other request, so a flood of sign-ins must not take every core: at most
+ * `atOnce` hashes run (all cores but one), at most `capacity` are admitted (running or waiting,
+ * about half a second of queue), and past that a sign-in is refused at once with 503 and
+ * Retry-After instead of piling up. The rest of the API keeps its core (issue 13, decision 023).
  */
-const MAX_CONCURRENT_HASHES = 4;
-let running = 0;
-const waiting: Array<() => void> = [];
+export class HashQueue {
+  private admitted = 0;
+  private running = 0;
+  private readonly waiting: Array<() => void> = [];
 
-async function limited<T>(work: () => Promise<T>): Promise<T> {
-  // A finishing hash hands its slot straight to the next in line, so the limit is never exceeded.
-  if (running >= MAX_CONCURRENT_HASHES) await new Promise<void>((resolve) => waiting.push(resolve));
-  else running++;
-  try {
-    return await work();
-  } finally {
-    const next = waiting.shift();
-    if (next) next();
-    else running--;
+  constructor(
+    readonly atOnce: number,
+    readonly capacity: number,
+  ) {}
+
+  /** A place in the queue for one piece of hashing, or a 503 at once when the queue is full. */
+  admit(): Admission {
+    if (this.admitted >= this.capacity) {
+      throw new AppError(
+        'service_unavailable',
+        'Too many sign-ins at once. Try again in a moment.',
+        undefined,
+        { 'Retry-After': '1' },
+      );
+    }
+    this.admitted++;
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      this.admitted--;
+    };
+    return {
+      run: async (work) => {
+        try {
+          return await this.exclusive(work);
+        } finally {
+          release();
+        }
+      },
+      release,
+    };
+  }
+
+  private async exclusive<T>(work: () => Promise<T>): Promise<T> {
+    // A finishing hash hands its slot straight to the next in line, so `atOnce` is never exceeded.
+    if (this.running >= this.atOnce)
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.running++;
+    try {
+      return await work();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.running--;
+    }
   }
 }
 
+/** An admitted place in the queue: `run` uses it once; `release` gives it back unused. */
+export interface Admission {
+  run<T>(work: () => Promise<T>): Promise<T>;
+  release(): void;
+}
+
+const atOnce = Math.max(1, availableParallelism() - 1);
+export const passwordHashing = new HashQueue(atOnce, atOnce * 8);
+
 export function hashPassword(password: string): Promise<string> {
-  return limited(() => hash(password));
+  return passwordHashing.admit().run(() => hash(password));
+}
+
+/** Several hashes as one admission, one after another (a new set of backup codes). */
+export function hashPasswords(passwords: string[]): Promise<string[]> {
+  return passwordHashing.admit().run(async () => {
+    const hashes: string[] = [];
+    for (const password of passwords) hashes.push(await hash(password));
+    return hashes;
+  });
 }
 
 // Verified when the email is unknown, so that an unknown email and a wrong password take the same
 // time and an attacker cannot tell which emails have accounts.
 const unknownUserHash = hash('this password belongs to no one');
 
+/**
+ * Whether `password` matches `passwordHash` (a dummy hash when null). `admission` is a place
+ * taken earlier (sign-in takes it before doing anything else, so a refused attempt costs nothing).
+ */
 export async function verifyPassword(
   passwordHash: string | null,
   password: string,
+  admission: Admission = passwordHashing.admit(),
 ): Promise<boolean> {
-  if (passwordHash === null) {
-    const dummy = await unknownUserHash;
-    await limited(() => verify(dummy, password));
-    return false;
-  }
+  const against = passwordHash ?? (await unknownUserHash);
   try {
-    return await limited(() => verify(passwordHash, password));
-  } catch {
-    return false;
+    return (await admission.run(() => verify(against, password))) && passwordHash !== null;
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    return false; // a stored hash argon2 cannot read matches nothing
   }
 }

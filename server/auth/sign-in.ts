@@ -4,7 +4,7 @@ import type { Db } from '../db/connect.ts';
 import { recordAudit } from '../audit.ts';
 import { AppError } from '../errors.ts';
 import { deviceTokenFor, knownDevice, type Device } from './devices.ts';
-import { verifyPassword } from './passwords.ts';
+import { passwordHashing, verifyPassword, type Admission } from './passwords.ts';
 import { addressThrottle, deviceThrottle, ipThrottle, throttledCheck } from './throttle.ts';
 import { issueTokens, openSession, type TokenDeps } from './tokens.ts';
 import {
@@ -37,6 +37,22 @@ export async function signIn(
   deps: TokenDeps,
   body: LoginBody,
   attempt: AttemptContext,
+): Promise<LoginAnswer> {
+  // The place in the password-hashing queue comes first: in a flood, a sign-in past the queue is
+  // refused (503) before it writes anything or counts against anyone's limits.
+  const hashing = passwordHashing.admit();
+  try {
+    return await admittedSignIn(deps, body, attempt, hashing);
+  } finally {
+    hashing.release();
+  }
+}
+
+async function admittedSignIn(
+  deps: TokenDeps,
+  body: LoginBody,
+  attempt: AttemptContext,
+  hashing: Admission,
 ): Promise<LoginAnswer> {
   const { db, clock } = deps;
   const email = body.username.toLowerCase();
@@ -101,7 +117,7 @@ export async function signIn(
       throttlesFor(email, device, attempt.ip),
       now,
       // Always verify (a dummy hash for an unknown email), so both failures take the same time.
-      () => verifyPassword(user?.password_hash ?? null, body.password),
+      () => verifyPassword(user?.password_hash ?? null, body.password, hashing),
     );
   } catch (error) {
     if (error instanceof AppError) await record(false, 'password', { reason: 'rate_limited' });

@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import type { Db } from '../db/connect.ts';
 import { recentFailures } from '../auth/attempts.ts';
 import { refuseOverLimit } from '../errors.ts';
-import { hashPassword, verifyPassword } from '../auth/passwords.ts';
+import { hashPasswords, verifyPassword } from '../auth/passwords.ts';
 import { matchTotp } from '../auth/totp.ts';
 
 /**
@@ -32,7 +32,7 @@ const normalize = (code: string) => code.toLowerCase().replace('-', '');
 /** A new set of backup codes for the user; every earlier one stops working. */
 export async function replaceBackupCodes(db: Db, userId: number, now: Date): Promise<string[]> {
   const codes = Array.from({ length: BACKUP_CODE_COUNT }, newBackupCode);
-  const hashes = await Promise.all(codes.map((code) => hashPassword(normalize(code))));
+  const hashes = await hashPasswords(codes.map(normalize));
   await db.deleteFrom('two_fa_backup_codes').where('user_id', '=', userId).execute();
   await db
     .insertInto('two_fa_backup_codes')

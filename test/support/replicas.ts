@@ -21,8 +21,10 @@ const START_TIMEOUT_MS = 30_000;
 /** Every replica started by this process, so `stopAll` can end any a failed test left running. */
 const started = new Set<Replica>();
 
-export function startReplica(env: Record<string, string>): Promise<Replica> {
+/** `appDir`: another checkout of the project to run (the bench runs old commits that way). */
+export function startReplica(env: Record<string, string>, appDir?: string): Promise<Replica> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    cwd: appDir,
     env: { PATH: process.env.PATH, LOG_LEVEL: 'info', PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,0 +1,106 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { eachDatabase } from '../../test/support/context.ts';
+import { Fixtures } from '../../test/support/fixtures.ts';
+import { AppError } from '../errors.ts';
+import { HashQueue, passwordHashing, type Admission } from './passwords.ts';
+
+/** The bounded queue in front of password hashing (server/auth/passwords.ts, decision 023). */
+
+/** Work that runs until `finish` is called, counting how many such pieces run at once. */
+function gate() {
+  let running = 0;
+  let most = 0;
+  const finishers: Array<() => void> = [];
+  return {
+    work: () => {
+      running++;
+      most = Math.max(most, running);
+      return new Promise<void>((resolve) =>
+        finishers.push(() => {
+          running--;
+          resolve();
+        }),
+      );
+    },
+    finishOne: () => finishers.shift()?.(),
+    get most() {
+      return most;
+    },
+    get started() {
+      return finishers.length;
+    },
+  };
+}
+
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('the password-hashing queue', () => {
+  it('runs at most `atOnce` hashes and refuses at once past `capacity`', async () => {
+    const queue = new HashQueue(2, 3);
+    const g = gate();
+    const runs = [queue.admit(), queue.admit(), queue.admit()].map((a) => a.run(g.work));
+    await settle();
+    assert.equal(g.started, 2, 'two run, the third waits');
+    assert.throws(
+      () => queue.admit(),
+      (error: unknown) =>
+        error instanceof AppError &&
+        error.status === 503 &&
+        error.code === 'service_unavailable' &&
+        error.headers?.['Retry-After'] === '1',
+    );
+    g.finishOne();
+    await settle();
+    assert.equal(g.started, 2, 'the waiting one took the freed slot');
+    const fourth = queue.admit().run(g.work); // a place is free again
+    while (g.started > 0) {
+      g.finishOne();
+      await settle();
+    }
+    await Promise.all([...runs, fourth]);
+    assert.equal(g.most, 2);
+  });
+
+  it('gets back a place that was released unused, once', async () => {
+    const queue = new HashQueue(1, 1);
+    const admission = queue.admit();
+    assert.throws(() => queue.admit(), AppError);
+    admission.release();
+    admission.release(); // a second release gives back nothing more
+    const again = queue.admit();
+    assert.throws(() => queue.admit(), AppError);
+    again.release();
+  });
+});
+
+eachDatabase('sign-in while password hashing is full', (ctx) => {
+  it('is refused at once with 503 and Retry-After, writing nothing, and works once there is room', async () => {
+    const accountId = await ctx().fixtures.account();
+    const member = await ctx().fixtures.member(accountId);
+    const counts = async () => ({
+      events: (await ctx().db.selectFrom('login_events').select('id').execute()).length,
+      throttles: (await ctx().db.selectFrom('sign_in_throttles').select('key').execute()).length,
+    });
+    const before = await counts();
+    const held: Admission[] = [];
+    for (let i = 0; i < passwordHashing.capacity; i++) held.push(passwordHashing.admit());
+    try {
+      const refused = await ctx().request('/iam/auth/jwt/login', {
+        method: 'POST',
+        json: { username: member.email, password: Fixtures.PASSWORD },
+      });
+      assert.equal(refused.status, 503);
+      assert.equal(refused.headers.get('Retry-After'), '1');
+      assert.equal((await refused.json()).code, 'service_unavailable');
+      assert.deepEqual(await counts(), before, 'no login event, no throttle row');
+    } finally {
+      for (const admission of held) admission.release();
+    }
+    const signedIn = await ctx().request('/iam/auth/jwt/login', {
+      method: 'POST',
+      json: { username: member.email, password: Fixtures.PASSWORD },
+    });
+    assert.equal(signedIn.status, 200);
+  });
+});
