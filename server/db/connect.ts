@@ -1,5 +1,4 @@
-import { PGlite } from '@electric-sql/pglite';
-import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import type { PGlite } from '@electric-sql/pglite';
 import { Kysely, Migrator, PostgresDialect, type Migration } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
@@ -7,6 +6,7 @@ import * as initial from './migrations/0001_initial.ts';
 import * as sessions from './migrations/0002_sessions.ts';
 import * as signInThrottling from './migrations/0003_sign_in_throttling.ts';
 import * as perAccountViews from './migrations/0004_per_account_views.ts';
+import { PGliteThread } from './pglite-thread.ts';
 import type { Database } from './schema.ts';
 
 export type Db = Kysely<Database>;
@@ -17,8 +17,6 @@ export interface DatabaseOptions {
   databaseUrl?: string;
   /** PGlite's folder, or `memory://`. */
   dataDir?: string;
-  /** An already opened PGlite instance (tests clone one migrated instance per file). */
-  pglite?: PGlite;
   /** Milliseconds a query may run before PostgreSQL cancels it (and the BFF answers 503). */
   statementTimeoutMs?: number;
 }
@@ -71,10 +69,10 @@ export async function openDatabase(options: DatabaseOptions): Promise<OpenDataba
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, dialect: 'postgres', pool, close: () => db.destroy() };
   }
-  const pglite =
-    options.pglite ??
-    (await PGlite.create(options.dataDir ?? './.data', { extensions: { pg_trgm } }));
-  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+  // PGlite runs in a thread of its own, so a long query never holds this one's event loop. The
+  // dialect calls only `query` and `close`, which the thread offers as PGlite does.
+  const pglite = await PGliteThread.start(options.dataDir ?? './.data');
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite as unknown as PGlite) });
   return { db, dialect: 'pglite', close: () => db.destroy() };
 }
 

@@ -1,5 +1,3 @@
-import { PGlite } from '@electric-sql/pglite';
-import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import pg from 'pg';
 import {
   migrate,
@@ -21,8 +19,7 @@ export interface TestDialect {
 const pglite: TestDialect = {
   name: 'pglite',
   async open() {
-    const instance = await PGlite.create('memory://', { extensions: { pg_trgm } });
-    const database = await openDatabase({ pglite: instance });
+    const database = await openDatabase({ dataDir: 'memory://' });
     await migrate(database.db);
     return database;
   },
