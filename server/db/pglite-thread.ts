@@ -24,9 +24,13 @@ export class PGliteThread {
   private lost: Error | undefined;
 
   private constructor(private readonly worker: Worker) {
+    // The thread keeps the process alive only while a query is in flight: a script that forgets
+    // to close the database still ends, and one that awaits a query is not cut short.
+    worker.unref();
     worker.on('message', (answer: AnswerMessage) => {
       this.pending.get(answer.id)?.(answer);
       this.pending.delete(answer.id);
+      if (this.pending.size === 0) worker.unref();
     });
     const fail = (reason: string) => {
       this.lost = Object.assign(new Error(`PGlite's thread ended: ${reason}`), { code: '08006' });
@@ -65,6 +69,7 @@ export class PGliteThread {
           resolve({ rows: answer.rows as Row[], affectedRows: answer.affectedRows });
         }
       });
+      this.worker.ref();
       this.worker.postMessage({ id, sql, params: [...params] } satisfies QueryMessage);
     });
   }
@@ -72,6 +77,7 @@ export class PGliteThread {
   /** Close the database cleanly (PGlite writes its files), then end the thread. */
   async close(): Promise<void> {
     if (this.lost) return;
+    this.worker.ref();
     const exited = new Promise((resolve) => this.worker.once('exit', resolve));
     this.worker.postMessage('close');
     await exited;
