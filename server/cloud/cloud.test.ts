@@ -351,6 +351,16 @@ eachDatabase('Cloud access: /cloud/v1/projects and /cloud/v1/users/assignments',
       project_id: doomed.id,
     });
     assert.equal(reassign.status, 400);
+    const invite = await call('POST', '/iam/clients/invite_user', {
+      client_id: accountId,
+      email: `invitee-${doomed.id}@example.test`,
+      user_role: { id: ROLE.users },
+      cloud: { projects: [{ project_id: doomed.id, role: 'User' }] },
+    });
+    assert.equal(invite.status, 400);
+    assert.deepEqual((await invite.json()).errors, {
+      'cloud.projects.0.project_id': ['Project not found.'],
+    });
     assert.equal((await call('POST', '/cloud/v1/projects', { name: 'Doomed' })).status, 201);
   });
 });
