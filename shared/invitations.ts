@@ -113,9 +113,5 @@ export const acceptInvitationResult = z.object({
   client_id: z.int(),
 });
 
-export const project = z.object({
-  id: z.int(),
-  name: z.string(),
-  client_id: z.int(),
-});
-export type Project = z.infer<typeof project>;
+/** A project as `/cloud/v1/projects` answers it (Gcore's shape), where cloud access names one. */
+export { project, type Project } from './cloud.ts';

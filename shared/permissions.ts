@@ -55,6 +55,8 @@ export type Action =
   | 'projects.list'
   /** Create a project in the account. */
   | 'projects.create'
+  /** Rename, describe and delete the account's projects. */
+  | 'projects.manage'
   /**
    * Change a user's name, language and phone: the user themself, or an Administrator where the
    * user belongs to the Administrator's account alone (one account never edits another's view).
@@ -73,7 +75,10 @@ export type Action =
   | 'cloud.manage'
   /** See and delete one's own API tokens. */
   | 'tokens.own'
-  /** Create an API token (signed in: a token never mints another token). */
+  /**
+   * Create an API token: signed in, or with an API token, which then mints one no higher and no
+   * longer-lived than itself (docs/decisions/020-api-tokens-that-manage-api-tokens.md).
+   */
   | 'tokens.create'
   /** Give a token this role: never above one's own (PRODUCT.md's table, as ranks). */
   | 'tokens.grant_role'
@@ -90,9 +95,10 @@ const anyMember = () => true;
 const administrators = (actor: Actor) => actor.roleId === ROLE.administrators;
 const self = (actor: Actor, target: Target) => target.userId === actor.userId;
 /**
- * Managing the login itself (email, password, second factor, new tokens, sessions for other
- * accounts, new accounts) takes a signed-in session: a leaked API token must not be able to
- * turn itself into one, or into something that outlives its deletion.
+ * Managing the login itself (email, password, second factor, sessions for other accounts, new
+ * accounts) takes a signed-in session: a leaked API token must not be able to turn itself into
+ * one, or into something that outlives its deletion. (New tokens it may mint, capped by itself:
+ * decision 020.)
  */
 const signedIn = (actor: Actor) => actor.via !== 'api_token';
 const rank = (roleId: IamRoleId) => iamRole(roleId).rank;
@@ -109,6 +115,7 @@ const RULES: Record<Action, (actor: Actor, target: Target) => boolean> = {
   'users.resend_invite': administrators,
   'projects.list': anyMember,
   'projects.create': administrators,
+  'projects.manage': administrators,
   'users.update_profile': (actor, target) =>
     self(actor, target) || (administrators(actor) && !target.sharedProfile),
   'users.change_email': (actor, target) => self(actor, target) && signedIn(actor),
@@ -118,7 +125,7 @@ const RULES: Record<Action, (actor: Actor, target: Target) => boolean> = {
   'cloud.read': anyMember,
   'cloud.manage': administrators,
   'tokens.own': anyMember,
-  'tokens.create': signedIn,
+  'tokens.create': anyMember,
   'tokens.grant_role': (actor, target) =>
     target.roleId !== undefined && rank(target.roleId) <= rank(actor.roleId),
   'tokens.manage_all': administrators,

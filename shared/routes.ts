@@ -2,12 +2,21 @@ import type * as z from 'zod/mini';
 import type { loginAnswer, loginBody, refreshBody, tokenPair } from './auth.ts';
 import type { clientIdParams, clientMe, createClientBody, createdClient } from './clients.ts';
 import type {
+  assignmentRef,
   cloudAssignment,
   cloudAssignmentParams,
+  cloudAssignmentsPage,
   cloudAssignmentsQuery,
   createCloudAssignmentBody,
   createProjectBody,
+  project,
+  projectParams,
+  projectsPage,
+  projectsQuery,
+  replaceProjectBody,
+  taskIdList,
   updateCloudAssignmentBody,
+  updateProjectBody,
 } from './cloud.ts';
 import type {
   acceptInvitationBody,
@@ -16,7 +25,6 @@ import type {
   invitationTokenParams,
   inviteUserBody,
   inviteUserResult,
-  project,
   resendInviteParams,
   resendInviteResult,
 } from './invitations.ts';
@@ -200,19 +208,36 @@ export const removeMember: Route<{
   result: Result<typeof memberRemoved>;
 }> = { method: 'delete', path: '/iam/clients/:clientId/client-users/:userId', auth: true };
 
-// Cloud projects and roles
-export const listProjects: Route<{ result: Result<typeof project>[] }> = {
-  method: 'get',
-  path: '/cloud/v1/projects',
-  auth: true,
-};
+// Cloud projects and roles (Gcore's Cloud API shapes)
+export const listProjects: Route<{
+  query: Query<typeof projectsQuery>;
+  result: Result<typeof projectsPage>;
+}> = { method: 'get', path: '/cloud/v1/projects', auth: true };
 export const createProject: Route<{
   body: Body<typeof createProjectBody>;
   result: Result<typeof project>;
 }> = { method: 'post', path: '/cloud/v1/projects', auth: true };
+export const getProject: Route<{
+  params: Params<typeof projectParams>;
+  result: Result<typeof project>;
+}> = { method: 'get', path: '/cloud/v1/projects/:id', auth: true };
+export const updateProject: Route<{
+  params: Params<typeof projectParams>;
+  body: Body<typeof updateProjectBody>;
+  result: Result<typeof project>;
+}> = { method: 'patch', path: '/cloud/v1/projects/:id', auth: true };
+export const replaceProject: Route<{
+  params: Params<typeof projectParams>;
+  body: Body<typeof replaceProjectBody>;
+  result: Result<typeof project>;
+}> = { method: 'put', path: '/cloud/v1/projects/:id', auth: true };
+export const deleteProject: Route<{
+  params: Params<typeof projectParams>;
+  result: Result<typeof taskIdList>;
+}> = { method: 'delete', path: '/cloud/v1/projects/:id', auth: true };
 export const listCloudAssignments: Route<{
   query: Query<typeof cloudAssignmentsQuery>;
-  result: Result<typeof cloudAssignment>[];
+  result: Result<typeof cloudAssignmentsPage>;
 }> = { method: 'get', path: '/cloud/v1/users/assignments', auth: true };
 export const createCloudAssignment: Route<{
   body: Body<typeof createCloudAssignmentBody>;
@@ -221,13 +246,12 @@ export const createCloudAssignment: Route<{
 export const updateCloudAssignment: Route<{
   params: Params<typeof cloudAssignmentParams>;
   body: Body<typeof updateCloudAssignmentBody>;
-  result: Result<typeof cloudAssignment>;
+  result: Result<typeof assignmentRef>;
 }> = { method: 'patch', path: '/cloud/v1/users/assignments/:id', auth: true };
-export const deleteCloudAssignment: Route<{ params: Params<typeof cloudAssignmentParams> }> = {
-  method: 'delete',
-  path: '/cloud/v1/users/assignments/:id',
-  auth: true,
-};
+export const deleteCloudAssignment: Route<{
+  params: Params<typeof cloudAssignmentParams>;
+  result: Result<typeof assignmentRef>;
+}> = { method: 'delete', path: '/cloud/v1/users/assignments/:id', auth: true };
 
 // API tokens
 export const listTokens: Route<{

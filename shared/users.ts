@@ -132,7 +132,16 @@ export const updateUserBody = z.strictObject({
       phoneField,
     ]),
   ),
-  email: z.optional(z.string()),
+  /**
+   * Never changed here (PUT …/email does that). Gcore's Go client always sends `email`, as `""`
+   * when not set: an empty one means "not given".
+   */
+  email: z.optional(
+    z.pipe(
+      z.string(),
+      z.transform((email) => (email.trim() === '' ? undefined : email)),
+    ),
+  ),
 });
 export type UpdateUserBody = z.input<typeof updateUserBody>;
 

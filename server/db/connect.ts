@@ -6,6 +6,7 @@ import * as initial from './migrations/0001_initial.ts';
 import * as sessions from './migrations/0002_sessions.ts';
 import * as signInThrottling from './migrations/0003_sign_in_throttling.ts';
 import * as perAccountViews from './migrations/0004_per_account_views.ts';
+import * as gcoreCloudShapes from './migrations/0006_gcore_cloud_shapes.ts';
 import { PGliteThread } from './pglite-thread.ts';
 import type { Database } from './schema.ts';
 
@@ -49,6 +50,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0002_sessions': sessions,
   '0003_sign_in_throttling': signInThrottling,
   '0004_per_account_views': perAccountViews,
+  '0006_gcore_cloud_shapes': gcoreCloudShapes,
 };
 
 export async function openDatabase(options: DatabaseOptions): Promise<OpenDatabase> {

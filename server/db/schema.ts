@@ -50,7 +50,10 @@ export interface ProjectsTable {
   id: Generated<number>;
   account_id: number;
   name: string;
+  description: string | null;
   created_at: CreatedAt;
+  /** Set when the project is deleted; the row stays (Gcore's `include_deleted`). */
+  deleted_at: Date | null;
 }
 
 export interface CloudRoleAssignmentsTable {
@@ -61,6 +64,8 @@ export interface CloudRoleAssignmentsTable {
   role: string;
   assigned_by: number | null;
   created_at: CreatedAt;
+  /** When the role last changed; null until it does. */
+  updated_at: Date | null;
 }
 
 export interface InvitationsTable {

@@ -146,6 +146,7 @@ async function checkProjects(db: Db, accountId: number, rows: { project_id: numb
     .selectFrom('projects')
     .select('id')
     .where('account_id', '=', accountId)
+    .where('deleted_at', 'is', null)
     .where(
       'id',
       'in',

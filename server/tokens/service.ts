@@ -123,6 +123,7 @@ export async function createToken(
       exp_date: ['The expiration must be in the future.'],
     });
   }
+  if (caller.via === 'api_token') await refuseOutliving(deps.db, caller, expiresAt);
   const { secret, hash } = newTokenSecret();
   const id = await deps.db.transaction().execute(async (trx) => {
     // Locking the issuer's membership serializes this with deleting that user from the account.
@@ -135,8 +136,13 @@ export async function createToken(
       .forUpdate()
       .executeTakeFirst();
     if (!member) throw notFound();
-    // The role again, under the lock: a demotion committed since this request began counts.
-    const current = { ...caller, roleId: member.role_id as IamRoleId };
+    // The role again, under the lock: a demotion committed since this request began counts. The
+    // lower of the two reads: a calling API token's own role caps it (decision 020).
+    const memberRole = member.role_id as IamRoleId;
+    const current = {
+      ...caller,
+      roleId: iamRole(memberRole).rank < iamRole(caller.roleId).rank ? memberRole : caller.roleId,
+    };
     if (!can(current, 'tokens.grant_role', { roleId: role.id })) throw refuseRole();
     // The account row's lock serializes creations, so the limit holds under concurrency.
     await trx
@@ -197,6 +203,25 @@ export async function createToken(
   });
   const token = await getToken(deps, caller, id);
   return { ...token, token: `${id}_${secret}` };
+}
+
+/**
+ * A token that creates a token may not make one that outlives it (decision 020): a permanent
+ * token may create permanent ones, an expiring one only tokens that expire no later than itself.
+ */
+async function refuseOutliving(db: Db, caller: Caller, expiresAt: Date | null) {
+  const calling = await db
+    .selectFrom('api_tokens')
+    .select('expires_at')
+    .where('id', '=', caller.tokenId!)
+    .executeTakeFirstOrThrow();
+  if (calling.expires_at === null) return;
+  if (expiresAt === null || expiresAt > calling.expires_at) {
+    const limit = calling.expires_at.toISOString();
+    throw new AppError('validation_failed', 'Invalid input.', {
+      exp_date: [`A token can't outlive the token that creates it: choose ${limit} or earlier.`],
+    });
+  }
 }
 
 export async function deleteToken(

@@ -13,8 +13,9 @@ import { eachDatabase, type TestContext } from '../support/context.ts';
  * the data exactly as it was.
  *
  * Callers: each IAM role of account A; a Project Administrator (IAM Users with that Cloud role)
- * and a Users member with no Cloud access; an Administrator's API token with the Users role
- * (`Authorization: APIKey`); an administrator of account B, once with A's ids in the path and
+ * and a Users member with no Cloud access; an Administrator's API tokens with the Users role and
+ * with the Administrators role (`Authorization: APIKey`; decision 020: a token manages tokens as
+ * its issuer would, capped by its own role, but never the login itself); an administrator of account B, once with A's ids in the path and
  * once with B's own account id beside A's resource ids (so that a lost account filter on a
  * resource is noticed, not hidden by the path check); anonymous; the unexpired
  * tokens of an Administrator demoted since, of a user deleted since, of a member removed since,
@@ -27,6 +28,7 @@ type CallerName =
   | 'no cloud access'
   | 'demoted admin'
   | "admin's Users-role API token"
+  | "admin's Administrators-role API token"
   | 'other account admin'
   | "other account admin, own account's id in the path"
   | 'anonymous'
@@ -41,9 +43,12 @@ interface World {
   /** A member of A whose invitation is pending: what resend acts on. */
   pendingInA: number;
   projectInA: number;
+  /** Projects of A to give roles in (one per call) and to delete (one per DELETE). */
+  projectsToAssign: number[];
+  projectsToDelete: number[];
   /** Cloud role assignments in A to change and to delete. */
   assignmentToChange: number;
-  assignmentToDelete: number;
+  assignmentsToDelete: number[];
   /** A token issued by A's Administrator, and members of A to remove. */
   adminTokenId: number;
   /** Live tokens of A's Administrator, one per DELETE, so that each caller meets a live one. */
@@ -64,7 +69,10 @@ interface Endpoint {
 const OWN_PATH = "other account admin, own account's id in the path" as const;
 
 /** Managing the login itself takes a signed-in session, not an API token. */
-const SIGNED_IN = { "admin's Users-role API token": 403 } as const;
+const SIGNED_IN = {
+  "admin's Users-role API token": 403,
+  "admin's Administrators-role API token": 403,
+} as const;
 const REVOKED = {
   anonymous: 401,
   'deleted user': 401,
@@ -91,7 +99,15 @@ const ADMINS_ONLY = { ...REVOKED, ...refusedFor(NON_ADMINS, 403) };
 /** Only the user themself (here: `userInA`, who is none of the callers). */
 const SELF_ONLY = {
   ...REVOKED,
-  ...refusedFor(['Administrators', ...NON_ADMINS, 'other account admin'], 403),
+  ...refusedFor(
+    [
+      'Administrators',
+      ...NON_ADMINS,
+      "admin's Administrators-role API token",
+      'other account admin',
+    ],
+    403,
+  ),
 };
 let unique = 0;
 
@@ -170,6 +186,41 @@ const ENDPOINTS: Endpoint[] = [
     otherwise: 201,
   },
   {
+    name: 'GET /cloud/v1/projects/{id} of account A',
+    request: (w) => ({ method: 'GET', path: `/cloud/v1/projects/${w.projectInA}` }),
+    expect: { ...REVOKED, 'other account admin': 404 },
+    otherwise: 200,
+  },
+  {
+    name: 'PATCH /cloud/v1/projects/{id} of account A',
+    request: (w) => ({
+      method: 'PATCH',
+      path: `/cloud/v1/projects/${w.projectInA}`,
+      json: { description: `Described ${unique++}` },
+    }),
+    expect: { ...ADMINS_ONLY, 'other account admin': 404 },
+    otherwise: 200,
+  },
+  {
+    name: 'PUT /cloud/v1/projects/{id} of account A',
+    request: (w) => ({
+      method: 'PUT',
+      path: `/cloud/v1/projects/${w.projectInA}`,
+      json: { name: `Renamed project ${unique++}` },
+    }),
+    expect: { ...ADMINS_ONLY, 'other account admin': 404 },
+    otherwise: 200,
+  },
+  {
+    name: 'DELETE /cloud/v1/projects/{id} of account A',
+    request: (w) => ({
+      method: 'DELETE',
+      path: `/cloud/v1/projects/${w.projectsToDelete.shift() ?? 0}`,
+    }),
+    expect: { ...ADMINS_ONLY, 'other account admin': 404 },
+    otherwise: 200,
+  },
+  {
     name: "PATCH /iam/users/{id}: another member's profile",
     request: (w) => ({
       method: 'PATCH',
@@ -233,18 +284,23 @@ const ENDPOINTS: Endpoint[] = [
     request: (w) => ({
       method: 'POST',
       path: '/cloud/v1/users/assignments',
-      json: { user_id: w.userInA, project_id: w.projectInA, role: 'Observer' },
+      json: {
+        role: 'Observer',
+        user_id: w.userInA,
+        client_id: w.accountA,
+        project_id: w.projectsToAssign[unique++ % w.projectsToAssign.length],
+      },
     }),
-    // B's administrator names a user and a project that do not exist in B
-    expect: { ...ADMINS_ONLY, 'other account admin': 400 },
-    otherwise: 201,
+    // B's administrator names A's account (404), or their own with A's user and project (400)
+    expect: { ...ADMINS_ONLY, 'other account admin': 404, [OWN_PATH]: 400 },
+    otherwise: 200,
   },
   {
     name: 'PATCH /cloud/v1/users/assignments/{id}',
     request: (w) => ({
       method: 'PATCH',
       path: `/cloud/v1/users/assignments/${w.assignmentToChange}`,
-      json: { role: 'User' },
+      json: { role: 'User', user_id: w.userInA },
     }),
     expect: { ...ADMINS_ONLY, 'other account admin': 404 },
     otherwise: 200,
@@ -253,10 +309,10 @@ const ENDPOINTS: Endpoint[] = [
     name: 'DELETE /cloud/v1/users/assignments/{id}',
     request: (w) => ({
       method: 'DELETE',
-      path: `/cloud/v1/users/assignments/${w.assignmentToDelete}`,
+      path: `/cloud/v1/users/assignments/${w.assignmentsToDelete.shift() ?? 0}`,
     }),
     expect: { ...ADMINS_ONLY, 'other account admin': 404 },
-    otherwise: 204,
+    otherwise: 200,
   },
   {
     name: 'GET /iam/v2/clients/{A}/tokens',
@@ -275,7 +331,28 @@ const ENDPOINTS: Endpoint[] = [
         client_user: { role: { id: ROLE.users } },
       },
     }),
-    expect: { ...SIGNED_IN, ...REVOKED, 'other account admin': 404, [OWN_PATH]: 201 },
+    // An API token may mint a token no higher than itself (decision 020).
+    expect: { ...REVOKED, 'other account admin': 404, [OWN_PATH]: 201 },
+    otherwise: 201,
+  },
+  {
+    name: 'POST /iam/v2/clients/{A}/tokens with the Administrators role',
+    request: (w) => ({
+      method: 'POST',
+      path: `/iam/v2/clients/${w.accountA}/tokens`,
+      json: {
+        name: `matrix admin ${unique++}`,
+        exp_date: null,
+        client_user: { role: { id: ROLE.administrators } },
+      },
+    }),
+    // Above the caller's role (or the calling token's): Gcore's 400 naming the role.
+    expect: {
+      ...REVOKED,
+      ...refusedFor(NON_ADMINS, 400),
+      'other account admin': 404,
+      [OWN_PATH]: 201,
+    },
     otherwise: 201,
   },
   {
@@ -309,7 +386,7 @@ const ENDPOINTS: Endpoint[] = [
   {
     name: 'POST /iam/users/me/2fa/setup (always about oneself)',
     request: () => ({ method: 'POST', path: '/iam/users/me/2fa/setup' }),
-    expect: { ...REVOKED, "admin's Users-role API token": 403 },
+    expect: { ...REVOKED, ...SIGNED_IN },
     otherwise: 200,
   },
   {
@@ -319,7 +396,7 @@ const ENDPOINTS: Endpoint[] = [
       path: '/iam/users/me/2fa/enable',
       json: { code: '000000', password: 'not the password' },
     }),
-    expect: { ...REVOKED, "admin's Users-role API token": 403 },
+    expect: { ...REVOKED, ...SIGNED_IN },
     otherwise: 400,
   },
   {
@@ -329,13 +406,13 @@ const ENDPOINTS: Endpoint[] = [
       path: '/iam/users/me/2fa/backup_codes',
       json: { code: '000000' },
     }),
-    expect: { ...REVOKED, "admin's Users-role API token": 403 },
+    expect: { ...REVOKED, ...SIGNED_IN },
     otherwise: 400,
   },
   {
     name: 'POST /iam/users/me/2fa/disable while 2FA is off',
     request: () => ({ method: 'POST', path: '/iam/users/me/2fa/disable' }),
-    expect: { ...REVOKED, "admin's Users-role API token": 403 },
+    expect: { ...REVOKED, ...SIGNED_IN },
     otherwise: 400,
   },
   {
@@ -365,8 +442,9 @@ async function snapshot(ctx: TestContext) {
         from users),
       (select md5(coalesce(string_agg(concat_ws(',', id, account_id, user_id, role_id,
         invitation_expires_at, accepted_at, invited_name, invited_lang), ';' order by id), '')) from memberships),
-      (select md5(coalesce(string_agg(concat_ws(',', id, name), ';' order by id), '')) from projects),
-      (select md5(coalesce(string_agg(concat_ws(',', id, user_id, project_id, role), ';' order by id), ''))
+      (select md5(coalesce(string_agg(concat_ws(',', id, name, description, deleted_at), ';' order by id), ''))
+        from projects),
+      (select md5(coalesce(string_agg(concat_ws(',', id, user_id, project_id, role, updated_at), ';' order by id), ''))
         from cloud_role_assignments),
       (select md5(coalesce(string_agg(concat_ws(',', id, expires_at, used_at, revoked_at), ';' order by id), ''))
         from invitations),
@@ -470,7 +548,15 @@ eachDatabase('authorization matrix', (ctx) => {
       .execute();
     const otherProject = await fixtures.project(world.accountA);
     world.assignmentToChange = await assignment(world.userInA, otherProject, 'Observer');
-    world.assignmentToDelete = await assignment(world.pendingInA, otherProject, 'Observer');
+    world.assignmentsToDelete = [];
+    world.projectsToAssign = [];
+    world.projectsToDelete = [];
+    for (let i = 0; i < 20; i++) {
+      const project = await fixtures.project(world.accountA);
+      world.assignmentsToDelete.push(await assignment(world.pendingInA, project, 'Observer'));
+      world.projectsToAssign.push(await fixtures.project(world.accountA));
+      world.projectsToDelete.push(await fixtures.project(world.accountA));
+    }
 
     world.victims = [];
     for (let i = 0; i < 20; i++) world.victims.push((await fixtures.member(world.accountA)).id);
@@ -502,6 +588,8 @@ eachDatabase('authorization matrix', (ctx) => {
     }
     tokens["admin's Users-role API token"] =
       `APIKey ${(await issue(ROLE.users, apiKeyHolder.id)).token}`;
+    tokens["admin's Administrators-role API token"] =
+      `APIKey ${(await issue(ROLE.administrators, apiKeyHolder.id)).token}`;
 
     const otherAdmin = await fixtures.member(accountB, { role: ROLE.administrators });
     tokens['other account admin'] = await ctx().tokenFor(otherAdmin.id, accountB);
@@ -578,8 +666,10 @@ eachDatabase('authorization matrix', (ctx) => {
         userInA: 2,
         pendingInA: 3,
         projectInA: 4,
+        projectsToAssign: [4],
+        projectsToDelete: [4],
         assignmentToChange: 5,
-        assignmentToDelete: 6,
+        assignmentsToDelete: [6],
         adminTokenId: 7,
         tokensToDelete: [7],
         victims: [8],
@@ -590,6 +680,7 @@ eachDatabase('authorization matrix', (ctx) => {
         .replace(/\/clients\/\d+/, '/clients/{clientId}')
         .replace(/\/(users|client-users)\/\d+/, '/$1/{userId}')
         .replace(/\/assignments\/\d+/, '/assignments/{id}')
+        .replace(/\/projects\/\d+/, '/projects/{id}')
         .replace(/\/tokens\/\d+/, '/tokens/{tokenId}');
       return `${method} ${template}`;
     }).sort();

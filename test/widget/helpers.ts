@@ -335,16 +335,22 @@ export function getUser(access: string, userId: number) {
   return bff<ApiUser>('GET', `/iam/users/${userId}`, { access });
 }
 
-export function cloudAssignments(access: string, userId: number) {
-  return bff<{ id: number; project_id: number | null; role: string }[]>(
+/** A member's Cloud role assignments (the first page of Gcore's offset page: up to 1000). */
+export async function cloudAssignments(access: string, userId: number) {
+  const page = await bff<{ results: { id: number; project_id: number | null; role: string }[] }>(
     'GET',
     `/cloud/v1/users/assignments?user_id=${userId}`,
     { access },
   );
+  return page.results;
 }
 
-export function projects(access: string) {
-  return bff<{ id: number; name: string }[]>('GET', '/cloud/v1/projects', { access });
+/** The account's live projects (the first page: up to 1000). */
+export async function projects(access: string) {
+  const page = await bff<{ results: { id: number; name: string }[] }>('GET', '/cloud/v1/projects', {
+    access,
+  });
+  return page.results;
 }
 
 export function setRole(access: string, clientId: number, userId: number, roleId: number) {

@@ -10,10 +10,17 @@ export function stubClient(methods: Partial<ApiClient>): ApiClient {
   return methods as ApiClient;
 }
 
-/** The account's projects as `GET /cloud/v1/projects` lists them. */
+/** The account's projects as `GET /cloud/v1/projects` lists them (its page's `results`). */
+const live = {
+  description: null,
+  is_default: false,
+  state: 'ACTIVE' as const,
+  deleted_at: null,
+  task_id: null,
+};
 export const PROJECTS: Project[] = [
-  { id: 11, name: 'Website', client_id: 1 },
-  { id: 12, name: 'Data warehouse', client_id: 1 },
+  { id: 11, name: 'Website', client_id: 1, created_at: '2026-11-01T10:00:00.000Z', ...live },
+  { id: 12, name: 'Data warehouse', client_id: 1, created_at: '2026-11-02T10:00:00.000Z', ...live },
 ];
 
 /** One request an element made through a recording client: the method and its arguments. */

@@ -66,6 +66,21 @@ export interface ApiClientOptions {
   storedSession?: () => Session | undefined;
 }
 
+/**
+ * Every row of a Cloud list, page after page: Gcore's Cloud lists answer offset pages
+ * (`{count, results}`, at most 1000 rows each), and the widget wants them all.
+ */
+async function everyPage<T>(
+  page: (offset: number) => Promise<{ count: number; results: T[] }>,
+): Promise<T[]> {
+  const rows: T[] = [];
+  for (;;) {
+    const { count, results } = await page(rows.length);
+    rows.push(...results);
+    if (results.length === 0 || rows.length >= count) return rows;
+  }
+}
+
 export class ApiClient {
   readonly baseUrl: string;
   private session: Session | undefined;
@@ -166,9 +181,9 @@ export class ApiClient {
     return this.call(routes.resendInvite, { params: { clientId, userId }, signal });
   }
 
-  /** The account's projects, for Cloud access at project scope. */
+  /** The account's live projects, for Cloud access at project scope: every page of them. */
   projects(signal?: AbortSignal): Promise<Project[]> {
-    return this.call(routes.listProjects, { signal });
+    return everyPage((offset) => this.call(routes.listProjects, { query: { offset }, signal }));
   }
 
   /** One user of the account, with IAM role and Cloud access. */
@@ -228,31 +243,36 @@ export class ApiClient {
     return this.call(routes.setRole, { params: { clientId, userId }, body, signal });
   }
 
-  /** A member's Cloud role assignments. */
+  /** A member's Cloud role assignments: every page of them. */
   cloudAssignments(userId: number, signal?: AbortSignal): Promise<CloudAssignment[]> {
-    return this.call(routes.listCloudAssignments, { query: { user_id: userId }, signal });
+    return everyPage((offset) =>
+      this.call(routes.listCloudAssignments, { query: { user_id: userId, offset }, signal }),
+    );
   }
 
-  /** Gives a Cloud role (project null: Client scope). */
-  createCloudAssignment(
-    body: { user_id: number; project_id: number | null; role: CloudRole },
+  /**
+   * Gives a Cloud role (project null: Client scope). Gcore's body: `client_id`, the account, goes
+   * with a project.
+   */
+  async createCloudAssignment(
+    body: { user_id: number; client_id: number; project_id: number | null; role: CloudRole },
     signal?: AbortSignal,
-  ): Promise<CloudAssignment> {
-    return this.call(routes.createCloudAssignment, { body, signal });
+  ): Promise<void> {
+    await this.call(routes.createCloudAssignment, { body, signal });
   }
 
-  /** Changes the role of an assignment. */
-  updateCloudAssignment(
+  /** Changes the role of an assignment; Gcore's body names its user too. */
+  async updateCloudAssignment(
     id: number,
-    role: CloudRole,
+    body: { role: CloudRole; user_id: number },
     signal?: AbortSignal,
-  ): Promise<CloudAssignment> {
-    return this.call(routes.updateCloudAssignment, { params: { id }, body: { role }, signal });
+  ): Promise<void> {
+    await this.call(routes.updateCloudAssignment, { params: { id }, body, signal });
   }
 
-  /** Takes a Cloud role away (204). */
-  deleteCloudAssignment(id: number, signal?: AbortSignal): Promise<void> {
-    return this.call(routes.deleteCloudAssignment, { params: { id }, signal });
+  /** Takes a Cloud role away. */
+  async deleteCloudAssignment(id: number, signal?: AbortSignal): Promise<void> {
+    await this.call(routes.deleteCloudAssignment, { params: { id }, signal });
   }
 
   /**

@@ -62,6 +62,7 @@ const JANE_IN_WEBSITE: CloudAssignment = {
   role: 'User',
   assigned_by: 1,
   created_at: '2026-01-05T10:00:00Z',
+  updated_at: null,
 };
 
 /**
@@ -75,9 +76,9 @@ async function mount(methods: Partial<ApiClient> = {}, me: ClientMe = ME) {
     projects: async () => PROJECTS,
     setRole: async () => undefined,
     updateUser: async (_id, body) => ({ ...JANE, ...body }) as User,
-    updateCloudAssignment: async (id, role) => ({ ...JANE_IN_WEBSITE, id, role }),
+    updateCloudAssignment: async () => undefined,
     deleteCloudAssignment: async () => undefined,
-    createCloudAssignment: async (body) => ({ ...JANE_IN_WEBSITE, ...body, id: 902 }),
+    createCloudAssignment: async () => undefined,
     ...methods,
   });
   const box = await fixture<HTMLDivElement>(html`
@@ -170,7 +171,9 @@ describe('um-edit-user-dialog', () => {
     save(el);
 
     await closed(el, opener);
-    expect(calls).to.deep.equal([['updateCloudAssignment', JANE_IN_WEBSITE.id, 'Observer']]);
+    expect(calls).to.deep.equal([
+      ['updateCloudAssignment', JANE_IN_WEBSITE.id, { role: 'Observer', user_id: JANE.id }],
+    ]);
     expect(updates).to.have.length(1);
   });
 
@@ -186,7 +189,7 @@ describe('um-edit-user-dialog', () => {
       ['deleteCloudAssignment', JANE_IN_WEBSITE.id],
       [
         'createCloudAssignment',
-        { user_id: JANE.id, project_id: null, role: 'ClientAdministrator' },
+        { user_id: JANE.id, client_id: ME.id, project_id: null, role: 'ClientAdministrator' },
       ],
     ]);
   });

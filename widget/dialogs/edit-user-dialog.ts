@@ -302,6 +302,7 @@ export class UmEditUserDialog extends LitElement {
     const changes = [...held]
       .filter(([key, a]) => wanted.has(key) && wanted.get(key) !== a.role)
       .map(([key, a]) => ({ id: a.id, role: wanted.get(key)! }));
+    const clientId = this.me!.id;
     const additions = [...wanted].filter(([key]) => !held.has(key));
 
     const steps: (() => Promise<unknown>)[] = [];
@@ -309,11 +310,14 @@ export class UmEditUserDialog extends LitElement {
     if (roleBody) steps.push(() => this.client.setRole(this.me!.id, user.id, roleBody));
     if (Object.keys(profile).length) steps.push(() => this.client.updateUser(user.id, profile));
     for (const a of removals) steps.push(() => this.client.deleteCloudAssignment(a.id));
-    for (const c of changes) steps.push(() => this.client.updateCloudAssignment(c.id, c.role));
+    for (const c of changes) {
+      steps.push(() => this.client.updateCloudAssignment(c.id, { role: c.role, user_id: user.id }));
+    }
     for (const [key, role] of additions) {
       steps.push(() =>
         this.client.createCloudAssignment({
           user_id: user.id,
+          client_id: clientId,
           project_id: key === 'client' ? null : key,
           role,
         }),
