@@ -31,6 +31,9 @@ export default defineConfig({
     outDir: '../dist',
     emptyOutDir: true,
     target: 'es2022',
+    // No <link rel=modulepreload> for the chunks of a dynamic import: the helper would resolve
+    // their paths against the page (not the widget's URL), wrong for a host on another origin.
+    modulePreload: false,
     rolldownOptions: {
       input: {
         index: fileURLToPath(new URL('./demo/index.html', import.meta.url)),
@@ -41,13 +44,29 @@ export default defineConfig({
       output: {
         entryFileNames: (chunk) =>
           chunk.name === 'widget' ? 'um/user-management.js' : 'assets/[name]-[hash].js',
-        // What the widget loads on first use lives beside it, relative to its own URL.
+        // Every chunk of the widget lives beside it and is imported relative to its own URL; the
+        // demo pages' scripts (no module of theirs is the widget's) go to assets/.
         chunkFileNames: (chunk) =>
-          chunk.moduleIds.some((id) => id.includes('/widget/locales/'))
+          chunk.moduleIds.every((id) => /\/widget\/locales\/(de|ru|zh)\.ts$/.test(id))
             ? 'um/locale-[name]-[hash].js'
-            : chunk.moduleIds.some((id) => id.includes('/widget/'))
-              ? 'um/[name]-[hash].js'
-              : 'assets/[name]-[hash].js',
+            : chunk.moduleIds.some((id) => id.includes('/demo/'))
+              ? 'assets/[name]-[hash].js'
+              : 'um/[name]-[hash].js',
+        // Three kinds of widget chunk (decision 024): user-management.js, a few lines at a stable
+        // name that a host's <script> points at and the browser revalidates; `core`, all that the
+        // Users panel needs for its first paint, hashed and cached for good; and what loads on
+        // first use (widget/lazy.ts): one chunk per panel, view or dialog, the dictionaries and the
+        // QR code, and `forms`, what two or more of them share (form controller, user form).
+        codeSplitting: {
+          groups: [
+            {
+              name: 'core',
+              tags: ['$initial'],
+              test: (id) => !id.includes('/demo/') && !id.endsWith('/widget/user-management.ts'),
+            },
+            { name: 'forms', minShareCount: 2, test: (id) => !id.includes('/demo/') },
+          ],
+        },
       },
     },
   },
