@@ -1,6 +1,9 @@
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import minifyHtmlLiterals from '@lit-labs/rollup-plugin-minify-html-literals';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 
 /**
  * One build, two outputs in dist/ (served by the BFF):
@@ -14,6 +17,35 @@ import { defineConfig } from 'vite';
  *   Trusted Types), for the end-to-end test that counts violations (test/e2e/csp.test.ts).
  * Decorators: tsconfig's experimentalDecorators, which Vite's TypeScript transform compiles away.
  */
+/**
+ * Beside each file of dist/um/, its brotli (`.br`, quality 11) and gzip (`.gz`, level 9) forms,
+ * once at build time: the BFF picks one by Accept-Encoding (server/http/widget-files.ts) and
+ * spends no time compressing (decision 024).
+ */
+const outDir = fileURLToPath(new URL('./dist', import.meta.url));
+function precompressWidget(): Plugin {
+  return {
+    name: 'precompress-widget',
+    apply: 'build',
+    closeBundle() {
+      const dir = join(outDir, 'um');
+      for (const name of readdirSync(dir).filter((file) => file.endsWith('.js'))) {
+        const content = readFileSync(join(dir, name));
+        writeFileSync(
+          join(dir, `${name}.br`),
+          brotliCompressSync(content, {
+            params: {
+              [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY,
+              [constants.BROTLI_PARAM_SIZE_HINT]: content.length,
+            },
+          }),
+        );
+        writeFileSync(join(dir, `${name}.gz`), gzipSync(content, { level: 9 }));
+      }
+    },
+  };
+}
+
 const widgetEntry = fileURLToPath(new URL('./widget/user-management.ts', import.meta.url));
 
 export default defineConfig({
@@ -25,10 +57,11 @@ export default defineConfig({
       ...minifyHtmlLiterals({ failOnError: true, exclude: ['**/widget/controllers/form.ts'] }),
       enforce: 'pre',
     },
+    precompressWidget(),
   ],
   publicDir: false,
   build: {
-    outDir: '../dist',
+    outDir,
     emptyOutDir: true,
     target: 'es2022',
     // No <link rel=modulepreload> for the chunks of a dynamic import: the helper would resolve

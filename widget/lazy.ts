@@ -45,6 +45,11 @@ export function load(tag: LazyTag): Promise<void> {
   return done;
 }
 
+/** Loads every module of the list (the widget tests do, before their first fixture). */
+export function loadAll(): Promise<void[]> {
+  return Promise.all(Object.keys(modules).map((tag) => load(tag as LazyTag)));
+}
+
 /**
  * The element `tag` in `root`, once its module has loaded and it has rendered: what a panel
  * calls before it opens one of its dialogs (`(await loaded(this.renderRoot, 'um-x-dialog'))?.show()`).

@@ -1,6 +1,7 @@
 import { LitElement, html, nothing } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
-import { inviteUserBody, type InviteUserBody } from '../../shared/invitations.ts';
+import { inviteUserBody } from '../../shared/form-checks.ts';
+import type { InviteUserBody } from '../../shared/invitations.ts';
 import type { FieldErrors } from '../../shared/errors.ts';
 import { iamRole } from '../../shared/roles.ts';
 import type { ApiClient, ApiError } from '../api/client.ts';
@@ -142,7 +143,7 @@ export class UmInviteUserDialog extends LitElement {
     event.preventDefault();
     if (this.busy) return;
     this.failure = undefined;
-    const parsed = inviteUserBody.safeParse(this.body());
+    const parsed = inviteUserBody(this.body());
     if (!parsed.success) {
       this.fieldErrors = issuesToFieldErrors(parsed.error.issues, 'cloud');
       await this.updateComplete;
