@@ -7,9 +7,11 @@ import { defineConfig, type Plugin } from 'vite';
 
 /**
  * One build, two outputs in dist/ (served by the BFF):
- * - dist/um/user-management.js: the widget as one ES module with Lit inside, at a stable name a
- *   host can put in a <script> tag, and beside it dist/um/locale-{de,zh,ru}-[hash].js, the
- *   dictionaries it imports on first use (relative to its own URL, so dist/um/ moves as a whole);
+ * - dist/um/user-management.js: the widget's entry, at a stable name a host can put in a <script>
+ *   tag, and beside it the chunks it imports (relative to its own URL, so dist/um/ moves as a
+ *   whole): core-[hash].js, what the Users panel needs for its first paint; on first use a chunk
+ *   per panel, view and dialog, forms-[hash].js, the QR code and locale-{de,zh,ru}-[hash].js
+ *   (decision 024); each with its .br and .gz;
  * - dist/index.html (+ assets/): the demo host portal, which loads the widget from that URL the
  *   way a real host would (`vite-ignore` keeps Vite from bundling it into the page);
  * - dist/mailbox.html: the demo's mailbox page, listing the emails of the built-in mailbox.
@@ -46,6 +48,23 @@ function precompressWidget(): Plugin {
   };
 }
 
+/**
+ * Vite wraps each dynamic `import()` in a helper that first adds `<link rel=modulepreload>` for
+ * the chunk's own imports; with `modulePreload: false` it never has any to add, yet the helper
+ * (about 1 KB) would sit in the first-paint chunk. This one just imports.
+ */
+function plainDynamicImports(): Plugin {
+  const id = '\0vite/preload-helper.js';
+  return {
+    name: 'plain-dynamic-imports',
+    enforce: 'pre',
+    apply: 'build',
+    resolveId: (source) => (source === id ? id : undefined),
+    load: (source) =>
+      source === id ? 'export const __vitePreload = (load) => load();\n' : undefined,
+  };
+}
+
 const widgetEntry = fileURLToPath(new URL('./widget/user-management.ts', import.meta.url));
 
 export default defineConfig({
@@ -57,6 +76,7 @@ export default defineConfig({
       ...minifyHtmlLiterals({ failOnError: true, exclude: ['**/widget/controllers/form.ts'] }),
       enforce: 'pre',
     },
+    plainDynamicImports(),
     precompressWidget(),
   ],
   publicDir: false,

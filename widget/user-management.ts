@@ -14,7 +14,6 @@ import {
 } from './events.ts';
 import { resolveLang, UI_LANGUAGES } from './locales/index.ts';
 import type { TokenIssuer } from './panels/token-issuer.ts';
-import './panels/sign-in-view.ts';
 import './panels/users-panel.ts';
 import { controls } from './styles/controls.ts';
 import { tokens } from './styles/tokens.ts';
@@ -293,6 +292,7 @@ export class UserManagement extends LitElement {
     const client = this.session.client;
     if (!client) {
       return html`<um-sign-in-view
+        ${loadOnFirstUse()}
         exportparts="sign-in-form, input, button, submit, error, notice, sign-in-code, field-error"
         .email=${this.signInPrefill?.email ?? ''}
         .notice=${this.signInPrefill?.notice ?? ''}

@@ -74,7 +74,7 @@ function matches(ifNoneMatch: string | undefined, etag: string): boolean {
   return ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag);
 }
 
-/** Serves `GET /um/<name>.js` from `dir`; other methods go on to the next handler. */
+/** Serves `GET /um/<name>.js` from `dir`; other files and methods go on to the next handler. */
 export function widgetFiles(dir: string): MiddlewareHandler {
   const cache = new Map<string, CachedFile>();
 
@@ -103,8 +103,10 @@ export function widgetFiles(dir: string): MiddlewareHandler {
   return async (c, next) => {
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD') return next();
     const name = c.req.path.slice(c.req.path.lastIndexOf('/') + 1);
-    // Nothing else under /um/ is served: not the .br and .gz files themselves, nor a subfolder.
-    if (c.req.path !== `/um/${name}` || !FILE_NAME.test(name)) return c.notFound();
+    // The .br and .gz files are served only in place of their script, never by their own name.
+    if (/\.(br|gz)$/.test(name)) return c.notFound();
+    // The manifest and the type declarations beside the scripts: as any other static file.
+    if (c.req.path !== `/um/${name}` || !FILE_NAME.test(name)) return next();
     const file = await load(name);
     if (!file) return c.notFound();
 

@@ -62,6 +62,7 @@ describe('the widget files, compressed and cached', () => {
     }
     // Built without its compressed variants: served as it is.
     writeFileSync(join(um(), 'plain-Zz9_Yy8x.js'), PLAIN);
+    writeFileSync(join(um(), 'custom-elements.json'), '{"schemaVersion":"1.0.0"}');
     bff = await startBff(
       { PORT: '0', DATA_DIR: 'memory://', ALLOWED_ORIGINS: HOST },
       undefined,
@@ -167,10 +168,17 @@ describe('the widget files, compressed and cached', () => {
     assert.equal(again.headers['access-control-allow-origin'], HOST);
   });
 
-  it('serves nothing else from /um/', async () => {
+  it('serves the manifest beside the scripts as before', async () => {
+    const manifest = await get(`${bff.url}/um/custom-elements.json`);
+    assert.equal(manifest.status, 200);
+    assert.equal(manifest.body.toString(), '{"schemaVersion":"1.0.0"}');
+  });
+
+  it('serves no compressed file by its own name, and nothing that is not there', async () => {
     for (const path of [
       '/um/missing-AbCdEf12.js',
       '/um/core-AbC_12-z.js.br',
+      '/um/user-management.js.gz',
       '/um/%2e%2e/x.js',
       '/um/sub/core-AbC_12-z.js',
     ]) {

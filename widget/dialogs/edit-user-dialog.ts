@@ -63,7 +63,7 @@ function formOf(user: User, assignments: CloudAssignment[]): UserFormState {
  * but read-only: only its owner changes it. Save sends only what changed: the IAM role
  * (`PUT …/client-users/{id}`), name and language (`PATCH /iam/users/{id}`), then the difference
  * of Cloud access (`POST`/`PATCH`/`DELETE /cloud/v1/users/assignments`). Everything is checked
- * with the BFF's zod schemas first. Refusals (the last Administrator, a token of a higher role)
+ * with the BFF's rules first (shared/form-checks.ts). Refusals (the last Administrator, a token of a higher role)
  * appear in the alert with their message. When anything was saved it fires `um-user-updated`;
  * on full success it closes, and focus goes back to the element that opened it.
  */

@@ -20,7 +20,7 @@ import { submitButton } from '../components/submit-button.ts';
 
 /**
  * The Invite user form (PRODUCT.md "Invite user"), in a modal `<dialog>`; the fields are the
- * shared `<um-user-form>`. It validates with the BFF's own zod schema (`inviteUserBody`) before
+ * shared `<um-user-form>`. It validates with the BFF's own rules (`inviteUserBody` of shared/form-checks.ts) before
  * sending, so a malformed email never makes a request; what only the BFF can know (already
  * invited, the daily limit) comes back as field errors or a message in the alert area. On success
  * it closes and fires `um-user-invited`. However it closes (Escape, Cancel, success), focus goes

@@ -49,7 +49,7 @@ function generalOf(user: User): General {
  * a confirmation link to the new address: the email changes when that link is opened
  * (`<um-confirm-email-view>`), so the field keeps showing the current one and a notice says where
  * the link went. The other fields through `PATCH /iam/users/{id}`. General checks its input with
- * the BFF's zod schemas first and shows errors next to its fields. **Password**
+ * the BFF's rules first (shared/form-checks.ts) and shows errors next to its fields. **Password**
  * (`<um-account-password-form>`, in the panel's shadow root), **Two-factor authentication**
  * (`<um-two-fa-section>`) and **Last logins** (`<um-last-logins-section>`) follow.
  */

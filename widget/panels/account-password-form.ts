@@ -34,7 +34,7 @@ const NO_PASSWORDS: Passwords = { old: '', new: '', double: '' };
 
 /**
  * The Account panel's Password form (PRODUCT.md "Account panel"): old, new, repeat, checked with
- * the BFF's zod schema first, then `PUT /iam/users/{id}/password`. It renders into its own light
+ * the BFF's rules first (shared/form-checks.ts), then `PUT /iam/users/{id}/password`. It renders into its own light
  * DOM, so its fields live in the panel's shadow root (the panel's styles, one set of ids).
  */
 export class UmAccountPasswordForm extends LitElement {
