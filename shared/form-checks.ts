@@ -32,7 +32,6 @@ export interface Issue {
 export type Checked<T> =
   { success: true; data: T } | { success: false; error: { issues: Issue[] } };
 
-const REQUIRED = 'This field is required.';
 const BLANK = 'This field may not be blank.';
 const INVALID_INTEGER = 'A valid integer is required.';
 const tooLong = (max: number) => `Ensure this field has no more than ${max} characters.`;
@@ -41,7 +40,7 @@ const oneOf = (values: readonly string[]) => `Must be one of: ${values.join(', '
 const CONTROL_CHARACTERS = /[\p{Cc}\u2028\u2029]/u;
 /** zod 4's email pattern (zod/v4/core/regexes.js `email`). */
 const EMAIL =
-  /^(?:[A-Za-z0-9_'+\-]+\.)*[A-Za-z0-9_'+\-]*[A-Za-z0-9_+-]@(?:[A-Za-z0-9][A-Za-z0-9\-]*\.)+[A-Za-z]{2,}$/;
+  /^(?:[A-Za-z0-9_'+-]+\.)*[A-Za-z0-9_'+-]*[A-Za-z0-9_+-]@(?:[A-Za-z0-9][A-Za-z0-9-]*\.)+[A-Za-z]{2,}$/;
 /** zod 4's `iso.datetime({ offset: true })`: a real date, seconds, `Z` or an offset. */
 const DATETIME =
   /^(?:(?:\d\d[2468][048]|\d\d[13579][26]|\d\d0[48]|[02468][048]00|[13579][26]00)-02-29|\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\d|30)|(?:02)-(?:0[1-9]|1\d|2[0-8])))T(?:(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d+)?(?:Z|([+-](?:[01]\d|2[0-3]):[0-5]\d)))$/;
