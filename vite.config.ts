@@ -6,20 +6,6 @@ import minifyHtmlLiterals from '@lit-labs/rollup-plugin-minify-html-literals';
 import { defineConfig, type Plugin } from 'vite';
 
 /**
- * One build, two outputs in dist/ (served by the BFF):
- * - dist/um/user-management.js: the widget's entry, at a stable name a host can put in a <script>
- *   tag, and beside it the chunks it imports (relative to its own URL, so dist/um/ moves as a
- *   whole): core-[hash].js, what the Users panel needs for its first paint; on first use a chunk
- *   per panel, view and dialog, forms-[hash].js, the QR code and locale-{de,zh,ru}-[hash].js
- *   (decision 024); each with its .br and .gz;
- * - dist/index.html (+ assets/): the demo host portal, which loads the widget from that URL the
- *   way a real host would (`vite-ignore` keeps Vite from bundling it into the page);
- * - dist/mailbox.html: the demo's mailbox page, listing the emails of the built-in mailbox.
- * - dist/csp.html: the demo under a strict Content-Security-Policy (no inline script or style,
- *   Trusted Types), for the end-to-end test that counts violations (test/e2e/csp.test.ts).
- * Decorators: tsconfig's experimentalDecorators, which Vite's TypeScript transform compiles away.
- */
-/**
  * Beside each file of dist/um/, its brotli (`.br`, quality 11) and gzip (`.gz`, level 9) forms,
  * once at build time: the BFF picks one by Accept-Encoding (server/http/widget-files.ts) and
  * spends no time compressing (decision 024).
@@ -65,6 +51,20 @@ function plainDynamicImports(): Plugin {
   };
 }
 
+/**
+ * One build, two outputs in dist/ (served by the BFF):
+ * - dist/um/user-management.js: the widget's entry, at a stable name a host can put in a <script>
+ *   tag, and beside it the chunks it imports (relative to its own URL, so dist/um/ moves as a
+ *   whole): core-[hash].js, what the Users panel needs for its first paint; on first use a chunk
+ *   per panel, view and dialog, forms-[hash].js, the QR code and locale-{de,zh,ru}-[hash].js
+ *   (decision 024); each with its .br and .gz;
+ * - dist/index.html (+ assets/): the demo host portal, which loads the widget from that URL the
+ *   way a real host would (`vite-ignore` keeps Vite from bundling it into the page);
+ * - dist/mailbox.html: the demo's mailbox page, listing the emails of the built-in mailbox.
+ * - dist/csp.html: the demo under a strict Content-Security-Policy (no inline script or style,
+ *   Trusted Types), for the end-to-end test that counts violations (test/e2e/csp.test.ts).
+ * Decorators: tsconfig's experimentalDecorators, which Vite's TypeScript transform compiles away.
+ */
 const widgetEntry = fileURLToPath(new URL('./widget/user-management.ts', import.meta.url));
 
 export default defineConfig({
