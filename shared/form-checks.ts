@@ -13,7 +13,7 @@ import type { ChangeEmailBody, ChangePasswordBody, UpdateUserBody } from './user
  * The checks the widget runs on its forms before sending them, without zod (decision 024): the
  * same rules, messages, issue paths and output (trimmed, lower-cased, defaults) as the shared zod
  * schemas the BFF validates with, for the values a form can hold (TypeScript rules out the
- * wrong types). zod/mini would be a third of the widget's forms; these are a few hundred bytes.
+ * wrong types). zod/mini was 32.6 KB of the widget (minified); these are about 5 KB (2 KB gzipped).
  *
  * They are checked against the schemas, not generated from them: shared/form-checks.test.ts runs
  * both on good and bad inputs and requires the same answer, so a change to a schema's rule or
@@ -248,6 +248,8 @@ function cloud(issues: Issues, path: (string | number)[], body: CloudInput): Clo
     issues.add([...path, 'client_role'], 'Must be ClientAdministrator or null.', true);
   }
   const rows = body.projects ?? [];
+  // The list's own length check runs unless one of its rows stopped zod; the uniqueness check
+  // of the whole Cloud access unless anything in it did (its role included).
   const before = issues.aborted;
   issues.aborted = false;
   const projects = rows.map((row, index) => {
