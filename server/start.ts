@@ -2,8 +2,10 @@ import { serve } from '@hono/node-server';
 import type { Server } from 'node:http';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { Hono } from 'hono';
 import { allowedOrigins } from './http/cors.ts';
+import { widgetFiles } from './http/widget-files.ts';
 import { createApp } from './app.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { loadConfig, type Config } from './config.ts';
@@ -62,6 +64,8 @@ export async function startBff(
   );
   // The widget's files may be loaded by host pages of ALLOWED_ORIGINS, like the API.
   host.use('/um/*', allowedOrigins(config.allowedOrigins));
+  // Compressed, and cached for good but for the entry file, which is revalidated (decision 024).
+  host.use('/um/*', widgetFiles(join(staticDir, 'um')));
   if (existsSync(staticDir)) host.use('/*', serveStatic({ root: staticDir }));
   host.notFound((c) => c.json({ message: 'Not found.', code: 'not_found' }, 404));
 

@@ -8,12 +8,13 @@ import {
   nameText,
 } from './fields.ts';
 import { CLOUD_CLIENT_ROLES, CLOUD_PROJECT_ROLES } from './roles.ts';
+// The bounds live with the widget's zod-free form checks, which the widget imports them from.
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './form-checks.ts';
 
 /** Inviting people into an account, and accepting (API.md; PRODUCT.md "Invite user"). */
 
 /** PRODUCT.md's password policy: 8 to 256 characters, no composition rules; common ones are refused by the BFF. */
-export const PASSWORD_MIN_LENGTH = 8;
-export const PASSWORD_MAX_LENGTH = 256;
+export { PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH };
 export const passwordField = z
   .string({ error: 'This field is required.' })
   .check(

@@ -13,13 +13,7 @@ import {
   type UmShowTokensEvent,
 } from './events.ts';
 import { resolveLang, UI_LANGUAGES } from './locales/index.ts';
-import './panels/accept-invitation-view.ts';
-import './panels/confirm-email-view.ts';
-import './panels/disable-2fa-view.ts';
-import './panels/account-panel.ts';
-import './panels/api-tokens-panel.ts';
 import type { TokenIssuer } from './panels/token-issuer.ts';
-import './panels/sign-in-view.ts';
 import './panels/users-panel.ts';
 import { controls } from './styles/controls.ts';
 import { tokens } from './styles/tokens.ts';
@@ -30,6 +24,7 @@ import { LanguageController } from './controllers/language.ts';
 import { LocalizeController } from './controllers/localize.ts';
 import { linkTokenFromUrl, removeLinkTokenFromUrl } from './link-tokens.ts';
 import { AccountSwitch, renderToolbar } from './components/toolbar.ts';
+import { loadOnFirstUse } from './lazy.ts';
 
 export { ApiError } from './api/client.ts';
 export {
@@ -270,6 +265,7 @@ export class UserManagement extends LitElement {
   override render() {
     if (this.confirmEmailToken) {
       return html`<um-confirm-email-view
+        ${loadOnFirstUse()}
         exportparts="confirm-email-view, button"
         .token=${this.confirmEmailToken}
         @um-confirm-email-done=${this.onEmailConfirmed}
@@ -277,6 +273,7 @@ export class UserManagement extends LitElement {
     }
     if (this.disable2faToken) {
       return html`<um-disable-2fa-view
+        ${loadOnFirstUse()}
         exportparts="disable-2fa-view, button"
         .token=${this.disable2faToken}
         @um-disable-2fa-done=${() => (this.disable2faToken = undefined)}
@@ -284,6 +281,7 @@ export class UserManagement extends LitElement {
     }
     if (this.acceptingToken) {
       return html`<um-accept-invitation-view
+        ${loadOnFirstUse()}
         exportparts="accept-view, input, button, submit, error, field-error"
         .token=${this.acceptingToken}
         @um-accept-done=${this.onAccepted}
@@ -294,6 +292,7 @@ export class UserManagement extends LitElement {
     const client = this.session.client;
     if (!client) {
       return html`<um-sign-in-view
+        ${loadOnFirstUse()}
         exportparts="sign-in-form, input, button, submit, error, notice, sign-in-code, field-error"
         .email=${this.signInPrefill?.email ?? ''}
         .notice=${this.signInPrefill?.notice ?? ''}
@@ -312,11 +311,13 @@ export class UserManagement extends LitElement {
       ${
         this.panel === 'api-tokens'
           ? html`<um-api-tokens-panel
+              ${loadOnFirstUse()}
               exportparts="panel, heading, filters, input, button, table, header-cell, row, cell, loading, empty, error, pagination, page-button, summary, status, dialog, field-error, menu-button, menu, menu-item, create-token-button, token-secret, deleted-issuer, tooltip"
               .issuer=${this.tokensIssuer}
             ></um-api-tokens-panel>`
           : this.panel === 'account'
             ? html`<um-account-panel
+                ${loadOnFirstUse()}
                 exportparts="panel, heading, input, button, error, field-error, notice, account-general, account-password, account-two-fa, two-fa-qr, two-fa-key, backup-codes, account-logins, table, row, cell, pagination, page-button, summary, empty"
               ></um-account-panel>`
             : html`<um-users-panel
@@ -344,6 +345,8 @@ export class UserManagement extends LitElement {
     const panel = this.renderRoot.querySelector<LitElement>(
       'um-users-panel, um-account-panel, um-api-tokens-panel',
     );
+    // A panel loaded on first use (widget/lazy.ts) has no heading until its module arrives.
+    if (panel) await customElements.whenDefined(panel.localName);
     await panel?.updateComplete;
     panel?.shadowRoot?.querySelector<HTMLElement>('[part~="heading"]')?.focus();
   }

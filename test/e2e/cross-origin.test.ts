@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
@@ -14,13 +14,17 @@ import { openDemo, signIn, type Demo } from '../support/demo.ts';
  * in, and which setting to change.
  */
 
-/** A tiny host of its own: one page that embeds the widget, and (optionally) a copy of it. */
+/**
+ * A tiny host of its own: one page that embeds the widget, and (optionally) a copy of it: the
+ * whole of dist/um/, since the script imports its chunks from beside itself.
+ */
 async function serveHost(page: (bff: string) => string): Promise<{ url: string; server: Server }> {
   let bffUrl = '';
   const server = createServer((request, response) => {
-    if (request.url === '/um/user-management.js') {
+    const script = /^\/um\/([\w-]+\.js)$/.exec(request.url ?? '');
+    if (script && existsSync(`dist/um/${script[1]}`)) {
       response.writeHead(200, { 'Content-Type': 'text/javascript' });
-      response.end(readFileSync('dist/um/user-management.js'));
+      response.end(readFileSync(`dist/um/${script[1]}`));
       return;
     }
     response.writeHead(200, { 'Content-Type': 'text/html' });

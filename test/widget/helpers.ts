@@ -4,6 +4,12 @@ import { sendMouse } from '@web/test-runner-commands';
 import type { TokenPair } from '../../shared/auth.ts';
 import type { UsersPage } from '../../shared/users.ts';
 import type { UserManagement } from '../../widget/user-management.ts';
+import { loadAll } from '../../widget/lazy.ts';
+
+// What the built widget loads on first use (widget/lazy.ts) is compiled on the fly by the test
+// server, which can take longer than a test's wait for the BFF: loaded once, up front. The loading
+// itself is tested in widget/lazy.test.ts, and in the built widget by the e2e tests.
+await loadAll();
 
 /**
  * Helpers for the widget's browser tests. `/bff` is the real BFF behind the test server's proxy

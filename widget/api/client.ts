@@ -47,7 +47,7 @@ export {
 /**
  * The widget's typed client of the BFF (API.md): every endpoint is a route of shared/routes.ts,
  * called through `call()`, which also renews the session. Only types come from shared/ here;
- * forms that validate before sending import the shared zod schemas themselves, and the BFF
+ * forms that validate before sending use shared/form-checks.ts (the zod schemas' rules), and the BFF
  * validates every request anyway.
  */
 

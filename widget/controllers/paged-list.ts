@@ -6,9 +6,10 @@ import { renderPager } from '../components/pager.ts';
 import { renderPanelHeader, type PanelHeaderAction } from '../components/panel-header.ts';
 import '../components/row-menu.ts';
 import type { RowMenuItem, UmRowMenu } from '../components/row-menu.ts';
-import type { ConfirmOptions, UmConfirmDialog } from '../dialogs/confirm-dialog.ts';
+import type { ConfirmOptions } from '../dialogs/confirm-dialog.ts';
 import { announceError, type UmMenuSelectEvent } from '../events.ts';
 import type { MessageKey } from '../locales/index.ts';
+import { loaded } from '../lazy.ts';
 import type { LocalizeController } from './localize.ts';
 
 type Host = ReactiveControllerHost & HTMLElement;
@@ -206,7 +207,8 @@ export class PagedListController<
     onError?: (error: ApiError) => void,
   ): Promise<boolean> {
     const { trigger, ...text } = question;
-    const dialog = this.host.shadowRoot?.querySelector<UmConfirmDialog>('um-confirm-dialog');
+    const root = this.host.shadowRoot;
+    const dialog = root && (await loaded(root, 'um-confirm-dialog'));
     if (!dialog || !(await dialog.show({ ...text, danger: true }, trigger))) return false;
     await this.act(key, action, onError);
     return true;

@@ -4,7 +4,8 @@ import type { ClientMe } from '../../shared/clients.ts';
 import type { FieldErrors } from '../../shared/errors.ts';
 import { actorOf, can, type Actor } from '../../shared/permissions.ts';
 import { IAM_ROLES, ROLE, type IamRoleId } from '../../shared/roles.ts';
-import { createTokenBody, type CreateTokenBody } from '../../shared/tokens.ts';
+import { createTokenBody } from '../../shared/form-checks.ts';
+import type { CreateTokenBody } from '../../shared/tokens.ts';
 import type { ApiClient, ApiError } from '../api/client.ts';
 import { announceError, UmTokenCreatedEvent } from '../events.ts';
 import { issuesToFieldErrors } from '../locales/errors.ts';
@@ -303,10 +304,10 @@ export class UmCreateTokenDialog extends LitElement {
       exp_date,
       client_user: { role: { id: this.roleId } },
     };
-    const check = createTokenBody.safeParse(candidate);
+    const check = createTokenBody(candidate);
     if (!check.success) Object.assign(errors, issuesToFieldErrors(check.error.issues, 'name'));
-    if (Object.keys(errors).length) return { errors };
-    return { body: check.data! };
+    if (Object.keys(errors).length || !check.success) return { errors };
+    return { body: check.data };
   }
 
   private async onSubmit(event: SubmitEvent) {

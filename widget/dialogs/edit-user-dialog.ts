@@ -3,15 +3,10 @@ import { query, state } from 'lit/decorators.js';
 import type { ClientMe } from '../../shared/clients.ts';
 import type { CloudAssignment } from '../../shared/cloud.ts';
 import type { FieldErrors } from '../../shared/errors.ts';
-import { cloudAccessInput } from '../../shared/invitations.ts';
+import { clientUserRole, cloudAccessInput, updateUserBody } from '../../shared/form-checks.ts';
 import { actorOf, can } from '../../shared/permissions.ts';
 import { ROLE, iamRole, isIamRoleId, type CloudRole } from '../../shared/roles.ts';
-import {
-  clientUserRole,
-  updateUserBody,
-  type UpdateUserBody,
-  type User,
-} from '../../shared/users.ts';
+import type { UpdateUserBody, User } from '../../shared/users.ts';
 import type { ApiClient, ApiError } from '../api/client.ts';
 import '../components/user-form.ts';
 import {
@@ -68,7 +63,7 @@ function formOf(user: User, assignments: CloudAssignment[]): UserFormState {
  * but read-only: only its owner changes it. Save sends only what changed: the IAM role
  * (`PUT …/client-users/{id}`), name and language (`PATCH /iam/users/{id}`), then the difference
  * of Cloud access (`POST`/`PATCH`/`DELETE /cloud/v1/users/assignments`). Everything is checked
- * with the BFF's zod schemas first. Refusals (the last Administrator, a token of a higher role)
+ * with the BFF's rules first (shared/form-checks.ts). Refusals (the last Administrator, a token of a higher role)
  * appear in the alert with their message. When anything was saved it fires `um-user-updated`;
  * on full success it closes, and focus goes back to the element that opened it.
  */
@@ -262,7 +257,7 @@ export class UmEditUserDialog extends LitElement {
       if (f.name.trim() !== (user.name ?? '')) profile.name = f.name.trim();
       if (f.lang !== user.lang) profile.lang = f.lang as UpdateUserBody['lang'];
     }
-    const profileCheck = updateUserBody.safeParse(profile);
+    const profileCheck = updateUserBody(profile);
     if (!profileCheck.success)
       Object.assign(errors, issuesToFieldErrors(profileCheck.error.issues, 'name'));
 
@@ -272,13 +267,13 @@ export class UmEditUserDialog extends LitElement {
         ? { user_role: { id: f.roleId, name: iamRole(f.roleId).name } }
         : undefined;
     if (roleBody) {
-      const roleCheck = clientUserRole.safeParse(roleBody);
+      const roleCheck = clientUserRole(roleBody);
       if (!roleCheck.success)
         Object.assign(errors, issuesToFieldErrors(roleCheck.error.issues, 'user_role'));
     }
 
     const cloud = cloudOf(f);
-    const cloudCheck = cloudAccessInput.safeParse(cloud);
+    const cloudCheck = cloudAccessInput(cloud);
     if (!cloudCheck.success) {
       for (const [field, messages] of Object.entries(
         issuesToFieldErrors(cloudCheck.error.issues, ''),

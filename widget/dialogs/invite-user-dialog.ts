@@ -1,6 +1,7 @@
 import { LitElement, html, nothing } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
-import { inviteUserBody, type InviteUserBody } from '../../shared/invitations.ts';
+import { inviteUserBody } from '../../shared/form-checks.ts';
+import type { InviteUserBody } from '../../shared/invitations.ts';
 import type { FieldErrors } from '../../shared/errors.ts';
 import { iamRole } from '../../shared/roles.ts';
 import type { ApiClient, ApiError } from '../api/client.ts';
@@ -19,7 +20,7 @@ import { submitButton } from '../components/submit-button.ts';
 
 /**
  * The Invite user form (PRODUCT.md "Invite user"), in a modal `<dialog>`; the fields are the
- * shared `<um-user-form>`. It validates with the BFF's own zod schema (`inviteUserBody`) before
+ * shared `<um-user-form>`. It validates with the BFF's own rules (`inviteUserBody` of shared/form-checks.ts) before
  * sending, so a malformed email never makes a request; what only the BFF can know (already
  * invited, the daily limit) comes back as field errors or a message in the alert area. On success
  * it closes and fires `um-user-invited`. However it closes (Escape, Cancel, success), focus goes
@@ -142,7 +143,7 @@ export class UmInviteUserDialog extends LitElement {
     event.preventDefault();
     if (this.busy) return;
     this.failure = undefined;
-    const parsed = inviteUserBody.safeParse(this.body());
+    const parsed = inviteUserBody(this.body());
     if (!parsed.success) {
       this.fieldErrors = issuesToFieldErrors(parsed.error.issues, 'cloud');
       await this.updateComplete;

@@ -1,12 +1,11 @@
 import { LitElement, html, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { Task } from '@lit/task';
-import {
-  PASSWORD_MIN_LENGTH,
-  acceptInvitationBody,
-  type AcceptInvitationBody,
-  type InvitationState,
-  type InvitationStateName,
+import { PASSWORD_MIN_LENGTH, acceptInvitationBody } from '../../shared/form-checks.ts';
+import type {
+  AcceptInvitationBody,
+  InvitationState,
+  InvitationStateName,
 } from '../../shared/invitations.ts';
 import { ApiError, isAbortError, type ApiClient, asApiError } from '../api/client.ts';
 import {
@@ -232,7 +231,7 @@ export class UmAcceptInvitationView extends LitElement {
     if (invitation.new_user !== false) {
       const password = String(data.get('password') ?? '');
       const name = String(data.get('name') ?? '').trim();
-      const parsed = acceptInvitationBody.safeParse({ password, ...(name ? { name } : {}) });
+      const parsed = acceptInvitationBody({ password, ...(name ? { name } : {}) });
       const errors = parsed.success ? {} : issuesToFieldErrors(parsed.error.issues, 'password');
       if (password !== String(data.get('repeat') ?? '')) {
         errors.repeat = [this.localize.t('accept.passwordMismatch')];

@@ -5,12 +5,8 @@ import type { ClientMe } from '../../shared/clients.ts';
 import type { FieldErrors } from '../../shared/errors.ts';
 import { actorOf, can, type Actor } from '../../shared/permissions.ts';
 import { OFFERED_LANGUAGES, type Language } from '../../shared/roles.ts';
-import {
-  changeEmailBody,
-  updateUserBody,
-  type UpdateUserBody,
-  type User,
-} from '../../shared/users.ts';
+import { changeEmailBody, updateUserBody } from '../../shared/form-checks.ts';
+import type { UpdateUserBody, User } from '../../shared/users.ts';
 import { ApiError, isAbortError, type ApiClient } from '../api/client.ts';
 import { announceError, UmUserUpdatedEvent } from '../events.ts';
 import { issuesToFieldErrors } from '../locales/errors.ts';
@@ -53,7 +49,7 @@ function generalOf(user: User): General {
  * a confirmation link to the new address: the email changes when that link is opened
  * (`<um-confirm-email-view>`), so the field keeps showing the current one and a notice says where
  * the link went. The other fields through `PATCH /iam/users/{id}`. General checks its input with
- * the BFF's zod schemas first and shows errors next to its fields. **Password**
+ * the BFF's rules first (shared/form-checks.ts) and shows errors next to its fields. **Password**
  * (`<um-account-password-form>`, in the panel's shadow root), **Two-factor authentication**
  * (`<um-two-fa-section>`) and **Last logins** (`<um-last-logins-section>`) follow.
  */
@@ -308,13 +304,13 @@ export class UmAccountPanel extends LitElement {
     if (g.name !== saved.name) profile.name = g.name;
     if (g.lang !== saved.lang) profile.lang = g.lang as UpdateUserBody['lang'];
     if (g.phone !== saved.phone) profile.phone = g.phone.trim();
-    const profileCheck = updateUserBody.safeParse(profile);
+    const profileCheck = updateUserBody(profile);
     if (!profileCheck.success) {
       Object.assign(errors, issuesToFieldErrors(profileCheck.error.issues, 'name'));
     }
     const emailBody = this.emailChanged ? { new_email: g.email, password: g.password } : undefined;
     if (emailBody) {
-      const emailCheck = changeEmailBody.safeParse(emailBody);
+      const emailCheck = changeEmailBody(emailBody);
       if (!emailCheck.success) {
         const emailErrors = issuesToFieldErrors(emailCheck.error.issues, 'email');
         Object.assign(errors, renameEmailField(emailErrors));

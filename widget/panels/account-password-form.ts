@@ -1,8 +1,7 @@
 import { LitElement, html, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import type { ClientMe } from '../../shared/clients.ts';
-import { PASSWORD_MIN_LENGTH } from '../../shared/invitations.ts';
-import { changePasswordBody } from '../../shared/users.ts';
+import { PASSWORD_MIN_LENGTH, changePasswordBody } from '../../shared/form-checks.ts';
 import type { ApiClient } from '../api/client.ts';
 import { announceError } from '../events.ts';
 import { issuesToFieldErrors } from '../locales/errors.ts';
@@ -35,7 +34,7 @@ const NO_PASSWORDS: Passwords = { old: '', new: '', double: '' };
 
 /**
  * The Account panel's Password form (PRODUCT.md "Account panel"): old, new, repeat, checked with
- * the BFF's zod schema first, then `PUT /iam/users/{id}/password`. It renders into its own light
+ * the BFF's rules first (shared/form-checks.ts), then `PUT /iam/users/{id}/password`. It renders into its own light
  * DOM, so its fields live in the panel's shadow root (the panel's styles, one set of ids).
  */
 export class UmAccountPasswordForm extends LitElement {
@@ -134,7 +133,7 @@ export class UmAccountPasswordForm extends LitElement {
     const userId = this.me?.currentUser;
     if (!userId || this.outcome.busy) return;
     const body = { ...this.passwords };
-    const check = changePasswordBody.safeParse(body);
+    const check = changePasswordBody(body);
     this.fields.show(check.success ? {} : issuesToFieldErrors(check.error.issues, 'new'));
     if (this.fields.hasErrors) {
       this.outcome = IDLE;

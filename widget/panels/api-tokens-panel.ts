@@ -5,9 +5,7 @@ import { actorOf, can, type Actor } from '../../shared/permissions.ts';
 import { IAM_ROLES, isIamRoleId } from '../../shared/roles.ts';
 import type { Token } from '../../shared/tokens.ts';
 import { type ApiClient } from '../api/client.ts';
-import '../dialogs/confirm-dialog.ts';
-import '../dialogs/create-token-dialog.ts';
-import type { UmCreateTokenDialog } from '../dialogs/create-token-dialog.ts';
+import { loaded } from '../lazy.ts';
 import type { UmTokenCreatedEvent } from '../events.ts';
 import { type MessageKey } from '../locales/index.ts';
 import { controls } from '../styles/controls.ts';
@@ -102,7 +100,7 @@ export class UmApiTokensPanel extends LitElement {
   private get headerAction(): PanelHeaderAction | undefined {
     if (!this.mayCreate || !this.me) return undefined;
     const label = this.localize.t('tokens.create.open');
-    return { name: 'create-token', label, onClick: (opener) => this.openCreate(opener) };
+    return { name: 'create-token', label, onClick: (opener) => void this.openCreate(opener) };
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -309,9 +307,9 @@ export class UmApiTokensPanel extends LitElement {
     this.list.filter(DEFAULT_FILTERS);
   }
 
-  private openCreate(opener: HTMLElement) {
+  private async openCreate(opener: HTMLElement) {
     this.list.resetOutcome();
-    void this.renderRoot.querySelector<UmCreateTokenDialog>('um-create-token-dialog')?.show(opener);
+    void (await loaded(this.renderRoot, 'um-create-token-dialog'))?.show(opener);
   }
 
   private onCreated(_event: UmTokenCreatedEvent) {

@@ -1,6 +1,6 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { twoFaCodeBody } from '../../shared/two-fa.ts';
+import { twoFaCodeBody } from '../../shared/form-checks.ts';
 import type { ApiClient, ApiError } from '../api/client.ts';
 import { announceError } from '../events.ts';
 import { type MessageKey } from '../locales/index.ts';
@@ -265,7 +265,7 @@ export class UmTwoFaSection extends LitElement {
 
   /** The code, checked in the browser; undefined (errors shown) when it is not 6 digits. */
   private async checkedCode(): Promise<string | undefined> {
-    const check = twoFaCodeBody.safeParse({ code: this.code });
+    const check = twoFaCodeBody({ code: this.code });
     if (check.success) return check.data.code;
     this.fields.show({
       code: [

@@ -6,11 +6,8 @@ import { actorOf, can, type Actor } from '../../shared/permissions.ts';
 import type { User, UsersPage } from '../../shared/users.ts';
 import type { ApiClient } from '../api/client.ts';
 import type { RowMenuItem } from '../components/row-menu.ts';
-import '../dialogs/confirm-dialog.ts';
-import '../dialogs/edit-user-dialog.ts';
 import type { UmEditUserDialog } from '../dialogs/edit-user-dialog.ts';
-import '../dialogs/invite-user-dialog.ts';
-import type { UmInviteUserDialog } from '../dialogs/invite-user-dialog.ts';
+import { loaded } from '../lazy.ts';
 import {
   UmShowTokensEvent,
   UmUserDeletedEvent,
@@ -116,7 +113,7 @@ export class UmUsersPanel extends LitElement {
   private get headerAction(): PanelHeaderAction | undefined {
     if (!this.may('users.invite')) return undefined;
     const label = this.localize.t('invite.open');
-    return { name: 'invite', label, onClick: (opener) => this.openInvite(opener) };
+    return { name: 'invite', label, onClick: (opener) => void this.openInvite(opener) };
   }
 
   /** Whether any row can have a menu: then the table has its "⋯" column. */
@@ -267,9 +264,7 @@ export class UmUsersPanel extends LitElement {
     this.refusedUser = undefined;
     this.list.resetOutcome();
     if (action === 'edit') {
-      void this.renderRoot
-        .querySelector<UmEditUserDialog>('um-edit-user-dialog')
-        ?.show(user.id, trigger);
+      void (await loaded(this.renderRoot, 'um-edit-user-dialog'))?.show(user.id, trigger);
     } else if (action === 'delete') {
       await this.deleteUser(user, trigger);
     } else {
@@ -314,9 +309,9 @@ export class UmUsersPanel extends LitElement {
     this.dispatchEvent(new UmShowTokensEvent({ userId: user.id, email: user.email }));
   }
 
-  private openInvite(opener: HTMLElement) {
+  private async openInvite(opener: HTMLElement) {
     this.list.resetOutcome();
-    void this.renderRoot.querySelector<UmInviteUserDialog>('um-invite-user-dialog')?.show(opener);
+    void (await loaded(this.renderRoot, 'um-invite-user-dialog'))?.show(opener);
   }
 
   /** Saved (or partly saved) in the Edit dialog: reload the row; say so once the dialog closed. */
