@@ -6,7 +6,6 @@ import { ROLE } from '../../shared/roles.ts';
 import type { CreatedToken } from '../../shared/tokens.ts';
 import { recordAudit } from '../audit.ts';
 import { eachDatabase } from '../../test/support/context.ts';
-import { Fixtures } from '../../test/support/fixtures.ts';
 import { allActivity } from './repository.ts';
 
 const PATH = '/iam/activity_log/actions';
