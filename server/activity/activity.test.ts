@@ -283,6 +283,13 @@ eachDatabase(
       await assert.rejects(db.deleteFrom('audit_log').execute(), /append-only/);
       await assert.rejects(sql`truncate audit_log`.execute(db), /append-only/);
       assert.deepEqual(await list(`?user_id=${bob.id}`), before);
+      // A user's, account's or token's deletion never rewrites a row (no `on delete set null`).
+      const actions = await sql<{ action: string }>`select confdeltype as action from pg_constraint
+        where conrelid = 'audit_log'::regclass and contype = 'f'`.execute(db);
+      assert.deepEqual(
+        actions.rows.map((row) => row.action),
+        ['a', 'a', 'a'],
+      );
     });
 
     if (dialect === 'postgres') {
