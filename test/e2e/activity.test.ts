@@ -83,6 +83,18 @@ describe('the Activity panel in the built demo', () => {
     assert.match(lines[1]!, new RegExp(`,user\\.invited,.*,session,.*,Ivy Invitee,${email},`));
     await page.getByText('The CSV file was downloaded.').waitFor();
 
+    // The same person's History, in the Edit user dialog, reached with the keyboard.
+    await page.getByRole('link', { name: 'Users' }).click();
+    await page.getByRole('searchbox', { name: 'Email' }).fill(email);
+    await page.getByText('Showing 1 - 1 of 1 entries').waitFor();
+    await page.getByRole('button', { name: `Actions for ${email}` }).click();
+    await page.getByRole('menuitem', { name: 'Edit' }).click();
+    const edit = page.getByRole('dialog');
+    await edit.getByRole('tab', { name: 'Profile', selected: true }).focus();
+    await page.keyboard.press('ArrowRight');
+    await edit.getByRole('tab', { name: 'History', selected: true }).waitFor();
+    const history = edit.getByRole('tabpanel', { name: 'History' });
+    await history.getByRole('row', { name: /Invited a user/ }).waitFor();
     assert.deepEqual(problems, []);
   });
 });
