@@ -7,6 +7,8 @@ import { z } from 'zod';
 import { createIdentityProvider } from './auth/identity-provider.ts';
 import { SigningKeys } from './auth/keys.ts';
 import type { AuthDeps } from './auth/middleware.ts';
+import { activityOperations, activityRoutes } from './activity/routes.ts';
+import { auditRequestContext } from './audit.ts';
 import { authOperations, authRoutes } from './auth/routes.ts';
 import { clientOperations, clientRoutes } from './clients/routes.ts';
 import type { Clock } from './clock.ts';
@@ -91,6 +93,7 @@ export const OPERATIONS: readonly Operation[] = [
   ...Object.values(tokenOperations),
   ...Object.values(twoFaOperations),
   ...Object.values(loginOperations),
+  ...Object.values(activityOperations),
 ];
 
 /** Largest request body accepted; no request of this API needs more. */
@@ -129,6 +132,7 @@ export function createApp(deps: AppDeps) {
     c.header('X-Request-Id', id);
     await next();
   });
+  app.use(auditRequestContext(deps.config.trustProxy));
   const metrics = createMetrics(deps.db, deps.pool);
   app.use(metrics.middleware);
   app.use(allowedOrigins(deps.config.allowedOrigins));
@@ -181,6 +185,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', tokenRoutes(authDeps));
   app.route('/', twoFaRoutes({ ...authDeps, onEmailQueued: deps.onEmailQueued }));
   app.route('/', loginRoutes(authDeps));
+  app.route('/', activityRoutes(authDeps));
   if (withMailbox) app.route('/', mailboxRoutes(deps.db));
   return app;
 }

@@ -89,7 +89,9 @@ export type Action =
   /** See a user's sign-in history: one's own, or any member's for Administrators. */
   | 'logins.read'
   /** Set up, enable, regenerate and disable one's own second factor (signed in only). */
-  | 'two_fa.manage';
+  | 'two_fa.manage'
+  /** Read the account's audit trail (the Activity panel, a member's History): Administrators. */
+  | 'activity.read';
 
 const anyMember = () => true;
 const administrators = (actor: Actor) => actor.roleId === ROLE.administrators;
@@ -132,6 +134,7 @@ const RULES: Record<Action, (actor: Actor, target: Target) => boolean> = {
   'users.delete': (actor, target) => administrators(actor) && !self(actor, target),
   'logins.read': selfOrAdministrators,
   'two_fa.manage': signedIn,
+  'activity.read': administrators,
 };
 
 export function can(actor: Actor, action: Action, target: Target = {}): boolean {

@@ -1,4 +1,5 @@
 import type * as z from 'zod/mini';
+import type { activityPage, activityQuery } from './activity.ts';
 import type { loginAnswer, loginBody, refreshBody, tokenPair } from './auth.ts';
 import type { clientIdParams, clientMe, createClientBody, createdClient } from './clients.ts';
 import type {
@@ -303,6 +304,12 @@ export const listLogins: Route<{
   query: Query<typeof loginsQuery>;
   result: Result<typeof loginsPage>;
 }> = { method: 'get', path: '/iam/activity_log/logins', auth: true };
+
+// The account's audit trail (Administrators); also a CSV download (`format=csv`)
+export const listActivity: Route<{
+  query: Query<typeof activityQuery>;
+  result: Result<typeof activityPage>;
+}> = { method: 'get', path: '/iam/activity_log/actions', auth: true };
 
 // The demo's built-in mailbox (served only with the demo seed and no SMTP server)
 export const mailbox: Route = { method: 'get', path: '/dev/mailbox', auth: false };

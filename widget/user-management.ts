@@ -40,7 +40,7 @@ export {
 } from './events.ts';
 
 /** The panels of the widget. */
-export type PanelName = 'users' | 'account' | 'api-tokens';
+export type PanelName = 'users' | 'account' | 'api-tokens' | 'activity';
 
 /**
  * Complete user management for an account, in one tag:
@@ -66,10 +66,11 @@ export type PanelName = 'users' | 'account' | 'api-tokens';
  *
  * @attr {string} api - Base URL of the BFF. `''` or `'/'` is the page's own origin; a trailing
  *   slash is ignored.
- * @attr {string} panel - The panel to show: `users` (the default; the account's users, with
- *   Invite, Edit and Delete for Administrators), `account` (the signed-in member's own details and
- *   password) or `api-tokens` (the member's API tokens; every token of the account for
- *   Administrators). Any other value shows the users panel. Changing it switches panels in place.
+ * @attr {'users' | 'account' | 'api-tokens' | 'activity'} panel - The panel to show: `users` (the
+ *   default; the account's users, with Invite, Edit and Delete for Administrators), `account` (the
+ *   signed-in member's own details and password), `api-tokens` (the member's API tokens; every
+ *   token of the account for Administrators) or `activity` (the account's audit trail, with
+ *   filters and CSV export, for Administrators). Others show `users`; a change switches in place.
  *   The widget sets it itself (and reflects it to the attribute) when "Show their tokens" after a
  *   refused deletion opens the API tokens panel filtered by that user.
  * @attr {string} lang - Interface language: `en`, `de`, `zh` or `ru` (`de-AT` counts as `de`;
@@ -123,6 +124,7 @@ export type PanelName = 'users' | 'account' | 'api-tokens';
  * @csspart status - The panel's status line ("Invitation sent to …").
  * @csspart invite-button - The "Invite user" button.
  * @csspart create-token-button - The API tokens panel's "Create token" button.
+ * @csspart export-button - The Activity panel's "Export CSV" button.
  * @csspart token-secret - The one-time dialog showing a new API token (also a `dialog` part).
  * @csspart deleted-issuer - A deleted issuer's crossed-out name and email (focusable).
  * @csspart tooltip - "The user has been deleted", shown on hover or focus of `deleted-issuer`.
@@ -320,10 +322,15 @@ export class UserManagement extends LitElement {
                 ${loadOnFirstUse()}
                 exportparts="panel, heading, input, button, error, field-error, notice, account-general, account-password, account-two-fa, two-fa-qr, two-fa-key, backup-codes, account-logins, table, row, cell, pagination, page-button, summary, empty"
               ></um-account-panel>`
-            : html`<um-users-panel
-                exportparts="panel, heading, filters, popup, input, button, table, header-cell, row, cell, loading, empty, error, pagination, page-button, summary, status, invite-button, dialog, field-error, menu-button, menu, menu-item, show-tokens"
-                @um-show-tokens=${this.onShowTokens}
-              ></um-users-panel>`
+            : this.panel === 'activity'
+              ? html`<um-activity-panel
+                  ${loadOnFirstUse()}
+                  exportparts="panel, heading, filters, input, button, export-button, table, header-cell, row, cell, loading, empty, error, pagination, page-button, summary, status"
+                ></um-activity-panel>`
+              : html`<um-users-panel
+                  exportparts="panel, heading, filters, popup, input, button, table, header-cell, row, cell, loading, empty, error, pagination, page-button, summary, status, invite-button, dialog, field-error, menu-button, menu, menu-item, show-tokens"
+                  @um-show-tokens=${this.onShowTokens}
+                ></um-users-panel>`
       }
     `;
   }
@@ -343,7 +350,7 @@ export class UserManagement extends LitElement {
   private async focusPanelHeading() {
     await this.updateComplete;
     const panel = this.renderRoot.querySelector<LitElement>(
-      'um-users-panel, um-account-panel, um-api-tokens-panel',
+      'um-users-panel, um-account-panel, um-api-tokens-panel, um-activity-panel',
     );
     // A panel loaded on first use (widget/lazy.ts) has no heading until its module arrives.
     if (panel) await customElements.whenDefined(panel.localName);

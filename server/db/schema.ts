@@ -223,7 +223,19 @@ export interface AuditLogTable {
   target_id: string | null;
   request_id: string | null;
   details: ColumnType<unknown, string | undefined, string>;
+  /** What the request came through, and from where (migrations/0010). */
+  ip: string | null;
+  via: AuditVia | null;
+  session_id: string | null;
+  /** The actor and the target person as the account knew them then (migrations/0010). */
+  actor_name: string | null;
+  actor_email: string | null;
+  target_name: string | null;
+  target_email: string | null;
 }
+
+/** How the actor of an audit row was authenticated. */
+export type AuditVia = 'session' | 'identity_provider' | 'api_token';
 
 export interface Database {
   accounts: AccountsTable;

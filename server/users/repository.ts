@@ -66,7 +66,7 @@ const memberColumns = (query: MembersQuery) =>
   ]);
 
 /** `like` pattern for a substring, with the user's `%`, `_` and `\` taken literally. */
-function containing(text: string): string {
+export function containing(text: string): string {
   return `%${text.toLowerCase().replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
 }
 

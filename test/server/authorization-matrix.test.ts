@@ -427,6 +427,20 @@ const ENDPOINTS: Endpoint[] = [
     expect: { ...ADMINS_ONLY, 'other account admin': 404 },
     otherwise: 200,
   },
+  {
+    name: "GET /iam/activity_log/actions (the account's audit trail)",
+    request: () => ({ method: 'GET', path: '/iam/activity_log/actions?limit=5' }),
+    // Another account's Administrator reads their own account's trail.
+    expect: ADMINS_ONLY,
+    otherwise: 200,
+  },
+  {
+    name: "GET /iam/activity_log/actions?user_id= a member's history",
+    request: (w) => ({ method: 'GET', path: `/iam/activity_log/actions?user_id=${w.userInA}` }),
+    // Not 404 for another account's Administrator: their own trail, where A's member is nowhere.
+    expect: ADMINS_ONLY,
+    otherwise: 200,
+  },
 ];
 
 /**

@@ -1,3 +1,4 @@
+import type { ActivityPage, ActivityQueryInput } from '../../shared/activity.ts';
 import type { LoginBody, TokenPair } from '../../shared/auth.ts';
 import type { ClientMe } from '../../shared/clients.ts';
 import type {
@@ -97,6 +98,11 @@ export class ApiClient {
    * the session once and tries again, and ends it when it cannot be renewed.
    */
   async call<T extends RouteTypes>(route: Route<T>, args: CallArgs<T>): Promise<ResultOf<T>> {
+    return (await readResult(await this.respond(route, args))) as ResultOf<T>;
+  }
+
+  /** `call()` up to a successful answer, whose body the caller reads (JSON, or a download). */
+  private async respond<T extends RouteTypes>(route: Route<T>, args: CallArgs<T>) {
     const { params, query, body, signal, keepalive } = args as AnyCallArgs;
     const path = pathOf(route, params) + queryString(query ?? {});
     const usedAccess = this.session?.access;
@@ -118,7 +124,7 @@ export class ApiClient {
       if (error.status === 401 && route.auth) this.endSession();
       throw error;
     }
-    return (await readResult(response)) as ResultOf<T>;
+    return response;
   }
 
   /**
@@ -311,6 +317,20 @@ export class ApiClient {
   /** The next request with the token is refused. */
   deleteToken(clientId: number, tokenId: number, signal?: AbortSignal): Promise<void> {
     return this.call(routes.deleteToken, { params: { clientId, tokenId }, signal });
+  }
+
+  /** A page of the account's audit trail, newest first (Administrators). */
+  activity(query: ActivityQueryInput, signal?: AbortSignal): Promise<ActivityPage> {
+    return this.call(routes.listActivity, { query, signal });
+  }
+
+  /** Every row of the audit trail that `query` matches, as the BFF's CSV file. */
+  async activityCsv(query: ActivityQueryInput, signal?: AbortSignal): Promise<Blob> {
+    const response = await this.respond(routes.listActivity, {
+      query: { ...query, format: 'csv', limit: undefined, offset: undefined },
+      signal,
+    });
+    return response.blob();
   }
 
   /** Tokens for another account of the caller. */

@@ -25,6 +25,7 @@ import { formFields } from '../styles/form.ts';
 import { define } from '../define.ts';
 import { LocalizeController } from '../controllers/localize.ts';
 import { clientContext, meContext, provided } from '../context.ts';
+import * as history from './edit-user-history.ts';
 
 /** What the server holds for the user being edited: the baseline a save is compared with. */
 interface Loaded {
@@ -83,6 +84,8 @@ export class UmEditUserDialog extends LitElement {
   @state() private fieldErrors: FieldErrors = {};
   @state() private failure: ApiError | undefined;
   @state() private failureSuppressed = false;
+  /** The Profile form, or the member's History (Administrators: the account's audit rows). */
+  @state() private tab: history.EditTab = 'profile';
 
   @query('dialog') private dialog!: HTMLDialogElement;
   @query('um-user-form') private form!: UmUserForm | null;
@@ -103,6 +106,7 @@ export class UmEditUserDialog extends LitElement {
     this.failure = undefined;
     this.busy = false;
     this.loaded = undefined;
+    this.tab = 'profile';
     this.isOpen = true;
     await this.updateComplete;
     if (!this.dialog.open) this.dialog.showModal();
@@ -185,12 +189,20 @@ export class UmEditUserDialog extends LitElement {
 
   private renderForm() {
     const loaded = this.loaded;
+    const profile = history.profilePanel(this.tabs);
     return html`
       <form novalidate @submit=${this.onSubmit}>
         <header>
           <h2 id="edit-heading">${this.localize.t('edit.heading')}</h2>
         </header>
-        <div class="body">
+        ${history.renderEditTabs(this.tabs)}
+        <div
+          class="body"
+          role=${profile.role}
+          id=${profile.id}
+          aria-labelledby=${profile.labelledBy}
+          ?hidden=${profile.hidden}
+        >
           ${
             loaded
               ? html`<um-user-form
@@ -218,6 +230,7 @@ export class UmEditUserDialog extends LitElement {
                 : html`<p class="loading" role="status">${this.localize.t('edit.loading')}</p>`
           }
         </div>
+        ${history.renderHistoryPanel(this.tabs)}
         <footer>
           <button type="button" part="button" ?disabled=${this.busy} @click=${() => this.close()}>
             ${this.localize.t('edit.cancel')}
@@ -234,6 +247,20 @@ export class UmEditUserDialog extends LitElement {
         </footer>
       </form>
     `;
+  }
+
+  /** What the Profile and History tabs need (edit-user-history.ts). */
+  private get tabs(): history.EditTabsOptions {
+    const user = this.loaded?.user;
+    return {
+      localize: this.localize,
+      client: this.client,
+      me: this.me,
+      tab: this.tab,
+      onSelect: (tab) => (this.tab = tab),
+      userId: this.userId,
+      userLabel: user?.name ?? user?.email ?? `#${this.userId}`,
+    };
   }
 
   private failureLines(): string[] {
