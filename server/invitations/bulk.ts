@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import type { z } from 'zod';
 import {
   inviteRow,
@@ -53,17 +52,16 @@ export async function inviteUsers(
 
   if (body.dry_run) {
     // The same code on the same database, in one transaction rolled back at the end: each row
-    // sees the rows before it (the allowance they use up), and a refused row is undone alone.
+    // sees the rows before it (the allowance they use up). A row is refused before it writes
+    // (unless another administrator's invitation races it, and that too ends in the rollback).
     await deps.db
       .transaction()
       .execute(async (trx) => {
         for (const { index, row } of rows) {
-          await sql`savepoint invite_row`.execute(trx);
           try {
             await inviteInTransaction(trx, deps, caller, row, requestId, now);
             results[index] = { index, email: row.email, status: 'valid' };
           } catch (error) {
-            await sql`rollback to savepoint invite_row`.execute(trx);
             results[index] = refusedRow(index, row, error);
           }
         }
