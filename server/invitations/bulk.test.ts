@@ -8,8 +8,7 @@ import { OutboxSender } from '../mail/outbox.ts';
 import { mailboxTransport, smtpTransport } from '../mail/transports.ts';
 
 let sequence = 0;
-const freshEmail = (label: string) =>
-  `${label}-${Date.now().toString(36)}-${sequence++}@bulk.test`;
+const freshEmail = (label: string) => `${label}-${Date.now().toString(36)}-${sequence++}@bulk.test`;
 const USERS = { id: ROLE.users, name: 'Users' };
 
 const count = async (ctx: TestContext, table: 'users' | 'memberships' | 'audit_log') =>
@@ -129,7 +128,12 @@ eachDatabase(
       assert.equal(roles.length, 3);
       assert.deepEqual(
         roles.find((r) => r.user_id === answer[0].user_id),
-        { user_id: answer[0].user_id, role_id: ROLE.users, invited_lang: 'de', invited_name: 'Ann' },
+        {
+          user_id: answer[0].user_id,
+          role_id: ROLE.users,
+          invited_lang: 'de',
+          invited_name: 'Ann',
+        },
       );
       assert.equal(roles.find((r) => r.user_id === answer[8].user_id)?.role_id, ROLE.engineers);
       const cloud = await ctx()
@@ -267,7 +271,9 @@ eachDatabase(
       }
       const nul = await send([{ email: freshEmail('nul'), user_role: USERS, name: 'Nu\u0000l' }]);
       assert.equal(nul.status, 400, 'a NUL character anywhere refuses the batch');
-      assert.deepEqual((await nul.json()).errors, { 'users.name': ['Null characters are not allowed.'] });
+      assert.deepEqual((await nul.json()).errors, {
+        'users.name': ['Null characters are not allowed.'],
+      });
       const extra = await send(rows.slice(0, 1), { is_admin: true });
       assert.equal(extra.status, 400);
       assert.deepEqual((await extra.json()).errors, {

@@ -100,7 +100,8 @@ export async function inviteInTransaction(
     .where('m.account_id', '=', caller.accountId)
     .where('u.email', '=', input.email)
     .executeTakeFirst();
-  if (existing) throw new AlreadyInvited(existing.user_id, caller.accountId, !!existing.accepted_at);
+  if (existing)
+    throw new AlreadyInvited(existing.user_id, caller.accountId, !!existing.accepted_at);
   await checkDailyCount(
     trx,
     { actorUserId: caller.userId, action: 'user.invited' },

@@ -16,9 +16,9 @@ const person = (email: string, name = '', role = '', lang = '') => ({ email, nam
 
 describe('parseAddresses', () => {
   it('splits on line breaks, commas and semicolons, and drops empty pieces', () => {
-    expect(parseAddresses('a@x.test\nb@x.test, c@x.test;d@x.test\r\n\n ;, e@x.test ')).to.deep.equal(
-      ['a', 'b', 'c', 'd', 'e'].map((l) => person(`${l}@x.test`)),
-    );
+    expect(
+      parseAddresses('a@x.test\nb@x.test, c@x.test;d@x.test\r\n\n ;, e@x.test '),
+    ).to.deep.equal(['a', 'b', 'c', 'd', 'e'].map((l) => person(`${l}@x.test`)));
   });
 
   it('reads a name as Name <email>, also quoted with a comma inside', () => {

@@ -55,7 +55,10 @@ export function parseAddresses(text: string): Invitee[] {
     .map((piece) => {
       const named = /^(.*?)\s*<([^<>]*)>$/s.exec(piece);
       if (!named) return invitee(piece);
-      const name = named[1].trim().replace(/^"(.*)"$/s, '$1').trim();
+      const name = named[1]
+        .trim()
+        .replace(/^"(.*)"$/s, '$1')
+        .trim();
       return invitee(named[2].trim(), name);
     });
 }
@@ -159,7 +162,9 @@ export function checkInvitee(
   };
   const parsed = inviteRow.safeParse(row);
   if (!parsed.success) {
-    for (const [field, messages] of Object.entries(issuesToFieldErrors(parsed.error.issues, 'email')))
+    for (const [field, messages] of Object.entries(
+      issuesToFieldErrors(parsed.error.issues, 'email'),
+    ))
       errors[field.startsWith('user_role') ? 'user_role' : field] ??= messages;
   }
   return Object.keys(errors).length > 0 ? { errors } : { row: row as InviteRow };

@@ -1,0 +1,47 @@
+import { css } from 'lit';
+
+/** "Invite several": a column inside the dialog, the list's table compact enough to edit in. */
+export const bulkInviteStyles = css`
+  :host {
+    display: flex;
+    flex-direction: column;
+    min-height: 0;
+  }
+  textarea {
+    width: 100%;
+    box-sizing: border-box;
+    font: inherit;
+    resize: vertical;
+  }
+  .defaults,
+  .summary {
+    margin: 0;
+    color: var(--_text-muted);
+  }
+  table.bulk th,
+  table.bulk td {
+    padding: calc(var(--_space) / 2);
+    vertical-align: middle;
+  }
+  table.bulk input,
+  table.bulk select {
+    width: 100%;
+    min-width: 8rem;
+    box-sizing: border-box;
+  }
+  td.status {
+    min-width: 10rem;
+  }
+  td.status.invalid,
+  td.status.refused,
+  td.status.over_allowance {
+    color: var(--_danger);
+  }
+  td.actions {
+    white-space: nowrap;
+  }
+  .resent {
+    margin-inline-start: var(--_space);
+    color: var(--_text-muted);
+  }
+`;
