@@ -1,6 +1,6 @@
 import { html, nothing } from 'lit';
 import type { FieldErrors } from '../../shared/errors.ts';
-import type { InviteRowStatus } from '../../shared/invitations.ts';
+import type { InviteRowResult, InviteRowStatus } from '../../shared/invitations.ts';
 import { IAM_ROLES, OFFERED_LANGUAGES } from '../../shared/roles.ts';
 import type { LocalizeController } from '../controllers/localize.ts';
 import { isMessageKey } from '../locales/index.ts';
@@ -23,6 +23,26 @@ export interface BulkRow {
   userId?: number;
   /** Resend of an invited row: under way, done, or the text of its failure. */
   resend?: { busy: boolean; done: boolean; failure?: string };
+}
+
+/** The rows with the BFF's answers put back in their places (`sent[i]` was asked as row i). */
+export function withResults(
+  rows: BulkRow[],
+  sent: { index: number }[],
+  results: InviteRowResult[],
+): BulkRow[] {
+  const merged = [...rows];
+  results.forEach((result, i) => {
+    const index = sent[i].index;
+    merged[index] = {
+      person: rows[index].person,
+      status: result.status,
+      errors: result.errors,
+      code: result.code,
+      userId: result.user_id,
+    };
+  });
+  return merged;
 }
 
 const FIELD_LABELS = {

@@ -1,6 +1,6 @@
 import { LitElement, html, nothing } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
-import { INVITE_BATCH_MAX, type InviteRowResult } from '../../shared/invitations.ts';
+import { INVITE_BATCH_MAX } from '../../shared/invitations.ts';
 import type { ApiClient, ApiError } from '../api/client.ts';
 import '../components/user-form.ts';
 import {
@@ -20,7 +20,7 @@ import { dialogStyles } from '../styles/dialog.ts';
 import { formFields } from '../styles/form.ts';
 import { dataTable } from '../styles/table.ts';
 import { bulkInviteStyles } from './bulk-invite.styles.ts';
-import { previewTable, resultsTable, type BulkRow } from './bulk-invite-table.ts';
+import { previewTable, resultsTable, withResults, type BulkRow } from './bulk-invite-table.ts';
 import {
   checkInvitee,
   parseAddresses,
@@ -309,7 +309,7 @@ export class UmBulkInvite extends LitElement {
         controller.signal,
       );
       if (controller.signal.aborted) return;
-      this.rows = this.merged(sendable, results);
+      this.rows = withResults(this.rows, sendable, results);
     } catch (error) {
       if (controller.signal.aborted) return;
       this.showFailure(error);
@@ -317,22 +317,6 @@ export class UmBulkInvite extends LitElement {
         row.status === 'checking' ? { ...row, status: 'unchecked' } : row,
       );
     }
-  }
-
-  /** The rows with the BFF's answers put back in their places. */
-  private merged(sent: { index: number }[], results: InviteRowResult[]): BulkRow[] {
-    const rows = [...this.rows];
-    results.forEach((result, i) => {
-      const index = sent[i].index;
-      rows[index] = {
-        person: rows[index].person,
-        status: result.status,
-        errors: result.errors,
-        code: result.code,
-        userId: result.user_id,
-      };
-    });
-    return rows;
   }
 
   private edit(index: number, change: Partial<Invitee>) {
@@ -360,7 +344,7 @@ export class UmBulkInvite extends LitElement {
         client_id: this.clientId,
         users: sendable.map((s) => s.row),
       });
-      this.rows = this.merged(sendable, results);
+      this.rows = withResults(this.rows, sendable, results);
       this.step = 'results';
       const invited = this.rows.flatMap((row) =>
         row.status === 'invited' && row.userId !== undefined
