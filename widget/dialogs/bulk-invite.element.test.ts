@@ -4,6 +4,7 @@ import type { InviteRowResult, InviteUsersBody } from '../../shared/invitations.
 import { ROLE } from '../../shared/roles.ts';
 import { fill, select } from '../../test/widget/helpers.ts';
 import { PROJECTS, stubClient } from '../../test/widget/stub-client.ts';
+import { ApiError } from '../api/client.ts';
 import type { UmUsersInvitedEvent } from '../events.ts';
 import './bulk-invite.ts';
 import type { UmBulkInvite } from './bulk-invite.ts';
@@ -21,32 +22,37 @@ function fakeInviteUsers(body: InviteUsersBody): { results: InviteRowResult[] } 
       const email = row.email.trim().toLowerCase();
       const status = seen.has(email)
         ? 'duplicate'
-        : email.startsWith('member@')
-          ? 'already_member'
-          : email.startsWith('over@')
-            ? 'over_allowance'
-            : body.dry_run
-              ? 'valid'
-              : 'invited';
+        : email.startsWith('refused@')
+          ? 'refused'
+          : email.startsWith('member@')
+            ? 'already_member'
+            : email.startsWith('over@')
+              ? 'over_allowance'
+              : body.dry_run
+                ? 'valid'
+                : 'invited';
       seen.add(email);
       return {
         index,
         email,
         status,
         ...(status === 'invited' || status === 'already_member' ? { user_id: 100 + index } : {}),
+        ...(status === 'refused' ? { code: 'forbidden', message: 'No.' } : {}),
       };
     }),
   };
 }
 
-async function mount() {
+type Answer = (body: InviteUsersBody) => Promise<{ results: InviteRowResult[] }>;
+
+async function mount(answer: Answer = async (body) => fakeInviteUsers(body)) {
   const requests: InviteUsersBody[] = [];
   const resent: [number, number][] = [];
   const client = stubClient({
     projects: async () => PROJECTS,
     inviteUsers: async (body) => {
       requests.push(body);
-      return fakeInviteUsers(body);
+      return answer(body);
     },
     resendInvite: async (clientId, userId) => {
       resent.push([clientId, userId]);
@@ -149,7 +155,7 @@ describe('um-bulk-invite', () => {
 
   it("sends, shows each row's result, fires um-users-invited once, and resends on request", async () => {
     const { el, requests, resent } = await mount();
-    await previewOf(el, 'eve@x.test, member@x.test, bad, fay@x.test');
+    await previewOf(el, 'eve@x.test, member@x.test, bad, fay@x.test, refused@x.test');
     const invited = oneEvent(el, 'um-users-invited') as Promise<UmUsersInvitedEvent>;
     press(el, 'send');
     const event = await invited;
@@ -162,10 +168,18 @@ describe('um-bulk-invite', () => {
       'eve@x.test',
       'member@x.test',
       'fay@x.test',
+      'refused@x.test',
     ]);
     await el.updateComplete;
-    expect(statuses(el)).to.deep.equal(['invited', 'already_member', 'invalid', 'invited']);
-    expect($(el, '.summary').textContent!.trim()).to.equal('Invited: 2 of 4');
+    expect(statuses(el)).to.deep.equal([
+      'invited',
+      'already_member',
+      'invalid',
+      'invited',
+      'refused',
+    ]);
+    expect(statusTexts(el)[4]).to.equal('Refused: You do not have permission to do this.');
+    expect($(el, '.summary').textContent!.trim()).to.equal('Invited: 2 of 5');
     const resend = [
       ...el.shadowRoot!.querySelectorAll<HTMLButtonElement>('[data-action="resend"]'),
     ];
@@ -221,6 +235,39 @@ describe('um-bulk-invite', () => {
         cloud: { client_role: null, projects: [] },
       },
     ]);
+  });
+
+  it('says when the list is longer than one batch, and checks it once a row is dropped', async () => {
+    const { el, requests } = await mount();
+    await previewOf(el, Array.from({ length: 101 }, (_, i) => `p${i}@x.test`).join('\n'));
+    expect($(el, '[role="alert"]').textContent!.trim()).to.equal(
+      'At most 100 people at a time: drop 1 rows.',
+    );
+    expect($<HTMLButtonElement>(el, '[data-action="send"]').disabled).to.equal(true);
+    expect(requests).to.have.length(0);
+    $<HTMLButtonElement>(el, 'button[aria-label="Drop row 101"]').click();
+    await waitUntil(() => requests.length === 1, 'no check after the drop');
+    await settled(el);
+    expect(requests[0].users).to.have.length(100);
+    expect($(el, '[role="alert"]').textContent!.trim()).to.equal('');
+  });
+
+  it('keeps the list when the check fails, says why, and checks again on request', async () => {
+    let down = true;
+    const { el } = await mount(async (body) => {
+      if (down) throw new ApiError(503, 'service_unavailable', 'Down.', {}, 5);
+      return fakeInviteUsers(body);
+    });
+    await previewOf(el, 'kim@x.test');
+    expect(statuses(el)).to.deep.equal(['unchecked']);
+    expect($(el, '[role="alert"]').textContent!.trim()).to.not.equal('');
+    expect($<HTMLButtonElement>(el, '[data-action="send"]').disabled).to.equal(true);
+    down = false;
+    [...el.shadowRoot!.querySelectorAll('button')]
+      .find((b) => b.textContent!.trim() === 'Check again')!
+      .click();
+    await waitUntil(() => statuses(el)[0] === 'valid', 'not checked again');
+    expect($(el, '[role="alert"]').textContent!.trim()).to.equal('');
   });
 
   it('asks for something to invite before the preview', async () => {
