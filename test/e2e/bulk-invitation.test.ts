@@ -32,7 +32,7 @@ describe('inviting several people in the demo', () => {
       mimeType: 'text/csv',
       buffer: Buffer.from(`email,name,role,lang\n${cid},Cid Csv,Engineers,de\n`),
     });
-    await dialog.getByText('people.csv: 1 rows').waitFor();
+    await dialog.getByText('Rows in people.csv: 1').waitFor();
     await dialog.getByRole('button', { name: 'Preview' }).click();
     await dialog.getByText('3 of 4 ready to invite').waitFor();
     await dialog.getByRole('cell', { name: 'Already a member' }).waitFor();

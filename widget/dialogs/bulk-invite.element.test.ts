@@ -210,7 +210,7 @@ describe('um-bulk-invite', () => {
     input.files = files.files;
     input.dispatchEvent(new Event('change'));
     await waitUntil(
-      () => $(el, '#bulk-file-hint').textContent!.includes('3 rows'),
+      () => $(el, '#bulk-file-hint').textContent!.includes('Rows in people.csv: 3'),
       'file not read',
     );
     const lang = el.shadowRoot!.querySelector<HTMLInputElement>('input[name="lang"][value="ru"]')!;
@@ -241,7 +241,7 @@ describe('um-bulk-invite', () => {
     const { el, requests } = await mount();
     await previewOf(el, Array.from({ length: 101 }, (_, i) => `p${i}@x.test`).join('\n'));
     expect($(el, '[role="alert"]').textContent!.trim()).to.equal(
-      'At most 100 people at a time: drop 1 rows.',
+      'At most 100 people at a time: 1 too many.',
     );
     expect($<HTMLButtonElement>(el, '[data-action="send"]').disabled).to.equal(true);
     expect(requests).to.have.length(0);

@@ -1,6 +1,7 @@
 import { LitElement, html, nothing } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { INVITE_BATCH_MAX } from '../../shared/invitations.ts';
+import { ROLE } from '../../shared/roles.ts';
 import type { ApiClient, ApiError } from '../api/client.ts';
 import '../components/user-form.ts';
 import {
@@ -70,7 +71,7 @@ export class UmBulkInvite extends LitElement {
   @query('um-user-form') private form?: UmUserForm;
   /** The choices for everyone, kept while the form is out of sight (preview, results). */
   private formState: UserFormState = emptyUserForm();
-  private defaults: InviteDefaults = { roleId: 2, lang: 'en', cloud: undefined };
+  private defaults: InviteDefaults = { roleId: ROLE.users, lang: 'en', cloud: undefined };
   /** Only the newest check may change the rows: an older answer is for a list no longer shown. */
   private checking?: AbortController;
   private recheckTimer?: ReturnType<typeof setTimeout>;
@@ -83,6 +84,11 @@ export class UmBulkInvite extends LitElement {
 
   protected override firstUpdated(): void {
     this.form?.reset(this.formState);
+  }
+
+  /** A request is under way: the dialog stays open until it is answered. */
+  get sending(): boolean {
+    return this.busy;
   }
 
   /** The textarea takes focus when the mode opens. */

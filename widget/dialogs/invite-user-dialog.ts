@@ -38,7 +38,8 @@ const inviteModeStyles = css`
  * sending, so a malformed email never makes a request; what only the BFF can know (already
  * invited, the daily limit) comes back as field errors or a message in the alert area. On success
  * it closes and fires `um-user-invited`. However it closes (Escape, Cancel, success), focus goes
- * back to the element that opened it.
+ * back to the element that opened it. "Invite several" in its header swaps the form for
+ * `<um-bulk-invite>` (loaded on first use), which fires `um-users-invited` once per batch.
  */
 export class UmInviteUserDialog extends LitElement {
   static override styles = [controls, dialogStyles, formFields, userFormStyles, inviteModeStyles];
@@ -97,7 +98,8 @@ export class UmInviteUserDialog extends LitElement {
         aria-labelledby="invite-heading"
         @cancel=${(event: Event) => {
           // A request in flight finishes first; Escape does not abandon it half-way.
-          if (this.busy) event.preventDefault();
+          const bulk = this.renderRoot.querySelector<UmBulkInvite>('um-bulk-invite');
+          if (this.busy || bulk?.sending) event.preventDefault();
         }}
         @close=${() => {
           this.isOpen = false;

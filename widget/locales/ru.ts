@@ -435,7 +435,7 @@ export const ru: Dictionary = {
   'bulk.fileFailed': 'Не удалось прочитать файл.',
   'bulk.defaults': 'Для всех (роль или язык из CSV-файла важнее)',
   'bulk.nothing': 'Вставьте хотя бы один адрес электронной почты или выберите CSV-файл.',
-  'bulk.tooMany': 'Не более {max} человек за раз: удалите строк — {extra}.',
+  'bulk.tooMany': 'Не более {max} человек за раз: лишних — {extra}.',
   'bulk.preview': 'Предпросмотр',
   'bulk.back': 'Назад',
   'bulk.column.email': 'Эл. почта',

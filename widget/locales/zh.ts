@@ -418,7 +418,7 @@ export const zh: Dictionary = {
   'bulk.fileFailed': '无法读取该文件。',
   'bulk.defaults': '适用于所有人（CSV 文件中的角色或语言优先）',
   'bulk.nothing': '请粘贴至少一个电子邮件地址或选择 CSV 文件。',
-  'bulk.tooMany': '一次最多 {max} 人：请删除 {extra} 行。',
+  'bulk.tooMany': '一次最多 {max} 人：多出 {extra} 人。',
   'bulk.preview': '预览',
   'bulk.back': '返回',
   'bulk.column.email': '电子邮件',
