@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { after, it } from 'node:test';
 import type { InviteRowResult } from '../../shared/invitations.ts';
 import { ROLE } from '../../shared/roles.ts';
@@ -303,6 +304,46 @@ eachDatabase(
       assert.equal((await send(rows, { client_id: otherAccount })).status, 404);
       assert.equal(await count(ctx(), 'memberships'), before);
       assert.deepEqual(await outboxTo(ctx(), [rows[0].email]), []);
+    });
+
+    it('answers each row "refused" when the administrator is demoted while the batch is on its way', async () => {
+      const { accountId, admin, send } = await administrator(ctx());
+      const emails = [freshEmail('demoted'), freshEmail('demoted')];
+      let answer: Promise<Response> | undefined;
+      // As test/server/demoted-in-flight.test.ts: the demotion holds the membership row while the
+      // request starts. On PostgreSQL the request authenticates (a plain read) and each row then
+      // waits for that row; PGlite runs one query at a time, so there the request is refused whole.
+      await ctx()
+        .db.transaction()
+        .execute(async (trx) => {
+          await trx
+            .updateTable('memberships')
+            .set({ role_id: ROLE.users })
+            .where('account_id', '=', accountId)
+            .where('user_id', '=', admin.id)
+            .execute();
+          answer = send(emails.map((email) => ({ email, user_role: USERS })));
+          await sleep(ctx().dialect === 'postgres' ? 300 : 0);
+        });
+      const response = await answer!;
+      if (ctx().dialect === 'postgres') {
+        assert.equal(response.status, 200);
+        const { results } = (await response.json()) as { results: InviteRowResult[] };
+        assert.deepEqual(
+          results.map((r) => [r.status, r.code]),
+          [
+            ['refused', 'forbidden'],
+            ['refused', 'forbidden'],
+          ],
+        );
+      } else assert.equal(response.status, 403);
+      assert.deepEqual(await outboxTo(ctx(), emails), []);
+      const created = await ctx()
+        .db.selectFrom('users')
+        .select('id')
+        .where('email', 'in', emails)
+        .execute();
+      assert.deepEqual(created, []);
     });
 
     it('lets invite_user answer "already invited" even when the day\'s allowance is used up', async () => {
