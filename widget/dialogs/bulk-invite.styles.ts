@@ -1,7 +1,12 @@
 import { css } from 'lit';
+import { userFormStyles } from '../components/user-form.styles.ts';
+import { controls } from '../styles/controls.ts';
+import { dialogStyles } from '../styles/dialog.ts';
+import { formFields } from '../styles/form.ts';
+import { dataTable } from '../styles/table.ts';
 
 /** "Invite several": a column inside the dialog, the list's table compact enough to edit in. */
-export const bulkInviteStyles = css`
+const own = css`
   :host {
     display: flex;
     flex-direction: column;
@@ -45,3 +50,13 @@ export const bulkInviteStyles = css`
     color: var(--_text-muted);
   }
 `;
+
+/** The dialog's body and footer, the form's fields (`<um-user-form>` renders in this root), tables. */
+export const bulkInviteStyles = [
+  controls,
+  dialogStyles,
+  formFields,
+  userFormStyles,
+  dataTable,
+  own,
+];

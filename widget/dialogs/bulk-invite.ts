@@ -10,16 +10,11 @@ import {
   type UmUserForm,
   type UserFormState,
 } from '../components/user-form.ts';
-import { userFormStyles } from '../components/user-form.styles.ts';
 import { busyButton } from '../components/submit-button.ts';
 import { clientContext, provided } from '../context.ts';
 import { LocalizeController } from '../controllers/localize.ts';
 import { define } from '../define.ts';
 import { announceError, UmUsersInvitedEvent } from '../events.ts';
-import { controls } from '../styles/controls.ts';
-import { dialogStyles } from '../styles/dialog.ts';
-import { formFields } from '../styles/form.ts';
-import { dataTable } from '../styles/table.ts';
 import { bulkInviteStyles } from './bulk-invite.styles.ts';
 import { previewTable, resultsTable, withResults, type BulkRow } from './bulk-invite-table.ts';
 import {
@@ -42,14 +37,7 @@ const RECHECK_DELAY_MS = 400;
  * refreshes once. Importing this module defines the element (the dialog imports it on first use).
  */
 export class UmBulkInvite extends LitElement {
-  static override styles = [
-    controls,
-    dialogStyles,
-    formFields,
-    userFormStyles,
-    dataTable,
-    bulkInviteStyles,
-  ];
+  static override styles = bulkInviteStyles;
 
   private readonly localize = new LocalizeController(this);
 
@@ -216,8 +204,8 @@ export class UmBulkInvite extends LitElement {
         >
           ${t('bulk.again')}
         </button>`;
-    const sendable = this.sendable().length;
     const ready = this.rows.filter((row) => row.status === 'valid').length;
+    // Not a busy button while merely blocked: aria-busy says a request is under way.
     const blocked = this.rows.length > INVITE_BATCH_MAX || ready === 0;
     return html`
       <button type="button" part="button" ?disabled=${this.busy} @click=${() => this.back()}>
@@ -230,12 +218,17 @@ export class UmBulkInvite extends LitElement {
             </button>`
           : nothing
       }
-      ${busyButton(
-        t(this.busy ? 'bulk.sending' : 'bulk.send', { count: ready }),
-        this.busy || blocked || sendable === 0,
-        { action: 'send' },
-        () => void this.send(),
-      )}
+      <button
+        type="button"
+        class="primary"
+        part="button"
+        data-action="send"
+        ?disabled=${this.busy || blocked}
+        aria-busy=${this.busy ? 'true' : 'false'}
+        @click=${() => void this.send()}
+      >
+        ${t(this.busy ? 'bulk.sending' : 'bulk.send', { count: ready })}
+      </button>
     `;
   }
 
@@ -243,11 +236,11 @@ export class UmBulkInvite extends LitElement {
     const input = event.target as HTMLInputElement;
     const chosen = input.files?.[0];
     this.composeError = '';
-    if (!chosen) return (this.file = undefined);
+    this.file = undefined;
+    if (!chosen) return;
     try {
       this.file = { name: chosen.name, people: parseCsv(await chosen.text()) };
     } catch {
-      this.file = undefined;
       this.composeError = this.localize.t('bulk.fileFailed');
     }
   }
