@@ -270,6 +270,34 @@ describe('um-bulk-invite', () => {
     expect($(el, '[role="alert"]').textContent!.trim()).to.equal('');
   });
 
+  it('shows the answer to the newest check only, however late an older one comes', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const { el, requests } = await mount(async (body) => {
+      if (requests.length > 1) return fakeInviteUsers(body);
+      await held; // the first check answers last, and says something else
+      return {
+        results: body.users.map((_, index) => ({
+          index,
+          email: null,
+          status: 'over_allowance' as const,
+        })),
+      };
+    });
+    fill($(el, '#bulk-addresses') as unknown as HTMLInputElement, 'lee@x.test');
+    press(el, 'preview');
+    await waitUntil(() => requests.length === 1, 'no first check');
+    fill($(el, 'input[aria-label="Email of row 1"]'), 'lea@x.test');
+    await waitUntil(() => requests.length === 2, 'no second check');
+    await settled(el);
+    expect(statuses(el)).to.deep.equal(['valid']);
+    release();
+    await held;
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    await el.updateComplete;
+    expect(statuses(el)).to.deep.equal(['valid']);
+  });
+
   it('asks for something to invite before the preview', async () => {
     const { el, requests } = await mount();
     press(el, 'preview');
