@@ -74,6 +74,74 @@ export type InviteUserBody = z.input<typeof inviteUserBody>;
 
 export const inviteUserResult = z.object({ status: z.literal('sent'), user_id: z.int() });
 
+/** The most people one bulk invitation takes (docs/decisions/025). */
+export const INVITE_BATCH_MAX = 100;
+const batchSize = [
+  z.minLength(1, 'Ensure this field has at least 1 element.'),
+  z.maxLength(INVITE_BATCH_MAX, `Ensure this field has no more than ${INVITE_BATCH_MAX} elements.`),
+] as const;
+
+/** One person of a bulk invitation: invite_user's body without the account, which is the batch's. */
+export const inviteRow = z.omit(inviteUserBody, { client_id: true });
+export type InviteRow = z.input<typeof inviteRow>;
+
+/**
+ * `POST /iam/clients/invite_users` (an addition to API.md): up to 100 people, each invited as
+ * invite_user would. `dry_run` answers what sending would do and changes nothing (the preview).
+ */
+export const inviteUsersBody = z.strictObject({
+  client_id: idParam,
+  users: z.array(inviteRow).check(...batchSize),
+  dry_run: z._default(z.boolean(), false),
+});
+export type InviteUsersBody = z.input<typeof inviteUsersBody>;
+
+/**
+ * What the BFF validates the request with: the same envelope, but each row is checked on its own,
+ * so that a bad row is answered in its place instead of refusing the whole batch.
+ */
+export const inviteUsersEnvelope = z.strictObject({
+  client_id: idParam,
+  users: z.array(z.unknown()).check(...batchSize),
+  dry_run: z._default(z.boolean(), false),
+});
+
+export const INVITE_ROW_STATUSES = [
+  /** Invited now: a pending membership and an email on its way. */
+  'invited',
+  /** Dry run only: this row would be invited. */
+  'valid',
+  /** A field is wrong; `errors` names it. */
+  'invalid',
+  /** The same email appears earlier in the batch. */
+  'duplicate',
+  /** Already invited into the account and not yet joined: no second email. */
+  'already_invited',
+  /** Already a member of the account. */
+  'already_member',
+  /** The administrator's invitations for the day are used up (`message` says until when). */
+  'over_allowance',
+  /** Any other refusal of this row (`code`, `message`), e.g. the caller lost the role mid-batch. */
+  'refused',
+] as const;
+export type InviteRowStatus = (typeof INVITE_ROW_STATUSES)[number];
+
+export const inviteRowResult = z.object({
+  /** The row's position in the request (from 0); results come in the request's order. */
+  index: z.int(),
+  /** The email as the BFF reads it (trimmed, lower case); null when it is not a valid one. */
+  email: z.nullable(z.string()),
+  status: z.enum(INVITE_ROW_STATUSES),
+  user_id: z.optional(z.int()),
+  code: z.optional(z.string()),
+  message: z.optional(z.string()),
+  errors: z.optional(z.record(z.string(), z.array(z.string()))),
+});
+export type InviteRowResult = z.infer<typeof inviteRowResult>;
+
+export const inviteUsersResult = z.object({ results: z.array(inviteRowResult) });
+export type InviteUsersResult = z.infer<typeof inviteUsersResult>;
+
 export const resendInviteParams = z.object({ clientId: idParam, userId: idParam });
 export const resendInviteResult = z.object({ status: z.literal('sent') });
 

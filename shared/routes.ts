@@ -26,6 +26,8 @@ import type {
   invitationTokenParams,
   inviteUserBody,
   inviteUserResult,
+  inviteUsersBody,
+  inviteUsersResult,
   resendInviteParams,
   resendInviteResult,
 } from './invitations.ts';
@@ -177,6 +179,11 @@ export const inviteUser: Route<{
   body: Body<typeof inviteUserBody>;
   result: Result<typeof inviteUserResult>;
 }> = { method: 'post', path: '/iam/clients/invite_user', auth: true };
+/** An addition to API.md: up to 100 invitations, one result per row (docs/bulk-invitations.md). */
+export const inviteUsers: Route<{
+  body: Body<typeof inviteUsersBody>;
+  result: Result<typeof inviteUsersResult>;
+}> = { method: 'post', path: '/iam/clients/invite_users', auth: true };
 export const resendInvite: Route<{
   params: Params<typeof resendInviteParams>;
   result: Result<typeof resendInviteResult>;

@@ -80,6 +80,16 @@ export class UmUserInvitedEvent extends UmEvent<UserInvitedDetail> {
   static override readonly type = 'um-user-invited';
 }
 
+export interface UsersInvitedDetail {
+  /** Everyone the batch invited now, in the order of the list (not those already in the account). */
+  invited: UserInvitedDetail[];
+}
+
+/** An administrator sent an "Invite several" batch that invited at least one person. */
+export class UmUsersInvitedEvent extends UmEvent<UsersInvitedDetail> {
+  static override readonly type = 'um-users-invited';
+}
+
 export interface InvitationAcceptedDetail {
   /** The invitee's email: they sign in with it. */
   email: string;
@@ -208,6 +218,7 @@ declare global {
     'um-signed-out': UmSignedOutEvent;
     'um-error': UmErrorEvent;
     'um-user-invited': UmUserInvitedEvent;
+    'um-users-invited': UmUsersInvitedEvent;
     'um-invitation-accepted': UmInvitationAcceptedEvent;
     'um-user-updated': UmUserUpdatedEvent;
     'um-account-switched': UmAccountSwitchedEvent;

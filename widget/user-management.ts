@@ -36,6 +36,7 @@ export {
   UmTokenCreatedEvent,
   UmUserDeletedEvent,
   UmUserInvitedEvent,
+  UmUsersInvitedEvent,
   UmUserUpdatedEvent,
 } from './events.ts';
 
@@ -93,6 +94,8 @@ export type PanelName = 'users' | 'account' | 'api-tokens' | 'activity';
  *   or `expired` (it could not be renewed).
  * @event {UmUserInvitedEvent} um-user-invited - An administrator invited someone. `detail`:
  *   `{userId, email}`.
+ * @event {UmUsersInvitedEvent} um-users-invited - An administrator's "Invite several" batch
+ *   invited people (once per batch). `detail`: `{invited}`, a list of `{userId, email}`.
  * @event {UmInvitationAcceptedEvent} um-invitation-accepted - An invitee accepted in the
  *   acceptance view. `detail`: `{email, clientId}`.
  * @event {UmUserUpdatedEvent} um-user-updated - An Administrator saved changes in the Edit user

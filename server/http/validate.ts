@@ -89,3 +89,18 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
   }
   return value;
 }
+
+/**
+ * One value checked as `validate` checks a request part, for input judged piece by piece (a bulk
+ * invitation's rows): the parsed data, or the field errors a 400 would carry. (NUL characters
+ * are the request's check: `validate` has already looked at the whole body.)
+ */
+export function checkValue<Schema extends z.core.$ZodType>(
+  schema: Schema,
+  value: unknown,
+): { data: z.output<Schema> } | { errors: FieldErrors } {
+  const result = z.safeParse(schema, value);
+  return result.success
+    ? { data: result.data }
+    : { errors: fieldErrors(result.error.issues, value) };
+}

@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { sql } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { z } from 'zod';
 import type {
   AcceptInvitationBody,
@@ -16,6 +16,7 @@ import type { Language } from '../../shared/roles.ts';
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/connect.ts';
+import type { Database } from '../db/schema.ts';
 import { AppError, notFound, refuseOverLimit } from '../errors.ts';
 import type { Caller } from '../http/env.ts';
 import { enqueueEmail } from '../mail/outbox.ts';
@@ -47,97 +48,135 @@ export async function inviteUser(
   // The account in scope is the credential's; another account's id is as good as unknown.
   if (input.client_id !== caller.accountId) throw notFound();
   const now = deps.clock.now();
-  await checkProjects(deps.db, caller.accountId, input.cloud?.projects ?? []);
-
-  const result = await deps.db.transaction().execute(async (trx) => {
-    // One administrator's invitations are serialized, so the daily limit holds under concurrency.
-    const inviter = await trx
-      .selectFrom('users')
-      .select(['id', 'name', 'email'])
-      .where('id', '=', caller.userId)
-      .forUpdate()
-      .executeTakeFirstOrThrow();
-    await authorizeInTransaction(trx, caller, 'users.invite');
-    await checkDailyCount(
-      trx,
-      { actorUserId: caller.userId, action: 'user.invited' },
-      deps.config.invitesPerDay,
-      now,
-      (hours) =>
-        `You can invite at most ${deps.config.invitesPerDay} users a day. Try again in ${hours} hours.`,
-    );
-
-    const user = await findOrCreateInvitee(trx, input, now);
-    const membership = await trx
-      .insertInto('memberships')
-      .values({
-        account_id: caller.accountId,
-        user_id: user.id,
-        role_id: input.user_role.id,
-        invited_by: caller.userId,
-        invited_at: now,
-        invitation_expires_at: new Date(now.getTime() + INVITATION_LIFETIME_MS),
-        // What this account sees until they join; the person's own row is not the inviter's.
-        invited_name: input.name || null,
-        invited_lang: input.lang,
-        created_at: now,
-        updated_at: now,
-      })
-      .onConflict((conflict) => conflict.columns(['account_id', 'user_id']).doNothing())
-      .returning('id')
-      .executeTakeFirst();
-    if (!membership) {
-      const message = `User ${user.id} has already been invited to client ${caller.accountId}`;
-      throw new AppError('already_invited', message, { email: [message] });
-    }
-
-    const cloud = input.cloud ?? { client_role: null, projects: [] };
-    const assignments = [
-      ...(cloud.client_role ? [{ project_id: null, role: cloud.client_role as string }] : []),
-      ...cloud.projects.map((row) => ({ project_id: row.project_id, role: row.role as string })),
-    ];
-    if (assignments.length > 0) {
-      await trx
-        .insertInto('cloud_role_assignments')
-        .values(
-          assignments.map((a) => ({
-            account_id: caller.accountId,
-            user_id: user.id,
-            project_id: a.project_id,
-            role: a.role,
-            assigned_by: caller.userId,
-            created_at: now,
-          })),
-        )
-        .execute();
-    }
-
-    const company = await companyName(trx, caller.accountId);
-    await issueLink(trx, deps, {
-      accountId: caller.accountId,
-      user,
-      invitedBy: caller.userId,
-      now,
-      template: user.newUser ? 'invitation_new_user' : 'invitation_existing_user',
-      company,
-      inviter: inviter.name ?? inviter.email,
-    });
-    await auditBy(trx, caller, {
-      action: 'user.invited',
-      targetType: 'user',
-      targetId: user.id,
-      requestId,
-      at: now,
-      details: {
-        role_id: input.user_role.id,
-        new_user: user.newUser,
-        cloud_roles: assignments.length,
-      },
-    });
-    return { status: 'sent' as const, user_id: user.id };
-  });
+  const result = await deps.db
+    .transaction()
+    .execute((trx) => inviteInTransaction(trx, deps, caller, input, requestId, now));
   deps.onEmailQueued?.();
   return result;
+}
+
+/**
+ * The person is already in the account (joined or still invited): nothing is sent again. Answered
+ * as invite_user always did (400 `already_invited`); a bulk invitation tells the two apart.
+ */
+export class AlreadyInvited extends AppError {
+  constructor(
+    readonly userId: number,
+    accountId: number,
+    readonly accepted: boolean,
+  ) {
+    const message = `User ${userId} has already been invited to client ${accountId}`;
+    super('already_invited', message, { email: [message] });
+  }
+}
+
+/**
+ * Every rule of one invitation, in the caller's transaction: invite_user runs it once, a bulk
+ * invitation once per row (each in a transaction of its own, server/invitations/bulk.ts).
+ */
+export async function inviteInTransaction(
+  trx: Transaction<Database>,
+  deps: InvitationDeps,
+  caller: Caller,
+  input: Omit<InviteInput, 'client_id'>,
+  requestId: string,
+  now: Date,
+) {
+  await checkProjects(trx, caller.accountId, input.cloud?.projects ?? []);
+  // One administrator's invitations are serialized, so the daily limit holds under concurrency.
+  const inviter = await trx
+    .selectFrom('users')
+    .select(['id', 'name', 'email'])
+    .where('id', '=', caller.userId)
+    .forUpdate()
+    .executeTakeFirstOrThrow();
+  await authorizeInTransaction(trx, caller, 'users.invite');
+  // Before the daily limit: sending the same invitation again says "already invited", whatever
+  // is left of the day's allowance (and uses none of it).
+  const existing = await trx
+    .selectFrom('memberships as m')
+    .innerJoin('users as u', 'u.id', 'm.user_id')
+    .select(['m.user_id', 'm.accepted_at'])
+    .where('m.account_id', '=', caller.accountId)
+    .where('u.email', '=', input.email)
+    .executeTakeFirst();
+  if (existing)
+    throw new AlreadyInvited(existing.user_id, caller.accountId, !!existing.accepted_at);
+  await checkDailyCount(
+    trx,
+    { actorUserId: caller.userId, action: 'user.invited' },
+    deps.config.invitesPerDay,
+    now,
+    (hours) =>
+      `You can invite at most ${deps.config.invitesPerDay} users a day. Try again in ${hours} hours.`,
+  );
+
+  const user = await findOrCreateInvitee(trx, input, now);
+  const membership = await trx
+    .insertInto('memberships')
+    .values({
+      account_id: caller.accountId,
+      user_id: user.id,
+      role_id: input.user_role.id,
+      invited_by: caller.userId,
+      invited_at: now,
+      invitation_expires_at: new Date(now.getTime() + INVITATION_LIFETIME_MS),
+      // What this account sees until they join; the person's own row is not the inviter's.
+      invited_name: input.name || null,
+      invited_lang: input.lang,
+      created_at: now,
+      updated_at: now,
+    })
+    .onConflict((conflict) => conflict.columns(['account_id', 'user_id']).doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  // Another administrator invited them a moment ago (their transaction was not ours to wait for).
+  if (!membership) throw new AlreadyInvited(user.id, caller.accountId, false);
+
+  const cloud = input.cloud ?? { client_role: null, projects: [] };
+  const assignments = [
+    ...(cloud.client_role ? [{ project_id: null, role: cloud.client_role as string }] : []),
+    ...cloud.projects.map((row) => ({ project_id: row.project_id, role: row.role as string })),
+  ];
+  if (assignments.length > 0) {
+    await trx
+      .insertInto('cloud_role_assignments')
+      .values(
+        assignments.map((a) => ({
+          account_id: caller.accountId,
+          user_id: user.id,
+          project_id: a.project_id,
+          role: a.role,
+          assigned_by: caller.userId,
+          created_at: now,
+        })),
+      )
+      .execute();
+  }
+
+  const company = await companyName(trx, caller.accountId);
+  await issueLink(trx, deps, {
+    accountId: caller.accountId,
+    user,
+    invitedBy: caller.userId,
+    now,
+    template: user.newUser ? 'invitation_new_user' : 'invitation_existing_user',
+    company,
+    inviter: inviter.name ?? inviter.email,
+  });
+  await auditBy(trx, caller, {
+    action: 'user.invited',
+    targetType: 'user',
+    targetId: user.id,
+    requestId,
+    at: now,
+    details: {
+      role_id: input.user_role.id,
+      new_user: user.newUser,
+      cloud_roles: assignments.length,
+    },
+  });
+  return { status: 'sent' as const, user_id: user.id };
 }
 
 async function checkProjects(db: Db, accountId: number, rows: { project_id: number }[]) {
@@ -210,7 +249,11 @@ interface Invitee {
   newUser: boolean;
 }
 
-async function findOrCreateInvitee(db: Db, input: InviteInput, now: Date): Promise<Invitee> {
+async function findOrCreateInvitee(
+  db: Db,
+  input: Omit<InviteInput, 'client_id'>,
+  now: Date,
+): Promise<Invitee> {
   for (;;) {
     // A new person's id is random, not the next of a sequence: an inviter who compares the id
     // answered for an existing person with one of a person just created learns nothing.

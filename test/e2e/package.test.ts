@@ -18,6 +18,7 @@ const EVENTS: Record<string, { eventClass: string; detail: string[] }> = {
   'um-signed-out': { eventClass: 'UmSignedOutEvent', detail: ['reason'] },
   'um-error': { eventClass: 'UmErrorEvent', detail: ['error'] },
   'um-user-invited': { eventClass: 'UmUserInvitedEvent', detail: ['userId', 'email'] },
+  'um-users-invited': { eventClass: 'UmUsersInvitedEvent', detail: ['invited'] },
   'um-invitation-accepted': {
     eventClass: 'UmInvitationAcceptedEvent',
     detail: ['email', 'clientId'],

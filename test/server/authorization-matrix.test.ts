@@ -161,6 +161,33 @@ const ENDPOINTS: Endpoint[] = [
     otherwise: 200,
   },
   {
+    name: 'POST /iam/clients/invite_users into account A',
+    request: (w) => ({
+      method: 'POST',
+      path: '/iam/clients/invite_users',
+      json: {
+        client_id: w.accountA,
+        users: [{ email: `matrix-${unique++}-${Date.now()}@x.test`, user_role: { id: 2 } }],
+      },
+    }),
+    expect: { ...ADMINS_ONLY, 'other account admin': 404, [OWN_PATH]: 200 },
+    otherwise: 200,
+  },
+  {
+    name: 'POST /iam/clients/invite_users into account A, dry run',
+    request: (w) => ({
+      method: 'POST',
+      path: '/iam/clients/invite_users',
+      json: {
+        client_id: w.accountA,
+        users: [{ email: `matrix-${unique++}-${Date.now()}@x.test`, user_role: { id: 2 } }],
+        dry_run: true,
+      },
+    }),
+    expect: { ...ADMINS_ONLY, 'other account admin': 404, [OWN_PATH]: 200 },
+    otherwise: 200,
+  },
+  {
     name: 'POST /iam/clients/{A}/client-users/{pending}/resend_invite',
     request: (w) => ({
       method: 'POST',

@@ -5,6 +5,8 @@ import type {
   AcceptInvitationBody,
   InvitationState,
   InviteUserBody,
+  InviteUsersBody,
+  InviteUsersResult,
   Project,
 } from '../../shared/invitations.ts';
 import type { CloudAssignment } from '../../shared/cloud.ts';
@@ -176,6 +178,11 @@ export class ApiClient {
     signal?: AbortSignal,
   ): Promise<{ status: 'sent'; user_id: number }> {
     return this.call(routes.inviteUser, { body, signal });
+  }
+
+  /** Invites up to 100 people, one result per row; `dry_run` only answers what would happen. */
+  inviteUsers(body: InviteUsersBody, signal?: AbortSignal): Promise<InviteUsersResult> {
+    return this.call(routes.inviteUsers, { body, signal });
   }
 
   /** A new link for a pending invitation; earlier links stop working. */

@@ -61,6 +61,8 @@ export class UmUserForm extends LitElement {
   });
 
   @provided(clientContext) client!: ApiClient;
+  /** "Invite several": names and emails come from the list, so only the rest is asked. */
+  @property({ type: Boolean }) several = false;
   /** `readonly`: the email is shown but only its owner may change it (the Edit dialog). */
   @property() emailMode: 'edit' | 'readonly' = 'edit';
   /** Field errors to show, by dotted path (`cloud.projects.0.role`). */
@@ -106,7 +108,8 @@ export class UmUserForm extends LitElement {
       <div class="alert" part="error" role="alert">${this.renderFailure()}</div>
       <div class="columns">
         <div class="column">
-          ${this.renderName()} ${this.renderEmail()} ${this.renderLanguage()} ${this.renderRoles()}
+          ${this.several ? nothing : [this.renderName(), this.renderEmail()]}
+          ${this.renderLanguage()} ${this.renderRoles()}
         </div>
         <div class="column">${this.cloud.render()}</div>
       </div>

@@ -1,4 +1,4 @@
-import { LitElement, html, nothing } from 'lit';
+import { LitElement, css, html, nothing } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { inviteUserBody } from '../../shared/form-checks.ts';
 import type { InviteUserBody } from '../../shared/invitations.ts';
@@ -17,6 +17,21 @@ import { define } from '../define.ts';
 import { LocalizeController } from '../controllers/localize.ts';
 import { clientContext, provided } from '../context.ts';
 import { submitButton } from '../components/submit-button.ts';
+import type { UmBulkInvite } from './bulk-invite.ts';
+
+/** The header's choice of one person or several; "several" lays out like the form. */
+const inviteModeStyles = css`
+  .frame {
+    display: flex;
+    flex-direction: column;
+    max-height: calc(100vh - 2rem);
+  }
+  .modes {
+    margin: var(--_space) 0 0;
+    padding: 0;
+    border: 0;
+  }
+`;
 
 /**
  * The Invite user form (PRODUCT.md "Invite user"), in a modal `<dialog>`; the fields are the
@@ -24,10 +39,11 @@ import { submitButton } from '../components/submit-button.ts';
  * sending, so a malformed email never makes a request; what only the BFF can know (already
  * invited, the daily limit) comes back as field errors or a message in the alert area. On success
  * it closes and fires `um-user-invited`. However it closes (Escape, Cancel, success), focus goes
- * back to the element that opened it.
+ * back to the element that opened it. "Invite several" in its header swaps the form for
+ * `<um-bulk-invite>` (loaded on first use), which fires `um-users-invited` once per batch.
  */
 export class UmInviteUserDialog extends LitElement {
-  static override styles = [controls, dialogStyles, formFields, userFormStyles];
+  static override styles = [controls, dialogStyles, formFields, userFormStyles, inviteModeStyles];
 
   private readonly localize = new LocalizeController(this);
 
@@ -48,6 +64,8 @@ export class UmInviteUserDialog extends LitElement {
 
   /** The form exists only while the dialog is open: a closed dialog leaves no fields in the page. */
   @state() private isOpen = false;
+  /** One person (the form), or several (`<um-bulk-invite>`, loaded on first use). */
+  @state() private mode: 'one' | 'several' = 'one';
 
   /** Whether the dialog is showing. */
   get open(): boolean {
@@ -60,6 +78,7 @@ export class UmInviteUserDialog extends LitElement {
     this.fieldErrors = {};
     this.failure = undefined;
     this.busy = false;
+    this.mode = 'one';
     this.isOpen = true;
     await this.updateComplete;
     this.form.reset(emptyUserForm());
@@ -80,24 +99,76 @@ export class UmInviteUserDialog extends LitElement {
         aria-labelledby="invite-heading"
         @cancel=${(event: Event) => {
           // A request in flight finishes first; Escape does not abandon it half-way.
-          if (this.busy) event.preventDefault();
+          const bulk = this.renderRoot.querySelector<UmBulkInvite>('um-bulk-invite');
+          if (this.busy || bulk?.sending) event.preventDefault();
         }}
         @close=${() => {
           this.isOpen = false;
           this.opener?.focus();
         }}
       >
-        ${this.isOpen ? this.renderForm() : nothing}
+        ${!this.isOpen ? nothing : this.mode === 'one' ? this.renderForm() : this.renderSeveral()}
       </dialog>
+    `;
+  }
+
+  private renderHeader() {
+    const t = this.localize.t.bind(this.localize);
+    return html`
+      <header>
+        <h2 id="invite-heading">${t('invite.heading')}</h2>
+        <fieldset class="inline-radios modes" ?disabled=${this.busy}>
+          <legend class="visually-hidden">${t('invite.mode')}</legend>
+          ${(['one', 'several'] as const).map(
+            (mode) => html`
+              <label class="radio">
+                <input
+                  type="radio"
+                  name="invite-mode"
+                  .value=${mode}
+                  .checked=${this.mode === mode}
+                  @change=${() => void this.chooseMode(mode)}
+                />
+                ${t(`invite.mode.${mode}`)}
+              </label>
+            `,
+          )}
+        </fieldset>
+      </header>
+    `;
+  }
+
+  private async chooseMode(mode: 'one' | 'several') {
+    if (mode === 'several') await import('./bulk-invite.ts');
+    this.mode = mode;
+    await this.updateComplete;
+    if (mode === 'one') {
+      this.form.reset(emptyUserForm());
+      this.renderRoot.querySelector<HTMLInputElement>('#user-name')?.focus();
+    } else {
+      const bulk = this.renderRoot.querySelector<UmBulkInvite>('um-bulk-invite');
+      await bulk?.updateComplete;
+      bulk?.focus();
+    }
+  }
+
+  private renderSeveral() {
+    return html`
+      <div class="frame">
+        ${this.renderHeader()}
+        <um-bulk-invite
+          exportparts="input, button, error, field-error, table"
+          .clientId=${this.clientId}
+          .onClose=${() => this.close()}
+        ></um-bulk-invite>
+      </div>
     `;
   }
 
   private renderForm() {
     return html`
       <form novalidate @submit=${this.onSubmit}>
-        <header>
-          <h2 id="invite-heading">${this.localize.t('invite.heading')}</h2>
-        </header>
+        ${this.renderHeader()}
         <div class="body">
           <um-user-form
             .fieldErrors=${this.fieldErrors}

@@ -12,6 +12,7 @@ import {
   UmShowTokensEvent,
   UmUserDeletedEvent,
   type UmUserInvitedEvent,
+  type UmUsersInvitedEvent,
   type UmUserUpdatedEvent,
 } from '../events.ts';
 import { type MessageKey } from '../locales/index.ts';
@@ -152,6 +153,7 @@ export class UmUsersPanel extends LitElement {
               exportparts="dialog, input, button, error, field-error"
               .clientId=${this.me.id}
               @um-user-invited=${this.onInvited}
+              @um-users-invited=${this.onManyInvited}
             ></um-invite-user-dialog>`
           : nothing
       }
@@ -328,6 +330,13 @@ export class UmUsersPanel extends LitElement {
 
   private onInvited(event: UmUserInvitedEvent) {
     this.list.status = this.localize.t('users.invitationSent', { email: event.detail.email });
+    void this.list.refresh();
+  }
+
+  /** "Invite several" tells once per batch: one refresh, however many were invited. */
+  private onManyInvited(event: UmUsersInvitedEvent) {
+    const count = event.detail.invited.length;
+    this.list.status = this.localize.t('users.invitationsSent', { count });
     void this.list.refresh();
   }
 
