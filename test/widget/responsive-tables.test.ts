@@ -1,10 +1,11 @@
 /// <reference types="mocha" />
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
-import { setViewport } from '@web/test-runner-commands';
+import { sendKeys, setViewport } from '@web/test-runner-commands';
+import type { TemplateResult } from 'lit';
 import '../../widget/user-management.ts';
 import type { UserManagement } from '../../widget/user-management.ts';
 import { loadLanguage, t, type MessageKey } from '../../widget/locales/index.ts';
-import { accountPanel, login, root } from './helpers.ts';
+import { accountPanel, deepActiveElement, login, nextFrames, root } from './helpers.ts';
 import { createToken, ownAccount } from './tokens.ts';
 
 /**
@@ -29,6 +30,8 @@ const PANELS: { name: PanelName; heading: MessageKey; tag: string }[] = [
 let adminAccess: string;
 let tokensAccess: string;
 
+const accessFor = (name: PanelName) => (name === 'api-tokens' ? tokensAccess : adminAccess);
+
 /** The shadow root that holds the panel's table. */
 function tableRoot(el: UserManagement, name: PanelName): ShadowRoot | null {
   if (name === 'account') {
@@ -47,16 +50,26 @@ function settledTable(shadow: ShadowRoot | null): boolean {
   );
 }
 
-async function render(name: PanelName, lang: string, access: string): Promise<UserManagement> {
+async function render(
+  name: PanelName,
+  lang: string,
+  access: string,
+  /** Mounts the widget somewhere in a host page of the test's own; the tag itself by default. */
+  host = (widget: TemplateResult): TemplateResult => widget,
+): Promise<UserManagement> {
   await loadLanguage(lang);
-  const el = await fixture<UserManagement>(
-    html`<user-management
-      api="/bff"
-      panel=${name}
-      lang=${lang}
-      .token=${access}
-    ></user-management>`,
+  const mounted = await fixture<HTMLElement>(
+    host(
+      html`<user-management
+        api="/bff"
+        panel=${name}
+        lang=${lang}
+        .token=${access}
+      ></user-management>`,
+    ),
   );
+  const el = (mounted.closest('user-management') ??
+    mounted.querySelector('user-management')) as UserManagement;
   const heading = t(PANELS.find((p) => p.name === name)!.heading, undefined, lang);
   await waitUntil(
     () => {
@@ -68,6 +81,14 @@ async function render(name: PanelName, lang: string, access: string): Promise<Us
     { timeout: 8000 },
   );
   return el;
+}
+
+/** A portal's layout: a 200 px navigation beside the main column that holds the widget. */
+function besideNavigation(widget: TemplateResult): TemplateResult {
+  return html`<div style="display: flex">
+    <nav style="flex: 0 0 200px">Portal</nav>
+    <main style="flex: 1; padding: 24px">${widget}</main>
+  </div>`;
 }
 
 /** The element at a point, looking through shadow roots (document.elementFromPoint stops at hosts). */
@@ -134,8 +155,7 @@ function cutCells(shadow: ShadowRoot): string[] {
 
 async function atWidth(width: number) {
   await setViewport({ width, height: HEIGHT });
-  // Two frames: the layout at the new size, then anything that follows from it.
-  await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+  await nextFrames();
 }
 
 describe('Tables on a host page of any width, in every language', () => {
@@ -163,7 +183,7 @@ describe('Tables on a host page of any width, in every language', () => {
   for (const { name } of PANELS) {
     for (const lang of LANGS) {
       it(`${name} in ${lang}: the page stays within the window at ${WIDTHS.join(', ')} px, every ⋯ can be pressed, no cell is cut unseen`, async () => {
-        const el = await render(name, lang, name === 'api-tokens' ? tokensAccess : adminAccess);
+        const el = await render(name, lang, accessFor(name));
         const shadow = tableRoot(el, name)!;
         const problems: string[] = [];
         for (const width of WIDTHS) {
@@ -182,4 +202,114 @@ describe('Tables on a host page of any width, in every language', () => {
       });
     }
   }
+  for (const name of ['users', 'api-tokens'] as const) {
+    for (const lang of LANGS) {
+      it(`${name} in ${lang} at 1280 px beside a 200 px navigation: every column and every ⋯ in view`, async () => {
+        await atWidth(1280);
+        const el = await render(name, lang, accessFor(name), besideNavigation);
+        const shadow = tableRoot(el, name)!;
+        const wrap = shadow.querySelector('.table-wrap')!;
+        expect(document.documentElement.scrollWidth).to.be.at.most(window.innerWidth);
+        expect(wrap.scrollWidth, 'the table fits its box').to.be.at.most(wrap.clientWidth);
+        // The last column before the menus (Last usage, Two-factor authentication) is in view.
+        const lastColumn = [...shadow.querySelectorAll('tbody tr[part="row"]')].map((row) =>
+          row.querySelector('td:nth-last-child(2)')!,
+        );
+        for (const cell of lastColumn) {
+          expect(inside(cell.getBoundingClientRect(), wrap.getBoundingClientRect())).to.equal(true);
+          expect(cutCells(shadow)).to.deep.equal([]);
+        }
+        expect(rowMenuProblems(shadow)).to.deep.equal([]);
+      });
+    }
+  }
+
+  it('shows each row as a card on a phone: the ⋯ beside the email, the other columns labelled', async () => {
+    await atWidth(375);
+    const el = await render('users', 'de', adminAccess);
+    const shadow = tableRoot(el, 'users')!;
+    const table = shadow.querySelector('table')!;
+    expect(table.getAttribute('role')).to.equal('table');
+    const headers = [...table.querySelectorAll('thead th')].map((th) =>
+      th.textContent!.replace(/[↑↓↕]/g, '').trim(),
+    );
+    expect(headers.slice(0, 3)).to.deep.equal(['ID', 'E-Mail', 'Name']);
+    for (const row of shadow.querySelectorAll<HTMLElement>('tbody tr[part="row"]')) {
+      expect(row.getAttribute('role')).to.equal('row');
+      expect(getComputedStyle(row).display).to.equal('grid');
+      const cells = [...row.querySelectorAll('td')];
+      // Each cell is labelled with its column's header, in the widget's language.
+      expect(cells.map((cell) => cell.dataset.label)).to.deep.equal(headers);
+      expect(cells.every((cell) => cell.getAttribute('role') === 'cell')).to.equal(true);
+      const lead = row.querySelector('td.lead')!.getBoundingClientRect();
+      const menu = row.querySelector('um-row-menu');
+      if (!menu) continue;
+      const button = menu.shadowRoot!.querySelector('button')!.getBoundingClientRect();
+      expect(button.left, 'the ⋯ is right of the email').to.be.at.least(lead.right);
+      const middle = button.top + button.height / 2;
+      expect(middle, 'the ⋯ is on the email’s line').to.be.within(lead.top, lead.bottom);
+      expect(getComputedStyle(cells[0], '::before').content).to.include('ID');
+    }
+  });
+
+  it('cuts a long value short where the table is wide, and shows it whole on hover and on focus', async () => {
+    await atWidth(1280);
+    const el = await render('api-tokens', 'en', tokensAccess, besideNavigation);
+    const shadow = tableRoot(el, 'api-tokens')!;
+    const cell = [...shadow.querySelectorAll<HTMLElement>('td.long[title]')].find((td) =>
+      td.title.startsWith('Purges the CDN cache'),
+    )!;
+    expect(cell.scrollWidth, 'the description is cut').to.be.greaterThan(cell.clientWidth + 1);
+    expect(cell.title).to.equal(cell.textContent!.trim());
+    // Focus on the row's ⋯ (a keyboard user about to act on it) shows the row's values whole.
+    const menu = cell.closest('tr')!.querySelector('um-row-menu')!;
+    menu.shadowRoot!.querySelector('button')!.focus();
+    expect(cell.scrollWidth, 'shown whole with focus in its row').to.be.at.most(
+      cell.clientWidth + 1,
+    );
+    menu.shadowRoot!.querySelector('button')!.blur();
+    expect(cell.scrollWidth).to.be.greaterThan(cell.clientWidth + 1);
+    // So does keyboard focus on the table's scroll box (Shift+Tab from the first ⋯ lands there).
+    shadow.querySelector('um-row-menu')!.shadowRoot!.querySelector('button')!.focus();
+    await sendKeys({ press: 'Shift+Tab' });
+    expect(deepActiveElement()).to.equal(shadow.querySelector('.table-wrap'));
+    expect(cell.scrollWidth, 'shown whole with the scroll box focused').to.be.at.most(
+      cell.clientWidth + 1,
+    );
+  });
+
+  it('keeps the ⋯ column in place and casts a shadow while more columns hide under it', async () => {
+    await atWidth(768);
+    const el = await render('api-tokens', 'ru', tokensAccess);
+    const shadow = tableRoot(el, 'api-tokens')!;
+    const wrap = shadow.querySelector<HTMLElement>('.table-wrap')!;
+    expect(wrap.scrollWidth, 'the table scrolls sideways here').to.be.greaterThan(wrap.clientWidth);
+    const actions = shadow.querySelector<HTMLElement>('tbody td.actions')!;
+    const right = () => actions.getBoundingClientRect().right;
+    const edge = wrap.getBoundingClientRect().right;
+    expect(right()).to.be.closeTo(edge, 1);
+    // A shadow that is not there reads 'none', or fully transparent at the end of its animation.
+    const casts = () => !/^none$|^rgba\(0, 0, 0, 0\)/.test(getComputedStyle(actions).boxShadow);
+    expect(casts(), 'the cue at the start').to.equal(true);
+    wrap.scrollLeft = wrap.scrollWidth;
+    await nextFrames();
+    expect(right(), 'still at the edge when scrolled').to.be.closeTo(edge, 1);
+    expect(casts(), 'no cue at the end').to.equal(false);
+    await atWidth(1280);
+    expect(wrap.scrollWidth, 'the table fits at 1280 px').to.be.at.most(wrap.clientWidth);
+    expect(casts(), 'no cue where nothing hides').to.equal(false);
+  });
+
+  it('shows the entries-per-page select whole on a phone, in every language', async () => {
+    const widths: Record<string, number> = {};
+    for (const lang of LANGS) {
+      const el = await render('users', lang, adminAccess);
+      const select = tableRoot(el, 'users')!.querySelector('.per-page select')!;
+      for (const width of [1280, 320]) {
+        await atWidth(width);
+        widths[`${lang} ${width}`] = Math.round(select.getBoundingClientRect().width);
+      }
+      expect(widths[`${lang} 320`], JSON.stringify(widths)).to.equal(widths[`${lang} 1280`]);
+    }
+  });
 });
