@@ -83,11 +83,14 @@ async function render(
   return el;
 }
 
-/** A portal's layout: a 200 px navigation beside the main column that holds the widget. */
+/**
+ * A portal's layout, as the demo's: a 200 px navigation beside the main column, which holds the
+ * widget in a padded card (about 970 px for the widget at 1280).
+ */
 function besideNavigation(widget: TemplateResult): TemplateResult {
   return html`<div style="display: flex">
     <nav style="flex: 0 0 200px">Portal</nav>
-    <main style="flex: 1; padding: 24px">${widget}</main>
+    <main style="flex: 1; padding: 24px"><div style="padding: 24px">${widget}</div></main>
   </div>`;
 }
 
