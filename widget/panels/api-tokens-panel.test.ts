@@ -476,7 +476,9 @@ describe('API tokens panel', () => {
     });
   });
 
-  it('passes axe on the panel, the create dialog, the one-time dialog and the confirmation', async () => {
+  it('passes axe on the panel, the create dialog, the one-time dialog and the confirmation', async function () {
+    // Eight runs of axe: four states, each at the test's width and at 375 px.
+    this.timeout(30_000);
     const el = await render();
     await expectAccessible(el);
     const dialog = await openCreate(el);
