@@ -75,7 +75,9 @@ async function render(
     () => {
       const shadow = tableRoot(el, name);
       const shown = shadow?.querySelector('h2, h3')?.textContent?.trim();
-      return shown === heading && settledTable(shadow);
+      // The row menus come once the caller's role is known, which may be after the rows.
+      const menus = name === 'account' || shadow?.querySelector('um-row-menu');
+      return shown === heading && settledTable(shadow) && menus;
     },
     `the ${name} table did not load in ${lang}`,
     { timeout: 8000 },
