@@ -283,7 +283,7 @@ describe('Tables on a host page of any width, in every language', () => {
     );
   });
 
-  it('keeps the ⋯ column in place and casts a shadow while more columns hide under it', async () => {
+  it('keeps the ⋯ column in place and shades its edge while more columns hide under it', async () => {
     await atWidth(768);
     const el = await render('api-tokens', 'ru', tokensAccess);
     const shadow = tableRoot(el, 'api-tokens')!;
@@ -293,8 +293,8 @@ describe('Tables on a host page of any width, in every language', () => {
     const right = () => actions.getBoundingClientRect().right;
     const edge = wrap.getBoundingClientRect().right;
     expect(right()).to.be.closeTo(edge, 1);
-    // A shadow that is not there reads 'none', or fully transparent at the end of its animation.
-    const casts = () => !/^none$|^rgba\(0, 0, 0, 0\)/.test(getComputedStyle(actions).boxShadow);
+    // The shade on the column's edge (a pseudo-element, faded in and out by the scroll).
+    const casts = () => Number(getComputedStyle(actions, '::after').opacity) > 0.5;
     expect(casts(), 'the cue at the start').to.equal(true);
     wrap.scrollLeft = wrap.scrollWidth;
     await nextFrames();

@@ -147,21 +147,41 @@ export const panelTable = css`
     text-align: end;
     background: var(--_surface);
   }
-  /* The scroll cue: while the table can scroll further sideways, the sticky column casts a shadow
-     over the columns hidden under it (a scroll-driven animation; none where unsupported). */
+  /* The scroll cue: while the table can scroll further sideways, a shade on the sticky column's
+     edge over the columns hidden under it. A scroll-driven animation shows it (none where that is
+     unsupported, or where nothing scrolls: the timeline is inactive then); a pseudo-element
+     draws it, as table cells in a collapsed-border table paint no box-shadow. The timeline has a
+     rule of its own: the build's CSS minifier would fold it into the animation shorthand, which
+     may not carry it, and the browser would then drop the whole declaration. */
+  .actions::after {
+    content: '';
+    position: absolute;
+    inset-block: 0;
+    inset-inline-end: 100%;
+    width: calc(var(--_space) * 1.5);
+    pointer-events: none;
+    background: linear-gradient(
+      to left,
+      color-mix(in srgb, var(--_text) 20%, transparent),
+      transparent
+    );
+    opacity: 0;
+  }
   @supports (animation-timeline: scroll()) {
-    .actions {
+    .actions::after {
       animation: um-more-columns linear both;
+    }
+    :is(th, td).actions::after {
       animation-timeline: scroll(nearest inline);
     }
   }
   @keyframes um-more-columns {
     from,
     95% {
-      box-shadow: -10px 0 8px -8px rgb(0 0 0 / 0.35);
+      opacity: 1;
     }
     to {
-      box-shadow: none;
+      opacity: 0;
     }
   }
   @container um-table (max-width: 44em) {
@@ -172,7 +192,9 @@ export const panelTable = css`
     .actions {
       position: static;
       width: auto;
-      animation: none;
+    }
+    .actions::after {
+      content: none;
     }
   }
 `;
