@@ -18,6 +18,7 @@ import {
   setOutage,
   settled,
   signInForm,
+  expectAccessible,
 } from '../test/widget/helpers.ts';
 
 async function submitSignIn(el: UserManagement, username: string, password: string) {
@@ -370,7 +371,7 @@ describe('<user-management> theming and accessibility', () => {
 
   it('passes axe on the sign-in view', async () => {
     const el = await fixture<UserManagement>(html`<user-management api="/bff"></user-management>`);
-    await expect(el).to.be.accessible();
+    await expectAccessible(el);
   });
 
   it('passes axe on the users panel', async () => {
@@ -379,6 +380,6 @@ describe('<user-management> theming and accessibility', () => {
       html`<user-management api="/bff" .token=${access}></user-management>`,
     );
     await settled(el);
-    await expect(el).to.be.accessible();
+    await expectAccessible(el);
   });
 });

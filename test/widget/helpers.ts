@@ -1,6 +1,6 @@
 /// <reference types="mocha" />
-import { waitUntil } from '@open-wc/testing';
-import { sendMouse } from '@web/test-runner-commands';
+import { expect, waitUntil } from '@open-wc/testing';
+import { sendMouse, setViewport } from '@web/test-runner-commands';
 import type { TokenPair } from '../../shared/auth.ts';
 import type { UsersPage } from '../../shared/users.ts';
 import type { UserManagement } from '../../widget/user-management.ts';
@@ -377,4 +377,30 @@ export function createAccount(access: string, company: string) {
 /** Tokens of the caller for another of their accounts. */
 export function switchAccount(access: string, clientId: number) {
   return bff<TokenPair>('GET', `/iam/auth/jwt/clients/${clientId}/login`, { access });
+}
+
+/** Waits for two animation frames: the layout at a new size, then anything that follows from it. */
+export function nextFrames(): Promise<void> {
+  return new Promise((resolve) =>
+    requestAnimationFrame(() => requestAnimationFrame(() => resolve())),
+  );
+}
+
+/**
+ * axe on `el` at the test's width, then again at 375 px (a phone's width: the tables' cards, the
+ * filters in one column, the footer wrapped), then back. A resize closes an open row menu:
+ * `reopen` brings back what the state under test had open.
+ */
+export async function expectAccessible(el: Element, reopen?: () => Promise<unknown>) {
+  await expect(el).to.be.accessible();
+  const { innerWidth: width, innerHeight: height } = window;
+  await setViewport({ width: 375, height: 800 });
+  try {
+    await nextFrames();
+    await reopen?.();
+    await expect(el, 'at 375 px').to.be.accessible();
+  } finally {
+    await setViewport({ width, height });
+    await nextFrames();
+  }
 }

@@ -37,4 +37,8 @@ export const multiSelectStyles = css`
     gap: var(--_space);
     cursor: pointer;
   }
+  /* A label that wraps onto two lines must not squeeze its checkbox. */
+  label input {
+    flex-shrink: 0;
+  }
 `;

@@ -1,6 +1,6 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
-import { describeElement, focused } from '../../test/widget/helpers.ts';
+import { describeElement, focused, expectAccessible } from '../../test/widget/helpers.ts';
 import './multi-select.ts';
 import type { UmMultiSelect } from './multi-select.ts';
 
@@ -41,13 +41,13 @@ describe('um-multi-select', () => {
     const el = await mount();
     expect(popup(el).hidden).to.equal(true);
     expect(trigger(el).getAttribute('aria-expanded')).to.equal('false');
-    await expect(el).to.be.accessible();
+    await expectAccessible(el);
 
     await open(el);
     expect(popup(el).hidden).to.equal(false);
     expect(trigger(el).getAttribute('aria-expanded')).to.equal('true');
     expect(trigger(el).getAttribute('aria-controls')).to.equal(popup(el).id);
-    await expect(el).to.be.accessible();
+    await expectAccessible(el);
   });
 
   it('opens with Enter on the button', async () => {
@@ -113,5 +113,24 @@ describe('um-multi-select', () => {
     await el.updateComplete;
     expect(popup(el).hidden).to.equal(true);
     expect(trigger(el).getAttribute('aria-expanded')).to.equal('false');
+  });
+  it('keeps each checkbox whole where a long label wraps onto two lines', async () => {
+    const options = [
+      { value: 'short', label: 'Users' },
+      { value: 'long', label: 'Purge and Prefetch only (API+Web) with a long label' },
+    ];
+    const el = await fixture<UmMultiSelect>(html`
+      <um-multi-select label="Roles" summary="0/2" style="width: 140px" .options=${options}>
+      </um-multi-select>
+    `);
+    trigger(el).click();
+    await waitUntil(() => !popup(el).hidden, 'the popup did not open');
+    const [short, long] = [box(el, 'short'), box(el, 'long')];
+    const label = long.closest('label')!;
+    expect(label.getBoundingClientRect().height, 'the long label wraps').to.be.greaterThan(
+      short.closest('label')!.getBoundingClientRect().height * 1.5,
+    );
+    expect(long.getBoundingClientRect().width).to.equal(short.getBoundingClientRect().width);
+    expect(long.getBoundingClientRect().width).to.be.greaterThan(10);
   });
 });

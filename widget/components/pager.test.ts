@@ -1,5 +1,6 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import { renderPager, type PagerOptions } from './pager.ts';
+import { expectAccessible } from '../../test/widget/helpers.ts';
 
 /** The pager rendered alone into a div, with the page and size each callback was given. */
 async function mount(options: Partial<PagerOptions> = {}) {
@@ -50,7 +51,7 @@ describe('renderPager', () => {
       'Next page',
     ]);
     expect(el.querySelector('label[for="per-page"]')!.textContent).to.equal('Entries per page');
-    await expect(el).to.be.accessible();
+    await expectAccessible(el);
   });
 
   it('disables Previous on the first page and Next on the last', async () => {

@@ -3,6 +3,7 @@ import { sendKeys } from '@web/test-runner-commands';
 import { UmMenuSelectEvent } from '../events.ts';
 import './row-menu.ts';
 import type { UmRowMenu } from './row-menu.ts';
+import { expectAccessible } from '../../test/widget/helpers.ts';
 
 const ITEMS = [
   { id: 'edit', label: 'Edit' },
@@ -44,10 +45,11 @@ describe('um-row-menu', () => {
     expect(trigger(el).getAttribute('aria-haspopup')).to.equal('menu');
     expect(trigger(el).getAttribute('aria-expanded')).to.equal('false');
     expect(menu(el).matches(':popover-open')).to.equal(false);
-    await expect(el).to.be.accessible();
+    await expectAccessible(el);
 
-    await openWith(el, () => trigger(el).click(), 'edit');
-    await expect(el).to.be.accessible();
+    const open = () => openWith(el, () => trigger(el).click(), 'edit');
+    await open();
+    await expectAccessible(el, open);
   });
 
   it('opens from the keyboard: ArrowDown on the first item, ArrowUp on the last', async () => {

@@ -12,8 +12,8 @@ import { t } from '../locales/index.ts';
 
 export function renderLoadingRow(columns: number, label: string) {
   return html`
-    <tr class="state loading" part="loading">
-      <td colspan=${columns}>
+    <tr class="state loading" part="loading" role="row">
+      <td colspan=${columns} role="cell">
         <span class="visually-hidden" role="status">${label}</span>
         <span class="skeleton" aria-hidden="true"></span>
       </td>
@@ -37,8 +37,8 @@ export function renderErrorRow(o: ErrorRowOptions) {
       ? errorText(o.error, o.lang)
       : t('error.unexpected_response', undefined, o.lang);
   return html`
-    <tr class="state error" part="error">
-      <td colspan=${o.columns}>
+    <tr class="state error" part="error" role="row">
+      <td colspan=${o.columns} role="cell">
         ${o.suppressed ? nothing : html`<p class="alert" role="alert">${message}</p>`}
         <button type="button" part="button" @click=${o.onRetry}>${o.retryLabel}</button>
       </td>
@@ -56,8 +56,8 @@ export interface EmptyRowOptions {
 
 export function renderEmptyRow(o: EmptyRowOptions) {
   return html`
-    <tr class="state empty" part="empty">
-      <td colspan=${o.columns}>
+    <tr class="state empty" part="empty" role="row">
+      <td colspan=${o.columns} role="cell">
         <p>${o.message}</p>
         ${
           o.clearLabel
@@ -69,4 +69,28 @@ export function renderEmptyRow(o: EmptyRowOptions) {
       </td>
     </tr>
   `;
+}
+
+/**
+ * Gives each cell of the table's data rows its column header's text as `data-label`, which the
+ * card layout of a narrow table shows before the value (widget/styles/table.ts). Read from the
+ * headers as rendered, so the labels are the headers' words in the current language, for every
+ * table, with nothing to keep in step. The loading, empty and error rows span all columns and are
+ * left alone.
+ */
+export function labelCells(table: HTMLTableElement) {
+  const labels = [...(table.tHead?.rows[0]?.cells ?? [])].map(headerText);
+  for (const row of table.tBodies[0]?.rows ?? []) {
+    if (row.cells.length !== labels.length) continue;
+    [...row.cells].forEach((cell, i) => {
+      if (cell.dataset.label !== labels[i]) cell.dataset.label = labels[i];
+    });
+  }
+}
+
+/** A header's words, without what screen readers skip too (the sort arrow). */
+function headerText(header: HTMLTableCellElement): string {
+  const copy = header.cloneNode(true) as HTMLElement;
+  copy.querySelectorAll('[aria-hidden="true"]').forEach((hidden) => hidden.remove());
+  return copy.textContent!.replace(/\s+/g, ' ').trim();
 }

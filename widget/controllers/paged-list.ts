@@ -1,7 +1,7 @@
 import { html, nothing, type ReactiveController, type ReactiveControllerHost } from 'lit';
 import { Task, TaskStatus } from '@lit/task';
 import { isAbortError, type ApiError } from '../api/client.ts';
-import { renderErrorRow, renderLoadingRow } from '../components/table-rows.ts';
+import { labelCells, renderErrorRow, renderLoadingRow } from '../components/table-rows.ts';
 import { renderPager } from '../components/pager.ts';
 import { renderPanelHeader, type PanelHeaderAction } from '../components/panel-header.ts';
 import '../components/row-menu.ts';
@@ -104,6 +104,12 @@ export class PagedListController<
 
   hostDisconnected(): void {
     clearTimeout(this.debounce);
+  }
+
+  /** The card layout of a narrow table shows each value under its column's name. */
+  hostUpdated(): void {
+    const table = this.host.shadowRoot?.querySelector('table');
+    if (table) labelCells(table);
   }
 
   get query(): Query {
@@ -233,20 +239,24 @@ export class PagedListController<
 
   /**
    * What follows the panel's title row: the status line, the alert of a row action (with
-   * `alertExtra`, a way out, inside it), the panel's filters, its table and the footer.
+   * `alertExtra`, a way out, inside it), the panel's filters, its table and the footer. The
+   * table's scroll box takes focus, so a keyboard can scroll it sideways (the "⋯" column stays in
+   * place, so tabbing through it scrolls nothing) and read the values it cuts short.
    */
   renderFrame(o: { filters: unknown; table: unknown; alertExtra?: unknown }) {
     return html`
       <p class="status-line" part="status" role="status">${this.status}</p>
       ${this.renderAlert(o.alertExtra)} ${o.filters}
-      <div class="table-wrap">${o.table}</div>
+      <div class="table-wrap" tabindex="0">${o.table}</div>
       ${this.renderFooter()}
     `;
   }
 
   /**
    * The table: the panel's column headers, a last header for the row menus where `actionsLabel`
-   * names it, and the body (`renderBody`).
+   * names it, and the body (`renderBody`). The roles are explicit (on the panel's rows and cells
+   * too): the narrow layout displays the table's parts as blocks and grids, and some browsers
+   * drop a table's semantics then.
    */
   renderTable(o: {
     labelledBy: string;
@@ -257,13 +267,18 @@ export class PagedListController<
     rows: (page: ListPage<Row>) => unknown;
   }) {
     return html`
-      <table part="table" aria-labelledby=${o.labelledBy} aria-busy=${o.busy ? 'true' : 'false'}>
+      <table
+        part="table"
+        role="table"
+        aria-labelledby=${o.labelledBy}
+        aria-busy=${o.busy ? 'true' : 'false'}
+      >
         <thead>
-          <tr>
+          <tr role="row">
             ${o.headers}
             ${
               o.actionsLabel
-                ? html`<th scope="col" part="header-cell">
+                ? html`<th scope="col" part="header-cell" class="actions" role="columnheader">
                     <span class="visually-hidden">${o.actionsLabel}</span>
                   </th>`
                 : nothing

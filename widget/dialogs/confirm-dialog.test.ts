@@ -1,6 +1,6 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
-import { describeElement, focused } from '../../test/widget/helpers.ts';
+import { describeElement, focused, expectAccessible } from '../../test/widget/helpers.ts';
 import './confirm-dialog.ts';
 import type { ConfirmOptions, UmConfirmDialog } from './confirm-dialog.ts';
 
@@ -46,7 +46,7 @@ describe('um-confirm-dialog', () => {
     expect(button(el, 'cancel').textContent!.trim()).to.equal('Cancel');
     expect(button(el, 'confirm').textContent!.trim()).to.equal('Delete');
     expect(button(el, 'confirm').className).to.equal('danger');
-    await expect(el).to.be.accessible();
+    await expectAccessible(el);
   });
 
   it('resolves true when confirmed, and focus goes back to the opener', async () => {

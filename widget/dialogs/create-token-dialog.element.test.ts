@@ -3,7 +3,13 @@ import { sendKeys } from '@web/test-runner-commands';
 import type { ClientMe } from '../../shared/clients.ts';
 import { ROLE, type IamRoleId } from '../../shared/roles.ts';
 import type { CreateTokenBody, CreatedToken } from '../../shared/tokens.ts';
-import { clickOn, describeElement, fill, focused } from '../../test/widget/helpers.ts';
+import {
+  clickOn,
+  describeElement,
+  fill,
+  focused,
+  expectAccessible,
+} from '../../test/widget/helpers.ts';
 import { stubClient } from '../../test/widget/stub-client.ts';
 import { ApiError } from '../api/client.ts';
 import type { UmTokenCreatedEvent } from '../events.ts';
@@ -160,7 +166,7 @@ describe('um-create-token-dialog', () => {
     expect(field(el, 'h2').textContent).to.equal('Create API token');
     expect(focused()).to.equal(describeElement(field(el, '#token-name')));
     expect(field(el, '#expiration-date').checked).to.equal(true);
-    await expect(el).to.be.accessible();
+    await expectAccessible(el);
   });
 
   it("offers the roles up to the caller's own, the lowest chosen first", async () => {
@@ -195,7 +201,7 @@ describe('um-create-token-dialog', () => {
     expect(field(el, '#date-error').textContent).to.equal('Choose the day the token expires.');
     expect(focused()).to.equal(describeElement(name));
     expect(sent).to.have.length(0);
-    await expect(el).to.be.accessible();
+    await expectAccessible(el);
 
     // Typing a name makes its error stale; the date's stays until the date changes.
     fill(name, 'C');
@@ -234,7 +240,7 @@ describe('um-create-token-dialog', () => {
     expect(secret.value).to.equal(SECRET);
     expect(secret.readOnly).to.equal(true);
     expect(focused()).to.equal(describeElement(inSecret(el, '[data-action="copy"]')));
-    await expect(el).to.be.accessible();
+    await expectAccessible(el);
 
     await withClipboard(async (copied) => {
       inSecret<HTMLButtonElement>(el, '[data-action="copy"]').click();
@@ -320,7 +326,7 @@ describe('um-create-token-dialog', () => {
       'The token will not be shown again. Close anyway?',
     );
     expect(focused()).to.equal(describeElement(inSecret(el, '[data-action="keep-open"]')));
-    await expect(el).to.be.accessible();
+    await expectAccessible(el);
 
     inSecret<HTMLButtonElement>(el, '[data-action="leave"]').click();
     await backTo(el, opener);

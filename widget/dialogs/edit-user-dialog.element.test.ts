@@ -4,7 +4,13 @@ import type { ClientMe } from '../../shared/clients.ts';
 import type { CloudAssignment } from '../../shared/cloud.ts';
 import { ROLE } from '../../shared/roles.ts';
 import type { User } from '../../shared/users.ts';
-import { describeElement, fill, focused, select } from '../../test/widget/helpers.ts';
+import {
+  describeElement,
+  fill,
+  focused,
+  select,
+  expectAccessible,
+} from '../../test/widget/helpers.ts';
 import { PROJECTS, recordingClient } from '../../test/widget/stub-client.ts';
 import type { ApiClient } from '../api/client.ts';
 import { ApiError } from '../api/client.ts';
@@ -146,7 +152,7 @@ describe('um-edit-user-dialog', () => {
     expect(field<HTMLSelectElement>(el, `${row} select[name="project_role"]`).value).to.equal(
       'User',
     );
-    await expect(el).to.be.accessible();
+    await expectAccessible(el);
   });
 
   it('saves a new role, name and language (role first), fires um-user-updated and closes', async () => {
@@ -216,7 +222,7 @@ describe('um-edit-user-dialog', () => {
     expect(updates).to.have.length(0);
     expect(el.open).to.equal(true);
     expect(focused()).to.equal(describeElement(field(el, 'button[type="submit"]')));
-    await expect(el).to.be.accessible();
+    await expectAccessible(el);
   });
 
   it('after a partial save, says so with um-user-updated and reloads the user to compare with', async () => {
@@ -260,7 +266,7 @@ describe('um-edit-user-dialog', () => {
     );
     expect(focused()).to.equal(describeElement(field(el, '[data-action="retry"]')));
     expect(field<HTMLButtonElement>(el, 'button[type="submit"]').disabled).to.equal(true);
-    await expect(el).to.be.accessible();
+    await expectAccessible(el);
 
     field<HTMLButtonElement>(el, '[data-action="retry"]').click();
     await waitUntil(

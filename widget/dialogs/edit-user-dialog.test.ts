@@ -26,6 +26,7 @@ import {
   switchAccount,
   typeInto,
   uniqueEmail,
+  expectAccessible,
 } from '../../test/widget/helpers.ts';
 
 const [, EMAIL, NAME, ROLE, LANGUAGE] = [0, 1, 2, 3, 4];
@@ -316,6 +317,6 @@ describe('Edit user dialog', () => {
     await invite(adminAccess, email);
     const el = await renderRow(email);
     await openEdit(el);
-    await expect(el).to.be.accessible();
+    await expectAccessible(el);
   });
 });

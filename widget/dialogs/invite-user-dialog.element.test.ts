@@ -2,7 +2,7 @@ import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import type { InviteUserBody } from '../../shared/invitations.ts';
 import { ROLE } from '../../shared/roles.ts';
-import { describeElement, fill, focused } from '../../test/widget/helpers.ts';
+import { describeElement, fill, focused, expectAccessible } from '../../test/widget/helpers.ts';
 import { PROJECTS, stubClient } from '../../test/widget/stub-client.ts';
 import { ApiError } from '../api/client.ts';
 import type { UmErrorEvent, UmUserInvitedEvent } from '../events.ts';
@@ -65,7 +65,7 @@ describe('um-invite-user-dialog', () => {
     expect(focused()).to.equal(describeElement(field(el, '#user-name')));
     expect(field(el, '#user-email').value).to.equal('');
     expect(field(el, `#role-${ROLE.users}`).checked).to.equal(true);
-    await expect(el).to.be.accessible();
+    await expectAccessible(el);
   });
 
   it('shows what the shared schema refuses next to the field, without asking the client', async () => {
@@ -83,7 +83,7 @@ describe('um-invite-user-dialog', () => {
     expect(focused()).to.equal(describeElement(email));
     expect(sent).to.have.length(0);
     expect(el.open).to.equal(true);
-    await expect(el).to.be.accessible();
+    await expectAccessible(el);
   });
 
   it('invites with the body the BFF expects, closes, fires um-user-invited and focus returns', async () => {
@@ -129,7 +129,7 @@ describe('um-invite-user-dialog', () => {
     expect(focused()).to.equal(describeElement(field(el, '#user-email')));
     expect(el.open).to.equal(true);
     expect(field<HTMLButtonElement>(el, 'button[type="submit"]').disabled).to.equal(false);
-    await expect(el).to.be.accessible();
+    await expectAccessible(el);
   });
 
   it('says the daily limit of invitations is reached on a 429, and when to try again', async () => {

@@ -19,6 +19,7 @@ import {
   settled,
   typeInto,
   uniqueEmail,
+  expectAccessible,
 } from '../../test/widget/helpers.ts';
 
 const MEMBER = { username: 'alice@acme.test', password: 'demo-member-password' };
@@ -261,10 +262,10 @@ describe('Invite user dialog', () => {
   it('passes axe with the dialog open, and with field errors shown', async () => {
     const el = await render();
     await openDialog(el);
-    await expect(el).to.be.accessible();
+    await expectAccessible(el);
     fill(field(el, 'input[name="email"]'), 'nope');
     submit(el);
     await waitUntil(() => field(el, 'input[name="email"]').getAttribute('aria-invalid') === 'true');
-    await expect(el).to.be.accessible();
+    await expectAccessible(el);
   });
 });

@@ -17,6 +17,7 @@ import {
   signInForm,
   uniqueEmail,
   type Member,
+  expectAccessible,
 } from '../../test/widget/helpers.ts';
 import { de } from './de.ts';
 import { en } from './en.ts';
@@ -115,7 +116,7 @@ describe('Languages', () => {
       const panel = () => accountPanel(el);
       await waitUntil(() => panel().querySelector('#general-lang'), 'no language field');
       expect(root(el).querySelector('um-account-panel')!.getAttribute('lang')).to.equal('ru');
-      await expect(el).to.be.accessible();
+      await expectAccessible(el);
 
       select(panel().querySelector<HTMLSelectElement>('#general-lang')!, 'zh');
       const save = () =>

@@ -6,14 +6,20 @@ export const accountPanelStyles = css`
     font-size: 1.7em;
     margin: 0 0 calc(var(--_space) * 2);
   }
+  /* Two columns where the panel (not the viewport) is wide enough; a column never grows past the
+     panel for what is inside it (minmax(0, …)), so no section widens the host page. */
+  :host {
+    container: um-account / inline-size;
+  }
   .sections {
     display: grid;
+    grid-template-columns: minmax(0, 1fr);
     gap: calc(var(--_space) * 3);
     align-items: start;
   }
-  @media (min-width: 56rem) {
+  @container um-account (min-width: 64em) {
     .sections {
-      grid-template-columns: 1fr 1fr;
+      grid-template-columns: repeat(2, minmax(0, 1fr));
     }
     um-last-logins-section {
       grid-column: 1 / -1;

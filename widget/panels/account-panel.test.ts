@@ -28,6 +28,7 @@ import {
   signInForm,
   uniqueEmail,
   type Member,
+  expectAccessible,
 } from '../../test/widget/helpers.ts';
 
 let adminAccess: string;
@@ -279,7 +280,7 @@ describe('Account panel', () => {
         );
         expect(focused()).to.equal(describeElement(confirmView(el)!.querySelector('h2')));
         expect(window.location.search).to.equal('?keep=1');
-        await expect(el).to.be.accessible();
+        await expectAccessible(el);
         const signedIn = await login({ username: newEmail, password: member.password });
         expect((await getUser(signedIn.access, member.userId)).email).to.equal(newEmail);
         expect(await loginStatus(member.email, member.password), 'the old email').to.not.equal(200);
@@ -306,7 +307,7 @@ describe('Account panel', () => {
           'This link no longer works',
         );
         expect(window.location.search).to.equal('');
-        await expect(again).to.be.accessible();
+        await expectAccessible(again);
       } finally {
         window.history.replaceState(null, '', before);
       }
@@ -334,7 +335,7 @@ describe('Account panel', () => {
         );
         const buttons = [...view.shadowRoot!.querySelectorAll('button')];
         expect(buttons.map((b) => b.textContent!.trim())).to.deep.equal(['Retry', 'Continue']);
-        await expect(view).to.be.accessible();
+        await expectAccessible(view);
 
         await setOutage(false);
         buttons[0].click();
@@ -460,11 +461,11 @@ describe('Account panel', () => {
   it('passes axe, with field errors shown too', async () => {
     const member = await newMember(adminAccess, 'axe-account');
     const el = await render(member);
-    await expect(el).to.be.accessible();
+    await expectAccessible(el);
     fill(input(el, 'password-new'), 'short');
     button(el, 'password', 'Save').click();
     await waitUntil(() => errorOf(el, 'password-new') !== '');
-    await expect(el).to.be.accessible();
+    await expectAccessible(el);
   });
 });
 

@@ -9,18 +9,20 @@ export const apiTokensPanelStyles = css`
   .intro p {
     margin: 0;
   }
-  th {
-    white-space: nowrap;
-  }
+  /* The tooltip of a deleted issuer may stand out of the cell; the name and the email are cut
+     short each on its line instead. */
   td.issuer {
     overflow: visible;
     position: relative;
   }
+  .issuer-name,
   .issuer-email {
     display: block;
-    color: var(--_text-muted);
     overflow: hidden;
     text-overflow: ellipsis;
+  }
+  .issuer-email {
+    color: var(--_text-muted);
   }
   .deleted-issuer {
     display: inline-block;

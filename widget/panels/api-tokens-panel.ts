@@ -32,6 +32,14 @@ import {
 
 type TokensQuery = TokenFilters & ListQuery;
 
+/** Columns of long text: they share the width the other columns leave, cut short with an ellipsis. */
+const LONG_COLUMNS = new Set<MessageKey>([
+  'tokens.column.name',
+  'tokens.column.issuedBy',
+  'tokens.column.role',
+  'tokens.column.description',
+]);
+
 /**
  * The API tokens panel (PRODUCT.md "API tokens panel"): the caller's tokens, or every token of the
  * account for an Administrator (`GET /iam/v2/clients/{id}/tokens`). Active and Expired tokens come
@@ -236,7 +244,15 @@ export class UmApiTokensPanel extends LitElement {
       labelledBy: 'tokens-heading',
       busy: this.list.pending || !this.me,
       headers: columns.map(
-        (key) => html`<th scope="col" part="header-cell">${this.localize.t(key)}</th>`,
+        (key) =>
+          html`<th
+            scope="col"
+            part="header-cell"
+            role="columnheader"
+            class=${LONG_COLUMNS.has(key) ? 'long' : ''}
+          >
+            ${this.localize.t(key)}
+          </th>`,
       ),
       actionsLabel: this.localize.t('tokens.column.actions'),
       columns: this.columnCount,
@@ -274,19 +290,21 @@ export class UmApiTokensPanel extends LitElement {
       ? this.localize.date(token.last_usage, { dateStyle: 'medium', timeStyle: 'short' })
       : this.localize.t('tokens.notUsed');
     return html`
-      <tr part="row" data-token-id=${token.id} aria-busy=${this.list.rowBusy(token.id)}>
-        <td part="cell">${token.id}</td>
-        <td part="cell" title=${token.name}>${token.name}</td>
-        <td part="cell" class="issuer">${renderIssuer(token, this.localize)}</td>
-        <td part="cell" title=${role}>${role}</td>
-        <td part="cell">
+      <tr part="row" role="row" data-token-id=${token.id} aria-busy=${this.list.rowBusy(token.id)}>
+        <td part="cell" role="cell">${token.id}</td>
+        <td part="cell" role="cell" class="lead long" title=${token.name}>${token.name}</td>
+        <td part="cell" role="cell" class="long issuer">${renderIssuer(token, this.localize)}</td>
+        <td part="cell" role="cell" class="long" title=${role}>${role}</td>
+        <td part="cell" role="cell">
           <span class="badge ${status}">${this.localize.t(`tokens.status.${status}`)}</span>
         </td>
-        <td part="cell">${expire}</td>
-        <td part="cell" title=${token.description ?? ''}>${token.description ?? ''}</td>
-        <td part="cell">${start}</td>
-        <td part="cell">${lastUsage}</td>
-        <td part="cell" class="actions">
+        <td part="cell" role="cell">${expire}</td>
+        <td part="cell" role="cell" class="long" title=${token.description ?? ''}>
+          ${token.description ?? ''}
+        </td>
+        <td part="cell" role="cell">${start}</td>
+        <td part="cell" role="cell">${lastUsage}</td>
+        <td part="cell" role="cell" class="actions">
           ${
             token.deleted
               ? nothing

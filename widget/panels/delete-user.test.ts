@@ -12,6 +12,7 @@ import {
   setDelays,
   settled,
   type Member,
+  expectAccessible,
 } from '../../test/widget/helpers.ts';
 import {
   createToken,
@@ -145,10 +146,10 @@ describe('Deleting users', () => {
     await createToken(holder.access, { name: 'axe holder token' });
     const el = await render();
     const confirm = await askDelete(el, holder.email);
-    await expect(el).to.be.accessible();
+    await expectAccessible(el);
     confirm.querySelector<HTMLButtonElement>('[data-action="confirm"]')!.click();
     await waitUntil(() => panel(el).querySelector('[data-action="show-tokens"]'));
-    await expect(el).to.be.accessible();
+    await expectAccessible(el);
   });
 
   it('shows a slow deletion on its row, and a second press sends nothing', async () => {

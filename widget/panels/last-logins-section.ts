@@ -101,24 +101,25 @@ export class UmLastLoginsSection extends LitElement {
       <div class="table-wrap" tabindex="0">
         <table
           part="table"
+          role="table"
           aria-labelledby="logins-heading"
           aria-busy=${this.list.pending ? 'true' : 'false'}
         >
           <thead>
-            <tr>
-              <th scope="col">${this.localize.t('logins.column.date')}</th>
-              <th scope="col">${this.localize.t('logins.column.ip')}</th>
-              <th scope="col">${this.localize.t('logins.column.browser')}</th>
-              <th scope="col">${this.localize.t('logins.column.result')}</th>
-              <th scope="col">${this.localize.t('logins.column.method')}</th>
+            <tr role="row">
+              <th scope="col" role="columnheader">${this.localize.t('logins.column.date')}</th>
+              <th scope="col" role="columnheader">${this.localize.t('logins.column.ip')}</th>
+              <th scope="col" role="columnheader">${this.localize.t('logins.column.browser')}</th>
+              <th scope="col" role="columnheader">${this.localize.t('logins.column.result')}</th>
+              <th scope="col" role="columnheader">${this.localize.t('logins.column.method')}</th>
             </tr>
           </thead>
           <tbody>
             ${this.list.renderBody(COLUMNS, ({ rows }) =>
               rows.length
                 ? rows.map((login) => this.renderRow(login, format))
-                : html`<tr class="state empty" part="empty">
-                    <td colspan=${COLUMNS}>${this.localize.t('logins.empty')}</td>
+                : html`<tr class="state empty" part="empty" role="row">
+                    <td colspan=${COLUMNS} role="cell">${this.localize.t('logins.empty')}</td>
                   </tr>`,
             )}
           </tbody>
@@ -136,14 +137,16 @@ export class UmLastLoginsSection extends LitElement {
         ? this.localize.t('logins.browserOn', { browser, os })
         : (browser ?? os ?? login.user_agent?.slice(0, 40) ?? unknown);
     const date = new Date(login.date);
-    return html`<tr part="row" data-id=${login.id}>
-      <td part="cell"><time datetime=${login.date}>${format.format(date)}</time></td>
-      <td part="cell">${login.ip ?? unknown}</td>
-      <td part="cell" title=${login.user_agent ?? nothing}>${browserText}</td>
-      <td part="cell" class=${login.success ? '' : 'failed'}>
+    return html`<tr part="row" role="row" data-id=${login.id}>
+      <td part="cell" role="cell" class="lead">
+        <time datetime=${login.date}>${format.format(date)}</time>
+      </td>
+      <td part="cell" role="cell">${login.ip ?? unknown}</td>
+      <td part="cell" role="cell" title=${login.user_agent ?? nothing}>${browserText}</td>
+      <td part="cell" role="cell" class=${login.success ? '' : 'failed'}>
         ${this.localize.t(login.success ? 'logins.success' : 'logins.failed')}
       </td>
-      <td part="cell">${this.localize.t(`logins.method.${login.method}`)}</td>
+      <td part="cell" role="cell">${this.localize.t(`logins.method.${login.method}`)}</td>
     </tr>`;
   }
 }

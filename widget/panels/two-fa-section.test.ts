@@ -16,6 +16,7 @@ import {
   messagesTo,
   newMember,
   type Member,
+  expectAccessible,
 } from '../../test/widget/helpers.ts';
 import { enableTwoFa, nextCode, tryLogin, wrongCode } from '../../test/widget/totp.ts';
 
@@ -243,18 +244,18 @@ describe('Two-factor authentication section', () => {
   it('passes axe while enabling (with an error) and showing backup codes', async () => {
     const member = await newMember(adminAccess, 'twofa-axe');
     const el = await render(member);
-    await expect(el).to.be.accessible();
+    await expectAccessible(el);
     action(el, 'enable').click();
     await waitUntil(() => codeInput(el), 'no code field');
     fill(codeInput(el), '1');
     submit(el);
     await waitUntil(() => codeError(el) !== '', 'no error');
-    await expect(el).to.be.accessible();
+    await expectAccessible(el);
     const secret = section(el)!.querySelector<HTMLElement>('[part="two-fa-key"]')!.dataset.key!;
     fill(codeInput(el), await nextCode(secret));
     fill(passwordInput(el), member.password);
     submit(el);
     await waitUntil(() => backupCodes(el).length === 5, 'no backup codes');
-    await expect(el).to.be.accessible();
+    await expectAccessible(el);
   });
 });

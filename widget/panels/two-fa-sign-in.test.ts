@@ -12,6 +12,7 @@ import {
   root,
   signInForm,
   type Member,
+  expectAccessible,
 } from '../../test/widget/helpers.ts';
 import { enableTwoFa, nextCode, tryLogin, wrongCode } from '../../test/widget/totp.ts';
 
@@ -137,9 +138,9 @@ describe('Sign-in with two-factor authentication', () => {
     const member = await newMember(adminAccess, 'twofa-signin-axe');
     const { secret } = await enableTwoFa(member.access);
     const el = await toCodeStep(member);
-    await expect(el).to.be.accessible();
+    await expectAccessible(el);
     submitCode(el, await wrongCode(secret));
     await waitUntil(() => codeError(el) !== '', 'no error for a wrong code');
-    await expect(el).to.be.accessible();
+    await expectAccessible(el);
   });
 });

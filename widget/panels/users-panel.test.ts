@@ -24,6 +24,7 @@ import {
   summaryIs,
   table,
   typeInto,
+  expectAccessible,
 } from '../../test/widget/helpers.ts';
 
 const COLUMNS = ['ID', 'Email', 'Name', 'Role', 'Language', 'Status', 'Two-Factor authentication'];
@@ -598,8 +599,11 @@ describe('Users panel row menu', () => {
     await invite(access, email);
     const el = await renderRow(email);
     const { trigger } = menuOf(el);
-    trigger!.click();
-    await waitUntil(() => trigger!.getAttribute('aria-expanded') === 'true');
-    await expect(el).to.be.accessible();
+    const open = async () => {
+      trigger!.click();
+      await waitUntil(() => trigger!.getAttribute('aria-expanded') === 'true');
+    };
+    await open();
+    await expectAccessible(el, open);
   });
 });

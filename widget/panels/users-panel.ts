@@ -35,6 +35,12 @@ import {
 } from './users-filters.ts';
 import { clientContext, meContext, provided } from '../context.ts';
 
+const LONG_COLUMNS = new Set<MessageKey>([
+  'users.column.email',
+  'users.column.name',
+  'users.column.role',
+]);
+
 /** What the row menu offers. */
 type RowAction = 'edit' | 'resend-invite' | 'delete';
 
@@ -205,13 +211,25 @@ export class UmUsersPanel extends LitElement {
   }
 
   private renderHeader(key: MessageKey, field: SortField | undefined) {
-    if (!field) return html`<th scope="col" part="header-cell">${this.localize.t(key)}</th>`;
+    // Email, Name and Role hold long text: they share the width the other columns leave.
+    const long = LONG_COLUMNS.has(key) ? 'long' : '';
+    if (!field) {
+      return html`<th scope="col" part="header-cell" role="columnheader" class=${long}>
+        ${this.localize.t(key)}
+      </th>`;
+    }
     const ordering = this.list.query.ordering;
     const sort =
       ordering === field ? 'ascending' : ordering === `-${field}` ? 'descending' : undefined;
     const arrow = sort === 'ascending' ? '↑' : sort === 'descending' ? '↓' : '↕';
     return html`
-      <th scope="col" part="header-cell" aria-sort=${sort ?? nothing}>
+      <th
+        scope="col"
+        part="header-cell"
+        role="columnheader"
+        class=${long}
+        aria-sort=${sort ?? nothing}
+      >
         <button type="button" data-sort=${field} @click=${() => this.sortBy(field)}>
           ${this.localize.t(key)}<span aria-hidden="true">${arrow}</span>
         </button>
@@ -237,17 +255,23 @@ export class UmUsersPanel extends LitElement {
     const roleLabel =
       role && isIamRoleId(role.id) ? this.localize.t(`role.${role.id}`) : (role?.name ?? '');
     return html`
-      <tr part="row" data-user-id=${user.id} aria-busy=${this.list.rowBusy(user.id)}>
-        <td part="cell">${user.id}</td>
-        <td part="cell" title=${user.email}>${user.email}</td>
-        <td part="cell" title=${user.name ?? ''}>
+      <tr part="row" role="row" data-user-id=${user.id} aria-busy=${this.list.rowBusy(user.id)}>
+        <td part="cell" role="cell">${user.id}</td>
+        <td part="cell" role="cell" class="lead long" title=${user.email}>${user.email}</td>
+        <td part="cell" role="cell" class="long" title=${user.name ?? ''}>
           ${user.name ?? this.localize.t('users.noName')}
         </td>
-        <td part="cell" title=${roleLabel}>${roleLabel}</td>
-        <td part="cell">${this.localize.t(`lang.${user.lang}`)}</td>
-        <td part="cell">${this.localize.t(`status.${user.status}`)}</td>
-        <td part="cell">${this.localize.t(user.two_fa ? 'twoFa.true' : 'twoFa.false')}</td>
-        ${this.hasActions ? html`<td part="cell" class="actions">${this.renderRowMenu(user)}</td>` : nothing}
+        <td part="cell" role="cell" class="long" title=${roleLabel}>${roleLabel}</td>
+        <td part="cell" role="cell">${this.localize.t(`lang.${user.lang}`)}</td>
+        <td part="cell" role="cell">${this.localize.t(`status.${user.status}`)}</td>
+        <td part="cell" role="cell">
+          ${this.localize.t(user.two_fa ? 'twoFa.true' : 'twoFa.false')}
+        </td>
+        ${
+          this.hasActions
+            ? html`<td part="cell" role="cell" class="actions">${this.renderRowMenu(user)}</td>`
+            : nothing
+        }
       </tr>
     `;
   }

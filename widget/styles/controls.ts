@@ -43,6 +43,11 @@ export const controls = css`
     color: var(--_accent);
     text-decoration: underline;
   }
+  /* Checkboxes and radios in the theme's accent (their light or dark drawing follows the
+     color-scheme the host page passes in: tokens.ts). */
+  input:is([type='checkbox'], [type='radio']) {
+    accent-color: var(--_accent);
+  }
   input,
   select {
     border: 1px solid var(--_border);

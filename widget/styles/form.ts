@@ -33,6 +33,9 @@ export const formFields = css`
     align-items: center;
     gap: 6px;
   }
+  .radio input {
+    flex-shrink: 0;
+  }
   .role {
     display: grid;
     grid-template-columns: auto 1fr;

@@ -31,7 +31,7 @@ export const panelFrame = css`
   }
   .filters {
     display: grid;
-    grid-template-columns: repeat(auto-fill, minmax(14rem, 1fr));
+    grid-template-columns: repeat(auto-fill, minmax(min(16em, 100%), 1fr));
     align-items: end;
     gap: calc(var(--_space) * 1.5);
     margin-bottom: calc(var(--_space) * 3);

@@ -16,6 +16,9 @@ export const tokens = css`
     all: initial;
     /* except visibility: a host that hides a container with visibility: hidden hides the widget too */
     visibility: inherit;
+    /* and color-scheme: on a dark page (color-scheme: dark) the browser draws the widget's radios,
+       checkboxes, selects and scroll bars dark too */
+    color-scheme: inherit;
 
     --_accent: var(--um-color-accent, #c2410c);
     --_accent-text: var(--um-color-accent-text, #ffffff);
