@@ -2,7 +2,7 @@
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import type { InviteRowResult, InviteUsersBody } from '../../shared/invitations.ts';
 import { ROLE } from '../../shared/roles.ts';
-import { fill, select } from '../../test/widget/helpers.ts';
+import { fill, select, expectAccessible } from '../../test/widget/helpers.ts';
 import { PROJECTS, stubClient } from '../../test/widget/stub-client.ts';
 import { ApiError } from '../api/client.ts';
 import type { UmUsersInvitedEvent } from '../events.ts';
@@ -125,7 +125,7 @@ describe('um-bulk-invite', () => {
     });
     expect($(el, '.summary').textContent!.trim()).to.equal('2 of 6 ready to invite');
     expect($(el, '[data-action="send"]').textContent!.trim()).to.equal('Send invitations (2)');
-    await expect(el).to.be.accessible();
+    await expectAccessible(el);
   });
 
   it('lets the administrator fix a row inline and drop another, checking the list again', async () => {
@@ -193,7 +193,7 @@ describe('um-bulk-invite', () => {
     expect(el.shadowRoot!.querySelector('tr[data-row="3"] .resent')!.textContent).to.equal(
       'Sent again',
     );
-    await expect(el).to.be.accessible();
+    await expectAccessible(el);
 
     press(el, 'again');
     await waitUntil(() => $(el, '#bulk-addresses'), 'not back at the start');

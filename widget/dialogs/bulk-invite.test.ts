@@ -17,6 +17,7 @@ import {
   settled,
   typeInto,
   uniqueEmail,
+  expectAccessible,
 } from '../../test/widget/helpers.ts';
 
 /** "Invite several" in the widget against the real BFF (demo seed; 1000 invitations a day). */
@@ -68,7 +69,7 @@ describe('Invite several', () => {
     // The form asks only what applies to everyone: no Name or Email field.
     expect(bulk(el).querySelector('input[name="email"]')).to.equal(null);
     expect(bulk(el).querySelectorAll('input[name="user_role"]')).to.have.length(5);
-    await expect(el).to.be.accessible();
+    await expectAccessible(el);
     [...bulk(el).querySelectorAll('button')]
       .find((b) => b.textContent!.trim() === 'Cancel')!
       .click();

@@ -5,7 +5,7 @@ import type { ActivityPage } from '../../shared/activity.ts';
 import type { ClientMe } from '../../shared/clients.ts';
 import { ROLE } from '../../shared/roles.ts';
 import type { User } from '../../shared/users.ts';
-import { describeElement, focused } from '../../test/widget/helpers.ts';
+import { describeElement, focused, expectAccessible } from '../../test/widget/helpers.ts';
 import { recordingClient } from '../../test/widget/stub-client.ts';
 import './edit-user-dialog.ts';
 import type { UmEditUserDialog } from './edit-user-dialog.ts';
@@ -97,7 +97,7 @@ describe('um-edit-user-dialog: the History tab', () => {
     expect(panel.shadowRoot!.querySelector('h3')!.textContent!.trim()).to.equal(
       'What Jane Doe did and what was done to them in this account',
     );
-    await expect(el).to.be.accessible();
+    await expectAccessible(el);
   });
 
   it('moves between the tabs with the arrow keys, Home and End', async () => {

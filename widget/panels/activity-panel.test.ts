@@ -9,6 +9,7 @@ import {
   newMember,
   typeInto,
   uniqueEmail,
+  expectAccessible,
 } from '../../test/widget/helpers.ts';
 
 /** The Activity panel inside `<user-management>`, against the real BFF (demo seed). */
@@ -42,7 +43,7 @@ describe('Activity panel (whole widget, real BFF)', () => {
     expect(actorCell.getAttribute('title')).to.equal(ADMIN.username);
     expect(invited!.slice(2, 4)).to.deep.equal(['Invited a user', 'Ada Activity']);
     expect(invited![5]).to.equal('Session');
-    await expect(el).to.be.accessible();
+    await expectAccessible(el);
   });
 
   it('tells a member who is not an Administrator that the activity is not theirs to see', async () => {
