@@ -85,6 +85,8 @@ export type Action =
   | 'logins.read'
   /** Set up, enable, regenerate and disable one's own second factor (signed in only). */
   | 'two_fa.manage'
+  /** See whether the account requires 2FA, and how many members do not comply. */
+  | 'account.read_security'
   /**
    * Require two-factor authentication of the account's members, with a grace period
    * (Administrators, signed in: a leaked token must not be able to lower the account's guard).
@@ -132,6 +134,7 @@ const RULES: Record<Action, (actor: Actor, target: Target) => boolean> = {
   'users.delete': (actor, target) => administrators(actor) && !self(actor, target),
   'logins.read': selfOrAdministrators,
   'two_fa.manage': signedIn,
+  'account.read_security': anyMember,
   'account.manage_security': (actor) => administrators(actor) && signedIn(actor),
   'account.remind_two_fa': administrators,
 };

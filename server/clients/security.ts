@@ -92,7 +92,7 @@ export function securityRoutes(deps: AuthDeps & { config: Config; onEmailQueued?
 
   return new Hono<AppEnv>()
     .get(ops.get.path, authenticate(deps), validate('param', ops.get.params), async (c) => {
-      const caller = await authorize(c, db, 'account.read');
+      const caller = await authorize(c, db, 'account.read_security');
       inScope(c.req.valid('param').clientId, caller.accountId);
       const row = await policyQuery(db, caller.accountId).executeTakeFirstOrThrow();
       return c.json(await settingsOf(db, caller.accountId, row));
