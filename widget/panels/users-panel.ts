@@ -10,6 +10,7 @@ import '../dialogs/confirm-dialog.ts';
 import '../dialogs/edit-user-dialog.ts';
 import type { UmEditUserDialog } from '../dialogs/edit-user-dialog.ts';
 import '../dialogs/invite-user-dialog.ts';
+import './two-fa-reminder.ts';
 import type { UmInviteUserDialog } from '../dialogs/invite-user-dialog.ts';
 import {
   UmShowTokensEvent,
@@ -134,6 +135,10 @@ export class UmUsersPanel extends LitElement {
     return html`
       <section part="panel" aria-labelledby="users-heading">
         ${this.list.renderHeader(this.headerAction)}
+        <um-two-fa-reminder
+          exportparts="button, status, error"
+          @um-show-noncompliant=${() => this.list.filter({ twoFa: 'noncompliant' })}
+        ></um-two-fa-reminder>
         ${this.list.renderFrame({
           alertExtra: this.refusedUser
             ? html`<button
@@ -180,6 +185,7 @@ export class UmUsersPanel extends LitElement {
       typed: this.typed,
       idValid: this.idValid,
       localize: this.localize,
+      twoFaRequired: this.me?.two_fa_requirement?.required,
       onType: (name, value) => this.onType(name, value),
       onFilter: (change) => this.list.filter(change),
     });
