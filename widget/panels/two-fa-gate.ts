@@ -61,8 +61,10 @@ export class UmTwoFaGate extends LitElement {
     this.addEventListener('um-me-stale', (event) => event.stopPropagation());
     this.addEventListener('um-error', (event: UmErrorEvent) => {
       const { status, code } = event.detail.error;
-      if (status === 403 && code === 'two_fa_required')
+      // Once: when `me` already says so, asking again could only repeat the answer.
+      if (status === 403 && code === 'two_fa_required' && this.state !== 'setup_required') {
         this.dispatchEvent(new UmMeStaleEvent(undefined));
+      }
     });
   }
 
