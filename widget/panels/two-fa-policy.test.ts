@@ -65,6 +65,7 @@ function securitySection(el: UserManagement): ShadowRoot | null {
 const until = (predicate: () => unknown, message: string) =>
   waitUntil(predicate, message, { timeout: 5000 });
 
+// Elements are asserted as booleans: the runner hangs serializing an element in a failure.
 const squash = (text: string | null | undefined) => (text ?? '').replace(/\s+/g, ' ').trim();
 
 before(async () => {
@@ -117,7 +118,7 @@ describe('An account that requires two-factor authentication', () => {
     await until(() => accountPanel(other).querySelector('um-two-fa-section'), 'no panel');
     const hidden = accountPanel(other).querySelector('um-security-policy-section')!;
     expect(hidden.hidden).to.equal(true);
-    expect(hidden.shadowRoot!.querySelector('form')).to.equal(null);
+    expect(Boolean(hidden.shadowRoot!.querySelector('form'))).to.equal(false);
   });
 
   it('shows a member in the grace period a banner with the days left, and the setup from it', async () => {
@@ -135,7 +136,7 @@ describe('An account that requires two-factor authentication', () => {
     expect(squash(gate(el).querySelector('[part~="notice"] p')?.textContent)).to.equal(
       t('twoFaPolicy.banner', { company, days: 7 }),
     );
-    expect(root(el).querySelector('um-users-panel'), 'the panel is served').to.not.equal(null);
+    expect(Boolean(root(el).querySelector('um-users-panel')), 'the panel is served').to.equal(true);
     // A member who is no Administrator gets no reminder bar.
     await until(() => panel(el).querySelector('table'), 'no table');
     expect(panel(el).querySelector<HTMLElement>('um-two-fa-reminder')!.hidden).to.equal(true);
@@ -152,9 +153,10 @@ describe('An account that requires two-factor authentication', () => {
     const member = await newMember(owner.access, 'policy-late');
     const el = await render(member.access);
     await until(() => gate(el).querySelector('um-two-fa-section'), 'no setup');
-    expect(root(el).querySelector('um-users-panel'), 'no panel while 2FA is missing').to.equal(
-      null,
-    );
+    expect(
+      Boolean(root(el).querySelector('um-users-panel')),
+      'no panel while 2FA is missing',
+    ).to.equal(false);
     expect(squash(gate(el).querySelector('h2')?.textContent)).to.equal(t('twoFaPolicy.heading'));
 
     const section = () => gate(el).querySelector('um-two-fa-section')!.shadowRoot!;
@@ -173,7 +175,10 @@ describe('An account that requires two-factor authentication', () => {
 
     gate(el).querySelector<HTMLButtonElement>('[data-action="continue"]')!.click();
     await until(() => root(el).querySelector('um-users-panel'), 'the panel did not come');
-    expect(gate(el).querySelector('[part~="notice"]'), 'no banner once 2FA is on').to.equal(null);
+    expect(
+      Boolean(gate(el).querySelector('[part~="notice"]')),
+      'no banner once 2FA is on',
+    ).to.equal(false);
   });
 
   it('filters the members without 2FA, and lets an Administrator send them a reminder', async () => {
