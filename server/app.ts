@@ -11,6 +11,7 @@ import { activityOperations, activityRoutes } from './activity/routes.ts';
 import { auditRequestContext } from './audit.ts';
 import { authOperations, authRoutes } from './auth/routes.ts';
 import { clientOperations, clientRoutes } from './clients/routes.ts';
+import { securityOperations, securityRoutes } from './clients/security.ts';
 import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import { pendingMigrations, type Db } from './db/connect.ts';
@@ -86,6 +87,7 @@ export const OPERATIONS: readonly Operation[] = [
   ...Object.values(serviceOperations),
   ...Object.values(authOperations),
   ...Object.values(clientOperations),
+  ...Object.values(securityOperations),
   ...Object.values(userOperations),
   ...Object.values(invitationOperations),
   ...Object.values(membershipOperations),
@@ -178,6 +180,7 @@ export function createApp(deps: AppDeps) {
 
   app.route('/', authRoutes(authDeps));
   app.route('/', clientRoutes(authDeps));
+  app.route('/', securityRoutes({ ...authDeps, onEmailQueued: deps.onEmailQueued }));
   app.route('/', userRoutes({ ...authDeps, onEmailQueued: deps.onEmailQueued }));
   app.route('/', invitationRoutes({ ...authDeps, onEmailQueued: deps.onEmailQueued }));
   app.route('/', membershipRoutes(authDeps));

@@ -54,3 +54,21 @@ export function refuseOverLimit(o: {
     typeof o.message === 'string' ? o.message : o.message(Math.ceil(retryAfter / 3600));
   throw new AppError('rate_limited', message, undefined, { 'Retry-After': String(retryAfter) });
 }
+
+/**
+ * `two_fa_required` answers 400 at sign-in (send the code as well); on an account that requires
+ * two-factor authentication it is the 403 of a session whose member has none once the grace
+ * period is over: only setting it up is served (docs/decisions/026). Same code, same meaning
+ * ("a second factor is needed first"), so the status says which of the two it is.
+ */
+class TwoFaSetupRequired extends AppError {
+  override get status(): number {
+    return 403;
+  }
+}
+
+export const twoFaSetupRequired = () =>
+  new TwoFaSetupRequired(
+    'two_fa_required',
+    'This account requires two-factor authentication. Set it up to continue.',
+  );

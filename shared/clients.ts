@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { described, idParam, languageField, requiredNameText } from './fields.ts';
+import { twoFaRequirement } from './security.ts';
 
 /** Accounts ("clients" in Gcore's API). */
 
@@ -18,6 +19,12 @@ export const clientMe = z.object({
   clients: described(
     z.array(z.object({ id: z.int(), companyName: z.string() })),
     'every account the caller is an active member of, for switching',
+  ),
+  // Optional in the type only (this BFF always sends it): a widget must not break on a BFF
+  // without it, and stubs of `me` in tests need not spell it out.
+  two_fa_requirement: described(
+    z.optional(twoFaRequirement),
+    "an addition: whether the account requires 2FA and where the caller stands (the widget's banner and setup view)",
   ),
 });
 export type ClientMe = z.infer<typeof clientMe>;

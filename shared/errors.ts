@@ -6,6 +6,7 @@ export const ERRORS = {
   validation_failed: 400,
   malformed_json: 400,
   invalid_credentials: 400,
+  /** 400 at sign-in (send the code); 403 on an account that requires 2FA of one who has none. */
   two_fa_required: 400,
   invalid_one_time_password: 400,
   not_authenticated: 401,
@@ -24,6 +25,7 @@ export const ERRORS = {
   invitation_expired: 410,
   invitation_used: 410,
   user_has_active_tokens: 403,
+  two_fa_enforced: 403,
   cannot_remove_self: 403,
   token_limit_reached: 400,
   conflict: 409,

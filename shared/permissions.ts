@@ -91,7 +91,16 @@ export type Action =
   /** Set up, enable, regenerate and disable one's own second factor (signed in only). */
   | 'two_fa.manage'
   /** Read the account's audit trail (the Activity panel, a member's History): Administrators. */
-  | 'activity.read';
+  | 'activity.read'
+  /** See whether the account requires 2FA, and how many members do not comply. */
+  | 'account.read_security'
+  /**
+   * Require two-factor authentication of the account's members, with a grace period
+   * (Administrators, signed in: a leaked token must not be able to lower the account's guard).
+   */
+  | 'account.manage_security'
+  /** Email the members who have not set up a required second factor a reminder. */
+  | 'account.remind_two_fa';
 
 const anyMember = () => true;
 const administrators = (actor: Actor) => actor.roleId === ROLE.administrators;
@@ -135,7 +144,22 @@ const RULES: Record<Action, (actor: Actor, target: Target) => boolean> = {
   'logins.read': selfOrAdministrators,
   'two_fa.manage': signedIn,
   'activity.read': administrators,
+  'account.read_security': anyMember,
+  'account.manage_security': (actor) => administrators(actor) && signedIn(actor),
+  'account.remind_two_fa': administrators,
 };
+
+/**
+ * What a session may still do in an account that requires 2FA once the member's grace period is
+ * over and they have none (docs/decisions/026): read the account and their own user (the
+ * widget's setup view needs both), set the second factor up, and go to another account of theirs.
+ * Everything else answers 403 `two_fa_required`. Signing out and renewing take no access token,
+ * so they stay open; API tokens are never bound (only a session is asked for a second factor).
+ */
+export function allowedBeforeTwoFaSetup(actor: Actor, action: Action, target: Target = {}) {
+  if (action === 'users.read') return self(actor, target);
+  return action === 'account.read' || action === 'two_fa.manage' || action === 'account.switch';
+}
 
 export function can(actor: Actor, action: Action, target: Target = {}): boolean {
   return RULES[action](actor, target);

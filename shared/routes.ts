@@ -2,6 +2,7 @@ import type * as z from 'zod/mini';
 import type { activityPage, activityQuery } from './activity.ts';
 import type { loginAnswer, loginBody, refreshBody, tokenPair } from './auth.ts';
 import type { clientIdParams, clientMe, createClientBody, createdClient } from './clients.ts';
+import type { reminderSent, securitySettings, securitySettingsBody } from './security.ts';
 import type {
   assignmentRef,
   cloudAssignment,
@@ -145,6 +146,21 @@ export const createClient: Route<{
   body: Body<typeof createClientBody>;
   result: Result<typeof createdClient>;
 }> = { method: 'post', path: '/iam/clients/create', auth: true };
+
+// An account's security settings (an addition: docs/decisions/026)
+export const getSecurity: Route<{
+  params: Params<typeof clientIdParams>;
+  result: Result<typeof securitySettings>;
+}> = { method: 'get', path: '/iam/clients/:clientId/security', auth: true };
+export const setSecurity: Route<{
+  params: Params<typeof clientIdParams>;
+  body: Body<typeof securitySettingsBody>;
+  result: Result<typeof securitySettings>;
+}> = { method: 'put', path: '/iam/clients/:clientId/security', auth: true };
+export const remindTwoFa: Route<{
+  params: Params<typeof clientIdParams>;
+  result: Result<typeof reminderSent>;
+}> = { method: 'post', path: '/iam/clients/:clientId/security/remind', auth: true };
 
 // Users
 /** Paged (`usersPage`) when the query has `limit`, else every user. */

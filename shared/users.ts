@@ -91,6 +91,10 @@ export const usersQuery = z.object({
     listParam(z.enum(USER_STATUSES, { error: `Must be one of: ${USER_STATUSES.join(', ')}.` })),
   ),
   two_fa: z.optional(booleanParam),
+  two_fa_compliant: described(
+    z.optional(booleanParam),
+    'an addition: false lists the joined members without 2FA while the account requires it; true the other joined members',
+  ),
   ordering: z.optional(z.enum(orderings, { error: `Must be one of: ${orderings.join(', ')}.` })),
   limit: z.optional(integerParam(1, 1000)),
   offset: z.optional(integerParam(0)),

@@ -212,6 +212,27 @@ export class UmDisable2faDoneEvent extends UmInternalEvent<{ disabled: boolean }
   static override readonly init = { bubbles: true };
 }
 
+/** Internal: `<um-two-fa-section>` turned 2FA on (the backup codes are being shown). */
+export class UmTwoFaEnabledEvent extends UmInternalEvent<undefined> {
+  static override readonly type = 'um-two-fa-enabled';
+}
+
+/**
+ * Internal: what `GET /iam/clients/me` said about the account's 2FA requirement is out of date
+ * (2FA was just set up, the requirement changed, or a request met 403 `two_fa_required`);
+ * `<user-management>` asks again. It crosses the panel's shadow root up to `<um-two-fa-gate>`,
+ * which keeps it from going further.
+ */
+export class UmMeStaleEvent extends UmInternalEvent<undefined> {
+  static override readonly type = 'um-me-stale';
+  static override readonly init = { bubbles: true, composed: true };
+}
+
+/** Internal: "Show them" in the Users panel's 2FA reminder bar: filter by non-compliance. */
+export class UmShowNoncompliantEvent extends UmInternalEvent<undefined> {
+  static override readonly type = 'um-show-noncompliant';
+}
+
 declare global {
   interface GlobalEventHandlersEventMap {
     'um-signed-in': UmSignedInEvent;
@@ -238,5 +259,8 @@ declare global {
     'menu-select': UmMenuSelectEvent;
     'um-confirm-email-done': UmConfirmEmailDoneEvent;
     'um-disable-2fa-done': UmDisable2faDoneEvent;
+    'um-two-fa-enabled': UmTwoFaEnabledEvent;
+    'um-me-stale': UmMeStaleEvent;
+    'um-show-noncompliant': UmShowNoncompliantEvent;
   }
 }

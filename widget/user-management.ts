@@ -1,4 +1,4 @@
-import { LitElement, html, type PropertyValues } from 'lit';
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { Task } from '@lit/task';
 import { ContextProvider } from '@lit/context';
@@ -15,6 +15,7 @@ import {
 import { resolveLang, UI_LANGUAGES } from './locales/index.ts';
 import type { TokenIssuer } from './panels/token-issuer.ts';
 import './panels/users-panel.ts';
+import './panels/two-fa-gate.ts';
 import { controls } from './styles/controls.ts';
 import { tokens } from './styles/tokens.ts';
 import { userManagementStyles } from './user-management.styles.ts';
@@ -25,6 +26,7 @@ import { LocalizeController } from './controllers/localize.ts';
 import { linkTokenFromUrl, removeLinkTokenFromUrl } from './link-tokens.ts';
 import { AccountSwitch, renderToolbar } from './components/toolbar.ts';
 import { loadOnFirstUse } from './lazy.ts';
+import { renderPanel } from './panels/panel-switch.ts';
 
 export { ApiError } from './api/client.ts';
 export {
@@ -118,8 +120,8 @@ export type PanelName = 'users' | 'account' | 'api-tokens' | 'activity';
  * @csspart sign-in-form - The sign-in form.
  * @csspart error - An error message (sign-in failure, failed load of the table, a refused invite).
  * @csspart submit - The sign-in button; the acceptance view's Accept button.
- * @csspart notice - A success notice: the sign-in view's after an accepted invitation, the
- *   Account panel's after a save.
+ * @csspart notice - A notice: the sign-in view's after an accepted invitation, the Account
+ *   panel's after a save, the banner of an account's 2FA grace period ("Set up now").
  * @csspart accept-view - The invitation acceptance view's card.
  * @csspart field-error - The error message next to a form field.
  * @csspart panel - The panel's section.
@@ -313,28 +315,9 @@ export class UserManagement extends LitElement {
         accountSwitch: this.accountSwitch,
         onSignOut: () => this.signOut(),
       })}
-      ${
-        this.panel === 'api-tokens'
-          ? html`<um-api-tokens-panel
-              ${loadOnFirstUse()}
-              exportparts="panel, heading, filters, input, button, table, header-cell, row, cell, loading, empty, error, pagination, page-button, summary, status, dialog, field-error, menu-button, menu, menu-item, create-token-button, token-secret, deleted-issuer, tooltip"
-              .issuer=${this.tokensIssuer}
-            ></um-api-tokens-panel>`
-          : this.panel === 'account'
-            ? html`<um-account-panel
-                ${loadOnFirstUse()}
-                exportparts="panel, heading, input, button, error, field-error, notice, account-general, account-password, account-two-fa, two-fa-qr, two-fa-key, backup-codes, account-logins, table, row, cell, pagination, page-button, summary, empty"
-              ></um-account-panel>`
-            : this.panel === 'activity'
-              ? html`<um-activity-panel
-                  ${loadOnFirstUse()}
-                  exportparts="panel, heading, filters, input, button, export-button, table, header-cell, row, cell, loading, empty, error, pagination, page-button, summary, status"
-                ></um-activity-panel>`
-              : html`<um-users-panel
-                  exportparts="panel, heading, filters, popup, input, button, table, header-cell, row, cell, loading, empty, error, pagination, page-button, summary, status, invite-button, dialog, field-error, menu-button, menu, menu-item, show-tokens"
-                  @um-show-tokens=${this.onShowTokens}
-                ></um-users-panel>`
-      }
+      <um-two-fa-gate @um-me-stale=${() => this.account.run()}>
+        ${this.account.value?.two_fa_requirement?.state === 'setup_required' ? nothing : renderPanel(this.panel, this.tokensIssuer, this.onShowTokens)}
+      </um-two-fa-gate>
     `;
   }
 

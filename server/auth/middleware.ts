@@ -1,11 +1,17 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { decodeJwt } from 'jose';
-import { can, type Action, type Target } from '../../shared/permissions.ts';
+import {
+  allowedBeforeTwoFaSetup,
+  can,
+  type Action,
+  type Target,
+} from '../../shared/permissions.ts';
+import { twoFaStateOf } from '../../shared/security.ts';
 import { iamRole, type IamRoleId, type Language } from '../../shared/roles.ts';
 import { auditBy } from '../audit.ts';
 import type { Db } from '../db/connect.ts';
 import type { AppError } from '../errors.ts';
-import { forbidden, invalidToken, notAuthenticated } from '../errors.ts';
+import { forbidden, invalidToken, notAuthenticated, twoFaSetupRequired } from '../errors.ts';
 import type { AppEnv, Caller } from '../http/env.ts';
 import { callerFromApiToken } from '../tokens/authenticate.ts';
 import type { IdentityProvider } from './identity-provider.ts';
@@ -46,12 +52,13 @@ async function callerFromJwt(deps: AuthDeps, token: string): Promise<Caller | un
   } catch {
     throw invalidToken();
   }
+  const now = deps.clock.now();
   if (issuer === deps.config.jwt.issuer) {
-    return findCaller(deps.db, await verifyAccessToken(deps, token), 'jwt');
+    return findCaller(deps.db, await verifyAccessToken(deps, token), 'jwt', now);
   }
   if (deps.identityProvider && issuer === deps.identityProvider.issuer) {
     const claims = await deps.identityProvider.verify(token);
-    return findCaller(deps.db, claims, 'identity_provider');
+    return findCaller(deps.db, claims, 'identity_provider', now);
   }
   throw invalidToken();
 }
@@ -62,16 +69,30 @@ type CallerKey = ({ userId: number } | { email: string }) & {
   sessionId?: string;
 };
 
-/** An active member of the account, by id or email, with their current role. */
+/**
+ * An active member of the account, by id or email, with their current role; given `now`, also
+ * whether the account's 2FA requirement holds them to setting it up first (a session's caller).
+ */
 export async function findCaller(
   db: Db,
   key: CallerKey,
   via: Caller['via'],
+  now?: Date,
 ): Promise<Caller | undefined> {
   const row = await db
     .selectFrom('memberships as m')
     .innerJoin('users as u', 'u.id', 'm.user_id')
-    .select(['u.id', 'u.email', 'u.lang', 'm.role_id', 'm.account_id'])
+    .innerJoin('accounts as a', 'a.id', 'm.account_id')
+    .select([
+      'u.id',
+      'u.email',
+      'u.lang',
+      'u.two_fa_enabled_at',
+      'm.role_id',
+      'm.account_id',
+      'a.require_2fa_since',
+      'a.two_fa_grace_days',
+    ])
     .where('m.account_id', '=', key.accountId)
     .where('m.accepted_at', 'is not', null)
     .where('u.deleted_at', 'is', null)
@@ -103,6 +124,14 @@ export async function findCaller(
     lang: row.lang as Language,
     via,
     ...(key.sessionId === undefined ? {} : { sessionId: key.sessionId }),
+    ...(now &&
+    twoFaStateOf(
+      { requiredSince: row.require_2fa_since, graceDays: row.two_fa_grace_days },
+      row.two_fa_enabled_at !== null,
+      now,
+    ) === 'setup_required'
+      ? { mustSetUpTwoFa: true }
+      : {}),
   };
 }
 
@@ -119,6 +148,11 @@ export async function authorize(
   refusal: AppError = forbidden(),
 ): Promise<Caller> {
   const caller = c.get('caller');
+  // Before any role rule: until a required second factor is set up, a session of this account
+  // is served nothing else (not audited: the widget meets it on every load until then).
+  if (caller.mustSetUpTwoFa && !allowedBeforeTwoFaSetup(caller, action, target)) {
+    throw twoFaSetupRequired();
+  }
   if (can(caller, action, target)) return caller;
   await auditBy(db, caller, {
     action: 'permission.denied',

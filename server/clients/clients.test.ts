@@ -31,6 +31,12 @@ eachDatabase('accounts: /iam/clients/me and /iam/clients/create', (ctx) => {
       currentUserLang: 'zh',
       users: [{ id: admin.id, email: admin.email, name: 'Boss' }],
       clients: [{ id: accountId, companyName: 'Me Corp' }],
+      two_fa_requirement: {
+        required: false,
+        grace_period_ends_at: null,
+        state: 'not_required',
+        days_left: null,
+      },
     });
   });
 

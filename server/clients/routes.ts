@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { clientMe, createClientBody, createdClient } from '../../shared/clients.ts';
 import { iamRole, ROLE, type IamRoleId } from '../../shared/roles.ts';
+import { twoFaRequirementOf } from '../../shared/security.ts';
 import { recordAudit } from '../audit.ts';
 import { authenticate, authorize, type AuthDeps } from '../auth/middleware.ts';
 import { invalidToken } from '../errors.ts';
@@ -22,6 +23,16 @@ export const clientOperations = {
   }),
 };
 
+/** The account's 2FA requirement and whether the caller has a second factor. */
+function twoFaPolicyOf(db: AuthDeps['db'], accountId: number, userId: number) {
+  return db
+    .selectFrom('accounts as a')
+    .innerJoin('users as u', (join) => join.on('u.id', '=', userId))
+    .select(['a.require_2fa_since', 'a.two_fa_grace_days', 'u.two_fa_enabled_at'])
+    .where('a.id', '=', accountId)
+    .executeTakeFirstOrThrow();
+}
+
 export function clientRoutes(deps: AuthDeps) {
   const { db } = deps;
   const ops = clientOperations;
@@ -29,9 +40,10 @@ export function clientRoutes(deps: AuthDeps) {
   return new Hono<AppEnv>()
     .get(ops.me.path, authenticate(deps), async (c) => {
       const caller = await authorize(c, db, 'account.read');
-      const [accounts, administrators] = await Promise.all([
+      const [accounts, administrators, twoFa] = await Promise.all([
         accountsOf(db, caller.userId),
         listAdministrators(db, caller.accountId),
+        twoFaPolicyOf(db, caller.accountId, caller.userId),
       ]);
       const account = accounts.find((one) => one.id === caller.accountId);
       if (!account) throw invalidToken(); // removed from the account while this request ran
@@ -46,6 +58,11 @@ export function clientRoutes(deps: AuthDeps) {
         currentUserLang: caller.lang,
         users: administrators,
         clients: accounts.map((one) => ({ id: one.id, companyName: one.company_name })),
+        two_fa_requirement: twoFaRequirementOf(
+          { requiredSince: twoFa.require_2fa_since, graceDays: twoFa.two_fa_grace_days },
+          twoFa.two_fa_enabled_at !== null,
+          deps.clock.now(),
+        ),
       });
     })
 

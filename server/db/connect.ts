@@ -7,6 +7,7 @@ import * as sessions from './migrations/0002_sessions.ts';
 import * as signInThrottling from './migrations/0003_sign_in_throttling.ts';
 import * as perAccountViews from './migrations/0004_per_account_views.ts';
 import * as gcoreCloudShapes from './migrations/0006_gcore_cloud_shapes.ts';
+import * as twoFaPolicy from './migrations/0009_two_fa_policy.ts';
 import * as auditTrail from './migrations/0010_audit_trail.ts';
 import { PGliteThread } from './pglite-thread.ts';
 import type { Database } from './schema.ts';
@@ -52,6 +53,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0003_sign_in_throttling': signInThrottling,
   '0004_per_account_views': perAccountViews,
   '0006_gcore_cloud_shapes': gcoreCloudShapes,
+  '0009_two_fa_policy': twoFaPolicy,
   '0010_audit_trail': auditTrail,
 };
 

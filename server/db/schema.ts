@@ -11,6 +11,9 @@ export interface AccountsTable {
   id: Generated<number>;
   company_name: string;
   created_at: CreatedAt;
+  /** When the account began to require 2FA; null: it does not (migrations/0009). */
+  require_2fa_since: Timestamp | null;
+  two_fa_grace_days: Generated<number>;
 }
 
 export interface UsersTable {

@@ -8,10 +8,14 @@ import type { Db } from '../db/connect.ts';
 
 /**
  * The demo: two accounts with projects, about 30 users in every role, language and status (some
- * with 2FA on), and one person who belongs to both accounts. Runs only on an empty database.
+ * with 2FA on), and one person who belongs to both accounts; and a third account, Initech, that
+ * requires two-factor authentication, with members still in its grace period. Runs only on an
+ * empty database.
  */
 
-const DEMO_ACCOUNTS = { acme: 'Acme Cloud', globex: 'Globex' } as const;
+const DEMO_ACCOUNTS = { acme: 'Acme Cloud', globex: 'Globex', initech: 'Initech' } as const;
+/** Initech requires 2FA (docs/decisions/026): its members without it have this many days left. */
+export const DEMO_GRACE_PERIOD_DAYS = 14;
 /** Password of every seeded member but the administrator (whose password is a setting). */
 export const DEMO_MEMBER_PASSWORD = 'demo-member-password';
 /** The person in both accounts: Engineer at Acme, Administrator at Globex. */
@@ -242,6 +246,28 @@ export async function seedDemo(
         index < 3 ? 'active' : 'not_activated',
         sharedId,
       );
+    }
+
+    // Initech requires 2FA since now: Iris (its Administrator) and Peter have not set it up and
+    // are in the grace period, Samir has; Joanna has not joined yet.
+    const initech = await createAccount(DEMO_ACCOUNTS.initech, ['Reports']);
+    await trx
+      .updateTable('accounts')
+      .set({ require_2fa_since: now, two_fa_grace_days: DEMO_GRACE_PERIOD_DAYS })
+      .where('id', '=', initech.id)
+      .execute();
+    const initechMembers = [
+      ['Iris Initech', 'iris', ROLE.administrators, 'active', false],
+      ['Peter Initech', 'peter', ROLE.users, 'active', false],
+      ['Samir Initech', 'samir', ROLE.engineers, 'active', true],
+      ['Joanna Initech', 'joanna', ROLE.users, 'not_activated', false],
+    ] as const;
+    for (const [name, first, role, status, twoFa] of initechMembers) {
+      const userId = await createUser(
+        { name, email: `${first}@initech.test`, lang: 'en', active: status === 'active', twoFa },
+        memberHash,
+      );
+      await join(initech.id, userId, role, status, null);
     }
 
     // API tokens: live, expired, and one of a person since deleted (shown crossed out). Their

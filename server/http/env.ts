@@ -13,6 +13,12 @@ export interface Caller {
   tokenId?: number;
   /** The session of the BFF's own access token, if one authenticated the request. */
   sessionId?: string;
+  /**
+   * Sessions only: the account requires 2FA, this member has none and the grace period is over.
+   * `authorize` then serves only what setting it up needs (docs/decisions/026). API tokens never
+   * carry it: they are not asked for a second factor.
+   */
+  mustSetUpTwoFa?: boolean;
 }
 
 /** Hono's context variables for every route of the BFF. */

@@ -14,6 +14,17 @@ export interface MailMessages {
   twoFaDisable: { subject: string; intro: string; action: string; validity: string };
   /** Sent to the new address: the change happens when the link is opened. */
   emailChangeConfirm: { subject: string; intro: string; action: string; validity: string };
+  /**
+   * To a member who has not set up the second factor an account requires. Placeholders:
+   * {company}, {deadline} (a date; `overdue` once the grace period is over).
+   */
+  twoFaReminder: {
+    subject: string;
+    intro: string;
+    deadline: string;
+    overdue: string;
+    action: string;
+  };
   /** The button of a resent invitation, for a new person and for one who has a login. */
   createPassword: string;
   acceptAccess: string;
@@ -56,6 +67,15 @@ const en: MailMessages = {
       'Someone asked to sign in with this address from now on. It changes only when you confirm.',
     action: 'Confirm this email address',
     validity: 'The link works once, for 24 hours.',
+  },
+  twoFaReminder: {
+    subject: '{company} requires two-factor authentication',
+    intro:
+      'The account {company} requires two-factor authentication, and you have not set it up yet.',
+    deadline:
+      'Set it up before {deadline}: after that day, signing in to {company} leads straight to setting it up.',
+    overdue: 'Until you set it up, signing in to {company} leads straight to setting it up.',
+    action: 'Sign in and set it up',
   },
   createPassword: 'Create your password',
   acceptAccess: 'Accept the invitation',
@@ -100,6 +120,16 @@ const de: MailMessages = {
     action: 'E-Mail-Adresse bestätigen',
     validity: 'Der Link ist 24 Stunden lang einmal gültig.',
   },
+  twoFaReminder: {
+    subject: '{company} verlangt die Zwei-Faktor-Authentifizierung',
+    intro:
+      'Das Konto {company} verlangt die Zwei-Faktor-Authentifizierung, und Sie haben sie noch nicht eingerichtet.',
+    deadline:
+      'Richten Sie sie vor dem {deadline} ein: Danach führt die Anmeldung bei {company} direkt zur Einrichtung.',
+    overdue:
+      'Bis Sie sie eingerichtet haben, führt die Anmeldung bei {company} direkt zur Einrichtung.',
+    action: 'Anmelden und einrichten',
+  },
   createPassword: 'Passwort festlegen',
   acceptAccess: 'Einladung annehmen',
   linkValidity: 'Der Link ist 24 Stunden lang einmal gültig.',
@@ -140,6 +170,14 @@ const ru: MailMessages = {
     action: 'Подтвердить адрес',
     validity: 'Ссылка действует 24 часа и только один раз.',
   },
+  twoFaReminder: {
+    subject: '{company} требует двухфакторную аутентификацию',
+    intro: 'Аккаунт {company} требует двухфакторную аутентификацию, а вы её ещё не настроили.',
+    deadline:
+      'Настройте её до {deadline}: после этой даты вход в {company} сразу ведёт к её настройке.',
+    overdue: 'Пока вы её не настроите, вход в {company} сразу ведёт к её настройке.',
+    action: 'Войти и настроить',
+  },
   createPassword: 'Создать пароль',
   acceptAccess: 'Принять приглашение',
   linkValidity: 'Ссылка действует 24 часа и только один раз.',
@@ -178,6 +216,13 @@ const zh: MailMessages = {
     intro: '有人希望今后使用此地址登录。只有在您确认后才会更改。',
     action: '确认此邮箱地址',
     validity: '该链接在 24 小时内有效，且只能使用一次。',
+  },
+  twoFaReminder: {
+    subject: '{company} 要求启用双重身份验证',
+    intro: '账户 {company} 要求启用双重身份验证，而您尚未设置。',
+    deadline: '请在 {deadline} 之前完成设置：此后登录 {company} 将直接进入设置步骤。',
+    overdue: '在您完成设置之前，登录 {company} 将直接进入设置步骤。',
+    action: '登录并设置',
   },
   createPassword: '设置密码',
   acceptAccess: '接受邀请',

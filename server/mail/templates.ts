@@ -18,6 +18,14 @@ export interface LinkPayload {
   link: string;
 }
 
+export interface TwoFaReminderPayload {
+  company: string;
+  /** The day the grace period ends (YYYY-MM-DD, UTC); null once it has ended. */
+  deadline: string | null;
+  /** Where the member signs in (PUBLIC_URL). */
+  link: string;
+}
+
 export type Email =
   | {
       template: 'invitation_new_user' | 'invitation_existing_user' | 'invitation_resend';
@@ -25,7 +33,8 @@ export type Email =
     }
   | { template: 'email_changed'; payload: EmailChangedPayload }
   | { template: 'two_fa_disable'; payload: LinkPayload }
-  | { template: 'email_change_confirm'; payload: LinkPayload };
+  | { template: 'email_change_confirm'; payload: LinkPayload }
+  | { template: 'two_fa_reminder'; payload: TwoFaReminderPayload };
 
 export type EmailTemplate = Email['template'];
 
@@ -67,6 +76,19 @@ export function renderEmail(email: Email, lang: string): RenderedEmail {
       { label: words2.action, href: email.payload.link },
       words.signature,
       [words2.validity, words.emailChanged.notYou],
+    );
+  }
+  if (email.template === 'two_fa_reminder') {
+    const { company, deadline, link } = email.payload;
+    const reminder = words.twoFaReminder;
+    const fill = (text: string) =>
+      text.replaceAll('{company}', inert(company)).replaceAll('{deadline}', deadline ?? '');
+    return compose(
+      lang,
+      fill(reminder.subject),
+      [fill(reminder.intro), fill(deadline ? reminder.deadline : reminder.overdue)],
+      { label: reminder.action, href: link },
+      words.signature,
     );
   }
   const { payload } = email;

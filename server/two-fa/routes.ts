@@ -15,6 +15,7 @@ import { hashSecret, newSecret } from '../auth/secrets.ts';
 import { checkedAttempt } from '../auth/attempts.ts';
 import { newTotpSecret } from '../auth/totp.ts';
 import type { Config } from '../config.ts';
+import type { Db } from '../db/connect.ts';
 import { AppError } from '../errors.ts';
 import type { AppEnv, Caller } from '../http/env.ts';
 import * as routes from '../../shared/routes.ts';
@@ -22,6 +23,7 @@ import { operation } from '../http/openapi.ts';
 import { validate } from '../http/validate.ts';
 import { enqueueEmail } from '../mail/outbox.ts';
 import { checkPassword } from '../users/profile.ts';
+import { accountsRequiringTwoFa } from '../users/repository.ts';
 import { checkCodeFailures, replaceBackupCodes, spendTotp } from './codes.ts';
 
 /**
@@ -31,6 +33,19 @@ import { checkCodeFailures, replaceBackupCodes, spendTotp } from './codes.ts';
  */
 
 const DISABLE_LINK_LIFETIME_MS = 60 * 60_000;
+
+/**
+ * A member of several accounts is bound by the strictest: while any of them requires 2FA it
+ * stays on, whichever account the request comes through (docs/decisions/026).
+ */
+async function refuseWhileRequired(db: Db, userId: number): Promise<void> {
+  const requiring = await accountsRequiringTwoFa(db, userId);
+  if (requiring.length === 0) return;
+  throw new AppError(
+    'two_fa_enforced',
+    `Two-factor authentication cannot be turned off while an account you belong to requires it: ${requiring.join(', ')}.`,
+  );
+}
 const ISSUER = 'User management';
 
 export const twoFaOperations = {
@@ -169,6 +184,7 @@ export function twoFaRoutes(deps: AuthDeps & { config: Config; onEmailQueued?: (
       const user = await userState(caller);
       if (!user.two_fa_enabled_at)
         throw new AppError('validation_failed', 'Two-factor authentication is off.');
+      await refuseWhileRequired(db, caller.userId);
       const token = newSecret();
       const now = clock.now();
       await db.transaction().execute(async (trx) => {
@@ -216,6 +232,8 @@ export function twoFaRoutes(deps: AuthDeps & { config: Config; onEmailQueued?: (
           .returning('user_id')
           .executeTakeFirst();
         if (!spent) return undefined;
+        // Asked for before an account began to require it: refused now (the link stays unspent).
+        await refuseWhileRequired(trx, spent.user_id);
         await trx
           .updateTable('users')
           .set({

@@ -65,6 +65,14 @@ const memberColumns = (query: MembersQuery) =>
     'a.company_name',
   ]);
 
+/**
+ * A member who does not comply with the account's 2FA requirement: the account requires it, they
+ * have joined and have no second factor. (Invitees are bound once they join.) The one definition:
+ * the Users list's filter, the count of the Account panel and the reminder's recipients use it.
+ */
+export const notComplyingWithTwoFa = sql<boolean>`(a.require_2fa_since is not null
+  and m.accepted_at is not null and u.two_fa_enabled_at is null)`;
+
 /** `like` pattern for a substring, with the user's `%`, `_` and `\` taken literally. */
 export function containing(text: string): string {
   return `%${text.toLowerCase().replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
@@ -105,6 +113,14 @@ function applyFilters(query: MembersQuery, filters: UsersQuery, now: Date): Memb
     // As the list shows it: a second factor counts only for members who have joined.
     const activated = sql<boolean>`(m.accepted_at is not null and u.two_fa_enabled_at is not null)`;
     q = q.where(filters.two_fa ? activated : sql<boolean>`not ${activated}`);
+  }
+  if (filters.two_fa_compliant !== undefined) {
+    // Compliant: joined, and either 2FA is not required or it is on.
+    q = q.where(
+      filters.two_fa_compliant
+        ? sql<boolean>`(m.accepted_at is not null and not ${notComplyingWithTwoFa})`
+        : notComplyingWithTwoFa,
+    );
   }
   return q;
 }
@@ -173,6 +189,24 @@ export async function findMember(
   return memberColumns(membersOf(db, accountId)).where('u.id', '=', userId).executeTakeFirst();
 }
 
+/** The members who do not comply with the account's 2FA requirement: whom a reminder goes to. */
+export async function membersWithoutRequiredTwoFa(db: Db, accountId: number) {
+  return membersOf(db, accountId)
+    .select(['u.id', 'u.email', 'u.lang'])
+    .where(notComplyingWithTwoFa)
+    .orderBy('u.id')
+    .execute();
+}
+
+/** How many members do not comply with the account's 2FA requirement. */
+export async function countWithoutRequiredTwoFa(db: Db, accountId: number): Promise<number> {
+  const row = await membersOf(db, accountId)
+    .select((eb) => eb.fn.countAll<string | number>().as('count'))
+    .where(notComplyingWithTwoFa)
+    .executeTakeFirstOrThrow();
+  return toCount(row.count);
+}
+
 /** The account's Administrators, for `GET /iam/clients/me`. */
 export async function listAdministrators(db: Db, accountId: number) {
   return membersOf(db, accountId)
@@ -208,6 +242,20 @@ export async function cloudRolesOf(
       .orderBy('c.project_id')
       .execute()
   );
+}
+
+/** The accounts of which the user is an active member that require 2FA (the strictest binds). */
+export async function accountsRequiringTwoFa(db: Db, userId: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom('memberships as m')
+    .innerJoin('accounts as a', 'a.id', 'm.account_id')
+    .select('a.company_name')
+    .where('m.user_id', '=', userId)
+    .where('m.accepted_at', 'is not', null)
+    .where('a.require_2fa_since', 'is not', null)
+    .orderBy('a.id')
+    .execute();
+  return rows.map((row) => row.company_name);
 }
 
 /** Every account where the user is an active member: for switching accounts. */

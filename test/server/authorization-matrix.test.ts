@@ -131,6 +131,30 @@ const ENDPOINTS: Endpoint[] = [
     otherwise: 200,
   },
   {
+    name: 'GET /iam/clients/{A}/security',
+    request: (w) => ({ method: 'GET', path: `/iam/clients/${w.accountA}/security` }),
+    expect: { ...REVOKED, 'other account admin': 404, [OWN_PATH]: 200 },
+    otherwise: 200,
+  },
+  {
+    // A grace period of 30 days: the rows after this one still serve A's members without 2FA.
+    name: 'PUT /iam/clients/{A}/security',
+    request: (w) => ({
+      method: 'PUT',
+      path: `/iam/clients/${w.accountA}/security`,
+      json: { require_2fa: true, grace_period_days: 30 },
+    }),
+    expect: { ...ADMINS_ONLY, 'other account admin': 404, [OWN_PATH]: 200 },
+    otherwise: 200,
+  },
+  {
+    // Both A and B require 2FA by now (the row above).
+    name: 'POST /iam/clients/{A}/security/remind',
+    request: (w) => ({ method: 'POST', path: `/iam/clients/${w.accountA}/security/remind` }),
+    expect: { ...ADMINS_ONLY, 'other account admin': 404, [OWN_PATH]: 200 },
+    otherwise: 200,
+  },
+  {
     name: 'POST /iam/clients/create',
     request: () => ({
       method: 'POST',
@@ -477,7 +501,8 @@ const ENDPOINTS: Endpoint[] = [
 async function snapshot(ctx: TestContext) {
   const { rows } = await sql<{ snapshot: string }>`
     select concat_ws('/',
-      (select md5(coalesce(string_agg(concat_ws(',', id, company_name), ';' order by id), '')) from accounts),
+      (select md5(coalesce(string_agg(concat_ws(',', id, company_name, require_2fa_since, two_fa_grace_days),
+        ';' order by id), '')) from accounts),
       (select md5(coalesce(string_agg(concat_ws(',', id, email, name, lang, phone, password_hash,
         two_fa_secret, two_fa_enabled_at, two_fa_last_step, credentials_version, deleted_at), ';' order by id), ''))
         from users),

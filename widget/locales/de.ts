@@ -550,4 +550,38 @@ export const de: Dictionary = {
   'bulk.again': 'Weitere einladen',
   'bulk.close': 'Schließen',
   'users.invitationsSent': 'Einladungen gesendet: {count}',
+  // An account that requires two-factor authentication
+  'security.heading': 'Zwei-Faktor-Authentifizierung für das Konto',
+  'security.loading': 'Wird geladen…',
+  'security.retry': 'Erneut versuchen',
+  'security.require': 'Zwei-Faktor-Authentifizierung verlangen',
+  'security.requireHint':
+    'Alle Mitglieder müssen sich mit einem Code aus einer Authenticator-App anmelden. API-Tokens sind nicht betroffen.',
+  'security.grace': 'Übergangsfrist (Tage)',
+  'security.graceHint':
+    '0 bis 30 Tage. Bis dahin arbeiten Mitglieder ohne sie wie gewohnt; danach führt die Anmeldung direkt zur Einrichtung.',
+  'security.graceInvalid': 'Geben Sie eine ganze Zahl von Tagen zwischen 0 und 30 ein.',
+  'security.save': 'Speichern',
+  'security.saving': 'Wird gespeichert…',
+  'security.saved': 'Gespeichert.',
+  'security.since': 'Verlangt seit {since}. Die Übergangsfrist endet am {ends}.',
+  'security.noncompliant': 'Mitglieder, die sie noch nicht eingerichtet haben: {count}.',
+  'twoFaPolicy.banner':
+    '{company} verlangt die Zwei-Faktor-Authentifizierung. Verbleibende Tage für die Einrichtung: {days}.',
+  'twoFaPolicy.setUp': 'Jetzt einrichten',
+  'twoFaPolicy.later': 'Später',
+  'twoFaPolicy.heading': 'Zwei-Faktor-Authentifizierung einrichten',
+  'twoFaPolicy.intro':
+    '{company} verlangt die Zwei-Faktor-Authentifizierung. Richten Sie sie ein, um fortzufahren.',
+  'twoFaPolicy.done':
+    'Die Zwei-Faktor-Authentifizierung ist aktiv. Bewahren Sie Ihre Backup-Codes auf und fahren Sie dann fort.',
+  'twoFaPolicy.continue': 'Weiter',
+  'users.filter.twoFaNoncompliant': 'Verlangt, nicht eingerichtet',
+  'users.reminder.count': 'Mitglieder ohne die verlangte Zwei-Faktor-Authentifizierung: {count}.',
+  'users.reminder.show': 'Anzeigen',
+  'users.reminder.send': 'Erinnerung senden',
+  'users.reminder.sending': 'Wird gesendet…',
+  'users.reminder.sent': 'Erinnerungen gesendet: {count}.',
+  'error.two_fa_enforced':
+    'Die Zwei-Faktor-Authentifizierung bleibt aktiv, solange ein Konto, zu dem Sie gehören, sie verlangt.',
 };

@@ -535,4 +535,36 @@ export const en = {
   'bulk.again': 'Invite more',
   'bulk.close': 'Close',
   'users.invitationsSent': 'Invitations sent: {count}',
+  // An account that requires two-factor authentication
+  'security.heading': 'Two-factor authentication for the account',
+  'security.loading': 'Loading…',
+  'security.retry': 'Retry',
+  'security.require': 'Require two-factor authentication',
+  'security.requireHint':
+    'Every member must sign in with a code from an authenticator app. API tokens are not affected.',
+  'security.grace': 'Grace period (days)',
+  'security.graceHint':
+    'From 0 to 30 days. Until then members without it work as usual; after it, signing in leads straight to setting it up.',
+  'security.graceInvalid': 'Enter a whole number of days from 0 to 30.',
+  'security.save': 'Save',
+  'security.saving': 'Saving…',
+  'security.saved': 'Saved.',
+  'security.since': 'Required since {since}. The grace period ends {ends}.',
+  'security.noncompliant': 'Members who have not set it up yet: {count}.',
+  'twoFaPolicy.banner':
+    '{company} requires two-factor authentication. Days left to set it up: {days}.',
+  'twoFaPolicy.setUp': 'Set up now',
+  'twoFaPolicy.later': 'Not now',
+  'twoFaPolicy.heading': 'Set up two-factor authentication',
+  'twoFaPolicy.intro': '{company} requires two-factor authentication. Set it up to continue.',
+  'twoFaPolicy.done': 'Two-factor authentication is on. Keep your backup codes, then continue.',
+  'twoFaPolicy.continue': 'Continue',
+  'users.filter.twoFaNoncompliant': 'Required, not set up',
+  'users.reminder.count': 'Members without the required two-factor authentication: {count}.',
+  'users.reminder.show': 'Show them',
+  'users.reminder.send': 'Send reminder',
+  'users.reminder.sending': 'Sending…',
+  'users.reminder.sent': 'Reminders sent: {count}.',
+  'error.two_fa_enforced':
+    'Two-factor authentication stays on while an account you belong to requires it.',
 } as const;

@@ -539,4 +539,38 @@ export const ru: Dictionary = {
   'bulk.again': 'Пригласить ещё',
   'bulk.close': 'Закрыть',
   'users.invitationsSent': 'Отправлено приглашений: {count}',
+  // An account that requires two-factor authentication
+  'security.heading': 'Двухфакторная аутентификация в аккаунте',
+  'security.loading': 'Загрузка…',
+  'security.retry': 'Повторить',
+  'security.require': 'Требовать двухфакторную аутентификацию',
+  'security.requireHint':
+    'Все участники должны входить с кодом из приложения-аутентификатора. На API-токены это не влияет.',
+  'security.grace': 'Льготный период (дней)',
+  'security.graceHint':
+    'От 0 до 30 дней. До его конца участники без неё работают как обычно; после вход сразу ведёт к её настройке.',
+  'security.graceInvalid': 'Введите целое число дней от 0 до 30.',
+  'security.save': 'Сохранить',
+  'security.saving': 'Сохранение…',
+  'security.saved': 'Сохранено.',
+  'security.since': 'Требуется с {since}. Льготный период заканчивается {ends}.',
+  'security.noncompliant': 'Участников, ещё не настроивших её: {count}.',
+  'twoFaPolicy.banner':
+    '{company} требует двухфакторную аутентификацию. Осталось дней на настройку: {days}.',
+  'twoFaPolicy.setUp': 'Настроить сейчас',
+  'twoFaPolicy.later': 'Не сейчас',
+  'twoFaPolicy.heading': 'Настройка двухфакторной аутентификации',
+  'twoFaPolicy.intro':
+    '{company} требует двухфакторную аутентификацию. Настройте её, чтобы продолжить.',
+  'twoFaPolicy.done':
+    'Двухфакторная аутентификация включена. Сохраните резервные коды и продолжайте.',
+  'twoFaPolicy.continue': 'Продолжить',
+  'users.filter.twoFaNoncompliant': 'Требуется, не настроена',
+  'users.reminder.count': 'Участников без обязательной двухфакторной аутентификации: {count}.',
+  'users.reminder.show': 'Показать',
+  'users.reminder.send': 'Отправить напоминание',
+  'users.reminder.sending': 'Отправка…',
+  'users.reminder.sent': 'Отправлено напоминаний: {count}.',
+  'error.two_fa_enforced':
+    'Двухфакторную аутентификацию нельзя отключить, пока её требует аккаунт, в котором вы состоите.',
 };

@@ -16,6 +16,7 @@ import { accountPanelStyles } from './account-panel.styles.ts';
 import { define } from '../define.ts';
 import './last-logins-section.ts';
 import './two-fa-section.ts';
+import './security-policy-section.ts';
 import { IDLE, SUBMIT, type Outcome, type UmAccountPasswordForm } from './account-password-form.ts';
 import { FormController } from '../controllers/form.ts';
 import { LocalizeController } from '../controllers/localize.ts';
@@ -159,6 +160,7 @@ export class UmAccountPanel extends LitElement {
         .enabled=${user?.two_fa ?? false}
         .email=${this.saved?.email ?? ''}
       ></um-two-fa-section>
+      <um-security-policy-section></um-security-policy-section>
       <um-last-logins-section
         exportparts="account-logins, table, row, cell, pagination, page-button, summary, button, error, empty"
       ></um-last-logins-section>

@@ -2,7 +2,7 @@ import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { twoFaCodeBody } from '../../shared/form-checks.ts';
 import type { ApiClient, ApiError } from '../api/client.ts';
-import { announceError } from '../events.ts';
+import { announceError, UmTwoFaEnabledEvent } from '../events.ts';
 import { type MessageKey } from '../locales/index.ts';
 import { controls } from '../styles/controls.ts';
 import { sectionCard, sectionForm } from '../styles/card.ts';
@@ -297,6 +297,7 @@ export class UmTwoFaSection extends LitElement {
       const { backup_codes: codes } = await this.client.enableTwoFa(code, password);
       this.enabled = true;
       this.notice = this.localize.t('twoFa.enabled');
+      this.dispatchEvent(new UmTwoFaEnabledEvent(undefined));
       return codes;
     });
   }

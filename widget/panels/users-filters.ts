@@ -28,7 +28,8 @@ export interface UsersQueryState {
   role: IamRoleId[];
   lang: string[];
   status: UserStatus | '';
-  twoFa: '' | 'true' | 'false';
+  /** `noncompliant`: required by the account and not set up (`two_fa_compliant=false`). */
+  twoFa: '' | 'true' | 'false' | 'noncompliant';
   ordering: Ordering | '';
   limit: number;
   offset: number;
@@ -53,7 +54,8 @@ export function usersParams(query: UsersQueryState) {
     role: query.role.map(String),
     lang: query.lang,
     status: query.status || undefined,
-    two_fa: query.twoFa || undefined,
+    two_fa: query.twoFa === 'true' || query.twoFa === 'false' ? query.twoFa : undefined,
+    two_fa_compliant: query.twoFa === 'noncompliant' ? ('false' as const) : undefined,
     ordering: query.ordering || undefined,
     limit: query.limit,
     offset: query.offset,
@@ -61,6 +63,8 @@ export function usersParams(query: UsersQueryState) {
 }
 
 const TWO_FA = ['true', 'false'] as const;
+/** With an account that requires 2FA, the filter also finds those who have not set it up. */
+const TWO_FA_REQUIRED = [...TWO_FA, 'noncompliant'] as const;
 
 export type TextFilter = 'id' | 'email' | 'name';
 
@@ -71,6 +75,8 @@ export interface FiltersOptions {
   /** Whether the typed ID is digits: the BFF refuses anything else. */
   idValid: boolean;
   localize: LocalizeController;
+  /** The account requires 2FA: the 2FA filter offers "Required, not set up". */
+  twoFaRequired?: boolean;
   onType(name: TextFilter, value: string): void;
   onFilter(change: Partial<UsersQueryState>): void;
 }
@@ -146,7 +152,9 @@ export function renderUsersFilters(o: FiltersOptions) {
     </label>
   `;
   const statusLabel = (status: UserStatus) => o.localize.t(`status.${status}`);
-  const twoFaLabel = (twoFa: 'true' | 'false') => o.localize.t(`twoFa.${twoFa}`);
+  const twoFaLabel = (twoFa: (typeof TWO_FA_REQUIRED)[number]) =>
+    o.localize.t(twoFa === 'noncompliant' ? 'users.filter.twoFaNoncompliant' : `twoFa.${twoFa}`);
+  const twoFaValues = o.twoFaRequired || q.twoFa === 'noncompliant' ? TWO_FA_REQUIRED : TWO_FA;
   const roles: MultiSelectOption[] = IAM_ROLES.map((role) => ({
     value: String(role.id),
     label: o.localize.t(`role.${role.id}`),
@@ -166,7 +174,7 @@ export function renderUsersFilters(o: FiltersOptions) {
       ${select('status', 'users.filter.status', q.status, USER_STATUSES, statusLabel, (status) =>
         o.onFilter({ status }),
       )}
-      ${select('two_fa', 'users.filter.twoFa', q.twoFa, TWO_FA, twoFaLabel, (twoFa) =>
+      ${select('two_fa', 'users.filter.twoFa', q.twoFa, twoFaValues, twoFaLabel, (twoFa) =>
         o.onFilter({ twoFa }),
       )}
     </div>

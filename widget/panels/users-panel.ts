@@ -8,6 +8,7 @@ import type { ApiClient } from '../api/client.ts';
 import type { RowMenuItem } from '../components/row-menu.ts';
 import type { UmEditUserDialog } from '../dialogs/edit-user-dialog.ts';
 import { loaded } from '../lazy.ts';
+import './two-fa-reminder.ts';
 import {
   UmShowTokensEvent,
   UmUserDeletedEvent,
@@ -138,6 +139,10 @@ export class UmUsersPanel extends LitElement {
     return html`
       <section part="panel" aria-labelledby="users-heading">
         ${this.list.renderHeader(this.headerAction)}
+        <um-two-fa-reminder
+          exportparts="button, status, error"
+          @um-show-noncompliant=${() => this.list.filter({ twoFa: 'noncompliant' })}
+        ></um-two-fa-reminder>
         ${this.list.renderFrame({
           alertExtra: this.refusedUser
             ? html`<button
@@ -185,6 +190,7 @@ export class UmUsersPanel extends LitElement {
       typed: this.typed,
       idValid: this.idValid,
       localize: this.localize,
+      twoFaRequired: this.me?.two_fa_requirement?.required,
       onType: (name, value) => this.onType(name, value),
       onFilter: (change) => this.list.filter(change),
     });
