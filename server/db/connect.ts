@@ -7,6 +7,7 @@ import * as initial from './migrations/0001_initial.ts';
 import * as sessions from './migrations/0002_sessions.ts';
 import * as signInThrottling from './migrations/0003_sign_in_throttling.ts';
 import * as perAccountViews from './migrations/0004_per_account_views.ts';
+import * as loginHistory from './migrations/0005_login_history.ts';
 import type { Database } from './schema.ts';
 
 export type Db = Kysely<Database>;
@@ -51,6 +52,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0002_sessions': sessions,
   '0003_sign_in_throttling': signInThrottling,
   '0004_per_account_views': perAccountViews,
+  '0005_login_history': loginHistory,
 };
 
 export async function openDatabase(options: DatabaseOptions): Promise<OpenDatabase> {
