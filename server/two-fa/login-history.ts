@@ -13,8 +13,7 @@ import { toCount, type Db } from '../db/connect.ts';
  * land in no account; sign-ins into another account are never shown.
  */
 export type HistoryScope =
-  | { whole: true }
-  | { whole: false; accountId: number; failuresSince: Date | undefined };
+  { whole: true } | { whole: false; accountId: number; failuresSince: Date | undefined };
 
 /** A member who has joined the account, and whether another account shares them. */
 export async function joinedMember(db: Db, accountId: number, userId: number) {
