@@ -40,6 +40,8 @@ interface World {
   userInA: number;
   /** A member of A whose invitation is pending: what resend acts on. */
   pendingInA: number;
+  /** A member of A who has also joined B (decision 018: each account sees its own part). */
+  sharedInA?: number;
   projectInA: number;
   /** Cloud role assignments in A to change and to delete. */
   assignmentToChange: number;
@@ -350,6 +352,24 @@ const ENDPOINTS: Endpoint[] = [
     expect: { ...ADMINS_ONLY, 'other account admin': 404 },
     otherwise: 200,
   },
+  {
+    name: 'GET /iam/activity_log/logins?user_id= a member A shares with B (each sees its part)',
+    request: (w) => ({ method: 'GET', path: `/iam/activity_log/logins?user_id=${w.sharedInA}` }),
+    expect: ADMINS_ONLY,
+    otherwise: 200,
+  },
+  {
+    name: 'GET /iam/activity_log/logins?user_id= an invitee of A who has not joined',
+    request: (w) => ({ method: 'GET', path: `/iam/activity_log/logins?user_id=${w.pendingInA}` }),
+    expect: ADMINS_ONLY,
+    otherwise: 404,
+  },
+  {
+    name: 'GET /iam/activity_log/logins with a bad filter',
+    request: () => ({ method: 'GET', path: '/iam/activity_log/logins?success=maybe&ip=x' }),
+    expect: REVOKED,
+    otherwise: 400,
+  },
 ];
 
 /**
@@ -507,6 +527,8 @@ eachDatabase('authorization matrix', (ctx) => {
     tokens['other account admin'] = await ctx().tokenFor(otherAdmin.id, accountB);
     tokens[OWN_PATH] = tokens['other account admin'];
     world.accountB = accountB;
+    world.sharedInA = (await fixtures.member(world.accountA)).id;
+    await fixtures.join(accountB, world.sharedInA);
     tokens.anonymous = undefined;
 
     const deleted = await fixtures.member(world.accountA, { role: ROLE.administrators });
