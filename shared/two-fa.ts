@@ -97,6 +97,11 @@ const instantParam = /* @__NO_SIDE_EFFECTS__ */ (end: 'start' | 'end') =>
     ),
   );
 
+/** An IPv4 or IPv6 address (the IP filter; the widget checks what is typed with it too). */
+export const ipAddress = z.union([z.ipv4(), z.ipv6()], {
+  error: 'Enter a valid IPv4 or IPv6 address.',
+});
+
 export const loginsQuery = z
   .object({
     limit: z._default(integerParam(1, 100), 10),
@@ -109,10 +114,7 @@ export const loginsQuery = z
     to: described(z.optional(instantParam('end')), 'attempts at or before this date or time'),
     ip: described(
       z.optional(
-        z.pipe(
-          z.string().check(z.trim()),
-          z.union([z.ipv4(), z.ipv6()], { error: 'Enter a valid IPv4 or IPv6 address.' }),
-        ),
+        z.pipe(z.string().check(z.trim()), ipAddress),
       ),
       'attempts from this IP address (an IPv4 address also matches its IPv4-mapped IPv6 form)',
     ),
