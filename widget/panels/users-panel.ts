@@ -11,6 +11,8 @@ import '../dialogs/edit-user-dialog.ts';
 import type { UmEditUserDialog } from '../dialogs/edit-user-dialog.ts';
 import '../dialogs/invite-user-dialog.ts';
 import type { UmInviteUserDialog } from '../dialogs/invite-user-dialog.ts';
+import '../dialogs/user-logins-dialog.ts';
+import type { UmUserLoginsDialog } from '../dialogs/user-logins-dialog.ts';
 import {
   UmShowTokensEvent,
   UmUserDeletedEvent,
@@ -38,7 +40,7 @@ import {
 import { clientContext, meContext, provided } from '../context.ts';
 
 /** What the row menu offers. */
-type RowAction = 'edit' | 'resend-invite' | 'delete';
+type RowAction = 'edit' | 'logins' | 'resend-invite' | 'delete';
 
 /**
  * The Users panel: filters, the table and paging of the account's users. Every filter, the order
@@ -103,6 +105,11 @@ export class UmUsersPanel extends LitElement {
   private rowActions(user: User): (RowMenuItem & { id: RowAction })[] {
     const items: (RowMenuItem & { id: RowAction })[] = [];
     if (this.mayEdit(user)) items.push({ id: 'edit', label: this.localize.t('users.action.edit') });
+    // Not one's own (the Account panel has it), nor an invitee's: none to read (decision 018).
+    const other = user.status === 'active' && user.id !== this.me?.currentUser;
+    if (other && this.may('logins.read', { userId: user.id })) {
+      items.push({ id: 'logins', label: this.localize.t('users.action.logins') });
+    }
     if (user.status !== 'active' && this.may('users.resend_invite')) {
       items.push({ id: 'resend-invite', label: this.localize.t('users.action.resendInvite') });
     }
@@ -166,6 +173,8 @@ export class UmUsersPanel extends LitElement {
             ></um-edit-user-dialog>`
           : nothing
       }
+      <!-- Inert until the row menu's "Last logins" (offered where can() allows) opens it. -->
+      <um-user-logins-dialog exportparts="dialog, button"></um-user-logins-dialog>
       ${
         this.may('users.delete')
           ? html`<um-confirm-dialog exportparts="dialog, button"></um-confirm-dialog>`
@@ -270,6 +279,10 @@ export class UmUsersPanel extends LitElement {
       void this.renderRoot
         .querySelector<UmEditUserDialog>('um-edit-user-dialog')
         ?.show(user.id, trigger);
+    } else if (action === 'logins') {
+      void this.renderRoot
+        .querySelector<UmUserLoginsDialog>('um-user-logins-dialog')
+        ?.show(user, trigger);
     } else if (action === 'delete') {
       await this.deleteUser(user, trigger);
     } else {
