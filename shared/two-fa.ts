@@ -113,9 +113,7 @@ export const loginsQuery = z
     from: described(z.optional(instantParam('start')), 'attempts at or after this date or time'),
     to: described(z.optional(instantParam('end')), 'attempts at or before this date or time'),
     ip: described(
-      z.optional(
-        z.pipe(z.string().check(z.trim()), ipAddress),
-      ),
+      z.optional(z.pipe(z.string().check(z.trim()), ipAddress)),
       'attempts from this IP address (an IPv4 address also matches its IPv4-mapped IPv6 form)',
     ),
     success: described(

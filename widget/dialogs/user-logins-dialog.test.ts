@@ -63,7 +63,7 @@ describe("An administrator's view of a member's logins", () => {
     trigger!.click();
     await waitUntil(() => trigger!.getAttribute('aria-expanded') === 'true');
     const item = items().find((button) => button.textContent!.trim() === 'Last logins');
-    expect(item, 'a Last logins item').to.exist;
+    expect(item, 'a Last logins item').not.to.equal(undefined);
     item!.click();
 
     await waitUntil(() => dialog(el).querySelector('dialog')?.open, 'the dialog did not open');
@@ -73,7 +73,7 @@ describe("An administrator's view of a member's logins", () => {
     await waitUntil(() => loginRows(el).length === 2, "the member's sign-ins did not load");
     expect(loginRows(el).map((row) => row[3])).to.deep.equal(['Failed: Wrong password', 'Success']);
     const section = dialog(el).querySelector('um-last-logins-section')!.shadowRoot!;
-    expect(section.querySelector('[role="search"]'), 'the filters').to.exist;
+    expect(section.querySelector('[role="search"]'), 'the filters').not.to.equal(null);
     expect(dialog(el).querySelector('.shared'), 'a member of this account alone').to.equal(null);
     expect(focused()).to.equal(describeElement(dialog(el).querySelector('[data-action="close"]')));
     await expect(el).to.be.accessible();
