@@ -458,4 +458,5 @@ export const de: Dictionary = {
   'loginsDialog.shared':
     'Diese Person gehört auch zu einem anderen Konto: Es werden nur ihre Anmeldungen bei diesem Konto angezeigt.',
   'loginsDialog.close': 'Schließen',
+  'logins.pagination': 'Seiten der Anmeldungen',
 };

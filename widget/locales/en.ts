@@ -446,4 +446,5 @@ export const en = {
   'loginsDialog.shared':
     'This person also belongs to another account: only their sign-ins into this account are shown.',
   'loginsDialog.close': 'Close',
+  'logins.pagination': 'Pages of sign-ins',
 } as const;

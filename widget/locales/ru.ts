@@ -449,4 +449,5 @@ export const ru: Dictionary = {
   'loginsDialog.shared':
     'Этот человек состоит и в другом аккаунте: показаны только его входы в этот аккаунт.',
   'loginsDialog.close': 'Закрыть',
+  'logins.pagination': 'Страницы входов',
 };

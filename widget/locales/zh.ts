@@ -431,4 +431,5 @@ export const zh: Dictionary = {
   'loginsDialog.heading': '最近登录：{email}',
   'loginsDialog.shared': '此人也属于另一个账户：仅显示其登录本账户的记录。',
   'loginsDialog.close': '关闭',
+  'logins.pagination': '登录记录分页',
 };

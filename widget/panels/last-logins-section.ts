@@ -99,6 +99,8 @@ export class UmLastLoginsSection extends LitElement {
       retry: 'logins.retry',
       showing: 'logins.showing',
       showingNone: 'users.showingNone',
+      // The Users panel's pager is on the page too when the section is in its dialog.
+      pagination: 'logins.pagination',
     },
     perPageId: 'logins-per-page',
   });
