@@ -7,6 +7,8 @@ import { Fixtures } from '../../test/support/fixtures.ts';
 import { totpCode } from '../auth/totp.ts';
 import { FREE_FAILURES_PER_ADDRESS } from '../auth/throttle.ts';
 import { MAX_CODE_FAILURES } from './codes.ts';
+import { up as migrateLoginHistory } from '../db/migrations/0005_login_history.ts';
+import { sql, type Kysely } from 'kysely';
 
 /**
  * The login history (`GET /iam/activity_log/logins`, docs/decisions/018): one event per sign-in,
@@ -343,6 +345,71 @@ eachDatabase(
       const peek = await ask(await plain.token, invitee.id);
       assert.equal(peek.status, 403);
       assert.equal((await peek.json()).code, 'forbidden');
+    });
+
+    // Last: it runs migration 0005 again over rows written the way the BFF wrote them before.
+    it('converts the history written before migration 0005', async () => {
+      const user = await member();
+      const db = ctx().db;
+      await sql`alter table login_events drop column kind`.execute(db);
+      const at = (minutes: number) => new Date(ctx().clock.now().getTime() + minutes * 60_000);
+      const old = (
+        minutes: number,
+        row: {
+          success?: boolean;
+          method?: 'password' | 'totp';
+          reason?: string;
+          account?: boolean;
+        },
+      ) => ({
+        user_id: user.id,
+        account_id: row.account ? accountId : null,
+        email: user.email,
+        occurred_at: at(minutes),
+        ip: row.account && !row.success ? null : '192.0.2.50',
+        user_agent: AGENT,
+        success: row.success ?? false,
+        method: row.method ?? 'password',
+        failure_reason: row.reason ?? null,
+      });
+      const rows = [
+        old(1, { reason: 'wrong_password_in_settings', account: true }),
+        old(2, { method: 'totp', reason: 'wrong_code_in_settings', account: true }),
+        old(3, { method: 'totp', reason: 'rate_limited', account: true }),
+        old(4, { reason: 'code_required' }),
+        old(5, { success: true, method: 'totp', account: true }),
+        old(6, { reason: 'rate_limited' }),
+        old(7, { method: 'totp', reason: 'rate_limited' }),
+        old(8, { method: 'totp', reason: 'wrong_or_used_code' }),
+        old(9, { reason: 'no_active_account' }),
+      ];
+      // Typed as before 0005 (no `kind`): the table's type here is the new one.
+      await db
+        .insertInto('login_events' as never)
+        .values(rows as never)
+        .execute();
+      await migrateLoginHistory(db as unknown as Kysely<unknown>);
+
+      const page = await history(user.token);
+      assert.deepEqual(outcomes(page), [
+        [false, 'password', 'no_access'],
+        [false, 'totp', 'wrong_code'],
+        [false, 'totp', 'too_many_codes'],
+        [false, 'password', 'too_many_attempts'],
+        [true, 'totp', null],
+      ]);
+      const settings = await db
+        .selectFrom('login_events')
+        .select('failure_reason')
+        .where('user_id', '=', user.id)
+        .where('kind', '=', 'settings')
+        .orderBy('occurred_at')
+        .execute();
+      assert.deepEqual(
+        settings.map((row) => row.failure_reason),
+        ['wrong_password_in_settings', 'wrong_code_in_settings', 'rate_limited'],
+        'kept for the limits, out of the history',
+      );
     });
   },
   { TRUST_PROXY: 'true' },

@@ -17,13 +17,18 @@ import { tryLogin } from '../../test/widget/totp.ts';
 
 const EMAIL = 1;
 
+/** The machine is shared and slow: a request after a debounce can take more than a second. */
+function wait(predicate: () => unknown, message: string) {
+  return waitUntil(predicate, message, { timeout: 5000 });
+}
+
 async function render(access: string, email: string): Promise<UserManagement> {
   const el = await fixture<UserManagement>(
     html`<user-management api="/bff" panel="users" .token=${access}></user-management>`,
   );
   await settled(el);
   typeInto(panel(el).querySelector<HTMLInputElement>('input[name="email"]')!, email);
-  await waitUntil(() => rows(el).length === 1 && rows(el)[0][EMAIL] === email, `no row ${email}`);
+  await wait(() => rows(el).length === 1 && rows(el)[0][EMAIL] === email, `no row ${email}`);
   return el;
 }
 
@@ -58,19 +63,19 @@ describe("An administrator's view of a member's logins", () => {
     const member = await newMember(adminAccess, 'admin-view');
     await tryLogin({ username: member.email, password: 'not-the-password' });
     const el = await render(adminAccess, member.email);
-    await waitUntil(() => menu(el).trigger, 'no row menu');
+    await wait(() => menu(el).trigger, 'no row menu');
     const { trigger, items } = menu(el);
     trigger!.click();
-    await waitUntil(() => trigger!.getAttribute('aria-expanded') === 'true');
+    await wait(() => trigger!.getAttribute('aria-expanded') === 'true', 'the menu did not open');
     const item = items().find((button) => button.textContent!.trim() === 'Last logins');
     expect(item, 'a Last logins item').not.to.equal(undefined);
     item!.click();
 
-    await waitUntil(() => dialog(el).querySelector('dialog')?.open, 'the dialog did not open');
+    await wait(() => dialog(el).querySelector('dialog')?.open, 'the dialog did not open');
     expect(dialog(el).querySelector('h2')!.textContent!.trim()).to.equal(
       `Last logins: ${member.email}`,
     );
-    await waitUntil(() => loginRows(el).length === 2, "the member's sign-ins did not load");
+    await wait(() => loginRows(el).length === 2, "the member's sign-ins did not load");
     expect(loginRows(el).map((row) => row[3])).to.deep.equal(['Failed: Wrong password', 'Success']);
     const section = dialog(el).querySelector('um-last-logins-section')!.shadowRoot!;
     expect(section.querySelector('[role="search"]'), 'the filters').not.to.equal(null);
@@ -79,7 +84,7 @@ describe("An administrator's view of a member's logins", () => {
     await expect(el).to.be.accessible();
 
     await sendKeys({ press: 'Escape' });
-    await waitUntil(() => !dialog(el).querySelector('dialog')?.open, 'Escape did not close it');
+    await wait(() => !dialog(el).querySelector('dialog')?.open, 'Escape did not close it');
     expect(
       dialog(el).querySelector('um-last-logins-section'),
       'nothing loads while closed',
@@ -94,9 +99,9 @@ describe("An administrator's view of a member's logins", () => {
       email: string;
     };
     const el = await render(adminAccess, self.email);
-    await waitUntil(() => menu(el).trigger, 'no row menu');
+    await wait(() => menu(el).trigger, 'no row menu');
     menu(el).trigger!.click();
-    await waitUntil(() => menu(el).items().length > 0);
+    await wait(() => menu(el).items().length > 0, 'no menu items');
     expect(
       menu(el)
         .items()

@@ -19,6 +19,11 @@ import { tryLogin } from '../../test/widget/totp.ts';
 
 let adminAccess: string;
 
+/** The machine is shared and slow: a request after a debounce can take more than a second. */
+function wait(predicate: () => unknown, message: string) {
+  return waitUntil(predicate, message, { timeout: 5000 });
+}
+
 function section(el: UserManagement): ShadowRoot | null {
   return accountPanel(el).querySelector('um-last-logins-section')?.shadowRoot ?? null;
 }
@@ -143,7 +148,7 @@ describe('Last logins section', () => {
     );
 
     select(field<HTMLSelectElement>('success'), 'false');
-    await waitUntil(() => summary(el) === 'Showing 1 - 2 of 2 entries', 'not filtered by result');
+    await wait(() => summary(el) === 'Showing 1 - 2 of 2 entries', 'not filtered by result');
     expect(rows(el).map((row) => row[3])).to.deep.equal([
       'Failed: Wrong password',
       'Failed: Wrong password',
@@ -153,7 +158,7 @@ describe('Last logins section', () => {
     // Half an address is not asked: the field says why and the table stays.
     const asked = requestsTo('ip=').length;
     typeInto(field<HTMLInputElement>('ip'), '10.0');
-    await waitUntil(() => section(el)!.querySelector('#ip-error'), 'no IP error');
+    await wait(() => section(el)!.querySelector('#ip-error'), 'no IP error');
     expect(section(el)!.querySelector('#ip-error')!.textContent).to.equal(
       'Enter a full IPv4 or IPv6 address.',
     );
@@ -163,7 +168,7 @@ describe('Last logins section', () => {
     expect(rows(el)).to.have.length(2);
 
     typeInto(field<HTMLInputElement>('ip'), '192.0.2.123');
-    await waitUntil(
+    await wait(
       () => section(el)!.querySelector('[part="empty"]')?.textContent?.includes('match'),
       'not filtered by IP',
     );
@@ -172,7 +177,7 @@ describe('Last logins section', () => {
     expect(empty.querySelector('p')!.textContent).to.equal('No sign-ins match these filters');
     await expect(el).to.be.accessible();
     empty.querySelector('button')!.click();
-    await waitUntil(() => summary(el) === 'Showing 1 - 3 of 3 entries', 'filters not cleared');
+    await wait(() => summary(el) === 'Showing 1 - 3 of 3 entries', 'filters not cleared');
     expect(field<HTMLInputElement>('ip').value).to.equal('');
     expect(field<HTMLSelectElement>('success').value).to.equal('');
   });
@@ -193,7 +198,7 @@ describe('Last logins section', () => {
       field(name).dispatchEvent(new Event('change'));
     };
     pick('from', day(1));
-    await waitUntil(() => section(el)!.querySelector('[part="empty"]'), 'tomorrow has sign-ins');
+    await wait(() => section(el)!.querySelector('[part="empty"]'), 'tomorrow has sign-ins');
     const from = new Date();
     from.setHours(0, 0, 0, 0);
     from.setDate(from.getDate() + 1);
@@ -202,12 +207,12 @@ describe('Last logins section', () => {
     );
 
     pick('to', day(0));
-    await waitUntil(() => section(el)!.querySelector('#range-error'), 'no range error');
+    await wait(() => section(el)!.querySelector('#range-error'), 'no range error');
     expect(field('to').getAttribute('aria-invalid')).to.equal('true');
     expect(requestsTo('to=').length).to.equal(0);
 
     pick('from', day(0));
-    await waitUntil(() => summary(el) === 'Showing 1 - 1 of 1 entries', 'today not shown');
+    await wait(() => summary(el) === 'Showing 1 - 1 of 1 entries', 'today not shown');
     expect(section(el)!.querySelector('#range-error')).to.equal(null);
   });
 
