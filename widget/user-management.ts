@@ -317,7 +317,7 @@ export class UserManagement extends LitElement {
             ></um-api-tokens-panel>`
           : this.panel === 'account'
             ? html`<um-account-panel
-                exportparts="panel, heading, input, button, error, field-error, notice, account-general, account-password, account-two-fa, two-fa-qr, two-fa-key, backup-codes, account-logins, table, row, cell, pagination, page-button, summary, empty"
+                exportparts="panel, heading, input, button, error, field-error, notice, account-general, account-password, account-two-fa, two-fa-qr, two-fa-key, backup-codes, account-logins, filters, table, row, cell, pagination, page-button, summary, empty"
               ></um-account-panel>`
             : html`<um-users-panel
                 exportparts="panel, heading, filters, popup, input, button, table, header-cell, row, cell, loading, empty, error, pagination, page-button, summary, status, invite-button, dialog, field-error, menu-button, menu, menu-item, show-tokens"

@@ -164,7 +164,7 @@ export class UmAccountPanel extends LitElement {
         .email=${this.saved?.email ?? ''}
       ></um-two-fa-section>
       <um-last-logins-section
-        exportparts="account-logins, table, row, cell, pagination, page-button, summary, button, error, empty"
+        exportparts="account-logins, filters, input, table, row, cell, pagination, page-button, summary, button, error, empty"
       ></um-last-logins-section>
     </div>`;
   }
