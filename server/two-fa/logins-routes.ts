@@ -35,7 +35,7 @@ export function loginRoutes(deps: AuthDeps) {
       const userId = query.user_id ?? c.get('caller').userId;
       const caller = await authorize(c, db, 'logins.read', { userId });
       const member = await joinedMember(db, caller.accountId, userId);
-      if (!member?.accepted_at) throw notFound();
+      if (!member) throw notFound();
       const target = { userId, sharedProfile: Boolean(member.shared_profile) };
       const scope: HistoryScope =
         userId === caller.userId
@@ -44,7 +44,7 @@ export function loginRoutes(deps: AuthDeps) {
               whole: false,
               accountId: caller.accountId,
               failuresSince: can(caller, 'logins.read_failures', target)
-                ? member.accepted_at
+                ? (member.accepted_at ?? undefined)
                 : undefined,
             };
       return c.json(await loginHistory(db, userId, scope, query));
