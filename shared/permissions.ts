@@ -86,8 +86,17 @@ export type Action =
   | 'tokens.manage_all'
   /** Remove a user from the account: Administrators, never themselves. */
   | 'users.delete'
-  /** See a user's sign-in history: one's own, or any member's for Administrators. */
+  /**
+   * See a user's sign-in history: one's own (all of it), or any member's for Administrators
+   * (their sign-ins into this account; `logins.read_failures` says whether more).
+   */
   | 'logins.read'
+  /**
+   * Also see a person's failed attempts, which land in no account: the person themself, or an
+   * Administrator where the person belongs to this account alone; of a person another account
+   * shares, those attempts may be theirs there (docs/decisions/018).
+   */
+  | 'logins.read_failures'
   /** Set up, enable, regenerate and disable one's own second factor (signed in only). */
   | 'two_fa.manage'
   /** Read the account's audit trail (the Activity panel, a member's History): Administrators. */
@@ -142,6 +151,8 @@ const RULES: Record<Action, (actor: Actor, target: Target) => boolean> = {
   'tokens.manage_all': administrators,
   'users.delete': (actor, target) => administrators(actor) && !self(actor, target),
   'logins.read': selfOrAdministrators,
+  'logins.read_failures': (actor, target) =>
+    self(actor, target) || (administrators(actor) && !target.sharedProfile),
   'two_fa.manage': signedIn,
   'activity.read': administrators,
   'account.read_security': anyMember,

@@ -20,6 +20,7 @@ const modules = {
   'um-disable-2fa-view': () => import('./panels/disable-2fa-view.ts'),
   'um-invite-user-dialog': () => import('./dialogs/invite-user-dialog.ts'),
   'um-edit-user-dialog': () => import('./dialogs/edit-user-dialog.ts'),
+  'um-user-logins-dialog': () => import('./dialogs/user-logins-dialog.ts'),
   'um-confirm-dialog': () => import('./dialogs/confirm-dialog.ts'),
   'um-create-token-dialog': () => import('./dialogs/create-token-dialog.ts'),
 } satisfies Record<string, () => Promise<unknown>>;

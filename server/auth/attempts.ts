@@ -7,7 +7,8 @@ import type { Caller } from '../http/env.ts';
  * A secret checked in the settings (the password before an email change, a 2FA code before
  * turning 2FA on) has a limit of its own, apart from sign-in's. It is written down as a failure
  * before it is checked, so guesses sent in parallel see each other and the limit holds; it is
- * struck off again when it proves right (it is no sign-in for the history).
+ * struck off again when it proves right. It is no sign-in: written as `kind: 'settings'`, it
+ * counts for the limits but never shows in the history.
  *
  * `checkLimits` refuses (429) when the failures, this one included, are over the limit;
  * `isRight` checks the secret. Answers whether it was right.
@@ -30,6 +31,7 @@ export async function checkedAttempt(
       success: false,
       method: attempt.method,
       failure_reason: attempt.reason,
+      kind: 'settings',
     })
     .returning('id')
     .executeTakeFirstOrThrow();

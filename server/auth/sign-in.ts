@@ -1,5 +1,6 @@
 import type { LoginAnswer, LoginBody } from '../../shared/auth.ts';
 import { INVALID_CREDENTIALS_MESSAGE } from '../../shared/errors.ts';
+import type { LoginFailureReason } from '../../shared/two-fa.ts';
 import type { Db } from '../db/connect.ts';
 import { recordAudit } from '../audit.ts';
 import { AppError } from '../errors.ts';
@@ -12,12 +13,15 @@ import {
   looksLikeBackupCode,
   spendBackupCode,
   spendTotp,
+  whyCodeRefused,
 } from '../two-fa/codes.ts';
 
 /**
  * Sign-in with email, password and, when two-factor authentication is on, a TOTP code. Every
- * attempt is recorded in `login_events` (the history); failed passwords are throttled per address,
- * device and IP (server/auth/throttle.ts), failed codes per user (server/two-fa/codes.ts).
+ * attempt is one event in `login_events` (the history), a success or a failure with its reason;
+ * the password step that only answers "a code is required" is none (docs/decisions/018). Failed
+ * passwords are throttled per address, device and IP (server/auth/throttle.ts), failed codes per
+ * user (server/two-fa/codes.ts).
  */
 
 export interface AttemptContext {
@@ -27,6 +31,8 @@ export interface AttemptContext {
 }
 
 type Method = 'password' | 'totp' | 'backup_code';
+/** What the history shows, and an address without a person (in nobody's history). */
+type FailureReason = LoginFailureReason | 'unknown_email';
 
 const invalidCredentials = () =>
   new AppError('invalid_credentials', INVALID_CREDENTIALS_MESSAGE, {
@@ -69,7 +75,8 @@ async function admittedSignIn(
       user_agent: attempt.userAgent,
       success: false,
       method: 'password',
-      failure_reason: 'in_progress',
+      failure_reason: 'in_progress' satisfies FailureReason,
+      kind: 'sign_in',
     })
     .returning('id')
     .executeTakeFirstOrThrow();
@@ -78,7 +85,7 @@ async function admittedSignIn(
   const record = async (
     success: boolean,
     method: Method,
-    extra: { userId?: number; accountId?: number; reason?: string },
+    extra: { userId?: number; accountId?: number; reason?: FailureReason },
   ) => {
     await db
       .updateTable('login_events')
@@ -120,16 +127,15 @@ async function admittedSignIn(
       () => verifyPassword(user?.password_hash ?? null, body.password, hashing),
     );
   } catch (error) {
-    if (error instanceof AppError) await record(false, 'password', { reason: 'rate_limited' });
+    // Refused unchecked: the person (if any) sees in their history that someone kept trying.
+    if (error instanceof AppError) {
+      await record(false, 'password', { userId: user?.id, reason: 'too_many_attempts' });
+    }
     throw error;
   }
   const accountId = user && passwordMatches ? await defaultAccountId(db, user.id) : undefined;
   if (!user || accountId === undefined) {
-    const reason = !user
-      ? 'unknown_email'
-      : passwordMatches
-        ? 'no_active_account'
-        : 'wrong_password';
+    const reason = !user ? 'unknown_email' : passwordMatches ? 'no_access' : 'wrong_password';
     await record(false, 'password', { userId: user?.id, reason });
     throw invalidCredentials();
   }
@@ -139,7 +145,8 @@ async function admittedSignIn(
   if (user.two_fa_enabled_at && user.two_fa_secret) {
     const code = body.one_time_password;
     if (!code) {
-      await record(false, 'password', { userId: user.id, reason: 'code_required' });
+      // Not an event: the sign-in goes on with the code, and is logged once it ends either way.
+      await db.deleteFrom('login_events').where('id', '=', event.id).execute();
       throw new AppError('two_fa_required', 'Enter the code from your authenticator app.', {
         one_time_password: ['A one-time code is required.'],
       });
@@ -154,7 +161,7 @@ async function admittedSignIn(
     try {
       await checkCodeFailures(db, user.id, now, true);
     } catch (error) {
-      await record(false, method, { userId: user.id, reason: 'rate_limited' });
+      await record(false, method, { userId: user.id, reason: 'too_many_codes' });
       throw error;
     }
     const accepted =
@@ -162,7 +169,8 @@ async function admittedSignIn(
         ? await spendBackupCode(db, user.id, code, now)
         : await spendTotp(db, user.id, user.two_fa_secret, code, now);
     if (!accepted) {
-      await record(false, method, { userId: user.id, reason: 'wrong_or_used_code' });
+      const reason = await whyCodeRefused(db, user.id, user.two_fa_secret, code, now);
+      await record(false, method, { userId: user.id, reason });
       throw new AppError('invalid_one_time_password', 'The code is not valid.', {
         one_time_password: [
           'The code is not valid. Enter the current code from your app, or an unused backup code.',

@@ -31,3 +31,23 @@ export function matchTotp(secretBase32: string, code: string, now: Date): number
   if (delta === null) return undefined;
   return Math.floor(now.getTime() / 1000 / PERIOD_SECONDS) + delta;
 }
+
+/**
+ * How many steps ago `code` was current, when that was more than the one step `matchTotp`
+ * forgives and at most `maxSteps` ago: a code typed too slowly (or from a device whose clock is
+ * behind), told apart from a wrong one in the login history. It never makes a code acceptable.
+ */
+export function stepsExpired(
+  secretBase32: string,
+  code: string,
+  now: Date,
+  maxSteps: number,
+): number | undefined {
+  if (!/^\d{6}$/.test(code)) return undefined;
+  const delta = totp(secretBase32).validate({
+    token: code,
+    timestamp: now.getTime(),
+    window: maxSteps,
+  });
+  return delta !== null && delta < -1 ? -delta : undefined;
+}

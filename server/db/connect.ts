@@ -6,6 +6,7 @@ import * as initial from './migrations/0001_initial.ts';
 import * as sessions from './migrations/0002_sessions.ts';
 import * as signInThrottling from './migrations/0003_sign_in_throttling.ts';
 import * as perAccountViews from './migrations/0004_per_account_views.ts';
+import * as loginHistory from './migrations/0005_login_history.ts';
 import * as gcoreCloudShapes from './migrations/0006_gcore_cloud_shapes.ts';
 import * as twoFaPolicy from './migrations/0009_two_fa_policy.ts';
 import * as auditTrail from './migrations/0010_audit_trail.ts';
@@ -52,6 +53,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0002_sessions': sessions,
   '0003_sign_in_throttling': signInThrottling,
   '0004_per_account_views': perAccountViews,
+  '0005_login_history': loginHistory,
   '0006_gcore_cloud_shapes': gcoreCloudShapes,
   '0009_two_fa_policy': twoFaPolicy,
   '0010_audit_trail': auditTrail,

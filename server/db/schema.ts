@@ -145,6 +145,8 @@ export interface LoginEventsTable {
   success: boolean;
   method: 'password' | 'totp' | 'backup_code' | 'identity_provider';
   failure_reason: string | null;
+  /** A sign-in, or a secret checked in the settings: no sign-in, kept out of the history. */
+  kind: 'sign_in' | 'settings';
 }
 
 /** Recent failed sign-ins counted against one address, device or IP (migrations/0003). */

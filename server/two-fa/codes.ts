@@ -3,7 +3,7 @@ import type { Db } from '../db/connect.ts';
 import { recentFailures } from '../auth/attempts.ts';
 import { refuseOverLimit } from '../errors.ts';
 import { hashPasswords, verifyPassword } from '../auth/passwords.ts';
-import { matchTotp } from '../auth/totp.ts';
+import { matchTotp, stepsExpired } from '../auth/totp.ts';
 
 /**
  * The second factor: a TOTP code (±1 step, each step usable once) or a single-use backup code.
@@ -84,6 +84,43 @@ export async function spendTotp(db: Db, userId: number, secret: string, code: st
     .returning('id')
     .executeTakeFirst();
   return spent !== undefined;
+}
+
+/** How far back a refused authenticator code still counts as expired rather than wrong. */
+const EXPIRED_CODE_STEPS = 20; // ten minutes
+
+/** Why a code was refused, for the login history (the answer to the sign-in says only "not valid"). */
+export type CodeRefusal = 'wrong_code' | 'used_code' | 'expired_code';
+
+/**
+ * Why `code` was not accepted: a code that was right but had been used (a TOTP step already
+ * spent, a backup code already used), an authenticator code of a few minutes ago, or a wrong
+ * one. Asked only after a refusal; it accepts nothing and spends nothing.
+ */
+export async function whyCodeRefused(
+  db: Db,
+  userId: number,
+  secret: string,
+  code: string,
+  now: Date,
+): Promise<CodeRefusal> {
+  if (looksLikeBackupCode(code)) {
+    const used = await db
+      .selectFrom('two_fa_backup_codes')
+      .select('code_hash')
+      .where('user_id', '=', userId)
+      .where('used_at', 'is not', null)
+      .execute();
+    for (const row of used) {
+      if (await verifyPassword(Buffer.from(row.code_hash).toString(), normalize(code))) {
+        return 'used_code';
+      }
+    }
+    return 'wrong_code';
+  }
+  if (matchTotp(secret, code, now) !== undefined) return 'used_code';
+  if (stepsExpired(secret, code, now, EXPIRED_CODE_STEPS) !== undefined) return 'expired_code';
+  return 'wrong_code';
 }
 
 /** Refuse further codes after too many wrong ones in the window (guessing 6 digits takes many). */

@@ -42,6 +42,8 @@ interface World {
   userInA: number;
   /** A member of A whose invitation is pending: what resend acts on. */
   pendingInA: number;
+  /** A member of A who has also joined B (decision 018: each account sees its own part). */
+  sharedInA?: number;
   projectInA: number;
   /** Projects of A to give roles in (one per call) and to delete (one per DELETE). */
   projectsToAssign: number[];
@@ -486,11 +488,29 @@ const ENDPOINTS: Endpoint[] = [
     otherwise: 200,
   },
   {
+    name: 'GET /iam/activity_log/logins?user_id= a member A shares with B (each sees its part)',
+    request: (w) => ({ method: 'GET', path: `/iam/activity_log/logins?user_id=${w.sharedInA}` }),
+    expect: ADMINS_ONLY,
+    otherwise: 200,
+  },
+  {
     name: "GET /iam/activity_log/actions?user_id= a member's history",
     request: (w) => ({ method: 'GET', path: `/iam/activity_log/actions?user_id=${w.userInA}` }),
     // Not 404 for another account's Administrator: their own trail, where A's member is nowhere.
     expect: ADMINS_ONLY,
     otherwise: 200,
+  },
+  {
+    name: 'GET /iam/activity_log/logins?user_id= an invitee of A who has not joined',
+    request: (w) => ({ method: 'GET', path: `/iam/activity_log/logins?user_id=${w.pendingInA}` }),
+    expect: ADMINS_ONLY,
+    otherwise: 404,
+  },
+  {
+    name: 'GET /iam/activity_log/logins with a bad filter',
+    request: () => ({ method: 'GET', path: '/iam/activity_log/logins?success=maybe&ip=x' }),
+    expect: REVOKED,
+    otherwise: 400,
   },
 ];
 
@@ -661,6 +681,8 @@ eachDatabase('authorization matrix', (ctx) => {
     tokens['other account admin'] = await ctx().tokenFor(otherAdmin.id, accountB);
     tokens[OWN_PATH] = tokens['other account admin'];
     world.accountB = accountB;
+    world.sharedInA = (await fixtures.member(world.accountA)).id;
+    await fixtures.join(accountB, world.sharedInA);
     tokens.anonymous = undefined;
 
     const deleted = await fixtures.member(world.accountA, { role: ROLE.administrators });

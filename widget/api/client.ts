@@ -384,9 +384,18 @@ export class ApiClient {
     return this.call(routes.confirmTwoFaDisable, { body: { token }, signal });
   }
 
-  /** Sign-in attempts, newest first (one's own by default). */
+  /** Sign-in attempts, newest first (one's own by default), filtered by date, IP and result. */
   logins(
-    query: { limit: number; offset: number; user_id?: number },
+    query: {
+      limit: number;
+      offset: number;
+      user_id?: number;
+      /** ISO 8601 instants: the range's first and last moment. */
+      from?: string;
+      to?: string;
+      ip?: string;
+      success?: 'true' | 'false';
+    },
     signal?: AbortSignal,
   ): Promise<LoginsPage> {
     return this.call(routes.listLogins, { query, signal });

@@ -16,6 +16,8 @@ export interface PagerOptions {
   summary: string;
   /** Id of the page-size select (unique within the panel). */
   perPageId: string;
+  /** The navigation's name, where another pager may be on the page too ("Pages" otherwise). */
+  label?: string | undefined;
   lang: string;
   onGo(page: number): void;
   onPageSize(size: number): void;
@@ -38,7 +40,11 @@ export function renderPager(o: PagerOptions) {
     </button>`;
   return html`
     <div class="footer">
-      <nav part="pagination" aria-label=${say('users.pagination')} @focusout=${keepFocusInPager}>
+      <nav
+        part="pagination"
+        aria-label=${o.label ?? say('users.pagination')}
+        @focusout=${keepFocusInPager}
+      >
         <ul class="pages">
           <li>${pageButton(o.current - 1, say('users.previousPage'), '‹', o.current <= 1)}</li>
           ${pageWindow(o.current, o.pages).map((n) =>

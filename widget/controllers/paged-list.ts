@@ -39,7 +39,14 @@ export interface PagedListOptions<Query extends ListQuery, Loaded, Row> {
   /** The page to show of what was loaded. */
   page(loaded: Loaded, query: Query): ListPage<Row>;
   /** The keys of the list's texts (each panel says "Loading users…" its own way). */
-  text: { loading: MessageKey; retry: MessageKey; showing: MessageKey; showingNone: MessageKey };
+  text: {
+    loading: MessageKey;
+    retry: MessageKey;
+    showing: MessageKey;
+    showingNone: MessageKey;
+    /** The pager's name, where it differs from the panels' ("Pages"). */
+    pagination?: MessageKey;
+  };
   /** Id of the page-size select, unique within the host. */
   perPageId: string;
   /** The panel's heading (`renderHeader`); `focusable` where focus may be sent to it. */
@@ -368,6 +375,7 @@ export class PagedListController<
           ? this.localize.t(showingNone)
           : this.localize.t(showing, { from: offset + 1, to: offset + shown, count }),
       perPageId: this.options.perPageId,
+      label: this.options.text.pagination && this.localize.t(this.options.text.pagination),
       lang: this.localize.lang,
       onGo: (n) => (this.query = { ...this.current, offset: (n - 1) * limit }),
       onPageSize: (size) => (this.query = { ...this.current, limit: size, offset: 0 }),

@@ -162,7 +162,7 @@ export class UmAccountPanel extends LitElement {
       ></um-two-fa-section>
       <um-security-policy-section></um-security-policy-section>
       <um-last-logins-section
-        exportparts="account-logins, table, row, cell, pagination, page-button, summary, button, error, empty"
+        exportparts="account-logins, filters, input, table, row, cell, pagination, page-button, summary, button, error, empty"
       ></um-last-logins-section>
     </div>`;
   }

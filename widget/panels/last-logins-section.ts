@@ -1,8 +1,9 @@
 import { LitElement, html, nothing } from 'lit';
-import { property } from 'lit/decorators.js';
+import { property, state } from 'lit/decorators.js';
 import type { LoginEvent, LoginsPage } from '../../shared/two-fa.ts';
 import type { ApiClient } from '../api/client.ts';
-import { PagedListController, type ListQuery } from '../controllers/paged-list.ts';
+import { renderEmptyRow } from '../components/table-rows.ts';
+import { PagedListController } from '../controllers/paged-list.ts';
 import { controls } from '../styles/controls.ts';
 import { sectionCard } from '../styles/card.ts';
 import { dataTable, tableStates } from '../styles/table.ts';
@@ -10,6 +11,16 @@ import { lastLoginsSectionStyles } from './last-logins-section.styles.ts';
 import { define } from '../define.ts';
 import { LocalizeController } from '../controllers/localize.ts';
 import { clientContext, provided } from '../context.ts';
+import {
+  EMPTY_LOGIN_FILTERS,
+  hasLoginFilters,
+  ipValid,
+  loginsParams,
+  rangeValid,
+  renderLoginFilters,
+  type LoginFilterInput,
+  type LoginsQueryState,
+} from './last-logins-filters.ts';
 
 const BROWSERS: [RegExp, string][] = [
   [/\bEdg(?:e|A|iOS)?\/(\d+)/, 'Edge'],
@@ -52,9 +63,13 @@ const COLUMNS = 5;
 /**
  * The Account panel's Last logins section (PRODUCT.md "Account panel"): the sign-in attempts of
  * the signed-in member (`GET /iam/activity_log/logins`), newest first, ten a page, with Date, IP,
- * Browser (a short name; the whole user agent in a tooltip), Result and Method.
+ * Browser (a short name; the whole user agent in a tooltip), Result (a failure with its reason)
+ * and Method; filters for a date range, an IP and the result. With `userId` it shows a member's
+ * sign-ins to an Administrator (the Users panel's "Last logins" dialog).
  *
  * @csspart account-logins - The section's card.
+ * @csspart filters - The row of filters.
+ * @csspart input - A filter's field.
  * @csspart table - The table of sign-ins.
  * @csspart row - A sign-in's row.
  * @csspart cell - A cell of such a row.
@@ -71,9 +86,12 @@ export class UmLastLoginsSection extends LitElement {
   /** Whose sign-ins (Administrators may pass a member's id); the caller's own when unset. */
   @property({ attribute: false }) userId: number | undefined;
 
+  /** The dates and IP as typed or picked; they reach the query once they can be asked. */
+  @state() private typed: LoginFilterInput = { from: '', to: '', ip: '' };
+
   private readonly list = new PagedListController(this, this.localize, {
-    query: { limit: 10, offset: 0 } as ListQuery,
-    load: (query, signal) => this.client.logins({ ...query, user_id: this.userId }, signal),
+    query: { ...EMPTY_LOGIN_FILTERS, limit: 10, offset: 0 } as LoginsQueryState,
+    load: (query, signal) => this.client.logins(loginsParams(query, this.userId), signal),
     args: (query) => [this.client, query, this.userId],
     page: (loaded: LoginsPage) => ({ rows: loaded.results, count: loaded.count }),
     text: {
@@ -81,6 +99,8 @@ export class UmLastLoginsSection extends LitElement {
       retry: 'logins.retry',
       showing: 'logins.showing',
       showingNone: 'users.showingNone',
+      // The Users panel's pager is on the page too when the section is in its dialog.
+      pagination: 'logins.pagination',
     },
     perPageId: 'logins-per-page',
   });
@@ -97,6 +117,13 @@ export class UmLastLoginsSection extends LitElement {
     });
     return html`<section class="card" part="account-logins" aria-labelledby="logins-heading">
       <h3 id="logins-heading">${this.localize.t('logins.heading')}</h3>
+      ${renderLoginFilters({
+        query: this.list.query,
+        typed: this.typed,
+        localize: this.localize,
+        onInput: (change) => this.onInput(change),
+        onResult: (success) => this.list.filter({ success }),
+      })}
       <!-- Focusable, so a keyboard can scroll it sideways where the table is wider (375 px). -->
       <div class="table-wrap" tabindex="0">
         <table
@@ -116,11 +143,7 @@ export class UmLastLoginsSection extends LitElement {
           </thead>
           <tbody>
             ${this.list.renderBody(COLUMNS, ({ rows }) =>
-              rows.length
-                ? rows.map((login) => this.renderRow(login, format))
-                : html`<tr class="state empty" part="empty" role="row">
-                    <td colspan=${COLUMNS} role="cell">${this.localize.t('logins.empty')}</td>
-                  </tr>`,
+              rows.length ? rows.map((login) => this.renderRow(login, format)) : this.renderEmpty(),
             )}
           </tbody>
         </table>
@@ -144,10 +167,54 @@ export class UmLastLoginsSection extends LitElement {
       <td part="cell" role="cell">${login.ip ?? unknown}</td>
       <td part="cell" role="cell" title=${login.user_agent ?? nothing}>${browserText}</td>
       <td part="cell" role="cell" class=${login.success ? '' : 'failed'}>
-        ${this.localize.t(login.success ? 'logins.success' : 'logins.failed')}
+        ${this.resultText(login)}
       </td>
       <td part="cell" role="cell">${this.localize.t(`logins.method.${login.method}`)}</td>
     </tr>`;
+  }
+
+  /** "Success", or "Failed: Wrong code" (the reason where the BFF gave one). */
+  private resultText(login: LoginEvent): string {
+    if (login.success) return this.localize.t('logins.success');
+    if (!login.failure_reason) return this.localize.t('logins.failed');
+    const reason = this.localize.t(`logins.reason.${login.failure_reason}`);
+    return this.localize.t('logins.failedBecause', { reason });
+  }
+
+  private renderEmpty() {
+    const filtered = hasLoginFilters(this.list.query);
+    return renderEmptyRow({
+      columns: COLUMNS,
+      message: this.localize.t(filtered ? 'logins.emptyFiltered' : 'logins.empty'),
+      clearLabel: filtered ? this.localize.t('logins.clearFilters') : undefined,
+      onClear: () => this.clearFilters(),
+    });
+  }
+
+  /**
+   * A date applies at once, the IP once typing pauses; what the BFF would refuse (an end before
+   * the start, half an address) waits, with the field saying why, while the table keeps the last
+   * question asked.
+   */
+  private onInput(change: Partial<LoginFilterInput>) {
+    this.typed = { ...this.typed, ...change };
+    const apply = () => {
+      const typed = this.typed;
+      if (!rangeValid(typed)) return;
+      const q = this.list.query;
+      const ip = ipValid(typed.ip) ? typed.ip.trim() : q.ip;
+      if (typed.from !== q.from || typed.to !== q.to || ip !== q.ip) {
+        this.list.filter({ from: typed.from, to: typed.to, ip });
+      }
+    };
+    if ('ip' in change) this.list.later(apply);
+    else apply();
+  }
+
+  private clearFilters() {
+    this.list.cancelLater();
+    this.typed = { from: '', to: '', ip: '' };
+    this.list.filter(EMPTY_LOGIN_FILTERS);
   }
 }
 

@@ -22,7 +22,7 @@ export function renderPanel(
     : panel === 'account'
       ? html`<um-account-panel
           ${loadOnFirstUse()}
-          exportparts="panel, heading, input, button, error, field-error, notice, account-general, account-password, account-two-fa, two-fa-qr, two-fa-key, backup-codes, account-logins, table, row, cell, pagination, page-button, summary, empty"
+          exportparts="panel, heading, input, button, error, field-error, notice, account-general, account-password, account-two-fa, two-fa-qr, two-fa-key, backup-codes, account-logins, filters, table, row, cell, pagination, page-button, summary, empty"
         ></um-account-panel>`
       : panel === 'activity'
         ? html`<um-activity-panel

@@ -591,7 +591,7 @@ describe('Users panel row menu', () => {
       menuOf(el)
         .items()
         .map((item) => item.dataset.action),
-    ).to.deep.equal(['edit', 'delete']);
+    ).to.deep.equal(['edit', 'logins', 'delete']);
   });
 
   it('passes axe with a row menu open', async () => {

@@ -43,7 +43,7 @@ const LONG_COLUMNS = new Set<MessageKey>([
 ]);
 
 /** What the row menu offers. */
-type RowAction = 'edit' | 'resend-invite' | 'delete';
+type RowAction = 'edit' | 'logins' | 'resend-invite' | 'delete';
 
 /**
  * The Users panel: filters, the table and paging of the account's users. Every filter, the order
@@ -108,6 +108,11 @@ export class UmUsersPanel extends LitElement {
   private rowActions(user: User): (RowMenuItem & { id: RowAction })[] {
     const items: (RowMenuItem & { id: RowAction })[] = [];
     if (this.mayEdit(user)) items.push({ id: 'edit', label: this.localize.t('users.action.edit') });
+    // Not one's own (the Account panel has it), nor an invitee's: none to read (decision 018).
+    const other = user.status === 'active' && user.id !== this.me?.currentUser;
+    if (other && this.may('logins.read', { userId: user.id })) {
+      items.push({ id: 'logins', label: this.localize.t('users.action.logins') });
+    }
     if (user.status !== 'active' && this.may('users.resend_invite')) {
       items.push({ id: 'resend-invite', label: this.localize.t('users.action.resendInvite') });
     }
@@ -176,6 +181,8 @@ export class UmUsersPanel extends LitElement {
             ></um-edit-user-dialog>`
           : nothing
       }
+      <!-- Inert until the row menu's "Last logins" (offered where can() allows) opens it. -->
+      <um-user-logins-dialog exportparts="dialog, button"></um-user-logins-dialog>
       ${
         this.may('users.delete')
           ? html`<um-confirm-dialog exportparts="dialog, button"></um-confirm-dialog>`
@@ -297,6 +304,8 @@ export class UmUsersPanel extends LitElement {
     this.list.resetOutcome();
     if (action === 'edit') {
       void (await loaded(this.renderRoot, 'um-edit-user-dialog'))?.show(user.id, trigger);
+    } else if (action === 'logins') {
+      void (await loaded(this.renderRoot, 'um-user-logins-dialog'))?.show(user, trigger);
     } else if (action === 'delete') {
       await this.deleteUser(user, trigger);
     } else {
