@@ -45,6 +45,13 @@ export const EMPTY_FILTERS = {
   twoFa: '',
 } satisfies Partial<UsersQueryState>;
 
+/** Whether any filter narrows the list (then an empty table offers "Clear filters"). */
+export function hasUsersFilters(q: UsersQueryState): boolean {
+  return Boolean(
+    q.id || q.email || q.name || q.role.length || q.lang.length || q.status || q.twoFa,
+  );
+}
+
 /** The query parameters of `GET /iam/users` for the table's question. */
 export function usersParams(query: UsersQueryState) {
   return {

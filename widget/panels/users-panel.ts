@@ -5,10 +5,10 @@ import type { ClientMe } from '../../shared/clients.ts';
 import { actorOf, can, type Actor } from '../../shared/permissions.ts';
 import type { User, UsersPage } from '../../shared/users.ts';
 import type { ApiClient } from '../api/client.ts';
-import type { RowMenuItem } from '../components/row-menu.ts';
 import type { UmEditUserDialog } from '../dialogs/edit-user-dialog.ts';
 import { loaded } from '../lazy.ts';
 import './two-fa-reminder.ts';
+import { usersRowActions, type RowAction } from './users-row-actions.ts';
 import {
   UmShowTokensEvent,
   UmUserDeletedEvent,
@@ -29,6 +29,7 @@ import { LocalizeController } from '../controllers/localize.ts';
 import {
   EMPTY_FILTERS,
   renderUsersFilters,
+  hasUsersFilters,
   type SortField,
   type TextFilter,
   type UsersQueryState,
@@ -41,9 +42,6 @@ const LONG_COLUMNS = new Set<MessageKey>([
   'users.column.name',
   'users.column.role',
 ]);
-
-/** What the row menu offers. */
-type RowAction = 'edit' | 'logins' | 'resend-invite' | 'delete';
 
 /**
  * The Users panel: filters, the table and paging of the account's users. Every filter, the order
@@ -95,31 +93,10 @@ export class UmUsersPanel extends LitElement {
     return actor ? can(actor, action, target) : false;
   }
 
-  /**
-   * Edit user is the Administrators' form (PRODUCT.md "Edit user"): IAM role and Cloud access,
-   * and the profile where this account may change it (the dialog shows it read-only otherwise).
-   * A member edits their own profile in the Account panel instead.
-   */
-  private mayEdit(user: User): boolean {
-    return this.may('users.change_role', { userId: user.id }) && this.may('cloud.manage');
-  }
-
   /** The row menu's items for one user; empty means no menu on that row. */
-  private rowActions(user: User): (RowMenuItem & { id: RowAction })[] {
-    const items: (RowMenuItem & { id: RowAction })[] = [];
-    if (this.mayEdit(user)) items.push({ id: 'edit', label: this.localize.t('users.action.edit') });
-    // Not one's own (the Account panel has it), nor an invitee's: none to read (decision 018).
-    const other = user.status === 'active' && user.id !== this.me?.currentUser;
-    if (other && this.may('logins.read', { userId: user.id })) {
-      items.push({ id: 'logins', label: this.localize.t('users.action.logins') });
-    }
-    if (user.status !== 'active' && this.may('users.resend_invite')) {
-      items.push({ id: 'resend-invite', label: this.localize.t('users.action.resendInvite') });
-    }
-    if (this.may('users.delete', { userId: user.id })) {
-      items.push({ id: 'delete', label: this.localize.t('users.action.delete'), danger: true });
-    }
-    return items;
+  private rowActions(user: User) {
+    const actor = this.actor;
+    return actor ? usersRowActions(actor, user, this.me?.currentUser, this.localize) : [];
   }
 
   /** "Invite user" in the title row, for those who may invite. */
@@ -252,7 +229,7 @@ export class UmUsersPanel extends LitElement {
 
   private renderRows(users: User[]) {
     if (users.length === 0) {
-      const filtered = this.hasFilters();
+      const filtered = hasUsersFilters(this.list.query);
       return renderEmptyRow({
         columns: this.columnCount,
         message: this.localize.t(filtered ? 'users.empty' : 'users.emptyAccount'),
@@ -377,13 +354,6 @@ export class UmUsersPanel extends LitElement {
     const count = event.detail.invited.length;
     this.list.status = this.localize.t('users.invitationsSent', { count });
     void this.list.refresh();
-  }
-
-  private hasFilters(): boolean {
-    const q = this.list.query;
-    return Boolean(
-      q.id || q.email || q.name || q.role.length || q.lang.length || q.status || q.twoFa,
-    );
   }
 
   private onType(name: TextFilter, value: string) {
