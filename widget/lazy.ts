@@ -14,6 +14,7 @@ const modules = {
   'um-account-panel': () => import('./panels/account-panel.ts'),
   'um-api-tokens-panel': () => import('./panels/api-tokens-panel.ts'),
   'um-activity-panel': () => import('./panels/activity-panel.ts'),
+  'um-two-fa-section': () => import('./panels/two-fa-section.ts'),
   'um-sign-in-view': () => import('./panels/sign-in-view.ts'),
   'um-accept-invitation-view': () => import('./panels/accept-invitation-view.ts'),
   'um-confirm-email-view': () => import('./panels/confirm-email-view.ts'),

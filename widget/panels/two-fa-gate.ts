@@ -9,7 +9,7 @@ import { define } from '../define.ts';
 import { LocalizeController } from '../controllers/localize.ts';
 import { clientContext, meContext, provided } from '../context.ts';
 import { twoFaPolicyStyles } from './two-fa-policy.styles.ts';
-import './two-fa-section.ts';
+import { loadOnFirstUse } from '../lazy.ts';
 
 /**
  * The parts of the gate that the page may style: the gate passes them on itself (its
@@ -124,6 +124,7 @@ export class UmTwoFaGate extends LitElement {
       </h2>
       <p>${this.localize.t('twoFaPolicy.intro', { company: this.me?.companyName ?? '' })}</p>
       <um-two-fa-section
+        ${loadOnFirstUse()}
         exportparts="account-two-fa, two-fa-qr, two-fa-key, backup-codes, input, button, error, field-error, notice"
         .email=${this.email.value ?? ''}
         @um-two-fa-enabled=${() => (this.enabled = true)}
