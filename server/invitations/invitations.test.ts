@@ -443,8 +443,14 @@ eachDatabase(
           accept(token, { password: `a long and unusual passphrase ${i}` }),
         ),
       );
-      const statuses = answers.map((a) => a.status).sort();
-      assert.deepEqual(statuses, [200, ...Array(15).fill(410)]);
+      const statuses = answers.map((a) => a.status);
+      assert.equal(statuses.filter((status) => status === 200).length, 1);
+      // The others find the link used, or are refused at once past the password-hashing queue
+      // (503, decision 023) before they try.
+      assert.ok(
+        statuses.every((status) => [200, 410, 503].includes(status)),
+        String(statuses),
+      );
       const memberships = await ctx()
         .db.selectFrom('memberships as m')
         .innerJoin('users as u', 'u.id', 'm.user_id')

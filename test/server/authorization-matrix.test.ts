@@ -146,7 +146,8 @@ const ENDPOINTS: Endpoint[] = [
       path: `/iam/clients/${w.accountA}/security`,
       json: { require_2fa: true, grace_period_days: 30 },
     }),
-    expect: { ...ADMINS_ONLY, 'other account admin': 404, [OWN_PATH]: 200 },
+    // Administrators, signed in: an API token must not lower the account's guard (decision 026).
+    expect: { ...ADMINS_ONLY, ...SIGNED_IN, 'other account admin': 404, [OWN_PATH]: 200 },
     otherwise: 200,
   },
   {
