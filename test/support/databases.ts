@@ -22,7 +22,7 @@ const pglite: TestDialect = {
   name: 'pglite',
   async open() {
     const instance = await PGlite.create('memory://', { extensions: { pg_trgm } });
-    const database = await openDatabase({ pglite: instance });
+    const database = await openDatabase({ pglite: instance, countRoundTrips: true });
     await migrate(database.db);
     return database;
   },
@@ -54,7 +54,7 @@ function postgres(serverUrl: string): TestDialect {
     name: 'postgres',
     async open() {
       const created = await createPostgresDatabase(serverUrl);
-      const database = await openDatabase({ databaseUrl: created.url });
+      const database = await openDatabase({ databaseUrl: created.url, countRoundTrips: true });
       await migrate(database.db);
       return {
         ...database,
