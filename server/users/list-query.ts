@@ -26,7 +26,9 @@ const roleName = sql`(case m.role_id ${sql.join(
 
 /** What each ordering sorts by before the id (each list matches an index of migration 0007). */
 const SORT_KEYS: Record<Exclude<Field, 'status'>, { sql: RawBuilder<unknown>; type: string }[]> = {
-  id: [],
+  // As bigint: only the index of migration 0007 has this order. Ordered by plain user_id, the
+  // planner may walk every account's members by id (the user_id index) to find this account's.
+  id: [{ sql: sql`(m.user_id::bigint)`, type: 'bigint' }],
   email: [{ sql: sql`m.sort_email`, type: 'text' }],
   // Names missing sort last ascending, first descending, as before.
   name: [
@@ -110,7 +112,7 @@ export function planPage(query: UsersQuery): PagePlan {
   const expected =
     field === 'status'
       ? ['number']
-      : SORT_KEYS[field].map((k) => (k.type === 'text' ? 'string' : k.type));
+      : SORT_KEYS[field].map((k) => ({ text: 'string', bigint: 'number' })[k.type] ?? k.type);
   const valid =
     Number.isSafeInteger(userId) &&
     (userId as number) > 0 &&
@@ -173,12 +175,12 @@ function seek({ accountId, where, plan, now, limit, offset }: SeekOptions): RawB
     if (plan.after) {
       const at = plan.after.keys[0] as number;
       if (plan.descending ? status > at : status < at) return [];
-      if (status === at) conditions.push(sql`m.user_id ${compare} ${plan.after.userId}`);
+      if (status === at) conditions.push(sql`(m.user_id::bigint) ${compare} ${plan.after.userId}`);
     }
     return [
       sql`(select m.id as membership_id, ${sql.lit(status)} as status, m.user_id
         from memberships m where ${sql.join(conditions, sql` and `)}
-        order by m.user_id ${dir} limit ${limit + offset})`,
+        order by (m.user_id::bigint) ${dir}, m.user_id ${dir} limit ${limit + offset})`,
     ];
   });
   if (branches.length === 0)
@@ -230,7 +232,7 @@ export function listSql(
             select count(*) filter (where s.hit)::numeric / greatest(count(*), 1) from (
               select (${sql.join(where, sql` and `)}) as hit
               from memberships m where m.account_id = ${accountId} and ${notDeleted}
-              order by m.user_id limit ${ESTIMATE_SAMPLE}) s)))::int end as total,
+              order by (m.user_id::bigint), m.user_id limit ${ESTIMATE_SAMPLE}) s)))::int end as total,
         b.hits <= ${EXACT_COUNT_BOUND} as exact
         from (select count(*)::int as hits from (select 1 ${matching} limit ${EXACT_COUNT_BOUND + 1}) h) b`
       : sql`select ${members} as total, true as exact`;

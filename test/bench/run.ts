@@ -213,6 +213,9 @@ for (const scenario of SCENARIOS) {
       sqlMs = await sqlFloor(counted.captured);
       plans.push(`## ${request.name}\n${(await explain(counted.captured)).join('\n\n')}`);
     }
+    process.stderr.write(
+      `  ${request.name}: ${counted.statements} statements, ${counted.roundTrips} round trips\n`,
+    );
     for (const clients of request.clients ?? [1, 10]) {
       rows.push({
         name: request.name,

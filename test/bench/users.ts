@@ -6,12 +6,12 @@ import { BENCH_PASSWORD } from './seed.ts';
  * first page of each account size, deep pages by `offset` and by following `next`, the list
  * without `limit`, one user, the token list, sign-in, and the same page through an API token.
  */
-const FIRST = 'users ?limit=10 (100k)';
-
 export const scenario: Scenario = {
   name: 'users',
   async requests(ctx) {
-    const { big } = ctx.accounts;
+    const { big, mid } = ctx.accounts;
+    const FIRST = `users ?limit=10 (${big.members})`;
+    const MID = `users ?limit=10 (${mid.members})`;
     const list = (
       name: string,
       query: string,
@@ -27,8 +27,8 @@ export const scenario: Scenario = {
     const half = Math.floor(big.members / 2);
     const deep = Math.floor(big.members * 0.9);
     return [
-      list(FIRST, 'limit=10', { versus: 'users ?limit=10 (1k)' }),
-      list('users ?limit=10 (1k)', 'limit=10', { as: 'mid' }),
+      list(FIRST, 'limit=10', { versus: MID }),
+      list(MID, 'limit=10', { as: 'mid' }),
       list(`users ?limit=10 (${ctx.accounts.small.members})`, 'limit=10', { as: 'small' }),
       list('users ?limit=10 via API token', 'limit=10', { as: 'apikey' }),
       list(`users offset=${half}`, `limit=10&offset=${half}`),
@@ -63,7 +63,11 @@ export const scenario: Scenario = {
         'limit=10&two_fa=true&lang=de&ordering=-email',
       ),
       list('users ?limit=100 ordering=status', 'limit=100&ordering=status'),
-      list('users without limit (100k)', '', { clients: [1], maxRequests: 3, versus: undefined }),
+      list(`users without limit (${big.members})`, '', {
+        clients: [1],
+        maxRequests: 3,
+        versus: undefined,
+      }),
       {
         name: 'GET /iam/users/{id}',
         path: `/iam/users/${half}`,
@@ -103,7 +107,7 @@ export const scenario: Scenario = {
     clearInterval(sampler);
     const statuses = [...new Set(answers.map((a) => a.status))].join(',');
     ctx.say(
-      `4 × GET /iam/users (no limit, 100k) at once: status ${statuses}, ` +
+      `4 × GET /iam/users (no limit, ${ctx.accounts.big.members}) at once: status ${statuses}, ` +
         `${(answers[0].body.length / 1e6).toFixed(1)} MB each, ${(ms / 1000).toFixed(2)} s, ` +
         `BFF memory ${(before / 1e6).toFixed(0)} MB → peak ${(peak / 1e6).toFixed(0)} MB ` +
         `(+${((peak - before) / 1e6).toFixed(0)} MB)`,

@@ -96,18 +96,21 @@ const statements = [
      where m.account_id = a.id and u.deleted_at is null)`,
 
   // One index per ordering, each ending in user_id (the tie-break and the keyset's last column).
-  // Ordering by id uses the unique (account_id, user_id) index of migration 0001.
+  // By id, the id as bigint: an order only this index gives, so the planner never walks the
+  // user_id index through every account's members instead (server/users/list-query.ts).
+  `create index memberships_by_id on memberships (account_id, (user_id::bigint), user_id)`,
   `create index memberships_by_email on memberships (account_id, sort_email, user_id)`,
   `create index memberships_by_name on memberships
      (account_id, (sort_name is null), (coalesce(sort_name, '')), user_id)`,
   `create index memberships_by_lang on memberships (account_id, sort_lang, user_id)`,
   `create index memberships_by_role on memberships (account_id, ${ROLE_NAME_SQL}, user_id)`,
   // Ordering by status: joined members, then pending invitations, each by id.
-  `create index memberships_pending_by_user on memberships (account_id, user_id)
+  `create index memberships_pending_by_id on memberships (account_id, (user_id::bigint), user_id)
      where accepted_at is null`,
   // Substring filters on what the account sees.
   `create index memberships_email_trgm on memberships using gin (sort_email gin_trgm_ops)`,
   `create index memberships_name_trgm on memberships using gin (sort_name gin_trgm_ops)`,
+  `create index memberships_id_trgm on memberships using gin ((user_id::text) gin_trgm_ops)`,
   // The few deleted users, for the anti-join that hides their memberships.
   `create index users_deleted on users (id) where deleted_at is not null`,
   `analyze memberships`,
