@@ -159,6 +159,26 @@ eachDatabase('GET /iam/users at scale', (ctx) => {
     );
   });
 
+  it('filters and orders by what the person changes later (email, name, second factor)', async () => {
+    const { fixtures, db } = ctx();
+    const person = await fixtures.member(accountId, { name: 'Before Change' });
+    await sql`update users set email = 'zz-renamed@paging.test', name = 'Quinn Quartz',
+      two_fa_enabled_at = now() where id = ${person.id}`.execute(db);
+    const byName = (await page('limit=10&name=quinn qua')).page.results;
+    assert.deepEqual(ids(byName), [person.id]);
+    const byEmail = (await page('limit=1&ordering=-email')).page.results;
+    assert.deepEqual(ids(byEmail), [person.id]);
+    const withTwoFa = ids((await get('two_fa=true&email=zz-renamed')).body as User[]);
+    assert.deepEqual(withTwoFa, [person.id]);
+    await sql`update users set two_fa_enabled_at = null where id = ${person.id}`.execute(db);
+    assert.deepEqual(ids((await get('two_fa=true&email=zz-renamed')).body as User[]), []);
+    const removed = await ctx().request(`/iam/clients/${accountId}/client-users/${person.id}`, {
+      method: 'DELETE',
+      token,
+    });
+    assert.equal(removed.status, 200);
+  });
+
   it('keeps the member count exact when members leave and people are deleted', async () => {
     const { fixtures } = ctx();
     const [first] = (await page('limit=1&ordering=-id')).page.results;

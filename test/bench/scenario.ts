@@ -39,6 +39,8 @@ export interface Stats {
   perSecond: number;
   /** Bytes of the last answer's body. */
   bytes: number;
+  /** Answers with another status than expected. */
+  errors: number;
 }
 
 export interface BenchContext {

@@ -7,8 +7,9 @@ import { LONG_STATEMENT } from '../connect.ts';
  * hold (docs/decisions/022-users-list-paging-and-round-trips.md):
  *
  * - Every ordering of the panel is an index on the membership, led by the account: the values it
- *   sorts by (the email, the name and language the account sees) are copied onto the membership
- *   by triggers, so a page is a short index range of one account, by keyset or offset.
+ *   sorts and filters by (the email, the name and language the account sees, whether the person
+ *   has a second factor) are copied onto the membership by triggers, so a page is a short index
+ *   range of one account, by keyset or offset, and a filter never visits the users table.
  * - `accounts.member_count` is the exact number of members (of users not deleted), kept by
  *   triggers, so the unfiltered count costs nothing (docs/decisions/021-the-users-count.md).
  *
@@ -20,6 +21,7 @@ const statements = [
   `alter table memberships add column sort_email text`,
   `alter table memberships add column sort_name text`,
   `alter table memberships add column sort_lang text`,
+  `alter table memberships add column two_fa boolean not null default false`,
   `alter table accounts add column member_count integer not null default 0`,
 
   // What the account sees (docs/decisions/011): before joining, the invitation's name and language.
@@ -27,8 +29,9 @@ const statements = [
    begin
      select u.email,
             lower(case when new.accepted_at is null then new.invited_name else u.name end),
-            case when new.accepted_at is null then coalesce(new.invited_lang, u.lang) else u.lang end
-       into new.sort_email, new.sort_name, new.sort_lang
+            case when new.accepted_at is null then coalesce(new.invited_lang, u.lang) else u.lang end,
+            u.two_fa_enabled_at is not null
+       into new.sort_email, new.sort_name, new.sort_lang, new.two_fa
        from users u where u.id = new.user_id;
      return new;
    end $$`,
@@ -40,14 +43,16 @@ const statements = [
      update memberships m set
        sort_email = new.email,
        sort_name = lower(case when m.accepted_at is null then m.invited_name else new.name end),
-       sort_lang = case when m.accepted_at is null then coalesce(m.invited_lang, new.lang) else new.lang end
+       sort_lang = case when m.accepted_at is null then coalesce(m.invited_lang, new.lang) else new.lang end,
+       two_fa = new.two_fa_enabled_at is not null
      where m.user_id = new.id;
      return null;
    end $$`,
-  `create trigger users_sort_keys after update of email, name, lang on users
+  `create trigger users_sort_keys after update of email, name, lang, two_fa_enabled_at on users
      for each row
      when (old.email is distinct from new.email or old.name is distinct from new.name
-           or old.lang is distinct from new.lang)
+           or old.lang is distinct from new.lang
+           or (old.two_fa_enabled_at is null) <> (new.two_fa_enabled_at is null))
      execute function users_sort_keys()`,
 
   // Members counted per statement (a bulk insert updates each account once). A membership whose
@@ -89,7 +94,8 @@ const statements = [
   `update memberships m set
      sort_email = u.email,
      sort_name = lower(case when m.accepted_at is null then m.invited_name else u.name end),
-     sort_lang = case when m.accepted_at is null then coalesce(m.invited_lang, u.lang) else u.lang end
+     sort_lang = case when m.accepted_at is null then coalesce(m.invited_lang, u.lang) else u.lang end,
+     two_fa = u.two_fa_enabled_at is not null
    from users u where u.id = m.user_id`,
   `update accounts a set member_count = (
      select count(*) from memberships m join users u on u.id = m.user_id
