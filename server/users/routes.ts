@@ -40,7 +40,8 @@ export const userOperations = {
     query: usersQuery,
     responses: {
       200: {
-        description: 'With `limit`: a page; without: an array',
+        description:
+          'With `limit`: a page, whose `next` link carries a keyset `cursor`; header `X-Count-Exact: false` when `count` is an estimate (past 1,000 matches with filters). Without `limit`: an array of every member, streamed',
         schema: z.union([usersPage, z.array(user)]),
       },
     },

@@ -19,6 +19,7 @@ import {
   prepareDatabase,
   SIZES,
 } from './seed.ts';
+import * as replicas from './replicas.ts';
 import * as users from './users.ts';
 import { WireCounter, type CapturedStatement } from './wire.ts';
 
@@ -32,8 +33,12 @@ import { WireCounter, type CapturedStatement } from './wire.ts';
  *                             the other, so a busy machine weighs on both alike
  *   BENCH_ONLY=regex          only the requests whose name matches
  *   BENCH_OUT=folder          where the plans go (default $TMPDIR/um-bench)
+ *   BENCH_REPLICAS=1          also 1 against 3 replicas of this checkout (test/bench/replicas.ts)
  */
-const SCENARIOS: Scenario[] = [users.scenario];
+const SCENARIOS: Scenario[] = [
+  users.scenario,
+  ...(process.env.BENCH_REPLICAS ? [replicas.scenario] : []),
+];
 
 const serverUrl = process.env.DATABASE_URL;
 if (!serverUrl) throw new Error('npm run bench needs DATABASE_URL (a PostgreSQL server)');
@@ -275,7 +280,7 @@ for (const scenario of SCENARIOS) {
     }
   }
   if (!only) {
-    for (const target of targets) {
+    for (const target of scenario.once ? targets.slice(-1) : targets) {
       say(`${target.label}:`);
       await scenario.run?.(target.ctx);
     }

@@ -62,6 +62,8 @@ export interface BenchContext {
 
 export interface Scenario {
   name: string;
+  /** `run` measures this checkout only: once, not for each checkout of BENCH_APP_DIR. */
+  once?: boolean;
   requests?(ctx: BenchContext): Promise<BenchRequest[]> | BenchRequest[];
   run?(ctx: BenchContext): Promise<void>;
 }
