@@ -163,7 +163,7 @@ function seek({ accountId, where, plan, now, limit, offset }: SeekOptions): RawB
     const sortKeys = keys.length
       ? sql`json_build_array(${sql.join(keys.map((k) => k.sql))})`
       : sql`'[]'::json`;
-    return sql`select m.id as membership_id, ${sortKeys} as sort_keys
+    return sql`select m.user_id as member_id, ${sortKeys} as sort_keys
       from memberships m where ${sql.join(conditions, sql` and `)}
       order by ${sql.join([...keys.map((k) => sql`${k.sql} ${dir}`), sql`m.user_id ${dir}`])}
       limit ${limit} offset ${offset}`;
@@ -177,16 +177,16 @@ function seek({ accountId, where, plan, now, limit, offset }: SeekOptions): RawB
       if (status === at) conditions.push(sql`(m.user_id::bigint) ${compare} ${plan.after.userId}`);
     }
     return [
-      sql`(select m.id as membership_id, ${sql.lit(status)} as status, m.user_id
+      sql`(select m.user_id as member_id, ${sql.lit(status)} as status
         from memberships m where ${sql.join(conditions, sql` and `)}
         order by (m.user_id::bigint) ${dir}, m.user_id ${dir} limit ${limit + offset})`,
     ];
   });
   if (branches.length === 0)
-    return sql`select null::int as membership_id, '[]'::json as sort_keys where false`;
-  return sql`select membership_id, json_build_array(status) as sort_keys
+    return sql`select null::int as member_id, '[]'::json as sort_keys where false`;
+  return sql`select member_id, json_build_array(status) as sort_keys
     from (${sql.join(branches, sql` union all `)}) s
-    order by status ${dir}, user_id ${dir} limit ${limit} offset ${offset}`;
+    order by status ${dir}, member_id ${dir} limit ${limit} offset ${offset}`;
 }
 
 /** The columns of a listed member (repository.ts `MemberRow`), for rows of `m`. */
@@ -236,11 +236,11 @@ export function listSql(
         from (select count(*)::int as hits from (select 1 ${matching} limit ${EXACT_COUNT_BOUND + 1}) h) b`
       : sql`select ${members} as total, true as exact`;
   return sql`with page as materialized (${seek(options)}),
-    numbered as (select membership_id, sort_keys, row_number() over () as position from page)
+    numbered as (select member_id, sort_keys, row_number() over () as position from page)
     select ${memberColumns(options.callerId)}, p.sort_keys, t.total, t.exact
     from (${counted}) t
     left join numbered p on true
-    left join memberships m on m.id = p.membership_id
+    left join memberships m on m.account_id = ${accountId} and m.user_id = p.member_id
     left join users u on u.id = m.user_id
     left join accounts a on a.id = m.account_id
     order by p.position`;
