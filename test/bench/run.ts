@@ -96,7 +96,14 @@ async function startTarget(appDir: string): Promise<Target> {
   async function measure(request: BenchRequest, clients: number): Promise<Stats> {
     const expected = request.status ?? 200;
     const max = request.maxRequests ?? LIMITS.requests;
-    for (let i = 0; i < Math.min(3, max); i++) await send(request); // warm-up
+    // Warm-up at the same concurrency, so that every pooled connection has seen (prepared) the
+    // statements and the process's JIT has compiled the path, before anything is kept.
+    const warmUp = Math.min(Math.max(3, clients * 2), max);
+    for (let done = 0; done < warmUp; done += clients) {
+      await Promise.all(
+        Array.from({ length: Math.min(clients, warmUp - done) }, () => send(request)),
+      );
+    }
     const latencies: number[] = [];
     let bytes = 0;
     let errors = 0;
@@ -222,14 +229,19 @@ interface Row {
   sqlMs?: number;
 }
 
+const HEALTH_BURST: BenchRequest = { name: 'GET /health', path: '/health', maxRequests: 100 };
+
 say(`bench (${mode}) of ${appDirs.join(', ')}, ${new Date().toISOString()}`);
 const targets: Target[] = [];
 for (const dir of appDirs) targets.push(await startTarget(dir));
+// A freshly started process is slower for a while (JIT, connections, caches): not measured.
+for (const target of targets) {
+  for (const clients of [1, 10])
+    await target.ctx.measure({ ...HEALTH_BURST, maxRequests: 1000 }, clients);
+}
 const rows = new Map<Target, Row[]>(targets.map((t) => [t, []]));
 const plans = new Map<Target, string[]>(targets.map((t) => [t, []]));
 const health = new Map<Target, Map<number, number[]>>(targets.map((t) => [t, new Map()]));
-
-const HEALTH_BURST: BenchRequest = { name: 'GET /health', path: '/health', maxRequests: 100 };
 
 async function measureHealth() {
   const request: BenchRequest = { name: 'GET /health', path: '/health' };
