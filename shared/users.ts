@@ -98,6 +98,20 @@ export const usersQuery = z.object({
   ordering: z.optional(z.enum(orderings, { error: `Must be one of: ${orderings.join(', ')}.` })),
   limit: z.optional(integerParam(1, 1000)),
   offset: z.optional(integerParam(0)),
+  cursor: described(
+    z.optional(
+      z
+        .string()
+        .check(
+          maxChars(1000),
+          z.regex(
+            /^[A-Za-z0-9_-]+$/,
+            'Invalid cursor: use the `next` link of a page with the same ordering.',
+          ),
+        ),
+    ),
+    'where the page starts (keyset); from the `next` link of the page before, with the same ordering and filters',
+  ),
 });
 export type UsersQuery = z.infer<typeof usersQuery>;
 export type UsersQueryInput = z.input<typeof usersQuery>;

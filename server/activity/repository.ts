@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { ActivityEntry, ActivityQuery } from '../../shared/activity.ts';
 import { toCount, type Db } from '../db/connect.ts';
-import { containing } from '../users/repository.ts';
+import { containing } from '../users/list-query.ts';
 
 /**
  * The account's audit rows as the Activity panel asks for them. Rows stay here; the routes get

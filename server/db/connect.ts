@@ -1,6 +1,7 @@
 import type { PGlite } from '@electric-sql/pglite';
 import { Kysely, Migrator, PostgresDialect, type Migration } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import * as initial from './migrations/0001_initial.ts';
 import * as sessions from './migrations/0002_sessions.ts';
@@ -8,9 +9,11 @@ import * as signInThrottling from './migrations/0003_sign_in_throttling.ts';
 import * as perAccountViews from './migrations/0004_per_account_views.ts';
 import * as loginHistory from './migrations/0005_login_history.ts';
 import * as gcoreCloudShapes from './migrations/0006_gcore_cloud_shapes.ts';
+import * as usersListAtScale from './migrations/0007_users_list_at_scale.ts';
 import * as twoFaPolicy from './migrations/0009_two_fa_policy.ts';
 import * as auditTrail from './migrations/0010_audit_trail.ts';
 import { PGliteThread } from './pglite-thread.ts';
+import { countingDialect } from './round-trips.ts';
 import type { Database } from './schema.ts';
 
 export type Db = Kysely<Database>;
@@ -23,6 +26,8 @@ export interface DatabaseOptions {
   dataDir?: string;
   /** Milliseconds a query may run before PostgreSQL cancels it (and the BFF answers 503). */
   statementTimeoutMs?: number;
+  /** Count statements and round trips per piece of work (server/db/round-trips.ts): tests. */
+  countRoundTrips?: boolean;
 }
 
 /**
@@ -55,6 +60,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0004_per_account_views': perAccountViews,
   '0005_login_history': loginHistory,
   '0006_gcore_cloud_shapes': gcoreCloudShapes,
+  '0007_users_list_at_scale': usersListAtScale,
   '0009_two_fa_policy': twoFaPolicy,
   '0010_audit_trail': auditTrail,
 };
@@ -74,14 +80,60 @@ export async function openDatabase(options: DatabaseOptions): Promise<OpenDataba
     });
     // An idle client losing its connection must not crash the process; the next query reports it.
     pool.on('error', () => {});
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const dialect = new PostgresDialect({ pool: preparedStatements(pool) });
+    const db = new Kysely<Database>({
+      dialect: options.countRoundTrips ? countingDialect(dialect) : dialect,
+    });
     return { db, dialect: 'postgres', pool, close: () => db.destroy() };
   }
   // PGlite runs in a thread of its own, so a long query never holds this one's event loop. The
   // dialect calls only `query` and `close`, which the thread offers as PGlite does.
   const pglite = await PGliteThread.start(options.dataDir ?? './.data');
-  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite as unknown as PGlite) });
+  const dialect = new PGliteDialect(pglite as unknown as PGlite);
+  const db = new Kysely<Database>({
+    dialect: options.countRoundTrips ? countingDialect(dialect) : dialect,
+  });
   return { db, dialect: 'pglite', close: () => db.destroy() };
+}
+
+/** A statement starting with this may run as long as it needs (a migration over big tables). */
+export const LONG_STATEMENT = '/* long */ ';
+/** Distinct statements prepared per process at most; past it, the rest are sent unnamed. */
+const PREPARED_STATEMENTS_MAX = 1000;
+const preparedNames = new Map<string, string>();
+
+/**
+ * Kysely's pool, with every statement sent as a named prepared statement: PostgreSQL parses and
+ * analyses each text once per connection instead of on every request (pg keeps the names per
+ * connection and sends Parse only the first time). The SQL the BFF builds has a bounded number of
+ * shapes (lists are `= any($1)` arrays), and a bound stops an unforeseen variety from filling
+ * the server's memory.
+ */
+function preparedStatements(pool: pg.Pool) {
+  const nameOf = (text: string) => {
+    let name = preparedNames.get(text);
+    if (!name && preparedNames.size < PREPARED_STATEMENTS_MAX) {
+      name = `um_${createHash('sha256').update(text).digest('base64url').slice(0, 24)}`;
+      preparedNames.set(text, name);
+    }
+    return name;
+  };
+  return {
+    async connect() {
+      const client = await pool.connect();
+      return {
+        query(text: string, values: unknown[]) {
+          if (text.startsWith(LONG_STATEMENT)) {
+            // pg's client-side limit cannot be lifted per query (0 means "the pool's"): a day.
+            return client.query({ text, values, query_timeout: 86_400_000 } as pg.QueryConfig);
+          }
+          return client.query({ text, values, name: nameOf(text) });
+        },
+        release: () => client.release(),
+      } as unknown as pg.PoolClient;
+    },
+    end: () => pool.end(),
+  };
 }
 
 export async function migrate(db: Kysely<Database>): Promise<void> {

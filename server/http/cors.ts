@@ -14,7 +14,7 @@ export function allowedOrigins(origins: readonly string[]): MiddlewareHandler {
     origin: (origin) => origin,
     allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
     allowHeaders: ['Authorization', 'Content-Type', 'Accept'],
-    exposeHeaders: ['Retry-After', 'X-Request-Id'],
+    exposeHeaders: ['Retry-After', 'X-Request-Id', 'X-Count-Exact'],
     maxAge: 600,
     credentials: false,
   });

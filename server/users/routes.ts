@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import {
   changeEmailBody,
   changePasswordBody,
@@ -32,14 +32,7 @@ import {
   updateProfile,
   type ProfileDeps,
 } from './profile.ts';
-import {
-  accountsOf,
-  cloudRolesOf,
-  findMember,
-  listMembers,
-  type CloudRoleRow,
-  type MemberRow,
-} from './repository.ts';
+import { findMember, listMembers, type MemberRow } from './repository.ts';
 
 export const userOperations = {
   list: operation(routes.listUsers, {
@@ -47,7 +40,8 @@ export const userOperations = {
     query: usersQuery,
     responses: {
       200: {
-        description: 'With `limit`: a page; without: an array',
+        description:
+          'With `limit`: a page, whose `next` link carries a keyset `cursor`; header `X-Count-Exact: false` when `count` is an estimate (past 1,000 matches with filters). Without `limit`: an array of every member, streamed',
         schema: z.union([usersPage, z.array(user)]),
       },
     },
@@ -100,13 +94,20 @@ export function userRoutes(deps: AuthDeps & ProfileDeps & { config: Config }) {
       const caller = await authorize(c, db, 'users.list');
       const query = c.req.valid('query');
       const now = clock.now();
-      const { count, rows } = await listMembers(db, caller.accountId, query, now);
-      const results = await toUsers(db, caller, rows, now);
-      if (query.limit === undefined) return c.json(results);
+      if (query.limit === undefined) return streamMembers(c, db, caller, query, now);
+      const page = await listMembers(
+        db,
+        caller.accountId,
+        caller.userId,
+        { ...query, limit: query.limit },
+        now,
+      );
+      // The count may be an estimate past a bound (docs/decisions/021-the-users-count.md).
+      c.header(COUNT_EXACT_HEADER, String(page.countExact));
       return c.json({
-        count,
-        ...pageLinks(deps.config.publicUrl + ops.list.path, c.req.url, query, count),
-        results,
+        count: page.count,
+        ...pageLinks(deps.config.publicUrl + ops.list.path, c.req.url, query, page.nextCursor),
+        results: page.rows.map((row) => toUserFor(caller, row, now)),
       });
     })
 
@@ -124,7 +125,12 @@ export function userRoutes(deps: AuthDeps & ProfileDeps & { config: Config }) {
       async (c) => {
         const { userId } = c.req.valid('param');
         const body = c.req.valid('json');
-        const member = await findMember(db, c.get('caller').accountId, userId);
+        const member = await findMember(
+          db,
+          c.get('caller').accountId,
+          userId,
+          c.get('caller').userId,
+        );
         const sharedProfile = member?.shared_profile ?? false;
         const caller = await authorize(
           c,
@@ -185,56 +191,89 @@ export function userRoutes(deps: AuthDeps & ProfileDeps & { config: Config }) {
     );
 
   async function currentUser(caller: Caller, userId: number) {
-    const row = await findMember(db, caller.accountId, userId);
+    const row = await findMember(db, caller.accountId, userId, caller.userId);
     if (!row) throw notFound();
-    const [result] = await toUsers(db, caller, [row], clock.now());
-    return result;
+    return toUserFor(caller, row, clock.now());
   }
 }
 
-/** Users with their Cloud roles (one query per page) and the accounts the caller may see. */
-async function toUsers(db: Db, caller: Caller, rows: MemberRow[], now: Date) {
-  const cloudRoles = await cloudRolesOf(
-    db,
-    caller.accountId,
-    rows.map((row) => row.id),
+/** The header saying whether `count` is exact (`true`) or an estimate (`false`). */
+export const COUNT_EXACT_HEADER = 'X-Count-Exact';
+/** Members fetched per statement while a list without `limit` is streamed. */
+export const STREAM_BATCH = 1000;
+
+/** A member as the caller sees them: their own other accounts only when it is themselves. */
+function toUserFor(caller: Caller, row: MemberRow, now: Date) {
+  return toUser(
+    row,
+    row.cloud_roles,
+    row.id === caller.userId
+      ? (row.caller_accounts ?? [])
+      : [{ id: row.account_id, company_name: row.company_name, role_id: row.role_id }],
+    now,
   );
-  // Another user's other accounts are none of this account's business: only the caller sees theirs.
-  const callerAccounts = rows.some((row) => row.id === caller.userId)
-    ? await accountsOf(db, caller.userId)
-    : [];
-  // Grouped once: a page without `limit` is the whole account, and filtering the roles per row
-  // would cost rows × roles.
-  const rolesByUser = new Map<number, CloudRoleRow[]>();
-  for (const role of cloudRoles) {
-    const roles = rolesByUser.get(role.user_id);
-    if (roles) roles.push(role);
-    else rolesByUser.set(role.user_id, [role]);
-  }
-  return rows.map((row) =>
-    toUser(
-      row,
-      rolesByUser.get(row.id) ?? [],
-      row.id === caller.userId
-        ? callerAccounts
-        : [{ id: row.account_id, company_name: row.company_name, role_id: row.role_id }],
+}
+
+/**
+ * Without `limit` (Gcore's clients): the whole account as one JSON array, streamed in keyset
+ * batches, each read when the client has taken the one before. The process never holds the
+ * account, a slow reader holds no database connection, and a failure of the first batch is still
+ * an ordinary error answer; a later one cuts the answer short (the client sees broken JSON).
+ */
+async function streamMembers(
+  c: Context<AppEnv>,
+  db: Db,
+  caller: Caller,
+  query: UsersQuery,
+  now: Date,
+) {
+  const batch = (cursor?: string) =>
+    listMembers(
+      db,
+      caller.accountId,
+      caller.userId,
+      { ...query, limit: STREAM_BATCH, offset: undefined, cursor },
       now,
-    ),
-  );
+      false,
+    );
+  let page = await batch();
+  let first = true;
+  const encoder = new TextEncoder();
+  const stream = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const items = page.rows.map((row) => JSON.stringify(toUserFor(caller, row, now)));
+      const text = (first ? '[' : items.length ? ',' : '') + items.join(',');
+      first = false;
+      if (!page.nextCursor) {
+        controller.enqueue(encoder.encode(`${text}]`));
+        controller.close();
+        return;
+      }
+      controller.enqueue(encoder.encode(text));
+      page = await batch(page.nextCursor);
+    },
+  });
+  return c.body(stream, 200, { 'Content-Type': 'application/json' });
 }
 
-/** DRF-style `next` and `previous` links, built on PUBLIC_URL (never on the request's Host). */
-function pageLinks(base: string, requestUrl: string, query: UsersQuery, count: number) {
-  const limit = query.limit ?? count;
+/**
+ * DRF-style `next` and `previous` links, built on PUBLIC_URL (never on the request's Host). `next`
+ * carries the keyset `cursor` of the page's last row (and the `offset` it stands at, for clients
+ * that count); `previous` is by offset.
+ */
+function pageLinks(base: string, requestUrl: string, query: UsersQuery, nextCursor?: string) {
+  const limit = query.limit ?? 0;
   const offset = query.offset ?? 0;
-  const link = (newOffset: number) => {
+  const link = (newOffset: number, cursor?: string) => {
     const params = new URL(requestUrl).searchParams;
     params.set('offset', String(newOffset));
     params.set('limit', String(limit));
+    if (cursor) params.set('cursor', cursor);
+    else params.delete('cursor');
     return `${base}?${params.toString()}`;
   };
   return {
-    next: offset + limit < count ? link(offset + limit) : null,
+    next: nextCursor ? link(offset + limit, nextCursor) : null,
     previous: offset > 0 ? link(Math.max(0, offset - limit)) : null,
   };
 }

@@ -1,5 +1,15 @@
 import { createPostgresDatabase } from '../support/databases.ts';
 import { call, startReplica, stopAll } from '../support/replicas.ts';
+import type { Scenario } from './scenario.ts';
+
+/** `BENCH_REPLICAS=1 npm run bench`: this checkout's replicas, on the demo seed. */
+export const scenario: Scenario = {
+  name: 'replicas',
+  once: true,
+  async run(ctx) {
+    ctx.say(await benchReplicas(process.env.DATABASE_URL!));
+  },
+};
 
 /**
  * One replica against three on this machine, for the Users list: requests per second from 16

@@ -1,90 +1,355 @@
-import { readFileSync, readdirSync } from 'node:fs';
-import { brotliCompressSync, gzipSync } from 'node:zlib';
-import { sql } from 'kysely';
-import { build } from 'vite';
-import { ROLE } from '../../shared/roles.ts';
-import { DIALECTS } from '../support/databases.ts';
-import { createTestContext } from '../support/context.ts';
-import { benchReplicas } from './replicas.ts';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
+import pg from 'pg';
+import { startBffProcess } from './bff.ts';
+import {
+  percentile,
+  type BenchContext,
+  type BenchRequest,
+  type Scenario,
+  type Stats,
+} from './scenario.ts';
+import {
+  accountsOf,
+  API_TOKEN,
+  BENCH_PASSWORD,
+  databaseUrl,
+  prepareDatabase,
+  SIZES,
+} from './seed.ts';
+import * as replicas from './replicas.ts';
+import * as users from './users.ts';
+import { WireCounter, type CapturedStatement } from './wire.ts';
 
 /**
- * `npm run bench`: first the widget's size as a host downloads it (the script, and each dictionary
- * it loads on first use), then the Users panel's queries on an account of 100,000 users, on PGlite and (with
- * DATABASE_URL) PostgreSQL. Prints milliseconds per request through the whole BFF and the plan of
- * the substring search. Figures only, no assertions: compare ratios within one run.
+ * `npm run bench`: the BFF as a child process over real HTTP, on a PostgreSQL database of many
+ * tenants, with the floors measured in the same run (docs/benchmarks.md).
+ *
+ *   BENCH_MODE=quick|full     full: 1,000,000 users; quick: 40,000 (default)
+ *   BENCH_APP_DIR=dir[,dir]   the checkout(s) of the server to measure (default this one); with
+ *                             two, both run side by side and each request is measured on one then
+ *                             the other, so a busy machine weighs on both alike
+ *   BENCH_ONLY=regex          only the requests whose name matches
+ *   BENCH_OUT=folder          where the plans go (default $TMPDIR/um-bench)
+ *   BENCH_REPLICAS=1          also 1 against 3 replicas of this checkout (test/bench/replicas.ts)
  */
-const USERS = Number(process.env.BENCH_USERS ?? 100_000);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 20);
-
-const QUERIES = [
-  'limit=10',
-  'limit=10&offset=50000',
-  'limit=10&ordering=email',
-  'limit=10&ordering=-name',
-  'limit=10&email=user-4242',
-  'limit=10&name=bench%20name%2099',
-  'limit=10&role=1&role=5',
-  'limit=10&status=invitation_expired',
-  'limit=10&two_fa=true&lang=de',
-  'limit=100&ordering=status',
+const SCENARIOS: Scenario[] = [
+  users.scenario,
+  ...(process.env.BENCH_REPLICAS ? [replicas.scenario] : []),
 ];
 
-await build({ logLevel: 'warn' });
-console.log('widget bundle (dist/um/), bytes: raw / gzip / brotli');
-for (const file of readdirSync('dist/um').sort()) {
-  const bytes = readFileSync(`dist/um/${file}`);
-  const sizes = [
-    bytes.length,
-    gzipSync(bytes, { level: 9 }).length,
-    brotliCompressSync(bytes).length,
-  ];
-  console.log(`  ${file.padEnd(32)} ${sizes.map((n) => String(n).padStart(8)).join(' / ')}`);
+const serverUrl = process.env.DATABASE_URL;
+if (!serverUrl) throw new Error('npm run bench needs DATABASE_URL (a PostgreSQL server)');
+const mode = process.env.BENCH_MODE === 'full' ? 'full' : 'quick';
+const appDirs = (process.env.BENCH_APP_DIR ?? '.').split(',').map((dir) => resolve(dir));
+const only = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY) : undefined;
+const outDir = process.env.BENCH_OUT ?? join(tmpdir(), 'um-bench');
+const LIMITS = mode === 'full' ? { requests: 300, seconds: 3 } : { requests: 60, seconds: 1 };
+const accounts = accountsOf(SIZES[mode]);
+const say = (line: string) => console.log(line);
+
+interface Target {
+  label: string;
+  ctx: BenchContext;
+  stop(): Promise<void>;
 }
 
-for (const dialect of DIALECTS) {
-  const ctx = await createTestContext(dialect);
-  const accountId = await ctx.fixtures.account('Bench Co');
-  const admin = await ctx.fixtures.member(accountId, { role: ROLE.administrators });
-  const started = Date.now();
-  // One set-based insert: generating 100,000 users through the API would measure argon2 instead.
-  await sql`
-    insert into users (email, name, lang, two_fa_enabled_at)
-    select 'user-' || i || '@bench.test', 'Bench Name ' || i,
-           (array['en','de','zh','ru'])[1 + i % 4], case when i % 7 = 0 then now() end
-    from generate_series(1, ${USERS}) as i`.execute(ctx.db);
-  await sql`
-    insert into memberships (account_id, user_id, role_id, invitation_expires_at, accepted_at)
-    select ${accountId}, u.id, (array[1,5,3009,3022,2])[1 + u.id % 5],
-           case when u.id % 3 = 0 then now() + (case when u.id % 2 = 0 then interval '1 day' else interval '-1 day' end) end,
-           case when u.id % 3 <> 0 then now() end
-    from users u where u.email like '%@bench.test'`.execute(ctx.db);
-  await sql`analyze`.execute(ctx.db);
-  console.log(
-    `\n${dialect.name}: ${USERS} users seeded in ${((Date.now() - started) / 1000).toFixed(1)} s`,
-  );
+function commitOf(dir: string): string {
+  try {
+    return execFileSync('git', ['-C', dir, 'rev-parse', '--short', 'HEAD']).toString().trim();
+  } catch {
+    return basename(dir);
+  }
+}
 
-  const token = await ctx.tokenFor(admin.id, accountId);
-  for (const query of QUERIES) {
-    await ctx.request(`/iam/users?${query}`, { token }); // warm-up
-    const t0 = performance.now();
-    for (let round = 0; round < ROUNDS; round++) {
-      const response = await ctx.request(`/iam/users?${query}`, { token });
-      if (response.status !== 200) throw new Error(`${query}: ${response.status}`);
-      await response.arrayBuffer();
+/** A seeded database, the wire counter in front of it, and the BFF of `appDir` behind that. */
+async function startTarget(appDir: string): Promise<Target> {
+  const label = commitOf(appDir);
+  const database = await prepareDatabase(serverUrl!, appDir, mode, say);
+  const direct = new URL(databaseUrl(serverUrl!, database));
+  const wire = new WireCounter(direct.hostname, Number(direct.port || 5432));
+  const viaWire = new URL(direct);
+  viaWire.hostname = '127.0.0.1';
+  viaWire.port = String(await wire.start());
+  const started = Date.now();
+  const bff = await startBffProcess(appDir, { DATABASE_URL: viaWire.toString() });
+  say(`${label}: BFF of ${appDir} started in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  const pool = new pg.Pool({ connectionString: direct.toString(), max: 2 });
+  const auth = { apikey: `APIKey ${API_TOKEN}` } as BenchContext['auth'];
+
+  async function send(request: BenchRequest) {
+    const headers: Record<string, string> = {};
+    if (request.as) headers.Authorization = auth[request.as];
+    if (request.body !== undefined) headers['Content-Type'] = 'application/json';
+    const started = performance.now();
+    const response = await fetch(bff.url + request.path, {
+      method: request.method ?? 'GET',
+      headers,
+      body: request.body === undefined ? undefined : JSON.stringify(request.body),
+    });
+    const body = Buffer.from(await response.arrayBuffer());
+    return { status: response.status, body, ms: performance.now() - started };
+  }
+
+  async function measure(request: BenchRequest, clients: number): Promise<Stats> {
+    const expected = request.status ?? 200;
+    const max = request.maxRequests ?? LIMITS.requests;
+    // Warm-up at the same concurrency, so that every pooled connection has seen (prepared) the
+    // statements and the process's JIT has compiled the path, before anything is kept.
+    const warmUp = Math.min(Math.max(3, clients * 2), max);
+    for (let done = 0; done < warmUp; done += clients) {
+      await Promise.all(
+        Array.from({ length: Math.min(clients, warmUp - done) }, () => send(request)),
+      );
     }
-    const perRequest = (performance.now() - t0) / ROUNDS;
-    console.log(
-      `  GET /iam/users?${query.padEnd(40)} ${perRequest.toFixed(1).padStart(7)} ms/request`,
+    const latencies: number[] = [];
+    let bytes = 0;
+    let errors = 0;
+    const until = performance.now() + LIMITS.seconds * 1000;
+    const started = performance.now();
+    let issued = 0;
+    await Promise.all(
+      Array.from({ length: clients }, async () => {
+        while (issued < max && (latencies.length < clients * 3 || performance.now() < until)) {
+          issued++;
+          const answer = await send(request);
+          // A refusal (503 past the statement timeout, 429) is counted, and its time kept.
+          if (answer.status !== expected) {
+            errors++;
+            if (errors === 1) {
+              say(`  ${label} ${request.name}: ${answer.status} ${answer.body.subarray(0, 200)}`);
+            }
+          }
+          latencies.push(answer.ms);
+          bytes = answer.body.length;
+        }
+      }),
+    );
+    const wall = performance.now() - started;
+    latencies.sort((a, b) => a - b);
+    return {
+      requests: latencies.length,
+      p50: percentile(latencies, 50),
+      p95: percentile(latencies, 95),
+      p99: percentile(latencies, 99),
+      perSecond: (latencies.length / wall) * 1000,
+      bytes,
+      errors,
+    };
+  }
+
+  for (const key of ['big', 'mid', 'small'] as const) {
+    const answer = await send({
+      name: 'sign-in',
+      method: 'POST',
+      path: '/iam/auth/jwt/login',
+      body: { username: accounts[key].adminEmail, password: BENCH_PASSWORD },
+    });
+    if (answer.status !== 200)
+      throw new Error(`sign-in as ${key}: ${answer.status} ${answer.body}`);
+    auth[key] = `Bearer ${(JSON.parse(answer.body.toString()) as { access: string }).access}`;
+  }
+  const ctx: BenchContext = { mode, bff, wire, pg: pool, accounts, auth, send, measure, say };
+  return {
+    label,
+    ctx,
+    async stop() {
+      await pool.end();
+      await bff.stop();
+      await wire.stop();
+    },
+  };
+}
+
+/** Statements and sequential round trips of one request: the least of 3 (background work adds). */
+async function countWire({ ctx }: Target, request: BenchRequest) {
+  let best = { statements: Infinity, roundTrips: Infinity };
+  let captured: CapturedStatement[] = [];
+  for (let i = 0; i < 3; i++) {
+    ctx.wire.mark();
+    await ctx.send(request);
+    await new Promise((r) => setTimeout(r, 20));
+    if (ctx.wire.counts.statements < best.statements) {
+      best = { ...ctx.wire.counts };
+      captured = ctx.wire.captured;
+    }
+  }
+  return { ...best, captured };
+}
+
+const asQuery = (s: CapturedStatement) =>
+  s.name ? { name: s.name, text: s.text, values: s.values } : { text: s.text, values: s.values };
+
+/** The request's own SQL straight through pg, in the same order: the database's share. */
+async function sqlFloor({ ctx }: Target, statements: CapturedStatement[]): Promise<number> {
+  const client = await ctx.pg.connect();
+  try {
+    const times: number[] = [];
+    for (let round = 0; round < 20; round++) {
+      const started = performance.now();
+      for (const s of statements) await client.query(asQuery(s));
+      times.push(performance.now() - started);
+    }
+    return percentile(
+      times.sort((a, b) => a - b),
+      50,
+    );
+  } finally {
+    client.release();
+  }
+}
+
+const readOnly = (text: string) =>
+  /^\s*(select|with)\b/i.test(text) && !/\b(insert|update|delete)\b/i.test(text);
+
+async function explain({ ctx }: Target, statements: CapturedStatement[]): Promise<string[]> {
+  const plans: string[] = [];
+  for (const s of statements) {
+    const result = await ctx.pg.query<{ 'QUERY PLAN': string }>({
+      text: `explain (analyze, buffers) ${s.text}`,
+      values: s.values,
+    });
+    const plan = result.rows.map((r) => `  ${r['QUERY PLAN']}`).join('\n');
+    plans.push(`${s.text}\n  -- ${JSON.stringify(s.values)}\n${plan}`);
+  }
+  return plans;
+}
+
+interface Row {
+  name: string;
+  clients: number;
+  stats: Stats;
+  /** p50 of `GET /health` measured just before, at the same client count. */
+  health?: number;
+  versus?: string;
+  statements?: number;
+  roundTrips?: number;
+  sqlMs?: number;
+}
+
+const HEALTH_BURST: BenchRequest = { name: 'GET /health', path: '/health', maxRequests: 100 };
+
+say(`bench (${mode}) of ${appDirs.join(', ')}, ${new Date().toISOString()}`);
+const targets: Target[] = [];
+for (const dir of appDirs) targets.push(await startTarget(dir));
+// A freshly started process is slower for a while (JIT, connections, caches): not measured.
+for (const target of targets) {
+  for (const clients of [1, 10])
+    await target.ctx.measure({ ...HEALTH_BURST, maxRequests: 1000 }, clients);
+}
+const rows = new Map<Target, Row[]>(targets.map((t) => [t, []]));
+const plans = new Map<Target, string[]>(targets.map((t) => [t, []]));
+const health = new Map<Target, Map<number, number[]>>(targets.map((t) => [t, new Map()]));
+
+async function measureHealth() {
+  const request: BenchRequest = { name: 'GET /health', path: '/health' };
+  for (const clients of [1, 10]) {
+    for (const target of targets) {
+      const stats = await target.ctx.measure(request, clients);
+      const byClients = health.get(target)!;
+      byClients.set(clients, [...(byClients.get(clients) ?? []), stats.p50]);
+      rows.get(target)!.push({ name: request.name, clients, stats });
+    }
+  }
+}
+
+await measureHealth();
+for (const scenario of SCENARIOS) {
+  const requests = new Map<Target, BenchRequest[]>();
+  for (const target of targets) requests.set(target, (await scenario.requests?.(target.ctx)) ?? []);
+  const names = requests.get(targets[0])!.map((request) => request.name);
+  for (const name of names) {
+    if (only && !only.test(name)) continue;
+    for (const target of targets) {
+      const request = requests.get(target)!.find((r) => r.name === name)!;
+      const counted = await countWire(target, request);
+      let sqlMs: number | undefined;
+      if (request.sql && counted.captured.every((s) => readOnly(s.text))) {
+        sqlMs = await sqlFloor(target, counted.captured);
+        plans
+          .get(target)!
+          .push(`## ${name}\n${(await explain(target, counted.captured)).join('\n\n')}`);
+      }
+      process.stderr.write(
+        `  ${target.label} ${name}: ${counted.statements} statements, ${counted.roundTrips} round trips\n`,
+      );
+      for (const clients of request.clients ?? [1, 10]) {
+        // The floor of this very moment: the machine's load changes during a run.
+        const floor = await target.ctx.measure(HEALTH_BURST, clients);
+        rows.get(target)!.push({
+          name,
+          clients,
+          health: floor.p50,
+          stats: await target.ctx.measure(request, clients),
+          versus: request.versus,
+          statements: counted.statements,
+          roundTrips: counted.roundTrips,
+          sqlMs,
+        });
+      }
+    }
+  }
+  if (!only) {
+    for (const target of scenario.once ? targets.slice(-1) : targets) {
+      say(`${target.label}:`);
+      await scenario.run?.(target.ctx);
+    }
+  }
+}
+await measureHealth();
+
+const median = (values: number[]) =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const fmt = (n: number | undefined, digits = 1) =>
+  n === undefined || !Number.isFinite(n) ? '' : n.toFixed(digits);
+const healthP50 = (target: Target, row: Row) =>
+  row.health ?? median(health.get(target)!.get(row.clients) ?? [NaN]);
+
+mkdirSync(outDir, { recursive: true });
+for (const target of targets) {
+  say(`\n### ${target.label} (${mode})\n`);
+  say(
+    '| request | clients | p50 ms | p95 ms | p99 ms | req/s | × /health (just before) | × versus | statements | round trips | SQL alone ms | × SQL | bytes | errors |',
+  );
+  say('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+  const all = rows.get(target)!;
+  for (const row of all) {
+    const base = all.find((r) => r.name === row.versus && r.clients === row.clients);
+    const s = row.stats;
+    say(
+      `| ${row.name} | ${row.clients} | ${fmt(s.p50, 2)} | ${fmt(s.p95, 2)} | ${fmt(s.p99, 2)} | ` +
+        `${fmt(s.perSecond, 0)} | ${fmt(s.p50 / healthP50(target, row))} | ` +
+        `${base ? `${fmt(s.p50 / base.stats.p50, 2)} (${row.versus})` : ''} | ` +
+        `${row.statements ?? ''} | ${row.roundTrips ?? ''} | ${fmt(row.sqlMs, 2)} | ` +
+        `${row.sqlMs ? fmt(s.p50 / row.sqlMs) : ''} | ${s.bytes} | ${s.errors || ''} |`,
     );
   }
-  const plan = await sql<{ 'QUERY PLAN': string }>`
-    explain select u.id from memberships m join users u on u.id = m.user_id
-    where m.account_id = ${accountId} and u.email like '%user-4242%' order by u.id limit 10`.execute(
-    ctx.db,
-  );
-  console.log('  plan of the email substring search:');
-  for (const row of plan.rows) console.log(`    ${row['QUERY PLAN']}`);
-  await ctx.close();
+  const planFile = join(outDir, `plans-${mode}-${target.label}.txt`);
+  writeFileSync(planFile, plans.get(target)!.join('\n\n'));
+  say(`\nEXPLAIN (ANALYZE, BUFFERS) of the statements ${target.label} sent: ${planFile}`);
 }
 
-if (process.env.DATABASE_URL) console.log(`\n${await benchReplicas(process.env.DATABASE_URL)}`);
+if (targets.length === 2) {
+  const [before, after] = targets;
+  say(
+    `\n### ${before.label} → ${after.label}, p50 at the same client count (medians of the run)\n`,
+  );
+  say(
+    '| request | clients | p50 before | p50 after | × /health before | × /health after | round trips before → after |',
+  );
+  say('|---|---|---|---|---|---|---|');
+  for (const row of rows.get(after)!) {
+    if (row.name === 'GET /health') continue;
+    const old = rows.get(before)!.find((r) => r.name === row.name && r.clients === row.clients);
+    if (!old) continue;
+    say(
+      `| ${row.name} | ${row.clients} | ${fmt(old.stats.p50, 2)} | ${fmt(row.stats.p50, 2)} | ` +
+        `${fmt(old.stats.p50 / healthP50(before, old))} | ${fmt(row.stats.p50 / healthP50(after, row))} | ` +
+        `${old.roundTrips ?? ''} → ${row.roundTrips ?? ''} |`,
+    );
+  }
+}
+
+for (const target of targets) await target.stop();

@@ -19,7 +19,7 @@ export interface TestDialect {
 const pglite: TestDialect = {
   name: 'pglite',
   async open() {
-    const database = await openDatabase({ dataDir: 'memory://' });
+    const database = await openDatabase({ dataDir: 'memory://', countRoundTrips: true });
     await migrate(database.db);
     return database;
   },
@@ -51,7 +51,7 @@ function postgres(serverUrl: string): TestDialect {
     name: 'postgres',
     async open() {
       const created = await createPostgresDatabase(serverUrl);
-      const database = await openDatabase({ databaseUrl: created.url });
+      const database = await openDatabase({ databaseUrl: created.url, countRoundTrips: true });
       await migrate(database.db);
       return {
         ...database,

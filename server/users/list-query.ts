@@ -1,0 +1,275 @@
+import { sql, type RawBuilder } from 'kysely';
+import { IAM_ROLES } from '../../shared/roles.ts';
+import type { UsersQuery } from '../../shared/users.ts';
+import { AppError } from '../errors.ts';
+
+/**
+ * The SQL of the Users list (docs/decisions/022-users-list-paging-and-round-trips.md). A page is
+ * sought on the account's memberships alone, along the index of its ordering (migration 0007),
+ * by keyset (`cursor`) or `offset`; only the page's rows are then joined to users, accounts and
+ * Cloud roles. The count comes in the same statement (docs/decisions/021-the-users-count.md).
+ */
+
+export type Ordering = NonNullable<UsersQuery['ordering']>;
+type Field = 'id' | 'email' | 'name' | 'role' | 'lang' | 'status';
+type KeyValue = string | boolean | number;
+
+/** Counted exactly up to here when a filter applies; past it, estimated. */
+export const EXACT_COUNT_BOUND = 1000;
+/** Members in id order whose share matching the filters makes the estimate. */
+const ESTIMATE_SAMPLE = 2000;
+
+const roleName = sql`(case m.role_id ${sql.join(
+  IAM_ROLES.map((role) => sql`when ${sql.lit(role.id)} then ${sql.lit(role.name)}`),
+  sql` `,
+)} end)`;
+
+/** What each ordering sorts by before the id (each list matches an index of migration 0007). */
+const SORT_KEYS: Record<Exclude<Field, 'status'>, { sql: RawBuilder<unknown>; type: string }[]> = {
+  // As bigint: only the index of migration 0007 has this order. Ordered by plain user_id, the
+  // planner may walk every account's members by id (the user_id index) to find this account's.
+  id: [{ sql: sql`(m.user_id::bigint)`, type: 'bigint' }],
+  email: [{ sql: sql`m.sort_email`, type: 'text' }],
+  // Names missing sort last ascending, first descending, as before.
+  name: [
+    { sql: sql`(m.sort_name is null)`, type: 'boolean' },
+    { sql: sql`coalesce(m.sort_name, '')`, type: 'text' },
+  ],
+  role: [{ sql: roleName, type: 'text' }],
+  lang: [{ sql: sql`m.sort_lang`, type: 'text' }],
+};
+
+/** Status ordering: 0 active, 1 invitation expired, 2 not activated, as the words sort. */
+function statusCondition(status: number, now: Date) {
+  if (status === 0) return sql`m.accepted_at is not null`;
+  if (status === 1) return sql`m.accepted_at is null and m.invitation_expires_at <= ${now}`;
+  return sql`m.accepted_at is null and (m.invitation_expires_at is null or m.invitation_expires_at > ${now})`;
+}
+
+/** `like` pattern for a substring, with the user's `%`, `_` and `\` taken literally. */
+export function containing(text: string): string {
+  return `%${text.toLowerCase().replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+}
+
+/**
+ * A member who does not comply with the account's 2FA requirement (docs/decisions/026): the
+ * account requires it, they have joined and have no second factor (invitees are bound once they
+ * join). The one definition: the Users list's filter, the count of the Account panel and the
+ * reminder's recipients use it. On the membership alone, as the list's filters are.
+ */
+export const notComplyingWithTwoFa = sql<boolean>`(m.accepted_at is not null and not m.two_fa
+  and exists (select 1 from accounts r where r.id = m.account_id and r.require_2fa_since is not null))`;
+
+/** The filters, on the membership alone (migration 0007 copies what they need onto it). */
+export function filterSql(filters: UsersQuery, now: Date): RawBuilder<unknown>[] {
+  const where: RawBuilder<unknown>[] = [];
+  if (filters.id) where.push(sql`cast(m.user_id as text) like ${containing(filters.id)}`);
+  if (filters.email) where.push(sql`m.sort_email like ${containing(filters.email)}`);
+  if (filters.name) where.push(sql`m.sort_name like ${containing(filters.name)}`);
+  if (filters.role?.length) where.push(sql`m.role_id = any(${filters.role}::int[])`);
+  if (filters.lang?.length) where.push(sql`m.sort_lang = any(${filters.lang}::text[])`);
+  const statuses = filters.status ?? [];
+  if (statuses.length) {
+    const codes = [...new Set(statuses.map((s) => STATUS_CODES[s]))];
+    where.push(
+      sql`(${sql.join(
+        codes.map((code) => sql`(${statusCondition(code, now)})`),
+        sql` or `,
+      )})`,
+    );
+  }
+  if (filters.two_fa !== undefined) {
+    // As the list shows it: a second factor counts only for members who have joined.
+    const activated = sql`(m.accepted_at is not null and m.two_fa)`;
+    where.push(filters.two_fa ? activated : sql`not ${activated}`);
+  }
+  if (filters.two_fa_compliant !== undefined) {
+    // Compliant: joined, and either 2FA is not required or it is on.
+    where.push(
+      filters.two_fa_compliant
+        ? sql`(m.accepted_at is not null and not ${notComplyingWithTwoFa})`
+        : notComplyingWithTwoFa,
+    );
+  }
+  return where;
+}
+
+const STATUS_CODES = { active: 0, invitation_expired: 1, not_activated: 2 } as const;
+
+/** A deleted user's membership is not listed (the demo keeps one for its token history). */
+const notDeleted = sql`not exists (select 1 from users d where d.id = m.user_id and d.deleted_at is not null)`;
+
+export interface PagePlan {
+  field: Field;
+  descending: boolean;
+  /** Key values after which the page starts (keyset), without the user id. */
+  after?: { keys: KeyValue[]; userId: number };
+}
+
+/** `cursor` → where the page starts. A cursor of another ordering, or garbled: 400 naming it. */
+export function planPage(query: UsersQuery): PagePlan {
+  const ordering = query.ordering ?? 'id';
+  const descending = ordering.startsWith('-');
+  const field = ordering.replace(/^-/, '') as Field;
+  if (query.cursor === undefined) return { field, descending };
+  const badCursor = () =>
+    new AppError('validation_failed', 'Invalid input.', {
+      cursor: ['Invalid cursor: use the `next` link of a page with the same ordering.'],
+    });
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(Buffer.from(query.cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw badCursor();
+  }
+  if (!Array.isArray(decoded) || decoded[0] !== ordering) throw badCursor();
+  const keys = decoded.slice(1, -1) as unknown[];
+  const userId = decoded.at(-1);
+  const expected =
+    field === 'status'
+      ? ['number']
+      : SORT_KEYS[field].map((k) => ({ text: 'string', bigint: 'number' })[k.type] ?? k.type);
+  const valid =
+    Number.isSafeInteger(userId) &&
+    (userId as number) > 0 &&
+    (userId as number) <= 2_147_483_647 &&
+    keys.length === expected.length &&
+    keys.every((key, i) => typeof key === expected[i]) &&
+    (field !== 'status' || [0, 1, 2].includes(keys[0] as number));
+  if (!valid) throw badCursor();
+  return { field, descending, after: { keys: keys as KeyValue[], userId: userId as number } };
+}
+
+/** The cursor that starts the page after `row`. */
+export function cursorAfter(
+  ordering: Ordering,
+  row: { sort_keys: KeyValue[]; id: number },
+): string {
+  return Buffer.from(JSON.stringify([ordering, ...row.sort_keys, row.id])).toString('base64url');
+}
+
+interface SeekOptions {
+  accountId: number;
+  where: RawBuilder<unknown>[];
+  plan: PagePlan;
+  now: Date;
+  limit: number;
+  offset: number;
+}
+
+/**
+ * The page's memberships, in order, with the values their cursor is made of: one index range of
+ * the account. Status is three ranges (by id each) laid end to end.
+ */
+function seek({ accountId, where, plan, now, limit, offset }: SeekOptions): RawBuilder<unknown> {
+  const dir = plan.descending ? sql`desc` : sql`asc`;
+  const compare = plan.descending ? sql`<` : sql`>`;
+  const base = [sql`m.account_id = ${accountId}`, notDeleted, ...where];
+  if (plan.field !== 'status') {
+    const keys = SORT_KEYS[plan.field];
+    const conditions = [...base];
+    if (plan.after) {
+      const after = plan.after;
+      conditions.push(
+        sql`(${sql.join([...keys.map((k) => k.sql), sql`m.user_id`])}) ${compare} (${sql.join([
+          ...keys.map((k, i) => sql`cast(${after.keys[i]} as ${sql.raw(k.type)})`),
+          sql`${after.userId}::int`,
+        ])})`,
+      );
+    }
+    const sortKeys = keys.length
+      ? sql`json_build_array(${sql.join(keys.map((k) => k.sql))})`
+      : sql`'[]'::json`;
+    return sql`select m.user_id as member_id, ${sortKeys} as sort_keys
+      from memberships m where ${sql.join(conditions, sql` and `)}
+      order by ${sql.join([...keys.map((k) => sql`${k.sql} ${dir}`), sql`m.user_id ${dir}`])}
+      limit ${limit} offset ${offset}`;
+  }
+  const order = plan.descending ? [2, 1, 0] : [0, 1, 2];
+  const branches = order.flatMap((status) => {
+    const conditions = [...base, statusCondition(status, now)];
+    if (plan.after) {
+      const at = plan.after.keys[0] as number;
+      if (plan.descending ? status > at : status < at) return [];
+      if (status === at) conditions.push(sql`(m.user_id::bigint) ${compare} ${plan.after.userId}`);
+    }
+    return [
+      sql`(select m.user_id as member_id, ${sql.lit(status)} as status
+        from memberships m where ${sql.join(conditions, sql` and `)}
+        order by (m.user_id::bigint) ${dir}, m.user_id ${dir} limit ${limit + offset})`,
+    ];
+  });
+  if (branches.length === 0)
+    return sql`select null::int as member_id, '[]'::json as sort_keys where false`;
+  return sql`select member_id, json_build_array(status) as sort_keys
+    from (${sql.join(branches, sql` union all `)}) s
+    order by status ${dir}, member_id ${dir} limit ${limit} offset ${offset}`;
+}
+
+/** The columns of a listed member (repository.ts `MemberRow`), for rows of `m`. */
+const memberColumns = (callerId: number) => sql`
+  u.id, u.email,
+  (case when m.accepted_at is null then m.invited_name else u.name end) as name,
+  u.phone,
+  (case when m.accepted_at is null then coalesce(m.invited_lang, u.lang) else u.lang end) as lang,
+  u.deleted_at, u.two_fa_enabled_at, (u.password_hash is not null) as password_hash_set,
+  (m.accepted_at is not null and exists (
+    select 1 from memberships o
+    where o.user_id = u.id and o.account_id <> m.account_id and o.accepted_at is not null)) as shared_profile,
+  m.role_id, m.accepted_at, m.invitation_expires_at, m.account_id, a.company_name,
+  (select coalesce(json_agg(json_build_object('user_id', c.user_id, 'project_id', c.project_id,
+            'project_name', p.name, 'role', c.role) order by c.project_id), '[]')
+     from cloud_role_assignments c left join projects p on p.id = c.project_id
+     where c.account_id = m.account_id and c.user_id = m.user_id) as cloud_roles,
+  -- Another user's other accounts are none of this account's business: only the caller's own.
+  (case when u.id = ${callerId} then (
+     select json_agg(json_build_object('id', oa.id, 'company_name', oa.company_name, 'role_id', om.role_id)
+                     order by oa.id)
+     from memberships om join accounts oa on oa.id = om.account_id
+     where om.user_id = u.id and om.accepted_at is not null) end) as caller_accounts`;
+
+/** One statement: the page, its members' details, and the count. */
+export function listSql(
+  options: SeekOptions & { callerId: number; count: boolean },
+): RawBuilder<unknown> {
+  const { accountId, where } = options;
+  const matching = sql`from memberships m where ${sql.join(
+    [sql`m.account_id = ${accountId}`, notDeleted, ...where],
+    sql` and `,
+  )}`;
+  // Unfiltered: the account's member count (exact, kept by triggers). Filtered: exact up to the
+  // bound; past it, the share of a sample of members that match, times the member count.
+  const members = sql`(select ac.member_count from accounts ac where ac.id = ${accountId})`;
+  const counted = !options.count
+    ? sql`select null::int as total, true as exact`
+    : where.length > 0
+      ? sql`select case when b.hits <= ${EXACT_COUNT_BOUND} then b.hits
+          else greatest(${EXACT_COUNT_BOUND + 1}, round(${members} * (
+            select count(*) filter (where s.hit)::numeric / greatest(count(*), 1) from (
+              select (${sql.join(where, sql` and `)}) as hit
+              from memberships m where m.account_id = ${accountId} and ${notDeleted}
+              order by (m.user_id::bigint), m.user_id limit ${ESTIMATE_SAMPLE}) s)))::int end as total,
+        b.hits <= ${EXACT_COUNT_BOUND} as exact
+        from (select count(*)::int as hits from (select 1 ${matching} limit ${EXACT_COUNT_BOUND + 1}) h) b`
+      : sql`select ${members} as total, true as exact`;
+  return sql`with page as materialized (${seek(options)}),
+    numbered as (select member_id, sort_keys, row_number() over () as position from page)
+    select ${memberColumns(options.callerId)}, p.sort_keys, t.total, t.exact
+    from (${counted}) t
+    left join numbered p on true
+    left join memberships m on m.account_id = ${accountId} and m.user_id = p.member_id
+    left join users u on u.id = m.user_id
+    left join accounts a on a.id = m.account_id
+    order by p.position`;
+}
+
+/** One member with the same columns (for `GET /iam/users/{id}` and the list's mapper). */
+export function memberSql(
+  accountId: number,
+  userId: number,
+  callerId: number,
+): RawBuilder<unknown> {
+  return sql`select ${memberColumns(callerId)}
+    from memberships m join users u on u.id = m.user_id join accounts a on a.id = m.account_id
+    where m.account_id = ${accountId} and m.user_id = ${userId} and u.deleted_at is null`;
+}

@@ -1,0 +1,202 @@
+import assert from 'node:assert/strict';
+import { before, it } from 'node:test';
+import { sql } from 'kysely';
+import { ROLE } from '../../shared/roles.ts';
+import { USER_ORDERINGS, type User, type UsersPage } from '../../shared/users.ts';
+import { eachDatabase } from '../../test/support/context.ts';
+import { EXACT_COUNT_BOUND } from './list-query.ts';
+import { COUNT_EXACT_HEADER, STREAM_BATCH } from './routes.ts';
+
+/**
+ * Paging an account bigger than the exact-count bound and the stream's batch: keyset cursors,
+ * offsets and the streamed list agree for every ordering; the count says when it is estimated
+ * (docs/decisions/021, 022).
+ */
+const MEMBERS = 1150;
+const DAY = 24 * 60 * 60 * 1000;
+
+eachDatabase('GET /iam/users at scale', (ctx) => {
+  let accountId: number;
+  let token: string;
+
+  before(async () => {
+    const { fixtures, db, clock } = ctx();
+    accountId = await fixtures.account('Paging Co');
+    const admin = await fixtures.member(accountId, { role: ROLE.administrators, name: 'Admin' });
+    token = await ctx().tokenFor(admin.id, accountId);
+    const now = clock.now();
+    // Names repeat (ties broken by id), some are missing; one in ten invitations is pending, half
+    // of them expired by the test clock.
+    await sql`
+      insert into users (email, name, lang, two_fa_enabled_at)
+      select 'p-' || lpad(i::text, 5, '0') || '@paging.test',
+             case when i % 40 = 0 then null else 'Name ' || (i % 97) end,
+             (array['en','de','zh','ru'])[1 + i % 4], case when i % 7 = 0 then ${now}::timestamptz end
+      from generate_series(1, ${MEMBERS - 1}) as i`.execute(db);
+    await sql`
+      insert into memberships (account_id, user_id, role_id, invitation_expires_at, accepted_at, invited_name, invited_lang)
+      select ${accountId}, u.id, (array[1,5,3009,3022,2])[1 + u.id % 5],
+             case u.id % 10 when 3 then ${new Date(now.getTime() - DAY)}::timestamptz
+                            when 7 then ${new Date(now.getTime() + DAY)}::timestamptz end,
+             case when u.id % 10 not in (3, 7) then ${now}::timestamptz end,
+             case when u.id % 10 in (3, 7) then 'Invited ' || (u.id % 13) end,
+             case when u.id % 10 in (3, 7) then 'en' end
+      from users u where u.email like '%@paging.test'`.execute(db);
+    // Another account's members never show.
+    const other = await fixtures.account('Elsewhere');
+    for (let i = 0; i < 3; i++) await fixtures.member(other);
+  });
+
+  const get = async (query: string) => {
+    const response = await ctx().request(`/iam/users?${query}`, { token });
+    return { response, body: await response.json() };
+  };
+  const page = async (query: string) => {
+    const { response, body } = await get(query);
+    assert.equal(response.status, 200, JSON.stringify(body));
+    return { page: body as UsersPage, exact: response.headers.get(COUNT_EXACT_HEADER) };
+  };
+  const ids = (users: User[]) => users.map((user) => user.id);
+  const pathOf = (link: string) => link.replace('http://um.test', '');
+
+  /** Every page, following `next` from the first. */
+  async function walk(query: string, limit: number): Promise<number[]> {
+    const seen: number[] = [];
+    let path: string | null = `/iam/users?${query}&limit=${limit}`;
+    while (path) {
+      const response = await ctx().request(path, { token });
+      const body = (await response.json()) as UsersPage;
+      assert.equal(response.status, 200, JSON.stringify(body));
+      seen.push(...ids(body.results));
+      path = body.next && pathOf(body.next);
+    }
+    return seen;
+  }
+
+  const orderings = USER_ORDERINGS.flatMap((field) => [field, `-${field}`]);
+  for (const ordering of orderings) {
+    it(`ordering=${ordering}: the streamed list, the cursor pages and the offset pages agree`, async () => {
+      const { response, body } = await get(`ordering=${ordering}`);
+      assert.equal(response.status, 200);
+      const all = ids(body as User[]);
+      assert.equal(all.length, MEMBERS, 'the stream crosses a batch and ends with every member');
+      assert.ok(MEMBERS > STREAM_BATCH);
+      assert.equal(new Set(all).size, MEMBERS, 'no member twice');
+      assert.deepEqual(await walk(`ordering=${ordering}`, 400), all);
+      const byOffset = [
+        ...ids((await page(`ordering=${ordering}&limit=1000&offset=0`)).page.results),
+        ...ids((await page(`ordering=${ordering}&limit=1000&offset=1000`)).page.results),
+      ];
+      assert.deepEqual(byOffset, all);
+    });
+  }
+
+  it('orders by id numerically, both ways', async () => {
+    const all = ids((await get('ordering=-id')).body as User[]);
+    assert.deepEqual(
+      all,
+      [...all].sort((a, b) => b - a),
+    );
+  });
+
+  it('pages a filtered list by cursor exactly as without paging', async () => {
+    const query = 'status=active&lang=de,en&ordering=-name';
+    const all = ids((await get(query)).body as User[]);
+    assert.ok(all.length > 100);
+    assert.deepEqual(await walk(query, 70), all);
+  });
+
+  it('the next link keeps the offset it stands at, so previous links still work', async () => {
+    const first = (await page('limit=100&ordering=email')).page;
+    assert.match(first.next!, /[?&]offset=100(&|$)/);
+    assert.match(first.next!, /[?&]cursor=/);
+    const second = (await page(pathOf(first.next!).replace('/iam/users?', ''))).page;
+    assert.equal(second.previous, 'http://um.test/iam/users?limit=100&ordering=email&offset=0');
+  });
+
+  it('refuses a cursor that is garbled or made for another ordering (400 naming it)', async () => {
+    const first = (await page('limit=10&ordering=email')).page;
+    const cursor = new URL(first.next!).searchParams.get('cursor')!;
+    const refused = async (query: string) => {
+      const { response, body } = await get(query);
+      assert.equal(response.status, 400, query);
+      assert.ok((body as { errors: Record<string, string[]> }).errors.cursor, JSON.stringify(body));
+    };
+    await refused(`limit=10&ordering=name&cursor=${cursor}`);
+    // Same shape, another ordering: only the ordering named in the cursor tells them apart.
+    await refused(`limit=10&ordering=lang&cursor=${cursor}`);
+    await refused(`limit=10&ordering=-email&cursor=${cursor}`);
+    await refused(`limit=10&cursor=${cursor}`);
+    await refused('limit=10&cursor=not!base64');
+    await refused(`limit=10&cursor=${Buffer.from('{"id":1}').toString('base64url')}`);
+    await refused(`limit=10&cursor=${Buffer.from('["id","x"]').toString('base64url')}`);
+    await refused(
+      `limit=10&ordering=email&cursor=${Buffer.from('["email",1,2]').toString('base64url')}`,
+    );
+    await refused(`limit=10&cursor=${Buffer.from('["id",-4]').toString('base64url')}`);
+    await refused(
+      `limit=10&ordering=status&cursor=${Buffer.from('["status",7,2]').toString('base64url')}`,
+    );
+  });
+
+  it('counts exactly without filters and up to the bound with them, and says when it estimates', async () => {
+    const unfiltered = await page('limit=5');
+    assert.equal(unfiltered.page.count, MEMBERS);
+    assert.equal(unfiltered.exact, 'true');
+
+    const administrators = await page(`limit=5&role=${ROLE.administrators}`);
+    const allAdministrators = (await get(`role=${ROLE.administrators}`)).body as User[];
+    assert.ok(allAdministrators.length <= EXACT_COUNT_BOUND);
+    assert.equal(administrators.page.count, allAdministrators.length);
+    assert.equal(administrators.exact, 'true');
+
+    // Past the bound: an estimate, flagged, never below what is known to be there.
+    const active = await page('limit=5&email=paging');
+    const allActive = ((await get('email=paging')).body as User[]).length;
+    assert.ok(allActive > EXACT_COUNT_BOUND);
+    assert.equal(active.exact, 'false');
+    assert.ok(active.page.count > EXACT_COUNT_BOUND && active.page.count <= MEMBERS);
+    assert.ok(
+      Math.abs(active.page.count - allActive) <= allActive * 0.1,
+      `${active.page.count} vs ${allActive}`,
+    );
+  });
+
+  it('filters and orders by what the person changes later (email, name, second factor)', async () => {
+    const { fixtures, db } = ctx();
+    const person = await fixtures.member(accountId, { name: 'Before Change' });
+    await sql`update users set email = 'zz-renamed@paging.test', name = 'Quinn Quartz',
+      two_fa_enabled_at = now() where id = ${person.id}`.execute(db);
+    const byName = (await page('limit=10&name=quinn qua')).page.results;
+    assert.deepEqual(ids(byName), [person.id]);
+    const byEmail = (await page('limit=1&ordering=-email')).page.results;
+    assert.deepEqual(ids(byEmail), [person.id]);
+    const withTwoFa = ids((await get('two_fa=true&email=zz-renamed')).body as User[]);
+    assert.deepEqual(withTwoFa, [person.id]);
+    await sql`update users set two_fa_enabled_at = null where id = ${person.id}`.execute(db);
+    assert.deepEqual(ids((await get('two_fa=true&email=zz-renamed')).body as User[]), []);
+    const removed = await ctx().request(`/iam/clients/${accountId}/client-users/${person.id}`, {
+      method: 'DELETE',
+      token,
+    });
+    assert.equal(removed.status, 200);
+  });
+
+  it('keeps the member count exact when members leave and people are deleted', async () => {
+    const { fixtures } = ctx();
+    const [first] = (await page('limit=1&ordering=-id')).page.results;
+    const removed = await ctx().request(`/iam/clients/${accountId}/client-users/${first.id}`, {
+      method: 'DELETE',
+      token,
+    });
+    assert.equal(removed.status, 200, await removed.text());
+    const joined = await fixtures.member(accountId);
+    const deleted = await fixtures.member(accountId);
+    await sql`update users set deleted_at = now() where id = ${deleted.id}`.execute(ctx().db);
+    const all = (await get('')).body as User[];
+    const counted = await page('limit=1');
+    assert.equal(counted.page.count, all.length);
+    assert.equal(counted.page.count, MEMBERS);
+    assert.ok(ids(all).includes(joined.id) && !ids(all).includes(deleted.id));
+  });
+});

@@ -1,0 +1,74 @@
+import type pg from 'pg';
+import type { BffProcess } from './bff.ts';
+import type { BenchAccount } from './seed.ts';
+import type { WireCounter } from './wire.ts';
+
+/**
+ * A bench scenario is a small module exporting `scenario: Scenario` and listed in SCENARIOS
+ * (test/bench/run.ts). Either it names requests, which the runner measures at 1 and 10 clients
+ * with the floors, ratios, statement counts and plans, or it runs by itself (`run`) with the
+ * helpers of the context (a flood beside a measurement, a BFF of its own …). See
+ * docs/benchmarks.md.
+ */
+export interface BenchRequest {
+  /** Unique in the run: the rows of the table and the ratios refer to it. */
+  name: string;
+  method?: 'GET' | 'POST';
+  /** Path and query, on the BFF. */
+  path: string;
+  /** Whose credential: an account's Administrator (Bearer) or the API token; none when absent. */
+  as?: 'big' | 'mid' | 'small' | 'apikey';
+  body?: unknown;
+  /** Status expected (200). */
+  status?: number;
+  /** Client counts to measure at (default 1 and 10). */
+  clients?: number[];
+  /** Request name whose p50 this one is compared with, at the same client count. */
+  versus?: string;
+  /** At most this many requests per client count (default by mode). */
+  maxRequests?: number;
+  /** Replay its SQL through pg (floor) and EXPLAIN ANALYZE it: read-only requests only. */
+  sql?: boolean;
+}
+
+export interface Stats {
+  requests: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  perSecond: number;
+  /** Bytes of the last answer's body. */
+  bytes: number;
+  /** Answers with another status than expected. */
+  errors: number;
+}
+
+export interface BenchContext {
+  mode: 'quick' | 'full';
+  bff: BffProcess;
+  /** The wire counter between the BFF and PostgreSQL. */
+  wire: WireCounter;
+  /** Straight to the bench database, bypassing the BFF (floors, EXPLAIN). */
+  pg: pg.Pool;
+  accounts: { big: BenchAccount; mid: BenchAccount; small: BenchAccount };
+  /** `Authorization` header values. */
+  auth: Record<NonNullable<BenchRequest['as']>, string>;
+  /** One request; answers status, body and milliseconds. */
+  send(request: BenchRequest): Promise<{ status: number; body: Buffer; ms: number }>;
+  /** Latency and throughput of `request` at `clients` concurrent clients. */
+  measure(request: BenchRequest, clients: number): Promise<Stats>;
+  say(line: string): void;
+}
+
+export interface Scenario {
+  name: string;
+  /** `run` measures this checkout only: once, not for each checkout of BENCH_APP_DIR. */
+  once?: boolean;
+  requests?(ctx: BenchContext): Promise<BenchRequest[]> | BenchRequest[];
+  run?(ctx: BenchContext): Promise<void>;
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
