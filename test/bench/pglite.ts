@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import { openDatabase } from '../../server/db/connect.ts';
 import { call, startReplica, stopAll } from '../support/replicas.ts';
+import type { Scenario } from './scenario.ts';
 
 /**
  * The demo's embedded database (PGlite) under load: `GET /health` from one client, first alone and
@@ -15,6 +16,18 @@ import { call, startReplica, stopAll } from '../support/replicas.ts';
  * Answers the lines to print.
  */
 const BIG_LIST = '/iam/users';
+
+export const scenario: Scenario = {
+  name: 'PGlite under big lists',
+  async run(ctx) {
+    const lines = await benchPGlite({
+      users: ctx.mode === 'full' ? 100_000 : 20_000,
+      seconds: 5,
+      appDir: ctx.appDir,
+    });
+    for (const line of lines) ctx.say(line);
+  },
+};
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;

@@ -20,6 +20,8 @@ import {
   SIZES,
 } from './seed.ts';
 import * as replicas from './replicas.ts';
+import * as signInFlood from './sign-in-flood.ts';
+import * as pglite from './pglite.ts';
 import * as users from './users.ts';
 import { WireCounter, type CapturedStatement } from './wire.ts';
 
@@ -37,6 +39,8 @@ import { WireCounter, type CapturedStatement } from './wire.ts';
  */
 const SCENARIOS: Scenario[] = [
   users.scenario,
+  signInFlood.scenario,
+  pglite.scenario,
   ...(process.env.BENCH_REPLICAS ? [replicas.scenario] : []),
 ];
 
@@ -151,7 +155,18 @@ async function startTarget(appDir: string): Promise<Target> {
       throw new Error(`sign-in as ${key}: ${answer.status} ${answer.body}`);
     auth[key] = `Bearer ${(JSON.parse(answer.body.toString()) as { access: string }).access}`;
   }
-  const ctx: BenchContext = { mode, bff, wire, pg: pool, accounts, auth, send, measure, say };
+  const ctx: BenchContext = {
+    mode,
+    appDir,
+    bff,
+    wire,
+    pg: pool,
+    accounts,
+    auth,
+    send,
+    measure,
+    say,
+  };
   return {
     label,
     ctx,

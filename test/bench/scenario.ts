@@ -45,6 +45,8 @@ export interface Stats {
 
 export interface BenchContext {
   mode: 'quick' | 'full';
+  /** The checkout under test (BENCH_APP_DIR): scenarios that start BFFs of their own use it. */
+  appDir: string;
   bff: BffProcess;
   /** The wire counter between the BFF and PostgreSQL. */
   wire: WireCounter;

@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { createPostgresDatabase } from '../support/databases.ts';
+import type { Scenario } from './scenario.ts';
 import { call, startReplica, stopAll } from '../support/replicas.ts';
 
 /**
@@ -13,6 +14,17 @@ import { call, startReplica, stopAll } from '../support/replicas.ts';
  * Answers the lines to print.
  */
 const FLOOD_CLIENTS = 16;
+
+export const scenario: Scenario = {
+  name: 'sign-in flood',
+  async run(ctx) {
+    const lines = await benchSignInFlood(process.env.DATABASE_URL!, {
+      seconds: ctx.mode === 'full' ? 10 : 5,
+      appDir: ctx.appDir,
+    });
+    for (const line of lines) ctx.say(line);
+  },
+};
 
 /** The flooding clients (plain JavaScript: a worker evaluates it), each one request at a time. */
 const FLOOD_SOURCE = `
