@@ -46,6 +46,8 @@ function startBff() {
         PORT: '0',
         DATA_DIR: 'memory://',
         DEMO_SEED: 'true',
+        // One line per request would bury the test results; warnings and errors still show.
+        LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
         // Many tests invite people as the one demo administrator; the default is 5 a day.
         INVITES_PER_DAY: '1000',
       },
