@@ -30,7 +30,9 @@ async function showPanel(page: Page, panel: string) {
   await page.evaluate(
     `document.querySelector('user-management').setAttribute('panel', '${panel}')`,
   );
-  await page.waitForFunction(`${deep('tbody tr[part="row"]')} !== null`);
+  // Locators pierce shadow roots and, unlike waitForFunction, need no eval (the demo page's
+  // Content-Security-Policy allows none).
+  await page.locator(`um-${panel}-panel tbody tr[part="row"]`).first().waitFor();
 }
 
 describe('the built widget at a phone’s width and beside a navigation', () => {
@@ -51,7 +53,7 @@ describe('the built widget at a phone’s width and beside a navigation', () => 
   it('shows cards at 375 px and never widens the page', async () => {
     for (const panel of ['users', 'api-tokens']) {
       await showPanel(page, panel);
-      await page.waitForFunction(`${deep('um-row-menu')} !== null`);
+      await page.locator(`um-${panel}-panel um-row-menu`).first().waitFor();
       assert.equal(
         await page.evaluate(`getComputedStyle(${deep('tbody tr[part="row"]')}).display`),
         'grid',

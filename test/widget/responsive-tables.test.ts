@@ -1,6 +1,6 @@
 /// <reference types="mocha" />
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
-import { sendKeys, setViewport } from '@web/test-runner-commands';
+import { sendKeys, sendMouse, setViewport } from '@web/test-runner-commands';
 import type { TemplateResult } from 'lit';
 import '../../widget/user-management.ts';
 import type { UserManagement } from '../../widget/user-management.ts';
@@ -281,6 +281,27 @@ describe('Tables on a host page of any width, in every language', () => {
     expect(cell.scrollWidth, 'shown whole with the scroll box focused').to.be.at.most(
       cell.clientWidth + 1,
     );
+  });
+
+  it('opens the row menu on a click without growing the row under the pointer', async () => {
+    await atWidth(1280);
+    const el = await render('api-tokens', 'en', tokensAccess, besideNavigation);
+    const shadow = tableRoot(el, 'api-tokens')!;
+    const cell = [...shadow.querySelectorAll<HTMLElement>('td.long[title]')].find((td) =>
+      td.title.startsWith('Purges the CDN cache'),
+    )!;
+    const menu = cell.closest('tr')!.querySelector('um-row-menu')!;
+    const button = menu.shadowRoot!.querySelector('button')!;
+    const box = button.getBoundingClientRect();
+    // A press that grew the row (the values shown whole on focus) would move the button away
+    // before the release, and the click would land beside it.
+    await sendMouse({
+      type: 'click',
+      position: [Math.round(box.x + box.width / 2), Math.round(box.y + box.height / 2)],
+    });
+    await waitUntil(() => button.getAttribute('aria-expanded') === 'true', 'the menu opens');
+    expect(cell.scrollWidth, 'still cut').to.be.greaterThan(cell.clientWidth + 1);
+    await sendKeys({ press: 'Escape' });
   });
 
   it('keeps the ⋯ column in place and shades its edge while more columns hide under it', async () => {

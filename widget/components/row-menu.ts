@@ -84,6 +84,8 @@ export class UmRowMenu extends LitElement {
         aria-busy=${this.busy ? 'true' : nothing}
         @click=${() => (this.open ? this.close(true) : this.busy || this.show('first'))}
         @keydown=${this.onTriggerKeydown}
+        @focus=${this.onTriggerFocus}
+        @blur=${this.onTriggerBlur}
       >
         ⋯
       </button>
@@ -189,9 +191,28 @@ export class UmRowMenu extends LitElement {
     items[next]?.focus();
   }
 
+  /**
+   * `keyboard-focus` on the element while its button has focus from the keyboard: the row then
+   * shows its cut values whole (widget/styles/table.ts). Not on a click: a row that grew between
+   * the press and the release would move the button away from the pointer, and the click would
+   * land beside it.
+   */
+  private onTriggerFocus(event: FocusEvent) {
+    this.toggleAttribute('keyboard-focus', (event.target as Element).matches(':focus-visible'));
+  }
+
+  private onTriggerBlur(event: FocusEvent) {
+    const next = event.relatedTarget as Node | null;
+    // Into its own menu the row stays as it is, so the open menu stays beside its button.
+    if (!next || !this.renderRoot.contains(next)) this.removeAttribute('keyboard-focus');
+  }
+
   private onFocusOut(event: FocusEvent) {
     const next = event.relatedTarget as Node | null;
-    if (next && !this.renderRoot.contains(next)) this.close(false);
+    if (next && !this.renderRoot.contains(next)) {
+      this.removeAttribute('keyboard-focus');
+      this.close(false);
+    }
   }
 }
 

@@ -106,8 +106,9 @@ export const dataTable = css`
  * the scroll box (sticky, on the surface colour, so cells slide under it when the table scrolls
  * sideways) with a shadow on its edge while more columns hide under it.
  *
- * A cut value is shown whole on hover (its `title`) and while focus is in its row (on the row's
- * "⋯") or on the scroll box itself (which takes focus to scroll by keyboard): a keyboard user sees
+ * A cut value is shown whole on hover (its `title`) and while keyboard focus is in its row (on
+ * the row's "⋯", which marks itself `keyboard-focus`; not after a click, see row-menu.ts) or on
+ * the scroll box itself (which takes focus to scroll by keyboard): a keyboard user sees
  * what they act on without a tab stop per cell, and screen readers read the whole text anyway, as
  * the ellipsis is drawn, not written.
  */
@@ -135,7 +136,7 @@ export const panelTable = css`
     width: 18%;
     min-width: 6em;
   }
-  tr:focus-within > td.long,
+  tr:has(um-row-menu[keyboard-focus]) > td.long,
   .table-wrap:focus-visible td.long {
     white-space: normal;
     overflow-wrap: anywhere;
