@@ -90,6 +90,12 @@ describe('the Activity panel in the built demo', () => {
     await page.getByRole('button', { name: `Actions for ${email}` }).click();
     await page.getByRole('menuitem', { name: 'Edit' }).click();
     const edit = page.getByRole('dialog');
+    // The dialog focuses Name once the member's values have loaded; only then go to the tabs, or
+    // that focus would land after ours and the arrow key would move in the field instead.
+    const name = edit.getByLabel('Name');
+    for (let i = 0; i < 100 && !(await name.evaluate((el) => el.matches(':focus'))); i++) {
+      await page.waitForTimeout(100);
+    }
     await edit.getByRole('tab', { name: 'Profile', selected: true }).focus();
     await page.keyboard.press('ArrowRight');
     await edit.getByRole('tab', { name: 'History', selected: true }).waitFor();
