@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { eachDatabase } from '../../test/support/context.ts';
 import { Fixtures } from '../../test/support/fixtures.ts';
 import { AppError } from '../errors.ts';
-import { HashQueue, passwordHashing, type Admission } from './passwords.ts';
+import { HashQueue, hashPasswords, passwordHashing, type Admission } from './passwords.ts';
 
 /** The bounded queue in front of password hashing (server/auth/passwords.ts, decision 023). */
 
@@ -102,5 +102,19 @@ eachDatabase('sign-in while password hashing is full', (ctx) => {
       json: { username: member.email, password: Fixtures.PASSWORD },
     });
     assert.equal(signedIn.status, 200);
+  });
+});
+
+describe('a new set of backup codes', () => {
+  it('takes one place in the queue, however many codes it hashes', async () => {
+    const held: Admission[] = [];
+    for (let i = 0; i < passwordHashing.capacity - 1; i++) held.push(passwordHashing.admit());
+    try {
+      const hashes = await hashPasswords(['code-one', 'code-two', 'code-three']);
+      assert.equal(hashes.length, 3);
+      assert.equal(new Set(hashes).size, 3);
+    } finally {
+      for (const admission of held) admission.release();
+    }
   });
 });

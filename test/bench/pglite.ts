@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import { openDatabase } from '../../server/db/connect.ts';
 import { call, startReplica, stopAll } from '../support/replicas.ts';
-import type { Scenario } from './scenario.ts';
+import { percentile, type Scenario } from './scenario.ts';
 
 /**
  * The demo's embedded database (PGlite) under load: `GET /health` from one client, first alone and
@@ -28,10 +28,6 @@ export const scenario: Scenario = {
     for (const line of lines) ctx.say(line);
   },
 };
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-}
 
 export async function benchPGlite(
   options: { users?: number; seconds?: number; appDir?: string } = {},

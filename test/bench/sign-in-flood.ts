@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { createPostgresDatabase } from '../support/databases.ts';
-import type { Scenario } from './scenario.ts';
+import { percentile, type Scenario } from './scenario.ts';
 import { call, startReplica, stopAll } from '../support/replicas.ts';
 
 /**
@@ -61,11 +61,6 @@ Promise.all(Array.from({ length: clients }, (_, n) => client(n))).then(() =>
 interface Sample {
   name: string;
   latencies: number[];
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
 function summary(latencies: number[]) {
