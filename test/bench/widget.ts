@@ -14,10 +14,20 @@ import { percentile, type BenchContext, type Scenario } from './scenario.ts';
  *   the BFF really answers them (Content-Encoding, body length on the wire, Cache-Control);
  * - in Chromium, the demo page signed in as the big account's Administrator: the time from
  *   navigation start to the frame in which the Users table holds ten rows, cold (a new browser
- *   context: empty cache, new connections) and warm (the next navigation in that context), and
+ *   context: empty cache, new connections), warm (the next navigation in that context) and cold
+ *   over an emulated slower link, and
  *   the bytes of the widget's files as the browser received them (resource timing).
  */
 const RUNS = { quick: 5, full: 20 };
+/**
+ * Loopback hides what bytes cost: cold is also measured over an emulated link of 10 Mbit/s down,
+ * 5 up and 40 ms round trips (DevTools' network conditions, in bytes per second).
+ */
+const SLOW_LINK = {
+  latency: 40,
+  downloadThroughput: 10_000_000 / 8,
+  uploadThroughput: 5_000_000 / 8,
+};
 
 export const scenario: Scenario = {
   name: 'widget',
@@ -176,10 +186,9 @@ export async function firstTenRows(options: {
     const session = await page.evaluate(() => JSON.stringify({ ...sessionStorage }));
     await first.close();
 
-    const cold: Load[] = [];
-    const warm: Load[] = [];
     const encodings = new Set<string>();
-    for (let run = 0; run < runs; run++) {
+    /** A page in a new context (empty cache), signed in, that marks the ten rows. */
+    const newPage = async (link?: typeof SLOW_LINK) => {
       const context = await browser.newContext({ locale: TEST_LOCALE });
       await context.addInitScript((stored: string) => {
         if (location.protocol !== 'http:') return; // about:blank has no storage
@@ -189,6 +198,11 @@ export async function firstTenRows(options: {
       }, session);
       await context.addInitScript({ content: MARK_TEN_ROWS });
       const page = await context.newPage();
+      if (link) {
+        const cdp = await context.newCDPSession(page);
+        await cdp.send('Network.enable');
+        await cdp.send('Network.emulateNetworkConditions', { offline: false, ...link });
+      }
       page.on('response', (response) => {
         if (new URL(response.url()).pathname.startsWith('/um/')) {
           encodings.add(
@@ -196,13 +210,24 @@ export async function firstTenRows(options: {
           );
         }
       });
+      return page;
+    };
+    const cold: Load[] = [];
+    const warm: Load[] = [];
+    const slow: Load[] = [];
+    for (let run = 0; run < runs; run++) {
+      const page = await newPage();
       cold.push(await load(page, url));
       warm.push(await load(page, url));
-      await context.close();
+      await page.context().close();
+      const slowPage = await newPage(SLOW_LINK);
+      slow.push(await load(slowPage, url));
+      await slowPage.context().close();
     }
     return [
       report('cold', cold),
       report('warm', warm),
+      report('cold over 10 Mbit/s, 40 ms', slow),
       `  widget files as Chromium got them (status, Content-Encoding): ${[...encodings].join(', ')}`,
     ];
   } finally {
