@@ -16,7 +16,8 @@ export interface Replica {
   stop(killAfterMs?: number): Promise<number | null>;
 }
 
-const START_TIMEOUT_MS = 30_000;
+/** Migrations, the demo seed's password hashing and PGlite's start take long on a busy machine. */
+const START_TIMEOUT_MS = 120_000;
 
 /** Every replica started by this process, so `stopAll` can end any a failed test left running. */
 const started = new Set<Replica>();
