@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -183,5 +183,23 @@ describe('the type declarations', () => {
     assert.match(output, /'number' is not assignable to type 'string'/);
     assert.match(output, /"settings"' is not assignable to type 'PanelName'/);
     assert.match(output, /Property 'emial' does not exist/);
+  });
+});
+
+describe('the built widget', () => {
+  it('bundles no zod in any of its files (decision 024: shared/form-checks.ts instead)', () => {
+    const dir = resolve('dist/um');
+    const files = readdirSync(dir).filter((name) => name.endsWith('.js'));
+    // The entry, the core, the lazy chunks and the dictionaries: a list this short means no build.
+    assert.ok(
+      files.length > 10,
+      `run \`npm run build\` first (npm test does): ${files.join(', ')}`,
+    );
+    // Every zod schema keeps its internals under `_zod`, and its classes' names (`$ZodType`,
+    // `ZodMiniObject`) survive minification.
+    const withZod = files.filter((name) =>
+      /_zod\b|\$Zod|ZodMini/.test(readFileSync(join(dir, name), 'utf8')),
+    );
+    assert.deepEqual(withZod, [], 'a widget module imports a shared module that builds a schema');
   });
 });

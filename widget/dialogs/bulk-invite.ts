@@ -1,6 +1,6 @@
 import { LitElement, html, nothing } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
-import { INVITE_BATCH_MAX } from '../../shared/invitations.ts';
+import { INVITE_BATCH_MAX } from '../../shared/form-checks.ts';
 import { ROLE } from '../../shared/roles.ts';
 import type { ApiClient, ApiError } from '../api/client.ts';
 import '../components/user-form.ts';
