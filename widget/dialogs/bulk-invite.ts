@@ -14,6 +14,8 @@ import { busyButton } from '../components/submit-button.ts';
 import { clientContext, provided } from '../context.ts';
 import { LocalizeController } from '../controllers/localize.ts';
 import { define } from '../define.ts';
+// Its English texts, loaded with it (the first paint has only ../locales/en-core.ts).
+import '../locales/en.ts';
 import { announceError, UmUsersInvitedEvent } from '../events.ts';
 import { bulkInviteStyles } from './bulk-invite.styles.ts';
 import { previewTable, resultsTable, withResults, type BulkRow } from './bulk-invite-table.ts';

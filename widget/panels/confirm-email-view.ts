@@ -1,5 +1,7 @@
 import type { ApiError } from '../api/client.ts';
 import { define } from '../define.ts';
+// Its English texts, loaded with it (the first paint has only ../locales/en-core.ts).
+import '../locales/en.ts';
 import { UmConfirmEmailDoneEvent } from '../events.ts';
 import { EmailedLinkView, type LinkOutcome } from './emailed-link-view.ts';
 

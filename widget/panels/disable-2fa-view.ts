@@ -1,4 +1,6 @@
 import { define } from '../define.ts';
+// Its English texts, loaded with it (the first paint has only ../locales/en-core.ts).
+import '../locales/en.ts';
 import { UmDisable2faDoneEvent } from '../events.ts';
 import { EmailedLinkView } from './emailed-link-view.ts';
 
