@@ -136,11 +136,6 @@ export const enCore = {
   'twoFaPolicy.done': 'Two-factor authentication is on. Keep your backup codes, then continue.',
   'twoFaPolicy.continue': 'Continue',
   'users.filter.twoFaNoncompliant': 'Required, not set up',
-  'users.reminder.count': 'Members without the required two-factor authentication: {count}.',
-  'users.reminder.show': 'Show them',
-  'users.reminder.send': 'Send reminder',
-  'users.reminder.sending': 'Sending…',
-  'users.reminder.sent': 'Reminders sent: {count}.',
   'error.two_fa_enforced':
     'Two-factor authentication stays on while an account you belong to requires it.',
   'users.action.logins': 'Last logins',

@@ -430,6 +430,11 @@ export const en = {
   'security.saved': 'Saved.',
   'security.since': 'Required since {since}. The grace period ends {ends}.',
   'security.noncompliant': 'Members who have not set it up yet: {count}.',
+  'users.reminder.count': 'Members without the required two-factor authentication: {count}.',
+  'users.reminder.show': 'Show them',
+  'users.reminder.send': 'Send reminder',
+  'users.reminder.sending': 'Sending…',
+  'users.reminder.sent': 'Reminders sent: {count}.',
   // Last logins: failure reasons, filters, an administrator's view of a member
   'logins.failedBecause': 'Failed: {reason}',
   'logins.reason.wrong_password': 'Wrong password',
