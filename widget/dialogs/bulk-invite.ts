@@ -14,8 +14,7 @@ import { busyButton } from '../components/submit-button.ts';
 import { clientContext, provided } from '../context.ts';
 import { LocalizeController } from '../controllers/localize.ts';
 import { define } from '../define.ts';
-// Its English texts, loaded with it (the first paint has only ../locales/en-core.ts).
-import '../locales/en.ts';
+import '../locales/en.ts'; // its English texts come with it (decision 031)
 import { announceError, UmUsersInvitedEvent } from '../events.ts';
 import { bulkInviteStyles } from './bulk-invite.styles.ts';
 import { previewTable, resultsTable, withResults, type BulkRow } from './bulk-invite-table.ts';

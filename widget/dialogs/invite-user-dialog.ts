@@ -14,8 +14,7 @@ import { controls } from '../styles/controls.ts';
 import { dialogStyles } from '../styles/dialog.ts';
 import { formFields } from '../styles/form.ts';
 import { define } from '../define.ts';
-// Its English texts, loaded with it (the first paint has only ../locales/en-core.ts).
-import '../locales/en.ts';
+import '../locales/en.ts'; // its English texts come with it (decision 031)
 import { LocalizeController } from '../controllers/localize.ts';
 import { clientContext, provided } from '../context.ts';
 import { submitButton } from '../components/submit-button.ts';

@@ -1,6 +1,5 @@
 import { define } from '../define.ts';
-// Its English texts, loaded with it (the first paint has only ../locales/en-core.ts).
-import '../locales/en.ts';
+import '../locales/en.ts'; // its English texts come with it (decision 031)
 import { UmDisable2faDoneEvent } from '../events.ts';
 import { EmailedLinkView } from './emailed-link-view.ts';
 
