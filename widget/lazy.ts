@@ -3,9 +3,11 @@ import { Directive, directive, PartType, type ElementPart, type PartInfo } from 
 
 /**
  * The elements the widget loads on first use, one line each (docs/adding-a-panel.md). What the
- * Users panel needs for its first paint is bundled into user-management.js; each module below
- * becomes a chunk of its own beside it (dist/um/), fetched relative to the widget's own URL, so it
- * loads from the BFF's origin under a host's `script-src` too (decision 024).
+ * Users panel needs for its first paint is bundled into the core; each module below becomes a
+ * chunk of its own beside it (dist/um/), fetched relative to the widget's own URL, so it loads
+ * from the BFF's origin under a host's `script-src` too (decision 024). Parts used together share
+ * one module, so one chunk, which compresses better (users-dialogs.ts, api-tokens.ts: decision
+ * 031).
  *
  * A tag may be rendered before its module has loaded: it is an unknown element until then, and
  * upgrades in place when it arrives (Lit keeps the properties set on it meanwhile).
