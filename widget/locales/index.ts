@@ -33,6 +33,7 @@ const loaded: Record<string, Partial<Dictionary>> = { en: english };
 export function addEnglish(texts: Partial<Dictionary>): void {
   Object.assign(english, texts);
 }
+
 const loading: Record<string, Promise<string>> = {};
 
 /** The interface language for `lang` (`de-AT` → `de`), else English. */

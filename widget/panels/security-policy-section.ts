@@ -160,7 +160,7 @@ export class UmSecurityPolicySection extends LitElement {
     if (!clientId || this.busy) return;
     const days = this.graceDays.trim();
     const body = { require_2fa: this.require, grace_period_days: Number(days) };
-    // The BFF's own schema first; a number field also hands over '' and '1e1'.
+    // The BFF's schema's rules first (form-checks.ts); a number field also hands over '' and '1e1'.
     if (!/^\d{1,2}$/.test(days) || !securitySettingsBody(body).success) {
       this.fields.show({ grace_period_days: [this.localize.t('security.graceInvalid')] });
       await this.fields.focusFirstInvalid();
