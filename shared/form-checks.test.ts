@@ -1,9 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import * as checks from './form-checks.ts';
-import { cloudAccessInput, inviteUserBody, acceptInvitationBody } from './invitations.ts';
+import {
+  acceptInvitationBody,
+  cloudAccessInput,
+  INVITE_BATCH_MAX,
+  inviteRow,
+  inviteUserBody,
+} from './invitations.ts';
+import { MAX_GRACE_PERIOD_DAYS, securitySettingsBody } from './security.ts';
 import { createTokenBody } from './tokens.ts';
-import { twoFaCodeBody } from './two-fa.ts';
+import { ipAddress, twoFaCodeBody } from './two-fa.ts';
 import { changeEmailBody, changePasswordBody, clientUserRole, updateUserBody } from './users.ts';
 
 /**
@@ -225,6 +232,69 @@ const CASES: [string, SafeParser, (input: never) => checks.Checked<unknown>, unk
       { client_id: 1, email: 'ok@example.test', user_role: ROLE, lang: 'az', cloud: {} },
     ],
   ],
+  [
+    'inviteRow',
+    inviteRow,
+    checks.inviteRow,
+    [
+      { email: ' Row@Example.TEST ', user_role: ROLE, lang: 'de' },
+      { email: 'row@example.test', user_role: { id: 0 }, lang: 'de' },
+      { email: 'row@example.test', user_role: ROLE, name: ' Ada ' },
+      { email: 'not-an-email', user_role: { id: 9 }, name: long(256), lang: 'xx' },
+      {
+        email: 'row@example.test',
+        user_role: ROLE,
+        lang: 'en',
+        cloud: { client_role: 'ClientAdministrator', projects: [] },
+      },
+      {
+        email: '',
+        user_role: ROLE,
+        cloud: { client_role: null, projects: [{ project_id: 0, role: 'Boss' }] },
+      },
+    ],
+  ],
+  [
+    'securitySettingsBody',
+    securitySettingsBody,
+    checks.securitySettingsBody,
+    [
+      { require_2fa: true },
+      { require_2fa: true, grace_period_days: 0 },
+      { require_2fa: false, grace_period_days: 30 },
+      { require_2fa: true, grace_period_days: 31 },
+      { require_2fa: true, grace_period_days: -1 },
+      { require_2fa: true, grace_period_days: 1.5 },
+      { require_2fa: true, grace_period_days: -1.5 },
+      { require_2fa: true, grace_period_days: Number.NaN },
+      { require_2fa: true, grace_period_days: 1e21 },
+      { require_2fa: true, grace_period_days: -1e21 },
+    ],
+  ],
+  [
+    'ipAddress',
+    ipAddress,
+    checks.ipAddress,
+    [
+      '192.0.2.1',
+      '0.0.0.0',
+      '255.255.255.255',
+      '256.0.0.1',
+      '192.0.2',
+      '192.0.2.01',
+      '::1',
+      '2001:db8::8a2e:370:7334',
+      '::ffff:192.0.2.1',
+      'fe80::1%eth0',
+      '2001:db8:::1',
+      '::1\n',
+      '::@1\\',
+      'localhost',
+      '',
+      ' 192.0.2.1',
+      '1:2:3:4:5:6:7:8:9',
+    ],
+  ],
 ];
 
 describe("the widget's form checks agree with the shared zod schemas", () => {
@@ -240,4 +310,10 @@ describe("the widget's form checks agree with the shared zod schemas", () => {
       assert.ok(good > 0 && good < inputs.length, `${name}: ${good} of ${inputs.length} pass`);
     });
   }
+
+  it('share their bounds with the schemas', () => {
+    // The schemas import these from form-checks.ts; a copy of either elsewhere would drift.
+    assert.equal(INVITE_BATCH_MAX, checks.INVITE_BATCH_MAX);
+    assert.equal(MAX_GRACE_PERIOD_DAYS, checks.MAX_GRACE_PERIOD_DAYS);
+  });
 });

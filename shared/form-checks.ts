@@ -1,4 +1,4 @@
-import type { AcceptInvitationBody, InviteUserBody } from './invitations.ts';
+import type { AcceptInvitationBody, InviteRow, InviteUserBody } from './invitations.ts';
 import {
   CLOUD_PROJECT_ROLES,
   IAM_ROLE_IDS,
@@ -6,6 +6,7 @@ import {
   type CloudRole,
   type IamRoleId,
 } from './roles.ts';
+import type { SecuritySettingsBody } from './security.ts';
 import type { CreateTokenBody } from './tokens.ts';
 import type { ChangeEmailBody, ChangePasswordBody, UpdateUserBody } from './users.ts';
 
@@ -22,6 +23,10 @@ import type { ChangeEmailBody, ChangePasswordBody, UpdateUserBody } from './user
 
 export const PASSWORD_MIN_LENGTH = 8;
 export const PASSWORD_MAX_LENGTH = 256;
+/** The most people one bulk invitation takes (docs/decisions/025); shared/invitations.ts re-exports it. */
+export const INVITE_BATCH_MAX = 100;
+/** The longest grace period an account may give its members to set 2FA up (decision 026). */
+export const MAX_GRACE_PERIOD_DAYS = 30;
 
 export interface Issue {
   path: (string | number)[];
@@ -277,11 +282,9 @@ export function cloudAccessInput(body: CloudInput): Checked<CloudOutput> {
   return issues.answer(cloud(issues, [], body));
 }
 
-/** `inviteUserBody`: whom to invite, with which role, language and Cloud access. */
-export function inviteUserBody(body: InviteUserBody): Checked<InviteUserBody> {
-  const issues = new Issues();
-  const data: InviteUserBody = {
-    client_id: issues.id(['client_id'], body.client_id),
+/** What an invitation says of the person, in the order the schema checks it. */
+function invitee(issues: Issues, body: InviteRow): InviteRow {
+  const data: InviteRow = {
     email: issues.email(['email'], body.email),
     user_role: issues.roleRef(['user_role'], body.user_role),
   };
@@ -293,5 +296,64 @@ export function inviteUserBody(body: InviteUserBody): Checked<InviteUserBody> {
     data.cloud = cloud(inner, ['cloud'], body.cloud);
     issues.list.push(...inner.list);
   }
-  return issues.answer(data);
+  return data;
+}
+
+/** `inviteUserBody`: whom to invite, with which role, language and Cloud access. */
+export function inviteUserBody(body: InviteUserBody): Checked<InviteUserBody> {
+  const issues = new Issues();
+  const client_id = issues.id(['client_id'], body.client_id);
+  return issues.answer({ client_id, ...invitee(issues, body) });
+}
+
+/** `inviteRow`: one person of a bulk invitation (inviteUserBody without the account). */
+export function inviteRow(body: InviteRow): Checked<InviteRow> {
+  const issues = new Issues();
+  return issues.answer(invitee(issues, body));
+}
+
+/** `securitySettingsBody`: whether the account requires 2FA, and the days of grace. */
+export function securitySettingsBody(body: SecuritySettingsBody): Checked<SecuritySettingsBody> {
+  const issues = new Issues();
+  const days = body.grace_period_days;
+  const at = ['grace_period_days'];
+  // zod's `int()` stops at a fraction; an integer past 2^53 fails it but still meets the bounds.
+  if (days !== undefined && !Number.isInteger(days)) issues.add(at, INVALID_INTEGER);
+  else if (days !== undefined) {
+    if (!Number.isSafeInteger(days)) issues.add(at, INVALID_INTEGER);
+    if (days < 0) issues.add(at, 'Ensure this value is greater than or equal to 0.');
+    if (days > MAX_GRACE_PERIOD_DAYS) {
+      issues.add(at, `Ensure this value is less than or equal to ${MAX_GRACE_PERIOD_DAYS}.`);
+    }
+  }
+  return issues.answer({
+    require_2fa: body.require_2fa,
+    ...(days !== undefined && { grace_period_days: days }),
+  });
+}
+
+/** zod 4's `ipv4` pattern (zod/v4/core/regexes.js). */
+const IPV4 =
+  /^(?:(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])$/;
+
+/**
+ * `ipAddress`: an IPv4 or IPv6 address. zod 4 accepts as IPv6 what has only hex digits, colons
+ * and dots and parses as a URL's `[host]` (zod/v4/core/schemas.js `isValidIPv6`).
+ */
+export function ipAddress(value: string): Checked<string> {
+  const issues = new Issues();
+  if (!IPV4.test(value) && !(/^[0-9a-fA-F:.]+$/.test(value) && parsesAsUrl(`http://[${value}]`))) {
+    issues.add([], 'Enter a valid IPv4 or IPv6 address.');
+  }
+  return issues.answer(value);
+}
+
+/** `URL.canParse`, which Safari has only since 17. */
+function parsesAsUrl(url: string): boolean {
+  try {
+    new URL(url);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -9,7 +9,7 @@ import {
 } from './fields.ts';
 import { CLOUD_CLIENT_ROLES, CLOUD_PROJECT_ROLES } from './roles.ts';
 // The bounds live with the widget's zod-free form checks, which the widget imports them from.
-import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './form-checks.ts';
+import { INVITE_BATCH_MAX, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './form-checks.ts';
 
 /** Inviting people into an account, and accepting (API.md; PRODUCT.md "Invite user"). */
 
@@ -75,7 +75,7 @@ export type InviteUserBody = z.input<typeof inviteUserBody>;
 export const inviteUserResult = z.object({ status: z.literal('sent'), user_id: z.int() });
 
 /** The most people one bulk invitation takes (docs/decisions/025). */
-export const INVITE_BATCH_MAX = 100;
+export { INVITE_BATCH_MAX };
 const batchSize = [
   z.minLength(1, 'Ensure this field has at least 1 element.'),
   z.maxLength(INVITE_BATCH_MAX, `Ensure this field has no more than ${INVITE_BATCH_MAX} elements.`),

@@ -1,5 +1,7 @@
 import * as z from 'zod/mini';
 import { described } from './fields.ts';
+// The bound lives with the widget's zod-free form checks, which the widget imports it from.
+import { MAX_GRACE_PERIOD_DAYS } from './form-checks.ts';
 
 /**
  * An account that requires two-factor authentication (docs/decisions/026): the setting, its
@@ -7,7 +9,7 @@ import { described } from './fields.ts';
  * read the same words.
  */
 
-export const MAX_GRACE_PERIOD_DAYS = 30;
+export { MAX_GRACE_PERIOD_DAYS };
 const DAY_MS = 24 * 60 * 60_000;
 
 const graceDays = z

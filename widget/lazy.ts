@@ -3,27 +3,30 @@ import { Directive, directive, PartType, type ElementPart, type PartInfo } from 
 
 /**
  * The elements the widget loads on first use, one line each (docs/adding-a-panel.md). What the
- * Users panel needs for its first paint is bundled into user-management.js; each module below
- * becomes a chunk of its own beside it (dist/um/), fetched relative to the widget's own URL, so it
- * loads from the BFF's origin under a host's `script-src` too (decision 024).
+ * Users panel needs for its first paint is bundled into the core; each module below becomes a
+ * chunk of its own beside it (dist/um/), fetched relative to the widget's own URL, so it loads
+ * from the BFF's origin under a host's `script-src` too (decision 024). Parts used together share
+ * one module, so one chunk, which compresses better (users-dialogs.ts, api-tokens.ts: decision
+ * 031).
  *
  * A tag may be rendered before its module has loaded: it is an unknown element until then, and
  * upgrades in place when it arrives (Lit keeps the properties set on it meanwhile).
  */
 const modules = {
   'um-account-panel': () => import('./panels/account-panel.ts'),
-  'um-api-tokens-panel': () => import('./panels/api-tokens-panel.ts'),
+  'um-api-tokens-panel': () => import('./panels/api-tokens.ts'),
   'um-activity-panel': () => import('./panels/activity-panel.ts'),
   'um-two-fa-section': () => import('./panels/two-fa-section.ts'),
   'um-sign-in-view': () => import('./panels/sign-in-view.ts'),
   'um-accept-invitation-view': () => import('./panels/accept-invitation-view.ts'),
   'um-confirm-email-view': () => import('./panels/confirm-email-view.ts'),
   'um-disable-2fa-view': () => import('./panels/disable-2fa-view.ts'),
-  'um-invite-user-dialog': () => import('./dialogs/invite-user-dialog.ts'),
-  'um-edit-user-dialog': () => import('./dialogs/edit-user-dialog.ts'),
-  'um-user-logins-dialog': () => import('./dialogs/user-logins-dialog.ts'),
+  'um-invite-user-dialog': () => import('./dialogs/users-dialogs.ts'),
+  'um-edit-user-dialog': () => import('./dialogs/users-dialogs.ts'),
+  'um-user-logins-dialog': () => import('./dialogs/users-dialogs.ts'),
   'um-confirm-dialog': () => import('./dialogs/confirm-dialog.ts'),
-  'um-create-token-dialog': () => import('./dialogs/create-token-dialog.ts'),
+  'um-create-token-dialog': () => import('./panels/api-tokens.ts'),
+  'um-two-fa-reminder': () => import('./panels/two-fa-reminder.ts'),
 } satisfies Record<string, () => Promise<unknown>>;
 
 export type LazyTag = keyof typeof modules;

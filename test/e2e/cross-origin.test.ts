@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { en } from '../../widget/locales/en.ts';
+import { english as en } from '../support/english.ts';
 import { openDemo, signIn, type Demo } from '../support/demo.ts';
 
 /**

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { en } from '../../widget/locales/en.ts';
+import { english as en } from '../support/english.ts';
 import { openDemo, signIn, type Demo } from '../support/demo.ts';
 import { serveHost, type HostServer } from '../support/host-server.ts';
 

@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { build } from 'vite';
 import { DEMO_MEMBER_PASSWORD } from '../../server/demo/seed.ts';
-import { en } from '../../widget/locales/en.ts';
+import { english as en } from '../support/english.ts';
 import { openDemo, type Demo } from '../support/demo.ts';
 import { serveHost, type HostServer } from '../support/host-server.ts';
 

@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, posix, resolve } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { ENTRY, staticImports } from '../../scripts/size.ts';
+import { de } from '../../widget/locales/de.ts';
 
 /**
  * What `npm run build` hands a host besides the script: dist/um/custom-elements.json, read by
@@ -183,5 +185,72 @@ describe('the type declarations', () => {
     assert.match(output, /'number' is not assignable to type 'string'/);
     assert.match(output, /"settings"' is not assignable to type 'PanelName'/);
     assert.match(output, /Property 'emial' does not exist/);
+  });
+});
+
+describe('the built widget', () => {
+  const dir = resolve('dist/um');
+  const builtFiles = () => {
+    const files = readdirSync(dir).filter((name) => name.endsWith('.js'));
+    // The entry, the core, the lazy chunks and the dictionaries: a list this short means no build.
+    assert.ok(
+      files.length > 10,
+      `run \`npm run build\` first (npm test does): ${files.join(', ')}`,
+    );
+    return files;
+  };
+
+  it('bundles no zod in any of its files (decision 024: shared/form-checks.ts instead)', () => {
+    // Every zod schema keeps its internals under `_zod`, and its classes' names (`$ZodType`,
+    // `ZodMiniObject`) survive minification.
+    const withZod = builtFiles().filter((name) =>
+      /_zod\b|\$Zod|ZodMini/.test(readFileSync(join(dir, name), 'utf8')),
+    );
+    assert.deepEqual(withZod, [], 'a widget module imports a shared module that builds a schema');
+  });
+
+  it('has in each file the English texts it shows, and in the first paint no others', () => {
+    const code = new Map(builtFiles().map((name) => [name, readFileSync(join(dir, name), 'utf8')]));
+    // Every key: the German dictionary has them all, whichever English file holds each.
+    const keys = Object.keys(de);
+    const isKey = (text: string) => Object.hasOwn(de, text);
+    // A dictionary's entry, `"users.heading":`…; what is left, a quoted key or the start of one
+    // (`` `role.${id}` ``), is a text the code shows.
+    const definition = /"([\w.]+)":/g;
+    const defines = (name: string) =>
+      [...code.get(name)!.matchAll(definition)].map((m) => m[1]!).filter(isKey);
+    const shows = (name: string) => {
+      const rest = code.get(name)!.replace(definition, '');
+      const whole = [...rest.matchAll(/[`'"]([a-zA-Z]\w*(?:\.\w+)+)[`'"]/g)].map((m) => m[1]!);
+      const starts = [...rest.matchAll(/`([a-zA-Z]\w*(?:\.\w+)*\.)\$\{/g)].map((m) => m[1]!);
+      return [
+        ...whole.filter(isKey),
+        ...keys.filter((key) => starts.some((start) => key.startsWith(start))),
+      ];
+    };
+    /** The file and what it imports statically: what is there when its code runs. */
+    const closure = (name: string, seen = new Set<string>()) => {
+      if (seen.has(name)) return seen;
+      seen.add(name);
+      for (const specifier of staticImports(code.get(name)!)) {
+        closure(posix.normalize(specifier), seen);
+      }
+      return seen;
+    };
+
+    for (const name of code.keys()) {
+      if (/^locale-/.test(name)) continue;
+      const available = new Set([...closure(name)].flatMap(defines));
+      const missing = shows(name).filter((key) => !available.has(key));
+      assert.deepEqual(
+        missing,
+        [],
+        `${name} shows texts it does not import (widget/locales/en.ts)`,
+      );
+    }
+    const firstPaint = [...closure(ENTRY)];
+    const shown = new Set(firstPaint.flatMap(shows));
+    const unused = firstPaint.flatMap(defines).filter((key) => !shown.has(key));
+    assert.deepEqual(unused, [], 'texts the first paint never shows: move them to en.ts');
   });
 });

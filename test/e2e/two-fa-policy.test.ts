@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Page } from 'playwright-core';
 import { totpCode } from '../../server/auth/totp.ts';
 import { DEMO_GRACE_PERIOD_DAYS, DEMO_MEMBER_PASSWORD } from '../../server/demo/seed.ts';
-import { en } from '../../widget/locales/en.ts';
+import { english as en } from '../support/english.ts';
 import { openDemo, signIn, type Demo } from '../support/demo.ts';
 
 /**

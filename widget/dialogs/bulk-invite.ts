@@ -1,6 +1,6 @@
 import { LitElement, html, nothing } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
-import { INVITE_BATCH_MAX } from '../../shared/invitations.ts';
+import { INVITE_BATCH_MAX } from '../../shared/form-checks.ts';
 import { ROLE } from '../../shared/roles.ts';
 import type { ApiClient, ApiError } from '../api/client.ts';
 import '../components/user-form.ts';
@@ -14,6 +14,7 @@ import { busyButton } from '../components/submit-button.ts';
 import { clientContext, provided } from '../context.ts';
 import { LocalizeController } from '../controllers/localize.ts';
 import { define } from '../define.ts';
+import '../locales/en.ts'; // its English texts come with it (decision 031)
 import { announceError, UmUsersInvitedEvent } from '../events.ts';
 import { bulkInviteStyles } from './bulk-invite.styles.ts';
 import { previewTable, resultsTable, withResults, type BulkRow } from './bulk-invite-table.ts';

@@ -1,5 +1,6 @@
 import type { FieldErrors } from '../../shared/errors.ts';
-import { inviteRow, type InviteRow } from '../../shared/invitations.ts';
+import { inviteRow } from '../../shared/form-checks.ts';
+import type { InviteRow } from '../../shared/invitations.ts';
 import { IAM_ROLES, OFFERED_LANGUAGES, type IamRoleId } from '../../shared/roles.ts';
 import { issuesToFieldErrors } from '../locales/errors.ts';
 
@@ -140,7 +141,7 @@ export const UNKNOWN_LANG = 'bulk.unknownLang';
 
 /**
  * The row the BFF would be sent for a person, or why it would refuse it: the person's own role
- * and language, else the defaults, checked with the BFF's row schema (so a malformed email is
+ * and language, else the defaults, checked with the BFF's row schema's rules (shared/form-checks.ts, so a malformed email is
  * never sent). Field errors are the schema's messages, or one of the keys above.
  */
 export function checkInvitee(
@@ -160,7 +161,8 @@ export function checkInvitee(
     lang,
     ...(defaults.cloud ? { cloud: defaults.cloud } : {}),
   };
-  const parsed = inviteRow.safeParse(row);
+  // `lang` is any text typed in the file until the check has looked at it.
+  const parsed = inviteRow(row as InviteRow);
   if (!parsed.success) {
     for (const [field, messages] of Object.entries(
       issuesToFieldErrors(parsed.error.issues, 'email'),

@@ -14,6 +14,7 @@ import { dialogColumn, dialogStyles } from '../styles/dialog.ts';
 import { formFields } from '../styles/form.ts';
 import { createTokenDialogStyles } from './create-token-dialog.styles.ts';
 import { define } from '../define.ts';
+import '../locales/en.ts'; // its English texts come with it (decision 031)
 import { submitButton } from '../components/submit-button.ts';
 import './token-secret-dialog.ts';
 import type { UmTokenSecretDialog } from './token-secret-dialog.ts';

@@ -23,6 +23,7 @@ import { controls } from '../styles/controls.ts';
 import { dialogStyles } from '../styles/dialog.ts';
 import { formFields } from '../styles/form.ts';
 import { define } from '../define.ts';
+import '../locales/en.ts'; // its English texts come with it (decision 031)
 import { LocalizeController } from '../controllers/localize.ts';
 import { clientContext, meContext, provided } from '../context.ts';
 import * as history from './edit-user-history.ts';

@@ -14,6 +14,7 @@ import { controls } from '../styles/controls.ts';
 import { dialogStyles } from '../styles/dialog.ts';
 import { formFields } from '../styles/form.ts';
 import { define } from '../define.ts';
+import '../locales/en.ts'; // its English texts come with it (decision 031)
 import { LocalizeController } from '../controllers/localize.ts';
 import { clientContext, provided } from '../context.ts';
 import { submitButton } from '../components/submit-button.ts';

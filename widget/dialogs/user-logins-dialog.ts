@@ -4,6 +4,7 @@ import type { User } from '../../shared/users.ts';
 import { controls } from '../styles/controls.ts';
 import { dialogStyles } from '../styles/dialog.ts';
 import { define } from '../define.ts';
+import '../locales/en.ts'; // its English texts come with it (decision 031)
 import { LocalizeController } from '../controllers/localize.ts';
 import { ModalController } from '../controllers/modal.ts';
 import '../panels/last-logins-section.ts';

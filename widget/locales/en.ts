@@ -1,64 +1,24 @@
+import { addEnglish } from './index.ts';
+
 /**
- * English: the reference dictionary. Its keys are the set every other language must provide
- * (`Dictionary` in ./index.ts), so a missing translation is a type error, not a blank label.
+ * English: with ./en-core.ts, the reference dictionary. Their keys are the set every other
+ * language must provide (`Dictionary` in ./index.ts), so a missing translation is a type error,
+ * not a blank label. These are the texts of what loads on first use (panels, views, dialogs):
+ * each module of widget/lazy.ts imports this file, so they arrive with the first of them and
+ * stay out of the first paint (docs/adding-a-panel.md). A new text goes at the end of this
+ * file, unless the Users panel's first paint shows it (then ./en-core.ts).
  */
 export const en = {
   'app.loading': 'Loading…',
-  'app.signOut': 'Sign out',
-  'app.account': 'Account: {company}',
-  'app.switchAccount': 'Account',
-  'app.switching': 'Switching account…',
 
   'signIn.heading': 'Sign in',
   'signIn.email': 'Email',
   'signIn.password': 'Password',
   'signIn.submit': 'Sign in',
   'signIn.submitting': 'Signing in…',
-  'signIn.invitationAccepted': 'Your access to {company} is ready. Sign in.',
 
-  'users.heading': 'Users',
-  'users.filters': 'Filters',
-  'users.filter.id': 'ID',
-  'users.filter.email': 'Email',
-  'users.filter.name': 'Name',
-  'users.filter.roles': 'Roles',
-  'users.filter.language': 'Language',
-  'users.filter.status': 'Status',
-  'users.filter.twoFa': 'Two-Factor authentication',
-  'users.filter.idInvalid': 'Enter up to 10 digits of a user ID.',
-  'users.filter.all': 'All',
-  'users.filter.selected': '{selected}/{total}',
-  'users.column.id': 'ID',
-  'users.column.email': 'Email',
-  'users.column.name': 'Name',
-  'users.column.role': 'Role',
-  'users.column.language': 'Language',
-  'users.column.status': 'Status',
-  'users.column.twoFa': 'Two-Factor authentication',
   'users.sortBy': 'Sort by {column}',
-  'users.loading': 'Loading users…',
-  'list.rowBusy': 'Working…',
-  'users.empty': 'No users match these filters',
-  'users.emptyAccount': 'There are no users in this account yet',
-  'users.clearFilters': 'Clear filters',
-  'users.retry': 'Retry',
-  'users.noName': '—',
-  'users.entriesPerPage': 'Entries per page',
-  'users.showing': 'Showing {from} - {to} of {count} entries',
-  'users.showingNone': 'Showing 0 of 0 entries',
-  'users.pagination': 'Pages',
-  'users.previousPage': 'Previous page',
-  'users.nextPage': 'Next page',
-  'users.page': 'Page {page}',
-  'users.column.actions': 'Actions',
-  'users.actionsFor': 'Actions for {email}',
-  'users.action.resendInvite': 'Resend invite',
-  'users.invitationResent': 'A new invitation was sent to {email}',
-  'users.invitationSent': 'Invitation sent to {email}',
-  'users.action.edit': 'Edit',
-  'users.userUpdated': 'Changes to {email} saved',
 
-  'invite.open': 'Invite user',
   'invite.heading': 'Invite user',
   'invite.name': 'Name',
   'invite.namePlaceholder': 'Jane Doe',
@@ -165,75 +125,6 @@ export const en = {
   'accept.signIn': 'Sign in',
   'accept.retry': 'Retry',
 
-  'role.1': 'Administrators',
-  'role.5': 'Engineers',
-  'role.3009': 'Purge and Prefetch only (API+Web)',
-  'role.3022': 'Purge and Prefetch only (API)',
-  'role.2': 'Users',
-
-  'lang.en': 'English',
-  'lang.de': 'German',
-  'lang.zh': 'Chinese',
-  'lang.ru': 'Russian',
-  'lang.az': 'Azerbaijani',
-
-  'status.active': 'Active',
-  'status.not_activated': 'Not activated',
-  'status.invitation_expired': 'Invitation expired',
-
-  'twoFa.true': 'Activated',
-  'twoFa.false': 'Not activated',
-
-  'field.required': 'Fill in this field.',
-  'field.invalidEmail': 'Enter an email address such as jane@example.com.',
-  'field.commonPassword': 'This password is too common. Choose one that is harder to guess.',
-  'field.minLength': 'Enter at least {min} characters.',
-  'field.maxLength': 'Enter at most {max} characters.',
-  'field.nullCharacters': 'This text contains a character that is not allowed.',
-  'field.passwordMismatch': 'The passwords do not match.',
-  'field.wrongPassword': 'The password is not correct.',
-  'field.emailTaken': 'This email is already in use.',
-  'field.sameEmail': 'This is already your email.',
-  'field.invalidPhone': 'Enter a phone number: digits, spaces and + - ( ) .',
-
-  'error.validation_failed': 'Some values are not valid.',
-  'error.malformed_json': 'The request could not be read.',
-  'error.invalid_credentials': 'No active account found with the given credentials.',
-  'error.not_authenticated': 'Your session has ended. Sign in again.',
-  'error.invalid_token': 'Your session has ended. Sign in again.',
-  'error.refresh_token_invalid': 'Your session has ended. Sign in again.',
-  'error.invalid_password': 'The password is not correct.',
-  'error.two_fa_required': 'Enter the code of your authenticator app.',
-  'error.invalid_one_time_password': 'The code is not correct.',
-  'error.last_administrator':
-    'The last Administrator of an account can be neither demoted nor removed.',
-  'error.token_role_conflict':
-    'The specified user has issued a token with a higher role. Try using another role.',
-  'error.forbidden': 'You do not have permission to do this.',
-  'error.profile_shared':
-    'This person also belongs to another account: only they can change their profile.',
-  'error.unsupported_media_type': 'The request was not sent as JSON.',
-  'error.not_found': 'Not found.',
-  'error.method_not_allowed': 'This action is not supported.',
-  'error.already_invited': 'This person is already a member of the account or has been invited.',
-  'error.invitation_already_accepted': 'This invitation has already been accepted.',
-  'error.invitation_invalid': 'This invitation link is not valid.',
-  'error.invitation_expired': 'This invitation has expired.',
-  'error.invitation_used': 'This invitation has already been used.',
-  'error.conflict': 'This conflicts with the current data. Reload and try again.',
-  'error.payload_too_large': 'The request is too large.',
-  'error.rate_limited': 'Too many attempts. Try again later.',
-  'error.internal_error': 'Something went wrong on the server.',
-  'error.service_unavailable': 'The service is temporarily unavailable.',
-  'error.network_error': 'The server could not be reached. Check your connection.',
-  'error.origin_not_allowed':
-    "This page's origin may not use the BFF: add it to the BFF's ALLOWED_ORIGINS setting (or serve the BFF under this page's origin).",
-  'error.unexpected_response': 'The server sent an unexpected answer.',
-  'error.retryAfter': 'Try again in {seconds} s.',
-  'error.retryAfterMinutes': 'Try again in {minutes} min.',
-  'error.retryAfterHours': 'Try again in {hours} h.',
-  'error.reference': 'Reference: {requestId}',
-
   // API tokens panel, Create token dialog, deleting users (issue 5).
   'tokens.heading': 'API tokens',
   'tokens.intro': 'API tokens provide you with access to the account via API.',
@@ -307,17 +198,6 @@ export const en = {
   'tokens.secret.keepOpen': 'Keep open',
   'tokens.secret.leave': 'Close',
   'confirm.cancel': 'Cancel',
-  'users.action.delete': 'Delete',
-  'users.delete.heading': 'Delete user',
-  'users.delete.message':
-    'Remove {email} from this account? Their access and Cloud roles here go with it. This cannot be undone.',
-  'users.delete.confirm': 'Delete user',
-  'users.deleted': '{email} was removed from the account',
-  'users.showTokens': 'Show their tokens',
-  'error.user_has_active_tokens': "You can't remove the user as they have active tokens.",
-  'error.cannot_remove_self': "You can't remove yourself from the account.",
-  'error.token_limit_reached':
-    'This account already has 100 API tokens, the most it may hold. Delete one first.',
 
   // Two-factor authentication, sign-in code step, last logins (issue 6).
   'twoFa.heading': 'Two-factor authentication',
@@ -534,7 +414,6 @@ export const en = {
   'bulk.resent': 'Sent again',
   'bulk.again': 'Invite more',
   'bulk.close': 'Close',
-  'users.invitationsSent': 'Invitations sent: {count}',
   // An account that requires two-factor authentication
   'security.heading': 'Two-factor authentication for the account',
   'security.loading': 'Loading…',
@@ -551,22 +430,11 @@ export const en = {
   'security.saved': 'Saved.',
   'security.since': 'Required since {since}. The grace period ends {ends}.',
   'security.noncompliant': 'Members who have not set it up yet: {count}.',
-  'twoFaPolicy.banner':
-    '{company} requires two-factor authentication. Days left to set it up: {days}.',
-  'twoFaPolicy.setUp': 'Set up now',
-  'twoFaPolicy.later': 'Not now',
-  'twoFaPolicy.heading': 'Set up two-factor authentication',
-  'twoFaPolicy.intro': '{company} requires two-factor authentication. Set it up to continue.',
-  'twoFaPolicy.done': 'Two-factor authentication is on. Keep your backup codes, then continue.',
-  'twoFaPolicy.continue': 'Continue',
-  'users.filter.twoFaNoncompliant': 'Required, not set up',
   'users.reminder.count': 'Members without the required two-factor authentication: {count}.',
   'users.reminder.show': 'Show them',
   'users.reminder.send': 'Send reminder',
   'users.reminder.sending': 'Sending…',
   'users.reminder.sent': 'Reminders sent: {count}.',
-  'error.two_fa_enforced':
-    'Two-factor authentication stays on while an account you belong to requires it.',
   // Last logins: failure reasons, filters, an administrator's view of a member
   'logins.failedBecause': 'Failed: {reason}',
   'logins.reason.wrong_password': 'Wrong password',
@@ -590,10 +458,11 @@ export const en = {
   'logins.filter.failed': 'Failed',
   'logins.emptyFiltered': 'No sign-ins match these filters',
   'logins.clearFilters': 'Clear filters',
-  'users.action.logins': 'Last logins',
   'loginsDialog.heading': 'Last logins: {email}',
   'loginsDialog.shared':
     'This person also belongs to another account: only their sign-ins into this account are shown.',
   'loginsDialog.close': 'Close',
   'logins.pagination': 'Pages of sign-ins',
 } as const;
+
+addEnglish(en);

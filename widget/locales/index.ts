@@ -1,12 +1,16 @@
-import { en } from './en.ts';
+import { enCore } from './en-core.ts';
+import type { en } from './en.ts';
 
 /**
  * The widget's one translation function. Every string a user sees comes from a dictionary here.
- * English is built in; German, Chinese and Russian are loaded on first use (`loadLanguage`), each
- * as its own small module next to the widget, so a page pays only for the language it shows.
+ * English is built in, in two parts: what the Users panel's first paint shows (./en-core.ts, in
+ * the core), and the rest (./en.ts), which each part loaded on first use imports (it adds itself
+ * with `addEnglish`). German, Chinese and Russian are loaded on first use (`loadLanguage`), each
+ * whole, as its own small module next to the widget, so a page pays only for the language it
+ * shows.
  */
 
-export type MessageKey = keyof typeof en;
+export type MessageKey = keyof typeof enCore | keyof typeof en;
 export type Dictionary = Record<MessageKey, string>;
 export type Params = Record<string, string | number>;
 
@@ -21,7 +25,15 @@ const LOADERS: Record<string, () => Promise<Dictionary>> = {
 /** The widget's interface languages, English first. */
 export const UI_LANGUAGES = [DEFAULT_LANG, ...Object.keys(LOADERS)];
 
-const loaded: Record<string, Dictionary> = { en };
+/** The English texts there are so far: the core's, and ./en.ts's once a lazy part brought it. */
+const english: Partial<Dictionary> = { ...enCore };
+const loaded: Record<string, Partial<Dictionary>> = { en: english };
+
+/** ./en.ts adds its texts when it arrives. */
+export function addEnglish(texts: Partial<Dictionary>): void {
+  Object.assign(english, texts);
+}
+
 const loading: Record<string, Promise<string>> = {};
 
 /** The interface language for `lang` (`de-AT` → `de`), else English. */
@@ -60,7 +72,8 @@ export function loadLanguage(lang: string | null | undefined): Promise<string> {
  * language whose dictionary is not loaded yet shows English.
  */
 export function t(key: MessageKey, params?: Params, lang: string = DEFAULT_LANG): string {
-  const text = loaded[resolveLang(lang)]?.[key] ?? en[key];
+  // The key itself only if a part shows a text it did not import (the build's check forbids it).
+  const text = loaded[resolveLang(lang)]?.[key] ?? english[key] ?? key;
   if (!params) return text;
   return text.replace(/\{(\w+)\}/g, (whole, name: string) =>
     name in params ? String(params[name]) : whole,
@@ -69,5 +82,5 @@ export function t(key: MessageKey, params?: Params, lang: string = DEFAULT_LANG)
 
 /** Whether `key` names a message; lets callers translate codes that come from the server. */
 export function isMessageKey(key: string): key is MessageKey {
-  return key in en;
+  return key in english;
 }

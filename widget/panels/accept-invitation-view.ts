@@ -21,6 +21,7 @@ import { controls } from '../styles/controls.ts';
 import { viewCard } from '../styles/card.ts';
 import { acceptInvitationViewStyles } from './accept-invitation-view.styles.ts';
 import { define } from '../define.ts';
+import '../locales/en.ts'; // its English texts come with it (decision 031)
 import { FormController } from '../controllers/form.ts';
 import { LocalizeController } from '../controllers/localize.ts';
 import { clientContext, provided } from '../context.ts';

@@ -14,6 +14,7 @@ import { controls } from '../styles/controls.ts';
 import { sectionCard, sectionForm } from '../styles/card.ts';
 import { accountPanelStyles } from './account-panel.styles.ts';
 import { define } from '../define.ts';
+import '../locales/en.ts'; // its English texts come with it (decision 031)
 import './last-logins-section.ts';
 import './two-fa-section.ts';
 import './security-policy-section.ts';

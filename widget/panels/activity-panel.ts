@@ -10,6 +10,7 @@ import { PagedListController } from '../controllers/paged-list.ts';
 import { LocalizeController } from '../controllers/localize.ts';
 import { clientContext, meContext, provided } from '../context.ts';
 import { define } from '../define.ts';
+import '../locales/en.ts'; // its English texts come with it (decision 031)
 import type { MessageKey } from '../locales/index.ts';
 import { controls } from '../styles/controls.ts';
 import { panelFrame } from '../styles/panel.ts';

@@ -13,6 +13,7 @@ import { panelFrame } from '../styles/panel.ts';
 import { panelTable, tableStates } from '../styles/table.ts';
 import { apiTokensPanelStyles } from './api-tokens-panel.styles.ts';
 import { define } from '../define.ts';
+import '../locales/en.ts'; // its English texts come with it (decision 031)
 import { PagedListController, type ListQuery } from '../controllers/paged-list.ts';
 import type { PanelHeaderAction } from '../components/panel-header.ts';
 import { renderEmptyRow } from '../components/table-rows.ts';

@@ -1,5 +1,6 @@
 import type { ApiError } from '../api/client.ts';
 import { define } from '../define.ts';
+import '../locales/en.ts'; // its English texts come with it (decision 031)
 import { UmConfirmEmailDoneEvent } from '../events.ts';
 import { EmailedLinkView, type LinkOutcome } from './emailed-link-view.ts';
 

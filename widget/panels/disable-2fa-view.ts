@@ -1,4 +1,5 @@
 import { define } from '../define.ts';
+import '../locales/en.ts'; // its English texts come with it (decision 031)
 import { UmDisable2faDoneEvent } from '../events.ts';
 import { EmailedLinkView } from './emailed-link-view.ts';
 

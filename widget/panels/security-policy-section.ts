@@ -4,7 +4,8 @@ import { Task } from '@lit/task';
 import type { ClientMe } from '../../shared/clients.ts';
 import { actorOf, can } from '../../shared/permissions.ts';
 import * as routes from '../../shared/routes.ts';
-import { securitySettingsBody, type SecuritySettings } from '../../shared/security.ts';
+import { securitySettingsBody } from '../../shared/form-checks.ts';
+import type { SecuritySettings } from '../../shared/security.ts';
 import { isAbortError, type ApiClient } from '../api/client.ts';
 import { announceError, UmMeStaleEvent } from '../events.ts';
 import { controls } from '../styles/controls.ts';
@@ -159,8 +160,8 @@ export class UmSecurityPolicySection extends LitElement {
     if (!clientId || this.busy) return;
     const days = this.graceDays.trim();
     const body = { require_2fa: this.require, grace_period_days: Number(days) };
-    // The BFF's own schema first; a number field also hands over '' and '1e1'.
-    if (!/^\d{1,2}$/.test(days) || !securitySettingsBody.safeParse(body).success) {
+    // The BFF's schema's rules first (form-checks.ts); a number field also hands over '' and '1e1'.
+    if (!/^\d{1,2}$/.test(days) || !securitySettingsBody(body).success) {
       this.fields.show({ grace_period_days: [this.localize.t('security.graceInvalid')] });
       await this.fields.focusFirstInvalid();
       return;

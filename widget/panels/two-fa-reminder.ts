@@ -8,6 +8,7 @@ import type { ApiClient } from '../api/client.ts';
 import { announceError, UmShowNoncompliantEvent } from '../events.ts';
 import { controls } from '../styles/controls.ts';
 import { define } from '../define.ts';
+import '../locales/en.ts'; // its English texts come with it (decision 031)
 import { LocalizeController } from '../controllers/localize.ts';
 import { clientContext, meContext, provided } from '../context.ts';
 import { busyButton } from '../components/submit-button.ts';

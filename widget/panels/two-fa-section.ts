@@ -8,6 +8,7 @@ import { controls } from '../styles/controls.ts';
 import { sectionCard, sectionForm } from '../styles/card.ts';
 import { twoFaSectionStyles } from './two-fa-section.styles.ts';
 import { define } from '../define.ts';
+import '../locales/en.ts'; // its English texts come with it (decision 031)
 import { FormController } from '../controllers/form.ts';
 import { LocalizeController } from '../controllers/localize.ts';
 import { clientContext, provided } from '../context.ts';

@@ -6,8 +6,7 @@ import { actorOf, can, type Actor } from '../../shared/permissions.ts';
 import type { User, UsersPage } from '../../shared/users.ts';
 import type { ApiClient } from '../api/client.ts';
 import type { UmEditUserDialog } from '../dialogs/edit-user-dialog.ts';
-import { loaded } from '../lazy.ts';
-import './two-fa-reminder.ts';
+import { loaded, loadOnFirstUse } from '../lazy.ts';
 import { usersRowActions, type RowAction } from './users-row-actions.ts';
 import {
   UmShowTokensEvent,
@@ -56,10 +55,7 @@ export class UmUsersPanel extends LitElement {
 
   private readonly localize = new LocalizeController(this);
 
-  /**
-   * Every filter, the order and the page are query parameters of `GET /iam/users`: the server
-   * does the work, and a new question aborts the request of the previous one.
-   */
+  /** The table's question (filters, order, page); a new one aborts the previous request. */
   private readonly list = new PagedListController(this, this.localize, {
     query: { ...EMPTY_FILTERS, ordering: '', limit: 10, offset: 0 } as UsersQueryState,
     load: (query, signal) => this.client.listUsers(usersParams(query), signal),
@@ -121,10 +117,15 @@ export class UmUsersPanel extends LitElement {
     return html`
       <section part="panel" aria-labelledby="users-heading">
         ${this.list.renderHeader(this.headerAction)}
-        <um-two-fa-reminder
-          exportparts="button, status, error"
-          @um-show-noncompliant=${() => this.list.filter({ twoFa: 'noncompliant' })}
-        ></um-two-fa-reminder>
+        ${
+          this.me?.two_fa_requirement?.required && this.may('account.remind_two_fa')
+            ? html`<um-two-fa-reminder
+                ${loadOnFirstUse()}
+                exportparts="button, status, error"
+                @um-show-noncompliant=${() => this.list.filter({ twoFa: 'noncompliant' })}
+              ></um-two-fa-reminder>`
+            : nothing
+        }
         ${this.list.renderFrame({
           alertExtra: this.refusedUser
             ? html`<button
