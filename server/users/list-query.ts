@@ -1,6 +1,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import { IAM_ROLES } from '../../shared/roles.ts';
 import type { UsersQuery } from '../../shared/users.ts';
+import { BEFORE, encodeCursor } from '../../shared/users-cursor.ts';
 import { AppError } from '../errors.ts';
 
 /**
@@ -102,7 +103,12 @@ const notDeleted = sql`not exists (select 1 from users d where d.id = m.user_id 
 export interface PagePlan {
   field: Field;
   descending: boolean;
-  /** Key values after which the page starts (keyset), without the user id. */
+  /**
+   * The page ends before `after` (a `previous` link), or at the list's end without it (Last): the
+   * index is read the other way from there and the rows turned back (decision 028).
+   */
+  backward: boolean;
+  /** The row (its key values, without the user id, and its id) the page starts after. */
   after?: { keys: KeyValue[]; userId: number };
 }
 
@@ -111,7 +117,7 @@ export function planPage(query: UsersQuery): PagePlan {
   const ordering = query.ordering ?? 'id';
   const descending = ordering.startsWith('-');
   const field = ordering.replace(/^-/, '') as Field;
-  if (query.cursor === undefined) return { field, descending };
+  if (query.cursor === undefined) return { field, descending, backward: false };
   const badCursor = () =>
     new AppError('validation_failed', 'Invalid input.', {
       cursor: ['Invalid cursor: use the `next` link of a page with the same ordering.'],
@@ -122,7 +128,12 @@ export function planPage(query: UsersQuery): PagePlan {
   } catch {
     throw badCursor();
   }
+  if (!Array.isArray(decoded)) throw badCursor();
+  const backward = decoded[0] === BEFORE;
+  if (backward) decoded = decoded.slice(1);
   if (!Array.isArray(decoded) || decoded[0] !== ordering) throw badCursor();
+  // The list's end: no row to start from.
+  if (backward && decoded.length === 1) return { field, descending, backward };
   const keys = decoded.slice(1, -1) as unknown[];
   const userId = decoded.at(-1);
   const expected =
@@ -137,15 +148,18 @@ export function planPage(query: UsersQuery): PagePlan {
     keys.every((key, i) => typeof key === expected[i]) &&
     (field !== 'status' || [0, 1, 2].includes(keys[0] as number));
   if (!valid) throw badCursor();
-  return { field, descending, after: { keys: keys as KeyValue[], userId: userId as number } };
+  const after = { keys: keys as KeyValue[], userId: userId as number };
+  return { field, descending, backward, after };
 }
 
-/** The cursor that starts the page after `row`. */
-export function cursorAfter(
+/** The cursor of the page after `row`, or (`before`) of the page that ends before it. */
+export function cursorAt(
   ordering: Ordering,
   row: { sort_keys: KeyValue[]; id: number },
+  before = false,
 ): string {
-  return Buffer.from(JSON.stringify([ordering, ...row.sort_keys, row.id])).toString('base64url');
+  const at = [ordering, ...row.sort_keys, row.id];
+  return encodeCursor(before ? [BEFORE, ...at] : at);
 }
 
 interface SeekOptions {
@@ -158,12 +172,14 @@ interface SeekOptions {
 }
 
 /**
- * The page's memberships, in order, with the values their cursor is made of: one index range of
- * the account. Status is three ranges (by id each) laid end to end.
+ * The page's memberships, in the order read, with the values their cursor is made of: one index
+ * range of the account. Status is three ranges (by id each) laid end to end. Backward, the range
+ * is read the other way (the caller turns the rows back).
  */
 function seek({ accountId, where, plan, now, limit, offset }: SeekOptions): RawBuilder<unknown> {
-  const dir = plan.descending ? sql`desc` : sql`asc`;
-  const compare = plan.descending ? sql`<` : sql`>`;
+  const descending = plan.descending !== plan.backward;
+  const dir = descending ? sql`desc` : sql`asc`;
+  const compare = descending ? sql`<` : sql`>`;
   const base = [sql`m.account_id = ${accountId}`, notDeleted, ...where];
   if (plan.field !== 'status') {
     const keys = SORT_KEYS[plan.field];
@@ -185,12 +201,12 @@ function seek({ accountId, where, plan, now, limit, offset }: SeekOptions): RawB
       order by ${sql.join([...keys.map((k) => sql`${k.sql} ${dir}`), sql`m.user_id ${dir}`])}
       limit ${limit} offset ${offset}`;
   }
-  const order = plan.descending ? [2, 1, 0] : [0, 1, 2];
+  const order = descending ? [2, 1, 0] : [0, 1, 2];
   const branches = order.flatMap((status) => {
     const conditions = [...base, statusCondition(status, now)];
     if (plan.after) {
       const at = plan.after.keys[0] as number;
-      if (plan.descending ? status > at : status < at) return [];
+      if (descending ? status > at : status < at) return [];
       if (status === at) conditions.push(sql`(m.user_id::bigint) ${compare} ${plan.after.userId}`);
     }
     return [

@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import { ROLE } from '../../shared/roles.ts';
 import { USER_ORDERINGS, type User, type UsersPage } from '../../shared/users.ts';
 import { eachDatabase } from '../../test/support/context.ts';
+import { lastPageCursor } from '../../shared/users-cursor.ts';
 import { EXACT_COUNT_BOUND } from './list-query.ts';
 import { COUNT_EXACT_HEADER, STREAM_BATCH } from './routes.ts';
 
@@ -73,6 +74,24 @@ eachDatabase('GET /iam/users at scale', (ctx) => {
     return seen;
   }
 
+  /** Every page, following `previous` from the last (sought backwards from the list's end). */
+  async function walkBack(query: string, ordering: string, limit: number): Promise<number[]> {
+    const pages: number[][] = [];
+    let path: string | null =
+      `/iam/users?${query}&limit=${limit}&cursor=${lastPageCursor(ordering)}`;
+    for (let first = true; path; first = false) {
+      const response = await ctx().request(path, { token });
+      const body = (await response.json()) as UsersPage;
+      assert.equal(response.status, 200, JSON.stringify(body));
+      if (first) assert.equal(body.next, null, 'nothing after the last page');
+      else assert.ok(body.next, 'a page sought backwards links to the one after it');
+      pages.unshift(ids(body.results));
+      path = body.previous && pathOf(body.previous);
+      if (path) assert.match(path, /[?&]cursor=/);
+    }
+    return pages.flat();
+  }
+
   const orderings = USER_ORDERINGS.flatMap((field) => [field, `-${field}`]);
   for (const ordering of orderings) {
     it(`ordering=${ordering}: the streamed list, the cursor pages and the offset pages agree`, async () => {
@@ -88,8 +107,38 @@ eachDatabase('GET /iam/users at scale', (ctx) => {
         ...ids((await page(`ordering=${ordering}&limit=1000&offset=1000`)).page.results),
       ];
       assert.deepEqual(byOffset, all);
+      assert.deepEqual(await walkBack(`ordering=${ordering}`, ordering, 400), all);
     });
   }
+
+  it('links back from a deep page by cursor, to the rows the offset gives', async () => {
+    for (const ordering of ['email', '-name', 'status', '-id']) {
+      const deep = (await page(`limit=50&ordering=${ordering}&offset=700`)).page;
+      assert.match(deep.previous!, /[?&]offset=650(&|$)/);
+      assert.match(deep.previous!, /[?&]cursor=/);
+      const back = (await page(pathOf(deep.previous!).replace('/iam/users?', ''))).page;
+      const byOffset = (await page(`limit=50&ordering=${ordering}&offset=650`)).page;
+      assert.deepEqual(ids(back.results), ids(byOffset.results), ordering);
+      // And forward again from the page sought backwards: the deep page.
+      const again = (await page(pathOf(back.next!).replace('/iam/users?', ''))).page;
+      assert.deepEqual(ids(again.results), ids(deep.results), ordering);
+      // Back to the first page: by offset alone, as before cursors.
+      const second = (await page(`limit=50&ordering=${ordering}&offset=50`)).page;
+      assert.equal(
+        second.previous,
+        `http://um.test/iam/users?limit=50&ordering=${ordering}&offset=0`,
+      );
+    }
+  });
+
+  it('the last page sought backwards is the last rows, filtered too', async () => {
+    const query = 'status=active&lang=de,en&ordering=-name';
+    const all = ids((await get(query)).body as User[]);
+    const last = (await page(`${query}&limit=30&cursor=${lastPageCursor('-name')}`)).page;
+    assert.deepEqual(ids(last.results), all.slice(-30));
+    assert.equal(last.next, null);
+    assert.deepEqual(await walkBack(query, '-name', 70), all);
+  });
 
   it('orders by id numerically, both ways', async () => {
     const all = ids((await get('ordering=-id')).body as User[]);
@@ -134,6 +183,10 @@ eachDatabase('GET /iam/users at scale', (ctx) => {
       `limit=10&ordering=email&cursor=${Buffer.from('["email",1,2]').toString('base64url')}`,
     );
     await refused(`limit=10&cursor=${Buffer.from('["id",-4]').toString('base64url')}`);
+    // Backward cursors are checked alike; the list's end belongs to one ordering too.
+    await refused(`limit=10&ordering=email&cursor=${lastPageCursor('name')}`);
+    await refused(`limit=10&cursor=${Buffer.from('["<","id","x",3]').toString('base64url')}`);
+    await refused(`limit=10&cursor=${Buffer.from('["<"]').toString('base64url')}`);
     await refused(
       `limit=10&ordering=status&cursor=${Buffer.from('["status",7,2]').toString('base64url')}`,
     );
