@@ -11,13 +11,8 @@ import { announceError, type UmMenuSelectEvent } from '../events.ts';
 import type { MessageKey } from '../locales/index.ts';
 import { loaded } from '../lazy.ts';
 import type { LocalizeController } from './localize.ts';
-import {
-  FIRST_PAGE,
-  pageStart,
-  pagerPosition,
-  type ListPage,
-  type ListQuery,
-} from './page-turn.ts';
+import { FIRST_PAGE, pageStart, pagerPosition } from './page-turn.ts';
+import type { ListPage, ListQuery } from './page-turn.ts';
 
 export type { ListPage, ListQuery };
 
@@ -361,8 +356,10 @@ export class PagedListController<
     const count = page?.count ?? 0;
     const shown = page?.rows.length ?? 0;
     const { showing, showingNone } = this.options.text;
-    const { current, pages } = pagerPosition({ offset, limit, count, hasNext: page?.hasNext });
-    const cursors = page?.cursors ?? {};
+    // While another page loads, the links of the one on screen lead from the wrong place.
+    const settled = this.pending ? undefined : page;
+    const { current, pages } = pagerPosition({ offset, limit, count, hasNext: settled?.hasNext });
+    const cursors = { ...settled?.cursors, last: page?.cursors?.last };
     return renderPager({
       current,
       pages,
@@ -387,12 +384,12 @@ export class PagedListController<
 
   /**
    * When the list shrank below the page shown (people left, a stale pager offered a page that is
-   * gone), show the last page that exists instead of an empty table.
+   * gone), show the last page that exists instead of an empty table or a page numbered past it.
    */
   private followCount(loaded: Loaded) {
     const query = this.current;
-    const { rows, count } = this.options.page(loaded, query);
-    if (rows.length > 0 || count === 0 || query.offset < count) return;
+    const { rows, count, hasNext } = this.options.page(loaded, query);
+    if (count === 0 || query.offset < count || (rows.length > 0 && hasNext !== false)) return;
     const offset = Math.floor((count - 1) / query.limit) * query.limit;
     this.query = { ...query, ...FIRST_PAGE, offset };
   }
