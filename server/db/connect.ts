@@ -12,6 +12,7 @@ import * as gcoreCloudShapes from './migrations/0006_gcore_cloud_shapes.ts';
 import * as usersListAtScale from './migrations/0007_users_list_at_scale.ts';
 import * as twoFaPolicy from './migrations/0009_two_fa_policy.ts';
 import * as auditTrail from './migrations/0010_audit_trail.ts';
+import * as searchWithinTheAccount from './migrations/0011_search_within_the_account.ts';
 import { PGliteThread } from './pglite-thread.ts';
 import { countingDialect } from './round-trips.ts';
 import type { Database } from './schema.ts';
@@ -63,6 +64,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0007_users_list_at_scale': usersListAtScale,
   '0009_two_fa_policy': twoFaPolicy,
   '0010_audit_trail': auditTrail,
+  '0011_search_within_the_account': searchWithinTheAccount,
 };
 
 export async function openDatabase(options: DatabaseOptions): Promise<OpenDatabase> {

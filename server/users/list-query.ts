@@ -244,31 +244,75 @@ const memberColumns = (callerId: number) => sql`
      from memberships om join accounts oa on oa.id = om.account_id
      where om.user_id = u.id and om.accepted_at is not null) end) as caller_accounts`;
 
+/**
+ * The search index's condition (migration 0011) for the email and name substrings: the rows of
+ * the account holding every trigram of the text. None for a text shorter than a trigram (the
+ * `like` alone, along the ordering's index). It narrows; the `like` of `filterSql` decides.
+ */
+export function searchSql(filters: UsersQuery, accountId: number): RawBuilder<unknown> | undefined {
+  const text = (value: string | undefined) =>
+    value && [...value].length >= 3 ? value.toLowerCase() : null;
+  const [email, name] = [text(filters.email), text(filters.name)];
+  if (email === null && name === null) return undefined;
+  return sql`member_search_keys(m.account_id, m.sort_email, m.sort_name)
+    @> member_search_keys(${accountId}::int, ${email}::text, ${name}::text)`;
+}
+
+/**
+ * Matching members in the sample (the account's first members by id) from which a search's path
+ * is chosen: past these shares, walking the ordering's index (the page) or the account's members
+ * (the count) meets enough matches sooner than the search index's lists of common trigrams are
+ * read; below them, matches are rare and the search index finds them at once.
+ */
+const WALK_PAGE_SHARE = 0.01;
+const WALK_COUNT_SHARE = 0.1;
+
 /** One statement: the page, its members' details, and the count. */
 export function listSql(
-  options: SeekOptions & { callerId: number; count: boolean },
+  options: SeekOptions & {
+    callerId: number;
+    count: boolean;
+    /** The search index's condition (`searchSql`), where a substring filter has one. */
+    search?: RawBuilder<unknown> | undefined;
+  },
 ): RawBuilder<unknown> {
-  const { accountId, where } = options;
-  const matching = sql`from memberships m where ${sql.join(
-    [sql`m.account_id = ${accountId}`, notDeleted, ...where],
-    sql` and `,
-  )}`;
+  const { accountId, where, search } = options;
+  const and = (conditions: RawBuilder<unknown>[]) => sql.join(conditions, sql` and `);
+  const matching = (narrow: RawBuilder<unknown>[]) =>
+    sql`from memberships m where ${and([sql`m.account_id = ${accountId}`, notDeleted, ...narrow, ...where])}`;
+  // The share of the account's first members (by id) that match: the estimate past the bound,
+  // and a search's choice of path. Read only where one of them needs it.
+  const sample = sql`sample as materialized (
+    select count(*) filter (where s.hit)::numeric / greatest(count(*), 1) as share from (
+      select (${and(where.length ? where : [sql`true`])}) as hit
+      from memberships m where m.account_id = ${accountId} and ${notDeleted}
+      order by (m.user_id::bigint), m.user_id limit ${ESTIMATE_SAMPLE}) s)`;
+  const share = sql`(select share from sample)`;
+  // A search: walk the ordering's index where matches are common, the search index where rare.
+  const page = !search
+    ? seek(options)
+    : sql`select * from (${seek(options)}) walked where ${share} >= ${WALK_PAGE_SHARE}
+      union all
+      select * from (${seek({ ...options, where: [search, ...where] })}) searched
+      where ${share} < ${WALK_PAGE_SHARE}`;
+  const hits = (narrow: RawBuilder<unknown>[]) =>
+    sql`(select count(*)::int from (select 1 ${matching(narrow)} limit ${EXACT_COUNT_BOUND + 1}) h)`;
   // Unfiltered: the account's member count (exact, kept by triggers). Filtered: exact up to the
-  // bound; past it, the share of a sample of members that match, times the member count.
+  // bound; past it, the share of the sample that matches, times the member count.
   const members = sql`(select ac.member_count from accounts ac where ac.id = ${accountId})`;
   const counted = !options.count
     ? sql`select null::int as total, true as exact`
     : where.length > 0
       ? sql`select case when b.hits <= ${EXACT_COUNT_BOUND} then b.hits
-          else greatest(${EXACT_COUNT_BOUND + 1}, round(${members} * (
-            select count(*) filter (where s.hit)::numeric / greatest(count(*), 1) from (
-              select (${sql.join(where, sql` and `)}) as hit
-              from memberships m where m.account_id = ${accountId} and ${notDeleted}
-              order by (m.user_id::bigint), m.user_id limit ${ESTIMATE_SAMPLE}) s)))::int end as total,
+          else greatest(${EXACT_COUNT_BOUND + 1}, round(${members} * ${share}))::int end as total,
         b.hits <= ${EXACT_COUNT_BOUND} as exact
-        from (select count(*)::int as hits from (select 1 ${matching} limit ${EXACT_COUNT_BOUND + 1}) h) b`
+        from (select ${
+          search
+            ? sql`case when ${share} >= ${WALK_COUNT_SHARE} then ${hits([])} else ${hits([search])} end`
+            : hits([])
+        } as hits) b`
       : sql`select ${members} as total, true as exact`;
-  return sql`with page as materialized (${seek(options)}),
+  return sql`with ${sample}, page as materialized (${page}),
     numbered as (select member_id, sort_keys, row_number() over () as position from page)
     select ${memberColumns(options.callerId)}, p.sort_keys, t.total, t.exact
     from (${counted}) t

@@ -3,6 +3,7 @@ import { toCount, type Db } from '../db/connect.ts';
 import {
   cursorAt,
   filterSql,
+  searchSql,
   listSql,
   memberSql,
   notComplyingWithTwoFa,
@@ -76,6 +77,7 @@ export async function listMembers(
     accountId,
     callerId,
     where: filterSql(filters, now),
+    search: searchSql(filters, accountId),
     plan,
     now,
     // One more than asked: whether a next page exists, without counting.
