@@ -100,6 +100,12 @@ export async function openDatabase(options: DatabaseOptions): Promise<OpenDataba
 
 /** A statement starting with this may run as long as it needs (a migration over big tables). */
 export const LONG_STATEMENT = '/* long */ ';
+/**
+ * A statement starting with this is sent unnamed, so PostgreSQL plans it with its values each
+ * time: one whose best plan hinges on them (a substring search: rare or common, decision 028),
+ * where a generic plan, chosen after five runs of a named statement, may read a whole account.
+ */
+export const PLANNED_EACH_TIME = '/* planned each time */ ';
 /** Distinct statements prepared per process at most; past it, the rest are sent unnamed. */
 const PREPARED_STATEMENTS_MAX = 1000;
 const preparedNames = new Map<string, string>();
@@ -129,6 +135,7 @@ function preparedStatements(pool: pg.Pool) {
             // pg's client-side limit cannot be lifted per query (0 means "the pool's"): a day.
             return client.query({ text, values, query_timeout: 86_400_000 } as pg.QueryConfig);
           }
+          if (text.startsWith(PLANNED_EACH_TIME)) return client.query({ text, values });
           return client.query({ text, values, name: nameOf(text) });
         },
         release: () => client.release(),

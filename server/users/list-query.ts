@@ -2,6 +2,7 @@ import { sql, type RawBuilder } from 'kysely';
 import { IAM_ROLES } from '../../shared/roles.ts';
 import type { UsersQuery } from '../../shared/users.ts';
 import { BEFORE, encodeCursor } from '../../shared/users-cursor.ts';
+import { PLANNED_EACH_TIME } from '../db/connect.ts';
 import { AppError } from '../errors.ts';
 
 /**
@@ -274,6 +275,8 @@ export function listSql(
     count: boolean;
     /** The search index's condition (`searchSql`), where a substring filter has one. */
     search?: RawBuilder<unknown> | undefined;
+    /** A substring filter applies (even one shorter than a trigram). */
+    textFilter?: boolean;
   },
 ): RawBuilder<unknown> {
   const { accountId, where, search } = options;
@@ -310,9 +313,11 @@ export function listSql(
           search
             ? sql`case when ${share} >= ${WALK_COUNT_SHARE} then ${hits([])} else ${hits([search])} end`
             : hits([])
-        } as hits) b`
+        } as hits offset 0) b`
       : sql`select ${members} as total, true as exact`;
-  return sql`with ${sample}, page as materialized (${page}),
+  // A search's plan hinges on the text (rare or common): planned with it each time.
+  const planned = search || options.textFilter ? sql.raw(PLANNED_EACH_TIME) : sql``;
+  return sql`${planned}with ${sample}, page as materialized (${page}),
     numbered as (select member_id, sort_keys, row_number() over () as position from page)
     select ${memberColumns(options.callerId)}, p.sort_keys, t.total, t.exact
     from (${counted}) t

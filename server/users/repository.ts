@@ -78,6 +78,7 @@ export async function listMembers(
     callerId,
     where: filterSql(filters, now),
     search: searchSql(filters, accountId),
+    textFilter: Boolean(filters.id || filters.email || filters.name),
     plan,
     now,
     // One more than asked: whether a next page exists, without counting.
