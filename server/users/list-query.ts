@@ -260,11 +260,12 @@ export function searchSql(filters: UsersQuery, accountId: number): RawBuilder<un
 }
 
 /**
- * Matching members in the sample (the account's first members by id) from which a search's path
- * is chosen: past these shares, walking the ordering's index (the page) or the account's members
+ * Matching members in a sample (the account's first 500 members by id) from which a search's
+ * path is chosen: past these shares, walking the ordering's index (the page) or the account's members
  * (the count) meets enough matches sooner than the search index's lists of common trigrams are
  * read; below them, matches are rare and the search index finds them at once.
  */
+const GATE_SAMPLE = 500;
 const WALK_PAGE_SHARE = 0.01;
 const WALK_COUNT_SHARE = 0.1;
 
@@ -283,14 +284,16 @@ export function listSql(
   const and = (conditions: RawBuilder<unknown>[]) => sql.join(conditions, sql` and `);
   const matching = (narrow: RawBuilder<unknown>[]) =>
     sql`from memberships m where ${and([sql`m.account_id = ${accountId}`, notDeleted, ...narrow, ...where])}`;
-  // The share of the account's first members (by id) that match: the estimate past the bound,
-  // and a search's choice of path. Read only where one of them needs it.
-  const sample = sql`sample as materialized (
+  // The share of the account's first members (by id) that match: the estimate past the bound
+  // (`sample`), and a search's choice of path (`gate`, smaller: it is read on every search).
+  // Each is read only where needed.
+  const sampleOf = (name: string, size: number) =>
+    sql`${sql.raw(name)} as materialized (
     select count(*) filter (where s.hit)::numeric / greatest(count(*), 1) as share from (
       select (${and(where.length ? where : [sql`true`])}) as hit
       from memberships m where m.account_id = ${accountId} and ${notDeleted}
-      order by (m.user_id::bigint), m.user_id limit ${ESTIMATE_SAMPLE}) s)`;
-  const share = sql`(select share from sample)`;
+      order by (m.user_id::bigint), m.user_id limit ${size}) s)`;
+  const share = sql`(select share from gate)`;
   // A search: walk the ordering's index where matches are common, the search index where rare.
   const page = !search
     ? seek(options)
@@ -307,7 +310,7 @@ export function listSql(
     ? sql`select null::int as total, true as exact`
     : where.length > 0
       ? sql`select case when b.hits <= ${EXACT_COUNT_BOUND} then b.hits
-          else greatest(${EXACT_COUNT_BOUND + 1}, round(${members} * ${share}))::int end as total,
+          else greatest(${EXACT_COUNT_BOUND + 1}, round(${members} * (select share from sample)))::int end as total,
         b.hits <= ${EXACT_COUNT_BOUND} as exact
         from (select ${
           search
@@ -317,7 +320,8 @@ export function listSql(
       : sql`select ${members} as total, true as exact`;
   // A search's plan hinges on the text (rare or common): planned with it each time.
   const planned = search || options.textFilter ? sql.raw(PLANNED_EACH_TIME) : sql``;
-  return sql`${planned}with ${sample}, page as materialized (${page}),
+  return sql`${planned}with ${sampleOf('sample', ESTIMATE_SAMPLE)}, ${sampleOf('gate', GATE_SAMPLE)},
+    page as materialized (${page}),
     numbered as (select member_id, sort_keys, row_number() over () as position from page)
     select ${memberColumns(options.callerId)}, p.sort_keys, t.total, t.exact
     from (${counted}) t
