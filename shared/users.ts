@@ -110,7 +110,7 @@ export const usersQuery = z.object({
           ),
         ),
     ),
-    'where the page starts (keyset); from the `next` link of the page before, with the same ordering and filters',
+    'where the page starts (keyset); from the `next` or `previous` link of a page with the same ordering and filters',
   ),
 });
 export type UsersQuery = z.infer<typeof usersQuery>;

@@ -12,6 +12,7 @@ import * as gcoreCloudShapes from './migrations/0006_gcore_cloud_shapes.ts';
 import * as usersListAtScale from './migrations/0007_users_list_at_scale.ts';
 import * as twoFaPolicy from './migrations/0009_two_fa_policy.ts';
 import * as auditTrail from './migrations/0010_audit_trail.ts';
+import * as searchWithinTheAccount from './migrations/0011_search_within_the_account.ts';
 import { PGliteThread } from './pglite-thread.ts';
 import { countingDialect } from './round-trips.ts';
 import type { Database } from './schema.ts';
@@ -63,6 +64,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0007_users_list_at_scale': usersListAtScale,
   '0009_two_fa_policy': twoFaPolicy,
   '0010_audit_trail': auditTrail,
+  '0011_search_within_the_account': searchWithinTheAccount,
 };
 
 export async function openDatabase(options: DatabaseOptions): Promise<OpenDatabase> {
@@ -98,6 +100,12 @@ export async function openDatabase(options: DatabaseOptions): Promise<OpenDataba
 
 /** A statement starting with this may run as long as it needs (a migration over big tables). */
 export const LONG_STATEMENT = '/* long */ ';
+/**
+ * A statement starting with this is sent unnamed, so PostgreSQL plans it with its values each
+ * time: one whose best plan hinges on them (a substring search: rare or common, decision 028),
+ * where a generic plan, chosen after five runs of a named statement, may read a whole account.
+ */
+export const PLANNED_EACH_TIME = '/* planned each time */ ';
 /** Distinct statements prepared per process at most; past it, the rest are sent unnamed. */
 const PREPARED_STATEMENTS_MAX = 1000;
 const preparedNames = new Map<string, string>();
@@ -127,6 +135,7 @@ function preparedStatements(pool: pg.Pool) {
             // pg's client-side limit cannot be lifted per query (0 means "the pool's"): a day.
             return client.query({ text, values, query_timeout: 86_400_000 } as pg.QueryConfig);
           }
+          if (text.startsWith(PLANNED_EACH_TIME)) return client.query({ text, values });
           return client.query({ text, values, name: nameOf(text) });
         },
         release: () => client.release(),

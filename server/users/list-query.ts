@@ -1,6 +1,8 @@
 import { sql, type RawBuilder } from 'kysely';
 import { IAM_ROLES } from '../../shared/roles.ts';
 import type { UsersQuery } from '../../shared/users.ts';
+import { BEFORE, encodeCursor } from '../../shared/users-cursor.ts';
+import { PLANNED_EACH_TIME } from '../db/connect.ts';
 import { AppError } from '../errors.ts';
 
 /**
@@ -102,7 +104,12 @@ const notDeleted = sql`not exists (select 1 from users d where d.id = m.user_id 
 export interface PagePlan {
   field: Field;
   descending: boolean;
-  /** Key values after which the page starts (keyset), without the user id. */
+  /**
+   * The page ends before `after` (a `previous` link), or at the list's end without it (Last): the
+   * index is read the other way from there and the rows turned back (decision 028).
+   */
+  backward: boolean;
+  /** The row (its key values, without the user id, and its id) the page starts after. */
   after?: { keys: KeyValue[]; userId: number };
 }
 
@@ -111,7 +118,7 @@ export function planPage(query: UsersQuery): PagePlan {
   const ordering = query.ordering ?? 'id';
   const descending = ordering.startsWith('-');
   const field = ordering.replace(/^-/, '') as Field;
-  if (query.cursor === undefined) return { field, descending };
+  if (query.cursor === undefined) return { field, descending, backward: false };
   const badCursor = () =>
     new AppError('validation_failed', 'Invalid input.', {
       cursor: ['Invalid cursor: use the `next` link of a page with the same ordering.'],
@@ -122,7 +129,12 @@ export function planPage(query: UsersQuery): PagePlan {
   } catch {
     throw badCursor();
   }
+  if (!Array.isArray(decoded)) throw badCursor();
+  const backward = decoded[0] === BEFORE;
+  if (backward) decoded = decoded.slice(1);
   if (!Array.isArray(decoded) || decoded[0] !== ordering) throw badCursor();
+  // The list's end: no row to start from.
+  if (backward && decoded.length === 1) return { field, descending, backward };
   const keys = decoded.slice(1, -1) as unknown[];
   const userId = decoded.at(-1);
   const expected =
@@ -137,15 +149,18 @@ export function planPage(query: UsersQuery): PagePlan {
     keys.every((key, i) => typeof key === expected[i]) &&
     (field !== 'status' || [0, 1, 2].includes(keys[0] as number));
   if (!valid) throw badCursor();
-  return { field, descending, after: { keys: keys as KeyValue[], userId: userId as number } };
+  const after = { keys: keys as KeyValue[], userId: userId as number };
+  return { field, descending, backward, after };
 }
 
-/** The cursor that starts the page after `row`. */
-export function cursorAfter(
+/** The cursor of the page after `row`, or (`before`) of the page that ends before it. */
+export function cursorAt(
   ordering: Ordering,
   row: { sort_keys: KeyValue[]; id: number },
+  before = false,
 ): string {
-  return Buffer.from(JSON.stringify([ordering, ...row.sort_keys, row.id])).toString('base64url');
+  const at = [ordering, ...row.sort_keys, row.id];
+  return encodeCursor(before ? [BEFORE, ...at] : at);
 }
 
 interface SeekOptions {
@@ -158,12 +173,14 @@ interface SeekOptions {
 }
 
 /**
- * The page's memberships, in order, with the values their cursor is made of: one index range of
- * the account. Status is three ranges (by id each) laid end to end.
+ * The page's memberships, in the order read, with the values their cursor is made of: one index
+ * range of the account. Status is three ranges (by id each) laid end to end. Backward, the range
+ * is read the other way (the caller turns the rows back).
  */
 function seek({ accountId, where, plan, now, limit, offset }: SeekOptions): RawBuilder<unknown> {
-  const dir = plan.descending ? sql`desc` : sql`asc`;
-  const compare = plan.descending ? sql`<` : sql`>`;
+  const descending = plan.descending !== plan.backward;
+  const dir = descending ? sql`desc` : sql`asc`;
+  const compare = descending ? sql`<` : sql`>`;
   const base = [sql`m.account_id = ${accountId}`, notDeleted, ...where];
   if (plan.field !== 'status') {
     const keys = SORT_KEYS[plan.field];
@@ -185,12 +202,12 @@ function seek({ accountId, where, plan, now, limit, offset }: SeekOptions): RawB
       order by ${sql.join([...keys.map((k) => sql`${k.sql} ${dir}`), sql`m.user_id ${dir}`])}
       limit ${limit} offset ${offset}`;
   }
-  const order = plan.descending ? [2, 1, 0] : [0, 1, 2];
+  const order = descending ? [2, 1, 0] : [0, 1, 2];
   const branches = order.flatMap((status) => {
     const conditions = [...base, statusCondition(status, now)];
     if (plan.after) {
       const at = plan.after.keys[0] as number;
-      if (plan.descending ? status > at : status < at) return [];
+      if (descending ? status > at : status < at) return [];
       if (status === at) conditions.push(sql`(m.user_id::bigint) ${compare} ${plan.after.userId}`);
     }
     return [
@@ -228,31 +245,83 @@ const memberColumns = (callerId: number) => sql`
      from memberships om join accounts oa on oa.id = om.account_id
      where om.user_id = u.id and om.accepted_at is not null) end) as caller_accounts`;
 
+/**
+ * The search index's condition (migration 0011) for the email and name substrings: the rows of
+ * the account holding every trigram of the text. None for a text shorter than a trigram (the
+ * `like` alone, along the ordering's index). It narrows; the `like` of `filterSql` decides.
+ */
+export function searchSql(filters: UsersQuery, accountId: number): RawBuilder<unknown> | undefined {
+  const text = (value: string | undefined) =>
+    value && [...value].length >= 3 ? value.toLowerCase() : null;
+  const [email, name] = [text(filters.email), text(filters.name)];
+  if (email === null && name === null) return undefined;
+  return sql`member_search_keys(m.account_id, m.sort_email, m.sort_name)
+    @> member_search_keys(${accountId}::int, ${email}::text, ${name}::text)`;
+}
+
+/**
+ * Matching members in a sample (the account's first 500 members by id) from which a search's
+ * path is chosen: past these shares, walking the ordering's index (the page) or the account's members
+ * (the count) meets enough matches sooner than the search index's lists of common trigrams are
+ * read; below them, matches are rare and the search index finds them at once.
+ */
+const GATE_SAMPLE = 500;
+const WALK_PAGE_SHARE = 0.01;
+const WALK_COUNT_SHARE = 0.1;
+
 /** One statement: the page, its members' details, and the count. */
 export function listSql(
-  options: SeekOptions & { callerId: number; count: boolean },
+  options: SeekOptions & {
+    callerId: number;
+    count: boolean;
+    /** The search index's condition (`searchSql`), where a substring filter has one. */
+    search?: RawBuilder<unknown> | undefined;
+    /** A substring filter applies (even one shorter than a trigram). */
+    textFilter?: boolean;
+  },
 ): RawBuilder<unknown> {
-  const { accountId, where } = options;
-  const matching = sql`from memberships m where ${sql.join(
-    [sql`m.account_id = ${accountId}`, notDeleted, ...where],
-    sql` and `,
-  )}`;
+  const { accountId, where, search } = options;
+  const and = (conditions: RawBuilder<unknown>[]) => sql.join(conditions, sql` and `);
+  const matching = (narrow: RawBuilder<unknown>[]) =>
+    sql`from memberships m where ${and([sql`m.account_id = ${accountId}`, notDeleted, ...narrow, ...where])}`;
+  // The share of the account's first members (by id) that match: the estimate past the bound
+  // (`sample`), and a search's choice of path (`gate`, smaller: it is read on every search).
+  // Each is read only where needed.
+  const sampleOf = (name: string, size: number) =>
+    sql`${sql.raw(name)} as materialized (
+    select count(*) filter (where s.hit)::numeric / greatest(count(*), 1) as share from (
+      select (${and(where.length ? where : [sql`true`])}) as hit
+      from memberships m where m.account_id = ${accountId} and ${notDeleted}
+      order by (m.user_id::bigint), m.user_id limit ${size}) s)`;
+  const share = sql`(select share from gate)`;
+  // A search: walk the ordering's index where matches are common, the search index where rare.
+  const page = !search
+    ? seek(options)
+    : sql`select * from (${seek(options)}) walked where ${share} >= ${WALK_PAGE_SHARE}
+      union all
+      select * from (${seek({ ...options, where: [search, ...where] })}) searched
+      where ${share} < ${WALK_PAGE_SHARE}`;
+  const hits = (narrow: RawBuilder<unknown>[]) =>
+    sql`(select count(*)::int from (select 1 ${matching(narrow)} limit ${EXACT_COUNT_BOUND + 1}) h)`;
   // Unfiltered: the account's member count (exact, kept by triggers). Filtered: exact up to the
-  // bound; past it, the share of a sample of members that match, times the member count.
+  // bound; past it, the share of the sample that matches, times the member count.
   const members = sql`(select ac.member_count from accounts ac where ac.id = ${accountId})`;
   const counted = !options.count
     ? sql`select null::int as total, true as exact`
     : where.length > 0
       ? sql`select case when b.hits <= ${EXACT_COUNT_BOUND} then b.hits
-          else greatest(${EXACT_COUNT_BOUND + 1}, round(${members} * (
-            select count(*) filter (where s.hit)::numeric / greatest(count(*), 1) from (
-              select (${sql.join(where, sql` and `)}) as hit
-              from memberships m where m.account_id = ${accountId} and ${notDeleted}
-              order by (m.user_id::bigint), m.user_id limit ${ESTIMATE_SAMPLE}) s)))::int end as total,
+          else greatest(${EXACT_COUNT_BOUND + 1}, round(${members} * (select share from sample)))::int end as total,
         b.hits <= ${EXACT_COUNT_BOUND} as exact
-        from (select count(*)::int as hits from (select 1 ${matching} limit ${EXACT_COUNT_BOUND + 1}) h) b`
+        from (select ${
+          search
+            ? sql`case when ${share} >= ${WALK_COUNT_SHARE} then ${hits([])} else ${hits([search])} end`
+            : hits([])
+        } as hits offset 0) b`
       : sql`select ${members} as total, true as exact`;
-  return sql`with page as materialized (${seek(options)}),
+  // A search's plan hinges on the text (rare or common): planned with it each time.
+  const planned = search || options.textFilter ? sql.raw(PLANNED_EACH_TIME) : sql``;
+  return sql`${planned}with ${sampleOf('sample', ESTIMATE_SAMPLE)}, ${sampleOf('gate', GATE_SAMPLE)},
+    page as materialized (${page}),
     numbered as (select member_id, sort_keys, row_number() over () as position from page)
     select ${memberColumns(options.callerId)}, p.sort_keys, t.total, t.exact
     from (${counted}) t

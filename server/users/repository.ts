@@ -1,8 +1,9 @@
 import type { UsersQuery } from '../../shared/users.ts';
 import { toCount, type Db } from '../db/connect.ts';
 import {
-  cursorAfter,
+  cursorAt,
   filterSql,
+  searchSql,
   listSql,
   memberSql,
   notComplyingWithTwoFa,
@@ -53,6 +54,10 @@ export interface MembersPage {
   rows: MemberRow[];
   /** The cursor of the page after this one; undefined on the last page. */
   nextCursor?: string;
+  /** The cursor of the page before this one; undefined where nothing is known to be before it. */
+  previousCursor?: string;
+  /** The page was sought backwards (a `previous` link or Last): it ends where the cursor said. */
+  backward: boolean;
 }
 
 type SortKeys = (string | number | boolean)[];
@@ -72,11 +77,13 @@ export async function listMembers(
     accountId,
     callerId,
     where: filterSql(filters, now),
+    search: searchSql(filters, accountId),
+    textFilter: Boolean(filters.id || filters.email || filters.name),
     plan,
     now,
     // One more than asked: whether a next page exists, without counting.
     limit: filters.limit + 1,
-    offset: plan.after ? 0 : (filters.offset ?? 0),
+    offset: plan.after || plan.backward ? 0 : (filters.offset ?? 0),
     count: withCount,
   }).execute(db);
   const all = rows as (MemberRow & {
@@ -85,16 +92,25 @@ export async function listMembers(
     exact: boolean;
   })[];
   const members = all.filter((row) => row.id !== null);
+  // The extra row lies beyond the page in the direction read: after it, or (backward) before it.
+  const more = members.length > filters.limit;
   const page = members.slice(0, filters.limit);
-  const last = page.at(-1);
+  if (plan.backward) page.reverse();
+  const [first, last] = [page.at(0), page.at(-1)];
+  const cursor = (row: typeof first, before = false) =>
+    row &&
+    cursorAt(filters.ordering ?? 'id', { sort_keys: row.sort_keys ?? [], id: row.id }, before);
+  // Forward, a row lies before the page when it starts after one or past an offset; backward,
+  // a row lies after it unless it ends at the list's end.
+  const before = plan.backward ? more : plan.after !== undefined || (filters.offset ?? 0) > 0;
+  const after = plan.backward ? plan.after !== undefined : more;
   return {
     count: toCount(all[0].total ?? 0),
     countExact: all[0].exact,
     rows: page,
-    nextCursor:
-      members.length > filters.limit && last
-        ? cursorAfter(filters.ordering ?? 'id', { sort_keys: last.sort_keys ?? [], id: last.id })
-        : undefined,
+    nextCursor: after ? cursor(last) : undefined,
+    previousCursor: before ? cursor(first, true) : undefined,
+    backward: plan.backward,
   };
 }
 

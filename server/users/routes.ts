@@ -32,7 +32,7 @@ import {
   updateProfile,
   type ProfileDeps,
 } from './profile.ts';
-import { findMember, listMembers, type MemberRow } from './repository.ts';
+import { findMember, listMembers, type MemberRow, type MembersPage } from './repository.ts';
 
 export const userOperations = {
   list: operation(routes.listUsers, {
@@ -41,7 +41,7 @@ export const userOperations = {
     responses: {
       200: {
         description:
-          'With `limit`: a page, whose `next` link carries a keyset `cursor`; header `X-Count-Exact: false` when `count` is an estimate (past 1,000 matches with filters). Without `limit`: an array of every member, streamed',
+          'With `limit`: a page, whose `next` and `previous` links carry a keyset `cursor`; header `X-Count-Exact: false` when `count` is an estimate (past 1,000 matches with filters). Without `limit`: an array of every member, streamed',
         schema: z.union([usersPage, z.array(user)]),
       },
     },
@@ -106,7 +106,7 @@ export function userRoutes(deps: AuthDeps & ProfileDeps & { config: Config }) {
       c.header(COUNT_EXACT_HEADER, String(page.countExact));
       return c.json({
         count: page.count,
-        ...pageLinks(deps.config.publicUrl + ops.list.path, c.req.url, query, page.nextCursor),
+        ...pageLinks(deps.config.publicUrl + ops.list.path, c.req.url, query, page),
         results: page.rows.map((row) => toUserFor(caller, row, now)),
       });
     })
@@ -257,13 +257,21 @@ async function streamMembers(
 }
 
 /**
- * DRF-style `next` and `previous` links, built on PUBLIC_URL (never on the request's Host). `next`
- * carries the keyset `cursor` of the page's last row (and the `offset` it stands at, for clients
- * that count); `previous` is by offset.
+ * DRF-style `next` and `previous` links, built on PUBLIC_URL (never on the request's Host). Both
+ * carry a keyset `cursor` (the page's last row, or its first row for the page before it) and the
+ * `offset` the page stands at, for clients that count (decision 028). Back to the first page (an
+ * offset up to `limit`) the link is `offset=0` alone, as before cursors; past the list's end, by
+ * offset as well, since no row of the page is there to start from.
  */
-function pageLinks(base: string, requestUrl: string, query: UsersQuery, nextCursor?: string) {
+function pageLinks(
+  base: string,
+  requestUrl: string,
+  query: UsersQuery,
+  page: Pick<MembersPage, 'nextCursor' | 'previousCursor' | 'backward'>,
+) {
   const limit = query.limit ?? 0;
   const offset = query.offset ?? 0;
+  const { nextCursor, previousCursor, backward } = page;
   const link = (newOffset: number, cursor?: string) => {
     const params = new URL(requestUrl).searchParams;
     params.set('offset', String(newOffset));
@@ -272,8 +280,16 @@ function pageLinks(base: string, requestUrl: string, query: UsersQuery, nextCurs
     else params.delete('cursor');
     return `${base}?${params.toString()}`;
   };
-  return {
-    next: nextCursor ? link(offset + limit, nextCursor) : null,
-    previous: offset > 0 ? link(Math.max(0, offset - limit)) : null,
-  };
+  const back = Math.max(0, offset - limit);
+  const previous =
+    backward && !previousCursor
+      ? null
+      : offset > 0 && offset <= limit
+        ? link(0)
+        : previousCursor
+          ? link(back, previousCursor)
+          : offset > 0
+            ? link(back)
+            : null;
+  return { next: nextCursor ? link(offset + limit, nextCursor) : null, previous };
 }

@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import { ROLE } from '../../shared/roles.ts';
 import { USER_ORDERINGS, type User, type UsersPage } from '../../shared/users.ts';
 import { eachDatabase } from '../../test/support/context.ts';
+import { lastPageCursor } from '../../shared/users-cursor.ts';
 import { EXACT_COUNT_BOUND } from './list-query.ts';
 import { COUNT_EXACT_HEADER, STREAM_BATCH } from './routes.ts';
 
@@ -12,7 +13,7 @@ import { COUNT_EXACT_HEADER, STREAM_BATCH } from './routes.ts';
  * offsets and the streamed list agree for every ordering; the count says when it is estimated
  * (docs/decisions/021, 022).
  */
-const MEMBERS = 1150;
+const MEMBERS = 1151;
 const DAY = 24 * 60 * 60 * 1000;
 
 eachDatabase('GET /iam/users at scale', (ctx) => {
@@ -32,7 +33,7 @@ eachDatabase('GET /iam/users at scale', (ctx) => {
       select 'p-' || lpad(i::text, 5, '0') || '@paging.test',
              case when i % 40 = 0 then null else 'Name ' || (i % 97) end,
              (array['en','de','zh','ru'])[1 + i % 4], case when i % 7 = 0 then ${now}::timestamptz end
-      from generate_series(1, ${MEMBERS - 1}) as i`.execute(db);
+      from generate_series(1, ${MEMBERS - 2}) as i`.execute(db);
     await sql`
       insert into memberships (account_id, user_id, role_id, invitation_expires_at, accepted_at, invited_name, invited_lang)
       select ${accountId}, u.id, (array[1,5,3009,3022,2])[1 + u.id % 5],
@@ -44,7 +45,8 @@ eachDatabase('GET /iam/users at scale', (ctx) => {
       from users u where u.email like '%@paging.test'`.execute(db);
     // Another account's members never show.
     const other = await fixtures.account('Elsewhere');
-    for (let i = 0; i < 3; i++) await fixtures.member(other);
+    for (let i = 0; i < 3; i++) await fixtures.member(other, { name: `Quasar Elsewhere ${i}` });
+    await fixtures.member(accountId, { name: 'José Ñandú' });
   });
 
   const get = async (query: string) => {
@@ -73,6 +75,24 @@ eachDatabase('GET /iam/users at scale', (ctx) => {
     return seen;
   }
 
+  /** Every page, following `previous` from the last (sought backwards from the list's end). */
+  async function walkBack(query: string, ordering: string, limit: number): Promise<number[]> {
+    const pages: number[][] = [];
+    let path: string | null =
+      `/iam/users?${query}&limit=${limit}&cursor=${lastPageCursor(ordering)}`;
+    for (let first = true; path; first = false) {
+      const response = await ctx().request(path, { token });
+      const body = (await response.json()) as UsersPage;
+      assert.equal(response.status, 200, JSON.stringify(body));
+      if (first) assert.equal(body.next, null, 'nothing after the last page');
+      else assert.ok(body.next, 'a page sought backwards links to the one after it');
+      pages.unshift(ids(body.results));
+      path = body.previous && pathOf(body.previous);
+      if (path) assert.match(path, /[?&]cursor=/);
+    }
+    return pages.flat();
+  }
+
   const orderings = USER_ORDERINGS.flatMap((field) => [field, `-${field}`]);
   for (const ordering of orderings) {
     it(`ordering=${ordering}: the streamed list, the cursor pages and the offset pages agree`, async () => {
@@ -88,8 +108,38 @@ eachDatabase('GET /iam/users at scale', (ctx) => {
         ...ids((await page(`ordering=${ordering}&limit=1000&offset=1000`)).page.results),
       ];
       assert.deepEqual(byOffset, all);
+      assert.deepEqual(await walkBack(`ordering=${ordering}`, ordering, 400), all);
     });
   }
+
+  it('links back from a deep page by cursor, to the rows the offset gives', async () => {
+    for (const ordering of ['email', '-name', 'status', '-id']) {
+      const deep = (await page(`limit=50&ordering=${ordering}&offset=700`)).page;
+      assert.match(deep.previous!, /[?&]offset=650(&|$)/);
+      assert.match(deep.previous!, /[?&]cursor=/);
+      const back = (await page(pathOf(deep.previous!).replace('/iam/users?', ''))).page;
+      const byOffset = (await page(`limit=50&ordering=${ordering}&offset=650`)).page;
+      assert.deepEqual(ids(back.results), ids(byOffset.results), ordering);
+      // And forward again from the page sought backwards: the deep page.
+      const again = (await page(pathOf(back.next!).replace('/iam/users?', ''))).page;
+      assert.deepEqual(ids(again.results), ids(deep.results), ordering);
+      // Back to the first page: by offset alone, as before cursors.
+      const second = (await page(`limit=50&ordering=${ordering}&offset=50`)).page;
+      assert.equal(
+        second.previous,
+        `http://um.test/iam/users?limit=50&ordering=${ordering}&offset=0`,
+      );
+    }
+  });
+
+  it('the last page sought backwards is the last rows, filtered too', async () => {
+    const query = 'status=active&lang=de,en&ordering=-name';
+    const all = ids((await get(query)).body as User[]);
+    const last = (await page(`${query}&limit=30&cursor=${lastPageCursor('-name')}`)).page;
+    assert.deepEqual(ids(last.results), all.slice(-30));
+    assert.equal(last.next, null);
+    assert.deepEqual(await walkBack(query, '-name', 70), all);
+  });
 
   it('orders by id numerically, both ways', async () => {
     const all = ids((await get('ordering=-id')).body as User[]);
@@ -134,10 +184,56 @@ eachDatabase('GET /iam/users at scale', (ctx) => {
       `limit=10&ordering=email&cursor=${Buffer.from('["email",1,2]').toString('base64url')}`,
     );
     await refused(`limit=10&cursor=${Buffer.from('["id",-4]').toString('base64url')}`);
+    // Backward cursors are checked alike; the list's end belongs to one ordering too.
+    await refused(`limit=10&ordering=email&cursor=${lastPageCursor('name')}`);
+    await refused(`limit=10&cursor=${Buffer.from('["<","id","x",3]').toString('base64url')}`);
+    await refused(`limit=10&cursor=${Buffer.from('["<"]').toString('base64url')}`);
     await refused(
       `limit=10&ordering=status&cursor=${Buffer.from('["status",7,2]').toString('base64url')}`,
     );
   });
+
+  // Rare texts take the search index (migration 0011), common ones walk the ordering's index,
+  // texts shorter than a trigram the `like` alone: every path answers what a substring match of
+  // the whole list does, in every ordering, by cursor pages, with the count.
+  const searches: [field: 'email' | 'name', text: string][] = [
+    ['email', 'p-0004'],
+    ['email', 'p-00042@'],
+    ['email', 'PAGING.test'],
+    ['email', '01'],
+    ['email', '_'],
+    ['email', 'p-0%'],
+    ['name', 'name 9'],
+    ['name', 'ame 96'],
+    ['name', 'invited 1'],
+    ['name', 'josé'],
+    ['name', 'q'],
+    ['name', 'quasar'],
+    ['name', 'no such name'],
+  ];
+  for (const [field, text] of searches) {
+    it(`${field}=${text}: the same members as a substring match of the whole list`, async () => {
+      const everyone = (await get('ordering=id')).body as User[];
+      const expected = everyone.filter((user) =>
+        (user[field] ?? '').toLowerCase().includes(text.toLowerCase()),
+      );
+      const filter = `${field}=${encodeURIComponent(text)}`;
+      for (const ordering of ['id', '-email', 'name', 'status']) {
+        const all = ids((await get(`${filter}&ordering=${ordering}`)).body as User[]);
+        assert.deepEqual(
+          [...all].sort((a, b) => a - b),
+          ids(expected),
+          `${filter} ordering=${ordering}`,
+        );
+        assert.deepEqual(await walk(`${filter}&ordering=${ordering}`, 7), all);
+      }
+      const first = await page(`${filter}&limit=5`);
+      if (expected.length <= EXACT_COUNT_BOUND) {
+        assert.equal(first.page.count, expected.length);
+        assert.equal(first.exact, 'true');
+      } else assert.equal(first.exact, 'false');
+    });
+  }
 
   it('counts exactly without filters and up to the bound with them, and says when it estimates', async () => {
     const unfiltered = await page('limit=5');

@@ -221,8 +221,9 @@ async function sqlFloor({ ctx }: Target, statements: CapturedStatement[]): Promi
   }
 }
 
+/** A read: `select` or `with`, after any leading comment (server/db/connect.ts's markers). */
 const readOnly = (text: string) =>
-  /^\s*(select|with)\b/i.test(text) && !/\b(insert|update|delete)\b/i.test(text);
+  /^\s*(\/\*.*?\*\/\s*)*(select|with)\b/i.test(text) && !/\b(insert|update|delete)\b/i.test(text);
 
 async function explain({ ctx }: Target, statements: CapturedStatement[]): Promise<string[]> {
   const plans: string[] = [];

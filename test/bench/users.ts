@@ -1,4 +1,5 @@
 import type { BenchContext, BenchRequest, Scenario } from './scenario.ts';
+import { lastPageCursor } from '../../shared/users-cursor.ts';
 import { BENCH_PASSWORD } from './seed.ts';
 
 /**
@@ -26,6 +27,7 @@ export const scenario: Scenario = {
     });
     const half = Math.floor(big.members / 2);
     const deep = Math.floor(big.members * 0.9);
+    const panel = await panelPaths(ctx, deep);
     return [
       list(FIRST, 'limit=10', { versus: MID }),
       list(MID, 'limit=10', { as: 'mid' }),
@@ -41,6 +43,7 @@ export const scenario: Scenario = {
         `users ordering=email next after ${deep}`,
         await nextAfter(ctx, `limit=10&ordering=email&offset=${deep}`),
       ),
+      ...panel.map(([name, query]) => list(name, query)),
       list('users ordering=name', 'limit=10&ordering=name'),
       list('users ordering=-name', 'limit=10&ordering=-name'),
       list('users ordering=role', 'limit=10&ordering=role'),
@@ -117,8 +120,63 @@ export const scenario: Scenario = {
 
 /** The `next` link of a page, as a path: deep paging the way a client follows it. */
 async function nextAfter(ctx: BenchContext, query: string): Promise<string> {
+  return linkOf(ctx, query, 'next');
+}
+
+async function linkOf(ctx: BenchContext, query: string, link: 'next' | 'previous') {
   const answer = await ctx.send({ name: 'setup', path: `/iam/users?${query}`, as: 'big' });
-  const next = (JSON.parse(answer.body.toString()) as { next: string | null }).next;
-  if (!next) throw new Error(`no next link after ${query}`);
-  return new URL(next).search.slice(1);
+  const body = JSON.parse(answer.body.toString()) as { count: number } & Record<string, unknown>;
+  const url = body[link];
+  if (typeof url !== 'string') throw new Error(`no ${link} link of ${query}`);
+  return new URL(url).search.slice(1);
+}
+
+/**
+ * The requests the Users panel sends for Next, Previous and Last deep in the big account, in
+ * each ordering it offers by default and by email, and Next in a common search. A checkout
+ * whose BFF seeks backwards (decision 028) has a panel that pages by cursor; before it, the
+ * panel sent offsets, so an older checkout is measured with those.
+ */
+async function panelPaths(ctx: BenchContext, deep: number): Promise<[string, string][]> {
+  const probe = await ctx.send({
+    name: 'setup',
+    path: `/iam/users?limit=1&cursor=${lastPageCursor('id')}`,
+    as: 'big',
+  });
+  const byCursor = probe.status === 200;
+  const count = (
+    JSON.parse(
+      (await ctx.send({ name: 'setup', path: '/iam/users?limit=1', as: 'big' })).body.toString(),
+    ) as { count: number }
+  ).count;
+  const pageNumber = deep / 10 + 1;
+  const lastOffset = Math.floor((count - 1) / 10) * 10;
+  const paths: [string, string][] = [];
+  for (const ordering of ['', 'email']) {
+    const order = ordering ? `&ordering=${ordering}` : '';
+    const label = ordering ? `panel ordering=${ordering}` : 'panel';
+    const at = (offset: number) => `limit=10${order}&offset=${offset}`;
+    paths.push(
+      [
+        `${label} page ${pageNumber} by Next`,
+        byCursor ? await linkOf(ctx, at(deep - 10), 'next') : at(deep),
+      ],
+      [
+        `${label} Previous from page ${pageNumber}`,
+        byCursor ? await linkOf(ctx, at(deep), 'previous') : at(deep - 10),
+      ],
+      [
+        `${label} Last page`,
+        byCursor
+          ? `limit=${count - lastOffset}${order}&offset=${lastOffset}&cursor=${lastPageCursor(ordering)}`
+          : at(lastOffset),
+      ],
+    );
+  }
+  const search = 'limit=10&email=user-1';
+  paths.push([
+    'panel email=user-1 page 2 by Next',
+    byCursor ? await linkOf(ctx, search, 'next') : `${search}&offset=10`,
+  ]);
+  return paths;
 }

@@ -11,21 +11,12 @@ import { announceError, type UmMenuSelectEvent } from '../events.ts';
 import type { MessageKey } from '../locales/index.ts';
 import { loaded } from '../lazy.ts';
 import type { LocalizeController } from './localize.ts';
+import { FIRST_PAGE, pageStart, pagerPosition } from './page-turn.ts';
+import type { ListPage, ListQuery } from './page-turn.ts';
+
+export type { ListPage, ListQuery };
 
 type Host = ReactiveControllerHost & HTMLElement;
-
-/** What a list asks: its filters and order, and the page (`limit`, `offset`). */
-export interface ListQuery {
-  limit: number;
-  offset: number;
-}
-
-/** One page of the list, as the table shows it. */
-export interface ListPage<Row> {
-  rows: Row[];
-  /** Rows in the whole (filtered) list. */
-  count: number;
-}
 
 export interface PagedListOptions<Query extends ListQuery, Loaded, Row> {
   query: Query;
@@ -132,7 +123,7 @@ export class PagedListController<
 
   /** Any filter change starts again from page 1. */
   filter(change: Partial<Query>): void {
-    this.query = { ...this.current, ...change, offset: 0 };
+    this.query = { ...this.current, ...change, ...FIRST_PAGE };
   }
 
   /** Typing in a text filter asks once the typing pauses. */
@@ -365,9 +356,13 @@ export class PagedListController<
     const count = page?.count ?? 0;
     const shown = page?.rows.length ?? 0;
     const { showing, showingNone } = this.options.text;
+    // While another page loads, the links of the one on screen lead from the wrong place.
+    const settled = this.pending ? undefined : page;
+    const { current, pages } = pagerPosition({ offset, limit, count, hasNext: settled?.hasNext });
+    const cursors = { ...settled?.cursors, last: page?.cursors?.last };
     return renderPager({
-      current: Math.floor(offset / limit) + 1,
-      pages: Math.max(1, Math.ceil(count / limit)),
+      current,
+      pages,
       limit,
       summary: failed
         ? ''
@@ -377,19 +372,25 @@ export class PagedListController<
       perPageId: this.options.perPageId,
       label: this.options.text.pagination && this.localize.t(this.options.text.pagination),
       lang: this.localize.lang,
-      onGo: (n) => (this.query = { ...this.current, offset: (n - 1) * limit }),
-      onPageSize: (size) => (this.query = { ...this.current, limit: size, offset: 0 }),
+      onGo: (n) =>
+        (this.query = {
+          ...this.current,
+          ...FIRST_PAGE,
+          ...pageStart(n, { current, pages, limit, count, cursors }),
+        }),
+      onPageSize: (size) => (this.query = { ...this.current, limit: size, ...FIRST_PAGE }),
     });
   }
 
   /**
    * When the list shrank below the page shown (people left, a stale pager offered a page that is
-   * gone), show the last page that exists instead of an empty table.
+   * gone), show the last page that exists instead of an empty table or a page numbered past it.
    */
   private followCount(loaded: Loaded) {
     const query = this.current;
-    const { rows, count } = this.options.page(loaded, query);
-    if (rows.length > 0 || count === 0 || query.offset < count) return;
-    this.query = { ...query, offset: Math.floor((count - 1) / query.limit) * query.limit };
+    const { rows, count, hasNext } = this.options.page(loaded, query);
+    if (count === 0 || query.offset < count || (rows.length > 0 && hasNext !== false)) return;
+    const offset = Math.floor((count - 1) / query.limit) * query.limit;
+    this.query = { ...query, ...FIRST_PAGE, offset };
   }
 }

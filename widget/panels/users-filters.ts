@@ -8,7 +8,11 @@ import {
 } from '../../shared/roles.ts';
 import '../components/multi-select.ts';
 import type { MultiSelectOption, UmMultiSelect } from '../components/multi-select.ts';
+import type { User, UsersPage } from '../../shared/users.ts';
 import type { LocalizeController } from '../controllers/localize.ts';
+import type { ListPage } from '../controllers/page-turn.ts';
+import { cursorOf } from '../controllers/page-turn.ts';
+import { lastPageCursor } from '../../shared/users-cursor.ts';
 import type { MessageKey } from '../locales/index.ts';
 
 /**
@@ -33,6 +37,10 @@ export interface UsersQueryState {
   ordering: Ordering | '';
   limit: number;
   offset: number;
+  /** Where the page starts by keyset (from the answer's links; decision 028). */
+  cursor?: string | undefined;
+  /** Rows asked for when not `limit` (the last page, sought backwards from the list's end). */
+  take?: number | undefined;
 }
 
 export const EMPTY_FILTERS = {
@@ -64,8 +72,24 @@ export function usersParams(query: UsersQueryState) {
     two_fa: query.twoFa === 'true' || query.twoFa === 'false' ? query.twoFa : undefined,
     two_fa_compliant: query.twoFa === 'noncompliant' ? ('false' as const) : undefined,
     ordering: query.ordering || undefined,
-    limit: query.limit,
+    limit: query.take ?? query.limit,
     offset: query.offset,
+    cursor: query.cursor,
+  };
+}
+
+/** The page the table shows of an answer, with the cursors Next, Previous and Last use. */
+export function usersListPage(loaded: UsersPage, query: UsersQueryState): ListPage<User> {
+  return {
+    rows: loaded.results,
+    count: loaded.count,
+    // By keyset: a first page's cost at any depth (decision 028).
+    cursors: {
+      next: cursorOf(loaded.next),
+      previous: cursorOf(loaded.previous),
+      last: lastPageCursor(query.ordering),
+    },
+    hasNext: loaded.next !== null,
   };
 }
 

@@ -3,7 +3,7 @@ import { state } from 'lit/decorators.js';
 import { isIamRoleId } from '../../shared/roles.ts';
 import type { ClientMe } from '../../shared/clients.ts';
 import { actorOf, can, type Actor } from '../../shared/permissions.ts';
-import type { User, UsersPage } from '../../shared/users.ts';
+import type { User } from '../../shared/users.ts';
 import type { ApiClient } from '../api/client.ts';
 import type { UmEditUserDialog } from '../dialogs/edit-user-dialog.ts';
 import { loaded, loadOnFirstUse } from '../lazy.ts';
@@ -32,6 +32,7 @@ import {
   type SortField,
   type TextFilter,
   type UsersQueryState,
+  usersListPage,
   usersParams,
 } from './users-filters.ts';
 import { clientContext, meContext, provided } from '../context.ts';
@@ -60,7 +61,7 @@ export class UmUsersPanel extends LitElement {
     query: { ...EMPTY_FILTERS, ordering: '', limit: 10, offset: 0 } as UsersQueryState,
     load: (query, signal) => this.client.listUsers(usersParams(query), signal),
     args: (query) => [this.client, query],
-    page: (loaded: UsersPage) => ({ rows: loaded.results, count: loaded.count }),
+    page: usersListPage,
     text: {
       loading: 'users.loading',
       retry: 'users.retry',
