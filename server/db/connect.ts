@@ -1,5 +1,5 @@
 import type { PGlite } from '@electric-sql/pglite';
-import { Kysely, Migrator, PostgresDialect, type Migration } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, sql, type Migration } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import { createHash } from 'node:crypto';
 import pg from 'pg';
@@ -14,6 +14,7 @@ import * as twoFaPolicy from './migrations/0009_two_fa_policy.ts';
 import * as auditTrail from './migrations/0010_audit_trail.ts';
 import { PGliteThread } from './pglite-thread.ts';
 import { countingDialect } from './round-trips.ts';
+import { takingTurns } from './turns.ts';
 import type { Database } from './schema.ts';
 
 export type Db = Kysely<Database>;
@@ -84,16 +85,73 @@ export async function openDatabase(options: DatabaseOptions): Promise<OpenDataba
     const db = new Kysely<Database>({
       dialect: options.countRoundTrips ? countingDialect(dialect) : dialect,
     });
+    dialects.set(db, 'postgres');
     return { db, dialect: 'postgres', pool, close: () => db.destroy() };
   }
   // PGlite runs in a thread of its own, so a long query never holds this one's event loop. The
   // dialect calls only `query` and `close`, which the thread offers as PGlite does.
   const pglite = await PGliteThread.start(options.dataDir ?? './.data');
-  const dialect = new PGliteDialect(pglite as unknown as PGlite);
+  // A short statement waits for at most one batch of a long read (turns.ts).
+  const dialect = takingTurns(new PGliteDialect(pglite as unknown as PGlite));
   const db = new Kysely<Database>({
     dialect: options.countRoundTrips ? countingDialect(dialect) : dialect,
   });
-  return { db, dialect: 'pglite', close: () => db.destroy() };
+  dialects.set(db, 'pglite');
+  // What autovacuum would do on PostgreSQL (analyzeStaleTables); a failure is retried next time.
+  const analyzing = setInterval(
+    () => void analyzeStaleTables(db).catch(() => {}),
+    ANALYZE_EVERY_MS,
+  );
+  analyzing.unref();
+  return {
+    db,
+    dialect: 'pglite',
+    close: () => {
+      clearInterval(analyzing);
+      return db.destroy();
+    },
+  };
+}
+
+/** Which database each open `Db` is: the few rules that differ between them read it here. */
+const dialects = new WeakMap<Db, DialectName>();
+
+/**
+ * Rows read per statement when a long answer is read in pieces (the Users list without `limit`,
+ * docs/decisions/029). PostgreSQL has a pool of connections, so a batch delays nobody, and big
+ * batches mean few statements. PGlite is one connection: every other request (even `/health`'s
+ * `select 1`) waits for the batch in progress (turns.ts), so its batches are kept to a few
+ * milliseconds (about 5 for 50 members).
+ */
+export function readBatchSize(db: Db): number {
+  return dialects.get(db) === 'pglite' ? PGLITE_READ_BATCH : POSTGRES_READ_BATCH;
+}
+const POSTGRES_READ_BATCH = 1000;
+const PGLITE_READ_BATCH = 50;
+
+/** How often PGlite's tables are checked for statistics gone stale. */
+const ANALYZE_EVERY_MS = 60_000;
+
+/**
+ * PGlite has no autovacuum, so nothing else gathers the planner's statistics there. Without them a
+ * table of 100,000 rows is planned as one of a few hundred, and a batch of the Users list sorts the
+ * whole account (470 ms instead of 2 on PGlite; docs/decisions/029). This applies autovacuum's
+ * rule: a table is analysed when it never was (`reltuples` is -1), or when more rows changed since
+ * than 50 plus a tenth of its rows (`autovacuum_analyze_threshold`, `_scale_factor`). Run after
+ * migrations and the demo seed, and every minute on PGlite (a big import is seen within a minute);
+ * the check is one small query. A no-op on PostgreSQL, whose autovacuum does this. Answers the
+ * tables analysed.
+ */
+export async function analyzeStaleTables(db: Db): Promise<string[]> {
+  if (dialects.get(db) !== 'pglite') return [];
+  // Changes are counted in the shared statistics at most once a second; these counts are wanted now.
+  await sql`select pg_stat_force_next_flush()`.execute(db);
+  const { rows } = await sql<{ name: string }>`
+    select c.relname as name from pg_class c join pg_stat_user_tables s on s.relid = c.oid
+    where c.reltuples < 0 or s.n_mod_since_analyze > 50 + 0.1 * c.reltuples
+    order by c.relname`.execute(db);
+  for (const { name } of rows) await sql`analyze ${sql.id(name)}`.execute(db);
+  return rows.map((row) => row.name);
 }
 
 /** A statement starting with this may run as long as it needs (a migration over big tables). */

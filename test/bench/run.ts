@@ -16,6 +16,7 @@ import {
   API_TOKEN,
   BENCH_PASSWORD,
   databaseUrl,
+  dropDatabase,
   prepareDatabase,
   SIZES,
 } from './seed.ts';
@@ -23,6 +24,7 @@ import * as replicas from './replicas.ts';
 import * as signInFlood from './sign-in-flood.ts';
 import * as pglite from './pglite.ts';
 import * as users from './users.ts';
+import * as memory from './memory.ts';
 import { WireCounter, type CapturedStatement } from './wire.ts';
 
 /**
@@ -36,9 +38,11 @@ import { WireCounter, type CapturedStatement } from './wire.ts';
  *   BENCH_ONLY=regex          only the requests whose name matches
  *   BENCH_OUT=folder          where the plans go (default $TMPDIR/um-bench)
  *   BENCH_REPLICAS=1          also 1 against 3 replicas of this checkout (test/bench/replicas.ts)
+ *   BENCH_SCENARIOS=regex     only the scenarios whose name matches (e.g. `memory`)
  */
 const SCENARIOS: Scenario[] = [
   users.scenario,
+  memory.scenario,
   signInFlood.scenario,
   pglite.scenario,
   ...(process.env.BENCH_REPLICAS ? [replicas.scenario] : []),
@@ -174,6 +178,7 @@ async function startTarget(appDir: string): Promise<Target> {
       await pool.end();
       await bff.stop();
       await wire.stop();
+      await dropDatabase(serverUrl!, database);
     },
   };
 }
@@ -271,7 +276,8 @@ async function measureHealth() {
 }
 
 await measureHealth();
-for (const scenario of SCENARIOS) {
+const scenarios = process.env.BENCH_SCENARIOS ? new RegExp(process.env.BENCH_SCENARIOS) : undefined;
+for (const scenario of SCENARIOS.filter((s) => !scenarios || scenarios.test(s.name))) {
   const requests = new Map<Target, BenchRequest[]>();
   for (const target of targets) requests.set(target, (await scenario.requests?.(target.ctx)) ?? []);
   const names = requests.get(targets[0])!.map((request) => request.name);
