@@ -116,18 +116,26 @@ export async function openDatabase(options: DatabaseOptions): Promise<OpenDataba
 /** Which database each open `Db` is: the few rules that differ between them read it here. */
 const dialects = new WeakMap<Db, DialectName>();
 
-/**
- * Rows read per statement when a long answer is read in pieces (the Users list without `limit`,
- * docs/decisions/029). PostgreSQL has a pool of connections, so a batch delays nobody, and big
- * batches mean few statements. PGlite is one connection: every other request (even `/health`'s
- * `select 1`) waits for the batch in progress (turns.ts), so its batches are kept to a few
- * milliseconds (about 5 for 50 members).
- */
-export function readBatchSize(db: Db): number {
-  return dialects.get(db) === 'pglite' ? PGLITE_READ_BATCH : POSTGRES_READ_BATCH;
+/** How a long answer is read in pieces (the Users list without `limit`, docs/decisions/029). */
+export interface ReadBatches {
+  /** Rows per statement. */
+  size: number;
+  /** Whether the next batch is read while the current one is written (two held at most). */
+  readAhead: boolean;
 }
-const POSTGRES_READ_BATCH = 1000;
-const PGLITE_READ_BATCH = 50;
+
+/**
+ * PostgreSQL has a pool of connections, so a batch delays nobody: big batches (few statements),
+ * and the next one read while the current one is written. PGlite is one connection that every
+ * other statement (even `/health`'s `select 1`) waits for: batches of a few milliseconds (about
+ * 5 for 50 members), each read only when the client has taken the one before, and turns that let
+ * short statements in between (turns.ts).
+ */
+export function readBatches(db: Db): ReadBatches {
+  return dialects.get(db) === 'pglite'
+    ? { size: 50, readAhead: false }
+    : { size: 1000, readAhead: true };
+}
 
 /** How often PGlite's tables are checked for statistics gone stale. */
 const ANALYZE_EVERY_MS = 60_000;

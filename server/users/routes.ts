@@ -17,7 +17,7 @@ import { authenticate, authorize, type AuthDeps } from '../auth/middleware.ts';
 import { issueTokens } from '../auth/tokens.ts';
 import { tokenPair } from '../../shared/auth.ts';
 import type { Config } from '../config.ts';
-import { readBatchSize, type Db } from '../db/connect.ts';
+import { readBatches, type Db } from '../db/connect.ts';
 import { asBulkRead } from '../db/turns.ts';
 import { AppError, notFound } from '../errors.ts';
 import { PROFILE_SHARED_MESSAGE } from '../../shared/permissions.ts';
@@ -33,7 +33,7 @@ import {
   updateProfile,
   type ProfileDeps,
 } from './profile.ts';
-import { findMember, listMembers, type MemberRow } from './repository.ts';
+import { findMember, listMembers, type MemberRow, type MembersPage } from './repository.ts';
 
 export const userOperations = {
   list: operation(routes.listUsers, {
@@ -220,12 +220,13 @@ function toUserFor(caller: Caller, row: MemberRow, now: Date) {
 
 /**
  * Without `limit` (Gcore's clients): the whole account as one JSON array, streamed in keyset
- * batches (readBatchSize: short ones on PGlite) and written a few rows at a time, only as fast as
+ * batches (readBatches: short ones on PGlite) and written a few rows at a time, only as fast as
  * the client reads (decision 029). The stream is pulled: the node adapter reads the next piece when
- * the socket has drained, and the next batch is fetched when every row of the one before has been
- * written. So the process holds one batch and one piece per answer, whatever the account's size;
- * a slow reader holds no database connection, and a failure of the first batch is still an
- * ordinary error answer; a later one cuts the answer short (the client sees broken JSON).
+ * the socket has drained, and the batch after the current one is read at most (on PostgreSQL,
+ * while the current one is written). So the process holds two batches and one piece per answer at
+ * most, whatever the account's size; a slow reader holds no database connection, and a failure of
+ * the first batch is still an ordinary error answer; a later one cuts the answer short (the client
+ * sees broken JSON).
  */
 async function streamMembers(
   c: Context<AppEnv>,
@@ -234,19 +235,27 @@ async function streamMembers(
   query: UsersQuery,
   now: Date,
 ) {
-  const limit = readBatchSize(db);
+  const { size, readAhead } = readBatches(db);
   const batch = (cursor?: string) =>
     asBulkRead(() =>
       listMembers(
         db,
         caller.accountId,
         caller.userId,
-        { ...query, limit, offset: undefined, cursor },
+        { ...query, limit: size, offset: undefined, cursor },
         now,
         false,
       ),
     );
+  /** The batch after `current`, read now (its failure is met when it is awaited, if ever). */
+  const readAfter = (current: MembersPage) => {
+    if (!readAhead || !current.nextCursor) return undefined;
+    const next = batch(current.nextCursor);
+    next.catch(() => {});
+    return next;
+  };
   let page = await batch();
+  let following = readAfter(page);
   let written = 0; // rows of `page` written so far
   let opened = false;
   const encoder = new TextEncoder();
@@ -254,7 +263,8 @@ async function streamMembers(
     {
       async pull(controller) {
         if (written === page.rows.length && page.nextCursor) {
-          page = await batch(page.nextCursor);
+          page = await (following ?? batch(page.nextCursor));
+          following = readAfter(page);
           written = 0;
         }
         let text = opened ? '' : '[';

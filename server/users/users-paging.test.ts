@@ -5,7 +5,7 @@ import { ROLE } from '../../shared/roles.ts';
 import { USER_ORDERINGS, type User, type UsersPage } from '../../shared/users.ts';
 import { eachDatabase } from '../../test/support/context.ts';
 import { EXACT_COUNT_BOUND } from './list-query.ts';
-import { readBatchSize } from '../db/connect.ts';
+import { readBatches } from '../db/connect.ts';
 import { COUNT_EXACT_HEADER } from './routes.ts';
 
 /**
@@ -81,7 +81,7 @@ eachDatabase('GET /iam/users at scale', (ctx) => {
       assert.equal(response.status, 200);
       const all = ids(body as User[]);
       assert.equal(all.length, MEMBERS, 'the stream crosses a batch and ends with every member');
-      assert.ok(MEMBERS > readBatchSize(ctx().db));
+      assert.ok(MEMBERS > readBatches(ctx().db).size);
       assert.equal(new Set(all).size, MEMBERS, 'no member twice');
       assert.deepEqual(await walk(`ordering=${ordering}`, 400), all);
       const byOffset = [
