@@ -9,7 +9,7 @@ import { widgetFiles } from './http/widget-files.ts';
 import { createApp } from './app.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { loadConfig, type Config } from './config.ts';
-import { migrate, openDatabase, type OpenDatabase } from './db/connect.ts';
+import { analyzeStaleTables, migrate, openDatabase, type OpenDatabase } from './db/connect.ts';
 import { seedDemo } from './demo/seed.ts';
 import { OutboxSender } from './mail/outbox.ts';
 import { mailboxTransport, smtpTransport } from './mail/transports.ts';
@@ -42,6 +42,8 @@ export async function startBff(
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   await migrate(database.db);
   if (config.demoSeed) await seedDemo(database.db, clock, config.demoAdmin);
+  // PGlite has no autovacuum: the planner's statistics, before the first request (decision 029).
+  await analyzeStaleTables(database.db);
 
   const transport = config.smtpUrl
     ? smtpTransport(config.smtpUrl, config.mailFrom)

@@ -1,5 +1,5 @@
 import type { PGlite } from '@electric-sql/pglite';
-import { Kysely, Migrator, PostgresDialect, type Migration } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, sql, type Migration } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import { createHash } from 'node:crypto';
 import pg from 'pg';
@@ -15,6 +15,7 @@ import * as auditTrail from './migrations/0010_audit_trail.ts';
 import * as searchWithinTheAccount from './migrations/0011_search_within_the_account.ts';
 import { PGliteThread } from './pglite-thread.ts';
 import { countingDialect } from './round-trips.ts';
+import { takingTurns } from './turns.ts';
 import type { Database } from './schema.ts';
 
 export type Db = Kysely<Database>;
@@ -86,16 +87,81 @@ export async function openDatabase(options: DatabaseOptions): Promise<OpenDataba
     const db = new Kysely<Database>({
       dialect: options.countRoundTrips ? countingDialect(dialect) : dialect,
     });
+    dialects.set(db, 'postgres');
     return { db, dialect: 'postgres', pool, close: () => db.destroy() };
   }
   // PGlite runs in a thread of its own, so a long query never holds this one's event loop. The
   // dialect calls only `query` and `close`, which the thread offers as PGlite does.
   const pglite = await PGliteThread.start(options.dataDir ?? './.data');
-  const dialect = new PGliteDialect(pglite as unknown as PGlite);
+  // A short statement waits for at most one batch of a long read (turns.ts).
+  const dialect = takingTurns(new PGliteDialect(pglite as unknown as PGlite));
   const db = new Kysely<Database>({
     dialect: options.countRoundTrips ? countingDialect(dialect) : dialect,
   });
-  return { db, dialect: 'pglite', close: () => db.destroy() };
+  dialects.set(db, 'pglite');
+  // What autovacuum would do on PostgreSQL (analyzeStaleTables); a failure is retried next time.
+  const analyzing = setInterval(
+    () => void analyzeStaleTables(db).catch(() => {}),
+    ANALYZE_EVERY_MS,
+  );
+  analyzing.unref();
+  return {
+    db,
+    dialect: 'pglite',
+    close: () => {
+      clearInterval(analyzing);
+      return db.destroy();
+    },
+  };
+}
+
+/** Which database each open `Db` is: the few rules that differ between them read it here. */
+const dialects = new WeakMap<Db, DialectName>();
+
+/** How a long answer is read in pieces (the Users list without `limit`, docs/decisions/029). */
+export interface ReadBatches {
+  /** Rows per statement. */
+  size: number;
+  /** Whether the next batch is read while the current one is written (two held at most). */
+  readAhead: boolean;
+}
+
+/**
+ * PostgreSQL has a pool of connections, so a batch delays nobody: big batches (few statements),
+ * and the next one read while the current one is written. PGlite is one connection that every
+ * other statement (even `/health`'s `select 1`) waits for: batches of a few milliseconds (about
+ * 5 for 50 members), each read only when the client has taken the one before, and turns that let
+ * short statements in between (turns.ts).
+ */
+export function readBatches(db: Db): ReadBatches {
+  return dialects.get(db) === 'pglite'
+    ? { size: 50, readAhead: false }
+    : { size: 1000, readAhead: true };
+}
+
+/** How often PGlite's tables are checked for statistics gone stale. */
+const ANALYZE_EVERY_MS = 60_000;
+
+/**
+ * PGlite has no autovacuum, so nothing else gathers the planner's statistics there. Without them a
+ * table of 100,000 rows is planned as one of a few hundred, and a batch of the Users list sorts the
+ * whole account (470 ms instead of 2 on PGlite; docs/decisions/029). This applies autovacuum's
+ * rule: a table is analysed when it never was (`reltuples` is -1), or when more rows changed since
+ * than 50 plus a tenth of its rows (`autovacuum_analyze_threshold`, `_scale_factor`). Run after
+ * migrations and the demo seed, and every minute on PGlite (a big import is seen within a minute);
+ * the check is one small query. A no-op on PostgreSQL, whose autovacuum does this. Answers the
+ * tables analysed.
+ */
+export async function analyzeStaleTables(db: Db): Promise<string[]> {
+  if (dialects.get(db) !== 'pglite') return [];
+  // Changes are counted in the shared statistics at most once a second; these counts are wanted now.
+  await sql`select pg_stat_force_next_flush()`.execute(db);
+  const { rows } = await sql<{ name: string }>`
+    select c.relname as name from pg_class c join pg_stat_user_tables s on s.relid = c.oid
+    where c.reltuples < 0 or s.n_mod_since_analyze > 50 + 0.1 * c.reltuples
+    order by c.relname`.execute(db);
+  for (const { name } of rows) await sql`analyze ${sql.id(name)}`.execute(db);
+  return rows.map((row) => row.name);
 }
 
 /** A statement starting with this may run as long as it needs (a migration over big tables). */

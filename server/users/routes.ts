@@ -17,7 +17,8 @@ import { authenticate, authorize, type AuthDeps } from '../auth/middleware.ts';
 import { issueTokens } from '../auth/tokens.ts';
 import { tokenPair } from '../../shared/auth.ts';
 import type { Config } from '../config.ts';
-import type { Db } from '../db/connect.ts';
+import { readBatches, type Db } from '../db/connect.ts';
+import { asBulkRead } from '../db/turns.ts';
 import { AppError, notFound } from '../errors.ts';
 import { PROFILE_SHARED_MESSAGE } from '../../shared/permissions.ts';
 import type { AppEnv, Caller } from '../http/env.ts';
@@ -199,8 +200,11 @@ export function userRoutes(deps: AuthDeps & ProfileDeps & { config: Config }) {
 
 /** The header saying whether `count` is exact (`true`) or an estimate (`false`). */
 export const COUNT_EXACT_HEADER = 'X-Count-Exact';
-/** Members fetched per statement while a list without `limit` is streamed. */
-export const STREAM_BATCH = 1000;
+/**
+ * About how many characters of JSON are written at a time while a list streams: rows are
+ * serialised as the socket takes them, so no big string or buffer is built (decision 029).
+ */
+export const STREAM_CHUNK_CHARS = 16 * 1024;
 
 /** A member as the caller sees them: their own other accounts only when it is themselves. */
 function toUserFor(caller: Caller, row: MemberRow, now: Date) {
@@ -216,9 +220,13 @@ function toUserFor(caller: Caller, row: MemberRow, now: Date) {
 
 /**
  * Without `limit` (Gcore's clients): the whole account as one JSON array, streamed in keyset
- * batches, each read when the client has taken the one before. The process never holds the
- * account, a slow reader holds no database connection, and a failure of the first batch is still
- * an ordinary error answer; a later one cuts the answer short (the client sees broken JSON).
+ * batches (readBatches: short ones on PGlite) and written a few rows at a time, only as fast as
+ * the client reads (decision 029). The stream is pulled: the node adapter reads the next piece when
+ * the socket has drained, and the batch after the current one is read at most (on PostgreSQL,
+ * while the current one is written). So the process holds two batches and one piece per answer at
+ * most, whatever the account's size; a slow reader holds no database connection, and a failure of
+ * the first batch is still an ordinary error answer; a later one cuts the answer short (the client
+ * sees broken JSON).
  */
 async function streamMembers(
   c: Context<AppEnv>,
@@ -227,32 +235,53 @@ async function streamMembers(
   query: UsersQuery,
   now: Date,
 ) {
+  const { size, readAhead } = readBatches(db);
   const batch = (cursor?: string) =>
-    listMembers(
-      db,
-      caller.accountId,
-      caller.userId,
-      { ...query, limit: STREAM_BATCH, offset: undefined, cursor },
-      now,
-      false,
+    asBulkRead(() =>
+      listMembers(
+        db,
+        caller.accountId,
+        caller.userId,
+        { ...query, limit: size, offset: undefined, cursor },
+        now,
+        false,
+      ),
     );
+  /** The batch after `current`, read now (its failure is met when it is awaited, if ever). */
+  const readAfter = (current: MembersPage) => {
+    if (!readAhead || !current.nextCursor) return undefined;
+    const next = batch(current.nextCursor);
+    next.catch(() => {});
+    return next;
+  };
   let page = await batch();
-  let first = true;
+  let following = readAfter(page);
+  let written = 0; // rows of `page` written so far
+  let opened = false;
   const encoder = new TextEncoder();
-  const stream = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      const items = page.rows.map((row) => JSON.stringify(toUserFor(caller, row, now)));
-      const text = (first ? '[' : items.length ? ',' : '') + items.join(',');
-      first = false;
-      if (!page.nextCursor) {
-        controller.enqueue(encoder.encode(`${text}]`));
-        controller.close();
-        return;
-      }
-      controller.enqueue(encoder.encode(text));
-      page = await batch(page.nextCursor);
+  const stream = new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        if (written === page.rows.length && page.nextCursor) {
+          page = await (following ?? batch(page.nextCursor));
+          following = readAfter(page);
+          written = 0;
+        }
+        let text = opened ? '' : '[';
+        while (written < page.rows.length && text.length < STREAM_CHUNK_CHARS) {
+          text += (opened ? ',' : '') + JSON.stringify(toUserFor(caller, page.rows[written], now));
+          opened = true;
+          written++;
+        }
+        opened = true;
+        const done = written === page.rows.length && !page.nextCursor;
+        controller.enqueue(encoder.encode(done ? `${text}]` : text));
+        if (done) controller.close();
+      },
     },
-  });
+    // Nothing is made before the reader asks for it.
+    { highWaterMark: 0 },
+  );
   return c.body(stream, 200, { 'Content-Type': 'application/json' });
 }
 

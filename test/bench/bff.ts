@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import type { Readable } from 'node:stream';
 
 /**
  * The BFF under test as a child process of its own checkout (`BENCH_APP_DIR`, default this one),
@@ -11,15 +12,30 @@ export interface BffProcess {
   pid: number;
   /** Resident memory of the process now, in bytes (Linux /proc). */
   rss(): number;
+  /** The process's latest own figures (test/bench/memory-probe.mjs, every 10 ms), in bytes. */
+  memory(): MemorySample;
   stop(): Promise<void>;
 }
+
+export interface MemorySample {
+  rss: number;
+  heapUsed: number;
+  /** Memory outside V8's heap held by JavaScript objects (Buffers and the like). */
+  external: number;
+  /** heapUsed just after the latest full collection: what the process really kept. */
+  kept: number;
+}
+
+const MEMORY_PROBE = new URL('./memory-probe.mjs', import.meta.url).pathname;
 
 export async function startBffProcess(
   appDir: string,
   env: Record<string, string>,
 ): Promise<BffProcess> {
   // `--import tsx` resolves from the working folder: an older checkout runs with its own tsx.
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+  // The memory probe is the bench's own file, so an older checkout is measured the same way.
+  const args = ['--import', 'tsx', '--import', MEMORY_PROBE, 'server/main.ts'];
+  const child: ChildProcess = spawn(process.execPath, args, {
     cwd: appDir,
     env: {
       ...process.env,
@@ -30,7 +46,15 @@ export async function startBffProcess(
       NODE_ENV: 'production',
       ...env,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+  });
+  let memory: MemorySample = { rss: 0, heapUsed: 0, external: 0, kept: 0 };
+  let partial = '';
+  (child.stdio[3] as Readable).on('data', (chunk: Buffer) => {
+    const lines = (partial + chunk.toString()).split('\n');
+    partial = lines.pop()!;
+    const last = lines.at(-1)?.split(' ').map(Number);
+    if (last) memory = { rss: last[0], heapUsed: last[1], external: last[2], kept: last[3] };
   });
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
@@ -56,6 +80,7 @@ export async function startBffProcess(
       const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
       return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
     },
+    memory: () => memory,
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();

@@ -16,6 +16,7 @@ import {
   API_TOKEN,
   BENCH_PASSWORD,
   databaseUrl,
+  dropDatabase,
   prepareDatabase,
   SIZES,
 } from './seed.ts';
@@ -23,6 +24,7 @@ import * as replicas from './replicas.ts';
 import * as signInFlood from './sign-in-flood.ts';
 import * as pglite from './pglite.ts';
 import * as users from './users.ts';
+import * as memory from './memory.ts';
 import * as widget from './widget.ts';
 import { WireCounter, type CapturedStatement } from './wire.ts';
 
@@ -37,12 +39,13 @@ import { WireCounter, type CapturedStatement } from './wire.ts';
  *   BENCH_ONLY=regex          only the requests whose name matches
  *   BENCH_OUT=folder          where the plans go (default $TMPDIR/um-bench)
  *   BENCH_REPLICAS=1          also 1 against 3 replicas of this checkout (test/bench/replicas.ts)
- *   BENCH_SCENARIO=regex      only the scenarios whose name matches (users, sign-in flood, PGlite
- *                             under big lists, widget, replicas)
+ *   BENCH_SCENARIOS=regex     only the scenarios whose name matches (users, memory, sign-in
+ *                             flood, PGlite under big lists, widget, replicas)
  */
-const onlyScenarios = new RegExp(process.env.BENCH_SCENARIO ?? '');
+const onlyScenarios = new RegExp(process.env.BENCH_SCENARIOS ?? '');
 const SCENARIOS: Scenario[] = [
   users.scenario,
+  memory.scenario,
   signInFlood.scenario,
   pglite.scenario,
   widget.scenario,
@@ -179,6 +182,7 @@ async function startTarget(appDir: string): Promise<Target> {
       await pool.end();
       await bff.stop();
       await wire.stop();
+      await dropDatabase(serverUrl!, database);
     },
   };
 }

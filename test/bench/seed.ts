@@ -111,12 +111,31 @@ export async function prepareDatabase(
         `(migrations ${((migrated - started) / 1000).toFixed(0)} s)`,
     );
   }
-  const name = `um_bench_run_${mode}_${schemaTag(appDir)}`;
+  // One copy per run and checkout (two checkouts of one schema, or benches of several sessions on
+  // one server, must not share one), dropped when the run ends (dropDatabase).
+  const name = `um_bench_run_${mode}_${schemaTag(appDir)}_${process.pid}_${++copies}`;
   await onServer(serverUrl, async (client) => {
     await client.query(`drop database if exists ${name} with (force)`);
-    await client.query(`create database ${name} template ${template}`);
+    // A copy fails while another one is being made from the same template: wait and retry.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await client.query(`create database ${name} template ${template}`);
+        break;
+      } catch (error) {
+        if (attempt === 30 || !/being accessed by other users/.test(String(error))) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 2000));
+      }
+    }
   });
   return name;
+}
+let copies = 0;
+
+/** Drop a run's copy (prepareDatabase). */
+export async function dropDatabase(serverUrl: string, name: string): Promise<void> {
+  await onServer(serverUrl, (client) =>
+    client.query(`drop database if exists ${name} with (force)`),
+  );
 }
 
 async function seed(client: pg.Client, size: BenchSize): Promise<void> {

@@ -97,25 +97,6 @@ export const scenario: Scenario = {
       },
     ];
   },
-
-  /** Memory of the BFF while 4 lists without `limit` of the big account are answered at once. */
-  async run(ctx) {
-    const request: BenchRequest = { name: 'unbounded', path: '/iam/users', as: 'big' };
-    const before = ctx.bff.rss();
-    let peak = before;
-    const sampler = setInterval(() => (peak = Math.max(peak, ctx.bff.rss())), 10);
-    const started = performance.now();
-    const answers = await Promise.all(Array.from({ length: 4 }, () => ctx.send(request)));
-    const ms = performance.now() - started;
-    clearInterval(sampler);
-    const statuses = [...new Set(answers.map((a) => a.status))].join(',');
-    ctx.say(
-      `4 × GET /iam/users (no limit, ${ctx.accounts.big.members}) at once: status ${statuses}, ` +
-        `${(answers[0].body.length / 1e6).toFixed(1)} MB each, ${(ms / 1000).toFixed(2)} s, ` +
-        `BFF memory ${(before / 1e6).toFixed(0)} MB → peak ${(peak / 1e6).toFixed(0)} MB ` +
-        `(+${((peak - before) / 1e6).toFixed(0)} MB)`,
-    );
-  },
 };
 
 /** The `next` link of a page, as a path: deep paging the way a client follows it. */

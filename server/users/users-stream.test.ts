@@ -1,0 +1,133 @@
+import assert from 'node:assert/strict';
+import { before, it } from 'node:test';
+import { sql } from 'kysely';
+import { readBatches } from '../db/connect.ts';
+import { countRoundTrips } from '../db/round-trips.ts';
+import { asBulkRead } from '../db/turns.ts';
+import { ROLE } from '../../shared/roles.ts';
+import type { User } from '../../shared/users.ts';
+import { eachDatabase } from '../../test/support/context.ts';
+import { STREAM_CHUNK_CHARS } from './routes.ts';
+
+/**
+ * The list without `limit` is read from the database only as fast as the client reads the answer,
+ * and written a few rows at a time (decision 029): a slow or stalled reader does not make the BFF
+ * hold the account, and no piece of the answer grows with the account or the batch.
+ */
+eachDatabase('GET /iam/users without limit, streamed', (ctx, dialect) => {
+  let token: string;
+  let members: number;
+  /** Statements of the caller's authentication and authorisation, before any batch. */
+  let callerStatements: number;
+
+  before(async () => {
+    const { fixtures, db } = ctx();
+    const accountId = await fixtures.account('Stream Co');
+    const admin = await fixtures.member(accountId, { role: ROLE.administrators });
+    token = await ctx().tokenFor(admin.id, accountId);
+    // Three batches and a bit on either database.
+    members = 3 * readBatches(db).size + 7;
+    await sql`
+      insert into users (email, name, lang)
+      select 's-' || i || '@stream.test', 'Streamed ' || i, 'en'
+      from generate_series(1, ${members - 1}) as i`.execute(db);
+    await sql`
+      insert into memberships (account_id, user_id, role_id, accepted_at)
+      select ${accountId}, u.id, 3009, now() from users u where u.email like '%@stream.test'`.execute(
+      db,
+    );
+    const { statements } = await countRoundTrips(() =>
+      ctx().request('/iam/users?limit=1', { token }),
+    );
+    callerStatements = statements - 1;
+  });
+
+  it('reads at most one batch ahead of what the client has read', async () => {
+    const { size, readAhead } = readBatches(ctx().db);
+    const batches = Math.ceil(members / size);
+    const ahead = readAhead ? 1 : 0;
+    let reader!: ReadableStreamDefaultReader<Uint8Array>;
+    const chunks: Uint8Array[] = [];
+    const start = await countRoundTrips(async () => {
+      const response = await ctx().request('/iam/users', { token });
+      assert.equal(response.status, 200);
+      reader = response.body!.getReader();
+      // Every row of the first batch, then a client that stops reading for a while: nothing more
+      // is read or written ahead for it meanwhile.
+      let text = '';
+      while ((text ? JSON.parse(`${text}]`).length : 0) < size) {
+        chunks.push((await reader.read()).value!);
+        text = Buffer.concat(chunks).toString();
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    });
+    assert.equal(start.statements, callerStatements + 1 + ahead, 'the first batch (and the next)');
+
+    const rest = await countRoundTrips(async () => {
+      for (let read = await reader.read(); !read.done; read = await reader.read()) {
+        chunks.push(read.value);
+      }
+    });
+    assert.equal(rest.statements, batches - 1 - ahead, 'one statement per further batch');
+    const users = JSON.parse(Buffer.concat(chunks).toString()) as User[];
+    assert.equal(users.length, members);
+    assert.equal(new Set(users.map((user) => user.id)).size, members);
+  });
+
+  it('writes the answer in small pieces, whatever the size of a batch', async () => {
+    const response = await ctx().request('/iam/users', { token });
+    const reader = response.body!.getReader();
+    let pieces = 0;
+    let largest = 0;
+    for (let read = await reader.read(); !read.done; read = await reader.read()) {
+      pieces++;
+      largest = Math.max(largest, read.value.byteLength);
+    }
+    // A piece ends after the row that takes it past the bound: one row (about 300 bytes) more.
+    assert.ok(largest <= STREAM_CHUNK_CHARS + 1024, `largest piece ${largest} B`);
+    assert.ok(pieces > 3, `${pieces} pieces`);
+  });
+
+  it('stops reading the database when the client goes away', async () => {
+    const cancelled = await countRoundTrips(async () => {
+      const response = await ctx().request('/iam/users', { token });
+      const reader = response.body!.getReader();
+      await reader.read();
+      await reader.cancel();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    });
+    assert.equal(
+      cancelled.statements,
+      callerStatements + 1 + (readBatches(ctx().db).readAhead ? 1 : 0),
+    );
+  });
+
+  it(
+    'on PGlite, reads its batches as a long read: a short statement waiting meanwhile goes first',
+    {
+      skip: dialect !== 'pglite' && 'PostgreSQL has a pool: no turns to take',
+    },
+    async () => {
+      const { db } = ctx();
+      const response = await ctx().request('/iam/users', { token });
+      const reader = response.body!.getReader();
+      // Read the first batch whole, so that the next read needs a batch.
+      let text = '';
+      // Pieces end between rows, so what has come so far is a JSON array once closed.
+      while ((text ? JSON.parse(`${text}]`).length : 0) < readBatches(db).size) {
+        text += new TextDecoder().decode((await reader.read()).value);
+      }
+      const finished: string[] = [];
+      const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+      // Another long read holds the connection; the list's next batch, then a short one, wait.
+      const other = asBulkRead(() => sql`select pg_sleep(0.1)`.execute(db));
+      await sleep(10);
+      const nextBatch = reader.read().then(() => finished.push('the list’s next batch'));
+      await sleep(10);
+      const short = sql`select 1`.execute(db).then(() => finished.push('a short statement'));
+      await Promise.all([other, nextBatch, short]);
+      assert.deepEqual(finished, ['a short statement', 'the list’s next batch']);
+      await reader.cancel();
+    },
+  );
+});
