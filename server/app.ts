@@ -8,7 +8,7 @@ import { SigningKeys } from './auth/keys.ts';
 import type { AuthDeps } from './auth/middleware.ts';
 import { activityOperations, activityRoutes } from './activity/routes.ts';
 import { auditRequestContext } from './audit.ts';
-import { authOperations, authRoutes } from './auth/routes.ts';
+import { authOperations, authRoutes, refuseWhenHashingIsFull } from './auth/routes.ts';
 import { clientOperations, clientRoutes } from './clients/routes.ts';
 import { securityOperations, securityRoutes } from './clients/security.ts';
 import type { Clock } from './clock.ts';
@@ -141,6 +141,9 @@ export function createApp(deps: AppDeps) {
   app.use(secureHeaders({ crossOriginResourcePolicy: false }));
   if (!deps.config.trustProxy) app.use(warnOfUntrustedProxy());
   app.use(answerHeaders());
+  // Ahead of the body limit, which reads a body of unknown length: a sign-in the hashing queue
+  // cannot take is refused before any of its body is read (decision 030).
+  app.post(routes.login.path, refuseWhenHashingIsFull);
   app.use(limitBodySize(MAX_BODY_BYTES));
   app.onError(handleError);
   app.notFound((c) => c.json({ message: 'Not found.', code: 'not_found' }, 404));
