@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
+import { sql } from 'kysely';
 import { countRoundTrips } from '../../server/db/round-trips.ts';
 import { eachDatabase } from '../support/context.ts';
 import { Fixtures } from '../support/fixtures.ts';
@@ -8,24 +9,35 @@ import { Fixtures } from '../support/fixtures.ts';
  * What a sign-in costs the database, counted where every statement passes (server/db/round-trips.ts,
  * begin and commit included): each kind of attempt at most its budget, so a statement added on the
  * way fails here. The rules it keeps are tested elsewhere (sign-in.test.ts,
- * sign-in-throttling.test.ts); this file only counts.
+ * sign-in-throttling.test.ts); this file only counts. Round trips are counted on PostgreSQL, whose
+ * pool runs statements sent together at once; PGlite, one connection, runs them one by one.
+ *
+ * Before session 18 (issue 13): 19, 15, 12 and 12 statements, each its own round trip.
  */
 const BUDGET = {
-  'a right password from a new device': { statements: 99, roundTrips: 99 },
-  'a right password from a known device': { statements: 99, roundTrips: 99 },
-  'a wrong password': { statements: 99, roundTrips: 99 },
-  'an address nobody has': { statements: 99, roundTrips: 99 },
+  // the attempt and who it names (1), the throttles (4), taking the failure back (1), the session
+  // (1), then its refresh token beside the new device (2), the history (2)
+  'a right password from a new device': { statements: 11, roundTrips: 9 },
+  // … the known device's last use instead of a new one
+  'a right password from a known device': { statements: 11, roundTrips: 9 },
+  // the attempt and who it names (1), the throttles (4), the history (2)
+  'a wrong password': { statements: 7, roundTrips: 6 },
+  'an address nobody has': { statements: 7, roundTrips: 6 },
 };
 
 eachDatabase(
   'statements and round trips of a sign-in',
-  (ctx) => {
+  (ctx, dialect) => {
     let email: string;
     let deviceToken: string;
 
     before(async () => {
       const accountId = await ctx().fixtures.account();
       email = (await ctx().fixtures.member(accountId)).email;
+      await ctx().keys.current(); // the app's first signing key is made once, not per sign-in
+      // Connections open in the pool, as in a running BFF: statements sent together then run
+      // together, rather than one waiting for a connection to be made.
+      await Promise.all(Array.from({ length: 4 }, () => sql`select 1`.execute(ctx().db)));
     });
 
     async function costOf(
@@ -42,9 +54,10 @@ eachDatabase(
         return { status: response.status, body: await response.json() };
       });
       assert.equal(result.status, expectedStatus, JSON.stringify(result.body));
-      console.log(kind, statements, roundTrips);
       assert.ok(statements <= BUDGET[kind].statements, `${kind}: ${statements} statements`);
-      assert.ok(roundTrips <= BUDGET[kind].roundTrips, `${kind}: ${roundTrips} round trips`);
+      if (dialect === 'postgres') {
+        assert.ok(roundTrips <= BUDGET[kind].roundTrips, `${kind}: ${roundTrips} round trips`);
+      }
       return result.body as { device_token?: string };
     }
 
