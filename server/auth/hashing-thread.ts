@@ -5,7 +5,13 @@ type HashingMessage =
   | { id: number; op: 'hash'; password: string }
   | { id: number; op: 'verify'; hash: string; password: string };
 
-type HashingAnswer = { id: number; result: string | boolean } | { id: number; error: string };
+type HashingAnswer =
+  | { id: number; result: string | boolean }
+  | { id: number; error: string }
+  | { id: number; ended: string };
+
+/** The thread ended with hashes in flight: no answer about them (never "the password is wrong"). */
+export class HashingThreadEnded extends Error {}
 
 /**
  * Nice value of the hashing threads: the lowest priority (19). The event loop and the database
@@ -45,9 +51,11 @@ export class HashingThread {
     const worker = this.started();
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, (answer) =>
-        'error' in answer ? reject(new Error(answer.error)) : resolve(answer.result),
-      );
+      this.pending.set(id, (answer) => {
+        if ('ended' in answer) reject(new HashingThreadEnded(answer.ended));
+        else if ('error' in answer) reject(new Error(answer.error));
+        else resolve(answer.result);
+      });
       worker.ref();
       worker.postMessage({ id, ...question } satisfies HashingMessage);
     });
@@ -67,7 +75,7 @@ export class HashingThread {
     const fail = (reason: string) => {
       if (this.worker !== worker) return; // its 'error' came first and failed what it had
       this.worker = undefined;
-      for (const [id, settle] of this.pending) settle({ id, error: `hashing thread: ${reason}` });
+      for (const [id, settle] of this.pending) settle({ id, ended: `hashing thread: ${reason}` });
       this.pending.clear();
     };
     worker.on('error', (error) => fail(error.message));

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { AppError } from '../errors.ts';
-import { HashingThread } from './hashing-thread.ts';
+import { HashingThread, HashingThreadEnded } from './hashing-thread.ts';
 
 /**
  * Argon2id password hashes (@node-rs/argon2: native, no build step, OWASP's recommended
@@ -125,7 +125,7 @@ export async function verifyPassword(
   try {
     return (await admission.run(() => verify(against, password))) && passwordHash !== null;
   } catch (error) {
-    if (error instanceof AppError) throw error;
+    if (error instanceof AppError || error instanceof HashingThreadEnded) throw error;
     return false; // a stored hash argon2 cannot read matches nothing
   }
 }
