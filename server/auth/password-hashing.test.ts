@@ -4,6 +4,7 @@ import { describe, it } from 'node:test';
 import { eachDatabase } from '../../test/support/context.ts';
 import { Fixtures } from '../../test/support/fixtures.ts';
 import { AppError } from '../errors.ts';
+import { HashingThread, HashingThreadEnded } from './hashing-thread.ts';
 import {
   HashQueue,
   hashPassword,
@@ -155,6 +156,16 @@ eachDatabase('sign-in while password hashing is full', (ctx) => {
 });
 
 describe('the hashing threads', () => {
+  it('fail the hashes in flight as a thread that ended, never as an answer, and start anew', async () => {
+    const thread = new HashingThread();
+    const hashed = await thread.hash('the password');
+    const inFlight = thread.verify(hashed, 'a guess'); // ~70 ms of the thread's time
+    // The thread ends under it (as an out-of-memory thread would).
+    await (thread as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+    await assert.rejects(inFlight, HashingThreadEnded);
+    assert.equal(await thread.verify(await thread.hash('again'), 'again'), true);
+  });
+
   it(
     'hash at the lowest scheduling priority, while the event loop keeps its own',
     {
