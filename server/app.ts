@@ -1,6 +1,5 @@
 import { Hono } from 'hono';
 import { timingSafeEqual } from 'node:crypto';
-import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
 import { sql } from 'kysely';
 import { z } from 'zod';
@@ -9,7 +8,7 @@ import { SigningKeys } from './auth/keys.ts';
 import type { AuthDeps } from './auth/middleware.ts';
 import { activityOperations, activityRoutes } from './activity/routes.ts';
 import { auditRequestContext } from './audit.ts';
-import { authOperations, authRoutes } from './auth/routes.ts';
+import { authOperations, authRoutes, refuseWhenHashingIsFull } from './auth/routes.ts';
 import { clientOperations, clientRoutes } from './clients/routes.ts';
 import { securityOperations, securityRoutes } from './clients/security.ts';
 import type { Clock } from './clock.ts';
@@ -23,6 +22,7 @@ import { warnOfUntrustedProxy } from './http/client-ip.ts';
 import { handleError } from './http/errors.ts';
 import * as routes from '../shared/routes.ts';
 import { answerHeaders } from './http/headers.ts';
+import { limitBodySize } from './http/body-limit.ts';
 import { allowedOrigins } from './http/cors.ts';
 import { openApiDocument, operation, type Operation } from './http/openapi.ts';
 import { invitationOperations, invitationRoutes } from './invitations/routes.ts';
@@ -141,17 +141,10 @@ export function createApp(deps: AppDeps) {
   app.use(secureHeaders({ crossOriginResourcePolicy: false }));
   if (!deps.config.trustProxy) app.use(warnOfUntrustedProxy());
   app.use(answerHeaders());
-  app.use(
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () => {
-        throw new AppError(
-          'payload_too_large',
-          `Request body larger than ${MAX_BODY_BYTES} bytes.`,
-        );
-      },
-    }),
-  );
+  // Ahead of the body limit, which reads a body of unknown length: a sign-in the hashing queue
+  // cannot take is refused before any of its body is read (decision 030).
+  app.post(routes.login.path, refuseWhenHashingIsFull);
+  app.use(limitBodySize(MAX_BODY_BYTES));
   app.onError(handleError);
   app.notFound((c) => c.json({ message: 'Not found.', code: 'not_found' }, 404));
 

@@ -10,7 +10,7 @@ import { hashSecret, newSecret } from './secrets.ts';
  */
 
 /** Devices kept per user; the least recently used go first (a script signing in often). */
-const MAX_DEVICES_PER_USER = 20;
+export const MAX_DEVICES_PER_USER = 20;
 /** `<uuid>.<secret>`: the id finds the row, the secret proves the token is that row's. */
 const TOKEN = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.([\w-]{43})$/;
 
@@ -19,22 +19,15 @@ export interface Device {
   token: string;
 }
 
-/** The user's device that `token` names, if it is one; anything else: undefined. */
-export async function knownDevice(
-  db: Db,
-  userId: number,
+/**
+ * The id and secret hash `token` claims, when it has the shape of a device token; anything else:
+ * undefined. The row it names belongs to the user signing in only if both match (sign-in.ts).
+ */
+export function deviceClaim(
   token: string | undefined,
-): Promise<Device | undefined> {
+): { id: string; secretHash: Buffer } | undefined {
   const match = token ? TOKEN.exec(token) : null;
-  if (!match) return undefined;
-  const row = await db
-    .selectFrom('trusted_devices')
-    .select('id')
-    .where('id', '=', match[1])
-    .where('user_id', '=', userId)
-    .where('secret_hash', '=', hashSecret(match[2]))
-    .executeTakeFirst();
-  return row && token ? { id: row.id, token } : undefined;
+  return match ? { id: match[1], secretHash: hashSecret(match[2]) } : undefined;
 }
 
 /**
@@ -56,30 +49,38 @@ export async function deviceTokenFor(
     return known.token;
   }
   const secret = newSecret();
+  // One statement: the new device, and the user's least recently used devices dropped so that
+  // this one and the `MAX_DEVICES_PER_USER - 1` most recent others stay. (The delete sees the rows
+  // as they were before the insert, so it never sees, nor drops, the new one.)
   const { id } = await db
-    .insertInto('trusted_devices')
-    .values({
-      user_id: userId,
-      secret_hash: hashSecret(secret),
-      created_at: now,
-      last_used_at: now,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  await db
-    .deleteFrom('trusted_devices')
-    .where('user_id', '=', userId)
-    .where('id', '!=', id)
-    .where(
-      'id',
-      'not in',
+    .with('added', (db) =>
       db
-        .selectFrom('trusted_devices')
-        .select('id')
-        .where('user_id', '=', userId)
-        .orderBy('last_used_at', 'desc')
-        .limit(MAX_DEVICES_PER_USER),
+        .insertInto('trusted_devices')
+        .values({
+          user_id: userId,
+          secret_hash: hashSecret(secret),
+          created_at: now,
+          last_used_at: now,
+        })
+        .returning('id'),
     )
-    .execute();
+    .with('dropped', (db) =>
+      db
+        .deleteFrom('trusted_devices')
+        .where('user_id', '=', userId)
+        .where(
+          'id',
+          'not in',
+          db
+            .selectFrom('trusted_devices')
+            .select('id')
+            .where('user_id', '=', userId)
+            .orderBy('last_used_at', 'desc')
+            .limit(MAX_DEVICES_PER_USER - 1),
+        ),
+    )
+    .selectFrom('added')
+    .select('id')
+    .executeTakeFirstOrThrow();
   return `${id}.${secret}`;
 }

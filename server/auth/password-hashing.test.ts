@@ -1,9 +1,17 @@
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { eachDatabase } from '../../test/support/context.ts';
 import { Fixtures } from '../../test/support/fixtures.ts';
 import { AppError } from '../errors.ts';
-import { HashQueue, hashPasswords, passwordHashing, type Admission } from './passwords.ts';
+import { HashingThread, HashingThreadEnded } from './hashing-thread.ts';
+import {
+  HashQueue,
+  hashPassword,
+  hashPasswords,
+  passwordHashing,
+  type Admission,
+} from './passwords.ts';
 
 /** The bounded queue in front of password hashing (server/auth/passwords.ts, decision 023). */
 
@@ -75,34 +83,108 @@ describe('the password-hashing queue', () => {
 });
 
 eachDatabase('sign-in while password hashing is full', (ctx) => {
-  it('is refused at once with 503 and Retry-After, writing nothing, and works once there is room', async () => {
-    const accountId = await ctx().fixtures.account();
-    const member = await ctx().fixtures.member(accountId);
-    const counts = async () => ({
-      events: (await ctx().db.selectFrom('login_events').select('id').execute()).length,
-      throttles: (await ctx().db.selectFrom('sign_in_throttles').select('key').execute()).length,
-    });
-    const before = await counts();
+  const counts = async () => ({
+    events: (await ctx().db.selectFrom('login_events').select('id').execute()).length,
+    throttles: (await ctx().db.selectFrom('sign_in_throttles').select('key').execute()).length,
+    audit: (await ctx().db.selectFrom('audit_log').select('id').execute()).length,
+  });
+
+  /** Runs `refused` while every place in the queue is taken. */
+  async function whileFull(refused: () => Promise<void>) {
     const held: Admission[] = [];
     for (let i = 0; i < passwordHashing.capacity; i++) held.push(passwordHashing.admit());
     try {
+      await refused();
+    } finally {
+      for (const admission of held) admission.release();
+    }
+  }
+
+  async function assertBusy(response: Response) {
+    assert.equal(response.status, 503);
+    assert.equal(response.headers.get('Retry-After'), '1');
+    assert.deepEqual(await response.json(), {
+      message: 'Too many sign-ins at once. Try again in a moment.',
+      code: 'service_unavailable',
+    });
+  }
+
+  it('is refused at once with 503 and Retry-After, writing nothing, and works once there is room', async () => {
+    const accountId = await ctx().fixtures.account();
+    const member = await ctx().fixtures.member(accountId);
+    const before = await counts();
+    await whileFull(async () => {
       const refused = await ctx().request('/iam/auth/jwt/login', {
         method: 'POST',
         json: { username: member.email, password: Fixtures.PASSWORD },
       });
-      assert.equal(refused.status, 503);
-      assert.equal(refused.headers.get('Retry-After'), '1');
-      assert.equal((await refused.json()).code, 'service_unavailable');
-      assert.deepEqual(await counts(), before, 'no login event, no throttle row');
-    } finally {
-      for (const admission of held) admission.release();
-    }
+      await assertBusy(refused);
+      assert.deepEqual(await counts(), before, 'no login event, no throttle row, no audit row');
+    });
     const signedIn = await ctx().request('/iam/auth/jwt/login', {
       method: 'POST',
       json: { username: member.email, password: Fixtures.PASSWORD },
     });
     assert.equal(signedIn.status, 200);
   });
+
+  it('is refused before its body is read or validated', { timeout: 10_000 }, async () => {
+    const before = await counts();
+    await whileFull(async () => {
+      // Not JSON at all: had the body been parsed, this would be a 400.
+      await assertBusy(
+        await ctx().request('/iam/auth/jwt/login', {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: '{"username": ',
+        }),
+      );
+      // A body that never ends (no Content-Length): had anything read it, no answer would come.
+      const endless = new ReadableStream({ pull: () => new Promise(() => {}) });
+      await assertBusy(
+        await ctx().request('/iam/auth/jwt/login', {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: endless,
+          duplex: 'half',
+        } as RequestInit),
+      );
+      assert.equal(endless.locked, false, 'nothing took a reader of the body');
+      assert.deepEqual(await counts(), before);
+    });
+  });
+});
+
+describe('the hashing threads', () => {
+  it('fail the hashes in flight as a thread that ended, never as an answer, and start anew', async () => {
+    const thread = new HashingThread();
+    const hashed = await thread.hash('the password');
+    const inFlight = thread.verify(hashed, 'a guess'); // ~70 ms of the thread's time
+    // The thread ends under it (as an out-of-memory thread would).
+    await (thread as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+    await assert.rejects(inFlight, HashingThreadEnded);
+    assert.equal(await thread.verify(await thread.hash('again'), 'again'), true);
+  });
+
+  it(
+    'hash at the lowest scheduling priority, while the event loop keeps its own',
+    {
+      skip: process.platform !== 'linux' && 'thread priorities are read from /proc',
+    },
+    async () => {
+      await hashPassword('a password to hash'); // the thread is started by then
+      const niceOf = (tid: string) => {
+        const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+      };
+      const threads = readdirSync('/proc/self/task');
+      assert.equal(niceOf(String(process.pid)), 0, 'the event loop');
+      assert.ok(
+        threads.some((tid) => niceOf(tid) === 19),
+        'a hashing thread at nice 19',
+      );
+    },
+  );
 });
 
 describe('a new set of backup codes', () => {

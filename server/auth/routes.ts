@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { loginAnswer, loginBody, refreshBody, tokenPair } from '../../shared/auth.ts';
 import { clientIdParams } from '../../shared/clients.ts';
 import { recordAudit } from '../audit.ts';
@@ -10,6 +10,7 @@ import * as routes from '../../shared/routes.ts';
 import { operation } from '../http/openapi.ts';
 import { validate } from '../http/validate.ts';
 import { authenticate, authorize, findCaller, type AuthDeps } from './middleware.ts';
+import { HASHING_BUSY, passwordHashing } from './passwords.ts';
 import { signIn } from './sign-in.ts';
 import { endSessionOf, renewSession } from './sessions.ts';
 import { issueTokens, openSession } from './tokens.ts';
@@ -43,6 +44,17 @@ export const authOperations = {
     summary: 'Public keys that verify access tokens',
     responses: { 200: { description: 'JSON Web Key Set' } },
   }),
+};
+
+/**
+ * In a flood of sign-ins, one past the hashing queue is refused before its body is read or
+ * validated: the refusal is the cheapest answer the BFF can give, so answering a flood leaves the
+ * event loop to everyone else (issue 13, decision 030). The app runs it ahead of the body limit;
+ * `signIn` still takes its place in the queue, for a queue that fills while the body is read.
+ */
+export const refuseWhenHashingIsFull: MiddlewareHandler<AppEnv> = async (_c, next) => {
+  if (passwordHashing.full) throw HASHING_BUSY;
+  await next();
 };
 
 export function authRoutes(deps: AuthDeps & { config: Config }) {

@@ -6,6 +6,7 @@ import { INVALID_CREDENTIALS_MESSAGE } from '../../shared/errors.ts';
 import { ROLE } from '../../shared/roles.ts';
 import { eachDatabase } from '../../test/support/context.ts';
 import { Fixtures } from '../../test/support/fixtures.ts';
+import { MAX_DEVICES_PER_USER } from './devices.ts';
 import { totpCode } from './totp.ts';
 
 const HOUR = 60 * 60 * 1000;
@@ -191,6 +192,41 @@ eachDatabase('sign-in and refresh', (ctx) => {
       assert.equal(refused.status, 404, String(other));
     }
     assert.equal((await ctx().request(`/iam/auth/jwt/clients/${second}/login`)).status, 401);
+  });
+
+  it("keeps a user's most recently used devices, the new one among them, and drops the rest", async () => {
+    const user = await ctx().fixtures.member(accountId);
+    const now = ctx().clock.now().getTime();
+    // As many devices as are kept, the first used longest ago.
+    const older = await ctx()
+      .db.insertInto('trusted_devices')
+      .values(
+        Array.from({ length: MAX_DEVICES_PER_USER }, (_, i) => ({
+          user_id: user.id,
+          secret_hash: Buffer.from(`device ${i}`),
+          created_at: new Date(now - (i + 1) * HOUR),
+          last_used_at: new Date(now - (MAX_DEVICES_PER_USER - i) * HOUR),
+        })),
+      )
+      .returning('id')
+      .execute();
+    const response = await login(user.email, Fixtures.PASSWORD);
+    assert.equal(response.status, 200);
+    const newId = ((await response.json()) as { device_token: string }).device_token.split('.')[0];
+    const kept = (
+      await ctx()
+        .db.selectFrom('trusted_devices')
+        .select('id')
+        .where('user_id', '=', user.id)
+        .execute()
+    ).map((row) => row.id);
+    assert.equal(kept.length, MAX_DEVICES_PER_USER);
+    assert.ok(kept.includes(newId), 'the new device');
+    assert.ok(!kept.includes(older[0].id), 'the least recently used is dropped');
+    assert.ok(
+      older.slice(1).every((row) => kept.includes(row.id)),
+      'the others stay',
+    );
   });
 
   it('publishes the verification key at /.well-known/jwks.json', async () => {

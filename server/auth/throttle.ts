@@ -81,24 +81,37 @@ async function countFailure(db: Db, throttles: Throttle[], now: Date): Promise<v
   // Rows are locked in key order, so two attempts locking the same two rows cannot deadlock.
   const ordered = [...throttles].sort((a, b) => (a.key < b.key ? -1 : 1));
   await db.transaction().execute(async (trx) => {
-    const counted: Array<{ throttle: Throttle; failures: number }> = [];
+    // One statement creates the missing rows and locks and reads them all: an insert that meets
+    // its row "updates" it to itself, which locks it (as `for update` would) and answers it as the
+    // last committed attempt left it.
+    const rows = await trx
+      .insertInto('sign_in_throttles')
+      .values(
+        ordered.map((t) => ({
+          key: t.key,
+          failures: 0,
+          last_failure_at: now,
+          next_attempt_at: now,
+        })),
+      )
+      .onConflict((oc) =>
+        oc.column('key').doUpdateSet((eb) => ({ failures: eb.ref('sign_in_throttles.failures') })),
+      )
+      .returning(['key', 'failures', 'last_failure_at', 'next_attempt_at'])
+      .execute();
     let waitMs = 0;
-    for (const throttle of ordered) {
-      await trx
-        .insertInto('sign_in_throttles')
-        .values({ key: throttle.key, failures: 0, last_failure_at: now, next_attempt_at: now })
-        .onConflict((oc) => oc.column('key').doNothing())
-        .execute();
-      const row = await trx
-        .selectFrom('sign_in_throttles')
-        .select(['failures', 'last_failure_at', 'next_attempt_at'])
-        .where('key', '=', throttle.key)
-        .forUpdate()
-        .executeTakeFirstOrThrow();
+    const counted = ordered.map((throttle) => {
+      const row = rows.find((r) => r.key === throttle.key)!;
       waitMs = Math.max(waitMs, row.next_attempt_at.getTime() - now.getTime());
       const forgotten = now.getTime() - row.last_failure_at.getTime() >= throttle.memoryMs;
-      counted.push({ throttle, failures: forgotten ? 1 : row.failures + 1 });
-    }
+      const failures = forgotten ? 1 : row.failures + 1;
+      return {
+        key: throttle.key,
+        failures,
+        last_failure_at: now,
+        next_attempt_at: new Date(now.getTime() + waitAfter(failures, throttle.freeFailures)),
+      };
+    });
     // Thrown inside the transaction: a refused attempt changes nothing.
     if (waitMs > 0) {
       throw new AppError(
@@ -108,30 +121,46 @@ async function countFailure(db: Db, throttles: Throttle[], now: Date): Promise<v
         { 'Retry-After': String(Math.ceil(waitMs / 1000)) },
       );
     }
-    for (const { throttle, failures } of counted) {
-      await trx
-        .updateTable('sign_in_throttles')
-        .set({
-          failures,
-          last_failure_at: now,
-          next_attempt_at: new Date(now.getTime() + waitAfter(failures, throttle.freeFailures)),
-        })
-        .where('key', '=', throttle.key)
-        .execute();
-    }
+    await trx
+      .insertInto('sign_in_throttles')
+      .values(counted)
+      .onConflict((oc) =>
+        oc.column('key').doUpdateSet((eb) => ({
+          failures: eb.ref('excluded.failures'),
+          last_failure_at: eb.ref('excluded.last_failure_at'),
+          next_attempt_at: eb.ref('excluded.next_attempt_at'),
+        })),
+      )
+      .execute();
   });
 }
 
+/** A right password: the throttles it cleared start over; the others take back its failure. */
 async function takeBack(db: Db, throttles: Throttle[], now: Date): Promise<void> {
-  for (const throttle of throttles) {
-    await db
-      .updateTable('sign_in_throttles')
-      .set((eb) =>
-        throttle.clearedByRightPassword
-          ? { failures: 0, next_attempt_at: now }
-          : { failures: eb('failures', '-', 1) },
-      )
-      .where('key', '=', throttle.key)
-      .execute();
-  }
+  const cleared = throttles.filter((t) => t.clearedByRightPassword).map((t) => t.key);
+  const keys = throttles.map((t) => t.key);
+  await db
+    .updateTable('sign_in_throttles')
+    .set((eb) => {
+      const isCleared = cleared.length ? eb('key', 'in', cleared) : eb.lit(false);
+      return {
+        failures: eb
+          .case()
+          .when(isCleared)
+          .then(0)
+          .else(eb('failures', '-', 1))
+          .end(),
+        next_attempt_at: eb.case().when(isCleared).then(now).else(eb.ref('next_attempt_at')).end(),
+      };
+    })
+    // The rows are locked in key order first, as countFailure locks them: no deadlock between the two.
+    .where('key', 'in', (eb) =>
+      eb
+        .selectFrom('sign_in_throttles')
+        .select('key')
+        .where('key', 'in', keys)
+        .orderBy('key')
+        .forUpdate(),
+    )
+    .execute();
 }

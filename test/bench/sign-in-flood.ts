@@ -1,4 +1,6 @@
-import { Worker } from 'node:worker_threads';
+import { fork } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { createPostgresDatabase } from '../support/databases.ts';
 import { percentile, type Scenario } from './scenario.ts';
 import { call, startReplica, stopAll } from '../support/replicas.ts';
@@ -9,6 +11,11 @@ import { call, startReplica, stopAll } from '../support/replicas.ts';
  * clients send sign-ins as fast as they are answered. The flood uses unknown addresses from made-up
  * IPs (TRUST_PROXY on), so no per-address or per-IP limit stops it: every attempt that gets in costs
  * a password hash, as a distributed guessing attack would. PostgreSQL only (the production set-up).
+ *
+ * The flood stands for clients on other machines, yet runs on this one: it is a process of its own
+ * with the leanest client that still speaks HTTP/1.1 properly (test/bench/flood-clients.mjs says
+ * exactly what it sends), so that what it costs this machine is small and is printed beside the
+ * BFF's share of the cores (Linux: read from /proc).
  *
  * `appDir` runs another checkout of the server (the bench of an old commit, for before/after).
  * Answers the lines to print.
@@ -25,38 +32,6 @@ export const scenario: Scenario = {
     for (const line of lines) ctx.say(line);
   },
 };
-
-/** The flooding clients (plain JavaScript: a worker evaluates it), each one request at a time. */
-const FLOOD_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-const { url, clients } = workerData;
-const statuses = {};
-let sent = 0;
-let flooding = true;
-parentPort.on('message', () => (flooding = false));
-async function client(n) {
-  while (flooding) {
-    const i = sent++;
-    try {
-      const response = await fetch(url + '/iam/auth/jwt/login', {
-        method: 'POST',
-        headers: {
-          'Content-Type': 'application/json',
-          'X-Forwarded-For': '10.' + n + '.' + ((i >> 8) & 255) + '.' + (i & 255),
-        },
-        body: JSON.stringify({ username: 'nobody-' + n + '-' + i + '@flood.test', password: 'wrong' }),
-      });
-      await response.arrayBuffer();
-      statuses[response.status] = (statuses[response.status] ?? 0) + 1;
-    } catch {
-      statuses.error = (statuses.error ?? 0) + 1;
-    }
-  }
-}
-Promise.all(Array.from({ length: clients }, (_, n) => client(n))).then(() =>
-  parentPort.postMessage({ statuses, sent }),
-);
-`;
 
 interface Sample {
   name: string;
@@ -124,23 +99,27 @@ export async function benchSignInFlood(
     await measure(); // warm-up
     const alone = await measure();
 
-    // The flood runs in a worker thread of its own, so its requests never delay the probes' timers.
-    const flood = new Worker(FLOOD_SOURCE, {
-      eval: true,
-      workerData: { url, clients: FLOOD_CLIENTS },
-    });
+    const { port, hostname } = new URL(url);
+    const flood = fork(
+      new URL('./flood-clients.mjs', import.meta.url),
+      [JSON.stringify({ port: Number(port), host: hostname, clients: FLOOD_CLIENTS })],
+      { execArgv: [] }, // plain JavaScript: no TypeScript loader in the flood's process
+    );
     await new Promise((resolve) => setTimeout(resolve, 1000)); // let the flood build up
+    const bffPid = replica.process.pid!;
+    const cpuBefore = { bff: threadTimes(bffPid), flood: threadTimes(flood.pid!), at: Date.now() };
     const during = await measure();
+    const cpu = cpuShares(cpuBefore, bffPid, flood.pid!);
     const floodDone = new Promise<{ statuses: Record<string, number>; sent: number }>((resolve) =>
       flood.once('message', resolve),
     );
-    flood.postMessage('stop');
+    flood.send('stop');
     const { statuses, sent } = await floodDone;
-    await flood.terminate();
 
     const lines = [
       `Sign-in flood (${FLOOD_CLIENTS} clients of unknown addresses from made-up IPs), ` +
-        `${seconds} s each, PostgreSQL; ms p50 / p95, alone → during the flood (p95 ratio):`,
+        `${seconds} s each, PostgreSQL, load average ${loadavg()[0].toFixed(1)} at the start; ` +
+        `ms p50 / p95, alone → during the flood (p95 ratio):`,
     ];
     for (let i = 0; i < probes.length; i++) {
       const before = summary(alone[i].latencies);
@@ -155,11 +134,62 @@ export async function benchSignInFlood(
       .map(([status, n]) => `${n} × ${status}`)
       .join(', ');
     lines.push(`  the flood's answers: ${answered} (${(sent / (seconds + 1)).toFixed(0)} /s)`);
+    if (cpu) {
+      // The flood ran `seconds` + 1 s (its build-up); the cores were read over the `seconds`.
+      const answersMeasured = (sent * seconds) / (seconds + 1);
+      lines.push(
+        `  cores used during the flood: ${cpu.text}; the event loop's time per flood answer ` +
+          `about ${((1000 * cpu.eventLoopMs) / answersMeasured).toFixed(0)} µs`,
+      );
+    }
     return lines;
   } finally {
     await stopAll();
     await database.drop();
   }
+}
+
+/** CPU time (ms) of each thread of a process, by thread id; empty where /proc is not there. */
+function threadTimes(pid: number): Map<string, number> {
+  const times = new Map<string, number>();
+  try {
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      times.set(tid, (Number(fields[11]) + Number(fields[12])) * 10); // utime + stime, 10 ms ticks
+    }
+  } catch {
+    // not Linux, or the process has ended
+  }
+  return times;
+}
+
+/** How much of a core the BFF's event loop, its other threads and the flood took since `before`. */
+function cpuShares(
+  before: { bff: Map<string, number>; flood: Map<string, number>; at: number },
+  bffPid: number,
+  floodPid: number,
+): { text: string; eventLoopMs: number } | undefined {
+  const elapsed = Date.now() - before.at;
+  const used = (
+    now: Map<string, number>,
+    then: Map<string, number>,
+    which: (tid: string) => boolean,
+  ) =>
+    [...now]
+      .filter(([tid]) => which(tid))
+      .reduce((sum, [tid, ms]) => sum + ms - (then.get(tid) ?? 0), 0);
+  const bff = threadTimes(bffPid);
+  const flood = threadTimes(floodPid);
+  if (!bff.size || !flood.size) return undefined;
+  const share = (ms: number) => `${((100 * ms) / elapsed).toFixed(0)}%`;
+  const eventLoop = used(bff, before.bff, (tid) => tid === String(bffPid));
+  const otherThreads = used(bff, before.bff, (tid) => tid !== String(bffPid));
+  const floodProcess = used(flood, before.flood, () => true);
+  const text =
+    `BFF event loop ${share(eventLoop)}, BFF's other threads (hashing, GC) ${share(otherThreads)}, ` +
+    `flood clients ${share(floodProcess)} of one core`;
+  return { text, eventLoopMs: eventLoop };
 }
 
 // Run alone: `DATABASE_URL=postgres://… tsx test/bench/sign-in-flood.ts [appDir]`.

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
+import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { TokenPair } from '../../shared/auth.ts';
 import type { UsersPage } from '../../shared/users.ts';
+import { passwordHashing, type Admission } from '../../server/auth/passwords.ts';
 import { startBff, type RunningBff } from '../../server/start.ts';
 import { createPostgresDatabase } from '../support/databases.ts';
 
@@ -95,5 +97,56 @@ describe('the BFF over a real socket, with the demo seeded', () => {
     assert.equal((await fetch(`${bff.url}/health`)).status, 200);
     const doc = await (await fetch(`${bff.url}/openapi.json`)).json();
     assert.equal(doc.openapi, '3.0.3');
+  });
+
+  /**
+   * A POST whose headers promise `declaredLength` bytes of body that never come: answered only by
+   * a server that does not wait for the body. Resolves with the status, headers and body.
+   */
+  function postWithoutBody(path: string, declaredLength: number) {
+    const { port, hostname } = new URL(bff.url);
+    return new Promise<{ status: number; head: string; body: string }>((resolve, reject) => {
+      const socket = connect(Number(port), hostname);
+      let received = '';
+      const timer = setTimeout(() => {
+        socket.destroy();
+        reject(new Error('no answer without the body'));
+      }, 5_000);
+      socket.on('error', reject);
+      socket.on('data', (chunk) => {
+        received += chunk.toString('latin1');
+        const end = received.indexOf('\r\n\r\n');
+        if (end < 0) return;
+        const head = received.slice(0, end);
+        const length = Number(/\r\ncontent-length: *(\d+)/i.exec(head)?.[1] ?? 0);
+        if (received.length < end + 4 + length) return;
+        clearTimeout(timer);
+        socket.destroy();
+        resolve({ status: Number(head.slice(9, 12)), head, body: received.slice(end + 4) });
+      });
+      socket.write(
+        `POST ${path} HTTP/1.1\r\nHost: ${hostname}\r\nContent-Type: application/json\r\n` +
+          `Content-Length: ${declaredLength}\r\n\r\n`,
+      );
+    });
+  }
+
+  it('refuses a sign-in past the full hashing queue with 503 before its body arrives', async () => {
+    const held: Admission[] = [];
+    for (let i = 0; i < passwordHashing.capacity; i++) held.push(passwordHashing.admit());
+    try {
+      const refused = await postWithoutBody('/iam/auth/jwt/login', 60);
+      assert.equal(refused.status, 503);
+      assert.match(refused.head, /\r\nretry-after: 1\r\n/i);
+      assert.equal(JSON.parse(refused.body).code, 'service_unavailable');
+    } finally {
+      for (const admission of held) admission.release();
+    }
+  });
+
+  it('refuses a body its Content-Length declares too large with 413, before it arrives', async () => {
+    const refused = await postWithoutBody('/iam/auth/jwt/login', 100_000);
+    assert.equal(refused.status, 413);
+    assert.equal(JSON.parse(refused.body).code, 'payload_too_large');
   });
 });
