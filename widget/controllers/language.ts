@@ -15,6 +15,8 @@ export class LanguageController implements ReactiveController {
   shown = DEFAULT_LANG;
   /** The language last asked of `loadLanguage`. */
   private requested = '';
+  /** The language whose dictionary could not be loaded when last asked. */
+  private failed = '';
   private readonly provider: ContextProvider<typeof langContext>;
 
   constructor(
@@ -23,6 +25,14 @@ export class LanguageController implements ReactiveController {
   ) {
     host.addController(this);
     this.provider = new ContextProvider(host, { context: langContext, initialValue: this.shown });
+  }
+
+  /**
+   * Whether the wanted language shows, or English because its dictionary could not be loaded:
+   * nothing is about to change (`<user-management>` shows a view's first paint only then).
+   */
+  get settled(): boolean {
+    return this.shown === this.requested || this.failed === this.requested;
   }
 
   /** Before each render, so the elements it creates speak the language at once. */
@@ -42,6 +52,7 @@ export class LanguageController implements ReactiveController {
       if (this.requested !== wanted) return;
       this.shown = shown;
       // It could not be loaded: the next update asks again.
+      this.failed = shown === wanted ? '' : wanted;
       if (shown !== wanted) this.requested = '';
       this.host.requestUpdate();
     });
