@@ -48,13 +48,16 @@ export class LanguageController implements ReactiveController {
       this.shown = wanted;
       return;
     }
-    void loadLanguage(wanted).then((shown) => {
+    void loadLanguage(wanted).then(async (shown) => {
       if (this.requested !== wanted) return;
       this.shown = shown;
-      // It could not be loaded: the next update asks again.
       this.failed = shown === wanted ? '' : wanted;
-      if (shown !== wanted) this.requested = '';
       this.host.requestUpdate();
+      if (shown === wanted) return;
+      // It could not be loaded: a later update asks again. Not the one just requested, else each
+      // failure would ask at once for the next, hundreds of times a second.
+      await this.host.updateComplete;
+      if (this.requested === wanted) this.requested = '';
     });
   }
 }
