@@ -80,8 +80,8 @@ export type PanelName = 'users' | 'account' | 'api-tokens' | 'activity';
  * @attr {string} lang - Interface language: `en`, `de`, `zh` or `ru` (`de-AT` counts as `de`;
  *   others show English). Without it the widget follows the user: the signed-in member's own
  *   language (and their change of it in the Account panel), the invitee's on an invitation link,
- *   else the browser's. Each non-English dictionary is a small module loaded on first use, from
- *   beside the widget's script; until it arrives the widget shows English.
+ *   else the browser's. German, Chinese and Russian load on first use, from beside the script: a
+ *   view's first paint stays hidden until its language arrives; a later change keeps the old one.
  * @attr {string} invitation-token - The token of an invitation link. Without it the widget reads
  *   `?token=` from the page's URL; the attribute wins when both are present. After an acceptance
  *   the widget removes `token` from the URL (`history.replaceState`, other parameters kept).
