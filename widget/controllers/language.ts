@@ -5,6 +5,26 @@ import { DEFAULT_LANG, hasDictionary, loadLanguage } from '../locales/index.ts';
 
 type Host = ReactiveControllerHost & HTMLElement;
 
+/** Where the tab keeps the language shown last (`sessionStorage`, as the session). */
+const LAST_SHOWN = 'um-lang';
+
+/** `sessionStorage` can be unavailable (privacy modes, sandboxed frames): then nothing is kept. */
+function lastShown(): string | null {
+  try {
+    return sessionStorage.getItem(LAST_SHOWN);
+  } catch {
+    return null;
+  }
+}
+
+function keepShown(lang: string) {
+  try {
+    sessionStorage.setItem(LAST_SHOWN, lang);
+  } catch {
+    // see lastShown
+  }
+}
+
 /**
  * The language `<user-management>` shows and hands down (`langContext`): the one `wanted()`
  * names, once its dictionary is loaded (English until then, or if it cannot be loaded). Only the
@@ -25,6 +45,9 @@ export class LanguageController implements ReactiveController {
   ) {
     host.addController(this);
     this.provider = new ContextProvider(host, { context: langContext, initialValue: this.shown });
+    // A reload with a stored session most likely shows the language shown last: its dictionary
+    // is asked for now, beside the account's `me`, not only once `me` has named it.
+    void loadLanguage(lastShown());
   }
 
   /**
@@ -38,6 +61,7 @@ export class LanguageController implements ReactiveController {
   /** Before each render, so the elements it creates speak the language at once. */
   hostUpdate(): void {
     this.follow(this.wanted());
+    if (this.shown !== this.provider.value) keepShown(this.shown);
     this.provider.setValue(this.shown);
   }
 
