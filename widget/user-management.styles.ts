@@ -19,4 +19,8 @@ export const userManagementStyles = css`
   .toolbar .alert {
     margin: 0;
   }
+  /* A view's first paint, until it can show in its own language (controllers/first-paint.ts). */
+  .concealed {
+    visibility: hidden;
+  }
 `;

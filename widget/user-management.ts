@@ -1,6 +1,6 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { Task } from '@lit/task';
+import { Task, TaskStatus } from '@lit/task';
 import { ContextProvider } from '@lit/context';
 import { SessionController } from './api/session-controller.ts';
 import {
@@ -22,6 +22,7 @@ import { userManagementStyles } from './user-management.styles.ts';
 import { define } from './define.ts';
 import { clientContext, meContext } from './context.ts';
 import { LanguageController } from './controllers/language.ts';
+import { FirstPaintController } from './controllers/first-paint.ts';
 import { LocalizeController } from './controllers/localize.ts';
 import { linkTokenFromUrl, removeLinkTokenFromUrl } from './link-tokens.ts';
 import { AccountSwitch, renderToolbar } from './components/toolbar.ts';
@@ -79,8 +80,8 @@ export type PanelName = 'users' | 'account' | 'api-tokens' | 'activity';
  * @attr {string} lang - Interface language: `en`, `de`, `zh` or `ru` (`de-AT` counts as `de`;
  *   others show English). Without it the widget follows the user: the signed-in member's own
  *   language (and their change of it in the Account panel), the invitee's on an invitation link,
- *   else the browser's. Each non-English dictionary is a small module loaded on first use, from
- *   beside the widget's script; until it arrives the widget shows English.
+ *   else the browser's. German, Chinese and Russian load on first use, from beside the script: a
+ *   view's first paint stays hidden until its language arrives; a later change keeps the old one.
  * @attr {string} invitation-token - The token of an invitation link. Without it the widget reads
  *   `?token=` from the page's URL; the attribute wins when both are present. After an acceptance
  *   the widget removes `token` from the URL (`history.replaceState`, other parameters kept).
@@ -183,6 +184,7 @@ export class UserManagement extends LitElement {
 
   private readonly language = new LanguageController(this, () => this.wantedLang());
   private readonly localize = new LocalizeController(this, () => this.language.shown);
+  private readonly firstPaint = new FirstPaintController(this);
   private readonly clientProvider = new ContextProvider(this, { context: clientContext });
   private readonly meProvider = new ContextProvider(this, { context: meContext });
 
@@ -209,6 +211,7 @@ export class UserManagement extends LitElement {
     this,
     this.session,
     () => this.account.value?.id,
+    () => this.firstPaint.whenVisible(),
   );
   /** Whose tokens the API tokens panel shows, after "Show their tokens" in the Users panel. */
   @state() private tokensIssuer: TokenIssuer | undefined;
@@ -236,8 +239,7 @@ export class UserManagement extends LitElement {
 
   constructor() {
     super();
-    // A member who changes their own language (Account panel, or Edit on their own row) sees
-    // the widget follow at once.
+    // A member's own new language (Account panel, or Edit on their own row) shows at once.
     this.addEventListener('um-user-updated', ({ detail }) => {
       if (detail.lang && detail.userId === this.account.value?.currentUser) {
         this.userLang = detail.lang;
@@ -270,6 +272,13 @@ export class UserManagement extends LitElement {
   }
 
   override render() {
+    // A host's new token (it renews its own) is the same view: the user may be at work in it.
+    const view = this.token ? 'host' : this.session.client;
+    const ready = this.language.settled && (!view || this.account.status > TaskStatus.PENDING);
+    return this.firstPaint.render(view, ready, this.renderView());
+  }
+
+  private renderView() {
     if (this.confirmEmailToken) {
       return html`<um-confirm-email-view
         ${loadOnFirstUse()}
@@ -334,7 +343,7 @@ export class UserManagement extends LitElement {
    * after the view that had focus went away (a sign-in, "Show their tokens").
    */
   private async focusPanelHeading() {
-    await this.updateComplete;
+    await this.firstPaint.whenVisible();
     const panel = this.renderRoot.querySelector<LitElement>(
       'um-users-panel, um-account-panel, um-api-tokens-panel, um-activity-panel',
     );

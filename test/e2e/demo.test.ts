@@ -47,4 +47,24 @@ describe('the demo in a real browser', () => {
     );
     await page.getByRole('cell', { name: 'alice@acme.test', exact: true }).waitFor();
   });
+
+  it('shows a German browser the sign-in in English when the German dictionary cannot be loaded', async () => {
+    // The widget hides a view's first paint until its language is loaded: a failed load must end
+    // that wait too, in English (widget/controllers/first-paint.ts).
+    const german = await (await demo.browser.newContext({ locale: 'de-DE' })).newPage();
+    let asked = 0;
+    await german.route(/\/locale-de-[^/]*\.js$/, (route) => {
+      asked += 1;
+      return route.abort();
+    });
+    await german.goto(`${bff.url}/`);
+    // A role query and waitFor() see only what can be seen (visibility: hidden is not).
+    await german.getByRole('button', { name: 'Sign in' }).waitFor();
+    await german.getByRole('heading', { name: 'Sign in' }).waitFor();
+    // Asked again at a later update of the widget, not at once in a loop (it was: hundreds of
+    // requests a second). A second is long enough for such a loop to show.
+    await german.waitForTimeout(1000);
+    assert.ok(asked >= 1 && asked <= 2, `the German dictionary was asked for ${asked} times`);
+    await german.context().close();
+  });
 });

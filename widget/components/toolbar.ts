@@ -22,6 +22,8 @@ export class AccountSwitch {
     private readonly session: SessionController,
     /** The account in scope now. */
     private readonly current: () => number | undefined,
+    /** Resolves once the widget shows what it renders (a new session's first paint waits). */
+    private readonly visible: () => Promise<void>,
   ) {}
 
   /** Tokens for the chosen account replace the session; the panels reload with the new client. */
@@ -43,7 +45,7 @@ export class AccountSwitch {
     } finally {
       this.switching = false;
       this.host.requestUpdate();
-      await this.host.updateComplete;
+      await this.visible();
       // A disabled select loses focus; the user was working in it.
       this.host.renderRoot.querySelector<HTMLSelectElement>('#account-switcher')?.focus();
     }
