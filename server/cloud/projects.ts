@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import type { z } from 'zod';
 import {
   CLOUD_PAGE_LIMIT,
@@ -16,7 +16,7 @@ import { auditBy } from '../audit.ts';
 import { authenticate, authorize, type AuthDeps } from '../auth/middleware.ts';
 import type { Db } from '../db/connect.ts';
 import { notFound } from '../errors.ts';
-import type { AppEnv, Caller } from '../http/env.ts';
+import type { AppEnv } from '../http/env.ts';
 import * as routes from '../../shared/routes.ts';
 import { operation } from '../http/openapi.ts';
 import { validate } from '../http/validate.ts';
@@ -153,14 +153,17 @@ export function projectRoutes(deps: AuthDeps) {
   const { db, clock } = deps;
   const ops = projectOperations;
 
-  /** PATCH and PUT: the fields given change, audited. */
-  async function change(
-    caller: Caller,
+  /**
+   * PATCH and PUT (Gcore's older clients send PUT) answer alike: the fields given change,
+   * audited, and the project comes back.
+   */
+  async function answerChange(
+    c: Context<AppEnv>,
     id: number,
     body: { name?: string; description?: string | null },
-    requestId: string,
   ) {
-    return db.transaction().execute(async (trx) => {
+    const caller = await authorize(c, db, 'projects.manage');
+    const row = await db.transaction().execute(async (trx) => {
       const current = await findProject(trx, caller.accountId, id);
       // Locks the account's projects against a concurrent create or rename to the same name.
       await trx
@@ -183,7 +186,7 @@ export function projectRoutes(deps: AuthDeps) {
         action: 'project.changed',
         targetType: 'project',
         targetId: id,
-        requestId,
+        requestId: c.get('requestId'),
         details: {
           ...(body.name === undefined ? {} : { from_name: current.name, to_name: row.name }),
           ...(body.description === undefined ? {} : { description_changed: true }),
@@ -191,6 +194,7 @@ export function projectRoutes(deps: AuthDeps) {
       });
       return row;
     });
+    return c.json(toProject(row));
   }
 
   return new Hono<AppEnv>()
@@ -260,11 +264,7 @@ export function projectRoutes(deps: AuthDeps) {
       authenticate(deps),
       validate('param', ops.updateProject.params),
       validate('json', ops.updateProject.body),
-      async (c) => {
-        const caller = await authorize(c, db, 'projects.manage');
-        const { id } = c.req.valid('param');
-        return c.json(toProject(await change(caller, id, c.req.valid('json'), c.get('requestId'))));
-      },
+      (c) => answerChange(c, c.req.valid('param').id, c.req.valid('json')),
     )
 
     .put(
@@ -272,11 +272,7 @@ export function projectRoutes(deps: AuthDeps) {
       authenticate(deps),
       validate('param', ops.replaceProject.params),
       validate('json', ops.replaceProject.body),
-      async (c) => {
-        const caller = await authorize(c, db, 'projects.manage');
-        const { id } = c.req.valid('param');
-        return c.json(toProject(await change(caller, id, c.req.valid('json'), c.get('requestId'))));
-      },
+      (c) => answerChange(c, c.req.valid('param').id, c.req.valid('json')),
     )
 
     .delete(
