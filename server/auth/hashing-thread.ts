@@ -1,14 +1,11 @@
 import { Worker } from 'node:worker_threads';
+import { WorkerCalls } from '../worker-calls.ts';
 
 /** What the thread is asked (server/auth/hashing-worker.mjs), and its answer. */
-type HashingMessage =
-  | { id: number; op: 'hash'; password: string }
-  | { id: number; op: 'verify'; hash: string; password: string };
+type HashingQuestion =
+  { op: 'hash'; password: string } | { op: 'verify'; hash: string; password: string };
 
-type HashingAnswer =
-  | { id: number; result: string | boolean }
-  | { id: number; error: string }
-  | { id: number; ended: string };
+type HashingAnswer = { id: number; result: string | boolean } | { id: number; error: string };
 
 /** The thread ended with hashes in flight: no answer about them (never "the password is wrong"). */
 export class HashingThreadEnded extends Error {}
@@ -28,13 +25,11 @@ const HASHING_NICE = 19;
  * and the next hash starts a new one.
  */
 export class HashingThread {
-  private worker: Worker | undefined;
-  private readonly pending = new Map<number, (answer: HashingAnswer) => void>();
-  private nextId = 1;
+  private calls: WorkerCalls<HashingQuestion, HashingAnswer> | undefined;
 
   /** Hashes sent and not yet answered. */
   get inFlight(): number {
-    return this.pending.size;
+    return this.calls?.inFlight ?? 0;
   }
 
   hash(password: string): Promise<string> {
@@ -45,42 +40,21 @@ export class HashingThread {
     return this.ask({ op: 'verify', hash, password }) as Promise<boolean>;
   }
 
-  private ask(
-    question: { op: 'hash'; password: string } | { op: 'verify'; hash: string; password: string },
-  ): Promise<string | boolean> {
-    const worker = this.started();
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, (answer) => {
-        if ('ended' in answer) reject(new HashingThreadEnded(answer.ended));
-        else if ('error' in answer) reject(new Error(answer.error));
-        else resolve(answer.result);
-      });
-      worker.ref();
-      worker.postMessage({ id, ...question } satisfies HashingMessage);
-    });
+  private async ask(question: HashingQuestion): Promise<string | boolean> {
+    const answer = await this.started().call(question);
+    if ('error' in answer) throw new Error(answer.error);
+    return answer.result;
   }
 
-  private started(): Worker {
-    if (this.worker) return this.worker;
+  private started(): WorkerCalls<HashingQuestion, HashingAnswer> {
+    if (this.calls && !this.calls.ended) return this.calls;
     const worker = new Worker(new URL('./hashing-worker.mjs', import.meta.url), {
       workerData: { nice: HASHING_NICE },
     });
-    worker.unref();
-    worker.on('message', (answer: HashingAnswer) => {
-      this.pending.get(answer.id)?.(answer);
-      this.pending.delete(answer.id);
-      if (this.pending.size === 0) worker.unref();
-    });
-    const fail = (reason: string) => {
-      if (this.worker !== worker) return; // its 'error' came first and failed what it had
-      this.worker = undefined;
-      for (const [id, settle] of this.pending) settle({ id, ended: `hashing thread: ${reason}` });
-      this.pending.clear();
-    };
-    worker.on('error', (error) => fail(error.message));
-    worker.on('exit', (code) => fail(`exit code ${code}`));
-    this.worker = worker;
-    return worker;
+    this.calls = new WorkerCalls(
+      worker,
+      (reason) => new HashingThreadEnded(`hashing thread: ${reason}`),
+    );
+    return this.calls;
   }
 }

@@ -161,7 +161,9 @@ describe('the hashing threads', () => {
     const hashed = await thread.hash('the password');
     const inFlight = thread.verify(hashed, 'a guess'); // ~70 ms of the thread's time
     // The thread ends under it (as an out-of-memory thread would).
-    await (thread as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+    await (
+      thread as unknown as { calls: { worker: { terminate(): Promise<number> } } }
+    ).calls.worker.terminate();
     await assert.rejects(inFlight, HashingThreadEnded);
     assert.equal(await thread.verify(await thread.hash('again'), 'again'), true);
   });

@@ -57,7 +57,9 @@ describe('PGlite in a worker thread', () => {
 describe('a PGlite thread that has ended', () => {
   it('fails its queries as a lost connection (the BFF answers 503)', async () => {
     const thread = await PGliteThread.start('memory://');
-    await (thread as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+    await (
+      thread as unknown as { calls: { worker: { terminate(): Promise<number> } } }
+    ).calls.worker.terminate();
     await assert.rejects(thread.query('select 1'), { code: '08006' });
     await thread.close();
   });

@@ -1,8 +1,8 @@
 import { Worker } from 'node:worker_threads';
+import { WorkerCalls } from '../worker-calls.ts';
 
 /** A query for the worker, and its answer (server/db/pglite-worker.mjs). */
 interface QueryMessage {
-  id: number;
   sql: string;
   params: unknown[];
 }
@@ -19,26 +19,12 @@ type AnswerMessage =
  * and every later one as a lost connection (08006), which the BFF answers with 503.
  */
 export class PGliteThread {
-  private readonly pending = new Map<number, (answer: AnswerMessage) => void>();
-  private nextId = 1;
-  private lost: Error | undefined;
+  private readonly calls: WorkerCalls<QueryMessage, AnswerMessage>;
 
-  private constructor(private readonly worker: Worker) {
-    // The thread keeps the process alive only while a query is in flight: a script that forgets
-    // to close the database still ends, and one that awaits a query is not cut short.
-    worker.unref();
-    worker.on('message', (answer: AnswerMessage) => {
-      this.pending.get(answer.id)?.(answer);
-      this.pending.delete(answer.id);
-      if (this.pending.size === 0) worker.unref();
-    });
-    const fail = (reason: string) => {
-      this.lost = Object.assign(new Error(`PGlite's thread ended: ${reason}`), { code: '08006' });
-      for (const [id, settle] of this.pending) settle({ id, error: { ...this.lost } as never });
-      this.pending.clear();
-    };
-    worker.on('error', (error) => fail(error.message));
-    worker.on('exit', (code) => fail(`exit code ${code}`));
+  private constructor(worker: Worker) {
+    this.calls = new WorkerCalls(worker, (reason) =>
+      Object.assign(new Error(`PGlite's thread ended: ${reason}`), { code: '08006' }),
+    );
   }
 
   /** Start the thread and open (or create) the database in `dataDir` (`memory://` for none). */
@@ -57,29 +43,22 @@ export class PGliteThread {
     return new PGliteThread(worker);
   }
 
-  query<Row>(sql: string, params: readonly unknown[] = []) {
-    if (this.lost) return Promise.reject(this.lost);
-    const id = this.nextId++;
-    return new Promise<{ rows: Row[]; affectedRows?: number }>((resolve, reject) => {
-      this.pending.set(id, (answer) => {
-        if ('error' in answer) {
-          const { message, ...fields } = answer.error;
-          reject(Object.assign(new Error(message), fields));
-        } else {
-          resolve({ rows: answer.rows as Row[], affectedRows: answer.affectedRows });
-        }
-      });
-      this.worker.ref();
-      this.worker.postMessage({ id, sql, params: [...params] } satisfies QueryMessage);
-    });
+  async query<Row>(sql: string, params: readonly unknown[] = []) {
+    const answer = await this.calls.call({ sql, params: [...params] });
+    if ('error' in answer) {
+      const { message, ...fields } = answer.error;
+      throw Object.assign(new Error(message), fields);
+    }
+    return { rows: answer.rows as Row[], affectedRows: answer.affectedRows };
   }
 
   /** Close the database cleanly (PGlite writes its files), then end the thread. */
   async close(): Promise<void> {
-    if (this.lost) return;
-    this.worker.ref();
-    const exited = new Promise((resolve) => this.worker.once('exit', resolve));
-    this.worker.postMessage('close');
+    if (this.calls.ended) return;
+    const { worker } = this.calls;
+    worker.ref();
+    const exited = new Promise((resolve) => worker.once('exit', resolve));
+    worker.postMessage('close');
     await exited;
   }
 }
