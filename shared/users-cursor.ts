@@ -6,6 +6,12 @@
  * here: the widget imports this file.
  */
 
+/**
+ * The longest cursor accepted: more than the longest the BFF makes, whose sort value is a name of
+ * 255 characters, each up to 6 bytes as JSON (`\uXXXX`): about 2,100 characters of base64url.
+ */
+export const CURSOR_MAX_CHARS = 4096;
+
 /** Marks a cursor whose page ends before its row (or at the list's end). */
 export const BEFORE = '<';
 

@@ -14,6 +14,7 @@ import {
 } from './fields.ts';
 import { iamRoleRef, passwordField } from './invitations.ts';
 import { CLOUD_CLIENT_ROLES, CLOUD_PROJECT_ROLES, LANGUAGES, USER_STATUSES } from './roles.ts';
+import { CURSOR_MAX_CHARS } from './users-cursor.ts';
 
 /** The user object (Gcore's field names plus this product's `status`, `invitation_expires_at`, `cloud`). */
 
@@ -103,7 +104,7 @@ export const usersQuery = z.object({
       z
         .string()
         .check(
-          maxChars(1000),
+          maxChars(CURSOR_MAX_CHARS),
           z.regex(
             /^[A-Za-z0-9_-]+$/,
             'Invalid cursor: use the `next` link of a page with the same ordering.',

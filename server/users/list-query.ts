@@ -137,20 +137,27 @@ export function planPage(query: UsersQuery): PagePlan {
   if (backward && decoded.length === 1) return { field, descending, backward };
   const keys = decoded.slice(1, -1) as unknown[];
   const userId = decoded.at(-1);
-  const expected =
-    field === 'status'
-      ? ['number']
-      : SORT_KEYS[field].map((k) => ({ text: 'string', bigint: 'number' })[k.type] ?? k.type);
+  const types = field === 'status' ? ['bigint'] : SORT_KEYS[field].map((k) => k.type);
   const valid =
     Number.isSafeInteger(userId) &&
     (userId as number) > 0 &&
     (userId as number) <= 2_147_483_647 &&
-    keys.length === expected.length &&
-    keys.every((key, i) => typeof key === expected[i]) &&
+    keys.length === types.length &&
+    keys.every((key, i) => fits(key, types[i])) &&
     (field !== 'status' || [0, 1, 2].includes(keys[0] as number));
   if (!valid) throw badCursor();
   const after = { keys: keys as KeyValue[], userId: userId as number };
   return { field, descending, backward, after };
+}
+
+/**
+ * Whether a cursor's value is one of the SQL type it is compared as: anything else would be the
+ * database's error (a fraction or a huge number as bigint, U+0000 in text), not a 400 naming `cursor`.
+ */
+function fits(value: unknown, type: string): boolean {
+  if (type === 'bigint') return Number.isSafeInteger(value);
+  if (type === 'text') return typeof value === 'string' && !value.includes('\u0000');
+  return typeof value === type;
 }
 
 /** The cursor of the page after `row`, or (`before`) of the page that ends before it. */
