@@ -35,12 +35,14 @@ export function authenticate(deps: AuthDeps): MiddlewareHandler<AppEnv> {
     const kind = scheme.toLowerCase();
     if (kind !== 'bearer' && kind !== 'apikey') throw invalidToken();
 
-    const caller =
+    const lookUp = () =>
       kind === 'apikey'
-        ? await callerFromApiToken(deps.db, deps.clock, credential)
-        : await callerFromJwt(deps, credential);
+        ? callerFromApiToken(deps.db, deps.clock, credential)
+        : callerFromJwt(deps, credential);
+    const caller = await lookUp();
     if (!caller) throw invalidToken();
     c.set('caller', caller);
+    c.set('callerNow', () => lookUp().catch(() => undefined));
     await next();
   };
 }

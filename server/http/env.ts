@@ -26,5 +26,11 @@ export interface AppEnv {
   Variables: {
     requestId: string;
     caller: Caller;
+    /**
+     * The same credential checked again, now (the database's answer, not the first one's): for an
+     * answer that outlives its request's start, such as a streamed list. Undefined when the
+     * credential no longer admits the caller.
+     */
+    callerNow: () => Promise<Caller | undefined>;
   };
 }
