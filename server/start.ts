@@ -77,7 +77,7 @@ export async function startBff(
 
   // HTTP/1.1 with node:http, as @hono/node-server's `serve` would, but for sign-ins past the full
   // hashing queue: those are refused ahead of the adapter (decision 032).
-  const refusingEarly = await refuseSignInsEarly(config.allowedOrigins, metrics);
+  const refusingEarly = await refuseSignInsEarly(config.allowedOrigins, metrics.record);
   const server = createServer(
     refusingEarly(getRequestListener(host.fetch, { hostname: config.host })),
   );

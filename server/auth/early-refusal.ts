@@ -33,7 +33,8 @@ interface Answer {
  */
 export async function refuseSignInsEarly(
   allowedOrigins: readonly string[],
-  metrics: Metrics,
+  /** The app's metrics and log line (`Metrics.record`). */
+  record: Metrics['record'],
 ): Promise<(next: RequestListener) => RequestListener> {
   const renderer = new Hono()
     .use(...everyAnswer(allowedOrigins))
@@ -65,7 +66,7 @@ export async function refuseSignInsEarly(
     const requestId = newRequestId();
     response.writeHead(answer.status, { ...answer.headers, [requestIdHeader]: requestId });
     response.end(answer.body);
-    metrics.record({
+    record({
       method: 'POST',
       route: routes.login.path,
       status: answer.status,
