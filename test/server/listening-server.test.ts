@@ -197,10 +197,6 @@ describe('the BFF over a real socket, with the demo seeded', () => {
           origin === HOST_PAGE ? HOST_PAGE : undefined,
         );
       }
-      assert.equal(
-        JSON.parse((await signInOver(openConnection())).body).code,
-        'service_unavailable',
-      );
     });
 
     /** A refused sign-in on `connection`, answered; closes the connection. */
