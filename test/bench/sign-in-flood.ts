@@ -256,18 +256,18 @@ function ticksOf(stat: string): number {
 }
 
 /** CPU time (ms) of every PostgreSQL process of the machine (this bench's and anyone else's). */
-function postgresTime(): number {
-  let ms = 0;
+function postgresTimes(): Map<string, number> {
+  const times = new Map<string, number>();
   for (const pid of readdirSync('/proc')) {
     if (!/^\d+$/.test(pid)) continue;
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      if (stat.includes('(postgres)')) ms += ticksOf(stat);
+      if (stat.includes('(postgres)')) times.set(pid, ticksOf(stat));
     } catch {
       // ended meanwhile
     }
   }
-  return ms;
+  return times;
 }
 
 /** Busy and total CPU time (ms) of the whole machine, summed over its cores. */
@@ -284,7 +284,7 @@ interface CpuReading {
   bff: Map<string, number>;
   flood: Map<string, number>;
   probes: number;
-  postgres: number;
+  postgres: Map<string, number>;
 }
 
 /** Where the machine's CPU time has gone so far (Linux; undefined elsewhere). */
@@ -296,7 +296,7 @@ function readCpu(bffPid: number, floodPid?: number): CpuReading | undefined {
       bff: threadTimes(bffPid),
       flood: floodPid ? threadTimes(floodPid) : new Map(),
       probes: ticksOf(readFileSync('/proc/self/stat', 'utf8')),
-      postgres: postgresTime(),
+      postgres: postgresTimes(),
     };
   } catch {
     return undefined;
@@ -327,7 +327,8 @@ function cpuShares(
   const otherThreads = used(after.bff, before.bff, (tid) => tid !== String(bffPid));
   const flood = used(after.flood, before.flood, () => true);
   const probes = after.probes - before.probes;
-  const postgres = after.postgres - before.postgres;
+  // A backend that ended meanwhile is left out (counted in the rest).
+  const postgres = used(after.postgres, before.postgres, () => true);
   const busy = after.machine.busy - before.machine.busy;
   const cores = (after.machine.total - before.machine.total) / elapsed;
   const rest = busy - eventLoop - otherThreads - flood - probes - postgres;
