@@ -17,18 +17,24 @@ describe('refusing sign-ins ahead of the app', () => {
   let base: string;
   const asked: string[] = [];
   const recorded: Answered[] = [];
+  const written: Array<{ atOnce: boolean; byTurnEnd: boolean }> = [];
 
   before(async () => {
     const refusingEarly = await refuseSignInsEarly(['https://host.example'], (answered) =>
       recorded.push(answered),
     );
-    server = createServer(
-      refusingEarly((request, response) => {
-        asked.push(`${request.method} ${request.url}`);
-        response.writeHead(200, { 'Content-Type': 'text/plain' });
-        response.end('the app');
-      }),
-    );
+    const listener = refusingEarly((request, response) => {
+      asked.push(`${request.method} ${request.url}`);
+      response.writeHead(200, { 'Content-Type': 'text/plain' });
+      response.end('the app');
+    });
+    server = createServer((request, response) => {
+      listener(request, response);
+      // Whether the answer was written by the time the listener returned, and by the end of the
+      // event loop's turn (this immediate runs after any the listener queued, in the same phase).
+      const atOnce = response.writableEnded;
+      setImmediate(() => written.push({ atOnce, byTurnEnd: response.writableEnded }));
+    });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
@@ -76,6 +82,16 @@ describe('refusing sign-ins ahead of the app', () => {
         requestId: undefined,
       },
     );
+  });
+
+  it('writes a refusal at the end of the turn it came in, after the rest of its work', async () => {
+    written.length = 0;
+    await whileFull(() => signIn());
+    await signIn(); // the app answers it in its listener
+    assert.deepEqual(written, [
+      { atOnce: false, byTurnEnd: true },
+      { atOnce: true, byTurnEnd: true },
+    ]);
   });
 
   it('gives every refusal a request id of its own', async () => {

@@ -1,4 +1,4 @@
-import type { RequestListener } from 'node:http';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { Hono } from 'hono';
 import * as routes from '../../shared/routes.ts';
 import { handleError } from '../http/errors.ts';
@@ -23,8 +23,9 @@ interface Answer {
  * refusal cost the event loop, so a flood leaves more of it to everyone else (issue 13, decision
  * 032). The answer is the app's own: rendered once per allowed origin (and once for any other)
  * through the middleware of every answer and the app's error handler, then written with a new
- * request id, and counted and logged by the app's metrics. Not a byte of the body is read (node
- * discards it to keep the connection), nothing is written to the database.
+ * request id at the end of the event loop's turn (below), and counted and logged by the app's
+ * metrics. Not a byte of the body is read (node discards it to keep the connection), nothing is
+ * written to the database.
  *
  * Only the exact path is answered here; anything else (a query string, another method, a queue
  * with room) goes on to `next`, the app, whose `refuseWhenHashingIsFull` gives the same answer.
@@ -56,11 +57,7 @@ export async function refuseSignInsEarly(
   const toAllowed = new Map<string, Answer>();
   for (const origin of allowedOrigins) toAllowed.set(origin, await render(origin));
 
-  return (next) => (request, response) => {
-    if (request.method !== 'POST' || request.url !== routes.login.path || !passwordHashing.full) {
-      return next(request, response);
-    }
-    const started = performance.now();
+  const refuse = (request: IncomingMessage, response: ServerResponse, started: number) => {
     const origin = request.headers.origin;
     const answer = (origin !== undefined && toAllowed.get(origin)) || toOthers;
     const requestId = newRequestId();
@@ -73,5 +70,22 @@ export async function refuseSignInsEarly(
       seconds: (performance.now() - started) / 1000,
       requestId,
     });
+  };
+  // Refusals are written at the end of the event loop's turn (its check phase: setImmediate), after
+  // the requests and database answers that came in the same turn have been served: a request of
+  // the rest of the API then waits for the flood's requests to be read, not for their answers to
+  // be written. No timer and no later turn: the refusal still goes out at once, a fraction of a
+  // millisecond later (decision 032 has the figures).
+  const pending: Array<[IncomingMessage, ServerResponse, number]> = [];
+  const refusePending = () => {
+    for (const [request, response, started] of pending.splice(0))
+      refuse(request, response, started);
+  };
+
+  return (next) => (request, response) => {
+    if (request.method !== 'POST' || request.url !== routes.login.path || !passwordHashing.full) {
+      return next(request, response);
+    }
+    if (pending.push([request, response, performance.now()]) === 1) setImmediate(refusePending);
   };
 }
