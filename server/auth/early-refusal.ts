@@ -78,8 +78,9 @@ export async function refuseSignInsEarly(
   // millisecond later (decision 032 has the figures).
   const pending: Array<[IncomingMessage, ServerResponse, number]> = [];
   const refusePending = () => {
-    for (const [request, response, started] of pending.splice(0))
+    for (const [request, response, started] of pending.splice(0)) {
       refuse(request, response, started);
+    }
   };
 
   return (next) => (request, response) => {
