@@ -1,6 +1,5 @@
 import { Hono } from 'hono';
 import { timingSafeEqual } from 'node:crypto';
-import { secureHeaders } from 'hono/secure-headers';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import { createIdentityProvider } from './auth/identity-provider.ts';
@@ -15,15 +14,15 @@ import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import { pendingMigrations, type Db } from './db/connect.ts';
 import type pg from 'pg';
-import { createMetrics } from './http/metrics.ts';
+import { createMetrics, type Metrics } from './http/metrics.ts';
 import { AppError } from './errors.ts';
 import type { AppEnv } from './http/env.ts';
 import { warnOfUntrustedProxy } from './http/client-ip.ts';
 import { handleError } from './http/errors.ts';
 import * as routes from '../shared/routes.ts';
-import { answerHeaders } from './http/headers.ts';
+import { everyAnswer } from './http/headers.ts';
 import { limitBodySize } from './http/body-limit.ts';
-import { allowedOrigins } from './http/cors.ts';
+import { requestIds } from './http/request-id.ts';
 import { openApiDocument, operation, type Operation } from './http/openapi.ts';
 import { invitationOperations, invitationRoutes } from './invitations/routes.ts';
 import { mailboxOperations, mailboxRoutes } from './mail/mailbox-routes.ts';
@@ -46,6 +45,8 @@ export interface AppDeps {
   pool?: pg.Pool;
   /** True once the process has been asked to stop: `/health/ready` then answers 503. */
   isShuttingDown?: () => boolean;
+  /** Defaults to metrics of this app alone; the server shares them with its early refusals. */
+  metrics?: Metrics;
 }
 
 const serviceOperations = {
@@ -127,20 +128,12 @@ export function createApp(deps: AppDeps) {
   );
 
   const app = new Hono<AppEnv>();
-  // Our own id for every request, never the caller's: it ties audit rows and logs together.
-  app.use(async (c, next) => {
-    const id = crypto.randomUUID();
-    c.set('requestId', id);
-    c.header('X-Request-Id', id);
-    await next();
-  });
+  app.use(requestIds);
   app.use(auditRequestContext(deps.config.trustProxy));
-  const metrics = createMetrics(deps.db, deps.pool);
+  const metrics = deps.metrics ?? createMetrics(deps.db, deps.pool);
   app.use(metrics.middleware);
-  app.use(allowedOrigins(deps.config.allowedOrigins));
-  app.use(secureHeaders({ crossOriginResourcePolicy: false }));
   if (!deps.config.trustProxy) app.use(warnOfUntrustedProxy());
-  app.use(answerHeaders());
+  app.use(...everyAnswer(deps.config.allowedOrigins));
   // Ahead of the body limit, which reads a body of unknown length: a sign-in the hashing queue
   // cannot take is refused before any of its body is read (decision 030).
   app.post(routes.login.path, refuseWhenHashingIsFull);

@@ -1,5 +1,5 @@
-import { serve } from '@hono/node-server';
-import type { Server } from 'node:http';
+import { getRequestListener } from '@hono/node-server';
+import { createServer } from 'node:http';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -7,6 +7,8 @@ import { Hono } from 'hono';
 import { allowedOrigins } from './http/cors.ts';
 import { widgetFiles } from './http/widget-files.ts';
 import { createApp } from './app.ts';
+import { refuseSignInsEarly } from './auth/early-refusal.ts';
+import { createMetrics } from './http/metrics.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { loadConfig, type Config } from './config.ts';
 import { analyzeStaleTables, migrate, openDatabase, type OpenDatabase } from './db/connect.ts';
@@ -52,6 +54,7 @@ export async function startBff(
   sender.start();
 
   let shuttingDown = false;
+  const metrics = createMetrics(database.db, database.pool);
   const host = new Hono();
   host.route(
     '/',
@@ -62,6 +65,7 @@ export async function startBff(
       onEmailQueued: () => sender.poke(),
       pool: database.pool,
       isShuttingDown: () => shuttingDown,
+      metrics,
     }),
   );
   // The widget's files may be loaded by host pages of ALLOWED_ORIGINS, like the API.
@@ -71,12 +75,13 @@ export async function startBff(
   if (existsSync(staticDir)) host.use('/*', serveStatic({ root: staticDir }));
   host.notFound((c) => c.json({ message: 'Not found.', code: 'not_found' }, 404));
 
-  // Without createServer options, @hono/node-server serves HTTP/1.1 with node:http.
-  const server = await new Promise<Server>((resolve) => {
-    const listening = serve({ fetch: host.fetch, port: config.port, hostname: config.host }, () =>
-      resolve(listening as Server),
-    );
-  });
+  // HTTP/1.1 with node:http, as @hono/node-server's `serve` would, but for sign-ins past the full
+  // hashing queue: those are refused ahead of the adapter (decision 032).
+  const refusingEarly = await refuseSignInsEarly(config.allowedOrigins, metrics.record);
+  const server = createServer(
+    refusingEarly(getRequestListener(host.fetch, { hostname: config.host })),
+  );
+  await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://localhost:${port}`;

@@ -48,9 +48,10 @@ export const authOperations = {
 
 /**
  * In a flood of sign-ins, one past the hashing queue is refused before its body is read or
- * validated: the refusal is the cheapest answer the BFF can give, so answering a flood leaves the
- * event loop to everyone else (issue 13, decision 030). The app runs it ahead of the body limit;
- * `signIn` still takes its place in the queue, for a queue that fills while the body is read.
+ * validated, so answering a flood leaves the event loop to everyone else (issue 13, decision 030).
+ * The app runs it ahead of the body limit; `signIn` still takes its place in the queue, for a
+ * queue that fills while the body is read. The server answers most such sign-ins before they
+ * reach the app, with this same answer (server/auth/early-refusal.ts, decision 032).
  */
 export const refuseWhenHashingIsFull: MiddlewareHandler<AppEnv> = async (_c, next) => {
   if (passwordHashing.full) throw HASHING_BUSY;

@@ -1,4 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
+import { secureHeaders } from 'hono/secure-headers';
+import { allowedOrigins } from './cors.ts';
 
 /**
  * The policy of the HTML pages the BFF serves (the demo host page and the mailbox, built by Vite
@@ -34,4 +36,18 @@ export function answerHeaders(): MiddlewareHandler {
       c.res.headers.set('Content-Security-Policy', HTML_CONTENT_SECURITY_POLICY);
     }
   };
+}
+
+/**
+ * What every answer of the API carries, whatever its route and status: CORS for the host pages of
+ * ALLOWED_ORIGINS, the security headers, and the headers above. The app runs these on every
+ * request; the early refusal of a sign-in (server/auth/early-refusal.ts) renders its answer
+ * through them too, so both answer alike.
+ */
+export function everyAnswer(origins: readonly string[]): MiddlewareHandler[] {
+  return [
+    allowedOrigins(origins),
+    secureHeaders({ crossOriginResourcePolicy: false }),
+    answerHeaders(),
+  ];
 }

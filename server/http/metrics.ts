@@ -5,7 +5,7 @@ import type pg from 'pg';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import * as routes from '../../shared/routes.ts';
 import type { Db } from '../db/connect.ts';
-import type { AppEnv } from './env.ts';
+import type { AppEnv, Caller } from './env.ts';
 import { log } from '../log.ts';
 
 /**
@@ -19,6 +19,22 @@ export interface Metrics {
   registry: Registry;
   /** Times each request, logs it, and counts sign-in failures and throttles. */
   middleware: MiddlewareHandler<AppEnv>;
+  /**
+   * What the middleware does once a request is answered: for an answer given outside the app
+   * (the early refusal of a sign-in, server/auth/early-refusal.ts).
+   */
+  record(answered: Answered): void;
+}
+
+/** One answered request, as the metrics and the log line see it. */
+export interface Answered {
+  method: string;
+  /** The route's pattern, or 'unmatched'. */
+  route: string;
+  status: number;
+  seconds: number;
+  requestId: string;
+  caller?: Caller;
 }
 
 export function createMetrics(db: Db, pool?: pg.Pool): Metrics {
@@ -80,24 +96,15 @@ export function createMetrics(db: Db, pool?: pg.Pool): Metrics {
     },
   });
 
-  const middleware: MiddlewareHandler<AppEnv> = async (c, next) => {
-    const started = performance.now();
-    await next();
-    const seconds = (performance.now() - started) / 1000;
-    // The handler's pattern, not a middleware's (`/*`, such as the static files served after the
-    // API): a bounded set of labels, and never a raw path with ids in it.
-    const handler = matchedRoutes(c).findLast((r) => r.method !== 'ALL');
-    const route = handler?.path ?? 'unmatched';
-    const status = c.res.status;
-    duration.observe({ method: c.req.method, route, status }, seconds);
-    if (route === routes.login.path && c.req.method === 'POST') {
+  const record = ({ method, route, status, seconds, requestId, caller }: Answered) => {
+    duration.observe({ method, route, status }, seconds);
+    if (route === routes.login.path && method === 'POST') {
       if (status === 400) signInFailures.inc();
       if (status === 429) signInThrottles.inc();
     }
-    const caller = c.get('caller');
     log.info('request', {
-      request_id: c.get('requestId'),
-      method: c.req.method,
+      request_id: requestId,
+      method,
       route,
       status,
       duration_ms: Math.round(seconds * 1000 * 10) / 10,
@@ -105,7 +112,23 @@ export function createMetrics(db: Db, pool?: pg.Pool): Metrics {
       user_id: caller?.userId,
     });
   };
-  return { registry, middleware };
+
+  const middleware: MiddlewareHandler<AppEnv> = async (c, next) => {
+    const started = performance.now();
+    await next();
+    // The handler's pattern, not a middleware's (`/*`, such as the static files served after the
+    // API): a bounded set of labels, and never a raw path with ids in it.
+    const handler = matchedRoutes(c).findLast((r) => r.method !== 'ALL');
+    record({
+      method: c.req.method,
+      route: handler?.path ?? 'unmatched',
+      status: c.res.status,
+      seconds: (performance.now() - started) / 1000,
+      requestId: c.get('requestId'),
+      caller: c.get('caller'),
+    });
+  };
+  return { registry, middleware, record };
 }
 
 async function outboxState(db: Db) {

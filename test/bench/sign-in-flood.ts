@@ -48,6 +48,7 @@ export async function benchSignInFlood(
   options: { seconds?: number; appDir?: string } = {},
 ): Promise<string[]> {
   const seconds = options.seconds ?? 5;
+  const loadAtStart = loadavg()[0];
   const database = await createPostgresDatabase(serverUrl);
   try {
     const replica = await startReplica(
@@ -97,28 +98,30 @@ export async function benchSignInFlood(
     };
 
     await measure(); // warm-up
+    const bffPid = replica.process.pid!;
+    const aloneBefore = readCpu(bffPid);
     const alone = await measure();
+    const cpuAlone = cpuShares(aloneBefore, readCpu(bffPid), bffPid);
 
     const { port, hostname } = new URL(url);
-    const flood = fork(
-      new URL('./flood-clients.mjs', import.meta.url),
-      [JSON.stringify({ port: Number(port), host: hostname, clients: FLOOD_CLIENTS })],
-      { execArgv: [] }, // plain JavaScript: no TypeScript loader in the flood's process
-    );
-    await new Promise((resolve) => setTimeout(resolve, 1000)); // let the flood build up
-    const bffPid = replica.process.pid!;
-    const cpuBefore = { bff: threadTimes(bffPid), flood: threadTimes(flood.pid!), at: Date.now() };
-    const during = await measure();
-    const cpu = cpuShares(cpuBefore, bffPid, flood.pid!);
-    const floodDone = new Promise<{ statuses: Record<string, number>; sent: number }>((resolve) =>
-      flood.once('message', resolve),
-    );
-    flood.send('stop');
-    const { statuses, sent } = await floodDone;
+    let refusal: Refusal | undefined;
+    const {
+      result: flooded,
+      statuses,
+      sent,
+    } = await whileFlooding(Number(port), hostname, async (floodPid) => {
+      const cpuBefore = readCpu(bffPid, floodPid);
+      const during = await measure();
+      const cpu = cpuShares(cpuBefore, readCpu(bffPid, floodPid), bffPid);
+      refusal = await refusalOf(url);
+      return { during, cpu };
+    });
+    const { during, cpu } = flooded;
+    const floor = refusal && (await refusalFloor(refusal, Math.min(seconds, 5)));
 
     const lines = [
       `Sign-in flood (${FLOOD_CLIENTS} clients of unknown addresses from made-up IPs), ` +
-        `${seconds} s each, PostgreSQL, load average ${loadavg()[0].toFixed(1)} at the start; ` +
+        `${seconds} s each, PostgreSQL, load average ${loadAtStart.toFixed(1)} at the start; ` +
         `ms p50 / p95, alone → during the flood (p95 ratio):`,
     ];
     for (let i = 0; i < probes.length; i++) {
@@ -134,12 +137,20 @@ export async function benchSignInFlood(
       .map(([status, n]) => `${n} × ${status}`)
       .join(', ');
     lines.push(`  the flood's answers: ${answered} (${(sent / (seconds + 1)).toFixed(0)} /s)`);
+    if (cpuAlone) lines.push(`  cores, alone: ${cpuAlone.text}`);
     if (cpu) {
       // The flood ran `seconds` + 1 s (its build-up); the cores were read over the `seconds`.
       const answersMeasured = (sent * seconds) / (seconds + 1);
       lines.push(
-        `  cores used during the flood: ${cpu.text}; the event loop's time per flood answer ` +
+        `  cores, during the flood: ${cpu.text}; the event loop's time per flood answer ` +
           `about ${((1000 * cpu.eventLoopMs) / answersMeasured).toFixed(0)} µs`,
+      );
+    }
+    if (floor) {
+      lines.push(
+        `  the floor, a bare node:http server giving the same refusal to the same flood: the event ` +
+          `loop's time per answer about ${floor.perAnswerUs.toFixed(0)} µs ` +
+          `(${floor.perSecond.toFixed(0)} answers/s, event loop ${floor.loopShare.toFixed(0)}% of a core)`,
       );
     }
     return lines;
@@ -149,14 +160,88 @@ export async function benchSignInFlood(
   }
 }
 
+/** Starts the flood, runs `work` after a second of build-up, stops the flood; answers all three. */
+async function whileFlooding<T>(
+  port: number,
+  host: string,
+  work: (floodPid: number) => Promise<T>,
+): Promise<{ result: T; statuses: Record<string, number>; sent: number }> {
+  const flood = fork(
+    new URL('./flood-clients.mjs', import.meta.url),
+    [JSON.stringify({ port, host, clients: FLOOD_CLIENTS })],
+    { execArgv: [] }, // plain JavaScript: no TypeScript loader in the flood's process
+  );
+  await new Promise((resolve) => setTimeout(resolve, 1000)); // let the flood build up
+  const result = await work(flood.pid!);
+  const done = new Promise<{ statuses: Record<string, number>; sent: number }>((resolve) =>
+    flood.once('message', resolve),
+  );
+  flood.send('stop');
+  return { result, ...(await done) };
+}
+
+/** A refusal as written on the wire, but for what node adds to every answer. */
+interface Refusal {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** One refusal of a sign-in, asked for while the flood keeps the hashing queue full. */
+async function refusalOf(url: string): Promise<Refusal | undefined> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const response = await fetch(`${url}/iam/auth/jwt/login`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ username: 'nobody@flood.test', password: 'wrong' }),
+    });
+    const body = await response.text();
+    if (response.status !== 503) continue;
+    const headers = Object.fromEntries(
+      [...response.headers].filter(
+        ([name]) => !['date', 'connection', 'keep-alive', 'x-request-id'].includes(name),
+      ),
+    );
+    return { status: response.status, headers, body };
+  }
+  return undefined;
+}
+
+/**
+ * The floor: the event loop's time per answer of a bare node:http server (test/bench/
+ * refusal-floor.mjs) giving `refusal` to the same flood, for `seconds`. No application code can
+ * answer for less on this machine; what the BFF spends above it is what can still be saved.
+ */
+async function refusalFloor(refusal: Refusal, seconds: number) {
+  const server = fork(new URL('./refusal-floor.mjs', import.meta.url), [JSON.stringify(refusal)], {
+    execArgv: [],
+  });
+  try {
+    const { port } = await new Promise<{ port: number }>((resolve) =>
+      server.once('message', resolve),
+    );
+    const { result, sent } = await whileFlooding(port, '127.0.0.1', async () => {
+      const before = threadTimes(server.pid!).get(String(server.pid)) ?? 0;
+      await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+      return (threadTimes(server.pid!).get(String(server.pid)) ?? 0) - before;
+    });
+    const perSecond = sent / (seconds + 1); // the flood ran one more second, to build up
+    return {
+      perAnswerUs: (1000 * result) / (perSecond * seconds),
+      perSecond,
+      loopShare: (100 * result) / (seconds * 1000),
+    };
+  } finally {
+    server.send('stop');
+  }
+}
+
 /** CPU time (ms) of each thread of a process, by thread id; empty where /proc is not there. */
 function threadTimes(pid: number): Map<string, number> {
   const times = new Map<string, number>();
   try {
     for (const tid of readdirSync(`/proc/${pid}/task`)) {
-      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      times.set(tid, (Number(fields[11]) + Number(fields[12])) * 10); // utime + stime, 10 ms ticks
+      times.set(tid, ticksOf(readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8')));
     }
   } catch {
     // not Linux, or the process has ended
@@ -164,13 +249,72 @@ function threadTimes(pid: number): Map<string, number> {
   return times;
 }
 
-/** How much of a core the BFF's event loop, its other threads and the flood took since `before`. */
+/** utime + stime (ms) of a /proc stat line, and its command name. */
+function ticksOf(stat: string): number {
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10; // 10 ms ticks
+}
+
+/** CPU time (ms) of every PostgreSQL process of the machine (this bench's and anyone else's). */
+function postgresTimes(): Map<string, number> {
+  const times = new Map<string, number>();
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      if (stat.includes('(postgres)')) times.set(pid, ticksOf(stat));
+    } catch {
+      // ended meanwhile
+    }
+  }
+  return times;
+}
+
+/** Busy and total CPU time (ms) of the whole machine, summed over its cores. */
+function machineTime(): { busy: number; total: number } {
+  const [, ...ticks] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
+  const values = ticks.map(Number);
+  const total = values.reduce((a, b) => a + b, 0) * 10;
+  return { busy: total - (values[3] + values[4]) * 10, total }; // less idle and iowait
+}
+
+interface CpuReading {
+  at: number;
+  machine: { busy: number; total: number };
+  bff: Map<string, number>;
+  flood: Map<string, number>;
+  probes: number;
+  postgres: Map<string, number>;
+}
+
+/** Where the machine's CPU time has gone so far (Linux; undefined elsewhere). */
+function readCpu(bffPid: number, floodPid?: number): CpuReading | undefined {
+  try {
+    return {
+      at: Date.now(),
+      machine: machineTime(),
+      bff: threadTimes(bffPid),
+      flood: floodPid ? threadTimes(floodPid) : new Map(),
+      probes: ticksOf(readFileSync('/proc/self/stat', 'utf8')),
+      postgres: postgresTimes(),
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * How much of a core each part took between two readings: the BFF's event loop and its other
+ * threads (hashing, GC), the flood, this process (the probes' clients), PostgreSQL, and the rest of
+ * the machine (other work on it, which the measure cannot remove: it says how fair the run was).
+ */
 function cpuShares(
-  before: { bff: Map<string, number>; flood: Map<string, number>; at: number },
+  before: CpuReading | undefined,
+  after: CpuReading | undefined,
   bffPid: number,
-  floodPid: number,
 ): { text: string; eventLoopMs: number } | undefined {
-  const elapsed = Date.now() - before.at;
+  if (!before || !after || !after.bff.size) return undefined;
+  const elapsed = after.at - before.at;
   const used = (
     now: Map<string, number>,
     then: Map<string, number>,
@@ -179,16 +323,22 @@ function cpuShares(
     [...now]
       .filter(([tid]) => which(tid))
       .reduce((sum, [tid, ms]) => sum + ms - (then.get(tid) ?? 0), 0);
-  const bff = threadTimes(bffPid);
-  const flood = threadTimes(floodPid);
-  if (!bff.size || !flood.size) return undefined;
-  const share = (ms: number) => `${((100 * ms) / elapsed).toFixed(0)}%`;
-  const eventLoop = used(bff, before.bff, (tid) => tid === String(bffPid));
-  const otherThreads = used(bff, before.bff, (tid) => tid !== String(bffPid));
-  const floodProcess = used(flood, before.flood, () => true);
+  const eventLoop = used(after.bff, before.bff, (tid) => tid === String(bffPid));
+  const otherThreads = used(after.bff, before.bff, (tid) => tid !== String(bffPid));
+  const flood = used(after.flood, before.flood, () => true);
+  const probes = after.probes - before.probes;
+  // A backend that ended meanwhile is left out (counted in the rest).
+  const postgres = used(after.postgres, before.postgres, () => true);
+  const busy = after.machine.busy - before.machine.busy;
+  const cores = (after.machine.total - before.machine.total) / elapsed;
+  const rest = busy - eventLoop - otherThreads - flood - probes - postgres;
+  const share = (ms: number) => `${Math.max(0, (100 * ms) / elapsed).toFixed(0)}%`;
   const text =
-    `BFF event loop ${share(eventLoop)}, BFF's other threads (hashing, GC) ${share(otherThreads)}, ` +
-    `flood clients ${share(floodProcess)} of one core`;
+    `machine ${share(busy)} of ${cores.toFixed(1)} cores busy: BFF event loop ${share(eventLoop)}, ` +
+    `BFF's other threads (hashing, GC) ${share(otherThreads)}, ` +
+    (after.flood.size ? `flood clients ${share(flood)}, ` : '') +
+    `probes' clients ${share(probes)}, PostgreSQL ${share(postgres)}, the rest ${share(rest)} ` +
+    `(% of one core)`;
   return { text, eventLoopMs: eventLoop };
 }
 
