@@ -267,7 +267,11 @@ interface Together {
 }
 const together: Together[] = [];
 
-/** The comparison's requests and /health of every checkout, taking turns in one window. */
+/**
+ * The comparison's requests and /health, taking turns in one window per checkout and client
+ * count. Not the checkouts' requests in one window: at one client each BFF would then idle
+ * between its requests, and waking costs a short request (/health) more than a long one.
+ */
 async function compare(
   comparison: Comparison,
   requests: Map<Target, BenchRequest[]>,
@@ -276,18 +280,15 @@ async function compare(
   const names = [health.name, ...comparison.requests];
   const stats = new Map<number, Map<Target, Stats[]>>();
   for (const clients of [1, 10]) {
-    const turns = targets.flatMap((target) =>
-      names.map((name) => {
+    stats.set(clients, new Map());
+    for (const target of targets) {
+      const turns = names.map((name) => {
         const request =
           name === health.name ? health : requests.get(target)!.find((r) => r.name === name)!;
         return { send: () => target.ctx.send(request), expected: request.status ?? 200 };
-      }),
-    );
-    const measured = await measureTogether(turns, clients, LIMITS);
-    stats.set(
-      clients,
-      new Map(targets.map((t, i) => [t, measured.slice(i * names.length, (i + 1) * names.length)])),
-    );
+      });
+      stats.get(clients)!.set(target, await measureTogether(turns, clients, LIMITS));
+    }
   }
   return { comparison, names, stats };
 }
@@ -426,8 +427,8 @@ for (const { comparison, names, stats } of together) {
   const labels = targets.map((t) => t.label);
   say(`\n### Measured together: ${comparison.name}\n`);
   say(
-    `One window per client count, in which ${names.join(', ')} of ${labels.join(' and ')} take ` +
-      `turns: one request each at 1 client, ${perClient(10)} per client at 10 (test/bench/together.ts).\n`,
+    `One window per checkout and client count, in which ${names.join(', ')} take turns: one ` +
+      `request each at 1 client, ${perClient(10)} per client at 10 (test/bench/together.ts).\n`,
   );
   say(
     `| request | clients | ${labels.map((l) => `${l} p50 ms | ${l} p95 ms`).join(' | ')} | requests each |`,

@@ -64,9 +64,9 @@ export interface BenchContext {
 }
 
 /**
- * Requests of a scenario measured together with `GET /health` in one window, every checkout of
- * BENCH_APP_DIR too, taking turns (test/bench/together.ts), and the ratios of their p50s at the
- * same client count that a target is set for.
+ * Requests of a scenario measured together with `GET /health`, taking turns in one window per
+ * checkout and client count (test/bench/together.ts), and the ratios of their p50s at the same
+ * client count that a target is set for.
  */
 export interface Comparison {
   name: string;
