@@ -145,7 +145,7 @@ export async function authorize(
   action: Action,
   target: Target = {},
   /** A refusal more telling than the generic 403. */
-  refusal: AppError = forbidden(),
+  refusal?: AppError,
 ): Promise<Caller> {
   const caller = c.get('caller');
   // Before any role rule: until a required second factor is set up, a session of this account
@@ -161,7 +161,8 @@ export async function authorize(
     requestId: c.get('requestId'),
     details: target.userId === undefined ? {} : { target_user_id: target.userId },
   });
-  throw refusal;
+  // Made only now: an error captures its stack, which every allowed request would pay for.
+  throw refusal ?? forbidden();
 }
 
 /**
