@@ -43,6 +43,12 @@ import { measureTogether, perClient } from './together.ts';
  *   BENCH_REPLICAS=1          also 1 against 3 replicas of this checkout (test/bench/replicas.ts)
  *   BENCH_SCENARIOS=regex     only the scenarios whose name matches (users, memory, sign-in
  *                             flood, PGlite under big lists, widget, replicas)
+ *   BENCH_CPU_PROF=folder     each BFF writes a CPU profile there when it stops
+ *
+ * The ratios a target is set for (the first pages against /health and each other, a rare search
+ * against the first page) are measured once more at the end, the requests taking turns in one
+ * window with /health (test/bench/together.ts), and printed as such: rows measured one after the
+ * other meet the machine's load at different moments.
  */
 const onlyScenarios = new RegExp(process.env.BENCH_SCENARIOS ?? '');
 const SCENARIOS: Scenario[] = [
