@@ -46,7 +46,7 @@ import { measureTogether, perClient } from './together.ts';
  *   BENCH_CPU_PROF=folder     each BFF writes a CPU profile there when it stops
  *
  * The ratios a target is set for (the first pages against /health and each other, a rare search
- * against the first page) are measured once more at the end, the requests taking turns in one
+ * against the first page) are measured again after the scenario's requests, taking turns in one
  * window with /health (test/bench/together.ts), and printed as such: rows measured one after the
  * other meet the machine's load at different moments.
  */
