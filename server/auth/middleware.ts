@@ -1,5 +1,6 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { decodeJwt } from 'jose';
+import { sql } from 'kysely';
 import {
   allowedBeforeTwoFaSetup,
   can,
@@ -65,6 +66,17 @@ async function callerFromJwt(deps: AuthDeps, token: string): Promise<Caller | un
   throw invalidToken();
 }
 
+interface CallerRow {
+  id: number;
+  email: string;
+  lang: string;
+  two_fa_enabled_at: Date | null;
+  role_id: number;
+  account_id: number;
+  require_2fa_since: Date | null;
+  two_fa_grace_days: number;
+}
+
 type CallerKey = ({ userId: number } | { email: string }) & {
   accountId: number;
   /** The access token's session, which must not have been revoked. */
@@ -74,6 +86,8 @@ type CallerKey = ({ userId: number } | { email: string }) & {
 /**
  * An active member of the account, by id or email, with their current role; given `now`, also
  * whether the account's 2FA requirement holds them to setting it up first (a session's caller).
+ * Written as SQL rather than with the query builder: it runs on every authenticated request, and
+ * building it took 50–90 µs each time, against 1 µs for this text (decision 033).
  */
 export async function findCaller(
   db: Db,
@@ -81,42 +95,20 @@ export async function findCaller(
   via: Caller['via'],
   now?: Date,
 ): Promise<Caller | undefined> {
-  const row = await db
-    .selectFrom('memberships as m')
-    .innerJoin('users as u', 'u.id', 'm.user_id')
-    .innerJoin('accounts as a', 'a.id', 'm.account_id')
-    .select([
-      'u.id',
-      'u.email',
-      'u.lang',
-      'u.two_fa_enabled_at',
-      'm.role_id',
-      'm.account_id',
-      'a.require_2fa_since',
-      'a.two_fa_grace_days',
-    ])
-    .where('m.account_id', '=', key.accountId)
-    .where('m.accepted_at', 'is not', null)
-    .where('u.deleted_at', 'is', null)
-    .$call((query) =>
-      'userId' in key
-        ? query.where('u.id', '=', key.userId)
-        : query.where('u.email', '=', key.email),
-    )
-    .$if(key.sessionId !== undefined, (query) =>
-      query.where((eb) =>
-        eb.exists(
-          eb
-            .selectFrom('sessions as s')
-            .select('s.id')
-            .where('s.id', '=', key.sessionId!)
-            .whereRef('s.user_id', '=', 'u.id')
-            .whereRef('s.credentials_version', '=', 'u.credentials_version')
-            .where('s.revoked_at', 'is', null),
-        ),
-      ),
-    )
-    .executeTakeFirst();
+  const { rows } = await sql<CallerRow>`
+    select u.id, u.email, u.lang, u.two_fa_enabled_at, m.role_id, m.account_id,
+           a.require_2fa_since, a.two_fa_grace_days
+    from memberships m join users u on u.id = m.user_id join accounts a on a.id = m.account_id
+    where m.account_id = ${key.accountId} and m.accepted_at is not null and u.deleted_at is null
+      and ${'userId' in key ? sql`u.id = ${key.userId}` : sql`u.email = ${key.email}`}
+      ${
+        key.sessionId === undefined
+          ? sql``
+          : sql`and exists (select 1 from sessions s where s.id = ${key.sessionId}
+              and s.user_id = u.id and s.credentials_version = u.credentials_version
+              and s.revoked_at is null)`
+      }`.execute(db);
+  const row = rows[0];
   if (!row) return undefined;
   return {
     userId: row.id,
@@ -147,7 +139,7 @@ export async function authorize(
   action: Action,
   target: Target = {},
   /** A refusal more telling than the generic 403. */
-  refusal: AppError = forbidden(),
+  refusal?: AppError,
 ): Promise<Caller> {
   const caller = c.get('caller');
   // Before any role rule: until a required second factor is set up, a session of this account
@@ -163,7 +155,8 @@ export async function authorize(
     requestId: c.get('requestId'),
     details: target.userId === undefined ? {} : { target_user_id: target.userId },
   });
-  throw refusal;
+  // Made only now: an error captures its stack, which every allowed request would pay for.
+  throw refusal ?? forbidden();
 }
 
 /**

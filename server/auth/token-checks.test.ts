@@ -3,6 +3,7 @@ import { before, it } from 'node:test';
 import { decodeJwt, decodeProtectedHeader, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { ROLE } from '../../shared/roles.ts';
 import { eachDatabase } from '../../test/support/context.ts';
+import { createApp } from '../app.ts';
 import { SigningKeys } from './keys.ts';
 import { issueTokens, openSession } from './tokens.ts';
 
@@ -218,6 +219,47 @@ eachDatabase('access token checks', (ctx) => {
     } finally {
       ctx().clock.advance(-(3600 * 1000 + 13_000));
     }
+  });
+
+  it('checks a signature once per token, and its times on every request', async () => {
+    const fresh = await ctx().tokenFor(member.id, accountId);
+    const keys = ctx().keys;
+    const lookUp = keys.verificationKey;
+    let checks = 0;
+    keys.verificationKey = (kid) => {
+      checks++;
+      return lookUp.call(keys, kid);
+    };
+    try {
+      assert.equal(await statusWith(fresh), 200);
+      assert.equal(await statusWith(fresh), 200);
+      assert.equal(checks, 1, 'verified once');
+      ctx().clock.advance(-60_000);
+      assert.equal(await statusWith(fresh), 401, 'issued in the future');
+      ctx().clock.advance(60_000 + 3600 * 1000 + 10_000);
+      assert.equal(await statusWith(fresh), 401, 'expired');
+    } finally {
+      ctx().clock.advance(-(3600 * 1000 + 10_000));
+      keys.verificationKey = lookUp;
+    }
+  });
+
+  it('takes a token that one set of keys verified for nothing under another', async () => {
+    const fresh = await ctx().tokenFor(member.id, accountId);
+    assert.equal(await statusWith(fresh), 200);
+    const { privateKey } = await generateKeyPair('ES256', { extractable: true });
+    const { db, clock, config } = ctx();
+    const otherKeys = new SigningKeys(
+      db,
+      clock,
+      config.jwt.accessTtlSeconds,
+      JSON.stringify(await exportJWK(privateKey)),
+    );
+    const other = createApp({ db, config, clock, keys: otherKeys });
+    const answer = await other.request('/iam/clients/me', {
+      headers: { Authorization: `Bearer ${fresh}` },
+    });
+    assert.equal(answer.status, 401);
   });
 
   it("refuses a deleted user's and a removed member's unexpired token; a demoted one gets the new role", async () => {

@@ -131,8 +131,34 @@ export async function signAccessToken(deps: TokenDeps, claims: SessionClaims): P
     .sign(key.privateKey);
 }
 
+/**
+ * Access tokens verified lately by each set of keys (one per app), by their text (decision 033):
+ * checking an ES256 signature was a tenth of the BFF's work for an authenticated request, and its
+ * answer for a token never changes, since a key stays published until every token it signed has
+ * expired (keys.ts). Only the times can turn against a token: they are checked again on every
+ * request, more strictly than jose does (an edge case is verified in full, with its tolerance).
+ * Whether the session stands and the member's role are read from the database on every request.
+ */
+const verifiedTokens = new WeakMap<SigningKeys, Map<string, VerifiedToken>>();
+/** Under 10 MB; the oldest entry makes room (a token dropped is verified again). */
+const VERIFIED_TOKENS_MAX = 10_000;
+
+interface VerifiedToken {
+  claims: SessionClaims;
+  /** Seconds since the epoch: valid from `iat` until `exp` or `iat` + lifetime, if sooner. */
+  from: number;
+  until: number;
+}
+
 /** Verify one of our access tokens; anything short of perfect is a 401. */
 export async function verifyAccessToken(deps: TokenDeps, token: string): Promise<SessionClaims> {
+  const now = Math.floor(deps.clock.now().getTime() / 1000);
+  let verified = verifiedTokens.get(deps.keys);
+  if (!verified) verifiedTokens.set(deps.keys, (verified = new Map()));
+  const known = verified.get(token);
+  if (known && known.from <= now && now < known.until) return known.claims;
+  verified.delete(token);
+
   let payload: JWTPayload;
   try {
     ({ payload } = await jwtVerify(
@@ -173,5 +199,12 @@ export async function verifyAccessToken(deps: TokenDeps, token: string): Promise
   ) {
     throw invalidToken();
   }
-  return { userId, accountId, sessionId };
+  const claims = { userId, accountId, sessionId };
+  // `iat` and `exp` are there: `requiredClaims`.
+  const until = Math.min(payload.exp!, payload.iat! + deps.config.jwt.accessTtlSeconds);
+  if (now < until) {
+    if (verified.size >= VERIFIED_TOKENS_MAX) verified.delete(verified.keys().next().value!);
+    verified.set(token, { claims, from: payload.iat!, until });
+  }
+  return claims;
 }

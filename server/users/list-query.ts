@@ -189,6 +189,16 @@ function seek({ accountId, where, plan, now, limit, offset }: SeekOptions): RawB
   const dir = descending ? sql`desc` : sql`asc`;
   const compare = descending ? sql`<` : sql`>`;
   const base = [sql`m.account_id = ${accountId}`, notDeleted, ...where];
+  // Without filters the best plan is the same for every account and depth, and PostgreSQL keeps
+  // one generic plan of the named statement instead of planning it on every request (decision
+  // 033): for that the limit is written into the text and a zero offset left out, since a
+  // parameter there is guessed as a tenth of the rows, which makes the generic plan look dearer
+  // than it is. With filters the best plan hinges on the values (how common they are): they stay
+  // parameters, and PostgreSQL weighs its generic plan against plans made with them, as before.
+  const window = (rows: number, skip: number) =>
+    where.length > 0
+      ? sql`limit ${rows} offset ${skip}`
+      : sql`limit ${sql.lit(rows)}${skip ? sql` offset ${skip}` : sql``}`;
   if (plan.field !== 'status') {
     const keys = SORT_KEYS[plan.field];
     const conditions = [...base];
@@ -204,10 +214,10 @@ function seek({ accountId, where, plan, now, limit, offset }: SeekOptions): RawB
     const sortKeys = keys.length
       ? sql`json_build_array(${sql.join(keys.map((k) => k.sql))})`
       : sql`'[]'::json`;
-    return sql`select m.user_id as member_id, ${sortKeys} as sort_keys
+    return sql`select m.account_id, m.user_id as member_id, ${sortKeys} as sort_keys
       from memberships m where ${sql.join(conditions, sql` and `)}
       order by ${sql.join([...keys.map((k) => sql`${k.sql} ${dir}`), sql`m.user_id ${dir}`])}
-      limit ${limit} offset ${offset}`;
+      ${window(limit, offset)}`;
   }
   const order = descending ? [2, 1, 0] : [0, 1, 2];
   const branches = order.flatMap((status) => {
@@ -218,16 +228,17 @@ function seek({ accountId, where, plan, now, limit, offset }: SeekOptions): RawB
       if (status === at) conditions.push(sql`(m.user_id::bigint) ${compare} ${plan.after.userId}`);
     }
     return [
-      sql`(select m.user_id as member_id, ${sql.lit(status)} as status
+      sql`(select m.account_id, m.user_id as member_id, ${sql.lit(status)} as status
         from memberships m where ${sql.join(conditions, sql` and `)}
-        order by (m.user_id::bigint) ${dir}, m.user_id ${dir} limit ${limit + offset})`,
+        order by (m.user_id::bigint) ${dir}, m.user_id ${dir}
+        ${offset || where.length > 0 ? sql`limit ${limit + offset}` : window(limit, 0)})`,
     ];
   });
   if (branches.length === 0)
-    return sql`select null::int as member_id, '[]'::json as sort_keys where false`;
-  return sql`select member_id, json_build_array(status) as sort_keys
+    return sql`select null::int as account_id, null::int as member_id, '[]'::json as sort_keys where false`;
+  return sql`select account_id, member_id, json_build_array(status) as sort_keys
     from (${sql.join(branches, sql` union all `)}) s
-    order by status ${dir}, member_id ${dir} limit ${limit} offset ${offset}`;
+    order by status ${dir}, member_id ${dir} ${window(limit, offset)}`;
 }
 
 /** The columns of a listed member (repository.ts `MemberRow`), for rows of `m`. */
@@ -327,13 +338,15 @@ export function listSql(
       : sql`select ${members} as total, true as exact`;
   // A search's plan hinges on the text (rare or common): planned with it each time.
   const planned = search || options.textFilter ? sql.raw(PLANNED_EACH_TIME) : sql``;
+  // The page's rows are joined on their own account id, not on the parameter: a plan made with
+  // the account's id looks cheaper than the generic one, which PostgreSQL would then never keep.
   return sql`${planned}with ${sampleOf('sample', ESTIMATE_SAMPLE)}, ${sampleOf('gate', GATE_SAMPLE)},
     page as materialized (${page}),
-    numbered as (select member_id, sort_keys, row_number() over () as position from page)
+    numbered as (select account_id, member_id, sort_keys, row_number() over () as position from page)
     select ${memberColumns(options.callerId)}, p.sort_keys, t.total, t.exact
     from (${counted}) t
     left join numbered p on true
-    left join memberships m on m.account_id = ${accountId} and m.user_id = p.member_id
+    left join memberships m on m.account_id = p.account_id and m.user_id = p.member_id
     left join users u on u.id = m.user_id
     left join accounts a on a.id = m.account_id
     order by p.position`;

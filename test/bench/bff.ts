@@ -35,6 +35,9 @@ export async function startBffProcess(
   // `--import tsx` resolves from the working folder: an older checkout runs with its own tsx.
   // The memory probe is the bench's own file, so an older checkout is measured the same way.
   const args = ['--import', 'tsx', '--import', MEMORY_PROBE, 'server/main.ts'];
+  // BENCH_CPU_PROF=folder: each BFF writes a CPU profile there when it stops (node --cpu-prof).
+  const profiles = process.env.BENCH_CPU_PROF;
+  if (profiles) args.unshift('--cpu-prof', `--cpu-prof-dir=${profiles}`);
   const child: ChildProcess = spawn(process.execPath, args, {
     cwd: appDir,
     env: {

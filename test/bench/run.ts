@@ -8,6 +8,7 @@ import {
   percentile,
   type BenchContext,
   type BenchRequest,
+  type Comparison,
   type Scenario,
   type Stats,
 } from './scenario.ts';
@@ -27,6 +28,7 @@ import * as users from './users.ts';
 import * as memory from './memory.ts';
 import * as widget from './widget.ts';
 import { WireCounter, type CapturedStatement } from './wire.ts';
+import { measureTogether, perClient } from './together.ts';
 
 /**
  * `npm run bench`: the BFF as a child process over real HTTP, on a PostgreSQL database of many
@@ -41,6 +43,12 @@ import { WireCounter, type CapturedStatement } from './wire.ts';
  *   BENCH_REPLICAS=1          also 1 against 3 replicas of this checkout (test/bench/replicas.ts)
  *   BENCH_SCENARIOS=regex     only the scenarios whose name matches (users, memory, sign-in
  *                             flood, PGlite under big lists, widget, replicas)
+ *   BENCH_CPU_PROF=folder     each BFF writes a CPU profile there when it stops
+ *
+ * The ratios a target is set for (the first pages against /health and each other, a rare search
+ * against the first page) are measured again after the scenario's requests, taking turns in one
+ * window with /health (test/bench/together.ts), and printed as such: rows measured one after the
+ * other meet the machine's load at different moments.
  */
 const onlyScenarios = new RegExp(process.env.BENCH_SCENARIOS ?? '');
 const SCENARIOS: Scenario[] = [
@@ -256,6 +264,41 @@ interface Row {
 
 const HEALTH_BURST: BenchRequest = { name: 'GET /health', path: '/health', maxRequests: 100 };
 
+interface Together {
+  comparison: Comparison;
+  /** `GET /health` and the comparison's requests. */
+  names: string[];
+  /** By client count and checkout: the stats of each of `names`, measured in one window. */
+  stats: Map<number, Map<Target, Stats[]>>;
+}
+const together: Together[] = [];
+
+/**
+ * The comparison's requests and /health, taking turns in one window per checkout and client
+ * count. Not the checkouts' requests in one window: at one client each BFF would then idle
+ * between its requests, and waking costs a short request (/health) more than a long one.
+ */
+async function compare(
+  comparison: Comparison,
+  requests: Map<Target, BenchRequest[]>,
+): Promise<Together> {
+  const health: BenchRequest = { name: 'GET /health', path: '/health' };
+  const names = [health.name, ...comparison.requests];
+  const stats = new Map<number, Map<Target, Stats[]>>();
+  for (const clients of [1, 10]) {
+    stats.set(clients, new Map());
+    for (const target of targets) {
+      const turns = names.map((name) => {
+        const request =
+          name === health.name ? health : requests.get(target)!.find((r) => r.name === name)!;
+        return { send: () => target.ctx.send(request), expected: request.status ?? 200 };
+      });
+      stats.get(clients)!.set(target, await measureTogether(turns, clients, LIMITS));
+    }
+  }
+  return { comparison, names, stats };
+}
+
 say(`bench (${mode}) of ${appDirs.join(', ')}, ${new Date().toISOString()}`);
 const targets: Target[] = [];
 for (const dir of appDirs) targets.push(await startTarget(dir));
@@ -315,6 +358,11 @@ for (const scenario of SCENARIOS) {
         });
       }
     }
+  }
+  for (const comparison of scenario.comparisons?.(targets[0].ctx) ?? []) {
+    if (only && !comparison.requests.every((name) => only.test(name))) continue;
+    process.stderr.write(`  together: ${comparison.name}\n`);
+    together.push(await compare(comparison, requests));
   }
   if (!only) {
     for (const target of scenario.once ? targets.slice(-1) : targets) {
@@ -378,6 +426,44 @@ if (targets.length === 2) {
         `${fmt(old.stats.p50 / healthP50(before, old))} | ${fmt(row.stats.p50 / healthP50(after, row))} | ` +
         `${old.roundTrips ?? ''} → ${row.roundTrips ?? ''} |`,
     );
+  }
+}
+
+for (const { comparison, names, stats } of together) {
+  const labels = targets.map((t) => t.label);
+  say(`\n### Measured together: ${comparison.name}\n`);
+  say(
+    `One window per checkout and client count, in which ${names.join(', ')} take turns: one ` +
+      `request each at 1 client, ${perClient(10)} per client at 10 (test/bench/together.ts).\n`,
+  );
+  say(
+    `| request | clients | ${labels.map((l) => `${l} p50 ms | ${l} p95 ms`).join(' | ')} | requests each |`,
+  );
+  say(`|---|---|${labels.map(() => '---|---|').join('')}---|`);
+  for (const [clients, byTarget] of stats) {
+    names.forEach((name, i) => {
+      const cells = targets.map((t) => {
+        const s = byTarget.get(t)![i];
+        return `${fmt(s.p50, 2)}${s.errors ? ` (${s.errors} errors)` : ''} | ${fmt(s.p95, 2)}`;
+      });
+      say(
+        `| ${name} | ${clients} | ${cells.join(' | ')} | ${byTarget.get(targets[0])![i].requests} |`,
+      );
+    });
+  }
+  say(`\n| ratio of p50s, same window | clients | ${labels.join(' | ')} | target |`);
+  say(`|---|---|${labels.map(() => '---|').join('')}---|`);
+  for (const [clients, byTarget] of stats) {
+    for (const { of, to, atMost } of comparison.ratios) {
+      const ratios = targets.map((t) => {
+        const [a, b] = [of, to].map((name) => byTarget.get(t)![names.indexOf(name)].p50);
+        const ratio = a / b;
+        return `${fmt(ratio, 2)}${atMost === undefined ? '' : ratio <= atMost ? ' (met)' : ' (not met)'}`;
+      });
+      say(
+        `| ${of} / ${to} | ${clients} | ${ratios.join(' | ')} | ${atMost === undefined ? '' : `≤ ${atMost}`} |`,
+      );
+    }
   }
 }
 

@@ -7,7 +7,8 @@ import type { WireCounter } from './wire.ts';
  * A bench scenario is a small module exporting `scenario: Scenario` and listed in SCENARIOS
  * (test/bench/run.ts). Either it names requests, which the runner measures at 1 and 10 clients
  * with the floors, ratios, statement counts and plans, or it runs by itself (`run`) with the
- * helpers of the context (a flood beside a measurement, a BFF of its own …). See
+ * helpers of the context (a flood beside a measurement, a BFF of its own …). Requests whose ratio
+ * is a target are also compared in one window (`comparisons`, test/bench/together.ts). See
  * docs/benchmarks.md.
  */
 export interface BenchRequest {
@@ -62,11 +63,26 @@ export interface BenchContext {
   say(line: string): void;
 }
 
+/**
+ * Requests of a scenario measured together with `GET /health`, taking turns in one window per
+ * checkout and client count (test/bench/together.ts), and the ratios of their p50s at the same
+ * client count that a target is set for.
+ */
+export interface Comparison {
+  name: string;
+  /** Names of the scenario's requests. */
+  requests: string[];
+  /** `of` / `to`, request names or `GET /health`; `atMost`: the target, if there is one. */
+  ratios: { of: string; to: string; atMost?: number }[];
+}
+
 export interface Scenario {
   name: string;
   /** `run` measures this checkout only: once, not for each checkout of BENCH_APP_DIR. */
   once?: boolean;
   requests?(ctx: BenchContext): Promise<BenchRequest[]> | BenchRequest[];
+  /** Measured after the requests, when BENCH_ONLY matches every request of the comparison. */
+  comparisons?(ctx: BenchContext): Comparison[];
   run?(ctx: BenchContext): Promise<void>;
 }
 

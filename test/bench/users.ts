@@ -97,6 +97,33 @@ export const scenario: Scenario = {
       },
     ];
   },
+  // Issue 13's targets: the 100,000 account's first page at most 5× /health at one client and
+  // 1.3× the 1,000 account's; a filter at most 2× the first page.
+  comparisons(ctx) {
+    const FIRST = `users ?limit=10 (${ctx.accounts.big.members})`;
+    const MID = `users ?limit=10 (${ctx.accounts.mid.members})`;
+    const RARE = 'users email=user-4242 (rare)';
+    const HEALTH = 'GET /health';
+    return [
+      {
+        name: 'the first page by account size',
+        requests: [FIRST, MID],
+        ratios: [
+          { of: FIRST, to: HEALTH, atMost: 5 },
+          { of: FIRST, to: MID, atMost: 1.3 },
+          { of: MID, to: HEALTH },
+        ],
+      },
+      {
+        name: 'a rare search against the first page',
+        requests: [RARE, FIRST],
+        ratios: [
+          { of: RARE, to: FIRST, atMost: 2 },
+          { of: RARE, to: HEALTH },
+        ],
+      },
+    ];
+  },
 };
 
 /** The `next` link of a page, as a path: deep paging the way a client follows it. */
