@@ -15,7 +15,7 @@ import * as auditTrail from './migrations/0010_audit_trail.ts';
 import * as searchWithinTheAccount from './migrations/0011_search_within_the_account.ts';
 import { PGliteThread } from './pglite-thread.ts';
 import { countingDialect } from './round-trips.ts';
-import { takingTurns } from './turns.ts';
+import { isBulkRead, takingTurns } from './turns.ts';
 import type { Database } from './schema.ts';
 
 export type Db = Kysely<Database>;
@@ -77,13 +77,16 @@ export async function openDatabase(options: DatabaseOptions): Promise<OpenDataba
       // Also bounds the wait for a free connection while every one is busy.
       connectionTimeoutMillis: CONNECTION_TIMEOUT_MS,
       statement_timeout: statementTimeout,
-      query_timeout: statementTimeout + SILENT_SERVER_GRACE_MS,
+      // No `query_timeout` here: preparedStatements gives each statement its own (pg's, or for a
+      // long read's batch one of ours), since pg offers no way to lift the pool's for one query.
       keepAlive: true,
       keepAliveInitialDelayMillis: KEEPALIVE_DELAY_MS,
     });
     // An idle client losing its connection must not crash the process; the next query reports it.
     pool.on('error', () => {});
-    const dialect = new PostgresDialect({ pool: preparedStatements(pool) });
+    const dialect = new PostgresDialect({
+      pool: preparedStatements(pool, statementTimeout + SILENT_SERVER_GRACE_MS),
+    });
     const db = new Kysely<Database>({
       dialect: options.countRoundTrips ? countingDialect(dialect) : dialect,
     });
@@ -127,8 +130,12 @@ export interface ReadBatches {
 }
 
 /**
- * PostgreSQL has a pool of connections, so a batch delays nobody: big batches (few statements),
- * and the next one read while the current one is written. PGlite is one connection that every
+ * PostgreSQL has a pool of connections, so a batch delays nobody: the next one is read while the
+ * current one is written. Batches of 250 members: 400 statements for 100,000, and small enough
+ * that a batch and the one read ahead, for several lists at once, are garbage before V8's young
+ * generation has been collected twice (writing a member allocates about 5 kB; a collection comes
+ * every 16 MB at most), so none of them is moved to the old generation, where garbage waits for a
+ * full collection (docs/decisions/034). PGlite is one connection that every
  * other statement (even `/health`'s `select 1`) waits for: batches of a few milliseconds (about
  * 5 for 50 members), each read only when the client has taken the one before, and turns that let
  * short statements in between (turns.ts).
@@ -136,7 +143,7 @@ export interface ReadBatches {
 export function readBatches(db: Db): ReadBatches {
   return dialects.get(db) === 'pglite'
     ? { size: 50, readAhead: false }
-    : { size: 1000, readAhead: true };
+    : { size: 250, readAhead: true };
 }
 
 /** How often PGlite's tables are checked for statistics gone stale. */
@@ -183,7 +190,7 @@ const preparedNames = new Map<string, string>();
  * shapes (lists are `= any($1)` arrays), and a bound stops an unforeseen variety from filling
  * the server's memory.
  */
-function preparedStatements(pool: pg.Pool) {
+function preparedStatements(pool: pg.Pool, readTimeoutMs: number) {
   const nameOf = (text: string) => {
     let name = preparedNames.get(text);
     if (!name && preparedNames.size < PREPARED_STATEMENTS_MAX) {
@@ -201,14 +208,47 @@ function preparedStatements(pool: pg.Pool) {
             // pg's client-side limit cannot be lifted per query (0 means "the pool's"): a day.
             return client.query({ text, values, query_timeout: 86_400_000 } as pg.QueryConfig);
           }
-          if (text.startsWith(PLANNED_EACH_TIME)) return client.query({ text, values });
-          return client.query({ text, values, name: nameOf(text) });
+          const name = text.startsWith(PLANNED_EACH_TIME) ? undefined : nameOf(text);
+          if (isBulkRead())
+            return readWithoutLateCallback(client, { text, values, name }, readTimeoutMs);
+          return client.query({
+            text,
+            values,
+            name,
+            query_timeout: readTimeoutMs,
+          } as pg.QueryConfig);
         },
         release: () => client.release(),
       } as unknown as pg.PoolClient;
     },
     end: () => pool.end(),
   };
+}
+
+/**
+ * A long read's batch (`asBulkRead`: the Users list without `limit`), handed to pg with its
+ * callback and timed here. pg's promise and its `query_timeout` each wrap the query's callback in a
+ * new function after the query is made; with that, every row of every batch outlived V8's
+ * young-generation collections and was moved to the old generation, as garbage that only a full
+ * collection frees: about 550 bytes per member listed, the resident peak growing with the lists at
+ * once (docs/decisions/034, measured by the memory bench). Called this way, they die young. The
+ * limit is the same as other statements': a batch still waiting for a silent server fails as they
+ * do ('Query read timeout', a 503). A select timed out before it was sent stays in the connection's
+ * queue and runs once the server answers again; its rows are dropped.
+ */
+function readWithoutLateCallback(
+  client: pg.PoolClient,
+  config: pg.QueryConfig,
+  timeoutMs: number,
+): Promise<pg.QueryResult> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('Query read timeout')), timeoutMs);
+    client.query(config, (error: Error | null, result: pg.QueryResult) => {
+      clearTimeout(timer);
+      if (error) reject(error);
+      else resolve(result);
+    });
+  });
 }
 
 export async function migrate(db: Kysely<Database>): Promise<void> {

@@ -10,13 +10,19 @@ import type { DatabaseConnection, Dialect, Driver } from 'kysely';
  * the turns go in order of arrival. A short statement waits for at most the batch in progress, and
  * a batch waits for at most one short statement more than in arrival order: neither starves.
  *
- * On PostgreSQL (a pool of connections) nothing reads the mark.
+ * On PostgreSQL (a pool of connections) there are no turns; the mark only changes how pg is called
+ * (connect.ts `readWithoutLateCallback`).
  */
 const bulk = new AsyncLocalStorage<true>();
 
 /** Run `work` as a long read's batch: it lets a short statement waiting meanwhile go next. */
 export function asBulkRead<T>(work: () => Promise<T>): Promise<T> {
   return bulk.run(true, work);
+}
+
+/** Whether the work running now is a long read's batch (`asBulkRead`). */
+export function isBulkRead(): boolean {
+  return bulk.getStore() === true;
 }
 
 interface Waiter {
@@ -50,7 +56,7 @@ function turnsDriver(driver: Driver): Driver {
     init: () => driver.init(),
     destroy: () => driver.destroy(),
     async acquireConnection(): Promise<DatabaseConnection> {
-      const isBulk = bulk.getStore() === true;
+      const isBulk = isBulkRead();
       if (busy) {
         await new Promise<void>((start) => waiting.push({ bulk: isBulk, start }));
       }

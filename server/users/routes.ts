@@ -201,10 +201,12 @@ export function userRoutes(deps: AuthDeps & ProfileDeps & { config: Config }) {
 /** The header saying whether `count` is exact (`true`) or an estimate (`false`). */
 export const COUNT_EXACT_HEADER = 'X-Count-Exact';
 /**
- * About how many characters of JSON are written at a time while a list streams: rows are
- * serialised as the socket takes them, so no big string or buffer is built (decision 029).
+ * About how many bytes of JSON are written at a time while a list streams: rows are serialised
+ * as the socket takes them, so no big string or buffer is built (decision 029).
  */
-export const STREAM_CHUNK_CHARS = 16 * 1024;
+export const STREAM_CHUNK_BYTES = 16 * 1024;
+/** `[`, `,` and `]` in UTF-8. */
+const [OPEN, COMMA, CLOSE] = [0x5b, 0x2c, 0x5d];
 
 /** A member as the caller sees them: their own other accounts only when it is themselves. */
 function toUserFor(caller: Caller, row: MemberRow, now: Date) {
@@ -257,8 +259,7 @@ async function streamMembers(
   let page = await batch();
   let following = readAfter(page);
   let written = 0; // rows of `page` written so far
-  let opened = false;
-  const encoder = new TextEncoder();
+  let opened = false; // `[` written
   const stream = new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
@@ -267,15 +268,27 @@ async function streamMembers(
           following = readAfter(page);
           written = 0;
         }
-        let text = opened ? '' : '[';
-        while (written < page.rows.length && text.length < STREAM_CHUNK_CHARS) {
-          text += (opened ? ',' : '') + JSON.stringify(toUserFor(caller, page.rows[written], now));
-          opened = true;
-          written++;
+        // Each row's JSON goes straight into the piece's bytes: no string of several rows is
+        // built, so none is copied again to be encoded (docs/decisions/034).
+        const rows: string[] = [];
+        let bytes = 0;
+        while (written < page.rows.length && bytes < STREAM_CHUNK_BYTES) {
+          const json = JSON.stringify(toUserFor(caller, page.rows[written++], now));
+          rows.push(json);
+          bytes += 1 + Buffer.byteLength(json); // with the `[` or `,` before it
         }
-        opened = true;
         const done = written === page.rows.length && !page.nextCursor;
-        controller.enqueue(encoder.encode(done ? `${text}]` : text));
+        const piece = Buffer.allocUnsafe(bytes + (opened || rows.length ? 0 : 1) + (done ? 1 : 0));
+        let at = 0;
+        for (const json of rows) {
+          piece[at++] = opened ? COMMA : OPEN;
+          opened = true;
+          at += piece.write(json, at);
+        }
+        if (!opened) piece[at++] = OPEN; // no member at all
+        opened = true;
+        if (done) piece[at++] = CLOSE;
+        controller.enqueue(piece);
         if (done) controller.close();
       },
     },

@@ -7,7 +7,7 @@ import { asBulkRead } from '../db/turns.ts';
 import { ROLE } from '../../shared/roles.ts';
 import type { User } from '../../shared/users.ts';
 import { eachDatabase } from '../../test/support/context.ts';
-import { STREAM_CHUNK_CHARS } from './routes.ts';
+import { STREAM_CHUNK_BYTES } from './routes.ts';
 
 /**
  * The list without `limit` is read from the database only as fast as the client reads the answer,
@@ -34,6 +34,10 @@ eachDatabase('GET /iam/users without limit, streamed', (ctx, dialect) => {
     await sql`
       insert into memberships (account_id, user_id, role_id, accepted_at)
       select ${accountId}, u.id, 3009, now() from users u where u.email like '%@stream.test'`.execute(
+      db,
+    );
+    // Characters of two, three and four bytes in UTF-8: a piece is measured in bytes.
+    await sql`update users set name = 'Zoë Ström 张伟 🙂' where email = 's-1@stream.test'`.execute(
       db,
     );
     const { statements } = await countRoundTrips(() =>
@@ -74,6 +78,18 @@ eachDatabase('GET /iam/users without limit, streamed', (ctx, dialect) => {
     assert.equal(new Set(users.map((user) => user.id)).size, members);
   });
 
+  it('answers, byte for byte, the JSON of every member as a page gives them', async () => {
+    const streamed = await ctx().request('/iam/users', { token });
+    const page = (await (await ctx().request('/iam/users?limit=1000', { token })).json()) as {
+      results: User[];
+    };
+    assert.equal(page.results.length, members);
+    assert.equal(
+      Buffer.from(await streamed.arrayBuffer()).toString(),
+      JSON.stringify(page.results),
+    );
+  });
+
   it('writes the answer in small pieces, whatever the size of a batch', async () => {
     const response = await ctx().request('/iam/users', { token });
     const reader = response.body!.getReader();
@@ -84,7 +100,7 @@ eachDatabase('GET /iam/users without limit, streamed', (ctx, dialect) => {
       largest = Math.max(largest, read.value.byteLength);
     }
     // A piece ends after the row that takes it past the bound: one row (about 300 bytes) more.
-    assert.ok(largest <= STREAM_CHUNK_CHARS + 1024, `largest piece ${largest} B`);
+    assert.ok(largest <= STREAM_CHUNK_BYTES + 1024, `largest piece ${largest} B`);
     assert.ok(pieces > 3, `${pieces} pieces`);
   });
 
