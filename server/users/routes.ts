@@ -16,10 +16,11 @@ import { z } from 'zod';
 import { authenticate, authorize, type AuthDeps } from '../auth/middleware.ts';
 import { issueTokens } from '../auth/tokens.ts';
 import { tokenPair } from '../../shared/auth.ts';
+import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import { readBatches, type Db } from '../db/connect.ts';
 import { asBulkRead } from '../db/turns.ts';
-import { AppError, notFound } from '../errors.ts';
+import { AppError, invalidToken, notFound } from '../errors.ts';
 import { PROFILE_SHARED_MESSAGE } from '../../shared/permissions.ts';
 import type { AppEnv, Caller } from '../http/env.ts';
 import * as routes from '../../shared/routes.ts';
@@ -95,7 +96,7 @@ export function userRoutes(deps: AuthDeps & ProfileDeps & { config: Config }) {
       const caller = await authorize(c, db, 'users.list');
       const query = c.req.valid('query');
       const now = clock.now();
-      if (query.limit === undefined) return streamMembers(c, db, caller, query, now);
+      if (query.limit === undefined) return streamMembers(c, db, clock, caller, query, now);
       const page = await listMembers(
         db,
         caller.accountId,
@@ -205,6 +206,8 @@ export const COUNT_EXACT_HEADER = 'X-Count-Exact';
  * as the socket takes them, so no big string or buffer is built (decision 029).
  */
 export const STREAM_CHUNK_BYTES = 16 * 1024;
+/** How long a streamed list goes on before it asks again whether its caller is admitted. */
+export const STREAM_ACCESS_CHECK_MS = 1000;
 /** `[`, `,` and `]` in UTF-8. */
 const [OPEN, COMMA, CLOSE] = [0x5b, 0x2c, 0x5d];
 
@@ -233,13 +236,30 @@ function toUserFor(caller: Caller, row: MemberRow, now: Date) {
 async function streamMembers(
   c: Context<AppEnv>,
   db: Db,
+  clock: Clock,
   caller: Caller,
   query: UsersQuery,
   now: Date,
 ) {
   const { size, readAhead } = readBatches(db);
-  const batch = (cursor?: string) =>
-    asBulkRead(() =>
+  /**
+   * A batch after the first is read only while the caller's credential still admits them to this
+   * account with the role they started with, asked again at most once a second: a member removed,
+   * a session revoked or a token deleted while their list streams gets no row read after that, and
+   * the answer is cut short, as by a failed batch.
+   */
+  let admittedAt = clock.now().getTime();
+  const stillAdmitted = async () => {
+    if (clock.now().getTime() - admittedAt < STREAM_ACCESS_CHECK_MS) return;
+    const current = await c.get('callerNow')();
+    if (current?.accountId !== caller.accountId || current.roleId !== caller.roleId) {
+      throw invalidToken();
+    }
+    admittedAt = clock.now().getTime();
+  };
+  const batch = async (cursor?: string) => {
+    if (cursor) await stillAdmitted();
+    return asBulkRead(() =>
       listMembers(
         db,
         caller.accountId,
@@ -249,6 +269,7 @@ async function streamMembers(
         false,
       ),
     );
+  };
   /** The batch after `current`, read now (its failure is met when it is awaited, if ever). */
   const readAfter = (current: MembersPage) => {
     if (!readAhead || !current.nextCursor) return undefined;

@@ -7,7 +7,7 @@ import { asBulkRead } from '../db/turns.ts';
 import { ROLE } from '../../shared/roles.ts';
 import type { User } from '../../shared/users.ts';
 import { eachDatabase } from '../../test/support/context.ts';
-import { STREAM_CHUNK_BYTES } from './routes.ts';
+import { STREAM_ACCESS_CHECK_MS, STREAM_CHUNK_BYTES } from './routes.ts';
 
 /**
  * The list without `limit` is read from the database only as fast as the client reads the answer,
@@ -16,13 +16,14 @@ import { STREAM_CHUNK_BYTES } from './routes.ts';
  */
 eachDatabase('GET /iam/users without limit, streamed', (ctx, dialect) => {
   let token: string;
+  let accountId: number;
   let members: number;
   /** Statements of the caller's authentication and authorisation, before any batch. */
   let callerStatements: number;
 
   before(async () => {
     const { fixtures, db } = ctx();
-    const accountId = await fixtures.account('Stream Co');
+    accountId = await fixtures.account('Stream Co');
     const admin = await fixtures.member(accountId, { role: ROLE.administrators });
     token = await ctx().tokenFor(admin.id, accountId);
     // Three batches and a bit on either database.
@@ -146,4 +147,34 @@ eachDatabase('GET /iam/users without limit, streamed', (ctx, dialect) => {
       await reader.cancel();
     },
   );
+
+  // Last in this file: it adds a member to the account.
+  it('reads no further batch once the caller has lost access, and goes on while they have it', async () => {
+    const { fixtures, db, clock } = ctx();
+    const leaver = await fixtures.member(accountId, { role: ROLE.administrators });
+    const leaverToken = await ctx().tokenFor(leaver.id, accountId);
+    /** The list read piece by piece, with `between` done after the first piece. */
+    const readAll = async (between: () => Promise<unknown>) => {
+      const response = await ctx().request('/iam/users', { token: leaverToken });
+      assert.equal(response.status, 200);
+      const reader = response.body!.getReader();
+      const chunks = [(await reader.read()).value!];
+      await between();
+      clock.advance(STREAM_ACCESS_CHECK_MS + 1);
+      for (let read = await reader.read(); !read.done; read = await reader.read()) {
+        chunks.push(read.value);
+        clock.advance(STREAM_ACCESS_CHECK_MS + 1);
+      }
+      return JSON.parse(Buffer.concat(chunks).toString()) as User[];
+    };
+    // Asked again after every piece, an Administrator still there reads every member.
+    assert.equal((await readAll(async () => {})).length, members + 1);
+    // Removed from the account after the first piece: nothing more than was read ahead.
+    const removed = readAll(() =>
+      sql`delete from memberships where account_id = ${accountId} and user_id = ${leaver.id}`.execute(
+        db,
+      ),
+    );
+    await assert.rejects(removed);
+  });
 });
