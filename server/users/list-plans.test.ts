@@ -12,7 +12,8 @@ import { listMembers } from './repository.ts';
  * bench's 100,000-member account (docs/decisions/033). PostgreSQL plans a named statement with
  * its values five times, then keeps the generic plan when that is estimated no dearer; what is
  * checked here is that it is, for a big account and a small one alike, for the first page in
- * every ordering and for deep pages. PGlite takes every statement unnamed: no plan is kept.
+ * every ordering but status (derived from the clock) and for deep pages. PGlite takes every
+ * statement unnamed: no plan is kept.
  */
 const BIG = 10_000;
 
@@ -74,8 +75,9 @@ eachDatabase('Users list plans', (ctx, dialect) => {
     assert.ok(plans[0].generic > 0, JSON.stringify(plans));
   });
 
-  it('keeps one plan of the first page in every ordering', { skip }, async () => {
-    for (const ordering of USER_ORDERINGS.flatMap((field) => [field, `-${field}` as const])) {
+  it('keeps one plan of the first page in every ordering but status', { skip }, async () => {
+    const fields = USER_ORDERINGS.filter((field) => field !== 'status');
+    for (const ordering of fields.flatMap((field) => [field, `-${field}` as const])) {
       const plans = await plansOf(async (db) => {
         for (let i = 0; i < 8; i++) await page(db, big, { limit: 10, ordering });
       });

@@ -18,6 +18,8 @@ type KeyValue = string | boolean | number;
 
 /** Counted exactly up to here when a filter applies; past it, estimated. */
 export const EXACT_COUNT_BOUND = 1000;
+/** Rows of a page planned once (decision 033): the panel's largest page and one more. */
+const PLANNED_ONCE_ROWS = 101;
 /** Members in id order whose share matching the filters makes the estimate. */
 const ESTIMATE_SAMPLE = 2000;
 
@@ -189,16 +191,6 @@ function seek({ accountId, where, plan, now, limit, offset }: SeekOptions): RawB
   const dir = descending ? sql`desc` : sql`asc`;
   const compare = descending ? sql`<` : sql`>`;
   const base = [sql`m.account_id = ${accountId}`, notDeleted, ...where];
-  // Without filters the best plan is the same for every account and depth, and PostgreSQL keeps
-  // one generic plan of the named statement instead of planning it on every request (decision
-  // 033): for that the limit is written into the text and a zero offset left out, since a
-  // parameter there is guessed as a tenth of the rows, which makes the generic plan look dearer
-  // than it is. With filters the best plan hinges on the values (how common they are): they stay
-  // parameters, and PostgreSQL weighs its generic plan against plans made with them, as before.
-  const window = (rows: number, skip: number) =>
-    where.length > 0
-      ? sql`limit ${rows} offset ${skip}`
-      : sql`limit ${sql.lit(rows)}${skip ? sql` offset ${skip}` : sql``}`;
   if (plan.field !== 'status') {
     const keys = SORT_KEYS[plan.field];
     const conditions = [...base];
@@ -211,14 +203,27 @@ function seek({ accountId, where, plan, now, limit, offset }: SeekOptions): RawB
         ])})`,
       );
     }
+    // A page the panel shows, without filters, has the same best plan for every account and depth,
+    // and PostgreSQL keeps one generic plan of the named statement instead of planning it on every
+    // request (decision 033): for that its limit is written into the text and a zero offset left
+    // out, since a parameter there is guessed as a tenth of the rows, which makes the generic plan
+    // look dearer than it is. Other pages keep their parameters and are planned as before: with
+    // filters the best plan hinges on how common they are, and a bigger page (the stream's batches,
+    // `limit=1000`) could be given a plan that sorts the account, cheap for an average one only.
+    const window =
+      where.length === 0 && limit <= PLANNED_ONCE_ROWS
+        ? sql`limit ${sql.lit(limit)}${offset ? sql` offset ${offset}` : sql``}`
+        : sql`limit ${limit} offset ${offset}`;
     const sortKeys = keys.length
       ? sql`json_build_array(${sql.join(keys.map((k) => k.sql))})`
       : sql`'[]'::json`;
     return sql`select m.account_id, m.user_id as member_id, ${sortKeys} as sort_keys
       from memberships m where ${sql.join(conditions, sql` and `)}
       order by ${sql.join([...keys.map((k) => sql`${k.sql} ${dir}`), sql`m.user_id ${dir}`])}
-      ${window(limit, offset)}`;
+      ${window}`;
   }
+  // Status comes from the clock, and so does the size of each range (how many invitations have
+  // expired): its limits stay parameters, planned as before.
   const order = descending ? [2, 1, 0] : [0, 1, 2];
   const branches = order.flatMap((status) => {
     const conditions = [...base, statusCondition(status, now)];
@@ -230,15 +235,14 @@ function seek({ accountId, where, plan, now, limit, offset }: SeekOptions): RawB
     return [
       sql`(select m.account_id, m.user_id as member_id, ${sql.lit(status)} as status
         from memberships m where ${sql.join(conditions, sql` and `)}
-        order by (m.user_id::bigint) ${dir}, m.user_id ${dir}
-        ${offset || where.length > 0 ? sql`limit ${limit + offset}` : window(limit, 0)})`,
+        order by (m.user_id::bigint) ${dir}, m.user_id ${dir} limit ${limit + offset})`,
     ];
   });
   if (branches.length === 0)
     return sql`select null::int as account_id, null::int as member_id, '[]'::json as sort_keys where false`;
   return sql`select account_id, member_id, json_build_array(status) as sort_keys
     from (${sql.join(branches, sql` union all `)}) s
-    order by status ${dir}, member_id ${dir} ${window(limit, offset)}`;
+    order by status ${dir}, member_id ${dir} limit ${limit} offset ${offset}`;
 }
 
 /** The columns of a listed member (repository.ts `MemberRow`), for rows of `m`. */
