@@ -122,9 +122,27 @@ export const scenario: Scenario = {
           { of: RARE, to: HEALTH },
         ],
       },
+      {
+        name: "the panel's filters, orderings and depth against the first page",
+        requests: [FIRST, ...PANEL_MIX],
+        ratios: PANEL_MIX.map((name) => ({ of: name, to: FIRST, atMost: 2 })),
+      },
     ];
   },
 };
+
+/** Requests of the panel held to at most 2× the first page, compared in one window. */
+const PANEL_MIX = [
+  'users ordering=email',
+  'users ordering=status',
+  'panel page 9001 by Next',
+  'users role=1,5',
+  'users status=not_activated',
+  'users lang=de',
+  'users two_fa=true',
+  'users email=user-1 (common)',
+  'users name=bench name 99',
+];
 
 /** The `next` link of a page, as a path: deep paging the way a client follows it. */
 async function nextAfter(ctx: BenchContext, query: string): Promise<string> {
