@@ -104,6 +104,18 @@ export const scenario: Scenario = {
     const MID = `users ?limit=10 (${ctx.accounts.mid.members})`;
     const RARE = 'users email=user-4242 (rare)';
     const HEALTH = 'GET /health';
+    // Held to at most 2× the first page: the orderings, a deep page, the filters, the searches.
+    const panel = [
+      'users ordering=email',
+      'users ordering=status',
+      `panel page ${Math.floor(ctx.accounts.big.members * 0.9) / 10 + 1} by Next`,
+      'users role=1,5',
+      'users status=not_activated',
+      'users lang=de',
+      'users two_fa=true',
+      'users email=user-1 (common)',
+      'users name=bench name 99',
+    ];
     return [
       {
         name: 'the first page by account size',
@@ -124,25 +136,12 @@ export const scenario: Scenario = {
       },
       {
         name: "the panel's filters, orderings and depth against the first page",
-        requests: [FIRST, ...PANEL_MIX],
-        ratios: PANEL_MIX.map((name) => ({ of: name, to: FIRST, atMost: 2 })),
+        requests: [FIRST, ...panel],
+        ratios: panel.map((name) => ({ of: name, to: FIRST, atMost: 2 })),
       },
     ];
   },
 };
-
-/** Requests of the panel held to at most 2× the first page, compared in one window. */
-const PANEL_MIX = [
-  'users ordering=email',
-  'users ordering=status',
-  'panel page 9001 by Next',
-  'users role=1,5',
-  'users status=not_activated',
-  'users lang=de',
-  'users two_fa=true',
-  'users email=user-1 (common)',
-  'users name=bench name 99',
-];
 
 /** The `next` link of a page, as a path: deep paging the way a client follows it. */
 async function nextAfter(ctx: BenchContext, query: string): Promise<string> {
