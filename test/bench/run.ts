@@ -361,6 +361,11 @@ for (const scenario of SCENARIOS) {
   }
   for (const comparison of scenario.comparisons?.(targets[0].ctx) ?? []) {
     if (only && !comparison.requests.every((name) => only.test(name))) continue;
+    const missing = comparison.requests.filter((name) => !names.includes(name));
+    if (missing.length) {
+      say(`  ${comparison.name}: not compared, no request named ${missing.join(', ')}`);
+      continue;
+    }
     process.stderr.write(`  together: ${comparison.name}\n`);
     together.push(await compare(comparison, requests));
   }

@@ -104,6 +104,18 @@ export const scenario: Scenario = {
     const MID = `users ?limit=10 (${ctx.accounts.mid.members})`;
     const RARE = 'users email=user-4242 (rare)';
     const HEALTH = 'GET /health';
+    // Held to at most 2× the first page: the orderings, a deep page, the filters, the searches.
+    const panel = [
+      'users ordering=email',
+      'users ordering=status',
+      `panel page ${Math.floor(ctx.accounts.big.members * 0.9) / 10 + 1} by Next`,
+      'users role=1,5',
+      'users status=not_activated',
+      'users lang=de',
+      'users two_fa=true',
+      'users email=user-1 (common)',
+      'users name=bench name 99',
+    ];
     return [
       {
         name: 'the first page by account size',
@@ -121,6 +133,11 @@ export const scenario: Scenario = {
           { of: RARE, to: FIRST, atMost: 2 },
           { of: RARE, to: HEALTH },
         ],
+      },
+      {
+        name: "the panel's filters, orderings and depth against the first page",
+        requests: [FIRST, ...panel],
+        ratios: panel.map((name) => ({ of: name, to: FIRST, atMost: 2 })),
       },
     ];
   },
