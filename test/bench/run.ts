@@ -169,6 +169,7 @@ async function startTarget(appDir: string): Promise<Target> {
     bff,
     wire,
     pg: pool,
+    databaseUrl: direct.toString(),
     accounts,
     auth,
     send,
