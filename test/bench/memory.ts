@@ -14,10 +14,11 @@ import type { Scenario } from './scenario.ts';
  * Flat means the growth over the baseline follows neither the number of lists at once (1, 4, 8)
  * nor the account's size (quick: 20,000 members; full: 100,000).
  *
- * The BFF measured is one of this scenario's own, straight on the bench database: the wire counter
- * relays in the bench's own process, beside the clients reading up to 8 answers of 55 MB, and every
- * batch waited there tens of milliseconds, half received, which no deployment sees. The answers
- * are read and dropped as they come, so the bench's process holds none of them either.
+ * The BFF measured is one of this scenario's own, straight on the bench database. The wire counter
+ * relays in the bench's own process, beside the clients reading up to 8 answers of 55 MB: there a
+ * batch reaches the BFF in small pieces spread over the other lists' work, which a deployment's
+ * connection to PostgreSQL does not do, and the rows of a batch half received outlive young
+ * collections (docs/benchmarks.md, session 19). The answers are read and dropped as they come.
  *
  * Alone: `BENCH_SCENARIOS=memory DATABASE_URL=… npm run bench` (BENCH_MODE, BENCH_APP_DIR as usual).
  */
