@@ -14,6 +14,8 @@ export interface BffProcess {
   rss(): number;
   /** The process's latest own figures (test/bench/memory-probe.mjs, every 10 ms), in bytes. */
   memory(): MemorySample;
+  /** Ask the process for a full collection (the probe's, on SIGUSR2); it is done within ms. */
+  collectFully(): void;
   stop(): Promise<void>;
 }
 
@@ -24,6 +26,10 @@ export interface MemorySample {
   external: number;
   /** heapUsed just after the latest full collection: what the process really kept. */
   kept: number;
+  /** Full collections so far. */
+  fullCollections: number;
+  /** Bytes moved so far to the old generation by young collections. */
+  moved: number;
 }
 
 const MEMORY_PROBE = new URL('./memory-probe.mjs', import.meta.url).pathname;
@@ -51,13 +57,23 @@ export async function startBffProcess(
     },
     stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
   });
-  let memory: MemorySample = { rss: 0, heapUsed: 0, external: 0, kept: 0 };
+  let memory: MemorySample = {
+    rss: 0,
+    heapUsed: 0,
+    external: 0,
+    kept: 0,
+    fullCollections: 0,
+    moved: 0,
+  };
   let partial = '';
   (child.stdio[3] as Readable).on('data', (chunk: Buffer) => {
     const lines = (partial + chunk.toString()).split('\n');
     partial = lines.pop()!;
     const last = lines.at(-1)?.split(' ').map(Number);
-    if (last) memory = { rss: last[0], heapUsed: last[1], external: last[2], kept: last[3] };
+    if (last) {
+      const [rss, heapUsed, external, kept, fullCollections, moved] = last;
+      memory = { rss, heapUsed, external, kept, fullCollections, moved };
+    }
   });
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
@@ -84,6 +100,7 @@ export async function startBffProcess(
       return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
     },
     memory: () => memory,
+    collectFully: () => void child.kill('SIGUSR2'),
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();

@@ -177,6 +177,7 @@ async function startTarget(appDir: string): Promise<Target> {
     bff,
     wire,
     pg: pool,
+    databaseUrl: direct.toString(),
     accounts,
     auth,
     send,

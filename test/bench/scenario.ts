@@ -53,6 +53,8 @@ export interface BenchContext {
   wire: WireCounter;
   /** Straight to the bench database, bypassing the BFF (floors, EXPLAIN). */
   pg: pg.Pool;
+  /** The bench database's URL, without the wire counter (for a BFF of a scenario's own). */
+  databaseUrl: string;
   accounts: { big: BenchAccount; mid: BenchAccount; small: BenchAccount };
   /** `Authorization` header values. */
   auth: Record<NonNullable<BenchRequest['as']>, string>;
