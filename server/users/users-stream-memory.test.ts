@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
 import { GCProfiler, type GCProfilerResult } from 'node:v8';
-import { sql } from 'kysely';
 import { ROLE } from '../../shared/roles.ts';
 import { eachDatabase } from '../../test/support/context.ts';
 
@@ -23,19 +22,11 @@ eachDatabase('GET /iam/users without limit, memory', (ctx, dialect) => {
   let token: string;
 
   before(async () => {
-    const { fixtures, db } = ctx();
+    const { fixtures } = ctx();
     const accountId = await fixtures.account('Young Garbage Co');
     const admin = await fixtures.member(accountId, { role: ROLE.administrators });
     token = await ctx().tokenFor(admin.id, accountId);
-    await sql`
-      insert into users (email, name, lang)
-      select 'y-' || i || '@young.test', 'Young ' || i, 'en'
-      from generate_series(1, ${MEMBERS - 1}) as i`.execute(db);
-    await sql`
-      insert into memberships (account_id, user_id, role_id, accepted_at)
-      select ${accountId}, u.id, 3009, now() from users u where u.email like '%@young.test'`.execute(
-      db,
-    );
+    await fixtures.members(accountId, MEMBERS - 1, 'young');
   });
 
   async function list() {

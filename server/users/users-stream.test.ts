@@ -28,17 +28,9 @@ eachDatabase('GET /iam/users without limit, streamed', (ctx, dialect) => {
     token = await ctx().tokenFor(admin.id, accountId);
     // Three batches and a bit on either database.
     members = 3 * readBatches(db).size + 7;
-    await sql`
-      insert into users (email, name, lang)
-      select 's-' || i || '@stream.test', 'Streamed ' || i, 'en'
-      from generate_series(1, ${members - 1}) as i`.execute(db);
-    await sql`
-      insert into memberships (account_id, user_id, role_id, accepted_at)
-      select ${accountId}, u.id, 3009, now() from users u where u.email like '%@stream.test'`.execute(
-      db,
-    );
+    await fixtures.members(accountId, members - 1, 'stream');
     // Characters of two, three and four bytes in UTF-8: a piece is measured in bytes.
-    await sql`update users set name = 'Zoë Ström 张伟 🙂' where email = 's-1@stream.test'`.execute(
+    await sql`update users set name = 'Zoë Ström 张伟 🙂' where email = 'stream-1@stream.test'`.execute(
       db,
     );
     const { statements } = await countRoundTrips(() =>
@@ -148,14 +140,12 @@ eachDatabase('GET /iam/users without limit, streamed', (ctx, dialect) => {
     },
   );
 
-  // Last in this file: it adds a member to the account.
+  // Last in this file: it adds members to the account.
   it('reads no further batch once the caller has lost access, and goes on while they have it', async () => {
     const { fixtures, db, clock } = ctx();
-    const leaver = await fixtures.member(accountId, { role: ROLE.administrators });
-    const leaverToken = await ctx().tokenFor(leaver.id, accountId);
-    /** The list read piece by piece, with `between` done after the first piece. */
-    const readAll = async (between: () => Promise<unknown>) => {
-      const response = await ctx().request('/iam/users', { token: leaverToken });
+    /** The list read piece by piece, `between` done after the first piece. */
+    const readAll = async (authorization: string, between: () => Promise<unknown>) => {
+      const response = await ctx().request('/iam/users', { headers: { authorization } });
       assert.equal(response.status, 200);
       const reader = response.body!.getReader();
       const chunks = [(await reader.read()).value!];
@@ -167,14 +157,49 @@ eachDatabase('GET /iam/users without limit, streamed', (ctx, dialect) => {
       }
       return JSON.parse(Buffer.concat(chunks).toString()) as User[];
     };
+    const administrator = async () => {
+      const admin = await fixtures.member(accountId, { role: ROLE.administrators });
+      return { ...admin, bearer: `Bearer ${await ctx().tokenFor(admin.id, accountId)}` };
+    };
+    const cutShort = { code: 'invalid_token' };
+
+    const stays = await administrator();
     // Asked again after every piece, an Administrator still there reads every member.
-    assert.equal((await readAll(async () => {})).length, members + 1);
-    // Removed from the account after the first piece: nothing more than was read ahead.
-    const removed = readAll(() =>
-      sql`delete from memberships where account_id = ${accountId} and user_id = ${leaver.id}`.execute(
-        db,
+    assert.equal((await readAll(stays.bearer, async () => {})).length, members + 1);
+
+    const removed = await administrator();
+    await assert.rejects(
+      readAll(removed.bearer, () =>
+        sql`delete from memberships
+            where account_id = ${accountId} and user_id = ${removed.id}`.execute(db),
       ),
+      cutShort,
     );
-    await assert.rejects(removed);
+
+    // Still a member, but no longer with the role the list was started with.
+    const demoted = await administrator();
+    await assert.rejects(
+      readAll(demoted.bearer, () =>
+        sql`update memberships set role_id = ${ROLE.users}
+            where account_id = ${accountId} and user_id = ${demoted.id}`.execute(db),
+      ),
+      cutShort,
+    );
+
+    // An API token deleted while its list streams.
+    const issuer = await administrator();
+    const created = await ctx().request(`/iam/v2/clients/${accountId}/tokens`, {
+      method: 'POST',
+      headers: { authorization: issuer.bearer },
+      json: { name: 'stream', exp_date: null, client_user: { role: { id: ROLE.administrators } } },
+    });
+    assert.equal(created.status, 201);
+    const apiKey = `APIKey ${((await created.json()) as { token: string }).token}`;
+    await assert.rejects(
+      readAll(apiKey, () =>
+        sql`update api_tokens set deleted_at = now() where user_id = ${issuer.id}`.execute(db),
+      ),
+      cutShort,
+    );
   });
 });

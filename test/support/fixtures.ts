@@ -3,6 +3,7 @@ import { hashPassword } from '../../server/auth/passwords.ts';
 import { hashSecret, newSecret } from '../../server/auth/secrets.ts';
 import type { ManualClock } from '../../server/clock.ts';
 import type { Db } from '../../server/db/connect.ts';
+import { sql } from 'kysely';
 
 const HOUR = 60 * 60 * 1000;
 let sequence = 0;
@@ -126,6 +127,22 @@ export class Fixtures {
     });
     await this.join(accountId, user.id, options.role ?? ROLE.users, options.status ?? 'active');
     return user;
+  }
+
+  /**
+   * `count` plain members of the account at once (an email `<tag>-<i>@<tag>.test`, a name, English,
+   * Purge and Prefetch, accepted), by two statements rather than a fixture per member: for a list
+   * of several batches.
+   */
+  async members(accountId: number, count: number, tag: string): Promise<void> {
+    await sql`
+      insert into users (email, name, lang)
+      select ${tag} || '-' || i || '@' || ${tag} || '.test', ${tag} || ' ' || i, 'en'
+      from generate_series(1, ${count}) as i`.execute(this.db);
+    await sql`
+      insert into memberships (account_id, user_id, role_id, accepted_at)
+      select ${accountId}, u.id, ${ROLE.purgeApiWeb}, ${this.clock.now()} from users u
+      where u.email like ${`%@${tag}.test`}`.execute(this.db);
   }
 
   async project(accountId: number, name = `Project ${unique()}`): Promise<number> {
