@@ -6,6 +6,7 @@ import pg from 'pg';
 import { startBffProcess } from './bff.ts';
 import {
   percentile,
+  statsOf,
   type BenchContext,
   type BenchRequest,
   type Comparison,
@@ -147,17 +148,7 @@ async function startTarget(appDir: string): Promise<Target> {
         }
       }),
     );
-    const wall = performance.now() - started;
-    latencies.sort((a, b) => a - b);
-    return {
-      requests: latencies.length,
-      p50: percentile(latencies, 50),
-      p95: percentile(latencies, 95),
-      p99: percentile(latencies, 99),
-      perSecond: (latencies.length / wall) * 1000,
-      bytes,
-      errors,
-    };
+    return statsOf(latencies, performance.now() - started, { bytes, errors });
   }
 
   for (const key of ['big', 'mid', 'small'] as const) {

@@ -88,6 +88,24 @@ export interface Scenario {
   run?(ctx: BenchContext): Promise<void>;
 }
 
+/** The figures of `latencies` (ms, sorted here), over `busyMs` of sending them. */
+export function statsOf(
+  latencies: number[],
+  busyMs: number,
+  { bytes, errors }: Pick<Stats, 'bytes' | 'errors'>,
+): Stats {
+  const sorted = latencies.sort((a, b) => a - b);
+  return {
+    requests: sorted.length,
+    p50: percentile(sorted, 50),
+    p95: percentile(sorted, 95),
+    p99: percentile(sorted, 99),
+    perSecond: (sorted.length / busyMs) * 1000,
+    bytes,
+    errors,
+  };
+}
+
 export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];

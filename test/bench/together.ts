@@ -1,4 +1,4 @@
-import { percentile, type Stats } from './scenario.ts';
+import { statsOf, type Stats } from './scenario.ts';
 
 /**
  * Several requests measured in one window, taking turns, so that each meets the same load: the
@@ -61,18 +61,7 @@ export async function measureTogether(
       busy[i] += performance.now() - started;
     }
   }
-  return turns.map((_, i) => {
-    const sorted = latencies[i].sort((a, b) => a - b);
-    return {
-      requests: sorted.length,
-      p50: percentile(sorted, 50),
-      p95: percentile(sorted, 95),
-      p99: percentile(sorted, 99),
-      perSecond: (sorted.length / busy[i]) * 1000,
-      bytes: 0,
-      errors: errors[i],
-    };
-  });
+  return turns.map((_, i) => statsOf(latencies[i], busy[i], { bytes: 0, errors: errors[i] }));
 }
 
 function shuffled<T>(items: T[]): T[] {
