@@ -7,8 +7,8 @@ import type { Caller } from '../http/env.ts';
  * A secret checked in the settings (the password before an email change, a 2FA code before
  * turning 2FA on) has a limit of its own, apart from sign-in's. It is written down as a failure
  * before it is checked, so guesses sent in parallel see each other and the limit holds; it is
- * struck off again when it proves right. It is no sign-in: written as `kind: 'settings'`, it
- * counts for the limits but never shows in the history.
+ * struck off again when it proves right, or when it could not be checked at all (503). It is no
+ * sign-in: written as `kind: 'settings'`, it counts for the limits but never shows in the history.
  *
  * `checkLimits` refuses (429) when the failures, this one included, are over the limit;
  * `isRight` checks the secret. Answers whether it was right.
@@ -45,10 +45,20 @@ export async function checkedAttempt(
       .execute();
     throw error;
   }
-  if (!(await isRight())) return false;
-  await db.deleteFrom('login_events').where('id', '=', event.id).execute();
-  return true;
+  let right: boolean;
+  try {
+    right = await isRight();
+  } catch (error) {
+    // Never checked (the hashing queue was full, its thread ended): no failure to count.
+    await strikeOff(db, event.id);
+    throw error;
+  }
+  if (right) await strikeOff(db, event.id);
+  return right;
 }
+
+const strikeOff = (db: Db, eventId: string) =>
+  db.deleteFrom('login_events').where('id', '=', eventId).execute();
 
 /** Wrong passwords a user may type in the settings in the window, before 429. */
 export const MAX_SETTINGS_PASSWORD_FAILURES = 10;

@@ -5,6 +5,7 @@ import type { User } from '../../shared/users.ts';
 import { eachDatabase } from '../../test/support/context.ts';
 import { Fixtures } from '../../test/support/fixtures.ts';
 import { MAX_SETTINGS_PASSWORD_FAILURES } from '../auth/attempts.ts';
+import { passwordHashing, type Admission } from '../auth/passwords.ts';
 import { EMAIL_CHANGES_PER_HOUR } from './profile.ts';
 
 let sequence = 0;
@@ -282,6 +283,25 @@ eachDatabase('changing one’s email and password', (ctx) => {
       password: Fixtures.PASSWORD,
     });
     assert.equal(right.status, 429);
+  });
+
+  it('counts a password the hashing queue could not take for nothing', async () => {
+    const user = await person();
+    const held: Admission[] = [];
+    for (let i = 0; i < passwordHashing.capacity; i++) held.push(passwordHashing.admit());
+    try {
+      const busy = await putEmail(user, { new_email: freshEmail('busy'), password: 'a guess' });
+      assert.equal(busy.status, 503);
+    } finally {
+      for (const admission of held) admission.release();
+    }
+    const failures = await ctx()
+      .db.selectFrom('login_events')
+      .select('id')
+      .where('user_id', '=', user.id)
+      .where('success', '=', false)
+      .execute();
+    assert.deepEqual(failures, [], 'no failure written down for a password never checked');
   });
 
   it(`allows ${EMAIL_CHANGES_PER_HOUR} email changes an hour, then 429`, async () => {
