@@ -1,4 +1,5 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { Hono } from 'hono';
 import * as routes from '../../shared/routes.ts';
 import { handleError } from '../http/errors.ts';
@@ -32,6 +33,21 @@ interface Answer {
  * Not done here: the warning of an untrusted proxy, which the requests that filled the queue have
  * already given.
  */
+/** How long a connection that was refused a sign-in is not read from (`holdConnection`). */
+export const REFUSED_CONNECTION_HOLD_MS = 100;
+
+/**
+ * The connection of a refused sign-in is not read from for a moment: the refusal went out at once,
+ * but the same client's next request waits in the kernel's buffer. A client that honours
+ * `Retry-After` never notices; a flood that does not is slowed to a few requests a second per
+ * connection, which is what keeps it from filling the event loop (decision 035).
+ */
+function holdConnection(socket: Socket): void {
+  if (socket.isPaused()) return;
+  socket.pause();
+  setTimeout(() => socket.resume(), REFUSED_CONNECTION_HOLD_MS).unref();
+}
+
 export async function refuseSignInsEarly(
   allowedOrigins: readonly string[],
   /** The app's metrics and log line (`Metrics.record`). */
@@ -63,6 +79,7 @@ export async function refuseSignInsEarly(
     const requestId = newRequestId();
     response.writeHead(answer.status, { ...answer.headers, [requestIdHeader]: requestId });
     response.end(answer.body);
+    holdConnection(request.socket);
     record({
       method: 'POST',
       route: routes.login.path,

@@ -4,6 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import type { TokenPair } from '../../shared/auth.ts';
 import type { UsersPage } from '../../shared/users.ts';
 import { createApp } from '../../server/app.ts';
+import { REFUSED_CONNECTION_HOLD_MS } from '../../server/auth/early-refusal.ts';
 import { passwordHashing, type Admission } from '../../server/auth/passwords.ts';
 import { systemClock } from '../../server/clock.ts';
 import { startBff, type RunningBff } from '../../server/start.ts';
@@ -219,6 +220,28 @@ describe('the BFF over a real socket, with the demo seeded', () => {
       connection.close();
       assert.equal(health.status, 200);
       assert.deepEqual(JSON.parse(health.body), { status: 'ok', database: 'ok' });
+    });
+
+    it('reads nothing more from a refused connection for a moment, and serves the others at once', async () => {
+      const refused = openConnection();
+      refused.write(signIn() + signInBody);
+      assert.equal((await refused.answer()).status, 503);
+      const answeredAt = performance.now();
+      refused.write('GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n');
+      const afterTheHold = refused.answer().then(() => performance.now());
+      const other = openConnection();
+      other.write('GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n');
+      assert.equal((await other.answer()).status, 200);
+      const otherAt = performance.now();
+      other.close();
+      const heldAt = await afterTheHold;
+      refused.close();
+      // The hold began before the refusal reached this side: allow for the trip.
+      assert.ok(
+        heldAt - answeredAt >= REFUSED_CONNECTION_HOLD_MS - 10,
+        `${heldAt - answeredAt} ms`,
+      );
+      assert.ok(otherAt < heldAt, 'another connection is not held');
     });
 
     it('counts each refusal in the metrics and writes nothing to the database', async () => {
