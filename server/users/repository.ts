@@ -3,7 +3,7 @@ import { toCount, type Db } from '../db/connect.ts';
 import {
   cursorAt,
   filterSql,
-  searchSql,
+  searchKeys,
   listSql,
   memberSql,
   notComplyingWithTwoFa,
@@ -77,7 +77,7 @@ export async function listMembers(
     accountId,
     callerId,
     where: filterSql(filters, now),
-    search: searchSql(filters, accountId),
+    search: searchKeys(filters, accountId),
     textFilter: Boolean(filters.id || filters.email || filters.name),
     plan,
     now,

@@ -1,0 +1,122 @@
+import assert from 'node:assert/strict';
+import { before, it } from 'node:test';
+import { sql } from 'kysely';
+import { ROLE } from '../../shared/roles.ts';
+import type { User, UsersPage } from '../../shared/users.ts';
+import { eachDatabase } from '../../test/support/context.ts';
+import { EXACT_COUNT_BOUND } from './list-query.ts';
+import { COUNT_EXACT_HEADER } from './routes.ts';
+
+/**
+ * A search takes one of three paths, chosen in the statement by how many of the account's first
+ * 500 members match (list-query.ts): common, the ordering's index is walked; rare, the search index
+ * finds every match up to the bound and the page is sought among them; rare in the first members
+ * yet past the bound in all, the ordering's index is walked after all. The account here puts its
+ * matches where each path is taken, and every path must answer what a substring match of the whole
+ * list does: the same members, in order, page after page, with the count.
+ */
+const EARLY = 500;
+const LATE = EXACT_COUNT_BOUND + 100;
+
+eachDatabase('GET /iam/users: the paths of a search', (ctx) => {
+  let token: string;
+
+  before(async () => {
+    const { fixtures, db, clock } = ctx();
+    const accountId = await fixtures.account('Search Paths Co');
+    const admin = await fixtures.member(accountId, { role: ROLE.administrators, name: 'Admin' });
+    token = await ctx().tokenFor(admin.id, accountId);
+    // In id order: EARLY members "early-…", then LATE members "late-…"; one in fifty has "mid-".
+    // One in four is an Administrator.
+    await sql`
+      insert into users (email, name, lang)
+      select (case when i <= ${EARLY} then 'early-' else 'late-' end)
+               || (case when i % 50 = 0 then 'mid-' else '' end) || i || '@paths.test',
+             'Person ' || i, 'en'
+      from generate_series(1, ${EARLY + LATE}) as i order by i`.execute(db);
+    await sql`
+      insert into memberships (account_id, user_id, role_id, accepted_at)
+      select ${accountId}, u.id,
+             case when u.id % 4 = 0 then ${ROLE.administrators}::int else ${ROLE.users}::int end,
+             ${clock.now()}::timestamptz
+      from users u where u.email like '%@paths.test' order by u.id`.execute(db);
+  });
+
+  const get = async (path: string) => {
+    const response = await ctx().request(path, { token });
+    const body = await response.json();
+    assert.equal(response.status, 200, JSON.stringify(body));
+    return { body, exact: response.headers.get(COUNT_EXACT_HEADER) };
+  };
+
+  const wholeLists = new Map<string, Promise<User[]>>();
+  const everyone = (ordering: string) => {
+    if (!wholeLists.has(ordering)) {
+      wholeLists.set(
+        ordering,
+        get(`/iam/users?ordering=${ordering}`).then((r) => r.body as User[]),
+      );
+    }
+    return wholeLists.get(ordering)!;
+  };
+
+  /** Every page, following `next` from the first. */
+  async function walk(query: string, limit: number): Promise<number[]> {
+    const seen: number[] = [];
+    let path: string | null = `/iam/users?${query}&limit=${limit}`;
+    while (path) {
+      const page = (await get(path)).body as UsersPage;
+      seen.push(...page.results.map((user) => user.id));
+      path = page.next && page.next.replace('http://um.test', '');
+    }
+    return seen;
+  }
+
+  const cases = [
+    // 10 of the first 500 match (2%): the page walks the ordering's index, the count is found.
+    { text: 'mid-', path: 'common in the first members' },
+    // None of the first 500: every match found by the search index, the page sought among them.
+    { text: 'late-1555', path: 'rare' },
+    { text: 'late-7', path: 'rare, a few matches' },
+    // None of the first 500, yet more than the bound in all: the ordering's index after all.
+    { text: 'late-', path: 'rare in the first members, past the bound in all' },
+  ];
+  for (const { text, path } of cases) {
+    it(`email=${text} (${path}): the members a substring match gives, in order, counted`, async () => {
+      let expected: User[] = [];
+      for (const ordering of ['id', '-email', 'name', 'status']) {
+        // The whole list in this ordering, narrowed here: the members and the order to expect.
+        expected = (await everyone(ordering)).filter((user) => user.email.includes(text));
+        assert.ok(expected.length > 0);
+        const all = (await get(`/iam/users?email=${text}&ordering=${ordering}`)).body as User[];
+        const ids = all.map((user) => user.id);
+        // Ten pages or so: enough to cross pages, few enough requests.
+        const pageSize = Math.max(7, Math.ceil(ids.length / 10));
+        assert.deepEqual(
+          ids,
+          expected.map((user) => user.id),
+          `ordering=${ordering}`,
+        );
+        assert.deepEqual(await walk(`email=${text}&ordering=${ordering}`, pageSize), ids);
+      }
+      const first = await get(`/iam/users?email=${text}&limit=5`);
+      const page = first.body as UsersPage;
+      if (expected.length <= EXACT_COUNT_BOUND) {
+        assert.equal(page.count, expected.length);
+        assert.equal(first.exact, 'true');
+      } else {
+        assert.equal(first.exact, 'false');
+        assert.ok(page.count > EXACT_COUNT_BOUND, `${page.count}`);
+      }
+    });
+  }
+
+  it('estimates a count past the bound from the share of the members that matched', async () => {
+    const users = (await everyone('id')).filter((user) => user.groups[0]?.id === ROLE.users);
+    assert.ok(users.length > EXACT_COUNT_BOUND && users.length < EARLY + LATE);
+    const first = await get(`/iam/users?role=${ROLE.users}&limit=5`);
+    assert.equal(first.exact, 'false');
+    const { count } = first.body as UsersPage;
+    assert.ok(Math.abs(count - users.length) <= users.length * 0.1, `${count} vs ${users.length}`);
+  });
+});
