@@ -325,8 +325,8 @@ export function listSql(
     sql`select ${columns} from memberships m where m.account_id = ${accountId} and ${notDeleted}
       order by (m.user_id::bigint), m.user_id limit ${size}`;
   // The share of the account's first members (by id) that match: the estimate past the bound
-  // (`sample`), and a search's choice of path (`gate`, smaller: it is read on every search).
-  // Each is read only where needed.
+  // (`sample`), and a search's choice of path and estimate (`gate`, smaller: it is read on every
+  // search). Each is read only where needed.
   const sampleOf = (name: string, size: number) =>
     sql`${sql.raw(name)} as materialized (
     select count(*) filter (where s.hit)::numeric / greatest(count(*), 1) as share
@@ -362,13 +362,16 @@ export function listSql(
       select * from (${seek({ ...options, among: sql`found` })}) among_found
         where ${share} < ${WALK_PAGE_SHARE} and ${found} <= ${EXACT_COUNT_BOUND}`;
   // Unfiltered: the account's member count (exact, kept by triggers). Filtered: exact up to the
-  // bound; past it, the share of the sample that matches, times the member count.
+  // bound; past it, the share of the sample that matches, times the member count. A search has
+  // read the gate's smaller sample already and estimates from it: another 2,000 members cost a
+  // common search 0.8 ms, for a figure flagged as an estimate either way.
+  const estimateFrom = search ? sql`gate` : sql`sample`;
   const members = sql`(select ac.member_count from accounts ac where ac.id = ${accountId})`;
   const counted = !options.count
     ? sql`select null::int as total, true as exact`
     : where.length > 0
       ? sql`select case when b.hits <= ${EXACT_COUNT_BOUND} then b.hits
-          else greatest(${EXACT_COUNT_BOUND + 1}, round(${members} * (select share from sample)))::int end as total,
+          else greatest(${EXACT_COUNT_BOUND + 1}, round(${members} * (select share from ${estimateFrom})))::int end as total,
         b.hits <= ${EXACT_COUNT_BOUND} as exact
         from (select ${
           search
