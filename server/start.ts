@@ -7,7 +7,7 @@ import { Hono } from 'hono';
 import { allowedOrigins } from './http/cors.ts';
 import { widgetFiles } from './http/widget-files.ts';
 import { createApp } from './app.ts';
-import { refuseSignInsEarly } from './auth/early-refusal.ts';
+import { refusedConnectionHoldMs, refuseSignInsEarly } from './auth/early-refusal.ts';
 import { createMetrics } from './http/metrics.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { loadConfig, type Config } from './config.ts';
@@ -76,8 +76,13 @@ export async function startBff(
   host.notFound((c) => c.json({ message: 'Not found.', code: 'not_found' }, 404));
 
   // HTTP/1.1 with node:http, as @hono/node-server's `serve` would, but for sign-ins past the full
-  // hashing queue: those are refused ahead of the adapter (decision 032).
-  const refusingEarly = await refuseSignInsEarly(config.allowedOrigins, metrics.record);
+  // hashing queue: those are refused ahead of the adapter (decision 032), and their connections
+  // held a moment unless a proxy's connections carry other clients too (decision 035).
+  const refusingEarly = await refuseSignInsEarly(
+    config.allowedOrigins,
+    metrics.record,
+    refusedConnectionHoldMs(config.trustProxy),
+  );
   const server = createServer(
     refusingEarly(getRequestListener(host.fetch, { hostname: config.host })),
   );

@@ -1,10 +1,14 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import * as routes from '../../shared/routes.ts';
 import type { Answered } from '../http/metrics.ts';
-import { refuseSignInsEarly } from './early-refusal.ts';
+import {
+  REFUSED_CONNECTION_HOLD_MS,
+  refusedConnectionHoldMs,
+  refuseSignInsEarly,
+} from './early-refusal.ts';
 import { passwordHashing, type Admission } from './passwords.ts';
 
 /**
@@ -20,8 +24,11 @@ describe('refusing sign-ins ahead of the app', () => {
   const written: Array<{ atOnce: boolean; byTurnEnd: boolean }> = [];
 
   before(async () => {
-    const refusingEarly = await refuseSignInsEarly(['https://host.example'], (answered) =>
-      recorded.push(answered),
+    // No hold here: these tests use fetch's pool of connections (the holds are tested below).
+    const refusingEarly = await refuseSignInsEarly(
+      ['https://host.example'],
+      (answered) => recorded.push(answered),
+      0,
     );
     const listener = refusingEarly((request, response) => {
       asked.push(`${request.method} ${request.url}`);
@@ -125,5 +132,122 @@ describe('refusing sign-ins ahead of the app', () => {
       `OPTIONS ${routes.login.path}`,
       'GET /health',
     ]);
+  });
+});
+
+/**
+ * A refused connection is not read from for a while after each refusal (decision 035): whatever
+ * the client sent next waits, however it sent the refused request. Timed against a long hold, so
+ * that the lower bounds hold on a busy machine.
+ */
+describe('holding the connection of a refused sign-in', () => {
+  const HOLD = 300;
+  let server: Server;
+  let port: number;
+  let held: Admission[] = [];
+
+  before(async () => {
+    const refusingEarly = await refuseSignInsEarly([], () => {}, HOLD);
+    server = createServer(
+      refusingEarly((_request, response) => {
+        response.writeHead(200, { 'Content-Type': 'text/plain' });
+        response.end('the app');
+      }),
+    );
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    port = (server.address() as AddressInfo).port;
+    held = Array.from({ length: passwordHashing.capacity }, () => passwordHashing.admit());
+  });
+  after(async () => {
+    held.forEach((admission) => admission.release());
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  const body = JSON.stringify({ username: 'someone@example.test', password: 'whatever' });
+  const headers =
+    `POST ${routes.login.path} HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n` +
+    `Content-Length: ${body.length}\r\n\r\n`;
+  const health = 'GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n';
+
+  /** A keep-alive connection written by hand; `answer` resolves with the next answer's status. */
+  function open() {
+    const socket = connect(port, '127.0.0.1');
+    let received = '';
+    const waiting: Array<(status: number) => void> = [];
+    const settle = () => {
+      for (;;) {
+        const end = received.indexOf('\r\n\r\n');
+        if (end < 0 || waiting.length === 0) return;
+        const length = Number(/content-length: *(\d+)/i.exec(received.slice(0, end))?.[1] ?? 0);
+        if (received.length < end + 4 + length) return;
+        const status = Number(received.slice(9, 12));
+        received = received.slice(end + 4 + length);
+        waiting.shift()!(status);
+      }
+    };
+    socket.on('data', (chunk) => {
+      received += chunk.toString('latin1');
+      settle();
+    });
+    return {
+      write: (text: string) => socket.write(text),
+      answer: () =>
+        new Promise<number>((resolve) => {
+          waiting.push(resolve);
+          settle();
+        }),
+      close: () => socket.destroy(),
+    };
+  }
+
+  it('reads the next request only after the hold; another connection at once', async () => {
+    const refused = open();
+    refused.write(headers + body);
+    assert.equal(await refused.answer(), 503);
+    const answeredAt = performance.now();
+    refused.write(health);
+    const next = refused.answer().then(() => performance.now() - answeredAt);
+    const other = open();
+    other.write(health);
+    assert.equal(await other.answer(), 200);
+    const otherAfter = performance.now() - answeredAt;
+    const nextAfter = await next;
+    refused.close();
+    other.close();
+    // The hold began before the refusal reached this side: allow for the trip.
+    assert.ok(nextAfter >= HOLD - 10, `${nextAfter} ms`);
+    assert.ok(otherAfter < nextAfter, 'another connection is not held');
+  });
+
+  it('holds once for each refusal read at once (requests sent without waiting)', async () => {
+    const refused = open();
+    refused.write(headers + body + headers + body);
+    assert.equal(await refused.answer(), 503);
+    const answeredAt = performance.now();
+    assert.equal(await refused.answer(), 503);
+    refused.write(health);
+    await refused.answer();
+    const after = performance.now() - answeredAt;
+    refused.close();
+    assert.ok(after >= 2 * HOLD - 10, `${after} ms`);
+  });
+
+  it('holds from the end of a body sent after the refusal', async () => {
+    const refused = open();
+    refused.write(headers);
+    assert.equal(await refused.answer(), 503, 'refused before its body');
+    refused.write(body);
+    const bodySentAt = performance.now();
+    refused.write(health);
+    await refused.answer();
+    const after = performance.now() - bodySentAt;
+    refused.close();
+    assert.ok(after >= HOLD - 10, `${after} ms`);
+  });
+
+  it('holds nothing behind a proxy, whose connections carry other clients too', () => {
+    assert.equal(refusedConnectionHoldMs(true), 0);
+    assert.equal(refusedConnectionHoldMs(false), REFUSED_CONNECTION_HOLD_MS);
   });
 });

@@ -33,25 +33,56 @@ interface Answer {
  * Not done here: the warning of an untrusted proxy, which the requests that filled the queue have
  * already given.
  */
-/** How long a connection that was refused a sign-in is not read from (`holdConnection`). */
+/**
+ * How long a connection refused a sign-in is not read from, per refusal (decision 035). Only where
+ * each connection is one client's: behind a proxy (TRUST_PROXY) a connection may carry other
+ * people's requests, and the proxy's own limit per client is what bounds a flood (docs/deploy.md).
+ */
 export const REFUSED_CONNECTION_HOLD_MS = 100;
 
+/** The hold for a BFF behind a proxy (`trustProxy`) or not. */
+export const refusedConnectionHoldMs = (trustProxy: boolean): number =>
+  trustProxy ? 0 : REFUSED_CONNECTION_HOLD_MS;
+
 /**
- * The connection of a refused sign-in is not read from for a moment: the refusal went out at once,
- * but the same client's next request waits in the kernel's buffer. A client that honours
- * `Retry-After` never notices; a flood that does not is slowed to a few requests a second per
- * connection, which is what keeps it from filling the event loop (decision 035).
+ * Connections being held, and until when. Every refusal on a connection adds a hold, so requests
+ * sent without waiting for their answers (pipelined, all read and refused at once) wait for as many
+ * holds before more is read.
  */
-function holdConnection(socket: Socket): void {
-  if (socket.isPaused()) return;
+const holds = new WeakMap<Socket, { until: number }>();
+
+/**
+ * Reads nothing more from `socket` for `ms` more: the refusal has gone out at once, and the same
+ * client's next request waits in the kernel's buffer. A client that honours `Retry-After` never
+ * notices; one that does not is slowed to a few requests a second on each connection.
+ */
+function holdConnection(socket: Socket, ms: number): void {
+  const held = holds.get(socket);
+  if (held) {
+    held.until += ms;
+    return;
+  }
+  const hold = { until: performance.now() + ms };
+  holds.set(socket, hold);
   socket.pause();
-  setTimeout(() => socket.resume(), REFUSED_CONNECTION_HOLD_MS).unref();
+  const release = () => {
+    const left = hold.until - performance.now();
+    if (left > 0) {
+      setTimeout(release, left).unref();
+      return;
+    }
+    holds.delete(socket);
+    socket.resume();
+  };
+  setTimeout(release, ms).unref();
 }
 
 export async function refuseSignInsEarly(
   allowedOrigins: readonly string[],
   /** The app's metrics and log line (`Metrics.record`). */
   record: Metrics['record'],
+  /** How long to hold a refused connection (`REFUSED_CONNECTION_HOLD_MS`); 0: not at all. */
+  holdMs: number,
 ): Promise<(next: RequestListener) => RequestListener> {
   const renderer = new Hono()
     .use(...everyAnswer(allowedOrigins))
@@ -79,7 +110,13 @@ export async function refuseSignInsEarly(
     const requestId = newRequestId();
     response.writeHead(answer.status, { ...answer.headers, [requestIdHeader]: requestId });
     response.end(answer.body);
-    holdConnection(request.socket);
+    if (holdMs > 0) {
+      // After the body: node reads a body that comes after the answer (to discard it), and that
+      // would resume the connection.
+      const hold = () => holdConnection(request.socket, holdMs);
+      if (request.complete) hold();
+      else request.once('end', hold);
+    }
     record({
       method: 'POST',
       route: routes.login.path,

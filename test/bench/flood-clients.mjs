@@ -4,11 +4,12 @@
 // a whole HTTP/1.1 request, reads the status line, the headers and `Content-Length` bytes of body,
 // and sends the next request at once (one request in flight per connection, no pipelining). Every
 // request is `POST /iam/auth/jwt/login` with a JSON body of an address nobody has and a wrong
-// password, from a made-up `X-Forwarded-For` address, so no per-address or per-IP limit stops it.
+// password, from a made-up `X-Forwarded-For` address (behind a proxy) or, `direct`, from an address
+// of each connection's own on loopback (127.0.1.n), so no per-address or per-IP limit stops it.
 // The parent sends 'stop'; the answer is `{ statuses, sent }`.
 import { connect } from 'node:net';
 
-const { port, host, clients } = JSON.parse(process.argv[2]);
+const { port, host, clients, direct } = JSON.parse(process.argv[2]);
 const statuses = {};
 let sent = 0;
 let flooding = true;
@@ -19,7 +20,7 @@ function request(n, i) {
   const ip = `10.${n}.${(i >> 8) & 255}.${i & 255}`;
   return (
     `POST /iam/auth/jwt/login HTTP/1.1\r\nHost: ${host}:${port}\r\n` +
-    `Content-Type: application/json\r\nX-Forwarded-For: ${ip}\r\n` +
+    `Content-Type: application/json\r\n${direct ? '' : `X-Forwarded-For: ${ip}\r\n`}` +
     `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`
   );
 }
@@ -58,7 +59,9 @@ function answers(socket) {
 
 async function client(n) {
   while (flooding) {
-    const socket = connect(port, host);
+    const socket = direct
+      ? connect({ port, host, localAddress: `127.0.1.${n + 1}` })
+      : connect(port, host);
     socket.setNoDelay(true);
     const next = answers(socket);
     while (flooding) {

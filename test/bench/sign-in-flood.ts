@@ -8,9 +8,14 @@ import { call, startReplica, stopAll } from '../support/replicas.ts';
 /**
  * What a flood of sign-ins does to everyone else: `GET /health`, the Users list and another
  * person's sign-in, each from one client in a loop, first alone and then while `FLOOD_CLIENTS`
- * clients send sign-ins as fast as they are answered. The flood uses unknown addresses from made-up
- * IPs (TRUST_PROXY on), so no per-address or per-IP limit stops it: every attempt that gets in costs
- * a password hash, as a distributed guessing attack would. PostgreSQL only (the production set-up).
+ * clients send sign-ins as fast as they are answered. The flood uses unknown addresses from many
+ * IPs, so no per-address or per-IP limit stops it: every attempt that gets in costs a password
+ * hash, as a distributed guessing attack would. PostgreSQL only (the production set-up).
+ *
+ * Two set-ups (`direct`): behind a proxy (TRUST_PROXY on, each request from a made-up IP in
+ * `X-Forwarded-For`), and clients connecting straight to the BFF (TRUST_PROXY off, each flood
+ * connection from an address of its own on loopback, 127.0.1.n). The BFF holds a refused
+ * connection only in the second (decision 035).
  *
  * The flood stands for clients on other machines, yet runs on this one: it is a process of its own
  * with the leanest client that still speaks HTTP/1.1 properly (test/bench/flood-clients.mjs says
@@ -25,11 +30,14 @@ const FLOOD_CLIENTS = 16;
 export const scenario: Scenario = {
   name: 'sign-in flood',
   async run(ctx) {
-    const lines = await benchSignInFlood(process.env.DATABASE_URL!, {
-      seconds: ctx.mode === 'full' ? 10 : 5,
-      appDir: ctx.appDir,
-    });
-    for (const line of lines) ctx.say(line);
+    for (const direct of [false, true]) {
+      const lines = await benchSignInFlood(process.env.DATABASE_URL!, {
+        seconds: ctx.mode === 'full' ? 10 : 5,
+        appDir: ctx.appDir,
+        direct,
+      });
+      for (const line of lines) ctx.say(line);
+    }
   },
 };
 
@@ -45,14 +53,20 @@ function summary(latencies: number[]) {
 
 export async function benchSignInFlood(
   serverUrl: string,
-  options: { seconds?: number; appDir?: string } = {},
+  options: { seconds?: number; appDir?: string; direct?: boolean } = {},
 ): Promise<string[]> {
   const seconds = options.seconds ?? 5;
+  const direct = options.direct ?? false;
   const loadAtStart = loadavg()[0];
   const database = await createPostgresDatabase(serverUrl);
   try {
     const replica = await startReplica(
-      { DATABASE_URL: database.url, DEMO_SEED: 'true', LOG_LEVEL: 'silent', TRUST_PROXY: 'true' },
+      {
+        DATABASE_URL: database.url,
+        DEMO_SEED: 'true',
+        LOG_LEVEL: 'silent',
+        TRUST_PROXY: direct ? 'false' : 'true',
+      },
       options.appDir,
     );
     const url = replica.url;
@@ -73,7 +87,7 @@ export async function benchSignInFlood(
           (
             await call(url, 'POST', '/iam/auth/jwt/login', {
               body: { username: 'alice@acme.test', password: 'demo-member-password' },
-              headers: { 'X-Forwarded-For': '198.51.100.7' },
+              headers: direct ? {} : { 'X-Forwarded-For': '198.51.100.7' },
             })
           ).status,
       },
@@ -109,7 +123,7 @@ export async function benchSignInFlood(
       result: flooded,
       statuses,
       sent,
-    } = await whileFlooding(Number(port), hostname, async (floodPid) => {
+    } = await whileFlooding(Number(port), hostname, direct, async (floodPid) => {
       const cpuBefore = readCpu(bffPid, floodPid);
       const during = await measure();
       const cpu = cpuShares(cpuBefore, readCpu(bffPid, floodPid), bffPid);
@@ -120,7 +134,9 @@ export async function benchSignInFlood(
     const floor = refusal && (await refusalFloor(refusal, Math.min(seconds, 5)));
 
     const lines = [
-      `Sign-in flood (${FLOOD_CLIENTS} clients of unknown addresses from made-up IPs), ` +
+      `Sign-in flood (${FLOOD_CLIENTS} clients of unknown addresses, ` +
+        (direct ? 'connecting straight, each from its own IP' : 'behind a proxy, made-up IPs') +
+        `), ` +
         `${seconds} s each, PostgreSQL, load average ${loadAtStart.toFixed(1)} at the start; ` +
         `ms p50 / p95, alone → during the flood (p95 ratio):`,
     ];
@@ -164,11 +180,12 @@ export async function benchSignInFlood(
 async function whileFlooding<T>(
   port: number,
   host: string,
+  direct: boolean,
   work: (floodPid: number) => Promise<T>,
 ): Promise<{ result: T; statuses: Record<string, number>; sent: number }> {
   const flood = fork(
     new URL('./flood-clients.mjs', import.meta.url),
-    [JSON.stringify({ port, host, clients: FLOOD_CLIENTS })],
+    [JSON.stringify({ port, host, clients: FLOOD_CLIENTS, direct })],
     { execArgv: [] }, // plain JavaScript: no TypeScript loader in the flood's process
   );
   await new Promise((resolve) => setTimeout(resolve, 1000)); // let the flood build up
@@ -220,7 +237,7 @@ async function refusalFloor(refusal: Refusal, seconds: number) {
     const { port } = await new Promise<{ port: number }>((resolve) =>
       server.once('message', resolve),
     );
-    const { result, sent } = await whileFlooding(port, '127.0.0.1', async () => {
+    const { result, sent } = await whileFlooding(port, '127.0.0.1', false, async () => {
       const before = threadTimes(server.pid!).get(String(server.pid)) ?? 0;
       await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
       return (threadTimes(server.pid!).get(String(server.pid)) ?? 0) - before;
@@ -342,13 +359,15 @@ function cpuShares(
   return { text, eventLoopMs: eventLoop };
 }
 
-// Run alone: `DATABASE_URL=postgres://… tsx test/bench/sign-in-flood.ts [appDir]`.
+// Run alone: `DATABASE_URL=postgres://… tsx test/bench/sign-in-flood.ts [appDir]`; with
+// BENCH_FLOOD_DIRECT=true, clients connect straight to the BFF.
 if (import.meta.url === `file://${process.argv[1]}`) {
   const serverUrl = process.env.DATABASE_URL;
   if (!serverUrl) throw new Error('set DATABASE_URL to a PostgreSQL server');
   const lines = await benchSignInFlood(serverUrl, {
     seconds: Number(process.env.BENCH_SECONDS ?? 5),
     appDir: process.argv[2],
+    direct: process.env.BENCH_FLOOD_DIRECT === 'true',
   });
   console.log(lines.join('\n'));
 }
