@@ -49,8 +49,9 @@ export async function checkedAttempt(
   try {
     right = await isRight();
   } catch (error) {
-    // Never checked (the hashing queue was full, its thread ended): no failure to count.
-    await strikeOff(db, event.id);
+    // Never checked (the hashing queue was full, its thread ended): no failure to count. If even
+    // that fails (the database is gone), the first error is the one to answer with.
+    await strikeOff(db, event.id).catch(() => undefined);
     throw error;
   }
   if (right) await strikeOff(db, event.id);

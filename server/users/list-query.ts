@@ -340,7 +340,7 @@ export function listSql(
   const searching = search
     ? sql`sampled as materialized (${firstMembers(KEY_SAMPLE, sql`m.sort_email, m.sort_name`)}),
     rarest as materialized (select array(
-      select k.key from unnest(${search}) k(key),
+      select k.key from (select distinct unnest(${search})) k(key),
         lateral (select substr(k.key, length(${accountId}::text) + 2, 1) as field,
                         substr(k.key, length(${accountId}::text) + 4) as trigram) t
       order by (select count(*) from sampled s where strpos(
