@@ -5,7 +5,13 @@ import { ROLE } from '../../shared/roles.ts';
 import { eachDatabase } from '../../test/support/context.ts';
 import { createApp } from '../app.ts';
 import { SigningKeys } from './keys.ts';
-import { issueTokens, openSession } from './tokens.ts';
+import {
+  issueTokens,
+  openSession,
+  signAccessToken,
+  verifyAccessToken,
+  VERIFIED_TOKENS_MAX,
+} from './tokens.ts';
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
@@ -240,6 +246,34 @@ eachDatabase('access token checks', (ctx) => {
       assert.equal(await statusWith(fresh), 401, 'expired');
     } finally {
       ctx().clock.advance(-(3600 * 1000 + 10_000));
+      keys.verificationKey = lookUp;
+    }
+  });
+
+  it(`keeps the last ${VERIFIED_TOKENS_MAX} tokens verified, the oldest making room`, async () => {
+    const { db, keys, clock, config } = ctx();
+    const deps = { db, keys, clock, config };
+    const claims = { userId: member.id, accountId, sessionId: String(decodeJwt(token).sid) };
+    const lookUp = keys.verificationKey;
+    let checks = 0;
+    keys.verificationKey = (kid) => {
+      checks++;
+      return lookUp.call(keys, kid);
+    };
+    try {
+      const oldest = await signAccessToken(deps, claims);
+      await verifyAccessToken(deps, oldest);
+      let newest = oldest;
+      for (let i = 0; i < VERIFIED_TOKENS_MAX; i++) {
+        newest = await signAccessToken(deps, claims);
+        await verifyAccessToken(deps, newest);
+      }
+      checks = 0;
+      await verifyAccessToken(deps, newest);
+      assert.equal(checks, 0, 'the newest is still known');
+      await verifyAccessToken(deps, oldest);
+      assert.equal(checks, 1, 'the oldest made room: verified again');
+    } finally {
       keys.verificationKey = lookUp;
     }
   });

@@ -141,7 +141,7 @@ export async function signAccessToken(deps: TokenDeps, claims: SessionClaims): P
  */
 const verifiedTokens = new WeakMap<SigningKeys, Map<string, VerifiedToken>>();
 /** Under 10 MB; the oldest entry makes room (a token dropped is verified again). */
-const VERIFIED_TOKENS_MAX = 10_000;
+export const VERIFIED_TOKENS_MAX = 10_000;
 
 interface VerifiedToken {
   claims: SessionClaims;
