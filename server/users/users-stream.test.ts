@@ -201,5 +201,18 @@ eachDatabase('GET /iam/users without limit, streamed', (ctx, dialect) => {
       ),
       cutShort,
     );
+
+    // An access token that expires while its list streams: asking again fails, and a failure to
+    // ask is no admission either.
+    const expiring = await administrator();
+    const lifetime = (ctx().config.jwt.accessTtlSeconds + 60) * 1000;
+    try {
+      await assert.rejects(
+        readAll(expiring.bearer, async () => clock.advance(lifetime)),
+        cutShort,
+      );
+    } finally {
+      clock.advance(-lifetime);
+    }
   });
 });
