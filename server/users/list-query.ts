@@ -354,13 +354,27 @@ export function listSql(
         and ${share} < ${WALK_COUNT_SHARE}
       limit ${EXACT_COUNT_BOUND + 1}),`
     : sql``;
-  const page = !search
-    ? seek(options)
-    : sql`select * from (${seek(options)}) walked
+  const pageOf = (seeking: SeekOptions) =>
+    !search
+      ? seek(seeking)
+      : sql`select * from (${seek(seeking)}) walked
         where ${share} >= ${WALK_PAGE_SHARE} or ${found} > ${EXACT_COUNT_BOUND}
       union all
-      select * from (${seek({ ...options, among: sql`found` })}) among_found
+      select * from (${seek({ ...seeking, among: sql`found` })}) among_found
         where ${share} < ${WALK_PAGE_SHARE} and ${found} <= ${EXACT_COUNT_BOUND}`;
+  // A page sought backwards from a row that has nothing before it any more (rows removed or
+  // filters changed since the link was made) is the list's first page instead, marked so
+  // (`from_start`): not an empty page with no way on, and no second statement.
+  const restarts = options.plan.backward && options.plan.after !== undefined;
+  const page = !restarts
+    ? pageOf(options)
+    : sql`select *, false as from_start from sought
+      union all
+      select *, true from (${pageOf({
+        ...options,
+        plan: { field: options.plan.field, descending: options.plan.descending, backward: false },
+        offset: 0,
+      })}) first_page where not exists (select 1 from sought)`;
   // Unfiltered: the account's member count (exact, kept by triggers). Filtered: exact up to the
   // bound; past it, the share of the sample that matches, times the member count. A search has
   // read the gate's smaller sample already and estimates from it: another 2,000 members cost a
@@ -385,9 +399,11 @@ export function listSql(
   // the account's id looks cheaper than the generic one, which PostgreSQL would then never keep.
   return sql`${planned}with ${sampleOf('sample', ESTIMATE_SAMPLE)}, ${sampleOf('gate', GATE_SAMPLE)},
     ${searching}
+    ${restarts ? sql`sought as materialized (${pageOf(options)}),` : sql``}
     page as materialized (${page}),
-    numbered as (select account_id, member_id, sort_keys, row_number() over () as position from page)
+    numbered as (select *, row_number() over () as position from page)
     select ${memberColumns(options.callerId)}, p.sort_keys, t.total, t.exact
+      ${restarts ? sql`, p.from_start` : sql``}
     from (${counted}) t
     left join numbered p on true
     left join memberships m on m.account_id = p.account_id and m.user_id = p.member_id

@@ -58,6 +58,8 @@ export interface MembersPage {
   previousCursor?: string;
   /** The page was sought backwards (a `previous` link or Last): it ends where the cursor said. */
   backward: boolean;
+  /** A `previous` link found nothing before its row any more: this is the list's first page. */
+  fromStart: boolean;
 }
 
 type SortKeys = (string | number | boolean)[];
@@ -90,27 +92,36 @@ export async function listMembers(
     sort_keys: SortKeys | null;
     total: number | string | null;
     exact: boolean;
+    /** Sought backwards, nothing was left before the cursor: the list's first page instead. */
+    from_start?: boolean;
   })[];
   const members = all.filter((row) => row.id !== null);
+  const fromStart = members[0]?.from_start === true;
+  const backward = plan.backward && !fromStart;
   // The extra row lies beyond the page in the direction read: after it, or (backward) before it.
   const more = members.length > filters.limit;
   const page = members.slice(0, filters.limit);
-  if (plan.backward) page.reverse();
+  if (backward) page.reverse();
   const [first, last] = [page.at(0), page.at(-1)];
   const cursor = (row: typeof first, before = false) =>
     row &&
     cursorAt(filters.ordering ?? 'id', { sort_keys: row.sort_keys ?? [], id: row.id }, before);
   // Forward, a row lies before the page when it starts after one or past an offset; backward,
   // a row lies after it unless it ends at the list's end.
-  const before = plan.backward ? more : plan.after !== undefined || (filters.offset ?? 0) > 0;
-  const after = plan.backward ? plan.after !== undefined : more;
+  const before = fromStart
+    ? false
+    : backward
+      ? more
+      : plan.after !== undefined || (filters.offset ?? 0) > 0;
+  const after = backward ? plan.after !== undefined : more;
   return {
     count: toCount(all[0].total ?? 0),
     countExact: all[0].exact,
     rows: page,
     nextCursor: after ? cursor(last) : undefined,
     previousCursor: before ? cursor(first, true) : undefined,
-    backward: plan.backward,
+    backward,
+    fromStart,
   };
 }
 

@@ -97,20 +97,24 @@ export function userRoutes(deps: AuthDeps & ProfileDeps & { config: Config }) {
       const query = c.req.valid('query');
       const now = clock.now();
       if (query.limit === undefined) return streamMembers(c, db, clock, caller, query, now);
-      let asked = { ...query, limit: query.limit };
-      let page = await listMembers(db, caller.accountId, caller.userId, asked, now);
-      if (page.backward && page.rows.length === 0) {
-        // The row a `previous` link starts from has nothing before it any more (rows removed or
-        // filters changed since the link was made): the list's first page, not an empty page with
-        // no way on. One more statement, in this case only.
-        asked = { ...asked, cursor: undefined, offset: undefined };
-        page = await listMembers(db, caller.accountId, caller.userId, asked, now);
-      }
+      const page = await listMembers(
+        db,
+        caller.accountId,
+        caller.userId,
+        { ...query, limit: query.limit },
+        now,
+      );
       // The count may be an estimate past a bound (docs/decisions/021-the-users-count.md).
       c.header(COUNT_EXACT_HEADER, String(page.countExact));
       return c.json({
         count: page.count,
-        ...pageLinks(deps.config.publicUrl + ops.list.path, c.req.url, asked, page),
+        ...pageLinks(
+          deps.config.publicUrl + ops.list.path,
+          c.req.url,
+          // The first page, when a `previous` link found nothing before its row any more.
+          page.fromStart ? { ...query, offset: 0, cursor: undefined } : query,
+          page,
+        ),
         results: page.rows.map((row) => toUserFor(caller, row, now)),
       });
     })
