@@ -85,10 +85,14 @@ eachDatabase('Users list plans', (ctx, dialect) => {
     }
   });
 
-  it('keeps one plan of a deep page, by cursor and by offset', { skip }, async () => {
-    const { nextCursor } = await page(ctx().db, big, { limit: 10, offset: BIG - 100 });
+  it('keeps one plan of a deep page, by cursor (either way) and by offset', { skip }, async () => {
+    const { nextCursor, previousCursor } = await page(ctx().db, big, {
+      limit: 10,
+      offset: BIG - 100,
+    });
     for (const query of [
       { limit: 10, cursor: nextCursor },
+      { limit: 10, cursor: previousCursor },
       { limit: 10, offset: BIG - 100 },
     ]) {
       const plans = await plansOf(async (db) => {
