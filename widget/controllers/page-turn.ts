@@ -25,6 +25,11 @@ export interface ListPage<Row> {
   /** Keyset cursors to the pages beside it, and whether one follows (then the links decide). */
   cursors?: PageCursors;
   hasNext?: boolean;
+  /**
+   * Where the page stands, when the answer says so rather than the query: a `previous` link whose
+   * rows were removed meanwhile is answered with the first page (decision 028).
+   */
+  offset?: number;
 }
 
 /** The cursors the page on screen offers (from its answer's links). */

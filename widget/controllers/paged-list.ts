@@ -349,7 +349,7 @@ export class PagedListController<
 
   /** The pager and "Showing 1 - 10 of N entries"; while a page loads the previous count stays. */
   renderFooter() {
-    const { limit, offset } = this.current;
+    const { limit } = this.current;
     // After a failed load there is nothing to count: "Showing 0 of 0" would say the list is empty.
     const failed = this.task.status === TaskStatus.ERROR;
     const page = failed ? undefined : this.page;
@@ -358,6 +358,7 @@ export class PagedListController<
     const { showing, showingNone } = this.options.text;
     // While another page loads, the links of the one on screen lead from the wrong place.
     const settled = this.pending ? undefined : page;
+    const offset = settled?.offset ?? this.current.offset;
     const { current, pages } = pagerPosition({ offset, limit, count, hasNext: settled?.hasNext });
     const cursors = { ...settled?.cursors, last: page?.cursors?.last };
     return renderPager({

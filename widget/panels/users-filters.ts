@@ -90,6 +90,8 @@ export function usersListPage(loaded: UsersPage, query: UsersQueryState): ListPa
       last: lastPageCursor(query.ordering),
     },
     hasNext: loaded.next !== null,
+    // No page lies before one without a `previous` link: it is the first, whatever was asked.
+    offset: loaded.previous === null ? 0 : undefined,
   };
 }
 

@@ -3,6 +3,7 @@ import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import '../user-management.ts';
 import type { UserManagement } from '../user-management.ts';
 import type { UsersPage } from '../../shared/users.ts';
+import { BEFORE, encodeCursor } from '../../shared/users-cursor.ts';
 import {
   column,
   invite,
@@ -27,6 +28,8 @@ let access: string;
 /** The list requests the widget sends, read from `fetch` (which still reaches the BFF). */
 const sent: URLSearchParams[] = [];
 const realFetch = window.fetch;
+/** Changes the next list request on its way, where a test sets it. */
+let rewriteNext: ((url: URL) => void) | undefined;
 
 async function idsByOffset(query: string): Promise<string[]> {
   const response = await realFetch(`/bff/iam/users?${query}`, {
@@ -57,7 +60,12 @@ describe('Users panel paging by keyset', () => {
     access = (await login()).access;
     window.fetch = (input, init) => {
       const url = new URL(String(input), location.href);
-      if (url.pathname.endsWith('/iam/users')) sent.push(url.searchParams);
+      if (url.pathname.endsWith('/iam/users')) {
+        rewriteNext?.(url);
+        rewriteNext = undefined;
+        sent.push(url.searchParams);
+        return realFetch(url.toString(), init);
+      }
       return realFetch(input, init);
     };
     const count = async () => {
@@ -156,6 +164,23 @@ describe('Users panel paging by keyset', () => {
     expect(column(el, ID)).to.deep.equal(
       await idsByOffset('limit=10&offset=0&ordering=-email&status=active'),
     );
+  });
+
+  it('shows page 1 when the rows before a Previous page are gone, and pages on from there', async () => {
+    const el = await fixture<UserManagement>(
+      html`<user-management api="/bff" .token=${access}></user-management>`,
+    );
+    await settled(el);
+    await turn(el, 'next', `Showing 11 - 20 of ${total} entries`);
+    await turn(el, 'next', `Showing 21 - 30 of ${total} entries`);
+    // Everyone before page 3 removed meanwhile: its `previous` cursor now has nothing before it.
+    rewriteNext = (url) => url.searchParams.set('cursor', encodeCursor([BEFORE, 'id', 1, 1]));
+    const back = await turn(el, 'previous', `Showing 1 - 10 of ${total} entries`);
+    expect(back.get('offset'), 'asked from page 3').to.equal('10');
+    expect(column(el, ID)).to.deep.equal(await idsByOffset('limit=10&offset=0'));
+    expect(pageButton(el, 'previous').disabled).to.equal(true);
+    await turn(el, 'next', `Showing 11 - 20 of ${total} entries`);
+    expect(column(el, ID)).to.deep.equal(await idsByOffset('limit=10&offset=10'));
   });
 
   it('jumps to a page in the middle by offset', async () => {
