@@ -227,40 +227,47 @@ eachDatabase('access token checks', (ctx) => {
     }
   });
 
-  it('checks a signature once per token, and its times on every request', async () => {
-    const fresh = await ctx().tokenFor(member.id, accountId);
+  /**
+   * Runs `work` while counting the signatures checked (each looks up its verification key);
+   * `checks.count` can be reset in between.
+   */
+  async function countingSignatureChecks(work: (checks: { count: number }) => Promise<void>) {
     const keys = ctx().keys;
     const lookUp = keys.verificationKey;
-    let checks = 0;
+    const checks = { count: 0 };
     keys.verificationKey = (kid) => {
-      checks++;
+      checks.count++;
       return lookUp.call(keys, kid);
     };
     try {
-      assert.equal(await statusWith(fresh), 200);
-      assert.equal(await statusWith(fresh), 200);
-      assert.equal(checks, 1, 'verified once');
-      ctx().clock.advance(-60_000);
-      assert.equal(await statusWith(fresh), 401, 'issued in the future');
-      ctx().clock.advance(60_000 + 3600 * 1000 + 10_000);
-      assert.equal(await statusWith(fresh), 401, 'expired');
+      await work(checks);
     } finally {
-      ctx().clock.advance(-(3600 * 1000 + 10_000));
       keys.verificationKey = lookUp;
     }
+  }
+
+  it('checks a signature once per token, and its times on every request', async () => {
+    const fresh = await ctx().tokenFor(member.id, accountId);
+    await countingSignatureChecks(async (checks) => {
+      try {
+        assert.equal(await statusWith(fresh), 200);
+        assert.equal(await statusWith(fresh), 200);
+        assert.equal(checks.count, 1, 'verified once');
+        ctx().clock.advance(-60_000);
+        assert.equal(await statusWith(fresh), 401, 'issued in the future');
+        ctx().clock.advance(60_000 + 3600 * 1000 + 10_000);
+        assert.equal(await statusWith(fresh), 401, 'expired');
+      } finally {
+        ctx().clock.advance(-(3600 * 1000 + 10_000));
+      }
+    });
   });
 
   it(`keeps the last ${VERIFIED_TOKENS_MAX} tokens verified, the oldest making room`, async () => {
     const { db, keys, clock, config } = ctx();
     const deps = { db, keys, clock, config };
     const claims = { userId: member.id, accountId, sessionId: String(decodeJwt(token).sid) };
-    const lookUp = keys.verificationKey;
-    let checks = 0;
-    keys.verificationKey = (kid) => {
-      checks++;
-      return lookUp.call(keys, kid);
-    };
-    try {
+    await countingSignatureChecks(async (checks) => {
       const oldest = await signAccessToken(deps, claims);
       await verifyAccessToken(deps, oldest);
       let newest = oldest;
@@ -268,14 +275,12 @@ eachDatabase('access token checks', (ctx) => {
         newest = await signAccessToken(deps, claims);
         await verifyAccessToken(deps, newest);
       }
-      checks = 0;
+      checks.count = 0;
       await verifyAccessToken(deps, newest);
-      assert.equal(checks, 0, 'the newest is still known');
+      assert.equal(checks.count, 0, 'the newest is still known');
       await verifyAccessToken(deps, oldest);
-      assert.equal(checks, 1, 'the oldest made room: verified again');
-    } finally {
-      keys.verificationKey = lookUp;
-    }
+      assert.equal(checks.count, 1, 'the oldest made room: verified again');
+    });
   });
 
   it('takes a token that one set of keys verified for nothing under another', async () => {

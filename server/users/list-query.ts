@@ -340,6 +340,8 @@ export function listSql(
   const searching = search
     ? sql`sampled as materialized (${firstMembers(KEY_SAMPLE, sql`m.sort_email, m.sort_name`)}),
     rarest as materialized (select array(
+      -- A key is account:field:trigram (migration 0011): its field and trigram are read off
+      -- it. Making each sampled member's own keys instead took 1.9 ms against 0.55.
       select k.key from (select distinct unnest(${search})) k(key),
         lateral (select substr(k.key, length(${accountId}::text) + 2, 1) as field,
                         substr(k.key, length(${accountId}::text) + 4) as trigram) t

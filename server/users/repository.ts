@@ -108,11 +108,8 @@ export async function listMembers(
     cursorAt(filters.ordering ?? 'id', { sort_keys: row.sort_keys ?? [], id: row.id }, before);
   // Forward, a row lies before the page when it starts after one or past an offset; backward,
   // a row lies after it unless it ends at the list's end.
-  const before = fromStart
-    ? false
-    : backward
-      ? more
-      : plan.after !== undefined || (filters.offset ?? 0) > 0;
+  const before =
+    !fromStart && (backward ? more : plan.after !== undefined || (filters.offset ?? 0) > 0);
   const after = backward ? plan.after !== undefined : more;
   return {
     count: toCount(all[0].total ?? 0),
