@@ -58,6 +58,23 @@ async function lockAdministrators(trx: Db, accountId: number): Promise<number[]>
   return rows.map((row) => row.user_id);
 }
 
+/**
+ * Lock a person's own row, before any of their memberships (decision 037). Whether a removal
+ * leaves them in no account, and so deletes them, is decided under this lock, and what gives them
+ * a membership meanwhile takes it too or waits for it: an invitation (it locks the invitee's row),
+ * an account they create (server/clients/routes.ts), another removal. Before the memberships,
+ * because a change of their own row (name, language, 2FA) locks it and then their memberships
+ * (migration 0007's trigger copies those onto them): the other order could deadlock.
+ */
+export async function lockPerson(trx: Db, userId: number) {
+  return trx
+    .selectFrom('users')
+    .select('deleted_at')
+    .where('id', '=', userId)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
 /** Refuse when `userId` is the only one of the (locked) Administrators. */
 function assertNotLastAdministrator(administrators: number[], userId: number): void {
   if (administrators.every((id) => id === userId)) {
@@ -76,8 +93,8 @@ export async function changeRole(
   if (target.clientId !== caller.accountId) throw notFound();
   const now = clock.now();
   await db.transaction().execute(async (trx) => {
-    // Locks in one order everywhere (the Administrators, then the member) so that role changes,
-    // removals and token creations never deadlock one another.
+    // Locks in one order everywhere (the person's row where it is taken, the Administrators, then
+    // the member) so that role changes, removals and token creations never deadlock one another.
     const administrators = await lockAdministrators(trx, caller.accountId);
     await authorizeInTransaction(trx, caller, 'users.change_role', { userId: target.userId });
     const member = await trx
@@ -127,8 +144,8 @@ const ROLE_RANK_SQL = sql`case role_id ${sql.join(
  * Remove a member from the account (never from the others): with their Cloud roles and pending
  * invitation here (cascades). A user left in no account is marked deleted and kept for the token
  * history. Refused while they hold a live token here, and for the last Administrator. The
- * membership row is locked first, so a token being created for them at the same moment either
- * commits before (and this refuses) or finds no membership (and fails).
+ * membership row is locked before the tokens are read, so a token being created for them at the
+ * same moment either commits before (and this refuses) or finds no membership (and fails).
  */
 export async function removeMember(
   db: Db,
@@ -140,6 +157,7 @@ export async function removeMember(
   if (target.clientId !== caller.accountId) throw notFound();
   const now = clock.now();
   return db.transaction().execute(async (trx) => {
+    await lockPerson(trx, target.userId);
     const administrators = await lockAdministrators(trx, caller.accountId);
     await authorizeInTransaction(trx, caller, 'users.delete', { userId: target.userId });
     const member = await trx

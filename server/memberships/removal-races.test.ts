@@ -1,0 +1,221 @@
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
+import { sql } from 'kysely';
+import { ROLE } from '../../shared/roles.ts';
+import { eachDatabase, type TestContext } from '../../test/support/context.ts';
+import type { Db } from '../db/connect.ts';
+
+/**
+ * A removal that leaves a person in no account deletes them (decision 037). These tests put a
+ * second transaction exactly where it could change that answer: one of the test's own, holding its
+ * locks until the request has come to wait for them (or has finished without waiting). On
+ * PostgreSQL only: PGlite runs one transaction at a time, so these races cannot happen there.
+ */
+
+/** A transaction of the test's own, open (its locks held) until `commit()`. */
+async function holdOpen(db: Db, work: (trx: Db) => Promise<void>) {
+  let commit!: () => void;
+  const released = new Promise<void>((resolve) => (commit = resolve));
+  let ready!: () => void;
+  const holding = new Promise<void>((resolve) => (ready = resolve));
+  const done = db.transaction().execute(async (trx) => {
+    await work(trx);
+    ready();
+    await released;
+  });
+  await Promise.race([holding, done]);
+  return {
+    async commit() {
+      commit();
+      await done;
+    },
+  };
+}
+
+/** Until `count` statements of this database wait for a lock, or `settled` (they never will). */
+async function waiters(db: Db, count: number, settled: Promise<unknown>) {
+  let over = false;
+  void settled.finally(() => (over = true));
+  for (let tries = 0; tries < 200 && !over; tries++) {
+    const { rows } = await sql<{ waiting: number }>`select count(*)::int as waiting
+      from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()`.execute(
+      db,
+    );
+    if (rows[0]!.waiting >= count) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+const remove = (ctx: TestContext, token: string, accountId: number, userId: number) =>
+  ctx.request(`/iam/clients/${accountId}/client-users/${userId}`, { method: 'DELETE', token });
+
+async function personOf(ctx: TestContext, userId: number) {
+  const user = await ctx.db
+    .selectFrom('users')
+    .select(['deleted_at', 'password_hash'])
+    .where('id', '=', userId)
+    .executeTakeFirstOrThrow();
+  const memberships = await ctx.db
+    .selectFrom('memberships')
+    .select('account_id')
+    .where('user_id', '=', userId)
+    .execute();
+  return {
+    deleted: user.deleted_at !== null,
+    accounts: memberships.map((m) => m.account_id),
+  };
+}
+
+eachDatabase(
+  'removing a person from their last account, while something else happens to them',
+  (ctx, dialect) => {
+    const skip = dialect === 'pglite' && 'PGlite runs one transaction at a time: no race to lose';
+
+    it('waits for an account they are joining meanwhile, and keeps them', { skip }, async () => {
+      const accountId = await ctx().fixtures.account();
+      const admin = await ctx().fixtures.member(accountId, { role: ROLE.administrators });
+      const person = await ctx().fixtures.member(accountId);
+      const other = await ctx().fixtures.account();
+      const token = await ctx().tokenFor(admin.id, accountId);
+      // An invitation or an account of their own, not committed yet when the removal asks where
+      // else they are.
+      const joining = await holdOpen(ctx().db, async (trx) => {
+        await trx
+          .insertInto('memberships')
+          .values({
+            account_id: other,
+            user_id: person.id,
+            role_id: ROLE.administrators,
+            invited_at: ctx().clock.now(),
+            accepted_at: ctx().clock.now(),
+          })
+          .execute();
+      });
+      const removal = remove(ctx(), token, accountId, person.id);
+      await waiters(ctx().db, 1, removal);
+      await joining.commit();
+      const answer = await removal;
+      assert.equal(answer.status, 200);
+      assert.equal((await answer.json()).user_deleted, false);
+      assert.deepEqual(await personOf(ctx(), person.id), { deleted: false, accounts: [other] });
+    });
+
+    it('refuses the account they create while being removed and deleted', { skip }, async () => {
+      const accountId = await ctx().fixtures.account();
+      const person = await ctx().fixtures.member(accountId, { role: ROLE.administrators });
+      const token = await ctx().tokenFor(person.id, accountId);
+      // What the removal does under the person's lock, not committed yet when they create one.
+      const removing = await holdOpen(ctx().db, async (trx) => {
+        await trx
+          .selectFrom('users')
+          .select('id')
+          .where('id', '=', person.id)
+          .forUpdate()
+          .execute();
+        await trx
+          .deleteFrom('memberships')
+          .where('account_id', '=', accountId)
+          .where('user_id', '=', person.id)
+          .execute();
+        await trx
+          .updateTable('users')
+          .set({ deleted_at: ctx().clock.now(), password_hash: null })
+          .where('id', '=', person.id)
+          .execute();
+      });
+      const company = `Raced ${person.id}`;
+      const creation = ctx().request('/iam/clients/create', {
+        method: 'POST',
+        token,
+        json: { company },
+      });
+      await waiters(ctx().db, 1, creation);
+      await removing.commit();
+      assert.equal((await creation).status, 401);
+      assert.deepEqual(await personOf(ctx(), person.id), { deleted: true, accounts: [] });
+      const accounts = await ctx()
+        .db.selectFrom('accounts')
+        .select('id')
+        .where('company_name', '=', company)
+        .execute();
+      assert.deepEqual(accounts, []);
+    });
+
+    it(
+      'deletes them when two removals take their last two accounts at once',
+      { skip },
+      async () => {
+        const [first, second] = [await ctx().fixtures.account(), await ctx().fixtures.account()];
+        const firstAdmin = await ctx().fixtures.member(first, { role: ROLE.administrators });
+        const secondAdmin = await ctx().fixtures.member(second, { role: ROLE.administrators });
+        const person = await ctx().fixtures.member(first);
+        await ctx().fixtures.join(second, person.id);
+        const tokens = [
+          await ctx().tokenFor(firstAdmin.id, first),
+          await ctx().tokenFor(secondAdmin.id, second),
+        ];
+        // Both removals stop where a membership's removal counts the account down (the accounts'
+        // rows are the test's), so that each would ask where else the person is before the other
+        // has committed, did nothing keep them apart.
+        const counting = await holdOpen(ctx().db, async (trx) => {
+          await trx
+            .selectFrom('accounts')
+            .select('id')
+            .where('id', 'in', [first, second])
+            .forUpdate()
+            .execute();
+        });
+        const removals = [
+          remove(ctx(), tokens[0]!, first, person.id),
+          remove(ctx(), tokens[1]!, second, person.id),
+        ];
+        await waiters(ctx().db, 2, Promise.all(removals));
+        await counting.commit();
+        const answers = await Promise.all(removals);
+        assert.deepEqual(
+          answers.map((answer) => answer.status),
+          [200, 200],
+        );
+        const deleted = await Promise.all(answers.map(async (a) => (await a.json()).user_deleted));
+        assert.deepEqual(deleted.sort(), [false, true], 'the second removal deletes them');
+        assert.deepEqual(await personOf(ctx(), person.id), { deleted: true, accounts: [] });
+      },
+    );
+
+    it('does not deadlock with the person renaming themselves meanwhile', { skip }, async () => {
+      const accountId = await ctx().fixtures.account();
+      const admin = await ctx().fixtures.member(accountId, { role: ROLE.administrators });
+      const person = await ctx().fixtures.member(accountId);
+      const tokens = [
+        await ctx().tokenFor(admin.id, accountId),
+        await ctx().tokenFor(person.id, accountId),
+      ];
+      // The removal stops where the account is counted down, its membership gone but not
+      // committed; the rename then changes the person's row, whose trigger updates their
+      // memberships: that one among them.
+      const counting = await holdOpen(ctx().db, async (trx) => {
+        await trx
+          .selectFrom('accounts')
+          .select('id')
+          .where('id', '=', accountId)
+          .forUpdate()
+          .execute();
+      });
+      const removal = remove(ctx(), tokens[0]!, accountId, person.id);
+      await waiters(ctx().db, 1, removal);
+      const rename = ctx().request(`/iam/users/${person.id}`, {
+        method: 'PATCH',
+        token: tokens[1],
+        json: { name: 'Renamed' },
+      });
+      await waiters(ctx().db, 2, Promise.all([removal, rename]));
+      await counting.commit();
+      const [removed, renamed] = await Promise.all([removal, rename]);
+      assert.equal(removed.status, 200);
+      assert.equal((await removed.json()).user_deleted, true);
+      // The rename comes second: whatever it answers, it is not a conflict (a deadlock) nor a failure.
+      assert.ok(renamed.status !== 409 && renamed.status < 500, `rename: ${renamed.status}`);
+      assert.deepEqual(await personOf(ctx(), person.id), { deleted: true, accounts: [] });
+    });
+  },
+);
