@@ -25,6 +25,10 @@ export class AppError extends Error {
   }
 }
 
+/** A change lost to another made at the same moment: a race, a deadlock, a row changed meanwhile. */
+export const CHANGED_MEANWHILE_MESSAGE =
+  'This conflicts with a change made at the same moment. Reload and try again.';
+
 export const notFound = (message = 'Not found.') => new AppError('not_found', message);
 export const forbidden = (message = 'You do not have permission to perform this action.') =>
   new AppError('forbidden', message);

@@ -97,6 +97,8 @@ export function cloudRoutes(deps: AuthDeps) {
               .where('id', '=', projectId)
               .where('account_id', '=', caller.accountId)
               .where('deleted_at', 'is', null)
+              // A deletion under way (it locks the project) is waited for, then seen.
+              .forShare()
               .executeTakeFirst();
             if (!found) throw invalid('project_id', 'Project not found.');
           }

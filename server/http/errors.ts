@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ErrorBody } from '../../shared/errors.ts';
-import { AppError } from '../errors.ts';
+import { AppError, CHANGED_MEANWHILE_MESSAGE } from '../errors.ts';
 import { log } from '../log.ts';
 
 /** Seconds a client should wait before retrying while the database is unavailable. */
@@ -45,7 +45,7 @@ export function handleError(error: Error, c: Context): Response {
     // Two requests raced for the same row (a unique key, a foreign key): the later one lost.
     log.info('integrity violation', { request_id: requestId, error: describe(error) });
     const body: ErrorBody = {
-      message: 'This conflicts with a change made at the same moment. Reload and try again.',
+      message: CHANGED_MEANWHILE_MESSAGE,
       code: 'conflict',
       request_id: requestId,
     };

@@ -475,10 +475,19 @@ eachDatabase(
       assert.equal(await outboxCount(ctx(), email), 1);
     });
 
-    it('re-invites a deleted person as a new one, without their old password', async () => {
-      const gone = await ctx().fixtures.user({ deleted: true });
+    it('re-invites a deleted person as a new one, without their old password or 2FA', async () => {
+      // A second factor left on a deleted row (a request that raced the removal) does not come back.
+      const gone = await ctx().fixtures.user({ deleted: true, twoFa: true });
       const response = await invite({ email: gone.email, name: 'Back Again' });
       assert.equal(response.status, 200);
+      assert.deepEqual(
+        await ctx()
+          .db.selectFrom('users')
+          .select(['two_fa_secret', 'two_fa_enabled_at', 'two_fa_last_step'])
+          .where('id', '=', gone.id)
+          .executeTakeFirstOrThrow(),
+        { two_fa_secret: null, two_fa_enabled_at: null, two_fa_last_step: null },
+      );
       const { token, template } = await latestLink(ctx(), gone.email);
       assert.equal(template, 'invitation_new_user');
       assert.equal(

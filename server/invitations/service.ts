@@ -191,6 +191,9 @@ async function checkProjects(db: Db, accountId: number, rows: { project_id: numb
       'in',
       rows.map((row) => row.project_id),
     )
+    // A deletion under way (it locks the project) is waited for, then seen: no role is given on
+    // a project deleted at the same moment.
+    .forShare()
     .execute();
   const known = new Set(found.map((row) => row.id));
   const errors: Record<string, string[]> = {};
@@ -283,12 +286,20 @@ async function findOrCreateInvitee(
       .executeTakeFirst();
     if (!user) continue; // the random id was taken: draw again
     if (user.deleted_at) {
-      // A deleted person invited again starts over, without their old password. Their name and
-      // language stay as they were: this account sees what it sent (on the membership), and no
-      // other account's view changes.
+      // A deleted person invited again starts over, without their old password or second factor
+      // (the removal dropped them; a request that raced it must not bring one back). Their name
+      // and language stay as they were: this account sees what it sent (on the membership), and
+      // no other account's view changes.
       await db
         .updateTable('users')
-        .set({ deleted_at: null, password_hash: null, updated_at: now })
+        .set({
+          deleted_at: null,
+          password_hash: null,
+          two_fa_secret: null,
+          two_fa_enabled_at: null,
+          two_fa_last_step: null,
+          updated_at: now,
+        })
         .where('id', '=', user.id)
         .execute();
       user.new_user = true;

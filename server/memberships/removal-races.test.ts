@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { sql } from 'kysely';
 import { ROLE } from '../../shared/roles.ts';
 import { eachDatabase, type TestContext } from '../../test/support/context.ts';
-import type { Db } from '../db/connect.ts';
+import { holdOpen, waiters } from '../../test/support/locks.ts';
+import { Fixtures } from '../../test/support/fixtures.ts';
+import { totpCode } from '../auth/totp.ts';
+import { lockPerson } from './service.ts';
 
 /**
  * A removal that leaves a person in no account deletes them (decision 037). These tests put a
@@ -11,40 +13,6 @@ import type { Db } from '../db/connect.ts';
  * locks until the request has come to wait for them (or has finished without waiting). On
  * PostgreSQL only: PGlite runs one transaction at a time, so these races cannot happen there.
  */
-
-/** A transaction of the test's own, open (its locks held) until `commit()`. */
-async function holdOpen(db: Db, work: (trx: Db) => Promise<void>) {
-  let commit!: () => void;
-  const released = new Promise<void>((resolve) => (commit = resolve));
-  let ready!: () => void;
-  const holding = new Promise<void>((resolve) => (ready = resolve));
-  const done = db.transaction().execute(async (trx) => {
-    await work(trx);
-    ready();
-    await released;
-  });
-  await Promise.race([holding, done]);
-  return {
-    async commit() {
-      commit();
-      await done;
-    },
-  };
-}
-
-/** Until `count` statements of this database wait for a lock, or `settled` (they never will). */
-async function waiters(db: Db, count: number, settled: Promise<unknown>) {
-  let over = false;
-  void settled.finally(() => (over = true));
-  for (let tries = 0; tries < 200 && !over; tries++) {
-    const { rows } = await sql<{ waiting: number }>`select count(*)::int as waiting
-      from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()`.execute(
-      db,
-    );
-    if (rows[0]!.waiting >= count) return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 const remove = (ctx: TestContext, token: string, accountId: number, userId: number) =>
   ctx.request(`/iam/clients/${accountId}/client-users/${userId}`, { method: 'DELETE', token });
@@ -71,34 +39,44 @@ eachDatabase(
   (ctx, dialect) => {
     const skip = dialect === 'pglite' && 'PGlite runs one transaction at a time: no race to lose';
 
-    it('waits for an account they are joining meanwhile, and keeps them', { skip }, async () => {
-      const accountId = await ctx().fixtures.account();
-      const admin = await ctx().fixtures.member(accountId, { role: ROLE.administrators });
-      const person = await ctx().fixtures.member(accountId);
-      const other = await ctx().fixtures.account();
-      const token = await ctx().tokenFor(admin.id, accountId);
-      // An invitation or an account of their own, not committed yet when the removal asks where
-      // else they are.
-      const joining = await holdOpen(ctx().db, async (trx) => {
-        await trx
-          .insertInto('memberships')
-          .values({
-            account_id: other,
-            user_id: person.id,
-            role_id: ROLE.administrators,
-            invited_at: ctx().clock.now(),
-            accepted_at: ctx().clock.now(),
-          })
-          .execute();
-      });
-      const removal = remove(ctx(), token, accountId, person.id);
-      await waiters(ctx().db, 1, removal);
-      await joining.commit();
-      const answer = await removal;
-      assert.equal(answer.status, 200);
-      assert.equal((await answer.json()).user_deleted, false);
-      assert.deepEqual(await personOf(ctx(), person.id), { deleted: false, accounts: [other] });
-    });
+    it(
+      'waits for an invitation to another account made meanwhile, and keeps them',
+      { skip },
+      async () => {
+        const accountId = await ctx().fixtures.account();
+        const admin = await ctx().fixtures.member(accountId, { role: ROLE.administrators });
+        const person = await ctx().fixtures.member(accountId);
+        const other = await ctx().fixtures.account();
+        const token = await ctx().tokenFor(admin.id, accountId);
+        // An invitation to another account, as server/invitations/service.ts makes it (the invitee's
+        // row locked, then the membership), not committed yet when the removal asks where else they are.
+        const joining = await holdOpen(ctx().db, async (trx) => {
+          await trx
+            .selectFrom('users')
+            .select('id')
+            .where('id', '=', person.id)
+            .forUpdate()
+            .execute();
+          await trx
+            .insertInto('memberships')
+            .values({
+              account_id: other,
+              user_id: person.id,
+              role_id: ROLE.users,
+              invited_at: ctx().clock.now(),
+              invitation_expires_at: new Date(ctx().clock.now().getTime() + 86_400_000),
+            })
+            .execute();
+        });
+        const removal = remove(ctx(), token, accountId, person.id);
+        await waiters(ctx().db, 1, removal);
+        await joining.commit();
+        const answer = await removal;
+        assert.equal(answer.status, 200);
+        assert.equal((await answer.json()).user_deleted, false);
+        assert.deepEqual(await personOf(ctx(), person.id), { deleted: false, accounts: [other] });
+      },
+    );
 
     it('refuses the account they create while being removed and deleted', { skip }, async () => {
       const accountId = await ctx().fixtures.account();
@@ -217,5 +195,95 @@ eachDatabase(
       assert.ok(renamed.status !== 409 && renamed.status < 500, `rename: ${renamed.status}`);
       assert.deepEqual(await personOf(ctx(), person.id), { deleted: true, accounts: [] });
     });
+
+    it(
+      'lets a row referring to the person be written while it waits for their membership',
+      { skip },
+      async () => {
+        const accountId = await ctx().fixtures.account();
+        const admin = await ctx().fixtures.member(accountId, { role: ROLE.administrators });
+        const person = await ctx().fixtures.member(accountId);
+        const token = await ctx().tokenFor(admin.id, accountId);
+        // As a token being created by the person does: their membership locked first, then a row
+        // that refers to them (the token; here a session, which no rule of the removal reads).
+        let written = false;
+        const creating = await holdOpen(ctx().db, async (trx) => {
+          await trx
+            .selectFrom('memberships')
+            .select('id')
+            .where('account_id', '=', accountId)
+            .where('user_id', '=', person.id)
+            .forUpdate()
+            .execute();
+        });
+        const removal = remove(ctx(), token, accountId, person.id);
+        await waiters(ctx().db, 1, removal);
+        // The removal holds the person's row and waits for the membership. Had it locked the row
+        // against rows that refer to it too (`for update`), this insert would wait for the removal,
+        // and the two would deadlock.
+        await creating.write(async (trx) => {
+          await trx
+            .insertInto('sessions')
+            .values({ user_id: person.id, credentials_version: 0, created_at: ctx().clock.now() })
+            .execute();
+          written = true;
+        });
+        await creating.commit();
+        assert.ok(written);
+        const answer = await removal;
+        assert.equal(answer.status, 200);
+        assert.equal((await answer.json()).user_deleted, true);
+      },
+    );
+
+    it(
+      'leaves 2FA off when it is turned on while they are removed and deleted',
+      { skip },
+      async () => {
+        const accountId = await ctx().fixtures.account();
+        const person = await ctx().fixtures.member(accountId);
+        const secret = 'JBSWY3DPEHPK3PXP';
+        await ctx()
+          .db.updateTable('users')
+          .set({ two_fa_secret: secret })
+          .where('id', '=', person.id)
+          .execute();
+        const token = await ctx().tokenFor(person.id, accountId);
+        // The removal holds the person's row: the request reads their state and checks the password
+        // and code meanwhile (plain reads), then waits to turn 2FA on.
+        const removing = await holdOpen(ctx().db, async (trx) => {
+          await lockPerson(trx, person.id);
+        });
+        const enabling = ctx().request('/iam/users/me/2fa/enable', {
+          method: 'POST',
+          token,
+          json: { password: Fixtures.PASSWORD, code: totpCode(secret, ctx().clock.now()) },
+        });
+        await waiters(ctx().db, 1, enabling);
+        // What the removal then does to a person left in no account.
+        await removing.write(async (trx) => {
+          await trx.deleteFrom('memberships').where('user_id', '=', person.id).execute();
+          await trx
+            .updateTable('users')
+            .set({ deleted_at: ctx().clock.now(), password_hash: null, two_fa_secret: null })
+            .where('id', '=', person.id)
+            .execute();
+        });
+        await removing.commit();
+        assert.equal((await enabling).status, 409);
+        const row = await ctx()
+          .db.selectFrom('users')
+          .select(['two_fa_enabled_at'])
+          .where('id', '=', person.id)
+          .executeTakeFirstOrThrow();
+        assert.equal(row.two_fa_enabled_at, null);
+        const codes = await ctx()
+          .db.selectFrom('two_fa_backup_codes')
+          .select('user_id')
+          .where('user_id', '=', person.id)
+          .execute();
+        assert.deepEqual(codes, []);
+      },
+    );
   },
 );

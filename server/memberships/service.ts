@@ -65,13 +65,16 @@ async function lockAdministrators(trx: Db, accountId: number): Promise<number[]>
  * an account they create (server/clients/routes.ts), another removal. Before the memberships,
  * because a change of their own row (name, language, 2FA) locks it and then their memberships
  * (migration 0007's trigger copies those onto them): the other order could deadlock.
+ * `for no key update`, the lock an update of the row takes: it does not stop a row that merely
+ * refers to the person (an audit entry, a token, a session) from being written meanwhile, which
+ * `for update` would, and with it deadlock whoever holds their membership and writes one.
  */
 export async function lockPerson(trx: Db, userId: number) {
   return trx
     .selectFrom('users')
     .select('deleted_at')
     .where('id', '=', userId)
-    .forUpdate()
+    .forNoKeyUpdate()
     .executeTakeFirst();
 }
 

@@ -16,7 +16,7 @@ import { checkedAttempt } from '../auth/attempts.ts';
 import { newTotpSecret } from '../auth/totp.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/connect.ts';
-import { AppError } from '../errors.ts';
+import { AppError, CHANGED_MEANWHILE_MESSAGE } from '../errors.ts';
 import type { AppEnv, Caller } from '../http/env.ts';
 import * as routes from '../../shared/routes.ts';
 import { operation } from '../http/openapi.ts';
@@ -149,11 +149,18 @@ export function twoFaRoutes(deps: AuthDeps & { config: Config; onEmailQueued?: (
       await checkCode(caller, user.two_fa_secret, body.code);
       const now = clock.now();
       const codes = await db.transaction().execute(async (trx) => {
-        await trx
+        // As read before the password's check, which takes a while: not deleted meanwhile (which
+        // drops the secret; on again once invited again, 2FA would be "on" without one), nor set
+        // up again, nor enabled by another request.
+        const enabled = await trx
           .updateTable('users')
           .set({ two_fa_enabled_at: now, updated_at: now })
           .where('id', '=', caller.userId)
-          .execute();
+          .where('deleted_at', 'is', null)
+          .where('two_fa_enabled_at', 'is', null)
+          .where('two_fa_secret', '=', user.two_fa_secret)
+          .executeTakeFirst();
+        if (!enabled.numUpdatedRows) throw new AppError('conflict', CHANGED_MEANWHILE_MESSAGE);
         return replaceBackupCodes(trx, caller.userId, now);
       });
       await audit(caller, 'two_fa.enabled', c.get('requestId'));
