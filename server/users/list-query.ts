@@ -320,7 +320,6 @@ export function listSql(
 ): RawBuilder<unknown> {
   const { accountId, where, search } = options;
   const and = (conditions: RawBuilder<unknown>[]) => sql.join(conditions, sql` and `);
-  const matching = sql`from memberships m where ${and([sql`m.account_id = ${accountId}`, notDeleted, ...where])}`;
   const firstMembers = (size: number, columns: RawBuilder<unknown>) =>
     sql`select ${columns} from memberships m where m.account_id = ${accountId} and ${notDeleted}
       order by (m.user_id::bigint), m.user_id limit ${size}`;
@@ -332,7 +331,15 @@ export function listSql(
     select count(*) filter (where s.hit)::numeric / greatest(count(*), 1) as share
     from (${firstMembers(size, sql`(${and(where.length ? where : [sql`true`])}) as hit`)}) s)`;
   const share = sql`(select share from gate)`;
-  const hits = sql`(select count(*)::int from (select 1 ${matching} limit ${EXACT_COUNT_BOUND + 1}) h)`;
+  // The matches up to the bound, reached from the account's row (a lateral join) rather than
+  // with its id: told the id, PostgreSQL knows a big account has many matches, and with a limit it
+  // then reads the whole table in its own order, expecting the account's rows to come evenly
+  // spread. They did not: `role=1,5` read 900,000 rows of other accounts in 2% of requests (135
+  // ms each, where the rest took 5). From the account's row it plans for an average account's
+  // matches, all of them, and reads them through the account's own indexes.
+  const hits = sql`(select count(*)::int from accounts hc, lateral (select 1 from memberships m
+    where ${and([sql`m.account_id = hc.id`, notDeleted, ...where])}
+    limit ${EXACT_COUNT_BOUND + 1}) h where hc.id = ${accountId})`;
   const found = sql`(select count(*)::int from found)`;
   // A search: its members up to the bound (`found`, by the index, with the rarest keys), unless
   // matches are common. The page comes from them when they are all there, else from walking the

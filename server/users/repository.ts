@@ -64,18 +64,16 @@ export interface MembersPage {
 
 type SortKeys = (string | number | boolean)[];
 
-/** One page of members and the count, in one statement (list-query.ts). */
-export async function listMembers(
-  db: Db,
+/** The statement of `listMembers` (the plan tests explain it). */
+export function listStatement(
   accountId: number,
   callerId: number,
   filters: UsersQuery & { limit: number },
   now: Date,
-  /** False: no count (the batches of a streamed list); `count` is then 0. */
   withCount = true,
-): Promise<MembersPage> {
-  const plan = planPage(filters);
-  const { rows } = await listSql({
+  plan = planPage(filters),
+) {
+  return listSql({
     accountId,
     callerId,
     where: filterSql(filters, now),
@@ -87,7 +85,23 @@ export async function listMembers(
     limit: filters.limit + 1,
     offset: plan.after || plan.backward ? 0 : (filters.offset ?? 0),
     count: withCount,
-  }).execute(db);
+  });
+}
+
+/** One page of members and the count, in one statement (list-query.ts). */
+export async function listMembers(
+  db: Db,
+  accountId: number,
+  callerId: number,
+  filters: UsersQuery & { limit: number },
+  now: Date,
+  /** False: no count (the batches of a streamed list); `count` is then 0. */
+  withCount = true,
+): Promise<MembersPage> {
+  const plan = planPage(filters);
+  const { rows } = await listStatement(accountId, callerId, filters, now, withCount, plan).execute(
+    db,
+  );
   const all = rows as (MemberRow & {
     sort_keys: SortKeys | null;
     total: number | string | null;
