@@ -110,7 +110,7 @@ export function securityRoutes(deps: AuthDeps & { config: Config; onEmailQueued?
         const now = clock.now();
         const row = await db.transaction().execute(async (trx) => {
           const current = await policyQuery(trx, caller.accountId)
-            .forUpdate()
+            .forNoKeyUpdate()
             .executeTakeFirstOrThrow();
           await authorizeInTransaction(trx, caller, 'account.manage_security');
           // The grace period counts from when the requirement began: changing the days while it
@@ -151,7 +151,7 @@ export function securityRoutes(deps: AuthDeps & { config: Config; onEmailQueued?
       const recipients = await db.transaction().execute(async (trx) => {
         // The account's row, locked: two reminders at once count each other.
         const policy = await policyQuery(trx, caller.accountId)
-          .forUpdate()
+          .forNoKeyUpdate()
           .executeTakeFirstOrThrow();
         await authorizeInTransaction(trx, caller, 'account.remind_two_fa');
         const ends = graceEndsAt({

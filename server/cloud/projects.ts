@@ -170,7 +170,7 @@ export function projectRoutes(deps: AuthDeps) {
         .selectFrom('accounts')
         .select('id')
         .where('id', '=', caller.accountId)
-        .forUpdate()
+        .forNoKeyUpdate()
         .execute();
       if (body.name !== undefined) await refuseTakenName(trx, caller.accountId, body.name, id);
       const row = await trx
@@ -223,7 +223,7 @@ export function projectRoutes(deps: AuthDeps) {
             .selectFrom('accounts')
             .select('id')
             .where('id', '=', caller.accountId)
-            .forUpdate()
+            .forNoKeyUpdate()
             .execute();
           await refuseTakenName(trx, caller.accountId, body.name);
           const row = await trx

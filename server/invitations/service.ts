@@ -88,7 +88,7 @@ export async function inviteInTransaction(
     .selectFrom('users')
     .select(['id', 'name', 'email'])
     .where('id', '=', caller.userId)
-    .forUpdate()
+    .forNoKeyUpdate()
     .executeTakeFirstOrThrow();
   await authorizeInTransaction(trx, caller, 'users.invite');
   // Before the daily limit: sending the same invitation again says "already invited", whatever
@@ -282,7 +282,7 @@ async function findOrCreateInvitee(
         sql<boolean>`password_hash is null`.as('new_user'),
       ])
       .where('email', '=', input.email)
-      .forUpdate()
+      .forNoKeyUpdate()
       .executeTakeFirst();
     if (!user) continue; // the random id was taken: draw again
     if (user.deleted_at) {
@@ -393,7 +393,7 @@ export async function resendInvitation(
       .where('m.account_id', '=', caller.accountId)
       .where('m.user_id', '=', target.userId)
       .where('u.deleted_at', 'is', null)
-      .forUpdate()
+      .forUpdate('m')
       .executeTakeFirst();
     if (!member) throw notFound();
     if (member.accepted_at) {

@@ -149,7 +149,7 @@ export async function createToken(
       .selectFrom('accounts')
       .select('id')
       .where('id', '=', caller.accountId)
-      .forUpdate()
+      .forNoKeyUpdate()
       .execute();
     const live = await trx
       .selectFrom('api_tokens')
@@ -239,7 +239,7 @@ export async function deleteToken(
       .where('account_id', '=', caller.accountId)
       .where('deleted_at', 'is', null);
     if (!seesAll(caller)) q = q.where('user_id', '=', caller.userId);
-    const token = await q.forUpdate().executeTakeFirst();
+    const token = await q.forNoKeyUpdate().executeTakeFirst();
     if (!token) throw notFound();
     await trx
       .updateTable('api_tokens')

@@ -29,10 +29,22 @@ function newBackupCode(): string {
 
 const normalize = (code: string) => code.toLowerCase().replace('-', '');
 
-/** A new set of backup codes for the user; every earlier one stops working. */
-export async function replaceBackupCodes(db: Db, userId: number, now: Date): Promise<string[]> {
+/**
+ * A new set of backup codes and their hashes. Made before the transaction that stores them:
+ * hashing ten codes takes a while, and turning 2FA on holds the person's row and memberships.
+ */
+export async function newBackupCodes(): Promise<{ codes: string[]; hashes: string[] }> {
   const codes = Array.from({ length: BACKUP_CODE_COUNT }, newBackupCode);
-  const hashes = await hashPasswords(codes.map(normalize));
+  return { codes, hashes: await hashPasswords(codes.map(normalize)) };
+}
+
+/** The user's backup codes become these; every earlier one stops working. */
+export async function storeBackupCodes(
+  db: Db,
+  userId: number,
+  hashes: string[],
+  now: Date,
+): Promise<void> {
   await db.deleteFrom('two_fa_backup_codes').where('user_id', '=', userId).execute();
   await db
     .insertInto('two_fa_backup_codes')
@@ -40,7 +52,6 @@ export async function replaceBackupCodes(db: Db, userId: number, now: Date): Pro
       hashes.map((hash) => ({ user_id: userId, code_hash: Buffer.from(hash), created_at: now })),
     )
     .execute();
-  return codes;
 }
 
 /** Spend an unused backup code; of two concurrent uses of one code, one wins. */

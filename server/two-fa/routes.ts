@@ -24,7 +24,7 @@ import { validate } from '../http/validate.ts';
 import { enqueueEmail } from '../mail/outbox.ts';
 import { checkPassword } from '../users/profile.ts';
 import { accountsRequiringTwoFa } from '../users/repository.ts';
-import { checkCodeFailures, replaceBackupCodes, spendTotp } from './codes.ts';
+import { checkCodeFailures, newBackupCodes, spendTotp, storeBackupCodes } from './codes.ts';
 
 /**
  * Self-service two-factor authentication: set up (a new secret), enable (with a right code: backup
@@ -148,7 +148,8 @@ export function twoFaRoutes(deps: AuthDeps & { config: Config; onEmailQueued?: (
       await checkPassword(deps, caller, body.password, 'password');
       await checkCode(caller, user.two_fa_secret, body.code);
       const now = clock.now();
-      const codes = await db.transaction().execute(async (trx) => {
+      const fresh = await newBackupCodes();
+      await db.transaction().execute(async (trx) => {
         // As read before the password's check, which takes a while: not deleted meanwhile (which
         // drops the secret; on again once invited again, 2FA would be "on" without one), nor set
         // up again, nor enabled by another request.
@@ -161,10 +162,10 @@ export function twoFaRoutes(deps: AuthDeps & { config: Config; onEmailQueued?: (
           .where('two_fa_secret', '=', user.two_fa_secret)
           .executeTakeFirst();
         if (!enabled.numUpdatedRows) throw new AppError('conflict', CHANGED_MEANWHILE_MESSAGE);
-        return replaceBackupCodes(trx, caller.userId, now);
+        await storeBackupCodes(trx, caller.userId, fresh.hashes, now);
       });
       await audit(caller, 'two_fa.enabled', c.get('requestId'));
-      return c.json({ backup_codes: codes });
+      return c.json({ backup_codes: fresh.codes });
     })
 
     .post(
@@ -178,11 +179,12 @@ export function twoFaRoutes(deps: AuthDeps & { config: Config; onEmailQueued?: (
           throw new AppError('validation_failed', 'Two-factor authentication is off.');
         }
         await checkCode(caller, user.two_fa_secret, c.req.valid('json').code);
-        const codes = await db
+        const fresh = await newBackupCodes();
+        await db
           .transaction()
-          .execute((trx) => replaceBackupCodes(trx, caller.userId, clock.now()));
+          .execute((trx) => storeBackupCodes(trx, caller.userId, fresh.hashes, clock.now()));
         await audit(caller, 'two_fa.backup_codes_replaced', c.get('requestId'));
-        return c.json({ backup_codes: codes });
+        return c.json({ backup_codes: fresh.codes });
       },
     )
 

@@ -152,7 +152,7 @@ export async function requestEmailChange(
       .selectFrom('users')
       .select('lang')
       .where('id', '=', caller.userId)
-      .forUpdate()
+      .forNoKeyUpdate()
       .executeTakeFirstOrThrow();
     const recent = await trx
       .selectFrom('audit_log')
