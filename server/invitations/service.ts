@@ -20,6 +20,7 @@ import type { Database } from '../db/schema.ts';
 import { AppError, notFound, refuseOverLimit } from '../errors.ts';
 import type { Caller } from '../http/env.ts';
 import { enqueueEmail } from '../mail/outbox.ts';
+import { lockPerson } from '../memberships/service.ts';
 
 /**
  * Invitations: an administrator invites a person by email; the person follows a link that is
@@ -379,6 +380,8 @@ export async function resendInvitation(
   if (target.clientId !== caller.accountId) throw notFound();
   const now = deps.clock.now();
   await deps.db.transaction().execute(async (trx) => {
+    // The person first, as a removal and an acceptance take them (decision 037).
+    await lockPerson(trx, target.userId);
     await authorizeInTransaction(trx, caller, 'users.resend_invite');
     const member = await trx
       .selectFrom('memberships as m')
@@ -574,6 +577,10 @@ export async function acceptInvitation(
 
   const now = deps.clock.now();
   const accepted = await deps.db.transaction().execute(async (trx) => {
+    // The person first, as a removal takes them (decision 037): removed meanwhile, the link is
+    // gone when this goes on; the other order deadlocked (link, membership, person against
+    // person, membership, link).
+    await lockPerson(trx, link.user_id);
     // The one conditional update that makes a link single-use: of concurrent accepts, one wins.
     const spent = await trx
       .updateTable('invitations')
