@@ -3,6 +3,7 @@ import { it } from 'node:test';
 import { ROLE } from '../../shared/roles.ts';
 import { eachDatabase, type TestContext } from '../../test/support/context.ts';
 import { holdOpen, waiters } from '../../test/support/locks.ts';
+import type { Db } from '../db/connect.ts';
 import { Fixtures } from '../../test/support/fixtures.ts';
 import { totpCode } from '../auth/totp.ts';
 import { lockPerson } from './service.ts';
@@ -34,6 +35,16 @@ async function personOf(ctx: TestContext, userId: number) {
   };
 }
 
+/** What a removal does to a person it leaves in no account, under their lock (service.ts). */
+async function deleteAsTheRemovalDoes(trx: Db, userId: number, now: Date) {
+  await trx.deleteFrom('memberships').where('user_id', '=', userId).execute();
+  await trx
+    .updateTable('users')
+    .set({ deleted_at: now, password_hash: null, two_fa_secret: null, two_fa_enabled_at: null })
+    .where('id', '=', userId)
+    .execute();
+}
+
 eachDatabase(
   'removing a person from their last account, while something else happens to them',
   (ctx, dialect) => {
@@ -55,7 +66,7 @@ eachDatabase(
             .selectFrom('users')
             .select('id')
             .where('id', '=', person.id)
-            .forUpdate()
+            .forNoKeyUpdate()
             .execute();
           await trx
             .insertInto('memberships')
@@ -84,22 +95,8 @@ eachDatabase(
       const token = await ctx().tokenFor(person.id, accountId);
       // What the removal does under the person's lock, not committed yet when they create one.
       const removing = await holdOpen(ctx().db, async (trx) => {
-        await trx
-          .selectFrom('users')
-          .select('id')
-          .where('id', '=', person.id)
-          .forUpdate()
-          .execute();
-        await trx
-          .deleteFrom('memberships')
-          .where('account_id', '=', accountId)
-          .where('user_id', '=', person.id)
-          .execute();
-        await trx
-          .updateTable('users')
-          .set({ deleted_at: ctx().clock.now(), password_hash: null })
-          .where('id', '=', person.id)
-          .execute();
+        await lockPerson(trx, person.id);
+        await deleteAsTheRemovalDoes(trx, person.id, ctx().clock.now());
       });
       const company = `Raced ${person.id}`;
       const creation = ctx().request('/iam/clients/create', {
@@ -261,14 +258,7 @@ eachDatabase(
         });
         await waiters(ctx().db, 1, enabling);
         // What the removal then does to a person left in no account.
-        await removing.write(async (trx) => {
-          await trx.deleteFrom('memberships').where('user_id', '=', person.id).execute();
-          await trx
-            .updateTable('users')
-            .set({ deleted_at: ctx().clock.now(), password_hash: null, two_fa_secret: null })
-            .where('id', '=', person.id)
-            .execute();
-        });
+        await removing.write((trx) => deleteAsTheRemovalDoes(trx, person.id, ctx().clock.now()));
         await removing.commit();
         assert.equal((await enabling).status, 409);
         const row = await ctx()
@@ -321,18 +311,7 @@ eachDatabase(
           json: { password: 'a long and unusual passphrase' },
         });
         await waiters(ctx().db, 1, accepting);
-        await removing.write(async (trx) => {
-          await trx
-            .deleteFrom('memberships')
-            .where('account_id', '=', accountId)
-            .where('user_id', '=', person.id)
-            .execute();
-          await trx
-            .updateTable('users')
-            .set({ deleted_at: ctx().clock.now(), password_hash: null })
-            .where('id', '=', person.id)
-            .execute();
-        });
+        await removing.write((trx) => deleteAsTheRemovalDoes(trx, person.id, ctx().clock.now()));
         await removing.commit();
         const answer = await accepting;
         assert.ok([404, 410].includes(answer.status), `accept: ${answer.status}`);
