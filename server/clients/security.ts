@@ -109,10 +109,12 @@ export function securityRoutes(deps: AuthDeps & { config: Config; onEmailQueued?
         const body = c.req.valid('json');
         const now = clock.now();
         const row = await db.transaction().execute(async (trx) => {
+          // The caller's membership before the account's row, the order of a removal and a
+          // token's creation (decision 037): the other order deadlocked with them.
+          await authorizeInTransaction(trx, caller, 'account.manage_security');
           const current = await policyQuery(trx, caller.accountId)
             .forNoKeyUpdate()
             .executeTakeFirstOrThrow();
-          await authorizeInTransaction(trx, caller, 'account.manage_security');
           // The grace period counts from when the requirement began: changing the days while it
           // holds moves the deadline, but saving again does not restart it.
           const since = body.require_2fa ? (current.require_2fa_since ?? now) : null;
@@ -149,11 +151,12 @@ export function securityRoutes(deps: AuthDeps & { config: Config; onEmailQueued?
       inScope(c.req.valid('param').clientId, caller.accountId);
       const now = clock.now();
       const recipients = await db.transaction().execute(async (trx) => {
-        // The account's row, locked: two reminders at once count each other.
+        // The caller's membership, then the account's row (as above); locked, two reminders at
+        // once count each other.
+        await authorizeInTransaction(trx, caller, 'account.remind_two_fa');
         const policy = await policyQuery(trx, caller.accountId)
           .forNoKeyUpdate()
           .executeTakeFirstOrThrow();
-        await authorizeInTransaction(trx, caller, 'account.remind_two_fa');
         const ends = graceEndsAt({
           requiredSince: policy.require_2fa_since,
           graceDays: policy.two_fa_grace_days,

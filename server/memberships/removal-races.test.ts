@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { ROLE } from '../../shared/roles.ts';
 import { eachDatabase, type TestContext } from '../../test/support/context.ts';
-import { holdOpen, waiters } from '../../test/support/locks.ts';
-import type { Db } from '../db/connect.ts';
+import { holdMembership, holdOpen, waiters } from '../../test/support/locks.ts';
+import { sql, type Transaction } from 'kysely';
+import type { Database } from '../db/schema.ts';
 import { Fixtures } from '../../test/support/fixtures.ts';
 import { totpCode } from '../auth/totp.ts';
 import { lockPerson } from './service.ts';
@@ -35,12 +36,22 @@ async function personOf(ctx: TestContext, userId: number) {
   };
 }
 
-/** What a removal does to a person it leaves in no account, under their lock (service.ts). */
-async function deleteAsTheRemovalDoes(trx: Db, userId: number, now: Date) {
+/**
+ * The person as a removal from their last account leaves them (removeMember): no membership,
+ * marked deleted, without a password or second factor.
+ */
+async function deletePerson(trx: Transaction<Database>, userId: number, now: Date) {
   await trx.deleteFrom('memberships').where('user_id', '=', userId).execute();
   await trx
     .updateTable('users')
-    .set({ deleted_at: now, password_hash: null, two_fa_secret: null, two_fa_enabled_at: null })
+    .set({
+      deleted_at: now,
+      password_hash: null,
+      two_fa_secret: null,
+      two_fa_enabled_at: null,
+      two_fa_last_step: null,
+      credentials_version: sql<number>`credentials_version + 1`,
+    })
     .where('id', '=', userId)
     .execute();
 }
@@ -96,7 +107,7 @@ eachDatabase(
       // What the removal does under the person's lock, not committed yet when they create one.
       const removing = await holdOpen(ctx().db, async (trx) => {
         await lockPerson(trx, person.id);
-        await deleteAsTheRemovalDoes(trx, person.id, ctx().clock.now());
+        await deletePerson(trx, person.id, ctx().clock.now());
       });
       const company = `Raced ${person.id}`;
       const creation = ctx().request('/iam/clients/create', {
@@ -204,15 +215,7 @@ eachDatabase(
         // As a token being created by the person does: their membership locked first, then a row
         // that refers to them (the token; here a session, which no rule of the removal reads).
         let written = false;
-        const creating = await holdOpen(ctx().db, async (trx) => {
-          await trx
-            .selectFrom('memberships')
-            .select('id')
-            .where('account_id', '=', accountId)
-            .where('user_id', '=', person.id)
-            .forUpdate()
-            .execute();
-        });
+        const creating = await holdMembership(ctx().db, accountId, person.id);
         const removal = remove(ctx(), token, accountId, person.id);
         await waiters(ctx().db, 1, removal);
         // The removal holds the person's row and waits for the membership. Had it locked the row
@@ -246,8 +249,8 @@ eachDatabase(
           .where('id', '=', person.id)
           .execute();
         const token = await ctx().tokenFor(person.id, accountId);
-        // The removal holds the person's row: the request reads their state and checks the password
-        // and code meanwhile (plain reads), then waits to turn 2FA on.
+        // The removal holds the person's row: the request reads their state and checks the password,
+        // then waits for the row to spend the code (two_fa_last_step) and to turn 2FA on.
         const removing = await holdOpen(ctx().db, async (trx) => {
           await lockPerson(trx, person.id);
         });
@@ -258,7 +261,7 @@ eachDatabase(
         });
         await waiters(ctx().db, 1, enabling);
         // What the removal then does to a person left in no account.
-        await removing.write((trx) => deleteAsTheRemovalDoes(trx, person.id, ctx().clock.now()));
+        await removing.write((trx) => deletePerson(trx, person.id, ctx().clock.now()));
         await removing.commit();
         assert.equal((await enabling).status, 409);
         const row = await ctx()
@@ -311,7 +314,7 @@ eachDatabase(
           json: { password: 'a long and unusual passphrase' },
         });
         await waiters(ctx().db, 1, accepting);
-        await removing.write((trx) => deleteAsTheRemovalDoes(trx, person.id, ctx().clock.now()));
+        await removing.write((trx) => deletePerson(trx, person.id, ctx().clock.now()));
         await removing.commit();
         const answer = await accepting;
         assert.ok([404, 410].includes(answer.status), `accept: ${answer.status}`);

@@ -1,9 +1,10 @@
-import { sql } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import { IAM_ROLES, iamRole, ROLE, type IamRoleId } from '../../shared/roles.ts';
 import { auditBy } from '../audit.ts';
 import { authorizeInTransaction } from '../auth/middleware.ts';
 import type { Clock } from '../clock.ts';
 import type { Db } from '../db/connect.ts';
+import type { Database } from '../db/schema.ts';
 import { AppError, notFound } from '../errors.ts';
 import type { Caller } from '../http/env.ts';
 
@@ -62,14 +63,15 @@ async function lockAdministrators(trx: Db, accountId: number): Promise<number[]>
  * Lock a person's own row, before any of their memberships (decision 037). Whether a removal
  * leaves them in no account, and so deletes them, is decided under this lock, and what gives them
  * a membership meanwhile takes it too or waits for it: an invitation (it locks the invitee's row),
- * an account they create (server/clients/routes.ts), another removal. Before the memberships,
+ * an account they create (server/clients/routes.ts), another removal. An acceptance and a resend
+ * take it first as well, so that link, membership and person are locked in one order. Before the memberships,
  * because a change of their own row (name, language, 2FA) locks it and then their memberships
  * (migration 0007's trigger copies those onto them): the other order could deadlock.
  * `for no key update`, the lock an update of the row takes: it does not stop a row that merely
  * refers to the person (an audit entry, a token, a session) from being written meanwhile, which
  * `for update` would, and with it deadlock whoever holds their membership and writes one.
  */
-export async function lockPerson(trx: Db, userId: number) {
+export async function lockPerson(trx: Transaction<Database>, userId: number) {
   return trx
     .selectFrom('users')
     .select('deleted_at')
@@ -97,7 +99,8 @@ export async function changeRole(
   const now = clock.now();
   await db.transaction().execute(async (trx) => {
     // Locks in one order everywhere (the person's row where it is taken, the Administrators, then
-    // the member) so that role changes, removals and token creations never deadlock one another.
+    // the member, then the account's row) so that role changes, removals, token creations and the
+    // security settings never deadlock one another.
     const administrators = await lockAdministrators(trx, caller.accountId);
     await authorizeInTransaction(trx, caller, 'users.change_role', { userId: target.userId });
     const member = await trx

@@ -22,6 +22,7 @@ import * as routes from '../../shared/routes.ts';
 import { operation } from '../http/openapi.ts';
 import { validate } from '../http/validate.ts';
 import { enqueueEmail } from '../mail/outbox.ts';
+import { lockPerson } from '../memberships/service.ts';
 import { checkPassword } from '../users/profile.ts';
 import { accountsRequiringTwoFa } from '../users/repository.ts';
 import { checkCodeFailures, newBackupCodes, spendTotp, storeBackupCodes } from './codes.ts';
@@ -180,9 +181,13 @@ export function twoFaRoutes(deps: AuthDeps & { config: Config; onEmailQueued?: (
         }
         await checkCode(caller, user.two_fa_secret, c.req.valid('json').code);
         const fresh = await newBackupCodes();
-        await db
-          .transaction()
-          .execute((trx) => storeBackupCodes(trx, caller.userId, fresh.hashes, clock.now()));
+        await db.transaction().execute(async (trx) => {
+          // Not for a person deleted since their state was read (decision 037).
+          const person = await lockPerson(trx, caller.userId);
+          if (!person || person.deleted_at)
+            throw new AppError('conflict', CHANGED_MEANWHILE_MESSAGE);
+          await storeBackupCodes(trx, caller.userId, fresh.hashes, clock.now());
+        });
         await audit(caller, 'two_fa.backup_codes_replaced', c.get('requestId'));
         return c.json({ backup_codes: fresh.codes });
       },

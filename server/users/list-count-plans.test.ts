@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
-import { sql } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import type { UsersQuery } from '../../shared/users.ts';
 import { eachDatabase } from '../../test/support/context.ts';
 import { listStatement } from './repository.ts';
@@ -10,7 +10,9 @@ import { listStatement } from './repository.ts';
  * account's id, the planner expected its many matches spread evenly over the memberships table
  * and, with the bound as a limit, read the table in its own order: on the bench, `role=1,5` read
  * 900,000 rows of other accounts in 2% of requests. Checked here on the plan of the statement the
- * BFF sends, among many tenants as the bench's: the count reads memberships through an index.
+ * BFF sends, among many tenants as the bench's: the count reads memberships through an index. On
+ * this smaller table the old count chose the whole-table scan for `role=2`, `status=active` and
+ * `two_fa=false` (`role=1,5` kept its index here, and stays as a check of the same rule).
  * PGlite's planner is PostgreSQL's, on tables of a demo's size: nothing to add there.
  */
 const BIG = 10_000;
@@ -56,9 +58,9 @@ eachDatabase('Users list count plans', (ctx, dialect) => {
   async function planOf(filters: Partial<UsersQuery>) {
     const { db } = ctx();
     const statement = listStatement(big, 0, { limit: 10, ...filters }, new Date()).compile(db);
-    const { rows } = await sql<{ 'QUERY PLAN': string }>`explain ${sql.raw(
-      statement.sql.replace(/\$(\d+)/g, (_, n: string) => literal(statement.parameters[+n - 1])),
-    )}`.execute(db);
+    const { rows } = await db.executeQuery<{ 'QUERY PLAN': string }>(
+      CompiledQuery.raw(`explain ${statement.sql}`, [...statement.parameters]),
+    );
     return rows.map((row) => row['QUERY PLAN']);
   }
 
@@ -76,12 +78,3 @@ eachDatabase('Users list count plans', (ctx, dialect) => {
     });
   }
 });
-
-/** A value as an SQL literal (the test's own values: numbers, strings, arrays, dates). */
-function literal(value: unknown): string {
-  if (value === null || value === undefined) return 'null';
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  if (value instanceof Date) return `'${value.toISOString()}'`;
-  if (Array.isArray(value)) return `'{${value.join(',')}}'`;
-  return `'${String(value).replace(/'/g, "''")}'`;
-}

@@ -70,6 +70,7 @@ export function listStatement(
   callerId: number,
   filters: UsersQuery & { limit: number },
   now: Date,
+  /** False: no count (the batches of a streamed list). */
   withCount = true,
   plan = planPage(filters),
 ) {

@@ -1,5 +1,6 @@
-import { sql } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { Db } from '../../server/db/connect.ts';
+import type { Database } from '../../server/db/schema.ts';
 
 /**
  * For tests of two requests at the same moment on PostgreSQL: a transaction of the test's own,
@@ -7,34 +8,65 @@ import type { Db } from '../../server/db/connect.ts';
  * them. (PGlite runs one transaction at a time: these are for PostgreSQL.)
  */
 
-/** A transaction of the test's own, open (its locks held) until `commit()`; `write` adds to it. */
-export async function holdOpen(db: Db, work: (trx: Db) => Promise<void>) {
-  let commit!: () => void;
-  const released = new Promise<void>((resolve) => (commit = resolve));
+type Trx = Transaction<Database>;
+
+/**
+ * A transaction of the test's own, open (its locks held) until `commit()`; `write` adds to it.
+ * A `write` that fails (the victim of a deadlock) rolls it back and throws: nothing stays open.
+ */
+export async function holdOpen(db: Db, work: (trx: Trx) => Promise<void>) {
+  let end!: (rollback: boolean) => void;
+  const ended = new Promise<boolean>((resolve) => (end = resolve));
   let ready!: () => void;
   const holding = new Promise<void>((resolve) => (ready = resolve));
-  let open!: Db;
+  let open!: Trx;
   const done = db.transaction().execute(async (trx) => {
     open = trx;
     await work(trx);
     ready();
-    await released;
+    if (await ended) throw new Error('rolled back by the test');
   });
   await Promise.race([holding, done]);
   return {
-    write: (more: (trx: Db) => Promise<void>) => more(open),
+    async write(more: (trx: Trx) => Promise<void>) {
+      try {
+        await more(open);
+      } catch (error) {
+        end(true);
+        await done.catch(() => undefined);
+        throw error;
+      }
+    },
     async commit() {
-      commit();
+      end(false);
       await done;
     },
   };
 }
 
-/** Until `count` statements of this database wait for a lock, or `settled` (they never will). */
+/** The member's membership, held as a token's creation and `lockAdministrators` take it first. */
+export function holdMembership(db: Db, accountId: number, userId: number) {
+  return holdOpen(db, async (trx) => {
+    await trx
+      .selectFrom('memberships')
+      .select('id')
+      .where('account_id', '=', accountId)
+      .where('user_id', '=', userId)
+      .forUpdate()
+      .execute();
+  });
+}
+
+/**
+ * Until `count` statements of this database wait for a lock, or `settled` (the request finished
+ * without waiting, as code without the lock under test does). Neither within 5 s: an error, not a
+ * test that goes on untested.
+ */
 export async function waiters(db: Db, count: number, settled: Promise<unknown>) {
   let over = false;
-  void settled.finally(() => (over = true));
-  for (let tries = 0; tries < 200 && !over; tries++) {
+  const mark = () => (over = true);
+  void settled.then(mark, mark);
+  for (let tries = 0; tries < 500 && !over; tries++) {
     const { rows } = await sql<{ waiting: number }>`select count(*)::int as waiting
       from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()`.execute(
       db,
@@ -42,4 +74,5 @@ export async function waiters(db: Db, count: number, settled: Promise<unknown>) 
     if (rows[0]!.waiting >= count) return;
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
+  if (!over) throw new Error(`no ${count} statement(s) waiting for a lock within 5 s`);
 }
