@@ -9,7 +9,7 @@ import type { AppEnv } from '../http/env.ts';
 import * as routes from '../../shared/routes.ts';
 import { operation } from '../http/openapi.ts';
 import { validate } from '../http/validate.ts';
-import { lockPerson } from '../memberships/service.ts';
+import { lockCaller } from '../memberships/service.ts';
 import { accountsOf, listAdministrators } from '../users/repository.ts';
 
 export const clientOperations = {
@@ -74,8 +74,7 @@ export function clientRoutes(deps: AuthDeps) {
       const account = await db.transaction().execute(async (trx) => {
         // Removed from their last account a moment ago, they were deleted: no account of theirs
         // may outlive that (decision 037). Their row's lock makes the removal wait, or this.
-        const person = await lockPerson(trx, caller.userId);
-        if (!person || person.deleted_at) throw invalidToken();
+        await lockCaller(trx, caller.userId);
         const created = await trx
           .insertInto('accounts')
           .values({ company_name: company, created_at: now })

@@ -20,7 +20,7 @@ import type { Database } from '../db/schema.ts';
 import { AppError, notFound, refuseOverLimit } from '../errors.ts';
 import type { Caller } from '../http/env.ts';
 import { enqueueEmail } from '../mail/outbox.ts';
-import { lockPerson } from '../memberships/service.ts';
+import { lockPerson, NO_LOGIN } from '../memberships/service.ts';
 
 /**
  * Invitations: an administrator invites a person by email; the person follows a link that is
@@ -293,14 +293,7 @@ async function findOrCreateInvitee(
       // no other account's view changes.
       await db
         .updateTable('users')
-        .set({
-          deleted_at: null,
-          password_hash: null,
-          two_fa_secret: null,
-          two_fa_enabled_at: null,
-          two_fa_last_step: null,
-          updated_at: now,
-        })
+        .set({ deleted_at: null, ...NO_LOGIN, updated_at: now })
         .where('id', '=', user.id)
         .execute();
       user.new_user = true;

@@ -2,12 +2,12 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { ROLE } from '../../shared/roles.ts';
 import { eachDatabase, type TestContext } from '../../test/support/context.ts';
-import { holdMembership, holdOpen, waiters } from '../../test/support/locks.ts';
-import { sql, type Transaction } from 'kysely';
+import { holdAccounts, holdMembership, holdOpen, waiters } from '../../test/support/locks.ts';
+import type { Transaction } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { Fixtures } from '../../test/support/fixtures.ts';
 import { totpCode } from '../auth/totp.ts';
-import { lockPerson } from './service.ts';
+import { lockPerson, markDeleted } from './service.ts';
 
 /**
  * A removal that leaves a person in no account deletes them (decision 037). These tests put a
@@ -36,24 +36,10 @@ async function personOf(ctx: TestContext, userId: number) {
   };
 }
 
-/**
- * The person as a removal from their last account leaves them (removeMember): no membership,
- * marked deleted, without a password or second factor.
- */
+/** The person as a removal from their last account leaves them: no membership, then deleted. */
 async function deletePerson(trx: Transaction<Database>, userId: number, now: Date) {
   await trx.deleteFrom('memberships').where('user_id', '=', userId).execute();
-  await trx
-    .updateTable('users')
-    .set({
-      deleted_at: now,
-      password_hash: null,
-      two_fa_secret: null,
-      two_fa_enabled_at: null,
-      two_fa_last_step: null,
-      credentials_version: sql<number>`credentials_version + 1`,
-    })
-    .where('id', '=', userId)
-    .execute();
+  await markDeleted(trx, userId, now);
 }
 
 eachDatabase(
@@ -143,14 +129,7 @@ eachDatabase(
         // Both removals stop where a membership's removal counts the account down (the accounts'
         // rows are the test's), so that each would ask where else the person is before the other
         // has committed, did nothing keep them apart.
-        const counting = await holdOpen(ctx().db, async (trx) => {
-          await trx
-            .selectFrom('accounts')
-            .select('id')
-            .where('id', 'in', [first, second])
-            .forUpdate()
-            .execute();
-        });
+        const counting = await holdAccounts(ctx().db, [first, second]);
         const removals = [
           remove(ctx(), tokens[0]!, first, person.id),
           remove(ctx(), tokens[1]!, second, person.id),
@@ -179,14 +158,7 @@ eachDatabase(
       // The removal stops where the account is counted down, its membership gone but not
       // committed; the rename then changes the person's row, whose trigger updates their
       // memberships: that one among them.
-      const counting = await holdOpen(ctx().db, async (trx) => {
-        await trx
-          .selectFrom('accounts')
-          .select('id')
-          .where('id', '=', accountId)
-          .forUpdate()
-          .execute();
-      });
+      const counting = await holdAccounts(ctx().db, [accountId]);
       const removal = remove(ctx(), tokens[0]!, accountId, person.id);
       await waiters(ctx().db, 1, removal);
       const rename = ctx().request(`/iam/users/${person.id}`, {

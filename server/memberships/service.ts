@@ -5,7 +5,7 @@ import { authorizeInTransaction } from '../auth/middleware.ts';
 import type { Clock } from '../clock.ts';
 import type { Db } from '../db/connect.ts';
 import type { Database } from '../db/schema.ts';
-import { AppError, notFound } from '../errors.ts';
+import { AppError, invalidToken, notFound } from '../errors.ts';
 import type { Caller } from '../http/env.ts';
 
 /** A member's IAM role in an account, and the rules that guard changing it. */
@@ -64,9 +64,9 @@ async function lockAdministrators(trx: Db, accountId: number): Promise<number[]>
  * leaves them in no account, and so deletes them, is decided under this lock, and what gives them
  * a membership meanwhile takes it too or waits for it: an invitation (it locks the invitee's row),
  * an account they create (server/clients/routes.ts), another removal. An acceptance and a resend
- * take it first as well, so that link, membership and person are locked in one order. Before the memberships,
- * because a change of their own row (name, language, 2FA) locks it and then their memberships
- * (migration 0007's trigger copies those onto them): the other order could deadlock.
+ * take it first as well, so that link, membership and person are locked in one order. Before the
+ * memberships, because a change of their own row (name, language, 2FA) locks it and then their
+ * memberships (migration 0007's trigger copies those onto them): the other order could deadlock.
  * `for no key update`, the lock an update of the row takes: it does not stop a row that merely
  * refers to the person (an audit entry, a token, a session) from being written meanwhile, which
  * `for update` would, and with it deadlock whoever holds their membership and writes one.
@@ -78,6 +78,45 @@ export async function lockPerson(trx: Transaction<Database>, userId: number) {
     .where('id', '=', userId)
     .forNoKeyUpdate()
     .executeTakeFirst();
+}
+
+/**
+ * `lockPerson` for the caller themself: deleted meanwhile (removed from their last account), they
+ * are refused as their next request would be, their token no longer valid.
+ */
+export async function lockCaller(trx: Transaction<Database>, userId: number): Promise<void> {
+  const person = await lockPerson(trx, userId);
+  if (!person || person.deleted_at) throw invalidToken();
+}
+
+/**
+ * Nothing of a login: what a deleted person loses, and what a deleted person invited again starts
+ * without (server/invitations/service.ts). A second factor left behind would be "on" without a
+ * secret.
+ */
+export const NO_LOGIN = {
+  password_hash: null,
+  two_fa_secret: null,
+  two_fa_enabled_at: null,
+  two_fa_last_step: null,
+} as const;
+
+/**
+ * A person left in no account, under their lock: kept for the token history (name and email),
+ * never able to sign in again, every token of theirs refused (`credentials_version`).
+ */
+export async function markDeleted(trx: Transaction<Database>, userId: number, now: Date) {
+  await trx
+    .updateTable('users')
+    .set({
+      deleted_at: now,
+      ...NO_LOGIN,
+      credentials_version: sql<number>`credentials_version + 1`,
+      updated_at: now,
+    })
+    .where('id', '=', userId)
+    .execute();
+  await trx.deleteFrom('two_fa_backup_codes').where('user_id', '=', userId).execute();
 }
 
 /** Refuse when `userId` is the only one of the (locked) Administrators. */
@@ -201,24 +240,7 @@ export async function removeMember(
       .limit(1)
       .executeTakeFirst();
     const userDeleted = !elsewhere;
-    if (userDeleted) {
-      // Kept for the token history (name and email), never able to sign in again.
-      // Nothing of the old login survives: invited again, they start over.
-      await trx
-        .updateTable('users')
-        .set({
-          deleted_at: now,
-          password_hash: null,
-          two_fa_secret: null,
-          two_fa_enabled_at: null,
-          two_fa_last_step: null,
-          credentials_version: sql<number>`credentials_version + 1`,
-          updated_at: now,
-        })
-        .where('id', '=', target.userId)
-        .execute();
-      await trx.deleteFrom('two_fa_backup_codes').where('user_id', '=', target.userId).execute();
-    }
+    if (userDeleted) await markDeleted(trx, target.userId, now);
     await trx
       .updateTable('refresh_tokens')
       .set({ revoked_at: now })

@@ -22,7 +22,7 @@ import * as routes from '../../shared/routes.ts';
 import { operation } from '../http/openapi.ts';
 import { validate } from '../http/validate.ts';
 import { enqueueEmail } from '../mail/outbox.ts';
-import { lockPerson } from '../memberships/service.ts';
+import { lockCaller } from '../memberships/service.ts';
 import { checkPassword } from '../users/profile.ts';
 import { accountsRequiringTwoFa } from '../users/repository.ts';
 import { checkCodeFailures, newBackupCodes, spendTotp, storeBackupCodes } from './codes.ts';
@@ -183,9 +183,7 @@ export function twoFaRoutes(deps: AuthDeps & { config: Config; onEmailQueued?: (
         const fresh = await newBackupCodes();
         await db.transaction().execute(async (trx) => {
           // Not for a person deleted since their state was read (decision 037).
-          const person = await lockPerson(trx, caller.userId);
-          if (!person || person.deleted_at)
-            throw new AppError('conflict', CHANGED_MEANWHILE_MESSAGE);
+          await lockCaller(trx, caller.userId);
           await storeBackupCodes(trx, caller.userId, fresh.hashes, clock.now());
         });
         await audit(caller, 'two_fa.backup_codes_replaced', c.get('requestId'));

@@ -58,6 +58,21 @@ export function holdMembership(db: Db, accountId: number, userId: number) {
 }
 
 /**
+ * The accounts' rows, held: a membership's insertion or deletion then waits where the member
+ * count's trigger (migration 0007) updates them, after the row itself has changed.
+ */
+export function holdAccounts(db: Db, accountIds: number[]) {
+  return holdOpen(db, async (trx) => {
+    await trx
+      .selectFrom('accounts')
+      .select('id')
+      .where('id', 'in', accountIds)
+      .forUpdate()
+      .execute();
+  });
+}
+
+/**
  * Until `count` statements of this database wait for a lock, or `settled` (the request finished
  * without waiting, as code without the lock under test does). Neither within 5 s: an error, not a
  * test that goes on untested.
