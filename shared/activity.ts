@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { ACTIVITY_COUNT_BOUND } from './activity-count.ts';
 import { described, idParam, integerParam, listParam, maxChars } from './fields.ts';
 
 /**
@@ -9,6 +10,11 @@ import { described, idParam, integerParam, listParam, maxChars } from './fields.
 const actionName = z
   .string()
   .check(z.regex(/^[a-z][a-z_]*\.[a-z_]+$/, 'Enter an action name such as user.invited.'));
+
+/** A cursor is a row's time and id: far shorter than this. */
+const ACTIVITY_CURSOR_MAX_CHARS = 256;
+export const ACTIVITY_CURSOR_MESSAGE =
+  'Invalid cursor: use the `next` or `previous` link of a page with the same filters.';
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -62,6 +68,17 @@ export const activityQuery = z
     ),
     limit: z._default(integerParam(1, 1000), 10),
     offset: z._default(integerParam(0), 0),
+    cursor: described(
+      z.optional(
+        z
+          .string()
+          .check(
+            maxChars(ACTIVITY_CURSOR_MAX_CHARS),
+            z.regex(/^[A-Za-z0-9_-]+$/, ACTIVITY_CURSOR_MESSAGE),
+          ),
+      ),
+      'where the page starts (keyset); from the `next` or `previous` link of a page with the same filters',
+    ),
   })
   .check(
     z.refine((q) => !q.date_from || !q.date_to || q.date_from < q.date_to, {
@@ -106,7 +123,12 @@ export const activityEntry = z.object({
 export type ActivityEntry = z.infer<typeof activityEntry>;
 
 export const activityPage = z.object({
-  count: z.int(),
+  count: described(
+    z.int(),
+    `exact up to ${ACTIVITY_COUNT_BOUND}; ${ACTIVITY_COUNT_BOUND + 1} means more than ${ACTIVITY_COUNT_BOUND} (header X-Count-Exact: false)`,
+  ),
+  next: described(z.nullable(z.string()), 'the next (older) page, by keyset cursor'),
+  previous: described(z.nullable(z.string()), 'the previous (newer) page'),
   results: z.array(activityEntry),
 });
 export type ActivityPage = z.infer<typeof activityPage>;

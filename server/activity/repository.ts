@@ -1,86 +1,198 @@
-import { sql } from 'kysely';
-import type { ActivityEntry, ActivityQuery } from '../../shared/activity.ts';
+import { sql, type RawBuilder } from 'kysely';
+import { ACTIVITY_COUNT_BOUND } from '../../shared/activity-count.ts';
+import {
+  ACTIVITY_CURSOR_MESSAGE,
+  type ActivityEntry,
+  type ActivityQuery,
+} from '../../shared/activity.ts';
+import { BEFORE, encodeCursor } from '../../shared/users-cursor.ts';
 import { toCount, type Db } from '../db/connect.ts';
+import { AppError } from '../errors.ts';
+import type { PageCursors } from '../http/page-links.ts';
 import { containing } from '../users/list-query.ts';
 
 /**
  * The account's audit rows as the Activity panel asks for them. Rows stay here; the routes get
  * `ActivityEntry` objects (the API's shape) and never see a table.
+ *
+ * An account's trail only grows (every sign-in is a row), so nothing here reads all of it for a
+ * page (docs/decisions/038-the-audit-trail-at-any-size.md): a page is a range of the index
+ * `(account_id, occurred_at desc)`, reached by a keyset cursor from the page beside it, and the
+ * count stops at ACTIVITY_COUNT_BOUND + 1 matching rows.
  */
 
-export type ActivityFilters = Omit<ActivityQuery, 'limit' | 'offset' | 'format'>;
+export type ActivityFilters = Omit<ActivityQuery, 'limit' | 'offset' | 'format' | 'cursor'>;
 
-/** One account's rows matching the filters, with the API token each was made through. */
-function matching(db: Db, accountId: number, f: ActivityFilters) {
-  let q = db
-    .selectFrom('audit_log as a')
-    .leftJoin('api_tokens as t', (join) =>
-      join.onRef('t.id', '=', 'a.actor_token_id').onRef('t.account_id', '=', 'a.account_id'),
-    )
-    .where('a.account_id', '=', accountId);
-  if (f.actor_id !== undefined) q = q.where('a.actor_user_id', '=', f.actor_id);
+/** The filters as conditions on `a`, an audit row of the account. */
+function filterSql(f: ActivityFilters): RawBuilder<unknown>[] {
+  const where: RawBuilder<unknown>[] = [];
+  if (f.actor_id !== undefined) where.push(sql`a.actor_user_id = ${f.actor_id}`);
   if (f.actor) {
     const pattern = containing(f.actor);
-    q = q.where((eb) =>
-      eb.or([
-        eb(eb.fn('lower', ['a.actor_email']), 'like', pattern),
-        eb(eb.fn('lower', ['a.actor_name']), 'like', pattern),
-      ]),
-    );
+    where.push(sql`(lower(a.actor_email) like ${pattern} or lower(a.actor_name) like ${pattern})`);
   }
-  if (f.action?.length) q = q.where('a.action', 'in', f.action);
-  if (f.target_type) q = q.where('a.target_type', '=', f.target_type);
-  if (f.target_id) q = q.where('a.target_id', '=', f.target_id);
+  if (f.action?.length) where.push(sql`a.action in (${sql.join(f.action)})`);
+  if (f.target_type) where.push(sql`a.target_type = ${f.target_type}`);
+  if (f.target_id) where.push(sql`a.target_id = ${f.target_id}`);
   if (f.target) {
     const pattern = containing(f.target);
-    const exact = f.target;
-    q = q.where((eb) =>
-      eb.or([
-        eb(eb.fn('lower', ['a.target_email']), 'like', pattern),
-        eb(eb.fn('lower', ['a.target_name']), 'like', pattern),
-        eb('a.target_id', '=', exact),
-      ]),
+    where.push(
+      sql`(lower(a.target_email) like ${pattern} or lower(a.target_name) like ${pattern}
+           or a.target_id = ${f.target})`,
     );
   }
+  // A member's history: what they did, and what was done to them.
   if (f.user_id !== undefined) {
-    const userId = f.user_id;
-    // A member's history: what they did, and what was done to them.
-    q = q.where((eb) =>
-      eb.or([
-        eb('a.actor_user_id', '=', userId),
-        eb.and([eb('a.target_type', '=', 'user'), eb('a.target_id', '=', String(userId))]),
-      ]),
+    where.push(
+      sql`(a.actor_user_id = ${f.user_id}
+           or (a.target_type = 'user' and a.target_id = ${String(f.user_id)}))`,
     );
   }
-  if (f.date_from) q = q.where('a.occurred_at', '>=', f.date_from);
-  if (f.date_to) q = q.where('a.occurred_at', '<', f.date_to);
-  return q;
+  if (f.date_from) where.push(sql`a.occurred_at >= ${f.date_from}`);
+  if (f.date_to) where.push(sql`a.occurred_at < ${f.date_to}`);
+  return where;
 }
 
-function selectEntries(q: ReturnType<typeof matching>) {
-  return q.select([
-    'a.id',
-    'a.occurred_at',
-    // Exact to the microsecond (a Date keeps milliseconds): the export's cursor compares it.
-    sql<string>`a.occurred_at::text`.as('cursor_at'),
-    'a.action',
-    'a.actor_user_id',
-    'a.actor_name',
-    'a.actor_email',
-    'a.via',
-    'a.actor_token_id',
-    't.name as token_name',
-    'a.target_type',
-    'a.target_id',
-    'a.target_name',
-    'a.target_email',
-    'a.ip',
-    'a.request_id',
-    'a.details',
-  ]);
+/** Where a page starts: after a row (older rows) or, `backward`, before it (newer rows). */
+interface Seek {
+  at: string;
+  id: string;
+  backward: boolean;
 }
 
-type EntryRow = Awaited<ReturnType<ReturnType<typeof selectEntries>['execute']>>[number];
+/**
+ * A cursor is base64url JSON: `[time, id]` starts the page after that row, `['<', time, id]` ends
+ * it before that row (the page before). The time is the row's own text (microseconds: a `Date`
+ * keeps milliseconds, and rows of one transaction share their time).
+ */
+function cursorOf(row: { cursor_at: string; id: string | number }, before = false): string {
+  const at = [row.cursor_at, String(row.id)];
+  return encodeCursor(before ? [BEFORE, ...at] : at);
+}
+
+/** A `cursor` from a `next` or `previous` link; a garbled one is 400 naming `cursor`. */
+function seekOf(cursor: string): Seek {
+  const bad = () =>
+    new AppError('validation_failed', 'Invalid input.', { cursor: [ACTIVITY_CURSOR_MESSAGE] });
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw bad();
+  }
+  if (!Array.isArray(decoded)) throw bad();
+  const backward = decoded[0] === BEFORE;
+  const [at, id] = backward ? decoded.slice(1) : decoded;
+  const valid =
+    decoded.length === (backward ? 3 : 2) &&
+    typeof at === 'string' &&
+    isTimestampText(at) &&
+    typeof id === 'string' &&
+    /^[1-9]\d{0,18}$/.test(id);
+  if (!valid) throw bad();
+  return { at, id, backward };
+}
+
+/**
+ * A time as PostgreSQL writes a `timestamptz` (`2026-12-07 07:12:11.514926+00`), and one it will
+ * read: the pattern lets through February 30th, which the database would refuse with a 500.
+ */
+function isTimestampText(text: string): boolean {
+  const parts =
+    /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.\d{1,6})?[+-]\d{2}(?::\d{2})?$/.exec(
+      text,
+    );
+  if (!parts) return false;
+  const [year, month, day, hour, minute, second] = parts.slice(1).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return (
+    date.getUTCFullYear() === year &&
+    date.getUTCMonth() === month - 1 &&
+    date.getUTCDate() === day &&
+    hour < 24 &&
+    minute < 60 &&
+    second < 60
+  );
+}
+
+/**
+ * One statement: the page's rows (one more than `limit`, which says whether another page lies
+ * that way), each with the count of the matches up to the bound, or the rows alone (an export's
+ * batches). Newest first; `backward`, oldest first from the cursor (the caller turns them back).
+ */
+function pageSql(o: {
+  accountId: number;
+  filters: ActivityFilters;
+  limit: number;
+  offset: number;
+  seek: Seek | undefined;
+  count: boolean;
+}) {
+  const where = filterSql(o.filters);
+  const seek = o.seek;
+  const order = seek?.backward ? sql`asc` : sql`desc`;
+  const keyset = !seek
+    ? []
+    : seek.backward
+      ? [
+          // The first condition is the index's: the second alone would be a filter of every row.
+          sql`a.occurred_at >= ${seek.at}::timestamptz`,
+          sql`(a.occurred_at, a.id) > (${seek.at}::timestamptz, ${seek.id}::bigint)`,
+        ]
+      : [
+          sql`a.occurred_at <= ${seek.at}::timestamptz`,
+          sql`(a.occurred_at, a.id) < (${seek.at}::timestamptz, ${seek.id}::bigint)`,
+        ];
+  const page = sql`select a.id, a.occurred_at, a.occurred_at::text as cursor_at, a.action,
+      a.actor_user_id, a.actor_name, a.actor_email, a.via, a.actor_token_id, t.name as token_name,
+      a.target_type, a.target_id, a.target_name, a.target_email, a.ip, a.request_id, a.details
+    from audit_log a
+    left join api_tokens t on t.id = a.actor_token_id and t.account_id = a.account_id
+    where ${sql.join([sql`a.account_id = ${o.accountId}`, ...where, ...keyset], sql` and `)}
+    order by a.occurred_at ${order}, a.id ${order}
+    limit ${o.limit} offset ${o.offset}`;
+  if (!o.count) return sql<EntryRow & { total?: undefined }>`${page}`;
+  // The matches are walked from the account's row, as the Users list's count is (decision 021):
+  // told a big account's id, PostgreSQL may read the table in its own order, hoping to meet the
+  // bound early.
+  const matches = sql.join([sql`a.account_id = hc.id`, ...where], sql` and `);
+  return sql<EntryRow & { total: string | number }>`with page as (${page})
+    select p.*, c.total
+    from (select count(*) as total
+          from accounts hc,
+               lateral (select 1 from audit_log a where ${matches}
+                        limit ${ACTIVITY_COUNT_BOUND + 1}) h
+          where hc.id = ${o.accountId}) c
+    left join page p on true
+    order by p.occurred_at ${order}, p.id ${order}`;
+}
+
+interface EntryRow {
+  id: string;
+  occurred_at: Date;
+  cursor_at: string;
+  action: string;
+  actor_user_id: number | null;
+  actor_name: string | null;
+  actor_email: string | null;
+  via: ActivityEntry['via'];
+  actor_token_id: number | null;
+  token_name: string | null;
+  target_type: string | null;
+  target_id: string | null;
+  target_name: string | null;
+  target_email: string | null;
+  ip: string | null;
+  request_id: string | null;
+  details: unknown;
+}
 
 function toEntry(row: EntryRow): ActivityEntry {
   return {
@@ -109,24 +221,50 @@ function toEntry(row: EntryRow): ActivityEntry {
   };
 }
 
-/** One page, newest first, and how many rows match in all. */
+export interface ActivityPageRows extends PageCursors {
+  /** Exact up to ACTIVITY_COUNT_BOUND; past it, one more. */
+  count: number;
+  results: ActivityEntry[];
+}
+
+/**
+ * One page, newest first, and the count of the matches up to the bound. From a `cursor`, the
+ * page starts after its row (or ends before it), and `offset` is only the number the links
+ * carry on; without one, the page starts `offset` rows in.
+ */
 export async function activityPage(
   db: Db,
   accountId: number,
   filters: ActivityFilters,
-  page: { limit: number; offset: number },
-): Promise<{ count: number; results: ActivityEntry[] }> {
-  const q = matching(db, accountId, filters);
-  const [rows, total] = await Promise.all([
-    selectEntries(q)
-      .orderBy('a.occurred_at', 'desc')
-      .orderBy('a.id', 'desc')
-      .limit(page.limit)
-      .offset(page.offset)
-      .execute(),
-    q.select((eb) => eb.fn.countAll<string | number>().as('count')).executeTakeFirstOrThrow(),
-  ]);
-  return { count: toCount(total.count), results: rows.map(toEntry) };
+  page: { limit: number; offset: number; cursor?: string | undefined },
+): Promise<ActivityPageRows> {
+  const seek = page.cursor === undefined ? undefined : seekOf(page.cursor);
+  const { rows: all } = await pageSql({
+    accountId,
+    filters,
+    // One more than asked: whether a page lies beyond, without counting.
+    limit: page.limit + 1,
+    offset: seek ? 0 : page.offset,
+    seek,
+    count: true,
+  }).execute(db);
+  const rows = all.filter((row) => row.id !== null);
+  const backward = seek?.backward ?? false;
+  const more = rows.length > page.limit;
+  const shown = rows.slice(0, page.limit);
+  if (backward) shown.reverse();
+  const [first, last] = [shown.at(0), shown.at(-1)];
+  // Forward, rows lie before the page when it starts after one or past an offset; backward, rows
+  // lie after it (it ends before its cursor's row).
+  const before = backward ? more : seek !== undefined || page.offset > 0;
+  const after = backward || more;
+  return {
+    count: toCount(all[0]?.total ?? 0),
+    results: shown.map(toEntry),
+    nextCursor: after && last ? cursorOf(last) : undefined,
+    previousCursor: before && first ? cursorOf(first, true) : undefined,
+    backward,
+  };
 }
 
 /**
@@ -140,22 +278,20 @@ export async function* allActivity(
   filters: ActivityFilters,
   batchSize = 500,
 ): AsyncGenerator<ActivityEntry[]> {
-  let after: { at: string; id: string } | undefined;
+  let seek: Seek | undefined;
   for (;;) {
-    let q = matching(db, accountId, filters);
-    if (after) {
-      const { at, id } = after;
-      q = q.where(sql<boolean>`(a.occurred_at, a.id) < (${at}::timestamptz, ${id}::bigint)`);
-    }
-    const rows = await selectEntries(q)
-      .orderBy('a.occurred_at', 'desc')
-      .orderBy('a.id', 'desc')
-      .limit(batchSize)
-      .execute();
+    const { rows } = await pageSql({
+      accountId,
+      filters,
+      limit: batchSize,
+      offset: 0,
+      seek,
+      count: false,
+    }).execute(db);
     if (rows.length === 0) return;
     yield rows.map(toEntry);
     if (rows.length < batchSize) return;
     const last = rows.at(-1)!;
-    after = { at: last.cursor_at, id: String(last.id) };
+    seek = { at: last.cursor_at, id: String(last.id), backward: false };
   }
 }

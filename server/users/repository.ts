@@ -1,5 +1,6 @@
 import type { UsersQuery } from '../../shared/users.ts';
 import { toCount, type Db } from '../db/connect.ts';
+import type { PageCursors } from '../http/page-links.ts';
 import {
   cursorAt,
   filterSql,
@@ -47,17 +48,11 @@ function membersOf(db: Db, accountId: number) {
     .where('u.deleted_at', 'is', null);
 }
 
-export interface MembersPage {
+export interface MembersPage extends PageCursors {
   count: number;
   /** False when the count is an estimate (docs/decisions/021-the-users-count.md). */
   countExact: boolean;
   rows: MemberRow[];
-  /** The cursor of the page after this one; undefined on the last page. */
-  nextCursor?: string;
-  /** The cursor of the page before this one; undefined where nothing is known to be before it. */
-  previousCursor?: string;
-  /** The page was sought backwards (a `previous` link or Last): it ends where the cursor said. */
-  backward: boolean;
   /** A `previous` link found nothing before its row any more: this is the list's first page. */
   fromStart: boolean;
 }

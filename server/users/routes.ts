@@ -25,6 +25,7 @@ import { PROFILE_SHARED_MESSAGE } from '../../shared/permissions.ts';
 import type { AppEnv, Caller } from '../http/env.ts';
 import * as routes from '../../shared/routes.ts';
 import { operation } from '../http/openapi.ts';
+import { COUNT_EXACT_HEADER, pageLinks } from '../http/page-links.ts';
 import { validate } from '../http/validate.ts';
 import { toUser } from './mapper.ts';
 import {
@@ -205,8 +206,6 @@ export function userRoutes(deps: AuthDeps & ProfileDeps & { config: Config }) {
   }
 }
 
-/** The header saying whether `count` is exact (`true`) or an estimate (`false`). */
-export const COUNT_EXACT_HEADER = 'X-Count-Exact';
 /**
  * About how many bytes of JSON are written at a time while a list streams: rows are serialised
  * as the socket takes them, so no big string or buffer is built (decision 029).
@@ -323,42 +322,4 @@ async function streamMembers(
     { highWaterMark: 0 },
   );
   return c.body(stream, 200, { 'Content-Type': 'application/json' });
-}
-
-/**
- * DRF-style `next` and `previous` links, built on PUBLIC_URL (never on the request's Host). Both
- * carry a keyset `cursor` (the page's last row, or its first row for the page before it) and the
- * `offset` the page stands at, for clients that count (decision 028). Back to the first page (an
- * offset up to `limit`) the link is `offset=0` alone, as before cursors; past the list's end, by
- * offset as well, since no row of the page is there to start from.
- */
-function pageLinks(
-  base: string,
-  requestUrl: string,
-  query: UsersQuery,
-  page: Pick<MembersPage, 'nextCursor' | 'previousCursor' | 'backward'>,
-) {
-  const limit = query.limit ?? 0;
-  const offset = query.offset ?? 0;
-  const { nextCursor, previousCursor, backward } = page;
-  const link = (newOffset: number, cursor?: string) => {
-    const params = new URL(requestUrl).searchParams;
-    params.set('offset', String(newOffset));
-    params.set('limit', String(limit));
-    if (cursor) params.set('cursor', cursor);
-    else params.delete('cursor');
-    return `${base}?${params.toString()}`;
-  };
-  const back = Math.max(0, offset - limit);
-  const previous =
-    backward && !previousCursor
-      ? null
-      : offset > 0 && offset <= limit
-        ? link(0)
-        : previousCursor
-          ? link(back, previousCursor)
-          : offset > 0
-            ? link(back)
-            : null;
-  return { next: nextCursor ? link(offset + limit, nextCursor) : null, previous };
 }

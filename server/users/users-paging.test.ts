@@ -7,7 +7,7 @@ import { eachDatabase } from '../../test/support/context.ts';
 import { lastPageCursor } from '../../shared/users-cursor.ts';
 import { EXACT_COUNT_BOUND } from './list-query.ts';
 import { readBatches } from '../db/connect.ts';
-import { COUNT_EXACT_HEADER } from './routes.ts';
+import { COUNT_EXACT_HEADER } from '../http/page-links.ts';
 
 /**
  * Paging an account bigger than the exact-count bound and the stream's batch: keyset cursors,

@@ -5,7 +5,7 @@ import { ROLE } from '../../shared/roles.ts';
 import type { User, UsersPage } from '../../shared/users.ts';
 import { eachDatabase } from '../../test/support/context.ts';
 import { EXACT_COUNT_BOUND } from './list-query.ts';
-import { COUNT_EXACT_HEADER } from './routes.ts';
+import { COUNT_EXACT_HEADER } from '../http/page-links.ts';
 
 /**
  * A search takes one of three paths, chosen in the statement by how many of the account's first

@@ -26,6 +26,7 @@ import * as replicas from './replicas.ts';
 import * as signInFlood from './sign-in-flood.ts';
 import * as pglite from './pglite.ts';
 import * as users from './users.ts';
+import * as activity from './activity.ts';
 import * as memory from './memory.ts';
 import * as widget from './widget.ts';
 import { WireCounter, type CapturedStatement } from './wire.ts';
@@ -42,8 +43,8 @@ import { measureTogether, perClient } from './together.ts';
  *   BENCH_ONLY=regex          only the requests whose name matches
  *   BENCH_OUT=folder          where the plans go (default $TMPDIR/um-bench)
  *   BENCH_REPLICAS=1          also 1 against 3 replicas of this checkout (test/bench/replicas.ts)
- *   BENCH_SCENARIOS=regex     only the scenarios whose name matches (users, memory, sign-in
- *                             flood, PGlite under big lists, widget, replicas)
+ *   BENCH_SCENARIOS=regex     only the scenarios whose name matches (users, activity, memory,
+ *                             sign-in flood, PGlite under big lists, widget, replicas)
  *   BENCH_CPU_PROF=folder     each BFF writes a CPU profile there when it stops
  *
  * The ratios a target is set for (the first pages against /health and each other, a rare search
@@ -54,6 +55,7 @@ import { measureTogether, perClient } from './together.ts';
 const onlyScenarios = new RegExp(process.env.BENCH_SCENARIOS ?? '');
 const SCENARIOS: Scenario[] = [
   users.scenario,
+  activity.scenario,
   memory.scenario,
   signInFlood.scenario,
   pglite.scenario,

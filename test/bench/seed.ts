@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { hash } from '@node-rs/argon2';
 import pg from 'pg';
 import { startBffProcess } from './bff.ts';
@@ -8,7 +9,7 @@ import { startBffProcess } from './bff.ts';
 /**
  * The bench's data: many tenants on one PostgreSQL server, seeded with set-based SQL (generating
  * users through the API would measure argon2). Only columns every migration since 0004 has are
- * written, so an older checkout of the server gets the same rows.
+ * written (the audit trail's: since 0010), so an older checkout of the server gets the same rows.
  *
  * Built once per size and schema as a template database (`um_bench_tpl_…`), then copied for each
  * run (`create database … template …`, seconds), so every run starts from the same rows.
@@ -21,11 +22,13 @@ export interface BenchSize {
   /** Accounts 3 … sharing the remaining users. */
   small: number;
   users: number;
+  /** Rows of the big account's audit trail. */
+  auditBig: number;
 }
 
 export const SIZES: Record<'quick' | 'full', BenchSize> = {
-  full: { big: 100_000, mid: 1_000, small: 998, users: 1_000_000 },
-  quick: { big: 20_000, mid: 1_000, small: 100, users: 40_000 },
+  full: { big: 100_000, mid: 1_000, small: 998, users: 1_000_000, auditBig: 1_000_000 },
+  quick: { big: 20_000, mid: 1_000, small: 100, users: 40_000, auditBig: 100_000 },
 };
 
 export const BENCH_PASSWORD = 'bench-password-1';
@@ -54,10 +57,10 @@ export function accountsOf(size: BenchSize) {
   } satisfies Record<string, BenchAccount>;
 }
 
-/** A name for the app's schema: the migrations it has. */
+/** A name for the app's schema and the rows seeded: the migrations it has, and this file. */
 function schemaTag(appDir: string): string {
   const folder = join(appDir, 'server/db/migrations');
-  const digest = createHash('sha256');
+  const digest = createHash('sha256').update(readFileSync(fileURLToPath(import.meta.url)));
   for (const file of readdirSync(folder).sort())
     digest.update(file).update(readFileSync(join(folder, file)));
   return digest.digest('hex').slice(0, 10);
@@ -216,5 +219,69 @@ async function seed(client: pg.Client, size: BenchSize): Promise<void> {
     [createHash('sha256').update(API_TOKEN.slice(2)).digest()],
   );
   await run(`select setval(pg_get_serial_sequence('api_tokens', 'id'), 200)`);
+  await seedAuditTrail(run, size);
   await run('vacuum analyze');
+}
+
+/** Audit rows of the 1,000 account and of each small one (the big account's: `auditBig`). */
+export const AUDIT_ROWS = { mid: 20_000, small: 200 } as const;
+/** One row in this many of the big account's is `two_fa.disable_requested`: a rare action. */
+export const RARE_ACTION_EVERY = 5_000;
+
+/**
+ * The audit trail (the Activity panel): rows a minute apart per account, newest first, by members
+ * of the account. Mostly sign-ins, then invitations, role changes, tokens and profile edits, and
+ * one rare action; a row's target is another member. A million rows in the big account: about two
+ * years of a 100,000-member account signing in (sign-ins are audit rows).
+ */
+async function seedAuditTrail(
+  run: (text: string, values?: unknown[]) => Promise<unknown>,
+  size: BenchSize,
+): Promise<void> {
+  const ownMid = size.mid / 2;
+  const firstSmallUser = size.big + ownMid + 1;
+  const smallMembers = accountsOf(size).small.members;
+  // One statement per kind of account: `k` is the row's rank (1 = newest), `actor` and `target`
+  // members of `acc`.
+  const insert = (members: string, rows: string) =>
+    run(
+      `insert into audit_log (occurred_at, account_id, actor_user_id, action, target_type,
+                              target_id, ip, via, actor_name, actor_email, target_name,
+                              target_email, request_id)
+       select now() - k * interval '1 minute', acc, actor,
+              case when k % ${RARE_ACTION_EVERY} = 17 then 'two_fa.disable_requested'
+                   when k % 20 < 14 then 'auth.signed_in'
+                   when k % 20 < 16 then 'user.invited'
+                   when k % 20 = 16 then 'user.role_changed'
+                   when k % 20 = 17 then 'token.created'
+                   else 'user.updated' end,
+              case when k % 20 >= 14 and k % 20 <> 17 then 'user' end,
+              case when k % 20 >= 14 and k % 20 <> 17 then target::text end,
+              '10.0.' || (k % 250) || '.' || (actor % 250),
+              case when k % 20 < 14 then null else 'session' end,
+              case when actor % 50 = 0 then null else 'Bench Name ' || actor end,
+              'user-' || actor || '@bench.test',
+              case when k % 20 >= 14 and k % 20 <> 17 then 'Bench Name ' || target end,
+              case when k % 20 >= 14 and k % 20 <> 17 then 'user-' || target || '@bench.test' end,
+              'bench-' || k
+       from (${members}) m, lateral (${rows}) r`,
+    );
+  await insert(
+    `select 1 as acc`,
+    `select k, (1 + (k::bigint * 7919) % ${size.big})::int as actor,
+            (1 + (k::bigint * 104729) % ${size.big})::int as target
+     from generate_series(1, ${size.auditBig}) k`,
+  );
+  await insert(
+    `select 2 as acc`,
+    `select k, ${size.big + 1} + k % ${ownMid} as actor, ${size.big + 1} + (k * 7) % ${ownMid} as target
+     from generate_series(1, ${AUDIT_ROWS.mid}) k`,
+  );
+  // Account a's own users are firstSmallUser + (a - 3) + size.small × n.
+  await insert(
+    `select a as acc from generate_series(3, ${size.small + 2}) a`,
+    `select k, ${firstSmallUser} + (m.acc - 3) + ${size.small} * (k % ${smallMembers - 1}) as actor,
+            ${firstSmallUser} + (m.acc - 3) + ${size.small} * ((k * 7) % ${smallMembers - 1}) as target
+     from generate_series(1, ${AUDIT_ROWS.small}) k`,
+  );
 }
