@@ -22,6 +22,8 @@ export interface ListPage<Row> {
   rows: Row[];
   /** Rows in the whole (filtered) list (it may be an estimate: decision 021). */
   count: number;
+  /** The list holds more rows than `count`, which is a bound (the audit trail: decision 038). */
+  more?: boolean;
   /** Keyset cursors to the pages beside it, and whether one follows (then the links decide). */
   cursors?: PageCursors;
   hasNext?: boolean;

@@ -34,6 +34,8 @@ export interface PagedListOptions<Query extends ListQuery, Loaded, Row> {
     loading: MessageKey;
     retry: MessageKey;
     showing: MessageKey;
+    /** "… of more than {count}", where a page's count is a bound (`ListPage.more`). */
+    showingMore?: MessageKey;
     showingNone: MessageKey;
     /** The pager's name, where it differs from the panels' ("Pages"). */
     pagination?: MessageKey;
@@ -355,7 +357,7 @@ export class PagedListController<
     const page = failed ? undefined : this.page;
     const count = page?.count ?? 0;
     const shown = page?.rows.length ?? 0;
-    const { showing, showingNone } = this.options.text;
+    const { showing, showingMore, showingNone } = this.options.text;
     // While another page loads, the links of the one on screen lead from the wrong place.
     const settled = this.pending ? undefined : page;
     const offset = settled?.offset ?? this.current.offset;
@@ -369,7 +371,11 @@ export class PagedListController<
         ? ''
         : count === 0 || shown === 0
           ? this.localize.t(showingNone)
-          : this.localize.t(showing, { from: offset + 1, to: offset + shown, count }),
+          : this.localize.t(page?.more && showingMore ? showingMore : showing, {
+              from: offset + 1,
+              to: offset + shown,
+              count,
+            }),
       perPageId: this.options.perPageId,
       label: this.options.text.pagination && this.localize.t(this.options.text.pagination),
       lang: this.localize.lang,

@@ -35,6 +35,8 @@ const JANE = {
 
 const HISTORY: ActivityPage = {
   count: 1,
+  next: null,
+  previous: null,
   results: [
     {
       id: 9,

@@ -447,6 +447,7 @@ export const de: Dictionary = {
   'activity.loading': 'Aktivität wird geladen…',
   'activity.retry': 'Erneut versuchen',
   'activity.showing': 'Einträge {from}–{to} von {count}',
+  'activity.showingMore': 'Einträge {from}–{to} von mehr als {count}',
   'activity.empty': 'Keine Aktivität passt zu diesen Filtern',
   'activity.emptyAll': 'Noch keine Aktivität',
   'activity.clearFilters': 'Filter zurücksetzen',

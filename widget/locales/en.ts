@@ -315,6 +315,7 @@ export const en = {
   'activity.loading': 'Loading activity…',
   'activity.retry': 'Retry',
   'activity.showing': 'Showing {from} - {to} of {count} entries',
+  'activity.showingMore': 'Showing {from} - {to} of more than {count} entries',
   'activity.empty': 'No activity matches these filters',
   'activity.emptyAll': 'No activity yet',
   'activity.clearFilters': 'Clear filters',

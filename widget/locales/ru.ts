@@ -438,6 +438,7 @@ export const ru: Dictionary = {
   'activity.loading': 'Загрузка активности…',
   'activity.retry': 'Повторить',
   'activity.showing': 'Записи: {from}–{to} из {count}',
+  'activity.showingMore': 'Записи: {from}–{to} из более чем {count}',
   'activity.empty': 'Нет действий, подходящих под эти фильтры',
   'activity.emptyAll': 'Пока нет активности',
   'activity.clearFilters': 'Сбросить фильтры',

@@ -421,6 +421,7 @@ export const zh: Dictionary = {
   'activity.loading': '正在加载活动…',
   'activity.retry': '重试',
   'activity.showing': '显示第 {from} - {to} 条，共 {count} 条',
+  'activity.showingMore': '显示第 {from} - {to} 条，共超过 {count} 条',
   'activity.empty': '没有符合这些筛选条件的活动',
   'activity.emptyAll': '暂无活动',
   'activity.clearFilters': '清除筛选',

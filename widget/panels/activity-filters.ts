@@ -1,7 +1,9 @@
 import { html, nothing } from 'lit';
-import type { ActivityQueryInput } from '../../shared/activity.ts';
+import type { ActivityEntry, ActivityPage, ActivityQueryInput } from '../../shared/activity.ts';
+import { ACTIVITY_COUNT_BOUND } from '../../shared/activity-count.ts';
 import { ACTIVITY_ACTIONS, isActivityAction } from '../../shared/activity-actions.ts';
 import type { LocalizeController } from '../controllers/localize.ts';
+import { cursorOf, type ListPage } from '../controllers/page-turn.ts';
 import type { MessageKey } from '../locales/index.ts';
 
 /**
@@ -20,6 +22,8 @@ export interface ActivityQueryState {
   to: string;
   limit: number;
   offset: number;
+  /** Where the page starts by keyset (from the answer's `next` or `previous` link). */
+  cursor?: string | undefined;
 }
 
 export const EMPTY_ACTIVITY_FILTERS = {
@@ -60,6 +64,24 @@ export function activityParams(
     date_to: query.to ? localMidnight(query.to, 1) : undefined,
     limit: query.limit,
     offset: query.offset,
+    cursor: query.cursor,
+  };
+}
+
+/**
+ * The page the table shows of an answer: Next and Previous follow its links (a first page's cost
+ * at any depth), and a count past the BFF's bound reads "more than 1,000" (decision 038).
+ */
+export function activityListPage(loaded: ActivityPage): ListPage<ActivityEntry> {
+  const more = loaded.count > ACTIVITY_COUNT_BOUND;
+  return {
+    rows: loaded.results,
+    count: more ? ACTIVITY_COUNT_BOUND : loaded.count,
+    more,
+    cursors: { next: cursorOf(loaded.next), previous: cursorOf(loaded.previous) },
+    hasNext: loaded.next !== null,
+    // No page lies before one without a `previous` link: it is the first, whatever was asked.
+    offset: loaded.previous === null ? 0 : undefined,
   };
 }
 

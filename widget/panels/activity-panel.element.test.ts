@@ -45,8 +45,12 @@ const INVITE: ActivityEntry = {
 };
 const FUTURE: ActivityEntry = { ...INVITE, id: 29, action: 'widget.frobnicated', target: null };
 
+const LINK = 'http://bff.test/iam/activity_log/actions';
+/** A first page as the BFF answers it: a `next` link where more rows follow. */
 const page = (results: ActivityEntry[], count = results.length): ActivityPage => ({
   count,
+  next: count > results.length ? `${LINK}?offset=10&limit=10&cursor=after-0` : null,
+  previous: null,
   results,
 });
 
@@ -122,6 +126,41 @@ describe('um-activity-panel', () => {
     el.requestUpdate();
     await waitUntil(() => rows(el)[0]?.[2] === 'Rolle geändert', 'no German action name');
     expect(rows(el)[0]![5]).to.equal('API-Token CI deploy');
+  });
+
+  it('turns pages by the answer\'s keyset links, and says "more than 1000" past the count\'s bound', async () => {
+    // The BFF's answers: 1,001 means more than 1,000 (decision 038); each page links both ways.
+    const { el, calls } = await mount({
+      activity: async (query) => {
+        const offset = Number(query.offset ?? 0);
+        return {
+          count: 1001,
+          next: `${LINK}?offset=${offset + 10}&limit=10&cursor=after-${offset}`,
+          previous:
+            offset > 0 ? `${LINK}?offset=${offset - 10}&limit=10&cursor=before-${offset}` : null,
+          results: [ROLE_CHANGE, INVITE, FUTURE],
+        };
+      },
+    });
+    const summary = () => field(el, '[part="summary"]').textContent!.trim();
+    expect(summary()).to.equal('Showing 1 - 3 of more than 1000 entries');
+    const next = () => field<HTMLButtonElement>(el, '[data-page="next"]');
+    next().click();
+    await waitUntil(() => lastQuery(calls).offset === 10, 'page 2 was not asked for');
+    expect(lastQuery(calls)).to.include({ offset: 10, cursor: 'after-0' });
+    await waitUntil(() => summary() === 'Showing 11 - 13 of more than 1000 entries');
+    next().click();
+    await waitUntil(() => lastQuery(calls).offset === 20, 'page 3 was not asked for');
+    expect(lastQuery(calls)).to.include({ cursor: 'after-10' });
+    await waitUntil(() => !el.shadowRoot!.querySelector('table[aria-busy="true"]'));
+    field<HTMLButtonElement>(el, '[data-page="previous"]').click();
+    await waitUntil(() => lastQuery(calls).offset === 10, 'page 2 was not asked for again');
+    expect(lastQuery(calls)).to.include({ cursor: 'before-20' });
+    // A filter starts again from page 1, by offset.
+    await waitUntil(() => !el.shadowRoot!.querySelector('table[aria-busy="true"]'));
+    select(field<HTMLSelectElement>(el, 'select[name="action"]'), 'user.invited');
+    await waitUntil(() => (lastQuery(calls).action as string[])?.[0] === 'user.invited');
+    expect(lastQuery(calls)).to.include({ offset: 0, cursor: undefined });
   });
 
   it('asks the BFF with each filter, from page 1', async () => {

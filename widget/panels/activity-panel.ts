@@ -17,6 +17,7 @@ import { panelFrame } from '../styles/panel.ts';
 import { panelTable, tableStates } from '../styles/table.ts';
 import {
   actionLabel,
+  activityListPage,
   activityParams,
   EMPTY_ACTIVITY_FILTERS,
   rangeValid,
@@ -42,7 +43,7 @@ const NONE = '—';
  * The Activity panel (`panel="activity"`): the account's audit trail, for Administrators
  * (`GET /iam/activity_log/actions`, which refuses everyone else). Who did what to whom, when, from
  * which IP, and through a session or which API token; newest first, with filters by actor, action,
- * target and date range, the numbered pager, and "Export CSV", which downloads the BFF's CSV of
+ * target and date range, the numbered pager (Next and Previous by the answer's keyset links), and "Export CSV", which downloads the BFF's CSV of
  * every row the filters match (a Blob URL: no inline script, so it works under a strict CSP).
  *
  * With `userId` it is one member's History (the Edit user dialog): what they did and what was
@@ -76,15 +77,17 @@ export class UmActivityPanel extends LitElement {
     query: { ...EMPTY_ACTIVITY_FILTERS, limit: 10, offset: 0 } as ActivityQueryState,
     load: (query, signal) => {
       // Known not to be an Administrator: nothing to ask (the BFF would refuse it anyway).
-      if (!this.allowed) return Promise.resolve({ count: 0, results: [] });
+      if (!this.allowed)
+        return Promise.resolve({ count: 0, next: null, previous: null, results: [] });
       return this.client.activity(activityParams(query, this.userId), signal);
     },
     args: (query) => [this.client, query, this.userId, this.allowed],
-    page: (loaded: ActivityPage) => ({ rows: loaded.results, count: loaded.count }),
+    page: (loaded: ActivityPage) => activityListPage(loaded),
     text: {
       loading: 'activity.loading',
       retry: 'activity.retry',
       showing: 'activity.showing',
+      showingMore: 'activity.showingMore',
       showingNone: 'users.showingNone',
     },
     perPageId: 'activity-per-page',
