@@ -127,7 +127,7 @@ function isTimestampText(text: string): boolean {
  * that way), each with the count of the matches up to the bound, or the rows alone (an export's
  * batches). Newest first; `backward`, oldest first from the cursor (the caller turns them back).
  */
-function pageSql(o: {
+export function pageSql(o: {
   accountId: number;
   filters: ActivityFilters;
   limit: number;
