@@ -132,9 +132,9 @@ eachDatabase('the audit trail: count bound and keyset paging', (ctx) => {
     const mine = (await get('limit=5')).page;
     const cursor = new URL(mine.next!).searchParams.get('cursor')!;
     const theirs = (await get(`limit=5&cursor=${cursor}`, otherToken)).page;
-    // A time written with another offset (not from a link) is read as that moment: the rows of
-    // n 6-8 are at that moment (`id` 1 is before theirs), n 1-5 before it.
-    const at = encodeCursor(['2026-10-01 02:00:02.246912+02', '1']);
+    // A cursor made by hand is read as its moment: the rows of n 6-8 are at that moment (`id` 1
+    // is before theirs), n 1-5 before it.
+    const at = encodeCursor(['2026-10-01 00:00:02.246912+00', '1']);
     assert.deepEqual(ids((await get(`limit=3&cursor=${at}`)).page), [5, 4, 3]);
     assert.ok(theirs.results.every((entry) => entry.details.n === undefined));
   });
@@ -145,11 +145,15 @@ eachDatabase('the audit trail: count bound and keyset paging', (ctx) => {
       encodeCursor(['2026-10-01 00:00:00+00']),
       encodeCursor(['2026-10-01 00:00:00+00', 5]),
       encodeCursor(['yesterday', '5']),
-      // Well formed, but no such day or hour: the database would fail on them.
-      encodeCursor(['2026-02-30 00:00:00+00', '5']),
-      encodeCursor(['2026-10-01 24:00:00+00', '5']),
+      // Well formed, but no such day or hour, or an id past a bigint: the database would fail on
+      // them. A time not in UTC to the microsecond is not one of ours.
+      encodeCursor(['2026-02-30 00:00:00.000000+00', '5']),
+      encodeCursor(['2026-10-01 24:00:00.000000+00', '5']),
+      encodeCursor(['2026-10-01 00:00:00.000000+00', '9223372036854775808']),
       encodeCursor(['2026-10-01 00:00:00.1234567+00', '5']),
-      encodeCursor(['2026-10-01 00:00:00+00', '0']),
+      encodeCursor(['2026-10-01 00:00:00+00', '5']),
+      encodeCursor(['2026-10-01 02:00:00.000000+99', '5']),
+      encodeCursor(['2026-10-01 00:00:00.000000+00', '0']),
       encodeCursor(['<', '2026-10-01 00:00:00+00']),
       // A Users list cursor.
       encodeCursor(['id', 5]),

@@ -62,13 +62,16 @@ interface Seek {
 
 /**
  * A cursor is base64url JSON: `[time, id]` starts the page after that row, `['<', time, id]` ends
- * it before that row (the page before). The time is the row's own text (microseconds: a `Date`
- * keeps milliseconds, and rows of one transaction share their time).
+ * it before that row (the page before). The time is the row's, in UTC to the microsecond (a
+ * `Date` keeps milliseconds, and rows of one transaction share their time).
  */
 function cursorOf(row: { cursor_at: string; id: string | number }, before = false): string {
   const at = [row.cursor_at, String(row.id)];
   return encodeCursor(before ? [BEFORE, ...at] : at);
 }
+
+/** The largest `bigint`: an id past it would be PostgreSQL's error, not ours. */
+const BIGINT_MAX = 2n ** 63n - 1n;
 
 /** A `cursor` from a `next` or `previous` link; a garbled one is 400 naming `cursor`. */
 function seekOf(cursor: string): Seek {
@@ -88,20 +91,19 @@ function seekOf(cursor: string): Seek {
     typeof at === 'string' &&
     isTimestampText(at) &&
     typeof id === 'string' &&
-    /^[1-9]\d{0,18}$/.test(id);
+    /^[1-9]\d{0,18}$/.test(id) &&
+    BigInt(id) <= BIGINT_MAX;
   if (!valid) throw bad();
   return { at, id, backward };
 }
 
 /**
- * A time as PostgreSQL writes a `timestamptz` (`2026-12-07 07:12:11.514926+00`), and one it will
- * read: the pattern lets through February 30th, which the database would refuse with a 500.
+ * A cursor's time as `pageSql` writes it (`2026-12-07 07:12:11.514926+00`: UTC, microseconds,
+ * whatever the session's DateStyle and TimeZone), and one PostgreSQL will read: the pattern lets
+ * through February 30th, which the database would refuse.
  */
 function isTimestampText(text: string): boolean {
-  const parts =
-    /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.\d{1,6})?[+-]\d{2}(?::\d{2})?$/.exec(
-      text,
-    );
+  const parts = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})\.\d{6}\+00$/.exec(text);
   if (!parts) return false;
   const [year, month, day, hour, minute, second] = parts.slice(1).map(Number) as [
     number,
@@ -150,7 +152,10 @@ export function pageSql(o: {
           sql`a.occurred_at <= ${seek.at}::timestamptz`,
           sql`(a.occurred_at, a.id) < (${seek.at}::timestamptz, ${seek.id}::bigint)`,
         ];
-  const page = sql`select a.id, a.occurred_at, a.occurred_at::text as cursor_at, a.action,
+  // The cursor's time in UTC to the microsecond, whatever the session's DateStyle and TimeZone.
+  const page = sql`select a.id, a.occurred_at,
+      to_char(a.occurred_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') || '+00' as cursor_at,
+      a.action,
       a.actor_user_id, a.actor_name, a.actor_email, a.via, a.actor_token_id, t.name as token_name,
       a.target_type, a.target_id, a.target_name, a.target_email, a.ip, a.request_id, a.details
     from audit_log a

@@ -69,18 +69,22 @@ export function activityParams(
 }
 
 /**
- * The page the table shows of an answer: Next and Previous follow its links (a first page's cost
- * at any depth), and a count past the BFF's bound reads "more than 1,000" (decision 038).
+ * The page the table shows of an answer, `offset` rows in: Next and Previous follow its links (a
+ * first page's cost at any depth). Past the BFF's bound the count is "more than" the larger of
+ * 1,000 and the rows shown so far (decision 038); on the last page it is known: the rows up to it.
  */
-export function activityListPage(loaded: ActivityPage): ListPage<ActivityEntry> {
-  const more = loaded.count > ACTIVITY_COUNT_BOUND;
+export function activityListPage(loaded: ActivityPage, offset: number): ListPage<ActivityEntry> {
+  // No page lies before one without a `previous` link: it is the first, whatever was asked.
+  const start = loaded.previous === null ? 0 : offset;
+  const last = loaded.next === null;
+  const seen = start + loaded.results.length;
+  const bounded = loaded.count > ACTIVITY_COUNT_BOUND;
   return {
     rows: loaded.results,
-    count: more ? ACTIVITY_COUNT_BOUND : loaded.count,
-    more,
+    count: !bounded ? loaded.count : last ? seen : Math.max(ACTIVITY_COUNT_BOUND, seen),
+    more: bounded && !last,
     cursors: { next: cursorOf(loaded.next), previous: cursorOf(loaded.previous) },
-    hasNext: loaded.next !== null,
-    // No page lies before one without a `previous` link: it is the first, whatever was asked.
+    hasNext: !last,
     offset: loaded.previous === null ? 0 : undefined,
   };
 }

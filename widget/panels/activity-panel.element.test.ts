@@ -163,6 +163,31 @@ describe('um-activity-panel', () => {
     expect(lastQuery(calls)).to.include({ offset: 0, cursor: undefined });
   });
 
+  it('shows the last page past the bound, with its exact total, and stays there', async () => {
+    // 1,005 matches: the BFF says 1,001; the page at offset 1000 is the last (no `next`).
+    const { el, calls } = await mount({
+      activity: async (query) => {
+        const offset = Number(query.offset ?? 0);
+        const last = offset >= 1000;
+        return {
+          count: 1001,
+          next: last ? null : `${LINK}?offset=${offset + 10}&limit=10&cursor=after-${offset}`,
+          previous: offset > 0 ? `${LINK}?offset=${offset - 10}&limit=10&cursor=b-${offset}` : null,
+          results: last ? [ROLE_CHANGE, INVITE] : [ROLE_CHANGE, INVITE, FUTURE],
+        };
+      },
+    });
+    const summary = () => field(el, '[part="summary"]').textContent!.trim();
+    field<HTMLButtonElement>(el, '[data-page="100"]').click();
+    await waitUntil(() => summary() === 'Showing 991 - 993 of more than 1000 entries');
+    field<HTMLButtonElement>(el, '[data-page="next"]').click();
+    await waitUntil(() => summary() === 'Showing 1001 - 1002 of 1002 entries', summary());
+    const asked = calls.length;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(calls.length, 'it went back a page').to.equal(asked);
+    expect(lastQuery(calls)).to.include({ offset: 1000, cursor: 'after-990' });
+  });
+
   it('asks the BFF with each filter, from page 1', async () => {
     const { el, calls } = await mount();
     field<HTMLButtonElement>(el, '[data-page="2"]').click();

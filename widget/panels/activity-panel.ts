@@ -82,7 +82,7 @@ export class UmActivityPanel extends LitElement {
       return this.client.activity(activityParams(query, this.userId), signal);
     },
     args: (query) => [this.client, query, this.userId, this.allowed],
-    page: (loaded: ActivityPage) => activityListPage(loaded),
+    page: (loaded: ActivityPage, query) => activityListPage(loaded, query.offset),
     text: {
       loading: 'activity.loading',
       retry: 'activity.retry',
