@@ -42,7 +42,9 @@ export const scenario: Scenario = {
       ),
       list('activity user_id=4242 (history)', 'limit=10&user_id=4242'),
       list('activity actor_id=4242', 'limit=10&actor_id=4242'),
+      list('activity actor=bench name 1 (common text)', 'limit=10&actor=bench%20name%201'),
       list('activity actor=user-4242 (rare text)', 'limit=10&actor=user-4242'),
+      list('activity target=user-4242 (rare text)', 'limit=10&target=user-4242'),
       list(`activity date_from=date_to=${day}`, `limit=10&date_from=${day}&date_to=${day}`),
     ];
   },
