@@ -12,6 +12,7 @@ import { pageSql, type ActivityFilters } from './repository.ts';
  */
 const ROWS = 20_000;
 const RARE_EVERY = 5_000;
+const PEOPLE = 200;
 
 eachDatabase('audit trail plans', (ctx) => {
   let account: number;
@@ -19,14 +20,24 @@ eachDatabase('audit trail plans', (ctx) => {
   before(async () => {
     const { fixtures, db } = ctx();
     account = await fixtures.account('Busy trail');
+    // 200 people act in turn, each on the next one.
     await sql`
-      insert into audit_log (occurred_at, account_id, action)
+      insert into users (email, name, lang)
+      select 'p-' || i || '@plans.test', 'Person ' || i, 'en' from generate_series(1, ${PEOPLE}) i`.execute(
+      db,
+    );
+    await sql`
+      insert into audit_log (occurred_at, account_id, action, actor_user_id, actor_email, actor_name,
+                             target_type, target_id, target_email, target_name)
       select now() - k * interval '1 minute', ${account}::int,
              case when k % ${RARE_EVERY} = 17 then 'two_fa.disable_requested'
                   when k % 10 = 0 then 'user.role_changed'
-                  else 'auth.signed_in' end
-      from generate_series(1, ${ROWS}) k`.execute(db);
-    await sql`analyze audit_log`.execute(db);
+                  else 'auth.signed_in' end,
+             u.id, u.email, u.name, 'user', t.id::text, t.email, t.name
+      from generate_series(1, ${ROWS}) k
+      join users u on u.email = 'p-' || (1 + k % ${PEOPLE}) || '@plans.test'
+      join users t on t.email = 'p-' || (1 + (k + 1) % ${PEOPLE}) || '@plans.test'`.execute(db);
+    await sql`analyze`.execute(db);
   });
 
   /** The plan's lines of a page's statement (page and bounded count) for `filters`. */
@@ -51,6 +62,21 @@ eachDatabase('audit trail plans', (ctx) => {
       const plan = await planOf({ action: [action] });
       // The page's scan and the count's (an index scan, or a bitmap of it): the action's index.
       assert.equal(plan.match(/audit_log_account_action/g)?.length, 2, plan);
+      assert.doesNotMatch(plan, /\baudit_log_account\b|Seq Scan on audit_log/, plan);
+    });
+  }
+
+  // One person of 200 by a text of their email or name: their names (by the search keys where
+  // there are many), then their rows by the actor's or the target's index, for the page and the
+  // count.
+  const texts: [string, ActivityFilters, RegExp][] = [
+    ['actor', { actor: 'p-17@plans' }, /audit_actor_names[\s\S]*audit_log_account_actor/],
+    ['target', { target: 'person 17' }, /audit_target_names[\s\S]*audit_log_account_target/],
+  ];
+  for (const [name, filters, index] of texts) {
+    it(`reads a rare ${name} text's rows through the names and the ${name}'s index`, async () => {
+      const plan = await planOf(filters);
+      assert.match(plan, index, plan);
       assert.doesNotMatch(plan, /\baudit_log_account\b|Seq Scan on audit_log/, plan);
     });
   }

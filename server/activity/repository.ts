@@ -23,20 +23,32 @@ import { containing } from '../users/list-query.ts';
 
 export type ActivityFilters = Omit<ActivityQuery, 'limit' | 'offset' | 'format' | 'cursor'>;
 
-/** The filters as conditions on `a`, an audit row of the account. */
-function filterSql(f: ActivityFilters): RawBuilder<unknown>[] {
+/**
+ * The filters as conditions on `a`, an audit row of account `accountId`. A text filter reads the
+ * rows of the actors or targets whose names match (migration 0013's tables, found by the search
+ * keys), and the row's own texts decide: the names there are the ones rows carry.
+ */
+function filterSql(accountId: number, f: ActivityFilters): RawBuilder<unknown>[] {
   const where: RawBuilder<unknown>[] = [];
   if (f.actor_id !== undefined) where.push(sql`a.actor_user_id = ${f.actor_id}`);
   if (f.actor) {
     const pattern = containing(f.actor);
-    where.push(sql`(lower(a.actor_email) like ${pattern} or lower(a.actor_name) like ${pattern})`);
+    where.push(
+      sql`a.actor_user_id in (select n.user_id from audit_actor_names n
+           where n.account_id = ${accountId} and ${namesContaining(accountId, f.actor)})`,
+      sql`(lower(a.actor_email) like ${pattern} or lower(a.actor_name) like ${pattern})`,
+    );
   }
   if (f.action?.length) where.push(sql`a.action in (${sql.join(f.action)})`);
   if (f.target_type) where.push(sql`a.target_type = ${f.target_type}`);
   if (f.target_id) where.push(sql`a.target_id = ${f.target_id}`);
   if (f.target) {
     const pattern = containing(f.target);
+    // A row without a target id has no target name either (server/audit.ts): it never matches.
     where.push(
+      sql`(a.target_type, a.target_id) in (select n.target_type, n.target_id
+           from audit_target_names n where n.account_id = ${accountId}
+             and (n.target_id = ${f.target} or ${namesContaining(accountId, f.target)}))`,
       sql`(lower(a.target_email) like ${pattern} or lower(a.target_name) like ${pattern}
            or a.target_id = ${f.target})`,
     );
@@ -51,6 +63,22 @@ function filterSql(f: ActivityFilters): RawBuilder<unknown>[] {
   if (f.date_from) where.push(sql`a.occurred_at >= ${f.date_from}`);
   if (f.date_to) where.push(sql`a.occurred_at < ${f.date_to}`);
   return where;
+}
+
+/**
+ * A row `n` of migration 0013's names whose email or name contains `text`: by the search keys of
+ * migration 0011 (every trigram of the text, tagged with the account and the field) where the text
+ * has a trigram, then the `like`.
+ */
+function namesContaining(accountId: number, text: string): RawBuilder<unknown> {
+  const pattern = containing(text);
+  const like = sql`(lower(n.email) like ${pattern} or lower(n.name) like ${pattern})`;
+  if ([...text].length < 3) return like;
+  const lower = text.toLowerCase();
+  const keys = sql`member_search_keys(n.account_id, lower(n.email), lower(n.name))`;
+  return sql`(${keys} @> member_search_keys(${accountId}::int, ${lower}::text, null)
+              or ${keys} @> member_search_keys(${accountId}::int, null, ${lower}::text))
+             and ${like}`;
 }
 
 /** Where a page starts: after a row (older rows) or, `backward`, before it (newer rows). */
@@ -137,7 +165,7 @@ export function pageSql(o: {
   seek: Seek | undefined;
   count: boolean;
 }) {
-  const where = filterSql(o.filters);
+  const where = filterSql(o.accountId, o.filters);
   const seek = o.seek;
   const order = seek?.backward ? sql`asc` : sql`desc`;
   const keyset = !seek

@@ -14,6 +14,7 @@ import * as twoFaPolicy from './migrations/0009_two_fa_policy.ts';
 import * as auditTrail from './migrations/0010_audit_trail.ts';
 import * as searchWithinTheAccount from './migrations/0011_search_within_the_account.ts';
 import * as activityByAction from './migrations/0012_activity_by_action.ts';
+import * as auditNames from './migrations/0013_audit_names.ts';
 import { PGliteThread } from './pglite-thread.ts';
 import { countingDialect } from './round-trips.ts';
 import { isBulkRead, takingTurns } from './turns.ts';
@@ -68,6 +69,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0010_audit_trail': auditTrail,
   '0011_search_within_the_account': searchWithinTheAccount,
   '0012_activity_by_action': activityByAction,
+  '0013_audit_names': auditNames,
 };
 
 export async function openDatabase(options: DatabaseOptions): Promise<OpenDatabase> {

@@ -1,0 +1,97 @@
+import assert from 'node:assert/strict';
+import { before, it } from 'node:test';
+import { sql } from 'kysely';
+import type { ActivityPage } from '../../shared/activity.ts';
+import { ROLE } from '../../shared/roles.ts';
+import { eachDatabase } from '../../test/support/context.ts';
+
+const PATH = '/iam/activity_log/actions';
+
+/**
+ * The text filters read the rows of the actors and targets whose names match (migration 0013):
+ * the names come from the rows themselves, written by a trigger, so a person renamed is found
+ * by each name on the rows that carry it, and nothing else changes what a filter answers.
+ */
+eachDatabase('the audit trail: actor and target names', (ctx) => {
+  let accountId: number;
+  let otherAccountId: number;
+  let adminId: number;
+  let token: string;
+
+  /** Audit rows as any writer makes them (the trigger sees every insert). */
+  const write = (rows: string) =>
+    sql
+      .raw(
+        `insert into audit_log (account_id, actor_user_id, actor_name, actor_email, action,
+           target_type, target_id, target_name, target_email, details) values ${rows}`,
+      )
+      .execute(ctx().db);
+  const list = async (query: string) => {
+    const response = await ctx().request(`${PATH}?limit=50&${query}`, { token });
+    assert.equal(response.status, 200, await response.clone().text());
+    return ((await response.json()) as ActivityPage).results.map((entry) => entry.details.n);
+  };
+
+  before(async () => {
+    const f = ctx().fixtures;
+    accountId = await f.account('Names Co');
+    otherAccountId = await f.account('Other Names Ltd');
+    const admin = await f.member(accountId, { role: ROLE.administrators });
+    adminId = admin.id;
+    token = await ctx().tokenFor(admin.id, accountId);
+    const [a, o] = [accountId, otherAccountId];
+    // Ada acts as "Ada Lovelace", then renamed "Ada King"; her rows name her as she was.
+    await write(`
+      (${a}, ${adminId}, 'Ada Lovelace', 'ada@names.test', 'user.updated', 'user', '77', 'Zed Old', 'zed@names.test', '{"n":1}'),
+      (${a}, ${adminId}, 'Ada Lovelace', 'ada@names.test', 'user.updated', 'user', '77', 'Zed Old', 'zed@names.test', '{"n":2}'),
+      (${a}, ${adminId}, 'Ada King', 'ada@names.test', 'user.updated', 'user', '77', 'Zed New', 'zed@names.test', '{"n":3}'),
+      (${a}, ${adminId}, 'Ada King', 'ada@names.test', 'token.created', 'token', '9', null, null, '{"n":4}'),
+      (${a}, null, null, null, 'auth.sign_in_failed', 'user', '77', null, null, '{"n":5}'),
+      (${o}, ${adminId}, 'Ada Lovelace', 'ada@names.test', 'user.updated', 'user', '77', 'Zed Old', 'zed@names.test', '{"n":6}')`);
+  });
+
+  it('finds each name on the rows that carry it, and only in the caller account', async () => {
+    assert.deepEqual(await list('actor=lovelace'), [2, 1]);
+    assert.deepEqual(await list('actor=ada king'), [4, 3]);
+    // Two characters: no search keys, the names' `like` alone.
+    assert.deepEqual(await list('actor=da'), [4, 3, 2, 1]);
+    assert.deepEqual(await list('actor=ADA@NAMES'), [4, 3, 2, 1]);
+    assert.deepEqual(await list('target=zed old'), [2, 1]);
+    assert.deepEqual(
+      await list('target=zed@'),
+      [5, 3, 2, 1].filter((n) => n !== 5),
+    );
+    // A target's id, of any type, and an id that is also in a name.
+    assert.deepEqual(await list('target=9'), [4]);
+    assert.deepEqual(await list('target=77'), [5, 3, 2, 1]);
+    assert.deepEqual(await list('actor=nobody'), []);
+    assert.deepEqual(await list('actor=%25'), []);
+  });
+
+  it('keeps one name of a person once, however many rows carry it', async () => {
+    const { rows } = await sql<{ name: string; copies: string | number }>`
+      select name, count(*) as copies from audit_actor_names
+      where account_id = ${accountId} and user_id = ${adminId} group by name order by name`.execute(
+      ctx().db,
+    );
+    assert.deepEqual(
+      rows.map((row) => [row.name, Number(row.copies)]),
+      [
+        ['Ada King', 1],
+        ['Ada Lovelace', 1],
+      ],
+    );
+    const targets = await sql<{ target_id: string; name: string | null }>`
+      select target_id, name from audit_target_names where account_id = ${accountId}
+      order by target_id, name`.execute(ctx().db);
+    assert.deepEqual(
+      targets.rows.map((row) => [row.target_id, row.name]),
+      [
+        ['77', 'Zed New'],
+        ['77', 'Zed Old'],
+        ['77', null],
+        ['9', null],
+      ],
+    );
+  });
+});
