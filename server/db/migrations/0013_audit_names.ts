@@ -33,7 +33,7 @@ const statements = [
   `create table audit_target_names (
      account_id integer not null,
      target_type text not null,
-     target_id text,
+     target_id text not null,
      email text,
      name text
    )`,
@@ -52,9 +52,11 @@ const statements = [
        insert into audit_actor_names (account_id, user_id, email, name)
        values (new.account_id, new.actor_user_id, new.actor_email, new.actor_name);
      end if;
-     if new.target_type is not null and not exists (
+     -- A row without a target id has no target name either (server/audit.ts): no filter finds it
+     -- by its target, so it needs no name here.
+     if new.target_type is not null and new.target_id is not null and not exists (
        select 1 from audit_target_names n
-       where n.account_id = new.account_id and n.target_id is not distinct from new.target_id
+       where n.account_id = new.account_id and n.target_id = new.target_id
          and n.target_type = new.target_type
          and n.email is not distinct from new.target_email
          and n.name is not distinct from new.target_name) then
@@ -72,7 +74,7 @@ const statements = [
      where account_id is not null and actor_user_id is not null`,
   `insert into audit_target_names (account_id, target_type, target_id, email, name)
      select distinct account_id, target_type, target_id, target_email, target_name from audit_log
-     where account_id is not null and target_type is not null`,
+     where account_id is not null and target_type is not null and target_id is not null`,
   `analyze audit_actor_names`,
   `analyze audit_target_names`,
 ];
