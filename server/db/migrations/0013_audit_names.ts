@@ -41,7 +41,10 @@ const statements = [
   `create index audit_target_names_search on audit_target_names
      using gin (member_search_keys(account_id, lower(email), lower(name)))`,
 
-  `create function audit_log_names() returns trigger language plpgsql as $$
+  // The function's plans are kept for the session: planned while the tables look empty (a new
+  // database), a look-up would read them whole, on every audit row of a long insert. By index only.
+  `create function audit_log_names() returns trigger language plpgsql
+   set enable_seqscan = off as $$
    begin
      if new.account_id is null then return null; end if;
      if new.actor_user_id is not null and not exists (
