@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import type { ActivityPage } from '../../shared/activity.ts';
 import { ROLE } from '../../shared/roles.ts';
 import { eachDatabase } from '../../test/support/context.ts';
+import { backfill } from '../db/migrations/0013_audit_names.ts';
 
 const PATH = '/iam/activity_log/actions';
 
@@ -93,5 +94,22 @@ eachDatabase('the audit trail: actor and target names', (ctx) => {
         ['9', null],
       ],
     );
+  });
+
+  it('names the trail written before the trigger, as the migration does', async () => {
+    const { db } = ctx();
+    await sql`alter table audit_log disable trigger audit_log_names`.execute(db);
+    try {
+      await write(`(${accountId}, ${adminId}, 'Grace Before', 'ada@names.test', 'user.updated',
+        'project', '501', null, null, '{"n":7}')`);
+    } finally {
+      await sql`alter table audit_log enable trigger audit_log_names`.execute(db);
+    }
+    // Unnamed, the row is not found by its actor's name: the filter reads the names.
+    assert.deepEqual(await list('actor=grace before'), []);
+    assert.deepEqual(await list('target=501'), []);
+    for (const statement of backfill) await sql.raw(statement).execute(db);
+    assert.deepEqual(await list('actor=grace before'), [7]);
+    assert.deepEqual(await list('target=501'), [7]);
   });
 });

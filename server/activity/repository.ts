@@ -23,32 +23,20 @@ import { containing } from '../users/list-query.ts';
 
 export type ActivityFilters = Omit<ActivityQuery, 'limit' | 'offset' | 'format' | 'cursor'>;
 
-/**
- * The filters as conditions on `a`, an audit row of account `accountId`. A text filter reads the
- * rows of the actors or targets whose names match (migration 0013's tables, found by the search
- * keys), and the row's own texts decide: the names there are the ones rows carry.
- */
-function filterSql(accountId: number, f: ActivityFilters): RawBuilder<unknown>[] {
+/** The filters as conditions on `a`, an audit row of the account. */
+function filterSql(f: ActivityFilters): RawBuilder<unknown>[] {
   const where: RawBuilder<unknown>[] = [];
   if (f.actor_id !== undefined) where.push(sql`a.actor_user_id = ${f.actor_id}`);
   if (f.actor) {
     const pattern = containing(f.actor);
-    where.push(
-      sql`a.actor_user_id in (select n.user_id from audit_actor_names n
-           where n.account_id = ${accountId} and ${namesContaining(accountId, f.actor)})`,
-      sql`(lower(a.actor_email) like ${pattern} or lower(a.actor_name) like ${pattern})`,
-    );
+    where.push(sql`(lower(a.actor_email) like ${pattern} or lower(a.actor_name) like ${pattern})`);
   }
   if (f.action?.length) where.push(sql`a.action in (${sql.join(f.action)})`);
   if (f.target_type) where.push(sql`a.target_type = ${f.target_type}`);
   if (f.target_id) where.push(sql`a.target_id = ${f.target_id}`);
   if (f.target) {
     const pattern = containing(f.target);
-    // A row without a target id has no target name either (server/audit.ts): it never matches.
     where.push(
-      sql`(a.target_type, a.target_id) in (select n.target_type, n.target_id
-           from audit_target_names n where n.account_id = ${accountId}
-             and (n.target_id = ${f.target} or ${namesContaining(accountId, f.target)}))`,
       sql`(lower(a.target_email) like ${pattern} or lower(a.target_name) like ${pattern}
            or a.target_id = ${f.target})`,
     );
@@ -79,6 +67,51 @@ function namesContaining(accountId: number, text: string): RawBuilder<unknown> {
   return sql`(${keys} @> member_search_keys(${accountId}::int, ${lower}::text, null)
               or ${keys} @> member_search_keys(${accountId}::int, null, ${lower}::text))
              and ${like}`;
+}
+
+/** Up to this many people or objects named by a text filter, their rows are read by their ids. */
+const NAMED_FEW = 200;
+
+/**
+ * A text filter's other way to the rows (migration 0013): the actors or targets whose names match,
+ * then their rows by id. `few` says whether they are few enough for it; past NAMED_FEW, walking
+ * the trail in order meets a page of matches sooner than reading and sorting all their rows. The
+ * actor's text where both are given (the other's `like` still applies).
+ */
+function namedSql(accountId: number, f: ActivityFilters) {
+  const named = f.actor
+    ? {
+        ids: sql`select n.user_id from audit_actor_names n
+                 where n.account_id = ${accountId} and ${namesContaining(accountId, f.actor)}`,
+        rows: (ids: RawBuilder<unknown>) => sql`a.actor_user_id in (${ids})`,
+      }
+    : f.target
+      ? {
+          // A row without a target id has no target name either (server/audit.ts).
+          ids: sql`select n.target_type, n.target_id from audit_target_names n
+                   where n.account_id = ${accountId}
+                     and (n.target_id = ${f.target} or ${namesContaining(accountId, f.target)})`,
+          rows: (ids: RawBuilder<unknown>) => sql`(a.target_type, a.target_id) in (${ids})`,
+        }
+      : undefined;
+  if (!named) return undefined;
+  return {
+    few: sql`(select count(*) <= ${NAMED_FEW} from (${named.ids} limit ${NAMED_FEW + 1}) f)`,
+    rows: named.rows(named.ids),
+  };
+}
+
+/**
+ * The account's audit rows that `where` selects, as a table `a`. With a text filter, two ways of
+ * which one runs (`few`, evaluated once, gates each): by the named ids, or the walk.
+ */
+function matchingRows(accountId: number, f: ActivityFilters, where: RawBuilder<unknown>[]) {
+  const named = namedSql(accountId, f);
+  const and = (...conditions: RawBuilder<unknown>[]) => sql.join(conditions, sql` and `);
+  if (!named) return sql`(select * from audit_log a where ${and(...where)})`;
+  return sql`(select * from audit_log a where ${and(...where, named.rows, named.few)}
+              union all
+              select * from audit_log a where ${and(...where, sql`not ${named.few}`)})`;
 }
 
 /** Where a page starts: after a row (older rows) or, `backward`, before it (newer rows). */
@@ -165,7 +198,7 @@ export function pageSql(o: {
   seek: Seek | undefined;
   count: boolean;
 }) {
-  const where = filterSql(o.accountId, o.filters);
+  const where = filterSql(o.filters);
   const seek = o.seek;
   const order = seek?.backward ? sql`asc` : sql`desc`;
   const keyset = !seek
@@ -186,22 +219,20 @@ export function pageSql(o: {
       a.action,
       a.actor_user_id, a.actor_name, a.actor_email, a.via, a.actor_token_id, t.name as token_name,
       a.target_type, a.target_id, a.target_name, a.target_email, a.ip, a.request_id, a.details
-    from audit_log a
+    from ${matchingRows(o.accountId, o.filters, [sql`a.account_id = ${o.accountId}`, ...where, ...keyset])} a
     left join api_tokens t on t.id = a.actor_token_id and t.account_id = a.account_id
-    where ${sql.join([sql`a.account_id = ${o.accountId}`, ...where, ...keyset], sql` and `)}
     order by a.occurred_at ${order}, a.id ${order}
     limit ${o.limit} offset ${o.offset}`;
   if (!o.count) return sql<EntryRow & { total?: undefined }>`${page}`;
   // The matches are walked from the account's row, as the Users list's count is (decision 021):
   // told a big account's id, PostgreSQL may read the table in its own order, hoping to meet the
   // bound early.
-  const matches = sql.join([sql`a.account_id = hc.id`, ...where], sql` and `);
+  const matches = matchingRows(o.accountId, o.filters, [sql`a.account_id = hc.id`, ...where]);
   return sql<EntryRow & { total: string | number }>`with page as (${page})
     select p.*, c.total
     from (select count(*) as total
           from accounts hc,
-               lateral (select 1 from audit_log a where ${matches}
-                        limit ${ACTIVITY_COUNT_BOUND + 1}) h
+               lateral (select 1 from ${matches} a limit ${ACTIVITY_COUNT_BOUND + 1}) h
           where hc.id = ${o.accountId}) c
     left join page p on true
     order by p.occurred_at ${order}, p.id ${order}`;
