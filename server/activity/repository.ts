@@ -6,7 +6,7 @@ import {
   type ActivityQuery,
 } from '../../shared/activity.ts';
 import { BEFORE, encodeCursor } from '../../shared/users-cursor.ts';
-import { toCount, type Db } from '../db/connect.ts';
+import { PLANNED_EACH_TIME, toCount, type Db } from '../db/connect.ts';
 import { AppError } from '../errors.ts';
 import type { PageCursors } from '../http/page-links.ts';
 import { containing } from '../users/list-query.ts';
@@ -102,16 +102,25 @@ function namedSql(accountId: number, f: ActivityFilters) {
 }
 
 /**
- * The account's audit rows that `where` selects, as a table `a`. With a text filter, two ways of
- * which one runs (`few`, evaluated once, gates each): by the named ids, or the walk.
+ * The account's audit rows that `where` selects, as a table `a`; `first`, only the first rows in
+ * the page's order, as many as it may need. With a text filter, two ways of which one runs (`few`,
+ * evaluated once, gates each): by the named ids, or the walk; each stops at `first` by itself,
+ * where an append of the two would be sorted whole.
  */
-function matchingRows(accountId: number, f: ActivityFilters, where: RawBuilder<unknown>[]) {
+function matchingRows(
+  accountId: number,
+  f: ActivityFilters,
+  where: RawBuilder<unknown>[],
+  first?: { order: RawBuilder<unknown>; rows: number },
+) {
   const named = namedSql(accountId, f);
-  const and = (...conditions: RawBuilder<unknown>[]) => sql.join(conditions, sql` and `);
-  if (!named) return sql`(select * from audit_log a where ${and(...where)})`;
-  return sql`(select * from audit_log a where ${and(...where, named.rows, named.few)}
+  const select = (...conditions: RawBuilder<unknown>[]) =>
+    sql`(select * from audit_log a where ${sql.join(conditions, sql` and `)}
+         ${first ? sql`order by a.occurred_at ${first.order}, a.id ${first.order} limit ${first.rows}` : sql``})`;
+  if (!named) return select(...where);
+  return sql`(${select(...where, named.rows, named.few)}
               union all
-              select * from audit_log a where ${and(...where, sql`not ${named.few}`)})`;
+              ${select(...where, sql`not ${named.few}`)})`;
 }
 
 /** Where a page starts: after a row (older rows) or, `backward`, before it (newer rows). */
@@ -219,16 +228,19 @@ export function pageSql(o: {
       a.action,
       a.actor_user_id, a.actor_name, a.actor_email, a.via, a.actor_token_id, t.name as token_name,
       a.target_type, a.target_id, a.target_name, a.target_email, a.ip, a.request_id, a.details
-    from ${matchingRows(o.accountId, o.filters, [sql`a.account_id = ${o.accountId}`, ...where, ...keyset])} a
+    from ${matchingRows(o.accountId, o.filters, [sql`a.account_id = ${o.accountId}`, ...where, ...keyset], { order, rows: o.limit + o.offset })} a
     left join api_tokens t on t.id = a.actor_token_id and t.account_id = a.account_id
     order by a.occurred_at ${order}, a.id ${order}
     limit ${o.limit} offset ${o.offset}`;
-  if (!o.count) return sql<EntryRow & { total?: undefined }>`${page}`;
+  // A text's best plan hinges on the text (which way runs is chosen anyway, but each way's plan is
+  // made for the values): planned each time, never as a generic plan of a named statement.
+  const planned = sql.raw(o.filters.actor || o.filters.target ? PLANNED_EACH_TIME : '');
+  if (!o.count) return sql<EntryRow & { total?: undefined }>`${planned}${page}`;
   // The matches are walked from the account's row, as the Users list's count is (decision 021):
   // told a big account's id, PostgreSQL may read the table in its own order, hoping to meet the
   // bound early.
   const matches = matchingRows(o.accountId, o.filters, [sql`a.account_id = hc.id`, ...where]);
-  return sql<EntryRow & { total: string | number }>`with page as (${page})
+  return sql<EntryRow & { total: string | number }>`${planned}with page as (${page})
     select p.*, c.total
     from (select count(*) as total
           from accounts hc,
