@@ -96,7 +96,10 @@ function namedSql(accountId: number, f: ActivityFilters) {
       : undefined;
   if (!named) return undefined;
   return {
-    few: sql`(select count(*) <= ${NAMED_FEW} from (${named.ids} limit ${NAMED_FEW + 1}) f)`,
+    /** The statement's CTE `named_gate`, evaluated once for every way that asks it. */
+    gate: sql`named_gate as materialized (
+      select count(*) <= ${NAMED_FEW} as few from (${named.ids} limit ${NAMED_FEW + 1}) f)`,
+    few: sql`(select few from named_gate)`,
     rows: named.rows(named.ids),
   };
 }
@@ -108,12 +111,10 @@ function namedSql(accountId: number, f: ActivityFilters) {
  * where an append of the two would be sorted whole.
  */
 function matchingRows(
-  accountId: number,
-  f: ActivityFilters,
+  named: ReturnType<typeof namedSql>,
   where: RawBuilder<unknown>[],
   first?: { order: RawBuilder<unknown>; rows: number },
 ) {
-  const named = namedSql(accountId, f);
   const select = (...conditions: RawBuilder<unknown>[]) =>
     sql`(select * from audit_log a where ${sql.join(conditions, sql` and `)}
          ${first ? sql`order by a.occurred_at ${first.order}, a.id ${first.order} limit ${first.rows}` : sql``})`;
@@ -208,6 +209,7 @@ export function pageSql(o: {
   count: boolean;
 }) {
   const where = filterSql(o.filters);
+  const named = namedSql(o.accountId, o.filters);
   const seek = o.seek;
   const order = seek?.backward ? sql`asc` : sql`desc`;
   const keyset = !seek
@@ -222,25 +224,33 @@ export function pageSql(o: {
           sql`a.occurred_at <= ${seek.at}::timestamptz`,
           sql`(a.occurred_at, a.id) < (${seek.at}::timestamptz, ${seek.id}::bigint)`,
         ];
+  const rows = matchingRows(named, [sql`a.account_id = ${o.accountId}`, ...where, ...keyset], {
+    order,
+    rows: o.limit + o.offset,
+  });
   // The cursor's time in UTC to the microsecond, whatever the session's DateStyle and TimeZone.
   const page = sql`select a.id, a.occurred_at,
       to_char(a.occurred_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') || '+00' as cursor_at,
       a.action,
       a.actor_user_id, a.actor_name, a.actor_email, a.via, a.actor_token_id, t.name as token_name,
       a.target_type, a.target_id, a.target_name, a.target_email, a.ip, a.request_id, a.details
-    from ${matchingRows(o.accountId, o.filters, [sql`a.account_id = ${o.accountId}`, ...where, ...keyset], { order, rows: o.limit + o.offset })} a
+    from ${rows} a
     left join api_tokens t on t.id = a.actor_token_id and t.account_id = a.account_id
     order by a.occurred_at ${order}, a.id ${order}
     limit ${o.limit} offset ${o.offset}`;
   // A text's best plan hinges on the text (which way runs is chosen anyway, but each way's plan is
   // made for the values): planned each time, never as a generic plan of a named statement.
-  const planned = sql.raw(o.filters.actor || o.filters.target ? PLANNED_EACH_TIME : '');
-  if (!o.count) return sql<EntryRow & { total?: undefined }>`${planned}${page}`;
+  const planned = sql.raw(named ? PLANNED_EACH_TIME : '');
+  const gate = named ? sql`${named.gate},` : sql``;
+  if (!o.count) {
+    return sql<EntryRow & { total?: undefined }>`${planned}with ${gate} page as (${page})
+      select * from page order by occurred_at ${order}, id ${order}`;
+  }
   // The matches are walked from the account's row, as the Users list's count is (decision 021):
   // told a big account's id, PostgreSQL may read the table in its own order, hoping to meet the
   // bound early.
-  const matches = matchingRows(o.accountId, o.filters, [sql`a.account_id = hc.id`, ...where]);
-  return sql<EntryRow & { total: string | number }>`${planned}with page as (${page})
+  const matches = matchingRows(named, [sql`a.account_id = hc.id`, ...where]);
+  return sql<EntryRow & { total: string | number }>`${planned}with ${gate} page as (${page})
     select p.*, c.total
     from (select count(*) as total
           from accounts hc,
