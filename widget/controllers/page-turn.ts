@@ -78,6 +78,26 @@ export function pageStart(
   return { offset };
 }
 
+/**
+ * The page the table shows of an answer in Gcore's shape, paged by its links: Next and Previous
+ * follow the links' keyset cursors (a first page's cost at any depth, decision 028).
+ */
+export function linkedPage<Row>(loaded: {
+  count: number;
+  next: string | null;
+  previous: string | null;
+  results: Row[];
+}): ListPage<Row> & { cursors: PageCursors } {
+  return {
+    rows: loaded.results,
+    count: loaded.count,
+    cursors: { next: cursorOf(loaded.next), previous: cursorOf(loaded.previous) },
+    hasNext: loaded.next !== null,
+    // No page lies before one without a `previous` link: it is the first, whatever was asked.
+    offset: loaded.previous === null ? 0 : undefined,
+  };
+}
+
 /** The `cursor` a link of the list carries, if any. */
 export function cursorOf(link: string | null | undefined): string | undefined {
   return link

@@ -3,7 +3,7 @@ import type { ActivityEntry, ActivityPage, ActivityQueryInput } from '../../shar
 import { ACTIVITY_COUNT_BOUND } from '../../shared/activity-count.ts';
 import { ACTIVITY_ACTIONS, isActivityAction } from '../../shared/activity-actions.ts';
 import type { LocalizeController } from '../controllers/localize.ts';
-import { cursorOf, type ListPage } from '../controllers/page-turn.ts';
+import { linkedPage, type ListPage } from '../controllers/page-turn.ts';
 import type { MessageKey } from '../locales/index.ts';
 
 /**
@@ -69,24 +69,17 @@ export function activityParams(
 }
 
 /**
- * The page the table shows of an answer, `offset` rows in: Next and Previous follow its links (a
- * first page's cost at any depth). Past the BFF's bound the count is "more than" the larger of
- * 1,000 and the rows shown so far (decision 038); on the last page it is known: the rows up to it.
+ * The page the table shows of an answer, `offset` rows in, paged by its links. Past the BFF's
+ * bound the count is "more than" the larger of 1,000 and the rows shown so far (decision 038); on
+ * the last page it is known: the rows up to it.
  */
 export function activityListPage(loaded: ActivityPage, offset: number): ListPage<ActivityEntry> {
-  // No page lies before one without a `previous` link: it is the first, whatever was asked.
-  const start = loaded.previous === null ? 0 : offset;
-  const last = loaded.next === null;
-  const seen = start + loaded.results.length;
-  const bounded = loaded.count > ACTIVITY_COUNT_BOUND;
-  return {
-    rows: loaded.results,
-    count: !bounded ? loaded.count : last ? seen : Math.max(ACTIVITY_COUNT_BOUND, seen),
-    more: bounded && !last,
-    cursors: { next: cursorOf(loaded.next), previous: cursorOf(loaded.previous) },
-    hasNext: !last,
-    offset: loaded.previous === null ? 0 : undefined,
-  };
+  const page = linkedPage(loaded);
+  if (loaded.count <= ACTIVITY_COUNT_BOUND) return page;
+  const seen = (page.offset ?? offset) + loaded.results.length;
+  return page.hasNext
+    ? { ...page, count: Math.max(ACTIVITY_COUNT_BOUND, seen), more: true }
+    : { ...page, count: seen };
 }
 
 /** An action's name in the viewer's language; one the widget does not know, as the log has it. */

@@ -43,8 +43,9 @@ const NONE = '—';
  * The Activity panel (`panel="activity"`): the account's audit trail, for Administrators
  * (`GET /iam/activity_log/actions`, which refuses everyone else). Who did what to whom, when, from
  * which IP, and through a session or which API token; newest first, with filters by actor, action,
- * target and date range, the numbered pager (Next and Previous by the answer's keyset links), and "Export CSV", which downloads the BFF's CSV of
- * every row the filters match (a Blob URL: no inline script, so it works under a strict CSP).
+ * target and date range, the numbered pager (Next and Previous by the answer's keyset links), and
+ * "Export CSV", which downloads the BFF's CSV of every row the filters match (a Blob URL: no
+ * inline script, so it works under a strict CSP).
  *
  * With `userId` it is one member's History (the Edit user dialog): what they did and what was
  * done to them in this account; the actor and target fields are then left out.
@@ -77,8 +78,9 @@ export class UmActivityPanel extends LitElement {
     query: { ...EMPTY_ACTIVITY_FILTERS, limit: 10, offset: 0 } as ActivityQueryState,
     load: (query, signal) => {
       // Known not to be an Administrator: nothing to ask (the BFF would refuse it anyway).
-      if (!this.allowed)
+      if (!this.allowed) {
         return Promise.resolve({ count: 0, next: null, previous: null, results: [] });
+      }
       return this.client.activity(activityParams(query, this.userId), signal);
     },
     args: (query) => [this.client, query, this.userId, this.allowed],

@@ -10,8 +10,7 @@ import '../components/multi-select.ts';
 import type { MultiSelectOption, UmMultiSelect } from '../components/multi-select.ts';
 import type { User, UsersPage } from '../../shared/users.ts';
 import type { LocalizeController } from '../controllers/localize.ts';
-import type { ListPage } from '../controllers/page-turn.ts';
-import { cursorOf } from '../controllers/page-turn.ts';
+import { linkedPage, type ListPage } from '../controllers/page-turn.ts';
 import { lastPageCursor } from '../../shared/users-cursor.ts';
 import type { MessageKey } from '../locales/index.ts';
 
@@ -80,19 +79,8 @@ export function usersParams(query: UsersQueryState) {
 
 /** The page the table shows of an answer, with the cursors Next, Previous and Last use. */
 export function usersListPage(loaded: UsersPage, query: UsersQueryState): ListPage<User> {
-  return {
-    rows: loaded.results,
-    count: loaded.count,
-    // By keyset: a first page's cost at any depth (decision 028).
-    cursors: {
-      next: cursorOf(loaded.next),
-      previous: cursorOf(loaded.previous),
-      last: lastPageCursor(query.ordering),
-    },
-    hasNext: loaded.next !== null,
-    // No page lies before one without a `previous` link: it is the first, whatever was asked.
-    offset: loaded.previous === null ? 0 : undefined,
-  };
+  const page = linkedPage(loaded);
+  return { ...page, cursors: { ...page.cursors, last: lastPageCursor(query.ordering) } };
 }
 
 const TWO_FA = ['true', 'false'] as const;
