@@ -9,7 +9,7 @@ import { BEFORE, encodeCursor } from '../../shared/users-cursor.ts';
 import { PLANNED_EACH_TIME, toCount, type Db } from '../db/connect.ts';
 import { AppError } from '../errors.ts';
 import type { PageCursors } from '../http/page-links.ts';
-import { containing } from '../users/list-query.ts';
+import { containing, searchKeys } from '../users/list-query.ts';
 
 /**
  * The account's audit rows as the Activity panel asks for them. Rows stay here; the routes get
@@ -55,18 +55,18 @@ function filterSql(f: ActivityFilters): RawBuilder<unknown>[] {
 
 /**
  * A row `n` of migration 0013's names whose email or name contains `text`: by the search keys of
- * migration 0011 (every trigram of the text, tagged with the account and the field) where the text
- * has a trigram, then the `like`.
+ * the Users list (`searchKeys`, migration 0011) where the text has them, then the `like`.
  */
 function namesContaining(accountId: number, text: string): RawBuilder<unknown> {
   const pattern = containing(text);
   const like = sql`(lower(n.email) like ${pattern} or lower(n.name) like ${pattern})`;
-  if ([...text].length < 3) return like;
-  const lower = text.toLowerCase();
+  const [inEmail, inName] = [
+    searchKeys({ email: text }, accountId),
+    searchKeys({ name: text }, accountId),
+  ];
+  if (!inEmail || !inName) return like;
   const keys = sql`member_search_keys(n.account_id, lower(n.email), lower(n.name))`;
-  return sql`(${keys} @> member_search_keys(${accountId}::int, ${lower}::text, null)
-              or ${keys} @> member_search_keys(${accountId}::int, null, ${lower}::text))
-             and ${like}`;
+  return sql`(${keys} @> ${inEmail} or ${keys} @> ${inName}) and ${like}`;
 }
 
 /** Up to this many people or objects named by a text filter, their rows are read by their ids. */

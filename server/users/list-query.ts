@@ -278,7 +278,7 @@ const memberColumns = (callerId: number) => sql`
  * `like` of `filterSql` decides.
  */
 export function searchKeys(
-  filters: UsersQuery,
+  filters: Pick<UsersQuery, 'email' | 'name'>,
   accountId: number,
 ): RawBuilder<unknown> | undefined {
   const text = (value: string | undefined) =>
