@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
 import { CompiledQuery, sql } from 'kysely';
 import { eachDatabase } from '../../test/support/context.ts';
+import { PLANNED_EACH_TIME } from '../db/connect.ts';
 import { pageSql, type ActivityFilters } from './repository.ts';
 
 /**
@@ -84,6 +85,9 @@ eachDatabase('audit trail plans', (ctx) => {
     it(`reads a rare ${name} text's rows through the names and the ${name}'s index`, async () => {
       const plan = await ran(filters);
       assert.match(plan, new RegExp(`on audit_${name}_names`), plan);
+      // The names are read three times: once for the gate (one CTE for every way that asks it),
+      // once for the page's rows, once for the count's.
+      assert.equal(plan.match(new RegExp(`on audit_${name}_names`, 'g'))?.length, 3, plan);
       assert.equal(
         plan.match(new RegExp(`using audit_log_account_${name}\\b`, 'g'))?.length,
         2,
@@ -99,5 +103,30 @@ eachDatabase('audit trail plans', (ctx) => {
     const plan = await ran({ actor: '@plans.test' });
     assert.doesNotMatch(plan, /audit_log_account_actor/, plan);
     assert.match(plan, /audit_log_account\b|Seq Scan on audit_log/, plan);
+    // Each way stops by itself, the page's at its rows and the count's at the bound: the ways'
+    // append never carries every match (appended first, the walk's 108,891 were sorted whole).
+    const appended = [...plan.matchAll(/Append \(actual rows=(\d+)/g)].map((m) => Number(m[1]));
+    assert.deepEqual(
+      appended.sort((x, y) => x - y),
+      [11, 1001],
+      plan,
+    );
+  });
+
+  it('plans a statement with a text each time, never as a kept generic plan', () => {
+    const { db } = ctx();
+    const statement = (filters: ActivityFilters) =>
+      pageSql({
+        accountId: account,
+        filters,
+        limit: 11,
+        offset: 0,
+        seek: undefined,
+        count: true,
+      }).compile(db).sql;
+    assert.ok(statement({ actor: 'p-17' }).startsWith(PLANNED_EACH_TIME));
+    assert.ok(statement({ target: 'p-17' }).startsWith(PLANNED_EACH_TIME));
+    // Without one, the named statement's plan may be kept (decision 033).
+    assert.ok(!statement({ action: ['user.role_changed'] }).startsWith(PLANNED_EACH_TIME));
   });
 });
