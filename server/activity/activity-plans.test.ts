@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
-import { CompiledQuery, sql } from 'kysely';
+import { sql } from 'kysely';
 import { eachDatabase } from '../../test/support/context.ts';
+import { planLines } from '../../test/support/plans.ts';
 import { PLANNED_EACH_TIME } from '../db/connect.ts';
 import { pageSql, type ActivityFilters } from './repository.ts';
 
@@ -42,20 +43,18 @@ eachDatabase('audit trail plans', (ctx) => {
   });
 
   /** The plan's lines of a page's statement (page and bounded count) for `filters`. */
-  async function planOf(filters: ActivityFilters, explain = 'explain') {
-    const { db } = ctx();
-    const statement = pageSql({
+  /** A first page's statement (page and bounded count) for `filters`, as the BFF sends it. */
+  const statementOf = (filters: ActivityFilters) =>
+    pageSql({
       accountId: account,
       filters,
       limit: 11,
       offset: 0,
       seek: undefined,
       count: true,
-    }).compile(db);
-    const { rows } = await db.executeQuery<{ 'QUERY PLAN': string }>(
-      CompiledQuery.raw(`${explain} ${statement.sql}`, [...statement.parameters]),
-    );
-    return rows.map((row) => row['QUERY PLAN']).join('\n');
+    }).compile(ctx().db);
+  async function planOf(filters: ActivityFilters, explain = 'explain') {
+    return (await planLines(ctx().db, statementOf(filters), explain)).join('\n');
   }
 
   for (const action of ['two_fa.disable_requested', 'user.role_changed']) {
@@ -114,16 +113,7 @@ eachDatabase('audit trail plans', (ctx) => {
   });
 
   it('plans a statement with a text each time, never as a kept generic plan', () => {
-    const { db } = ctx();
-    const statement = (filters: ActivityFilters) =>
-      pageSql({
-        accountId: account,
-        filters,
-        limit: 11,
-        offset: 0,
-        seek: undefined,
-        count: true,
-      }).compile(db).sql;
+    const statement = (filters: ActivityFilters) => statementOf(filters).sql;
     assert.ok(statement({ actor: 'p-17' }).startsWith(PLANNED_EACH_TIME));
     assert.ok(statement({ target: 'p-17' }).startsWith(PLANNED_EACH_TIME));
     // Without one, the named statement's plan may be kept (decision 033).

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
-import { CompiledQuery, sql } from 'kysely';
+import { sql } from 'kysely';
 import type { UsersQuery } from '../../shared/users.ts';
 import { eachDatabase } from '../../test/support/context.ts';
+import { planLines } from '../../test/support/plans.ts';
 import { listStatement } from './repository.ts';
 
 /**
@@ -57,11 +58,7 @@ eachDatabase('Users list count plans', (ctx, dialect) => {
   /** The plan's lines of the list's statement for `filters` in the big account. */
   async function planOf(filters: Partial<UsersQuery>) {
     const { db } = ctx();
-    const statement = listStatement(big, 0, { limit: 10, ...filters }, new Date()).compile(db);
-    const { rows } = await db.executeQuery<{ 'QUERY PLAN': string }>(
-      CompiledQuery.raw(`explain ${statement.sql}`, [...statement.parameters]),
-    );
-    return rows.map((row) => row['QUERY PLAN']);
+    return planLines(db, listStatement(big, 0, { limit: 10, ...filters }, new Date()).compile(db));
   }
 
   const cases: Partial<UsersQuery>[] = [
