@@ -65,8 +65,14 @@ eachDatabase('sign-in and refresh', (ctx) => {
   });
 
   it('refuses a deleted user, and a user whose only invitation is pending', async () => {
-    const deleted = await ctx().fixtures.user({ deleted: true });
-    await ctx().fixtures.join(accountId, deleted.id);
+    // Deleted after joining, as a removal from their last account leaves them (without the
+    // membership: migration 0014 removes it with the person).
+    const deleted = await ctx().fixtures.member(accountId);
+    await ctx()
+      .db.updateTable('users')
+      .set({ deleted_at: ctx().clock.now() })
+      .where('id', '=', deleted.id)
+      .execute();
     const pending = await ctx().fixtures.user();
     await ctx().fixtures.join(accountId, pending.id, ROLE.users, 'not_activated');
     for (const email of [deleted.email, pending.email]) {

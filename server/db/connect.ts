@@ -15,6 +15,7 @@ import * as auditTrail from './migrations/0010_audit_trail.ts';
 import * as searchWithinTheAccount from './migrations/0011_search_within_the_account.ts';
 import * as activityByAction from './migrations/0012_activity_by_action.ts';
 import * as auditNames from './migrations/0013_audit_names.ts';
+import * as deletedPeopleBelongNowhere from './migrations/0014_deleted_people_belong_nowhere.ts';
 import { PGliteThread } from './pglite-thread.ts';
 import { countingDialect } from './round-trips.ts';
 import { isBulkRead, takingTurns } from './turns.ts';
@@ -70,6 +71,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0011_search_within_the_account': searchWithinTheAccount,
   '0012_activity_by_action': activityByAction,
   '0013_audit_names': auditNames,
+  '0014_deleted_people_belong_nowhere': deletedPeopleBelongNowhere,
 };
 
 export async function openDatabase(options: DatabaseOptions): Promise<OpenDatabase> {

@@ -100,9 +100,6 @@ export function filterSql(filters: UsersQuery, now: Date): RawBuilder<unknown>[]
 
 const STATUS_CODES = { active: 0, invitation_expired: 1, not_activated: 2 } as const;
 
-/** A deleted user's membership is not listed (the demo keeps one for its token history). */
-const notDeleted = sql`not exists (select 1 from users d where d.id = m.user_id and d.deleted_at is not null)`;
-
 export interface PagePlan {
   field: Field;
   descending: boolean;
@@ -194,7 +191,7 @@ function seek(options: SeekOptions): RawBuilder<unknown> {
   const dir = descending ? sql`desc` : sql`asc`;
   const compare = descending ? sql`<` : sql`>`;
   const from = among ?? sql`memberships`;
-  const base = among ? [sql`true`] : [sql`m.account_id = ${accountId}`, notDeleted, ...where];
+  const base = among ? [sql`true`] : [sql`m.account_id = ${accountId}`, ...where];
   if (plan.field !== 'status') {
     const keys = SORT_KEYS[plan.field];
     const conditions = [...base];
@@ -321,7 +318,7 @@ export function listSql(
   const { accountId, where, search } = options;
   const and = (conditions: RawBuilder<unknown>[]) => sql.join(conditions, sql` and `);
   const firstMembers = (size: number, columns: RawBuilder<unknown>) =>
-    sql`select ${columns} from memberships m where m.account_id = ${accountId} and ${notDeleted}
+    sql`select ${columns} from memberships m where m.account_id = ${accountId}
       order by (m.user_id::bigint), m.user_id limit ${size}`;
   // The share of the account's first members (by id) that match: the estimate past the bound
   // (`sample`), and a search's choice of path and estimate (`gate`, smaller: it is read on every
@@ -338,7 +335,7 @@ export function listSql(
   // ms each, where the rest took 5). From the account's row it plans for an average account's
   // matches, all of them, and reads them through the account's own indexes.
   const hits = sql`(select count(*)::int from accounts hc, lateral (select 1 from memberships m
-    where ${and([sql`m.account_id = hc.id`, notDeleted, ...where])}
+    where ${and([sql`m.account_id = hc.id`, ...where])}
     limit ${EXACT_COUNT_BOUND + 1}) h where hc.id = ${accountId})`;
   const found = sql`(select count(*)::int from found)`;
   // A search: its members up to the bound (`found`, by the index, with the rarest keys), unless
@@ -358,7 +355,7 @@ export function listSql(
     found as materialized (select m.* from memberships m
       -- The keys hold the account: its own index must not be combined with theirs (it would read
       -- the whole account), so the account is compared as an expression no index has.
-      where ${and([sql`(m.account_id + 0) = ${accountId}`, notDeleted, ...where])}
+      where ${and([sql`(m.account_id + 0) = ${accountId}`, ...where])}
         and member_search_keys(m.account_id, m.sort_email, m.sort_name) @> (select keys from rarest)
         and ${share} < ${WALK_COUNT_SHARE}
       limit ${EXACT_COUNT_BOUND + 1}),`
