@@ -85,12 +85,19 @@ export async function inviteInTransaction(
 ) {
   await checkProjects(trx, caller.accountId, input.cloud?.projects ?? []);
   // One administrator's invitations are serialized, so the daily limit holds under concurrency.
-  const inviter = await trx
+  // The invitee, when they exist, is locked in the same statement, the two rows in id order: two
+  // Administrators inviting each other at one moment would otherwise each hold their own row and
+  // wait for the other's (a deadlock, one of them answered 409). `findOrCreateInvitee` takes the
+  // invitee's lock again (already held) or creates them (a row no one else holds).
+  const people = await trx
     .selectFrom('users')
     .select(['id', 'name', 'email'])
-    .where('id', '=', caller.userId)
+    .where((eb) => eb.or([eb('id', '=', caller.userId), eb('email', '=', input.email)]))
+    .orderBy('id')
     .forNoKeyUpdate()
-    .executeTakeFirstOrThrow();
+    .execute();
+  const inviter = people.find((person) => person.id === caller.userId);
+  if (!inviter) throw new Error(`the inviter ${caller.userId} has no row`);
   await authorizeInTransaction(trx, caller, 'users.invite');
   // Before the daily limit: sending the same invitation again says "already invited", whatever
   // is left of the day's allowance (and uses none of it).
