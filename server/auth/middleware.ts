@@ -75,6 +75,7 @@ interface CallerRow {
   account_id: number;
   require_2fa_since: Date | null;
   two_fa_grace_days: number;
+  member_count: number;
 }
 
 type CallerKey = ({ userId: number } | { email: string }) & {
@@ -97,7 +98,7 @@ export async function findCaller(
 ): Promise<Caller | undefined> {
   const { rows } = await sql<CallerRow>`
     select u.id, u.email, u.lang, u.two_fa_enabled_at, m.role_id, m.account_id,
-           a.require_2fa_since, a.two_fa_grace_days
+           a.require_2fa_since, a.two_fa_grace_days, a.member_count
     from memberships m join users u on u.id = m.user_id join accounts a on a.id = m.account_id
     where m.account_id = ${key.accountId} and m.accepted_at is not null and u.deleted_at is null
       and ${'userId' in key ? sql`u.id = ${key.userId}` : sql`u.email = ${key.email}`}
@@ -117,6 +118,7 @@ export async function findCaller(
     email: row.email,
     lang: row.lang as Language,
     via,
+    accountMembers: row.member_count,
     ...(key.sessionId === undefined ? {} : { sessionId: key.sessionId }),
     ...(now &&
     twoFaStateOf(

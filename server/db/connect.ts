@@ -16,6 +16,7 @@ import * as searchWithinTheAccount from './migrations/0011_search_within_the_acc
 import * as activityByAction from './migrations/0012_activity_by_action.ts';
 import * as auditNames from './migrations/0013_audit_names.ts';
 import * as deletedPeopleBelongNowhere from './migrations/0014_deleted_people_belong_nowhere.ts';
+import * as bigAccountsInTheStatistics from './migrations/0015_big_accounts_in_the_statistics.ts';
 import { PGliteThread } from './pglite-thread.ts';
 import { countingDialect } from './round-trips.ts';
 import { isBulkRead, takingTurns } from './turns.ts';
@@ -72,6 +73,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0012_activity_by_action': activityByAction,
   '0013_audit_names': auditNames,
   '0014_deleted_people_belong_nowhere': deletedPeopleBelongNowhere,
+  '0015_big_accounts_in_the_statistics': bigAccountsInTheStatistics,
 };
 
 export async function openDatabase(options: DatabaseOptions): Promise<OpenDatabase> {

@@ -9,6 +9,11 @@ export interface Caller {
   /** Their interface and email language. */
   lang: Language;
   via: 'jwt' | 'identity_provider' | 'api_token';
+  /**
+   * How many members the account has (`accounts.member_count`), read with the caller at no cost:
+   * the Users list plans a big account's filtered statements for its size (docs/decisions/040).
+   */
+  accountMembers?: number;
   /** The API token that authenticated the request, if one did. */
   tokenId?: number;
   /** The session of the BFF's own access token, if one authenticated the request. */

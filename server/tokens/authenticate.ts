@@ -24,6 +24,7 @@ interface TokenCallerRow {
   user_id: number;
   email: string;
   lang: string;
+  member_count: number;
 }
 
 export async function callerFromApiToken(db: Db, clock: Clock, token: string): Promise<Caller> {
@@ -36,10 +37,11 @@ export async function callerFromApiToken(db: Db, clock: Clock, token: string): P
   const { rows } = await sql<TokenCallerRow>`
     with found as (
       select t.id, t.secret_hash, t.role_id as token_role, t.account_id,
-             m.role_id as member_role, u.id as user_id, u.email, u.lang
+             m.role_id as member_role, u.id as user_id, u.email, u.lang, a.member_count
       from api_tokens t
       join memberships m on m.account_id = t.account_id and m.user_id = t.user_id
       join users u on u.id = t.user_id
+      join accounts a on a.id = t.account_id
       where t.id = ${parsed.id} and t.deleted_at is null
         and (t.expires_at is null or t.expires_at > ${now})
         and m.accepted_at is not null and u.deleted_at is null),
@@ -62,6 +64,7 @@ export async function callerFromApiToken(db: Db, clock: Clock, token: string): P
     email: row.email,
     lang: row.lang as Language,
     via: 'api_token',
+    accountMembers: row.member_count,
     tokenId: row.id,
   };
 }

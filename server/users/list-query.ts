@@ -22,6 +22,11 @@ export const EXACT_COUNT_BOUND = 1000;
 const PLANNED_ONCE_ROWS = 101;
 /** Members in id order whose share matching the filters makes the estimate. */
 const ESTIMATE_SAMPLE = 2000;
+/**
+ * From this many members, an account's filtered statements carry its id in their text and keep
+ * one plan (decision 040); smaller accounts' carry it as a value and are planned as before.
+ */
+export const BIG_ACCOUNT_MEMBERS = 10_000;
 
 const roleName = sql`(case m.role_id ${sql.join(
   IAM_ROLES.map((role) => sql`when ${sql.lit(role.id)} then ${sql.lit(role.name)}`),
@@ -64,12 +69,18 @@ export function containing(text: string): string {
 export const notComplyingWithTwoFa = sql<boolean>`(m.accepted_at is not null and not m.two_fa
   and exists (select 1 from accounts r where r.id = m.account_id and r.require_2fa_since is not null))`;
 
-/** The filters, on the membership alone (migration 0007 copies what they need onto it). */
-export function filterSql(filters: UsersQuery, now: Date): RawBuilder<unknown>[] {
+/**
+ * The filters, on the membership alone (migration 0007 copies what they need onto it). `hidden`:
+ * the texts are out of the planner's sight (a subquery's value, known when the statement runs),
+ * so that a big account's statement is planned the same whatever the text (`listSql`).
+ */
+export function filterSql(filters: UsersQuery, now: Date, hidden = false): RawBuilder<unknown>[] {
   const where: RawBuilder<unknown>[] = [];
-  if (filters.id) where.push(sql`cast(m.user_id as text) like ${containing(filters.id)}`);
-  if (filters.email) where.push(sql`m.sort_email like ${containing(filters.email)}`);
-  if (filters.name) where.push(sql`m.sort_name like ${containing(filters.name)}`);
+  const text = (value: string) =>
+    hidden ? sql`(select ${containing(value)}::text)` : sql`${containing(value)}`;
+  if (filters.id) where.push(sql`cast(m.user_id as text) like ${text(filters.id)}`);
+  if (filters.email) where.push(sql`m.sort_email like ${text(filters.email)}`);
+  if (filters.name) where.push(sql`m.sort_name like ${text(filters.name)}`);
   if (filters.role?.length) where.push(sql`m.role_id = any(${filters.role}::int[])`);
   if (filters.lang?.length) where.push(sql`m.sort_lang = any(${filters.lang}::text[])`);
   const statuses = filters.status ?? [];
@@ -171,6 +182,13 @@ export function cursorAt(
 
 interface SeekOptions {
   accountId: number;
+  /**
+   * The account's id as the statement compares memberships with it: a value, or written into the
+   * text for a big account's filtered statement (`listSql`).
+   */
+  account?: RawBuilder<unknown>;
+  /** A big account's filtered statement, planned once (`listSql`): its page's size in its text. */
+  sized?: boolean;
   where: RawBuilder<unknown>[];
   plan: PagePlan;
   now: Date;
@@ -187,11 +205,12 @@ interface SeekOptions {
  */
 function seek(options: SeekOptions): RawBuilder<unknown> {
   const { accountId, where, plan, now, limit, offset, among } = options;
+  const account = options.account ?? sql`${accountId}`;
   const descending = plan.descending !== plan.backward;
   const dir = descending ? sql`desc` : sql`asc`;
   const compare = descending ? sql`<` : sql`>`;
   const from = among ?? sql`memberships`;
-  const base = among ? [sql`true`] : [sql`m.account_id = ${accountId}`, ...where];
+  const base = among ? [sql`true`] : [sql`m.account_id = ${account}`, ...where];
   if (plan.field !== 'status') {
     const keys = SORT_KEYS[plan.field];
     const conditions = [...base];
@@ -208,11 +227,13 @@ function seek(options: SeekOptions): RawBuilder<unknown> {
     // and PostgreSQL keeps one generic plan of the named statement instead of planning it on every
     // request (decision 033): for that its limit is written into the text and a zero offset left
     // out, since a parameter there is guessed as a tenth of the rows, which makes the generic plan
-    // look dearer than it is. Other pages keep their parameters and are planned as before: with
-    // filters the best plan hinges on how common they are, and a bigger page (the stream's batches,
-    // `limit=1000`) could be given a plan that sorts the account, cheap for an average one only.
+    // look dearer than it is. So is a big account's filtered page (`listSql`: its statement is the
+    // account's own, planned once too). Other pages keep their parameters and are planned as
+    // before: with filters the best plan hinges on how common they are, and a bigger page (the
+    // stream's batches, `limit=1000`) could be given a plan that sorts the account, cheap for an
+    // average one only.
     const window =
-      where.length === 0 && !among && limit <= PLANNED_ONCE_ROWS
+      (where.length === 0 || options.sized) && limit <= PLANNED_ONCE_ROWS
         ? sql`limit ${sql.lit(limit)}${offset ? sql` offset ${offset}` : sql``}`
         : sql`limit ${limit} offset ${offset}`;
     const sortKeys = keys.length
@@ -313,13 +334,30 @@ export function listSql(
     search?: RawBuilder<unknown> | undefined;
     /** A substring filter applies (even one shorter than a trigram). */
     textFilter?: boolean;
+    /**
+     * The account has BIG_ACCOUNT_MEMBERS or more: its filtered statements are its own (below),
+     * with `filterSql`'s texts hidden.
+     */
+    bigAccount?: boolean;
   },
 ): RawBuilder<unknown> {
   const { accountId, where, search } = options;
   const and = (conditions: RawBuilder<unknown>[]) => sql.join(conditions, sql` and `);
+  // A filtered statement's best plan hinges on how many members the account has: a plan made for
+  // an average account sorts a big one's whole membership where it should walk an index (20-50 ms
+  // instead of 1). So a search was planned with its values on every request, 1.2-2 ms each time.
+  // A big account's filtered statement is its own instead (decision 040): its id, the sample's
+  // sizes and the page's are written into its text, and the texts it searches for are hidden from
+  // the planner (`filterSql`). PostgreSQL, knowing the account's size from its statistics
+  // (migration 0015 keeps big accounts in them) and nothing of the text, plans it the same every
+  // time, and so keeps one generic plan of it after five: the runtime gates (a rare or a common
+  // text) choose among its ways as before. Small accounts keep the id as a value: any plan reads
+  // little of them, and statements of their own would fill the cache of prepared statements.
+  const sized = where.length > 0 && options.bigAccount === true;
+  const account = sized ? sql.lit(accountId) : sql`${accountId}`;
   const firstMembers = (size: number, columns: RawBuilder<unknown>) =>
-    sql`select ${columns} from memberships m where m.account_id = ${accountId}
-      order by (m.user_id::bigint), m.user_id limit ${size}`;
+    sql`select ${columns} from memberships m where m.account_id = ${account}
+      order by (m.user_id::bigint), m.user_id limit ${sql.lit(size)}`;
   // The share of the account's first members (by id) that match: the estimate past the bound
   // (`sample`), and a search's choice of path and estimate (`gate`, smaller: it is read on every
   // search). Each is read only where needed.
@@ -336,7 +374,7 @@ export function listSql(
   // matches, all of them, and reads them through the account's own indexes.
   const hits = sql`(select count(*)::int from accounts hc, lateral (select 1 from memberships m
     where ${and([sql`m.account_id = hc.id`, ...where])}
-    limit ${EXACT_COUNT_BOUND + 1}) h where hc.id = ${accountId})`;
+    limit ${sql.lit(EXACT_COUNT_BOUND + 1)}) h where hc.id = ${account})`;
   const found = sql`(select count(*)::int from found)`;
   // A search: its members up to the bound (`found`, by the index, with the rarest keys), unless
   // matches are common. The page comes from them when they are all there, else from walking the
@@ -347,27 +385,29 @@ export function listSql(
       -- A key is account:field:trigram (migration 0011): its field and trigram are read off
       -- it. Making each sampled member's own keys instead took 1.9 ms against 0.55.
       select k.key from (select distinct unnest(${search})) k(key),
-        lateral (select substr(k.key, length(${accountId}::text) + 2, 1) as field,
-                        substr(k.key, length(${accountId}::text) + 4) as trigram) t
+        lateral (select substr(k.key, length(${account}::text) + 2, 1) as field,
+                        substr(k.key, length(${account}::text) + 4) as trigram) t
       order by (select count(*) from sampled s where strpos(
         case t.field when 'e' then s.sort_email else s.sort_name end, t.trigram) > 0), k.key
-      limit ${SEARCH_KEYS}) as keys),
+      limit ${sql.lit(SEARCH_KEYS)}) as keys),
     found as materialized (select m.* from memberships m
       -- The keys hold the account: its own index must not be combined with theirs (it would read
       -- the whole account), so the account is compared as an expression no index has.
-      where ${and([sql`(m.account_id + 0) = ${accountId}`, ...where])}
+      where ${and([sql`(m.account_id + 0) = ${account}`, ...where])}
         and member_search_keys(m.account_id, m.sort_email, m.sort_name) @> (select keys from rarest)
-        and ${share} < ${WALK_COUNT_SHARE}
-      limit ${EXACT_COUNT_BOUND + 1}),`
+        and ${share} < ${sql.lit(WALK_COUNT_SHARE)}
+      limit ${sql.lit(EXACT_COUNT_BOUND + 1)}),`
     : sql``;
-  const pageOf = (seeking: SeekOptions) =>
-    !search
+  const pageOf = (page: SeekOptions) => {
+    const seeking = { ...page, account, sized };
+    return !search
       ? seek(seeking)
       : sql`select * from (${seek(seeking)}) walked
-        where ${share} >= ${WALK_PAGE_SHARE} or ${found} > ${EXACT_COUNT_BOUND}
+        where ${share} >= ${sql.lit(WALK_PAGE_SHARE)} or ${found} > ${sql.lit(EXACT_COUNT_BOUND)}
       union all
       select * from (${seek({ ...seeking, among: sql`found` })}) among_found
-        where ${share} < ${WALK_PAGE_SHARE} and ${found} <= ${EXACT_COUNT_BOUND}`;
+        where ${share} < ${sql.lit(WALK_PAGE_SHARE)} and ${found} <= ${sql.lit(EXACT_COUNT_BOUND)}`;
+  };
   // A page sought backwards from a row that has nothing before it any more (rows removed or
   // filters changed since the link was made) is the list's first page instead, marked so
   // (`from_start`): not an empty page with no way on, and no second statement.
@@ -386,21 +426,22 @@ export function listSql(
   // read the gate's smaller sample already and estimates from it: another 2,000 members cost a
   // common search 0.8 ms, for a figure flagged as an estimate either way.
   const estimateFrom = search ? sql`gate` : sql`sample`;
-  const members = sql`(select ac.member_count from accounts ac where ac.id = ${accountId})`;
+  const members = sql`(select ac.member_count from accounts ac where ac.id = ${account})`;
   const counted = !options.count
     ? sql`select null::int as total, true as exact`
     : where.length > 0
-      ? sql`select case when b.hits <= ${EXACT_COUNT_BOUND} then b.hits
-          else greatest(${EXACT_COUNT_BOUND + 1}, round(${members} * (select share from ${estimateFrom})))::int end as total,
-        b.hits <= ${EXACT_COUNT_BOUND} as exact
+      ? sql`select case when b.hits <= ${sql.lit(EXACT_COUNT_BOUND)} then b.hits
+          else greatest(${sql.lit(EXACT_COUNT_BOUND + 1)}, round(${members} * (select share from ${estimateFrom})))::int end as total,
+        b.hits <= ${sql.lit(EXACT_COUNT_BOUND)} as exact
         from (select ${
           search
-            ? sql`case when ${share} >= ${WALK_COUNT_SHARE} then ${hits} else ${found} end`
+            ? sql`case when ${share} >= ${sql.lit(WALK_COUNT_SHARE)} then ${hits} else ${found} end`
             : hits
         } as hits offset 0) b`
       : sql`select ${members} as total, true as exact`;
-  // A search's plan hinges on the text (rare or common): planned with it each time.
-  const planned = search || options.textFilter ? sql.raw(PLANNED_EACH_TIME) : sql``;
+  // A search's plan hinges on the text (rare or common): planned with it each time, unless the
+  // statement is a big account's own (above), whose text the planner does not see.
+  const planned = !sized && (search || options.textFilter) ? sql.raw(PLANNED_EACH_TIME) : sql``;
   // The page's rows are joined on their own account id, not on the parameter: a plan made with
   // the account's id looks cheaper than the generic one, which PostgreSQL would then never keep.
   return sql`${planned}with ${sampleOf('sample', ESTIMATE_SAMPLE)}, ${sampleOf('gate', GATE_SAMPLE)},

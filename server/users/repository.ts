@@ -2,6 +2,7 @@ import type { UsersQuery } from '../../shared/users.ts';
 import { toCount, type Db } from '../db/connect.ts';
 import type { PageCursors } from '../http/page-links.ts';
 import {
+  BIG_ACCOUNT_MEMBERS,
   cursorAt,
   filterSql,
   searchKeys,
@@ -65,14 +66,15 @@ export function listStatement(
   callerId: number,
   filters: UsersQuery & { limit: number },
   now: Date,
-  /** False: no count (the batches of a streamed list). */
-  withCount = true,
+  options: ListOptions = {},
   plan = planPage(filters),
 ) {
+  const bigAccount = (options.accountMembers ?? 0) >= BIG_ACCOUNT_MEMBERS;
   return listSql({
+    bigAccount,
     accountId,
     callerId,
-    where: filterSql(filters, now),
+    where: filterSql(filters, now, bigAccount),
     search: searchKeys(filters, accountId),
     textFilter: Boolean(filters.id || filters.email || filters.name),
     plan,
@@ -80,8 +82,15 @@ export function listStatement(
     // One more than asked: whether a next page exists, without counting.
     limit: filters.limit + 1,
     offset: plan.after || plan.backward ? 0 : (filters.offset ?? 0),
-    count: withCount,
+    count: options.count ?? true,
   });
+}
+
+export interface ListOptions {
+  /** False: no count (the batches of a streamed list); `count` is then 0. */
+  count?: boolean;
+  /** The account's member count, when the caller's row brought it (`Caller.accountMembers`). */
+  accountMembers?: number | undefined;
 }
 
 /** One page of members and the count, in one statement (list-query.ts). */
@@ -91,11 +100,10 @@ export async function listMembers(
   callerId: number,
   filters: UsersQuery & { limit: number },
   now: Date,
-  /** False: no count (the batches of a streamed list); `count` is then 0. */
-  withCount = true,
+  options: ListOptions = {},
 ): Promise<MembersPage> {
   const plan = planPage(filters);
-  const { rows } = await listStatement(accountId, callerId, filters, now, withCount, plan).execute(
+  const { rows } = await listStatement(accountId, callerId, filters, now, options, plan).execute(
     db,
   );
   const all = rows as (MemberRow & {

@@ -104,6 +104,7 @@ export function userRoutes(deps: AuthDeps & ProfileDeps & { config: Config }) {
         caller.userId,
         { ...query, limit: query.limit },
         now,
+        { accountMembers: caller.accountMembers },
       );
       // The count may be an estimate past a bound (docs/decisions/021-the-users-count.md).
       c.header(COUNT_EXACT_HEADER, String(page.countExact));
@@ -271,7 +272,7 @@ async function streamMembers(
         caller.userId,
         { ...query, limit: size, offset: undefined, cursor },
         now,
-        false,
+        { count: false, accountMembers: caller.accountMembers },
       ),
     );
   };

@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import { ROLE } from '../../shared/roles.ts';
 import type { User, UsersPage } from '../../shared/users.ts';
 import { eachDatabase } from '../../test/support/context.ts';
-import { EXACT_COUNT_BOUND } from './list-query.ts';
+import { BIG_ACCOUNT_MEMBERS, EXACT_COUNT_BOUND } from './list-query.ts';
 import { COUNT_EXACT_HEADER } from '../http/page-links.ts';
 
 /**
@@ -13,19 +13,23 @@ import { COUNT_EXACT_HEADER } from '../http/page-links.ts';
  * finds every match up to the bound and the page is sought among them; rare in the first members
  * yet past the bound in all, the ordering's index is walked after all. The account here puts its
  * matches where each path is taken, and every path must answer what a substring match of the whole
- * list does: the same members, in order, page after page, with the count.
+ * list does: the same members, in order, page after page, with the count. A second account of the
+ * same members says it has BIG_ACCOUNT_MEMBERS: its searches run as a big account's own statements
+ * (its id in their text, the text hidden from the planner, decision 040), and must answer the same.
  */
 const EARLY = 500;
 const LATE = EXACT_COUNT_BOUND + 100;
 
 eachDatabase('GET /iam/users: the paths of a search', (ctx) => {
   let token: string;
+  let bigToken: string;
 
   before(async () => {
     const { fixtures, db, clock } = ctx();
     const accountId = await fixtures.account('Search Paths Co');
     const admin = await fixtures.member(accountId, { role: ROLE.administrators, name: 'Admin' });
     token = await ctx().tokenFor(admin.id, accountId);
+    const bigId = await fixtures.account('Search Paths Big');
     // In id order: EARLY members "early-…", then LATE members "late-…"; one in fifty has "mid-".
     // One in four is an Administrator.
     await sql`
@@ -40,21 +44,32 @@ eachDatabase('GET /iam/users: the paths of a search', (ctx) => {
              case when u.id % 4 = 0 then ${ROLE.administrators}::int else ${ROLE.users}::int end,
              ${clock.now()}::timestamptz
       from users u where u.email like '%@paths.test' order by u.id`.execute(db);
+    await sql`
+      insert into memberships (account_id, user_id, role_id, accepted_at)
+      select ${bigId}, m.user_id, m.role_id, m.accepted_at from memberships m
+      where m.account_id = ${accountId} order by m.user_id`.execute(db);
+    await sql`update accounts set member_count = ${BIG_ACCOUNT_MEMBERS} where id = ${bigId}`.execute(
+      db,
+    );
+    bigToken = await ctx().tokenFor(admin.id, bigId);
   });
 
-  const get = async (path: string) => {
-    const response = await ctx().request(path, { token });
+  /** Whose requests: the first account's Administrator, or the big account's. */
+  let asker = () => token;
+  const get = async (path: string, bearer = asker()) => {
+    const response = await ctx().request(path, { token: bearer });
     const body = await response.json();
     assert.equal(response.status, 200, JSON.stringify(body));
     return { body, exact: response.headers.get(COUNT_EXACT_HEADER) };
   };
 
+  // The whole list of the first account, which the big one's members are.
   const wholeLists = new Map<string, Promise<User[]>>();
   const everyone = (ordering: string) => {
     if (!wholeLists.has(ordering)) {
       wholeLists.set(
         ordering,
-        get(`/iam/users?ordering=${ordering}`).then((r) => r.body as User[]),
+        get(`/iam/users?ordering=${ordering}`, token).then((r) => r.body as User[]),
       );
     }
     return wholeLists.get(ordering)!;
@@ -81,8 +96,12 @@ eachDatabase('GET /iam/users: the paths of a search', (ctx) => {
     // None of the first 500, yet more than the bound in all: the ordering's index after all.
     { text: 'late-', path: 'rare in the first members, past the bound in all' },
   ];
-  for (const { text, path } of cases) {
-    it(`email=${text} (${path}): the members a substring match gives, in order, counted`, async () => {
+  for (const [big, { text, path }] of [false, true].flatMap((big) =>
+    cases.map((c) => [big, c] as const),
+  )) {
+    const whose = big ? ", a big account's statement" : '';
+    it(`email=${text} (${path}${whose}): the members a substring match gives, in order, counted`, async () => {
+      asker = () => (big ? bigToken : token);
       let expected: User[] = [];
       for (const ordering of ['id', '-email', 'name', 'status']) {
         // The whole list in this ordering, narrowed here: the members and the order to expect.
@@ -112,6 +131,7 @@ eachDatabase('GET /iam/users: the paths of a search', (ctx) => {
   }
 
   it('estimates a count past the bound from the share of the members that matched', async () => {
+    asker = () => token;
     const users = (await everyone('id')).filter((user) => user.groups[0]?.id === ROLE.users);
     assert.ok(users.length > EXACT_COUNT_BOUND && users.length < EARLY + LATE);
     const first = await get(`/iam/users?role=${ROLE.users}&limit=5`);
