@@ -176,13 +176,18 @@ eachDatabase('Users list plans', (ctx, dialect) => {
     { skip },
     async () => {
       // A rare text, a common one (a fifth of the first members), a name, a role, a status; in
-      // orderings whose index is not the filter's.
+      // orderings whose index is not the filter's; a common text's second page, and one deep in
+      // the list the other way.
+      const first = await page(ctx().db, big, { limit: 10, email: 'plan-1' });
+      const deep = await page(ctx().db, big, { limit: 10, email: 'plan-1', offset: 500 });
       const cases: Omit<Parameters<typeof listMembers>[3], 'limit'>[] = [
         { email: 'plan-4242' },
         { email: 'plan-1', ordering: 'name' },
         { name: 'name 9', ordering: '-email' },
         { role: [ROLE.administrators, ROLE.users] },
         { status: ['not_activated'], ordering: 'lang' },
+        { email: 'plan-1', cursor: first.nextCursor },
+        { email: 'plan-1', cursor: deep.previousCursor },
       ];
       for (const filters of cases) {
         const query = { limit: 11, ...filters };

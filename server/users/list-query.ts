@@ -70,17 +70,23 @@ export const notComplyingWithTwoFa = sql<boolean>`(m.accepted_at is not null and
   and exists (select 1 from accounts r where r.id = m.account_id and r.require_2fa_since is not null))`;
 
 /**
- * The filters, on the membership alone (migration 0007 copies what they need onto it). `hidden`:
- * the texts are out of the planner's sight (a subquery's value, known when the statement runs),
- * so that a big account's statement is planned the same whatever the text (`listSql`).
+ * The filters, on the membership alone (migration 0007 copies what they need onto it).
+ * `planFree`: a big account's statement, planned once for every value (`listSql`). Its substring
+ * filters are then `strpos(…) > 0`, which contains what `like '%…%'` does, but whose share of the
+ * members the planner cannot estimate from the text: it takes a third, with the text or without.
+ * A plan made with the text is then the plan made without it, so PostgreSQL keeps the latter; and
+ * a third is what makes walking the ordering's index look right, as it is for every text that
+ * takes that way (a rare one takes the search index, chosen when the statement runs).
  */
-export function filterSql(filters: UsersQuery, now: Date, hidden = false): RawBuilder<unknown>[] {
+export function filterSql(filters: UsersQuery, now: Date, planFree = false): RawBuilder<unknown>[] {
   const where: RawBuilder<unknown>[] = [];
-  const text = (value: string) =>
-    hidden ? sql`(select ${containing(value)}::text)` : sql`${containing(value)}`;
-  if (filters.id) where.push(sql`cast(m.user_id as text) like ${text(filters.id)}`);
-  if (filters.email) where.push(sql`m.sort_email like ${text(filters.email)}`);
-  if (filters.name) where.push(sql`m.sort_name like ${text(filters.name)}`);
+  const contains = (column: RawBuilder<unknown>, text: string) =>
+    planFree
+      ? sql`strpos(${column}, ${text.toLowerCase()}) > 0`
+      : sql`${column} like ${containing(text)}`;
+  if (filters.id) where.push(contains(sql`cast(m.user_id as text)`, filters.id));
+  if (filters.email) where.push(contains(sql`m.sort_email`, filters.email));
+  if (filters.name) where.push(contains(sql`m.sort_name`, filters.name));
   if (filters.role?.length) where.push(sql`m.role_id = any(${filters.role}::int[])`);
   if (filters.lang?.length) where.push(sql`m.sort_lang = any(${filters.lang}::text[])`);
   const statuses = filters.status ?? [];
@@ -211,6 +217,10 @@ function seek(options: SeekOptions): RawBuilder<unknown> {
   const compare = descending ? sql`<` : sql`>`;
   const from = among ?? sql`memberships`;
   const base = among ? [sql`true`] : [sql`m.account_id = ${account}`, ...where];
+  // In a big account's statement (`listSql`), the row a page starts after is hidden from the
+  // planner (a subquery's value, known when the statement runs): a plan made with it is then the
+  // plan made without it, and a page deep in the list keeps the plan of the first.
+  const value = (known: RawBuilder<unknown>) => (options.sized ? sql`(select ${known})` : known);
   if (plan.field !== 'status') {
     const keys = SORT_KEYS[plan.field];
     const conditions = [...base];
@@ -218,8 +228,8 @@ function seek(options: SeekOptions): RawBuilder<unknown> {
       const after = plan.after;
       conditions.push(
         sql`(${sql.join([...keys.map((k) => k.sql), sql`m.user_id`])}) ${compare} (${sql.join([
-          ...keys.map((k, i) => sql`cast(${after.keys[i]} as ${sql.raw(k.type)})`),
-          sql`${after.userId}::int`,
+          ...keys.map((k, i) => value(sql`cast(${after.keys[i]} as ${sql.raw(k.type)})`)),
+          value(sql`${after.userId}::int`),
         ])})`,
       );
     }
@@ -252,7 +262,11 @@ function seek(options: SeekOptions): RawBuilder<unknown> {
     if (plan.after) {
       const at = plan.after.keys[0] as number;
       if (descending ? status > at : status < at) return [];
-      if (status === at) conditions.push(sql`(m.user_id::bigint) ${compare} ${plan.after.userId}`);
+      if (status === at) {
+        conditions.push(
+          sql`(m.user_id::bigint) ${compare} ${value(sql`${plan.after.userId}::bigint`)}`,
+        );
+      }
     }
     return [
       sql`(select m.account_id, m.user_id as member_id, ${sql.lit(status)} as status
@@ -336,7 +350,7 @@ export function listSql(
     textFilter?: boolean;
     /**
      * The account has BIG_ACCOUNT_MEMBERS or more: its filtered statements are its own (below),
-     * with `filterSql`'s texts hidden.
+     * with `filterSql`'s `planFree` filters.
      */
     bigAccount?: boolean;
   },
@@ -346,13 +360,14 @@ export function listSql(
   // A filtered statement's best plan hinges on how many members the account has: a plan made for
   // an average account sorts a big one's whole membership where it should walk an index (20-50 ms
   // instead of 1). So a search was planned with its values on every request, 1.2-2 ms each time.
-  // A big account's filtered statement is its own instead (decision 040): its id, the sample's
-  // sizes and the page's are written into its text, and the texts it searches for are hidden from
-  // the planner (`filterSql`). PostgreSQL, knowing the account's size from its statistics
-  // (migration 0015 keeps big accounts in them) and nothing of the text, plans it the same every
-  // time, and so keeps one generic plan of it after five: the runtime gates (a rare or a common
-  // text) choose among its ways as before. Small accounts keep the id as a value: any plan reads
-  // little of them, and statements of their own would fill the cache of prepared statements.
+  // A big account's filtered statement is its own instead (decision 040): its id, the samples'
+  // sizes and the page's are written into its text, its substring filters are ones whose share
+  // the planner does not read off the text (`filterSql`, `planFree`), and the row a page starts
+  // after is hidden from it (`seek`). PostgreSQL, knowing the account's size from its statistics
+  // (migration 0015 keeps big accounts in them), then plans it the same whatever the values, and
+  // keeps one generic plan after five; the runtime gates (a rare or a common text) choose among
+  // its ways as before. Small accounts keep the id as a value: any plan reads little of them, and
+  // statements of their own would fill the cache of prepared statements.
   const sized = where.length > 0 && options.bigAccount === true;
   const account = sized ? sql.lit(accountId) : sql`${accountId}`;
   const firstMembers = (size: number, columns: RawBuilder<unknown>) =>
@@ -440,7 +455,7 @@ export function listSql(
         } as hits offset 0) b`
       : sql`select ${members} as total, true as exact`;
   // A search's plan hinges on the text (rare or common): planned with it each time, unless the
-  // statement is a big account's own (above), whose text the planner does not see.
+  // statement is a big account's own (above), whose plan does not.
   const planned = !sized && (search || options.textFilter) ? sql.raw(PLANNED_EACH_TIME) : sql``;
   // The page's rows are joined on their own account id, not on the parameter: a plan made with
   // the account's id looks cheaper than the generic one, which PostgreSQL would then never keep.
