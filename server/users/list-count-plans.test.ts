@@ -38,20 +38,7 @@ eachDatabase('Users list count plans', (ctx, dialect) => {
       insert into memberships (account_id, user_id, role_id, accepted_at)
       select ${big}::int, u.id, (array[1,5,3009,3022,2])[1 + u.id % 5], now()
       from users u where u.email like '%@counts.test'`.execute(db);
-    await sql`insert into accounts (company_name) select 'Small ' || i from generate_series(1, ${SMALL_ACCOUNTS}) i`.execute(
-      db,
-    );
-    await sql`
-      insert into users (email, name, lang)
-      select 'small-' || i || '@counts.test', 'Small ' || i, 'en'
-      from generate_series(1, ${SMALL_ACCOUNTS * 10}) i`.execute(db);
-    await sql`
-      insert into memberships (account_id, user_id, role_id, accepted_at)
-      select a.id, u.id, 2, now()
-      from (select id, row_number() over (order by id) - 1 as n from accounts
-            where company_name like 'Small %') a
-      join (select id, row_number() over (order by id) - 1 as n from users
-            where email like 'small-%') u on u.n / 10 = a.n`.execute(db);
+    await fixtures.tenants(SMALL_ACCOUNTS, 10, 'small');
     await sql`analyze`.execute(db);
   });
 

@@ -41,19 +41,7 @@ eachDatabase('Users list plans', (ctx, dialect) => {
       from users u where u.email like '%@plans.test'`.execute(db);
     // A thousand accounts of ten, as most tenants are: an average account is small, and a plan
     // made for one is wrong for the big account (the bench's shape, smaller).
-    await sql`insert into accounts (company_name)
-      select 'Tenant ' || i from generate_series(1, ${TENANTS}) i`.execute(db);
-    await sql`
-      insert into users (email, name, lang)
-      select 'tenant-' || i || '@tenants.test', 'Tenant ' || i, 'en'
-      from generate_series(1, ${TENANTS * 10}) i`.execute(db);
-    await sql`
-      insert into memberships (account_id, user_id, role_id, accepted_at)
-      select a.id, u.id, 2, now()
-      from (select id, row_number() over (order by id) - 1 as n from accounts
-            where company_name like 'Tenant %') a
-      join (select id, row_number() over (order by id) - 1 as n from users
-            where email like 'tenant-%') u on u.n / 10 = a.n`.execute(db);
+    await fixtures.tenants(TENANTS, 10, 'tenant');
     // Vacuumed, as a settled table is: index-only scans look as cheap as they are.
     await sql`vacuum analyze`.execute(db);
   });

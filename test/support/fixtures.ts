@@ -145,6 +145,26 @@ export class Fixtures {
       where u.email like ${`%@${tag}.test`}`.execute(this.db);
   }
 
+  /**
+   * `count` accounts of `size` members each (`<tag> <n>`, members `<tag>-<i>@<tag>.test`), by three
+   * statements: the many small tenants among which a plan test puts a big account.
+   */
+  async tenants(count: number, size: number, tag: string): Promise<void> {
+    await sql`insert into accounts (company_name)
+      select ${tag} || ' ' || i from generate_series(1, ${count}) i`.execute(this.db);
+    await sql`
+      insert into users (email, name, lang)
+      select ${tag} || '-' || i || '@' || ${tag} || '.test', ${tag} || ' ' || i, 'en'
+      from generate_series(1, ${count * size}) i`.execute(this.db);
+    await sql`
+      insert into memberships (account_id, user_id, role_id, accepted_at)
+      select a.id, u.id, ${ROLE.users}, ${this.clock.now()}
+      from (select id, row_number() over (order by id) - 1 as n from accounts
+            where company_name like ${`${tag} %`}) a
+      join (select id, row_number() over (order by id) - 1 as n from users
+            where email like ${`%@${tag}.test`}) u on u.n / ${size} = a.n`.execute(this.db);
+  }
+
   async project(accountId: number, name = `Project ${unique()}`): Promise<number> {
     const row = await this.db
       .insertInto('projects')
