@@ -55,6 +55,13 @@ export const scenario: Scenario = {
       list('users email=user-4242 (rare)', 'limit=10&email=user-4242'),
       list('users email=user-1 (common)', 'limit=10&email=user-1'),
       list('users name=bench name 99', 'limit=10&name=bench%20name%2099'),
+      // A search in another ordering: the status ordering's pending branches walk every pending
+      // invitation (session 23's note), and a common name by name.
+      list('users email=user-1 ordering=-status', 'limit=10&email=user-1&ordering=-status'),
+      list(
+        'users name=bench name 1 ordering=-name',
+        'limit=10&name=bench%20name%201&ordering=-name',
+      ),
       list('users id=4242', 'limit=10&id=4242'),
       list('users role=1,5', 'limit=10&role=1&role=5'),
       list('users status=invitation_expired', 'limit=10&status=invitation_expired'),
@@ -115,6 +122,8 @@ export const scenario: Scenario = {
       'users two_fa=true',
       'users email=user-1 (common)',
       'users name=bench name 99',
+      'users email=user-1 ordering=-status',
+      'users name=bench name 1 ordering=-name',
     ];
     return [
       {
