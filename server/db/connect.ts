@@ -17,6 +17,7 @@ import * as activityByAction from './migrations/0012_activity_by_action.ts';
 import * as auditNames from './migrations/0013_audit_names.ts';
 import * as deletedPeopleBelongNowhere from './migrations/0014_deleted_people_belong_nowhere.ts';
 import * as bigAccountsInTheStatistics from './migrations/0015_big_accounts_in_the_statistics.ts';
+import * as membersWithTwoFa from './migrations/0016_members_with_two_fa.ts';
 import { PGliteThread } from './pglite-thread.ts';
 import { countingDialect } from './round-trips.ts';
 import { isBulkRead, takingTurns } from './turns.ts';
@@ -74,6 +75,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0013_audit_names': auditNames,
   '0014_deleted_people_belong_nowhere': deletedPeopleBelongNowhere,
   '0015_big_accounts_in_the_statistics': bigAccountsInTheStatistics,
+  '0016_members_with_two_fa': membersWithTwoFa,
 };
 
 export async function openDatabase(options: DatabaseOptions): Promise<OpenDatabase> {
