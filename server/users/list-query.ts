@@ -186,14 +186,16 @@ export function cursorAt(
   return encodeCursor(before ? [BEFORE, ...at] : at);
 }
 
+/** The account's id in a statement: a value, or in a big account's own statement its text. */
+const accountSql = (accountId: number, sized = false) =>
+  sized ? sql.lit(accountId) : sql`${accountId}`;
+
 interface SeekOptions {
   accountId: number;
   /**
-   * The account's id as the statement compares memberships with it: a value, or written into the
-   * text for a big account's filtered statement (`listSql`).
+   * A big account's filtered statement, planned once (`listSql`): the account's id and the page's
+   * size in its text, the row a page starts after hidden from the planner.
    */
-  account?: RawBuilder<unknown>;
-  /** A big account's filtered statement, planned once (`listSql`): its page's size in its text. */
   sized?: boolean;
   where: RawBuilder<unknown>[];
   plan: PagePlan;
@@ -211,7 +213,7 @@ interface SeekOptions {
  */
 function seek(options: SeekOptions): RawBuilder<unknown> {
   const { accountId, where, plan, now, limit, offset, among } = options;
-  const account = options.account ?? sql`${accountId}`;
+  const account = accountSql(accountId, options.sized);
   const descending = plan.descending !== plan.backward;
   const dir = descending ? sql`desc` : sql`asc`;
   const compare = descending ? sql`<` : sql`>`;
@@ -369,7 +371,7 @@ export function listSql(
   // its ways as before. Small accounts keep the id as a value: any plan reads little of them, and
   // statements of their own would fill the cache of prepared statements.
   const sized = where.length > 0 && options.bigAccount === true;
-  const account = sized ? sql.lit(accountId) : sql`${accountId}`;
+  const account = accountSql(accountId, sized);
   const firstMembers = (size: number, columns: RawBuilder<unknown>) =>
     sql`select ${columns} from memberships m where m.account_id = ${account}
       order by (m.user_id::bigint), m.user_id limit ${sql.lit(size)}`;
@@ -414,7 +416,7 @@ export function listSql(
       limit ${sql.lit(EXACT_COUNT_BOUND + 1)}),`
     : sql``;
   const pageOf = (page: SeekOptions) => {
-    const seeking = { ...page, account, sized };
+    const seeking = { ...page, sized };
     return !search
       ? seek(seeking)
       : sql`select * from (${seek(seeking)}) walked
