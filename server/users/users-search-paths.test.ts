@@ -130,6 +130,17 @@ eachDatabase('GET /iam/users: the paths of a search', (ctx) => {
     });
   }
 
+  it('takes `%`, `_` and `\\` in a text as themselves, in both forms of the statement', async () => {
+    // Every member's address holds `early-1` or `late-1`; taken as patterns, these would match.
+    for (const bearer of [token, bigToken]) {
+      for (const text of ['early_1', 'late%1', '%', '_', 'late\\']) {
+        const page = (await get(`/iam/users?limit=10&email=${encodeURIComponent(text)}`, bearer))
+          .body as UsersPage;
+        assert.deepEqual([page.count, page.results.length], [0, 0], `${text}`);
+      }
+    }
+  });
+
   it('estimates a count past the bound from the share of the members that matched', async () => {
     asker = () => token;
     const users = (await everyone('id')).filter((user) => user.groups[0]?.id === ROLE.users);
