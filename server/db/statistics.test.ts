@@ -26,6 +26,15 @@ for (const dialect of DIALECTS) {
     });
     after(() => database.close());
 
+    it('keeps a thousand of the accounts of memberships in the statistics (migration 0015)', async () => {
+      // So that every big account's size is known to the planner (docs/decisions/040).
+      const { rows } = await sql<{ target: number }>`select attstattarget::int as target
+        from pg_attribute where attrelid = 'memberships'::regclass and attname = 'account_id'`.execute(
+        database.db,
+      );
+      assert.equal(rows[0]?.target, 1000);
+    });
+
     it('analyses the tables that never were, then those of which many rows changed', async () => {
       const first = await analyzeStaleTables(database.db);
       if (dialect.name === 'postgres') {
