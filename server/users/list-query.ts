@@ -204,6 +204,12 @@ interface SeekOptions {
   offset: number;
   /** The page is sought in these rows (as `m`), already the account's matching members. */
   among?: RawBuilder<unknown>;
+  /**
+   * Walk at most this many of the ordering's rows (each status's, for status), a search's walk
+   * (`listSql`): the rows found, `limit + offset` at most and no offset skipped, with `cut` true on
+   * the last row the walk may read. A cut among them: the walk ended before the page did.
+   */
+  bound?: number;
 }
 
 /**
@@ -212,17 +218,61 @@ interface SeekOptions {
  * is read the other way (the caller turns the rows back).
  */
 function seek(options: SeekOptions): RawBuilder<unknown> {
-  const { accountId, where, plan, now, limit, offset, among } = options;
+  const { accountId, where, plan, now, limit, offset, among, bound } = options;
   const account = accountSql(accountId, options.sized);
   const descending = plan.descending !== plan.backward;
   const dir = descending ? sql`desc` : sql`asc`;
   const compare = descending ? sql`<` : sql`>`;
   const from = among ?? sql`memberships`;
-  const base = among ? [sql`true`] : [sql`m.account_id = ${account}`, ...where];
+  const base = among ? [sql`true`] : [sql`m.account_id = ${account}`];
+  const filters = among ? [] : where;
   // In a big account's statement (`listSql`), the row a page starts after is hidden from the
   // planner (a subquery's value, known when the statement runs): a plan made with it is then the
   // plan made without it, and a page deep in the list keeps the plan of the first.
   const value = (known: RawBuilder<unknown>) => (options.sized ? sql`(select ${known})` : known);
+  // A page the panel shows, without filters, has the same best plan for every account and depth,
+  // and PostgreSQL keeps one generic plan of the named statement instead of planning it on every
+  // request (decision 033): for that its limit is written into the text and a zero offset left
+  // out, since a parameter there is guessed as a tenth of the rows, which makes the generic plan
+  // look dearer than it is. So is a big account's filtered page (`listSql`: its statement is the
+  // account's own, planned once too), and a walk's bound with it. Other pages keep their
+  // parameters and are planned as before: with filters the best plan hinges on how common they
+  // are, and a bigger page (the stream's batches, `limit=1000`) could be given a plan that sorts
+  // the account, cheap for an average one only.
+  const inText = (where.length === 0 || options.sized) && limit <= PLANNED_ONCE_ROWS;
+  const size = (rows: number) => (inText && !offset ? sql.lit(rows) : sql`${rows}`);
+  const window = inText
+    ? sql`limit ${sql.lit(limit)}${offset ? sql` offset ${offset}` : sql``}`
+    : sql`limit ${limit} offset ${offset}`;
+  /**
+   * Rows of `m` in the order of `keys` (then the id), the matching ones: all of them, or in a walk
+   * (`bound`) those among the first `bound`, with the last of those marked `cut`. The keys are
+   * `key_0`, `key_1`… of the rows, and `ends` what the caller orders and limits them by.
+   */
+  const ordered = (
+    conditions: RawBuilder<unknown>[],
+    keys: RawBuilder<unknown>[],
+    select: (cut: RawBuilder<unknown>) => RawBuilder<unknown>,
+    ends: RawBuilder<unknown>,
+  ) => {
+    const named = keys.map((key, i) => sql`${key} as ${sql.raw(`key_${i}`)}`);
+    const order = sql.join([...keys.map((key) => sql`${key} ${dir}`), sql`m.user_id ${dir}`]);
+    const matching = filters.length ? sql.join(filters, sql` and `) : sql`true`;
+    if (bound === undefined) {
+      return sql`select ${select(sql`false`)} from (select m.*, ${sql.join(named)}
+        from ${from} m where ${sql.join(conditions, sql` and `)}) m
+        where ${matching} ${ends}`;
+    }
+    // The walk reads the index in order and stops at the bound; the row it stops at is kept (as
+    // the cut) whether it matches or not. Its keys are columns of the walk, so that the order of
+    // the rows found is the walk's, not sorted again.
+    return sql`select ${select(sql`(m.walked = ${size(bound)})`)}
+      from (select m.*, ${sql.join(named)}, row_number() over (order by ${order}) as walked
+        from ${from} m where ${sql.join(conditions, sql` and `)}
+        order by ${order} limit ${size(bound)}) m
+      where ${matching} or m.walked = ${size(bound)} ${ends}`;
+  };
+  const rowsFound = bound === undefined ? window : sql`limit ${size(limit + offset)}`;
   if (plan.field !== 'status') {
     const keys = SORT_KEYS[plan.field];
     const conditions = [...base];
@@ -235,26 +285,15 @@ function seek(options: SeekOptions): RawBuilder<unknown> {
         ])})`,
       );
     }
-    // A page the panel shows, without filters, has the same best plan for every account and depth,
-    // and PostgreSQL keeps one generic plan of the named statement instead of planning it on every
-    // request (decision 033): for that its limit is written into the text and a zero offset left
-    // out, since a parameter there is guessed as a tenth of the rows, which makes the generic plan
-    // look dearer than it is. So is a big account's filtered page (`listSql`: its statement is the
-    // account's own, planned once too). Other pages keep their parameters and are planned as
-    // before: with filters the best plan hinges on how common they are, and a bigger page (the
-    // stream's batches, `limit=1000`) could be given a plan that sorts the account, cheap for an
-    // average one only.
-    const window =
-      (where.length === 0 || options.sized) && limit <= PLANNED_ONCE_ROWS
-        ? sql`limit ${sql.lit(limit)}${offset ? sql` offset ${offset}` : sql``}`
-        : sql`limit ${limit} offset ${offset}`;
-    const sortKeys = keys.length
-      ? sql`json_build_array(${sql.join(keys.map((k) => k.sql))})`
-      : sql`'[]'::json`;
-    return sql`select m.account_id, m.user_id as member_id, ${sortKeys} as sort_keys
-      from ${from} m where ${sql.join(conditions, sql` and `)}
-      order by ${sql.join([...keys.map((k) => sql`${k.sql} ${dir}`), sql`m.user_id ${dir}`])}
-      ${window}`;
+    const names = keys.map((_, i) => sql.raw(`m.key_${i}`));
+    const sortKeys = keys.length ? sql`json_build_array(${sql.join(names)})` : sql`'[]'::json`;
+    return ordered(
+      conditions,
+      keys.map((k) => k.sql),
+      (cut) => sql`m.account_id, m.user_id as member_id, ${sortKeys} as sort_keys, ${cut} as cut`,
+      sql`order by ${sql.join([...names.map((name) => sql`${name} ${dir}`), sql`m.user_id ${dir}`])}
+        ${rowsFound}`,
+    );
   }
   // Status comes from the clock, and so does the size of each range (how many invitations have
   // expired): its limits stay parameters, planned as before.
@@ -271,17 +310,27 @@ function seek(options: SeekOptions): RawBuilder<unknown> {
       }
     }
     return [
-      sql`(select m.account_id, m.user_id as member_id, ${sql.lit(status)} as status
-        from ${from} m where ${sql.join(conditions, sql` and `)}
-        order by (m.user_id::bigint) ${dir}, m.user_id ${dir} limit ${limit + offset})`,
+      sql`(${ordered(
+        conditions,
+        [sql`(m.user_id::bigint)`],
+        (cut) =>
+          sql`m.account_id, m.user_id as member_id, ${sql.lit(status)} as status, ${cut} as cut`,
+        sql`order by m.key_0 ${dir}, m.user_id ${dir} limit ${limit + offset}`,
+      )})`,
     ];
   });
   if (branches.length === 0)
-    return sql`select null::int as account_id, null::int as member_id, '[]'::json as sort_keys where false`;
-  return sql`select account_id, member_id, json_build_array(status) as sort_keys
+    return sql`select null::int as account_id, null::int as member_id, '[]'::json as sort_keys,
+      false as cut where false`;
+  return sql`select account_id, member_id, json_build_array(status) as sort_keys, cut
     from (${sql.join(branches, sql` union all `)}) s
-    order by status ${dir}, member_id ${dir} limit ${limit} offset ${offset}`;
+    order by status ${dir}, member_id ${dir}
+    ${bound === undefined ? sql`limit ${limit} offset ${offset}` : sql`limit ${limit + offset}`}`;
 }
+
+/** What `seek` reads of a membership found by a search: its ids and what it is ordered by. */
+const memberKeys = sql`m.account_id, m.user_id, m.role_id, m.sort_email, m.sort_name, m.sort_lang,
+  m.accepted_at, m.invitation_expires_at`;
 
 /** The columns of a listed member (repository.ts `MemberRow`), for rows of `m`. */
 const memberColumns = (callerId: number) => sql`
@@ -407,37 +456,55 @@ export function listSql(
       order by (select count(*) from sampled s where strpos(
         case t.field when 'e' then s.sort_email else s.sort_name end, t.trigram) > 0), k.key
       limit ${sql.lit(SEARCH_KEYS)}) as keys),
-    found as materialized (select m.* from memberships m
+    -- Only what a page is sought by: every column of thousands of matches took 4 ms more.
+    matches as materialized (select ${memberKeys} from memberships m
       -- The keys hold the account: its own index must not be combined with theirs (it would read
       -- the whole account), so the account is compared as an expression no index has.
       where ${and([sql`(m.account_id + 0) = ${account}`, ...where])}
-        and member_search_keys(m.account_id, m.sort_email, m.sort_name) @> (select keys from rarest)
-        and ${share} < ${sql.lit(WALK_COUNT_SHARE)}
+        and member_search_keys(m.account_id, m.sort_email, m.sort_name) @> (select keys from rarest)),
+    found as materialized (select * from matches where ${share} < ${sql.lit(WALK_COUNT_SHARE)}
       limit ${sql.lit(EXACT_COUNT_BOUND + 1)}),`
     : sql``;
-  const pageOf = (page: SeekOptions) => {
+  // The page of a search: among its members found (rare), else by walking the ordering's index,
+  // unless the walk meets too few matches (they lie elsewhere in the order: `user-1` by `-email`
+  // passes every `user-2…` to `user-9…` first), when it is sought among every match instead.
+  const pageOf = (page: SeekOptions, name: string) => {
     const seeking = { ...page, sized };
-    return !search
-      ? seek(seeking)
-      : sql`select * from (${seek(seeking)}) walked
-        where ${share} >= ${sql.lit(WALK_PAGE_SHARE)} or ${found} > ${sql.lit(EXACT_COUNT_BOUND)}
+    if (!search) return { walks: [], rows: seek(seeking) };
+    const walk = sql.raw(name);
+    const rare = sql`(${share} < ${sql.lit(WALK_PAGE_SHARE)} and ${found} <= ${sql.lit(EXACT_COUNT_BOUND)})`;
+    const cut = sql`exists (select 1 from ${walk} where cut)`;
+    const bound = Math.round((page.limit + page.offset) / WALK_PAGE_SHARE);
+    return {
+      walks: [sql`${walk} as materialized (${seek({ ...seeking, bound })}),`],
+      rows: sql`select * from (select * from ${walk} where not cut
+          ${page.offset ? sql`offset ${page.offset}` : sql``}) walked
+        where not ${rare} and not ${cut}
       union all
-      select * from (${seek({ ...seeking, among: sql`found` })}) among_found
-        where ${share} < ${sql.lit(WALK_PAGE_SHARE)} and ${found} <= ${sql.lit(EXACT_COUNT_BOUND)}`;
+      select * from (${seek({ ...seeking, among: sql`found` })}) among_found where ${rare}
+      union all
+      select * from (${seek({ ...seeking, among: sql`matches` })}) among_matches
+        where not ${rare} and ${cut}`,
+    };
   };
   // A page sought backwards from a row that has nothing before it any more (rows removed or
   // filters changed since the link was made) is the list's first page instead, marked so
   // (`from_start`): not an empty page with no way on, and no second statement.
   const restarts = options.plan.backward && options.plan.after !== undefined;
+  const sought = pageOf(options, 'walk');
+  const firstPage = pageOf(
+    {
+      ...options,
+      plan: { field: options.plan.field, descending: options.plan.descending, backward: false },
+      offset: 0,
+    },
+    'first_page_walk',
+  );
   const page = !restarts
-    ? pageOf(options)
+    ? sought.rows
     : sql`select *, false as from_start from sought
       union all
-      select *, true from (${pageOf({
-        ...options,
-        plan: { field: options.plan.field, descending: options.plan.descending, backward: false },
-        offset: 0,
-      })}) first_page where not exists (select 1 from sought)`;
+      select *, true from (${firstPage.rows}) first_page where not exists (select 1 from sought)`;
   // Unfiltered: the account's member count (exact, kept by triggers). Filtered: exact up to the
   // bound; past it, the share of the sample that matches, times the member count. A search has
   // read the gate's smaller sample already and estimates from it: another 2,000 members cost a
@@ -463,7 +530,8 @@ export function listSql(
   // the account's id looks cheaper than the generic one, which PostgreSQL would then never keep.
   return sql`${planned}with ${sampleOf('sample', ESTIMATE_SAMPLE)}, ${sampleOf('gate', GATE_SAMPLE)},
     ${searching}
-    ${restarts ? sql`sought as materialized (${pageOf(options)}),` : sql``}
+    ${sql.join([...sought.walks, ...(restarts ? firstPage.walks : [])], sql` `)}
+    ${restarts ? sql`sought as materialized (${sought.rows}),` : sql``}
     page as materialized (${page}),
     numbered as (select *, row_number() over () as position from page)
     select ${memberColumns(options.callerId)}, p.sort_keys, t.total, t.exact

@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import { ROLE } from '../../shared/roles.ts';
 import type { User, UsersPage } from '../../shared/users.ts';
 import { eachDatabase } from '../../test/support/context.ts';
+import { lastPageCursor } from '../../shared/users-cursor.ts';
 import { BIG_ACCOUNT_MEMBERS, EXACT_COUNT_BOUND } from './list-query.ts';
 import { COUNT_EXACT_HEADER } from '../http/page-links.ts';
 
@@ -11,7 +12,9 @@ import { COUNT_EXACT_HEADER } from '../http/page-links.ts';
  * A search takes one of three paths, chosen in the statement by how many of the account's first
  * 500 members match (list-query.ts): common, the ordering's index is walked; rare, the search index
  * finds every match up to the bound and the page is sought among them; rare in the first members
- * yet past the bound in all, the ordering's index is walked after all. The account here puts its
+ * yet past the bound in all, the ordering's index is walked after all. A walk that meets too few
+ * matches before its bound (they lie elsewhere in the order) gives way to every match found by the
+ * search index, the page sought among them. The account here puts its
  * matches where each path is taken, and every path must answer what a substring match of the whole
  * list does: the same members, in order, page after page, with the count. A second account of the
  * same members says it has BIG_ACCOUNT_MEMBERS: its searches run as a big account's own statements
@@ -128,6 +131,46 @@ eachDatabase('GET /iam/users: the paths of a search', (ctx) => {
         assert.ok(page.count > EXACT_COUNT_BOUND, `${page.count}`);
       }
     });
+  }
+
+  it('email=early-1, common but far from where the walk starts: every page, both ways', async () => {
+    // 109 of the first 500 match, so the page walks the ordering's index; but by `-email` and by
+    // `-status` (newest first) the walk meets the 1,100 `late-…` members first, and its bound (a
+    // hundred rows per row of the page) ends it before a match: the page comes from every match.
+    // By `status` the same happens to pages sought backwards from the end, and by `name` and
+    // `-name` matches and others alternate.
+    const text = 'early-1';
+    for (const bearer of [token, bigToken]) {
+      asker = () => bearer;
+      for (const ordering of ['-email', '-status', 'status', 'name', '-name']) {
+        const expected = (await everyone(ordering))
+          .filter((user) => user.email.includes(text))
+          .map((user) => user.id);
+        assert.ok(expected.length > 100, `${expected.length}`);
+        const query = `email=${text}&ordering=${ordering}`;
+        assert.deepEqual(await walk(query, 5), expected, `ordering=${ordering}, by next`);
+        assert.deepEqual(await walkBack(query, ordering, 5), expected, `${ordering}, by previous`);
+        const deep = (await get(`/iam/users?${query}&limit=5&offset=5`)).body as UsersPage;
+        assert.deepEqual(
+          deep.results.map((user) => user.id),
+          expected.slice(5, 10),
+          `${ordering}, offset=5`,
+        );
+      }
+    }
+  });
+
+  /** Every page, following `previous` from the list's end. */
+  async function walkBack(query: string, ordering: string, limit: number): Promise<number[]> {
+    const pages: number[][] = [];
+    let path: string | null =
+      `/iam/users?${query}&limit=${limit}&cursor=${lastPageCursor(ordering)}`;
+    while (path) {
+      const page = (await get(path)).body as UsersPage;
+      pages.unshift(page.results.map((user) => user.id));
+      path = page.previous && page.previous.replace('http://um.test', '');
+    }
+    return pages.flat();
   }
 
   it('takes `%`, `_` and `\\` in a text as themselves, in both forms of the statement', async () => {
