@@ -506,7 +506,8 @@ export function listSql(
       union all
       select *, true from (${firstPage.rows}) first_page where not exists (select 1 from sought)`;
   // Unfiltered: the account's member count (exact, kept by triggers). Filtered: exact up to the
-  // bound; past it, the share of the sample that matches, times the member count. A search has
+  // bound; past it, the share of the sample that matches, times the member count. A search counts
+  // what it found, or the matches its page was sought among, and else walks the account's members. A search has
   // read the gate's smaller sample already and estimates from it: another 2,000 members cost a
   // common search 0.8 ms, for a figure flagged as an estimate either way.
   const estimateFrom = search ? sql`gate` : sql`sample`;
@@ -519,7 +520,10 @@ export function listSql(
         b.hits <= ${sql.lit(EXACT_COUNT_BOUND)} as exact
         from (select ${
           search
-            ? sql`case when ${share} >= ${sql.lit(WALK_COUNT_SHARE)} then ${hits} else ${found} end`
+            ? sql`case when ${share} < ${sql.lit(WALK_COUNT_SHARE)} then ${found}
+                when exists (select 1 from walk where cut) then (select count(*)::int from (
+                  select 1 from matches limit ${sql.lit(EXACT_COUNT_BOUND + 1)}) m)
+                else ${hits} end`
             : hits
         } as hits offset 0) b`
       : sql`select ${members} as total, true as exact`;

@@ -150,6 +150,9 @@ eachDatabase('GET /iam/users: the paths of a search', (ctx) => {
         const query = `email=${text}&ordering=${ordering}`;
         assert.deepEqual(await walk(query, 5), expected, `ordering=${ordering}, by next`);
         assert.deepEqual(await walkBack(query, ordering, 5), expected, `${ordering}, by previous`);
+        // Counted from the matches the page was sought among (when the walk was cut): exactly.
+        const first = await get(`/iam/users?${query}&limit=5`);
+        assert.deepEqual([(first.body as UsersPage).count, first.exact], [expected.length, 'true']);
         const deep = (await get(`/iam/users?${query}&limit=5&offset=5`)).body as UsersPage;
         assert.deepEqual(
           deep.results.map((user) => user.id),
