@@ -55,9 +55,10 @@ export const scenario: Scenario = {
       list('users email=user-4242 (rare)', 'limit=10&email=user-4242'),
       list('users email=user-1 (common)', 'limit=10&email=user-1'),
       list('users name=bench name 99', 'limit=10&name=bench%20name%2099'),
-      // A search in another ordering: the status ordering's pending branches walk every pending
-      // invitation (session 23's note), and a common name by name.
+      // A common search whose matches lie far from where the ordering starts: the newest first
+      // (`user-1…` are the oldest), emails from the end, names from the end.
       list('users email=user-1 ordering=-status', 'limit=10&email=user-1&ordering=-status'),
+      list('users email=user-1 ordering=-email', 'limit=10&email=user-1&ordering=-email'),
       list(
         'users name=bench name 1 ordering=-name',
         'limit=10&name=bench%20name%201&ordering=-name',
@@ -123,6 +124,7 @@ export const scenario: Scenario = {
       'users email=user-1 (common)',
       'users name=bench name 99',
       'users email=user-1 ordering=-status',
+      'users email=user-1 ordering=-email',
       'users name=bench name 1 ordering=-name',
     ];
     return [
