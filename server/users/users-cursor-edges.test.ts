@@ -66,6 +66,16 @@ eachDatabase('GET /iam/users: cursors at their edges', (ctx) => {
     assert.equal(body.results.length, 2);
     assert.equal(body.previous, null);
     assert.match(body.next!, /[?&]offset=2&/);
+    // The same with a search, whose page is walked (list-query.ts `pageOf`) twice in one statement.
+    const searched = await get(`/iam/users?limit=2&ordering=name&email=example&cursor=${before}`);
+    const firstFound = await get('/iam/users?limit=2&ordering=name&email=example');
+    assert.equal(searched.status, 200);
+    const [restarted, found] = [await searched.json(), await firstFound.json()] as UsersPage[];
+    assert.deepEqual(
+      [restarted!.results, restarted!.count, restarted!.previous],
+      [found!.results, found!.count, null],
+    );
+    assert.equal(restarted!.results.length, 2);
   });
 
   it('refuses a cursor whose values the database cannot compare, naming it', async () => {
