@@ -26,8 +26,20 @@ const CACHE_MILLISECONDS = 60_000;
 /** The shortest time between two reads forced by an unknown `kid`. */
 const FORCED_RELOAD_MILLISECONDS = 1_000;
 
+interface Loaded {
+  at: number;
+  signing: SigningKey;
+  verifying: PublicKey[];
+}
+
 export class SigningKeys {
-  private cached?: { at: number; signing: SigningKey; verifying: PublicKey[] };
+  private cached?: Loaded;
+  /**
+   * The read under way: requests at one moment share it. Each reading for itself, the first
+   * requests of a process each made a key, and a key one of them signed with could be missing
+   * from the keys another cached last (its token refused, 401, until a forced re-read).
+   */
+  private loading?: Promise<Loaded>;
   private readonly fixed?: Promise<{ signing: SigningKey; verifying: PublicKey[] }>;
 
   constructor(
@@ -91,6 +103,11 @@ export class SigningKeys {
     if (this.fixed) return this.fixed;
     const now = this.clock.now().getTime();
     if (!force && this.cached && now - this.cached.at < CACHE_MILLISECONDS) return this.cached;
+    this.loading ??= this.read(now).finally(() => (this.loading = undefined));
+    return this.loading;
+  }
+
+  private async read(now: number): Promise<Loaded> {
     let rows = await this.readKeys(now);
     if (!rows.some((row) => row.retired_at === null)) {
       // First start. Two replicas starting together may both insert a key: both are published

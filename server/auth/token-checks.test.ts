@@ -379,6 +379,22 @@ eachDatabase(
   },
 );
 
+eachDatabase('signing keys at first use', (ctx) => {
+  it('makes one key when the first requests come at one moment, and verifies what it signs', async () => {
+    const { db, clock, config } = ctx();
+    await db.deleteFrom('signing_keys').execute();
+    const keys = new SigningKeys(db, clock, config.jwt.accessTtlSeconds);
+    const signers = await Promise.all(Array.from({ length: 8 }, () => keys.current()));
+    const verifying = (await keys.verificationKeys()).map((key) => key.kid);
+    for (const { kid } of signers) assert.ok(verifying.includes(kid), kid);
+    const stored = await db.selectFrom('signing_keys').select('kid').execute();
+    assert.deepEqual(
+      stored.map((row) => row.kid),
+      [signers[0]!.kid],
+    );
+  });
+});
+
 eachDatabase('signing keys across replicas', (ctx) => {
   it('accepts a key another replica rotated to, reading the database again for it', async () => {
     const other = new SigningKeys(ctx().db, ctx().clock, ctx().config.jwt.accessTtlSeconds);
