@@ -217,9 +217,10 @@ interface SeekOptions {
 }
 
 /**
- * The page's memberships, in the order read, with the values their cursor is made of: one index
- * range of the account. Status is three ranges (by id each) laid end to end. Backward, the range
- * is read the other way (the caller turns the rows back).
+ * The page's memberships, in the order read, with the values their cursor is made of and `cut`
+ * (`bound`): one index range of the account. Status is three ranges (by id each) laid end to end,
+ * or among rows already found one key. Backward, the range is read the other way (the caller
+ * turns the rows back).
  */
 function seek(options: SeekOptions): RawBuilder<unknown> {
   const { accountId, where, plan, now, limit, offset, among, bound } = options;
@@ -239,7 +240,7 @@ function seek(options: SeekOptions): RawBuilder<unknown> {
   // request (decision 033): for that its limit is written into the text and a zero offset left
   // out, since a parameter there is guessed as a tenth of the rows, which makes the generic plan
   // look dearer than it is. So is a big account's filtered page (`listSql`: its statement is the
-  // account's own, planned once too), and a walk's bound with it. Other pages keep their
+  // account's own, planned once too), and a walk's bound with it when no offset. Other pages keep their
   // parameters and are planned as before: with filters the best plan hinges on how common they
   // are, and a bigger page (the stream's batches, `limit=1000`) could be given a plan that sorts
   // the account, cheap for an average one only.
@@ -305,7 +306,7 @@ function seek(options: SeekOptions): RawBuilder<unknown> {
     );
   }
   // Status comes from the clock, and so does the size of each range (how many invitations have
-  // expired): its limits stay parameters, planned as before.
+  // expired): its limits stay parameters, planned as before (a walk's bound aside).
   const order = descending ? [2, 1, 0] : [0, 1, 2];
   const branches = order.flatMap((status) => {
     const conditions = [...base, statusCondition(status, now)];
@@ -453,7 +454,7 @@ export function listSql(
   const found = sql`(select count(*)::int from found)`;
   // A search: its members up to the bound (`found`, by the index, with the rarest keys), unless
   // matches are common. The page comes from them when they are all there, else from walking the
-  // ordering's index; the count from them unless the account's members are walked.
+  // ordering's index, or from every match (`matches`) when the walk is cut (`pageOf`).
   const searching = search
     ? sql`sampled as materialized (${firstMembers(KEY_SAMPLE, sql`m.sort_email, m.sort_name`)}),
     rarest as materialized (select array(
@@ -485,7 +486,12 @@ export function listSql(
     const cut = sql`exists (select 1 from ${walk} where cut)`;
     const bound = Math.round((page.limit + page.offset) / WALK_PAGE_SHARE);
     return {
-      walks: [sql`${walk} as materialized (${seek({ ...seeking, bound })}),`],
+      // Not walked at all for a rare search: the gate is the walk's own (were it beside the cut in
+      // the branches below, PostgreSQL might test the cut first, walking to the bound for nothing).
+      walks: [
+        sql`${walk} as materialized (select * from (${seek({ ...seeking, bound })}) w
+          where not ${rare}),`,
+      ],
       rows: sql`select * from (select * from ${walk} where not cut
           ${page.offset ? sql`offset ${page.offset}` : sql``}) walked
         where not ${rare} and not ${cut}
@@ -516,9 +522,9 @@ export function listSql(
       select *, true from (${firstPage.rows}) first_page where not exists (select 1 from sought)`;
   // Unfiltered: the account's member count (exact, kept by triggers). Filtered: exact up to the
   // bound; past it, the share of the sample that matches, times the member count. A search counts
-  // what it found, or the matches its page was sought among, and else walks the account's members. A search has
-  // read the gate's smaller sample already and estimates from it: another 2,000 members cost a
-  // common search 0.8 ms, for a figure flagged as an estimate either way.
+  // what it found, or the matches its page was sought among, and else walks the account's
+  // members. It has read the gate's smaller sample already and estimates from it: another 2,000
+  // members cost a common search 0.8 ms, for a figure flagged as an estimate either way.
   const estimateFrom = search ? sql`gate` : sql`sample`;
   const members = sql`(select ac.member_count from accounts ac where ac.id = ${account})`;
   const counted = !options.count
