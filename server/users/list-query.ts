@@ -451,8 +451,7 @@ export function listSql(
   const hits = sql`(select count(*)::int from accounts hc, lateral (select 1 from memberships m
     where ${and([sql`m.account_id = hc.id`, ...where])}
     limit ${sql.lit(EXACT_COUNT_BOUND + 1)}) h where hc.id = ${account})`;
-  // Counted once: each comparison of the count would otherwise count the found rows again.
-  const found = sql`(select n from found_count)`;
+  const found = sql`(select count(*)::int from found)`;
   // A search: its members up to the bound (`found`, by the index, with the rarest keys), unless
   // matches are common. The page comes from them when they are all there, else from walking the
   // ordering's index, or from every match (`matches`) when the walk is cut (`pageOf`).
@@ -474,8 +473,7 @@ export function listSql(
       where ${and([sql`(m.account_id + 0) = ${account}`, ...where])}
         and member_search_keys(m.account_id, m.sort_email, m.sort_name) @> (select keys from rarest)),
     found as materialized (select * from matches where ${share} < ${sql.lit(WALK_COUNT_SHARE)}
-      limit ${sql.lit(EXACT_COUNT_BOUND + 1)}),
-    found_count as materialized (select count(*)::int as n from found),`
+      limit ${sql.lit(EXACT_COUNT_BOUND + 1)}),`
     : sql``;
   // The page of a search: among its members found (rare), else by walking the ordering's index,
   // unless the walk meets too few matches (they lie elsewhere in the order: `user-1` by `-email`
