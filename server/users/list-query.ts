@@ -269,15 +269,15 @@ function seek(options: SeekOptions): RawBuilder<unknown> {
         where ${matching} ${ends}`;
     }
     // The walk reads the index in order and stops at the bound; the row it stops at is kept (as
-    // the cut) whether it matches or not. Its keys and whether it matches are columns of the walk:
-    // the order of the rows found is then the walk's, not sorted again, and the walk reads no
-    // column but those, from the index alone where it has them (an email by email).
-    return sql`select ${select(sql`(m.walked = ${size(bound)})`)}
+    // the cut) whether it matches or not. Its keys and whether it matches are columns of the walk,
+    // so that the order of the rows found is the walk's, not sorted again.
+    const last = size(bound);
+    return sql`select ${select(sql`(m.walked = ${last})`)}
       from (select m.account_id, m.user_id, ${sql.join(named)}, (${matching}) as hit,
           row_number() over (order by ${order}) as walked
         from ${from} m where ${sql.join(conditions, sql` and `)}
-        order by ${order} limit ${size(bound)}) m
-      where m.hit or m.walked = ${size(bound)} ${ends}`;
+        order by ${order} limit ${last}) m
+      where m.hit or m.walked = ${last} ${ends}`;
   };
   const rowsFound = bound === undefined ? window : sql`limit ${size(limit + offset)}`;
   // Among rows already found (a few thousand at most), status is a key like another, read in one
@@ -480,7 +480,7 @@ export function listSql(
   // passes every `user-2…` to `user-9…` first), when it is sought among every match instead.
   const pageOf = (page: SeekOptions, name: string) => {
     const seeking = { ...page, sized };
-    if (!search) return { walks: [], rows: seek(seeking) };
+    if (!search) return { walk: sql``, rows: seek(seeking), cut: sql`false` };
     const walk = sql.raw(name);
     const rare = sql`(${share} < ${sql.lit(WALK_PAGE_SHARE)} and ${found} <= ${sql.lit(EXACT_COUNT_BOUND)})`;
     const cut = sql`exists (select 1 from ${walk} where cut)`;
@@ -488,10 +488,9 @@ export function listSql(
     return {
       // Not walked at all for a rare search: the gate is the walk's own (were it beside the cut in
       // the branches below, PostgreSQL might test the cut first, walking to the bound for nothing).
-      walks: [
-        sql`${walk} as materialized (select * from (${seek({ ...seeking, bound })}) w
-          where not ${rare}),`,
-      ],
+      walk: sql`${walk} as materialized (select * from (${seek({ ...seeking, bound })}) w
+        where not ${rare}),`,
+      cut,
       rows: sql`select * from (select * from ${walk} where not cut
           ${page.offset ? sql`offset ${page.offset}` : sql``}) walked
         where not ${rare} and not ${cut}
@@ -536,7 +535,7 @@ export function listSql(
         from (select ${
           search
             ? sql`case when ${share} < ${sql.lit(WALK_COUNT_SHARE)} then ${found}
-                when exists (select 1 from walk where cut) then (select count(*)::int from (
+                when ${sought.cut} then (select count(*)::int from (
                   select 1 from matches limit ${sql.lit(EXACT_COUNT_BOUND + 1)}) m)
                 else ${hits} end`
             : hits
@@ -549,7 +548,7 @@ export function listSql(
   // the account's id looks cheaper than the generic one, which PostgreSQL would then never keep.
   return sql`${planned}with ${sampleOf('sample', ESTIMATE_SAMPLE)}, ${sampleOf('gate', GATE_SAMPLE)},
     ${searching}
-    ${sql.join([...sought.walks, ...(restarts ? firstPage.walks : [])], sql` `)}
+    ${sought.walk} ${restarts ? firstPage.walk : sql``}
     ${restarts ? sql`sought as materialized (${sought.rows}),` : sql``}
     page as materialized (${page}),
     numbered as (select *, row_number() over () as position from page)
