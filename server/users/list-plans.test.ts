@@ -20,8 +20,11 @@ import { listMembers, listStatement } from './repository.ts';
 const BIG = BIG_ACCOUNT_MEMBERS;
 
 interface PlanNode {
+  'Node Type': string;
   'Subplan Name'?: string;
+  'Index Name'?: string;
   'Actual Loops': number;
+  'Actual Rows': number;
   Plans?: PlanNode[];
 }
 const nodes = (node: PlanNode): PlanNode[] => [node, ...(node.Plans ?? []).flatMap(nodes)];
@@ -200,26 +203,55 @@ eachDatabase('Users list plans', (ctx, dialect) => {
     },
   );
 
-  it('walks no index for a rare search: its page comes from its matches', { skip }, async () => {
+  /** The search's walk (the `walk` CTE) as its statement ran, for the big account's and another's. */
+  async function walkOf(query: Parameters<typeof listMembers>[3], accountMembers: number) {
     const db = ctx().db;
+    const { sql: text, parameters } = listStatement(big, 0, query, new Date(), {
+      accountMembers,
+    }).compile(db);
+    const { rows } = await db.executeQuery<{ 'QUERY PLAN': { Plan: PlanNode }[] }>(
+      CompiledQuery.raw(
+        `${PLANNED_EACH_TIME}explain (analyze, format json) ${text.replace(PLANNED_EACH_TIME, '')}`,
+        [...parameters],
+      ),
+    );
+    const walks = nodes(rows[0]!['QUERY PLAN'][0]!.Plan).filter(
+      (node) => node['Subplan Name'] === 'CTE walk',
+    );
+    assert.equal(walks.length, 1);
+    return walks[0]!;
+  }
+
+  it('walks no index for a rare search: its page comes from its matches', { skip }, async () => {
     for (const accountMembers of [BIG, 40]) {
-      const query = { limit: 11, email: 'plan-4242', ordering: '-email' as const };
-      const { sql: text, parameters } = listStatement(big, 0, query, new Date(), {
+      const walk = await walkOf(
+        { limit: 11, email: 'plan-4242', ordering: '-email' },
         accountMembers,
-      }).compile(db);
-      const { rows } = await db.executeQuery<{ 'QUERY PLAN': { Plan: PlanNode }[] }>(
-        CompiledQuery.raw(
-          `${PLANNED_EACH_TIME}explain (analyze, format json) ${text.replace(PLANNED_EACH_TIME, '')}`,
-          [...parameters],
-        ),
       );
-      const walks = nodes(rows[0]!['QUERY PLAN'][0]!.Plan).filter(
-        (node) => node['Subplan Name'] === 'CTE walk',
-      );
-      assert.equal(walks.length, 1);
-      assert.equal(walks[0]!['Actual Loops'], 0, `${accountMembers} members`);
+      assert.equal(walk['Actual Loops'], 0, `${accountMembers} members`);
     }
   });
+
+  it(
+    'walks a common search at most a hundred rows per row of the page, an email by email from its index alone',
+    { skip },
+    async () => {
+      // `plan-1` is a fifth of the first members, but by `-email` every `plan-2…` to `plan-9…`
+      // comes first: the walk stops at its bound (1,100 rows for a page of 10 and the row that
+      // says whether more follow) and the page comes from the matches.
+      for (const accountMembers of [BIG, 40]) {
+        const walk = await walkOf(
+          { limit: 10, email: 'plan-1', ordering: '-email' },
+          accountMembers,
+        );
+        const scans = nodes(walk).filter((node) => node['Index Name'] !== undefined);
+        const what = JSON.stringify(scans.map((node) => [node['Node Type'], node['Actual Rows']]));
+        assert.equal(scans.length, 1, what);
+        assert.equal(scans[0]!['Node Type'], 'Index Only Scan', what);
+        assert.ok(scans[0]!['Actual Rows'] <= 1_101, what);
+      }
+    },
+  );
 
   it("plans a small account's search with its values every time", { skip }, async () => {
     const plans = await plansOf(async (db) => {

@@ -148,6 +148,13 @@ eachDatabase('GET /iam/users: the paths of a search', (ctx) => {
           .map((user) => user.id);
         assert.ok(expected.length > 100, `${expected.length}`);
         const query = `email=${text}&ordering=${ordering}`;
+        // Without `limit`: streamed in batches, uncounted (their walk's bound is far bigger).
+        const streamed = (await get(`/iam/users?${query}`)).body as User[];
+        assert.deepEqual(
+          streamed.map((user) => user.id),
+          expected,
+          `ordering=${ordering}, streamed`,
+        );
         assert.deepEqual(await walk(query, 5), expected, `ordering=${ordering}, by next`);
         assert.deepEqual(await walkBack(query, ordering, 5), expected, `${ordering}, by previous`);
         // Counted from the matches the page was sought among (when the walk was cut): exactly.
