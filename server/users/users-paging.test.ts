@@ -5,6 +5,7 @@ import { ROLE } from '../../shared/roles.ts';
 import { USER_ORDERINGS, type User, type UsersPage } from '../../shared/users.ts';
 import { eachDatabase } from '../../test/support/context.ts';
 import { lastPageCursor } from '../../shared/users-cursor.ts';
+import { walkBack as walkBackFrom, walkNext } from '../../test/support/users-pages.ts';
 import { EXACT_COUNT_BOUND } from './list-query.ts';
 import { readBatches } from '../db/connect.ts';
 import { COUNT_EXACT_HEADER } from '../http/page-links.ts';
@@ -62,37 +63,10 @@ eachDatabase('GET /iam/users at scale', (ctx) => {
   const ids = (users: User[]) => users.map((user) => user.id);
   const pathOf = (link: string) => link.replace('http://um.test', '');
 
-  /** Every page, following `next` from the first. */
-  async function walk(query: string, limit: number): Promise<number[]> {
-    const seen: number[] = [];
-    let path: string | null = `/iam/users?${query}&limit=${limit}`;
-    while (path) {
-      const response = await ctx().request(path, { token });
-      const body = (await response.json()) as UsersPage;
-      assert.equal(response.status, 200, JSON.stringify(body));
-      seen.push(...ids(body.results));
-      path = body.next && pathOf(body.next);
-    }
-    return seen;
-  }
-
-  /** Every page, following `previous` from the last (sought backwards from the list's end). */
-  async function walkBack(query: string, ordering: string, limit: number): Promise<number[]> {
-    const pages: number[][] = [];
-    let path: string | null =
-      `/iam/users?${query}&limit=${limit}&cursor=${lastPageCursor(ordering)}`;
-    for (let first = true; path; first = false) {
-      const response = await ctx().request(path, { token });
-      const body = (await response.json()) as UsersPage;
-      assert.equal(response.status, 200, JSON.stringify(body));
-      if (first) assert.equal(body.next, null, 'nothing after the last page');
-      else assert.ok(body.next, 'a page sought backwards links to the one after it');
-      pages.unshift(ids(body.results));
-      path = body.previous && pathOf(body.previous);
-      if (path) assert.match(path, /[?&]cursor=/);
-    }
-    return pages.flat();
-  }
+  const fetchPage = async (path: string) => (await page(path.replace('/iam/users?', ''))).page;
+  const walk = (query: string, limit: number) => walkNext(fetchPage, query, limit);
+  const walkBack = (query: string, ordering: string, limit: number) =>
+    walkBackFrom(fetchPage, query, ordering, limit);
 
   const orderings = USER_ORDERINGS.flatMap((field) => [field, `-${field}`]);
   for (const ordering of orderings) {

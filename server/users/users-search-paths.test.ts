@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import { ROLE } from '../../shared/roles.ts';
 import type { User, UsersPage } from '../../shared/users.ts';
 import { eachDatabase } from '../../test/support/context.ts';
-import { lastPageCursor } from '../../shared/users-cursor.ts';
+import { walkBack as walkBackFrom, walkNext } from '../../test/support/users-pages.ts';
 import { BIG_ACCOUNT_MEMBERS, EXACT_COUNT_BOUND } from './list-query.ts';
 import { COUNT_EXACT_HEADER } from '../http/page-links.ts';
 
@@ -78,17 +78,10 @@ eachDatabase('GET /iam/users: the paths of a search', (ctx) => {
     return wholeLists.get(ordering)!;
   };
 
-  /** Every page, following `next` from the first. */
-  async function walk(query: string, limit: number): Promise<number[]> {
-    const seen: number[] = [];
-    let path: string | null = `/iam/users?${query}&limit=${limit}`;
-    while (path) {
-      const page = (await get(path)).body as UsersPage;
-      seen.push(...page.results.map((user) => user.id));
-      path = page.next && page.next.replace('http://um.test', '');
-    }
-    return seen;
-  }
+  const fetchPage = async (path: string) => (await get(path)).body as UsersPage;
+  const walk = (query: string, limit: number) => walkNext(fetchPage, query, limit);
+  const walkBack = (query: string, ordering: string, limit: number) =>
+    walkBackFrom(fetchPage, query, ordering, limit);
 
   const cases = [
     // 10 of the first 500 match (2%): the page walks the ordering's index, the count is found.
@@ -169,19 +162,6 @@ eachDatabase('GET /iam/users: the paths of a search', (ctx) => {
       }
     }
   });
-
-  /** Every page, following `previous` from the list's end. */
-  async function walkBack(query: string, ordering: string, limit: number): Promise<number[]> {
-    const pages: number[][] = [];
-    let path: string | null =
-      `/iam/users?${query}&limit=${limit}&cursor=${lastPageCursor(ordering)}`;
-    while (path) {
-      const page = (await get(path)).body as UsersPage;
-      pages.unshift(page.results.map((user) => user.id));
-      path = page.previous && page.previous.replace('http://um.test', '');
-    }
-    return pages.flat();
-  }
 
   it('takes `%`, `_` and `\\` in a text as themselves, in both forms of the statement', async () => {
     // Every member's address holds `early-1` or `late-1`; taken as patterns, these would match.
