@@ -178,6 +178,11 @@ eachDatabase('Users list plans', (ctx, dialect) => {
       // the list the other way.
       const first = await page(ctx().db, big, { limit: 10, email: 'plan-1' });
       const deep = await page(ctx().db, big, { limit: 10, email: 'plan-1', offset: 500 });
+      // By name, a cursor's values would make each plan its own were they not hidden (decision
+      // 040): PostgreSQL then planned every page anew.
+      const byName = await page(ctx().db, big, { limit: 10, email: 'plan-1', ordering: 'name' });
+      const admins = { role: [ROLE.administrators, ROLE.users], ordering: '-name' as const };
+      const deepAdmins = await page(ctx().db, big, { limit: 10, ...admins, offset: 300 });
       const cases: Omit<Parameters<typeof listMembers>[3], 'limit'>[] = [
         { email: 'plan-4242' },
         { email: 'plan-1', ordering: 'name' },
@@ -186,6 +191,8 @@ eachDatabase('Users list plans', (ctx, dialect) => {
         { status: ['not_activated'], ordering: 'lang' },
         { email: 'plan-1', cursor: first.nextCursor },
         { email: 'plan-1', cursor: deep.previousCursor },
+        { email: 'plan-1', ordering: 'name', cursor: byName.nextCursor },
+        { ...admins, cursor: deepAdmins.previousCursor },
       ];
       for (const filters of cases) {
         const query = { limit: 11, ...filters };
