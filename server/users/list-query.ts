@@ -382,6 +382,15 @@ export function searchKeys(
 }
 
 /**
+ * The `like` pattern of an id substring that the id's trigram index (migration 0007) can look up:
+ * three characters or more. The search index holds no ids; this index spans every tenant, but an
+ * id's trigram lists are short (a million ids hold `424` about 3,000 times).
+ */
+export function idSearch(filters: Pick<UsersQuery, 'id'>): string | undefined {
+  return filters.id && [...filters.id].length >= 3 ? containing(filters.id) : undefined;
+}
+
+/**
  * Matching members in a sample (the account's first 500 members by id) from which a search's
  * path is chosen: past these shares, walking the ordering's index (the page) or the account's members
  * (the count) meets enough matches sooner than the search index; below them, matches are rare and
@@ -407,6 +416,11 @@ export function listSql(
     count: boolean;
     /** The search index's keys of the text (`searchKeys`), where a substring filter has them. */
     search?: RawBuilder<unknown> | undefined;
+    /**
+     * Without those, the id substring's pattern (`idSearch`), where it has trigrams: its matches
+     * are found by the id's trigram index instead.
+     */
+    idPattern?: string | undefined;
     /** A substring filter applies (even one shorter than a trigram). */
     textFilter?: boolean;
     /**
@@ -417,6 +431,15 @@ export function listSql(
   },
 ): RawBuilder<unknown> {
   const { accountId, where, search } = options;
+  // How a search finds its matches by an index: the rarest of the search index's keys, or the id's
+  // trigrams. None: the filters are tested along the ordering's index only.
+  const finder = search
+    ? sql`member_search_keys(m.account_id, m.sort_email, m.sort_name) @> (select keys from rarest)`
+    : options.idPattern !== undefined
+      ? // The pattern hidden from the planner (a subquery's value): a plan made with it would
+        // look cheaper than the kept one, and a big account's statement be planned every time.
+        sql`(m.user_id::text) like (select ${options.idPattern}::text)`
+      : undefined;
   const and = (conditions: RawBuilder<unknown>[]) => sql.join(conditions, sql` and `);
   // A filtered statement's best plan hinges on how many members the account has: a plan made for
   // an average account sorts a big one's whole membership where it should walk an index (20-50 ms
@@ -452,10 +475,10 @@ export function listSql(
     where ${and([sql`m.account_id = hc.id`, ...where])}
     limit ${sql.lit(EXACT_COUNT_BOUND + 1)}) h where hc.id = ${account})`;
   const found = sql`(select count(*)::int from found)`;
-  // A search: its members up to the bound (`found`, by the index, with the rarest keys), unless
+  // A search: its members up to the bound (`found`, by the finder's index), unless
   // matches are common. The page comes from them when they are all there, else from walking the
   // ordering's index, or from every match (`matches`) when the walk is cut (`pageOf`).
-  const searching = search
+  const searchKeysRead = search
     ? sql`sampled as materialized (${firstMembers(KEY_SAMPLE, sql`m.sort_email, m.sort_name`)}),
     rarest as materialized (select array(
       -- A key is account:field:trigram (migration 0011): its field and trigram are read off
@@ -465,13 +488,16 @@ export function listSql(
                         substr(k.key, length(${account}::text) + 4) as trigram) t
       order by (select count(*) from sampled s where strpos(
         case t.field when 'e' then s.sort_email else s.sort_name end, t.trigram) > 0), k.key
-      limit ${sql.lit(SEARCH_KEYS)}) as keys),
+      limit ${sql.lit(SEARCH_KEYS)}) as keys),`
+    : sql``;
+  const searching = finder
+    ? sql`${searchKeysRead}
     -- Read where it is used, not kept: keeping 11,000 matches took longer than finding them.
     matches as not materialized (select ${memberKeys} from memberships m
-      -- The keys hold the account: its own index must not be combined with theirs (it would read
-      -- the whole account), so the account is compared as an expression no index has.
-      where ${and([sql`(m.account_id + 0) = ${account}`, ...where])}
-        and member_search_keys(m.account_id, m.sort_email, m.sort_name) @> (select keys from rarest)),
+      -- The finder's index must not be combined with the account's own (that would read the
+      -- whole account), so the account is compared as an expression no index has. The search
+      -- index's keys hold the account; the id's trigrams do not, but their lists are short.
+      where ${and([sql`(m.account_id + 0) = ${account}`, ...where])} and ${finder}),
     found as materialized (select * from matches where ${share} < ${sql.lit(WALK_COUNT_SHARE)}
       limit ${sql.lit(EXACT_COUNT_BOUND + 1)}),`
     : sql``;
@@ -480,7 +506,7 @@ export function listSql(
   // passes every `user-2…` to `user-9…` first), when it is sought among every match instead.
   const pageOf = (page: SeekOptions, name: string) => {
     const seeking = { ...page, sized };
-    if (!search) return { walk: sql``, rows: seek(seeking), cut: sql`false` };
+    if (!finder) return { walk: sql``, rows: seek(seeking), cut: sql`false` };
     const walk = sql.raw(name);
     const rare = sql`(${share} < ${sql.lit(WALK_PAGE_SHARE)} and ${found} <= ${sql.lit(EXACT_COUNT_BOUND)})`;
     const cut = sql`exists (select 1 from ${walk} where cut)`;
@@ -524,7 +550,7 @@ export function listSql(
   // what it found, or the matches its page was sought among, and else walks the account's
   // members. It has read the gate's smaller sample already and estimates from it: another 2,000
   // members cost a common search 0.8 ms, for a figure flagged as an estimate either way.
-  const estimateFrom = search ? sql`gate` : sql`sample`;
+  const estimateFrom = finder ? sql`gate` : sql`sample`;
   const members = sql`(select ac.member_count from accounts ac where ac.id = ${account})`;
   const counted = !options.count
     ? sql`select null::int as total, true as exact`
@@ -533,7 +559,7 @@ export function listSql(
           else greatest(${sql.lit(EXACT_COUNT_BOUND + 1)}, round(${members} * (select share from ${estimateFrom})))::int end as total,
         b.hits <= ${sql.lit(EXACT_COUNT_BOUND)} as exact
         from (select ${
-          search
+          finder
             ? sql`case when ${share} < ${sql.lit(WALK_COUNT_SHARE)} then ${found}
                 when ${sought.cut} then (select count(*)::int from (
                   select 1 from matches limit ${sql.lit(EXACT_COUNT_BOUND + 1)}) m)

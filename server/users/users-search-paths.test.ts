@@ -163,6 +163,44 @@ eachDatabase('GET /iam/users: the paths of a search', (ctx) => {
     }
   });
 
+  it("id=…: the members whose id holds the text, found by the id's trigram index, both forms", async () => {
+    const all = await everyone('id');
+    const newest = String(all.at(-1)!.id);
+    // The newest member's id (one match), its first and its last three digits (a few), a text no
+    // id holds, and an id's text beside an email's (the search index's keys find them then).
+    const queries: { id: string; email?: string }[] = [
+      { id: newest },
+      { id: newest.slice(0, 3) },
+      { id: newest.slice(-3) },
+      { id: '0000' },
+      { id: newest.slice(0, 3), email: 'late-' },
+    ];
+    for (const bearer of [token, bigToken]) {
+      asker = () => bearer;
+      for (const filters of queries) {
+        const expected = all.filter(
+          (user) =>
+            String(user.id).includes(filters.id) && user.email.includes(filters.email ?? ''),
+        );
+        const query = new URLSearchParams(filters as Record<string, string>).toString();
+        for (const ordering of ['id', '-id', '-email', 'status']) {
+          const byOrdering = (await everyone(ordering))
+            .filter((user) => expected.some((match) => match.id === user.id))
+            .map((user) => user.id);
+          const streamed = (await get(`/iam/users?${query}&ordering=${ordering}`)).body as User[];
+          assert.deepEqual(
+            streamed.map((user) => user.id),
+            byOrdering,
+            `${query} ordering=${ordering}`,
+          );
+          assert.deepEqual(await walk(`${query}&ordering=${ordering}`, 2), byOrdering);
+        }
+        const first = await get(`/iam/users?${query}&limit=2`);
+        assert.deepEqual([(first.body as UsersPage).count, first.exact], [expected.length, 'true']);
+      }
+    }
+  });
+
   it('takes `%`, `_` and `\\` in a text as themselves, in both forms of the statement', async () => {
     // Every member's address holds `early-1` or `late-1`; taken as patterns, these would match.
     for (const bearer of [token, bigToken]) {
