@@ -121,6 +121,8 @@ export const scenario: Scenario = {
       'users status=not_activated',
       'users lang=de',
       'users two_fa=true',
+      'users two_fa=true&lang=de ordering=-email',
+      'users id=4242',
       'users email=user-1 (common)',
       'users name=bench name 99',
       'users email=user-1 ordering=-status',
