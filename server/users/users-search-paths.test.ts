@@ -163,6 +163,52 @@ eachDatabase('GET /iam/users: the paths of a search', (ctx) => {
     }
   });
 
+  it('id=2001, common but far from where the walk starts by -id: every page, both ways, counted', async () => {
+    // An account of 1,600 people with ids 200000 to 201599 (beside a twin that says it is big):
+    // `2001` is in 100 of its first 500 ids, so the page walks the ordering's index; by `-id` the
+    // walk meets the 1,100 ids above them first, is cut, and the id's trigram index finds them.
+    const { fixtures, db, clock } = ctx();
+    const [small, big] = [await fixtures.account('Ids Co'), await fixtures.account('Ids Big')];
+    const admin = await fixtures.member(small, { role: ROLE.administrators });
+    await sql`
+      insert into users (id, email, name, lang) overriding system value
+      select 200000 + i, 'ids-' || i || '@ids.test', 'Id ' || i, 'en'
+      from generate_series(0, 1599) as i`.execute(db);
+    for (const account of [small, big]) {
+      await sql`
+        insert into memberships (account_id, user_id, role_id, accepted_at)
+        select ${account}::int, u.id, ${ROLE.users}::int, ${clock.now()}::timestamptz
+        from users u where u.email like '%@ids.test' order by u.id`.execute(db);
+    }
+    await sql`update accounts set member_count = ${BIG_ACCOUNT_MEMBERS} where id = ${big}`.execute(
+      db,
+    );
+    await sql`insert into memberships (account_id, user_id, role_id, accepted_at)
+      values (${big}, ${admin.id}, ${ROLE.administrators}, ${clock.now()})`.execute(db);
+    for (const account of [small, big]) {
+      const bearer = await ctx().tokenFor(admin.id, account);
+      asker = () => bearer;
+      for (const ordering of ['-id', 'id', '-email', 'status']) {
+        const whole = (await get(`/iam/users?ordering=${ordering}`)).body as User[];
+        const expected = whole
+          .filter((user) => String(user.id).includes('2001'))
+          .map((user) => user.id);
+        assert.equal(expected.length, 100);
+        const query = `id=2001&ordering=${ordering}`;
+        const streamed = (await get(`/iam/users?${query}`)).body as User[];
+        assert.deepEqual(
+          streamed.map((user) => user.id),
+          expected,
+          `${query}, streamed`,
+        );
+        assert.deepEqual(await walk(query, 7), expected, `${query}, by next`);
+        assert.deepEqual(await walkBack(query, ordering, 7), expected, `${query}, by previous`);
+        const first = await get(`/iam/users?${query}&limit=7`);
+        assert.deepEqual([(first.body as UsersPage).count, first.exact], [100, 'true']);
+      }
+    }
+  });
+
   it("id=…: the members whose id holds the text, found by the id's trigram index, both forms", async () => {
     const all = await everyone('id');
     const newest = String(all.at(-1)!.id);
