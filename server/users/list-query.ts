@@ -364,6 +364,10 @@ const memberColumns = (callerId: number) => sql`
      from memberships om join accounts oa on oa.id = om.account_id
      where om.user_id = u.id and om.accepted_at is not null) end) as caller_accounts`;
 
+/** Whether an index of trigrams can look a substring up: it has one (three characters or more). */
+const hasTrigrams = (text: string | undefined): text is string =>
+  text !== undefined && [...text].length >= 3;
+
 /**
  * The search index's keys (migration 0011) of the email and name substrings: every trigram of the
  * text, tagged with the account and the field. None for a text shorter than a trigram (the `like`
@@ -374,8 +378,7 @@ export function searchKeys(
   filters: Pick<UsersQuery, 'email' | 'name'>,
   accountId: number,
 ): RawBuilder<unknown> | undefined {
-  const text = (value: string | undefined) =>
-    value && [...value].length >= 3 ? value.toLowerCase() : null;
+  const text = (value: string | undefined) => (hasTrigrams(value) ? value.toLowerCase() : null);
   const [email, name] = [text(filters.email), text(filters.name)];
   if (email === null && name === null) return undefined;
   return sql`member_search_keys(${accountId}::int, ${email}::text, ${name}::text)`;
@@ -387,7 +390,7 @@ export function searchKeys(
  * id's trigram lists are short (a million ids hold `424` about 3,000 times).
  */
 export function idSearch(filters: Pick<UsersQuery, 'id'>): string | undefined {
-  return filters.id && [...filters.id].length >= 3 ? containing(filters.id) : undefined;
+  return hasTrigrams(filters.id) ? containing(filters.id) : undefined;
 }
 
 /**
