@@ -241,6 +241,14 @@ eachDatabase('GET /iam/users', (ctx) => {
     const unknownRole = await ctx().request('/iam/users?role=7', { token: adminToken });
     assert.equal(unknownRole.status, 400);
     assert.match((await unknownRole.json()).errors.role[0], /role ids 1, 5, 3009, 3022, 2/);
+    // An id's text is digits only, ten at most: nothing else reaches the id's trigram index.
+    for (const id of ['abc', '12%', '12345678901']) {
+      const badId = await ctx().request(`/iam/users?id=${encodeURIComponent(id)}`, {
+        token: adminToken,
+      });
+      assert.equal(badId.status, 400, id);
+      assert.deepEqual((await badId.json()).errors, { id: ['Enter digits of a user ID.'] }, id);
+    }
   });
 
   it('needs credentials', async () => {
