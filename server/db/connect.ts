@@ -18,6 +18,7 @@ import * as auditNames from './migrations/0013_audit_names.ts';
 import * as deletedPeopleBelongNowhere from './migrations/0014_deleted_people_belong_nowhere.ts';
 import * as bigAccountsInTheStatistics from './migrations/0015_big_accounts_in_the_statistics.ts';
 import * as membersWithTwoFa from './migrations/0016_members_with_two_fa.ts';
+import * as twoFaMembersWithTheirFilters from './migrations/0017_two_fa_members_with_their_filters.ts';
 import { PGliteThread } from './pglite-thread.ts';
 import { countingDialect } from './round-trips.ts';
 import { isBulkRead, takingTurns } from './turns.ts';
@@ -76,6 +77,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0014_deleted_people_belong_nowhere': deletedPeopleBelongNowhere,
   '0015_big_accounts_in_the_statistics': bigAccountsInTheStatistics,
   '0016_members_with_two_fa': membersWithTwoFa,
+  '0017_two_fa_members_with_their_filters': twoFaMembersWithTheirFilters,
 };
 
 export async function openDatabase(options: DatabaseOptions): Promise<OpenDatabase> {
