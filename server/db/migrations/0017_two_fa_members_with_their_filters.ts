@@ -35,4 +35,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .execute(db);
   await sql.raw(`set local lock_timeout = '${DROP_WAIT}'`).execute(db);
   await sql`drop index if exists memberships_two_fa_by_id`.execute(db);
+  // Migrations run in one transaction: the next one's statements wait as long as they need.
+  await sql`set local lock_timeout = default`.execute(db);
 }
