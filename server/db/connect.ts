@@ -263,9 +263,13 @@ function readWithoutLateCallback(
   });
 }
 
-export async function migrate(db: Kysely<Database>): Promise<void> {
+/**
+ * Runs the migrations not run yet: all of them, or (`upTo`, for tests of an upgrade) those up to
+ * and including the one of that name, as a database of an earlier version has them.
+ */
+export async function migrate(db: Kysely<Database>, upTo?: string): Promise<void> {
   const migrator = new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS } });
-  const { error, results } = await migrator.migrateToLatest();
+  const { error, results } = await (upTo ? migrator.migrateTo(upTo) : migrator.migrateToLatest());
   if (error) {
     const failed = results?.find((result) => result.status === 'Error');
     throw new Error(`migration ${failed?.migrationName ?? '?'} failed: ${String(error)}`, {
