@@ -23,8 +23,9 @@ const DROP_WAIT = '3s';
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`set local statement_timeout = 0`.execute(db);
   const { rows } = await sql<{ valid: boolean }>`
-    select i.indisvalid as valid from pg_index i join pg_class c on c.oid = i.indexrelid
-    where c.relname = ${NEW_INDEX}`.execute(db);
+    select indisvalid as valid from pg_index where indexrelid = to_regclass(${NEW_INDEX})`.execute(
+    db,
+  );
   if (rows[0]?.valid === false) await sql`drop index ${sql.id(NEW_INDEX)}`.execute(db);
   await sql
     .raw(
