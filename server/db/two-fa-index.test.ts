@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { sql } from 'kysely';
+import { Migrator, sql, type Kysely } from 'kysely';
 import pg from 'pg';
 import { createPostgresDatabase } from '../../test/support/databases.ts';
-import { migrate, openDatabase, type Db } from './connect.ts';
+import { MIGRATIONS, migrate, openDatabase, type Db } from './connect.ts';
 
 /**
  * Migration 0017 on a database of the version before it: the index of members with 2FA is built
@@ -44,6 +44,27 @@ describe('migration 0017: the index of members with 2FA, with their language and
       );
       await migrate(db);
       assertBuilt(await twoFaIndexes(db));
+    } finally {
+      await close();
+    }
+  });
+
+  it('leaves the lock timeout as it was for the migrations after it [pglite]', async () => {
+    // Pending migrations run in one transaction: a later one (here a probe) sees what 0017 set.
+    const { db, close } = await openDatabase({ dataDir: 'memory://' });
+    try {
+      let seen: string | undefined;
+      const probe = {
+        async up(tx: Kysely<unknown>) {
+          const { rows } = await sql<{ value: string }>`
+            select current_setting('lock_timeout') as value`.execute(tx);
+          seen = rows[0]!.value;
+        },
+      };
+      const getMigrations = async () => ({ ...MIGRATIONS, '9999_probe': probe });
+      const { error } = await new Migrator({ db, provider: { getMigrations } }).migrateToLatest();
+      assert.equal(error, undefined);
+      assert.equal(seen, '0');
     } finally {
       await close();
     }
