@@ -42,8 +42,7 @@ eachDatabase('audit trail plans', (ctx) => {
     await sql`analyze`.execute(db);
   });
 
-  /** The plan's lines of a page's statement (page and bounded count) for `filters`. */
-  /** A first page's statement (page and bounded count) for `filters`, as the BFF sends it. */
+  /** A page's statement (page and bounded count) for `filters`, as the BFF sends it. */
   const statementOf = (filters: ActivityFilters, offset = 0) =>
     pageSql({
       accountId: account,
@@ -53,6 +52,7 @@ eachDatabase('audit trail plans', (ctx) => {
       seek: undefined,
       count: true,
     }).compile(ctx().db);
+  /** The plan's lines of that statement. */
   async function planOf(filters: ActivityFilters, explain = 'explain', offset = 0) {
     return (await planLines(ctx().db, statementOf(filters, offset), explain)).join('\n');
   }
